@@ -1,0 +1,40 @@
+# Wellspring: `make run` sets up and serves the sample community; `make test` runs every check.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml scripts/setup.sh | cksum | cut -d' ' -f1)
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: setup run demo test lint clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/setup.sh
+	bash scripts/setup.sh $(PY) $(VENV)
+	touch $@
+
+# Set up, load data/ into the store, index it, and serve the API and page on :8000.
+run: setup
+	$(BIN)/wellspring ingest data/
+	$(BIN)/wellspring index
+	$(BIN)/wellspring keys ensure-admin
+	$(BIN)/wellspring serve --host 127.0.0.1 --port 8000
+
+# Same as run but answers one query instead of serving.
+demo: setup
+	$(BIN)/wellspring ingest data/
+	$(BIN)/wellspring index
+	$(BIN)/wellspring search "reducing non-revenue water in intermittent supply systems"
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,1 @@
+"""The faces of Wellspring: the HTTP service, the web page and the CLI."""

@@ -1,0 +1,68 @@
+"""Helpers shared by CLI subcommands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from indexing.errors import WellspringError
+from indexing.settings import Settings
+
+if TYPE_CHECKING:
+    from matcher.experts import Matcher
+
+
+class CliError(Exception):
+    """A user error: printed as one line, exit status 2."""
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(x) for x in first["loc"])
+        raise CliError(f"setting WELLSPRING_{field.upper()}: {first['msg']}") from exc
+
+
+def open_matcher(settings: Settings) -> Matcher:
+    """Open the community (loading the model and index, syncing with the store)."""
+    from indexing.community import Community
+    from matcher.experts import Matcher
+
+    try:
+        community, stats = Community.open(settings)
+    except WellspringError as exc:
+        raise CliError(str(exc)) from exc
+    if stats.changed:
+        print(f"index brought up to date: +{stats.added_keys} -{stats.removed_keys} records, "
+              f"{stats.encoded_texts} texts encoded", file=sys.stderr)
+    return Matcher(community)
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def match_to_dict(match: Any) -> dict[str, Any]:
+    """An ExpertMatch as the CLI's JSON contract."""
+    m = match.member
+    return {
+        "member_id": m.id,
+        "name": m.name,
+        "organisation": m.organisation_name,
+        "organisation_id": m.organisation_id,
+        "country": m.country,
+        "level": m.level,
+        "score": match.score,
+        "profile_score": match.profile_score,
+        "evidence": [
+            {"contribution_id": e.contribution_id, "title": e.title, "type": e.type,
+             "date": e.date, "language": e.language, "score": e.score, "snippet": e.snippet}
+            for e in match.evidence
+        ],
+    }

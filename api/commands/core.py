@@ -1,0 +1,161 @@
+"""ingest, index, search, stats, serve."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from api.commands.common import (
+    CliError,
+    load_settings,
+    match_to_dict,
+    open_matcher,
+    print_json,
+)
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("ingest", help="validate JSONL files and upsert them into the store")
+    p.add_argument("paths", nargs="+", type=Path, help="files or folders of *.jsonl")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="commit the good records of a file that has bad ones")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("index", help="bring the vector index up to date with the store")
+    p.add_argument("--rebuild", action="store_true",
+                   help="build from the store alone, ignoring (and replacing) the index on disk")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help='who knows X: rank members for a need')
+    p.add_argument("need")
+    p.add_argument("--top", type=int, default=10)
+    p.add_argument("--country", action="append", default=[], help="ISO code; repeatable")
+    p.add_argument("--organisation", action="append", default=[], help="organisation id")
+    p.add_argument("--level", action="append", default=[],
+                   choices=["core", "active", "occasional", "peripheral", "transactional"])
+    p.add_argument("--type", action="append", default=[], dest="types",
+                   help="contribution type; repeatable")
+    p.add_argument("--language", action="append", default=[], help="ISO 639-1; repeatable")
+    p.add_argument("--since", type=dt.date.fromisoformat, help="YYYY-MM-DD")
+    p.add_argument("--space", action="append", default=[],
+                   help="private space whose contributions may count (repeatable)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("stats", help="counts of the community in the store")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("serve", help="run the HTTP service (and the web page)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from indexing.ingest import ingest_paths
+    from indexing.store import Store
+
+    settings = load_settings()
+    started = time.perf_counter()
+    try:
+        report = ingest_paths(Store(settings.database_path), args.paths, args.skip_invalid)
+    except (FileNotFoundError, ValueError) as exc:
+        raise CliError(str(exc)) from exc
+    for err in report.errors:
+        print(f"invalid: {err}", file=sys.stderr)
+    r = report.result
+    rejected = [f.path for f in report.files if f.path not in report.committed_files]
+    for path in rejected:
+        print(f"rejected: {path} (nothing from this file was committed)", file=sys.stderr)
+    print(f"ingested {len(report.committed_files)} file(s): {r.inserted} inserted, "
+          f"{r.updated} updated, {r.unchanged} unchanged, {len(report.errors)} invalid "
+          f"({time.perf_counter() - started:.1f}s)")
+    return 1 if report.errors else 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from indexing.community import Community
+    from indexing.errors import WellspringError
+
+    settings = load_settings()
+    started = time.perf_counter()
+    try:
+        if args.rebuild:
+            community, stats = Community.rebuild(settings, show_progress=True)
+        else:
+            community, stats = Community.open(settings, show_progress=True)
+    except WellspringError as exc:
+        raise CliError(str(exc)) from exc
+    index = community.index
+    state = "updated" if stats.changed or args.rebuild else "already up to date"
+    print(f"index {state}: {index.count()} vectors ({index.vectors.factory}), "
+          f"+{stats.added_keys} -{stats.removed_keys} records, {stats.encoded_texts} texts "
+          f"encoded in {time.perf_counter() - started:.1f}s; generation {index.generation}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from indexing.errors import WellspringError
+    from matcher.filters import Access, SearchFilters
+
+    settings = load_settings()
+    matcher = open_matcher(settings)
+    filters = SearchFilters(
+        countries=tuple(c.upper() for c in args.country), organisations=tuple(args.organisation),
+        levels=tuple(args.level), types=tuple(args.types), languages=tuple(args.language),
+        since=args.since,
+    )
+    access = Access(spaces=frozenset(args.space), see_contacts=True)
+    started = time.perf_counter()
+    try:
+        matches = matcher.find_experts(args.need, filters, access, args.top)
+    except WellspringError as exc:
+        raise CliError(str(exc)) from exc
+    elapsed = (time.perf_counter() - started) * 1000
+    if args.json:
+        print_json([match_to_dict(m) for m in matches])
+        return 0
+    if not matches:
+        print("no members match")
+    for rank, m in enumerate(matches, start=1):
+        mi = m.member
+        print(f"{rank:2}. {m.score:.3f}  {mi.name} — {mi.organisation_name}, {mi.country} "
+              f"[{mi.level}]  ({mi.id})")
+        for e in m.evidence:
+            print(f"      {e.score:.3f} {e.type:<18} {e.date}  {e.title}")
+    print(f"({len(matches)} members, {elapsed:.0f} ms)", file=sys.stderr)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from indexing.store import Store
+
+    settings = load_settings()
+    if not settings.database_path.exists():
+        raise CliError(f"no store at {settings.database_path}; run `wellspring ingest data/`")
+    stats = Store(settings.database_path).stats()
+    if args.json:
+        print_json(stats)
+        return 0
+    for key, value in stats.items():
+        if isinstance(value, dict):
+            inner = ", ".join(f"{k} {v}" for k, v in value.items())
+            print(f"{key}: {inner}")
+        else:
+            print(f"{key}: {value}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = load_settings()
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return 0

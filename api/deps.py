@@ -1,0 +1,47 @@
+"""FastAPI dependencies: settings, the service state, the matcher and the caller's access."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.state import ServiceState
+from indexing.community import Community
+from indexing.errors import IndexNotReady
+from indexing.settings import Settings
+from matcher.experts import Matcher
+from matcher.filters import Access
+
+
+def get_state(request: Request) -> ServiceState:
+    state: ServiceState = request.app.state.wellspring
+    return state
+
+
+def get_app_settings(state: Annotated[ServiceState, Depends(get_state)]) -> Settings:
+    return state.settings
+
+
+def get_matcher(state: Annotated[ServiceState, Depends(get_state)]) -> Matcher:
+    if state.matcher is None:
+        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
+    return state.matcher
+
+
+def get_community(state: Annotated[ServiceState, Depends(get_state)]) -> Community:
+    if state.community is None:
+        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
+    return state.community
+
+
+def get_access(request: Request) -> Access:
+    """The caller's access; the public (no private spaces, no contacts) without a key."""
+    access = getattr(request.state, "access", None)
+    return access if isinstance(access, Access) else Access.public()
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+MatcherDep = Annotated[Matcher, Depends(get_matcher)]
+CommunityDep = Annotated[Community, Depends(get_community)]
+AccessDep = Annotated[Access, Depends(get_access)]

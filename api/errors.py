@@ -1,0 +1,78 @@
+"""Domain errors -> HTTP status, by type, in one place. No traceback ever reaches a client."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from indexing.errors import (
+    Conflict,
+    IndexCorrupt,
+    IndexMismatch,
+    IndexNotReady,
+    NotFound,
+    ValidationFailed,
+    WellspringError,
+)
+from matcher.errors import InvalidRequest
+
+log = logging.getLogger(__name__)
+
+STATUS: list[tuple[type[Exception], int]] = [
+    (ValidationFailed, 422),
+    (InvalidRequest, 422),
+    (NotFound, 404),
+    (Conflict, 409),
+    (IndexNotReady, 503),
+    (IndexMismatch, 503),
+    (IndexCorrupt, 503),
+    (WellspringError, 400),
+]
+
+
+def error_body(message: str, field: str | None = None,
+               errors: Sequence[Mapping[str, object]] | None = None) -> dict[str, object]:
+    body: dict[str, object] = {"detail": message}
+    if field:
+        body["field"] = field
+    if errors:
+        body["errors"] = list(errors)
+    return body
+
+
+def _domain_handler(request: Request, exc: Exception) -> JSONResponse:
+    status = next(code for kind, code in STATUS if isinstance(exc, kind))
+    field = getattr(exc, "field", None)
+    errors = None
+    if isinstance(exc, ValidationFailed):
+        errors = [{"field": e.field, "message": e.message, "record": e.source,
+                   "id": e.record_id} for e in exc.errors]
+        field = exc.errors[0].field if exc.errors else None
+    return JSONResponse(error_body(str(exc), field, errors), status_code=status)
+
+
+def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = []
+    for err in exc.errors():
+        loc = [str(x) for x in err.get("loc", ())]
+        field = ".".join(loc[1:] if loc and loc[0] in ("query", "body", "path") else loc)
+        errors.append({"field": field or "body", "message": str(err.get("msg", "invalid"))})
+    head = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:3])
+    return JSONResponse(error_body(f"invalid request: {head}", str(errors[0]["field"])
+                                   if errors else None, errors), status_code=422)
+
+
+def _unexpected_handler(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return JSONResponse(error_body("internal error; the service logged it"), status_code=500)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(WellspringError, _domain_handler)
+    app.add_exception_handler(RequestValidationError, _validation_handler)
+    app.add_exception_handler(Exception, _unexpected_handler)

@@ -1,0 +1,1 @@
+"""HTTP routes: thin, one core call each."""

@@ -1,0 +1,18 @@
+"""What the service holds for its lifetime: settings, the community and its matcher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from indexing.community import Community
+from indexing.settings import Settings
+from matcher.experts import Matcher
+
+
+@dataclass
+class ServiceState:
+    settings: Settings
+    community: Community | None = None
+    matcher: Matcher | None = None
+    not_ready_reason: str | None = "starting"
+    extras: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""Validate, store, embed and index a community's records (no FastAPI, no matcher imports)."""

@@ -1,0 +1,154 @@
+"""The community: store + encoder + index, kept in step. Every write goes through here.
+
+Order of a write: the store commits first (durable, the source of truth), then the index follows
+in memory. A crash between the two loses nothing: at start-up the index re-syncs with the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from indexing.community_index import CommunityIndex, SyncStats
+from indexing.encoder import Encoder, SentenceTransformerEncoder
+from indexing.errors import Conflict, NotFound
+from indexing.schema import Contribution, Member, Organisation
+from indexing.settings import Settings
+from indexing.store import Store, WriteResult
+
+log = logging.getLogger(__name__)
+
+WriteMode = Literal["create", "replace", "upsert"]
+Record = Organisation | Member | Contribution
+_TABLE = {Organisation: "organisations", Member: "members", Contribution: "contributions"}
+
+
+def load_encoder(settings: Settings) -> Encoder:
+    """The configured sentence-transformers encoder (loads the model: seconds)."""
+    return SentenceTransformerEncoder(settings.resolved_model_path(), settings.batch_size)
+
+
+class Community:
+    """Everything that holds the community's state, opened once per process."""
+
+    def __init__(self, settings: Settings, store: Store, encoder: Encoder,
+                 index: CommunityIndex) -> None:
+        self.settings = settings
+        self.store = store
+        self.encoder = encoder
+        self.index = index
+        self._write_lock = threading.Lock()
+
+    @property
+    def index_root(self) -> Path:
+        return self.settings.index_path
+
+    @classmethod
+    def open(cls, settings: Settings, encoder: Encoder | None = None, store: Store | None = None,
+             show_progress: bool = False) -> tuple[Community, SyncStats]:
+        """Open the store, load the index (refusing a mismatched or damaged one) and bring it
+        up to date with the store; a changed index is saved as a new generation."""
+        store = store or Store(settings.database_path)
+        encoder = encoder or load_encoder(settings)
+        index = CommunityIndex.load(settings.index_path, encoder, settings)
+        if index is None:
+            index = CommunityIndex(encoder, settings)
+        self = cls(settings, store, encoder, index)
+        stats = index.sync(store, show_progress=show_progress)
+        if stats.changed or index.generation is None:
+            index.save(settings.index_path)
+        return self, stats
+
+    @classmethod
+    def rebuild(cls, settings: Settings, encoder: Encoder | None = None,
+                store: Store | None = None, show_progress: bool = False
+                ) -> tuple[Community, SyncStats]:
+        """Build a fresh index from the store alone (ignores whatever is on disk)."""
+        store = store or Store(settings.database_path)
+        encoder = encoder or load_encoder(settings)
+        empty = CommunityIndex(encoder, settings)
+        index, stats = empty.rebuilt(store, show_progress=show_progress)
+        index.save(settings.index_path)
+        return cls(settings, store, encoder, index), stats
+
+    # -- writes ------------------------------------------------------------------------------
+    def write(self, records: Sequence[Record], mode: WriteMode = "upsert") -> WriteResult:
+        """Commit records in one transaction, then update the index; all or nothing.
+
+        ``create`` refuses ids that exist (Conflict), ``replace`` ids that do not (NotFound).
+        References (a member's organisation, a contribution's authors) must exist.
+        """
+        with self._write_lock:
+            self._check(records, mode)
+            result = self.store.write_records(
+                organisations=[r for r in records if isinstance(r, Organisation)],
+                members=[r for r in records if isinstance(r, Member)],
+                contributions=[r for r in records if isinstance(r, Contribution)],
+            )
+            for org in records:
+                if isinstance(org, Organisation):  # members show their organisation's name
+                    result.changed_members |= set(self.store.member_ids_of_organisation(org.id))
+            self.index.sync(self.store, result)
+            return result
+
+    def _check(self, records: Sequence[Record], mode: WriteMode) -> None:
+        ids: dict[str, set[str]] = {"organisations": set(), "members": set(),
+                                    "contributions": set()}
+        for r in records:
+            table = _TABLE[type(r)]
+            if r.id in ids[table]:
+                raise Conflict(f"id '{r.id}' appears twice in the request")
+            ids[table].add(r.id)
+        for table, wanted in ids.items():
+            existing = self.store.existing_ids(table, wanted)
+            if mode == "create" and existing:
+                raise Conflict(f"{table[:-1]} '{sorted(existing)[0]}' already exists")
+            if mode == "replace" and wanted - existing:
+                raise NotFound(table[:-1], sorted(wanted - existing)[0])
+        orgs = {r.organisation_id for r in records if isinstance(r, Member)}
+        known_orgs = self.store.existing_ids("organisations", orgs) | ids["organisations"]
+        for org in sorted(orgs - known_orgs):
+            raise NotFound("organisation", org, field="organisation_id")
+        authors = {a for r in records if isinstance(r, Contribution) for a in r.authors}
+        known = self.store.existing_ids("members", authors) | ids["members"]
+        for author in sorted(authors - known):
+            raise NotFound("member", author, field="authors")
+
+    def delete(self, kind: Literal["organisation", "member", "contribution"], record_id: str
+               ) -> WriteResult:
+        """Delete one record; a member's sole-authored contributions go with them."""
+        with self._write_lock:
+            result = WriteResult(deleted=1)
+            with self.store.transaction() as conn:
+                if kind == "organisation":
+                    self.store.delete_organisation(conn, record_id)
+                elif kind == "member":
+                    orphans = self.store.delete_member(conn, record_id)
+                    result.deleted_members.add(record_id)
+                    result.deleted_contributions |= set(orphans)
+                    result.changed_contributions |= set(
+                        self.index.catalog.member_contributions.get(record_id, set())
+                    ) - set(orphans)
+                else:
+                    self.store.delete_contribution(conn, record_id)
+                    result.deleted_contributions.add(record_id)
+            self.index.sync(self.store, result)
+            return result
+
+    # -- index maintenance -------------------------------------------------------------------
+    def reindex(self, show_progress: bool = False) -> SyncStats:
+        """Rebuild aside (reusing unchanged vectors), save, then swap in; searches go on."""
+        with self._write_lock:
+            fresh, stats = self.index.rebuilt(self.store, show_progress=show_progress)
+            fresh.save(self.index_root)
+            self.index = fresh
+            return stats
+
+    def save_if_dirty(self) -> bool:
+        if self.index.dirty:
+            self.index.save(self.index_root)
+            return True
+        return False

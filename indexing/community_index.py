@@ -1,0 +1,443 @@
+"""The community's vector index: items (profiles and contribution chunks), their vectors in FAISS,
+their filter attributes, and the folder they persist to.
+
+The store is the source of truth. ``sync`` brings the index to the store's state by comparing
+content hashes: only new or changed texts are encoded, so re-indexing an unchanged store encodes
+nothing, an HTTP write encodes just its own texts, and a restart after a crash re-encodes only
+what the last saved snapshot missed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from indexing.catalog import Catalog
+from indexing.chunking import chunk_text
+from indexing.encoder import Encoder
+from indexing.errors import IndexCorrupt, IndexMismatch
+from indexing.manifest import check_encoder, read_manifest, verify_checksums, write_manifest
+from indexing.rwlock import RWLock
+from indexing.settings import Settings
+from indexing.store import Store, WriteResult, contribution_key, member_key
+from indexing.vector_index import INDEX_FILE, FaissVectorIndex, Mask, choose_factory
+
+log = logging.getLogger(__name__)
+
+ITEMS_FILE = "items.json"
+CURRENT = "CURRENT"
+PUBLIC = 0  # space code of the public space
+ENCODE_BATCH = 256
+
+
+@dataclass
+class SyncStats:
+    added_keys: int = 0
+    removed_keys: int = 0
+    encoded_texts: int = 0
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added_keys or self.removed_keys)
+
+
+class ItemTable:
+    """Per-vector facts, indexed by the vector's id (ids are assigned 0, 1, 2, ... never reused)."""
+
+    def __init__(self) -> None:
+        self.next_id = 0
+        self.keys: list[str | None] = []
+        self.chunk = np.zeros(0, np.int32)
+        self.alive = np.zeros(0, bool)
+        self.is_profile = np.zeros(0, bool)
+        self.type_code = np.zeros(0, np.int16)
+        self.lang_code = np.zeros(0, np.int16)
+        self.date_ord = np.zeros(0, np.int32)
+        self.space_code = np.zeros(0, np.int32)
+        self.key_ids: dict[str, list[int]] = {}
+        self.key_hash: dict[str, str] = {}
+        self.vocab: dict[str, dict[str, int]] = {"type": {}, "lang": {}, "space": {"public": 0}}
+
+    def code(self, vocab: str, value: str | None) -> int:
+        if value is None:
+            return -1
+        table = self.vocab[vocab]
+        if value not in table:
+            table[value] = len(table)
+        return table[value]
+
+    def lookup(self, vocab: str, value: str) -> int | None:
+        return self.vocab[vocab].get(value)
+
+    def _grow(self, needed: int) -> None:
+        cap = len(self.alive)
+        if needed <= cap:
+            return
+        new_cap = max(needed, cap * 2, 1024)
+        for name in ("chunk", "alive", "is_profile", "type_code", "lang_code", "date_ord",
+                     "space_code"):
+            old = getattr(self, name)
+            arr = np.zeros(new_cap, dtype=old.dtype)
+            arr[:cap] = old
+            setattr(self, name, arr)
+
+    def allocate(self, key: str, n_chunks: int) -> list[int]:
+        ids = list(range(self.next_id, self.next_id + n_chunks))
+        self.next_id += n_chunks
+        self._grow(self.next_id)
+        self.keys.extend([key] * n_chunks)
+        self.chunk[ids] = np.arange(n_chunks, dtype=np.int32)
+        self.alive[ids] = True
+        self.is_profile[ids] = key.startswith("m:")
+        self.key_ids[key] = ids
+        return ids
+
+    def release(self, key: str) -> list[int]:
+        ids = self.key_ids.pop(key, [])
+        self.key_hash.pop(key, None)
+        for i in ids:
+            self.keys[i] = None
+        self.alive[ids] = False
+        return ids
+
+    def set_attributes(self, catalog: Catalog, keys: Iterable[str]) -> None:
+        """Copy filter attributes from the catalog onto the vectors of these keys."""
+        for key in keys:
+            ids = self.key_ids.get(key)
+            if not ids:
+                continue
+            kind, record_id = key.split(":", 1)
+            if kind == "c":
+                meta = catalog.contributions.get(record_id)
+                if meta is None:
+                    continue
+                self.type_code[ids] = self.code("type", meta.type)
+                self.lang_code[ids] = self.code("lang", meta.language)
+                self.date_ord[ids] = dt.date.fromisoformat(meta.date).toordinal()
+                self.space_code[ids] = self.code("space", meta.space)
+            else:
+                member = catalog.members.get(record_id)
+                self.type_code[ids] = -1
+                self.lang_code[ids] = self.code(
+                    "lang", member.languages[0] if member and member.languages else None
+                )
+                self.date_ord[ids] = 0
+                self.space_code[ids] = PUBLIC
+
+    def to_json(self) -> dict[str, Any]:
+        live = [i for i in range(self.next_id) if self.keys[i] is not None]
+        return {
+            "next_id": self.next_id,
+            "ids": live,
+            "keys": [self.keys[i] for i in live],
+            "chunks": [int(self.chunk[i]) for i in live],
+            "hashes": self.key_hash,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ItemTable:
+        self = cls()
+        self.next_id = int(data["next_id"])
+        self._grow(self.next_id)
+        self.keys = [None] * self.next_id
+        for i, key, chunk in zip(data["ids"], data["keys"], data["chunks"], strict=True):
+            self.keys[i] = key
+            self.chunk[i] = chunk
+            self.alive[i] = True
+            self.is_profile[i] = key.startswith("m:")
+            self.key_ids.setdefault(key, []).append(i)
+        self.key_hash = dict(data["hashes"])
+        return self
+
+
+class CommunityIndex:
+    """Vectors + item table + catalog, guarded by one readers-writer lock."""
+
+    def __init__(self, encoder: Encoder, settings: Settings, factory: str = "Flat") -> None:
+        self.encoder = encoder
+        self.settings = settings
+        self.vectors = FaissVectorIndex(encoder.dimension, factory, settings.ivf_nprobe)
+        self.items = ItemTable()
+        self.catalog = Catalog()
+        self.lock = RWLock()
+        self.generation: str | None = None
+        self.dirty = False
+
+    # -- persistence -------------------------------------------------------------------------
+    def fingerprint(self) -> dict[str, Any]:
+        fp = dict(self.encoder.fingerprint())
+        fp["chunk_words"] = self.settings.chunk_words
+        fp["chunk_overlap"] = self.settings.chunk_overlap
+        return fp
+
+    @classmethod
+    def load(cls, root: Path, encoder: Encoder, settings: Settings) -> CommunityIndex | None:
+        """Load the current generation under ``root``; None if there is none yet.
+
+        Raises IndexMismatch for other encoder settings and IndexCorrupt for a damaged folder.
+        """
+        current = root / CURRENT
+        if not current.exists():
+            return None
+        name = current.read_text(encoding="utf-8").strip()
+        folder = root / name
+        if not name or not folder.is_dir():
+            raise IndexCorrupt(f"{current} names '{name}', which is missing; "
+                               "rebuild with `wellspring index --rebuild`")
+        manifest = read_manifest(folder)
+        self = cls(encoder, settings, manifest.get("factory", "Flat"))
+        check_encoder(manifest, self.fingerprint(), folder)
+        if manifest.get("dimension") != encoder.dimension:
+            raise IndexMismatch(f"index dimension {manifest.get('dimension')} != encoder "
+                                f"{encoder.dimension}; rebuild with `wellspring index --rebuild`")
+        verify_checksums(folder, manifest)
+        try:
+            self.vectors = FaissVectorIndex.load(
+                folder, manifest["factory"], encoder.dimension, settings.ivf_nprobe
+            )
+            self.items = ItemTable.from_json(
+                json.loads((folder / ITEMS_FILE).read_text(encoding="utf-8"))
+            )
+        except (RuntimeError, ValueError, KeyError) as exc:
+            raise IndexCorrupt(f"cannot read the index in {folder}: {exc}; "
+                               "rebuild with `wellspring index --rebuild`") from exc
+        n_items = sum(len(v) for v in self.items.key_ids.values())
+        if not self.vectors.count() == n_items == manifest.get("vectors"):
+            raise IndexCorrupt(
+                f"index in {folder} is inconsistent: {self.vectors.count()} vectors, {n_items} "
+                f"items, manifest says {manifest.get('vectors')}; "
+                "rebuild with `wellspring index --rebuild`"
+            )
+        self.generation = name
+        return self
+
+    def save(self, root: Path) -> Path:
+        """Write a new generation aside, then switch CURRENT to it atomically."""
+        root.mkdir(parents=True, exist_ok=True)
+        name = f"gen-{dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        tmp = root / f".tmp-{name}"
+        tmp.mkdir()
+        with self.lock.read():
+            self.vectors.save(tmp)
+            items = self.items.to_json()
+            n_vectors = self.vectors.count()
+            factory = self.vectors.factory
+            dirty_before = self.dirty
+            self.dirty = False
+        _write_json(tmp / ITEMS_FILE, items)
+        write_manifest(tmp, {
+            "encoder": self.fingerprint(),
+            "model": self.encoder.name,
+            "dimension": self.encoder.dimension,
+            "metric": "inner_product",
+            "factory": factory,
+            "nprobe": self.settings.ivf_nprobe,
+            "vectors": n_vectors,
+            "keys": len(items["hashes"]),
+            "members": sum(1 for k in items["hashes"] if k.startswith("m:")),
+            "contributions": sum(1 for k in items["hashes"] if k.startswith("c:")),
+        }, [INDEX_FILE, ITEMS_FILE])
+        final = root / name
+        os.rename(tmp, final)
+        _fsync_dir(root)
+        _write_atomic(root / CURRENT, name)
+        old = self.generation
+        self.generation = name
+        for entry in root.iterdir():
+            if entry.is_dir() and entry.name != name and (
+                entry.name == old or entry.name.startswith(("gen-", ".tmp-"))
+            ):
+                shutil.rmtree(entry, ignore_errors=True)
+        log.info("saved index generation %s (%d vectors%s)", name, n_vectors,
+                 ", had unsaved writes" if dirty_before else "")
+        return final
+
+    # -- keeping up with the store -----------------------------------------------------------
+    def sync(self, store: Store, changes: WriteResult | None = None, show_progress: bool = False
+             ) -> SyncStats:
+        """Bring vectors and attributes to the store's state (all of it, or just ``changes``).
+
+        Encoding happens outside the lock; the swap of vectors and attributes happens under the
+        write lock, so searches never see half an update.
+        """
+        started = time.perf_counter()
+        if changes is None:
+            catalog = Catalog.from_store(store)
+            desired = {member_key(m): h for m, h in store.member_hashes().items()}
+            desired |= {contribution_key(c.id): c.text_hash
+                        for c in catalog.contributions.values()}
+            candidates = set(desired) | set(self.items.key_hash)
+        else:
+            catalog = self.catalog
+            mids = changes.changed_members | changes.deleted_members
+            cids = changes.changed_contributions | changes.deleted_contributions
+            fresh = store.get_members(mids)
+            metas = {m.id: m for m in store.contribution_meta(cids)}
+            desired = {member_key(m): store_hash for m, store_hash in
+                       ((m, _profile_hash(fresh[m])) for m in mids if m in fresh)}
+            desired |= {contribution_key(c): metas[c].text_hash for c in cids if c in metas}
+            candidates = {member_key(m) for m in mids} | {contribution_key(c) for c in cids}
+        stale = [k for k in candidates
+                 if k in self.items.key_hash and desired.get(k) != self.items.key_hash[k]]
+        stale += [k for k in candidates if k in self.items.key_ids and k not in self.items.key_hash]
+        fresh_keys = sorted(k for k in candidates
+                            if k in desired and self.items.key_hash.get(k) != desired[k])
+        stats = SyncStats(added_keys=len(fresh_keys), removed_keys=len(set(stale)))
+        encoded = self._encode_keys(store, fresh_keys, show_progress, stats)
+        with self.lock.write():
+            for key in set(stale):
+                self.vectors.remove(np.asarray(self.items.release(key), dtype=np.int64))
+            self._add_encoded(encoded, desired)
+            if changes is None:
+                self.catalog = catalog
+                self.items.set_attributes(catalog, list(self.items.key_ids))
+            else:
+                catalog.refresh(store, mids, cids)
+                touched = {member_key(m) for m in mids} | {contribution_key(c) for c in cids}
+                self.items.set_attributes(catalog, touched)
+            if stats.changed:
+                self.dirty = True
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _texts(self, store: Store, keys: list[str]) -> Iterator[tuple[str, list[str]]]:
+        """(key, chunk texts) for each key, read from the store in batches."""
+        s = self.settings
+        for start in range(0, len(keys), 500):
+            batch = keys[start : start + 500]
+            members = store.get_members(k[2:] for k in batch if k.startswith("m:"))
+            contribs = store.get_contributions(k[2:] for k in batch if k.startswith("c:"))
+            for key in batch:
+                rid = key[2:]
+                if key.startswith("m:") and rid in members:
+                    yield key, chunk_text(members[rid].profile_text(), s.chunk_words,
+                                          s.chunk_overlap)
+                elif key.startswith("c:") and rid in contribs:
+                    c = contribs[rid]
+                    body = chunk_text(c.text, s.chunk_words, s.chunk_overlap)
+                    yield key, [f"{c.title}\n{chunk}".strip() for chunk in body]
+
+    def _encode_keys(self, store: Store, keys: list[str], show_progress: bool, stats: SyncStats
+                     ) -> list[tuple[str, npt.NDArray[np.float32]]]:
+        """Encode the chunks of these keys in batches; returns (key, vectors) pairs."""
+        if not keys:
+            return []
+        out: list[tuple[str, npt.NDArray[np.float32]]] = []
+        pending: list[tuple[str, list[str]]] = []
+        n_pending = 0
+        bar = _progress(len(keys), show_progress)
+
+        def flush() -> None:
+            nonlocal pending, n_pending
+            texts = [t for _, chunks in pending for t in chunks]
+            vecs = self.encoder.encode_documents(texts)
+            stats.encoded_texts += len(texts)
+            row = 0
+            for key, chunks in pending:
+                out.append((key, vecs[row : row + len(chunks)]))
+                row += len(chunks)
+            if bar is not None:
+                bar.update(len(pending))
+            pending, n_pending = [], 0
+
+        for key, chunks in self._texts(store, keys):
+            pending.append((key, chunks))
+            n_pending += len(chunks)
+            if n_pending >= ENCODE_BATCH:
+                flush()
+        if pending:
+            flush()
+        if bar is not None:
+            bar.close()
+        return out
+
+    def _add_encoded(self, encoded: list[tuple[str, npt.NDArray[np.float32]]],
+                     desired: dict[str, str]) -> None:
+        if not encoded:
+            return
+        if not self.vectors.is_trained:
+            self.vectors.train(np.vstack([v for _, v in encoded]))
+        all_ids: list[int] = []
+        all_vecs: list[npt.NDArray[np.float32]] = []
+        for key, vecs in encoded:
+            all_ids.extend(self.items.allocate(key, len(vecs)))
+            all_vecs.append(vecs)
+            self.items.key_hash[key] = desired[key]
+        self.vectors.add(np.asarray(all_ids, np.int64), np.vstack(all_vecs))
+
+    # -- queries -----------------------------------------------------------------------------
+    def search(self, query: npt.NDArray[np.float32], k: int, allowed: Mask | None
+               ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+        """Top-k vectors for one query vector (caller holds ``lock.read()``)."""
+        return self.vectors.search(query, k, allowed)
+
+    def count(self) -> int:
+        return self.vectors.count()
+
+    def rebuilt(self, store: Store, factory: str | None = None, show_progress: bool = False
+                ) -> tuple[CommunityIndex, SyncStats]:
+        """A new index built aside from the store, reusing this one's vectors where the text is
+        unchanged (so a rebuild to another index type encodes nothing)."""
+        n_keys = len(self.items.key_hash) or store.counts()["contributions"]
+        chosen = factory or choose_factory(max(self.count(), n_keys), self.settings.index_kind,
+                                           self.settings.ivf_threshold)
+        fresh = CommunityIndex(self.encoder, self.settings, chosen)
+        with self.lock.read():
+            reuse = [(k, self.vectors.reconstruct(np.asarray(ids, np.int64)))
+                     for k, ids in self.items.key_ids.items() if k in self.items.key_hash]
+            hashes = dict(self.items.key_hash)
+        fresh._add_encoded(reuse, hashes)
+        stats = fresh.sync(store, show_progress=show_progress)
+        return fresh, stats
+
+
+def _profile_hash(member: Any) -> str:
+    from indexing.store import text_hash
+
+    return text_hash(member.profile_text())
+
+
+def _progress(total: int, enabled: bool) -> Any:
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="record", desc="encoding")
+
+
+def _write_json(path: Path, data: object) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        json.dump(data, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,159 @@
+"""Encoders turn texts into L2-normalised float32 vectors.
+
+``SentenceTransformerEncoder`` is the real one (imported lazily: ``import sentence_transformers``
+costs seconds, so commands that do not encode never pay it). ``HashingEncoder`` is a tiny,
+deterministic bag-of-words encoder for fast unit tests of ranking logic only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+log = logging.getLogger(__name__)
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Encoder(Protocol):
+    """What the index and the matcher need from a text encoder."""
+
+    name: str
+    dimension: int
+
+    def fingerprint(self) -> dict[str, object]:
+        """Every setting that changes the vectors; an index built with another is refused."""
+        ...
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors: ...
+
+    def encode_documents(self, texts: Sequence[str], show_progress: bool = False) -> Vectors: ...
+
+
+def _normalise(vectors: npt.NDArray[np.floating]) -> Vectors:
+    arr = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(arr, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(arr / norms, dtype=np.float32)
+
+
+def _model_files_digest(model_path: Path) -> str:
+    """Digest of the files that define a model folder (configs and weight sizes)."""
+    h = hashlib.sha256()
+    for name in ("config.json", "modules.json", "sentence_bert_config.json", "tokenizer.json",
+                 "config_sentence_transformers.json"):
+        f = model_path / name
+        if f.exists():
+            h.update(name.encode())
+            h.update(f.read_bytes())
+    for weights in sorted(model_path.glob("*.safetensors")) + sorted(model_path.glob("*.bin")):
+        h.update(f"{weights.name}:{weights.stat().st_size}".encode())
+    return h.hexdigest()[:16]
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model folder, loaded offline, once per process."""
+
+    def __init__(self, model_path: str, batch_size: int = 32, device: str = "cpu") -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+        from sentence_transformers import SentenceTransformer
+
+        path = Path(model_path)
+        if not path.exists():
+            raise FileNotFoundError(f"model folder '{model_path}' does not exist (setting: model)")
+        self._model = SentenceTransformer(str(path), device=device)
+        self._lock = threading.Lock()
+        self.path = path
+        self.batch_size = batch_size
+        self.name = _model_name(path)
+        getter = getattr(self._model, "get_embedding_dimension", None)
+        dim = getter() if getter else self._model.get_sentence_embedding_dimension()
+        if dim is None:
+            raise ValueError(f"model '{model_path}' does not report an embedding dimension")
+        self.dimension = int(dim)
+        self.max_seq_length = int(self._model.max_seq_length or 0)
+        self._digest = _model_files_digest(path)
+
+    def fingerprint(self) -> dict[str, object]:
+        return {
+            "encoder": "sentence-transformers",
+            "model": self.name,
+            "model_digest": self._digest,
+            "dimension": self.dimension,
+            "max_seq_length": self.max_seq_length,
+            "normalise": True,
+            "query_prompt": None,
+            "document_prompt": None,
+        }
+
+    def _encode(self, texts: Sequence[str], show_progress: bool) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:  # one torch forward at a time: the model is shared between threads
+            out = self._model.encode(
+                list(texts), batch_size=self.batch_size, show_progress_bar=show_progress,
+                convert_to_numpy=True, normalize_embeddings=True,
+            )
+        return _normalise(out)
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        return self._encode(texts, False)
+
+    def encode_documents(self, texts: Sequence[str], show_progress: bool = False) -> Vectors:
+        return self._encode(texts, show_progress)
+
+
+def _model_name(path: Path) -> str:
+    cfg = path / "config_sentence_transformers.json"
+    if cfg.exists():
+        try:
+            data = json.loads(cfg.read_text())
+            name = data.get("model_name")
+            if isinstance(name, str) and name:
+                return name
+        except (OSError, ValueError):
+            pass
+    return path.name
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+class HashingEncoder:
+    """Deterministic bag-of-words vectors (feature hashing). For unit tests of ranking logic."""
+
+    def __init__(self, dimension: int = 256, name: str = "hashing") -> None:
+        self.dimension = dimension
+        self.name = name
+
+    def fingerprint(self) -> dict[str, object]:
+        return {"encoder": "hashing", "model": self.name, "dimension": self.dimension}
+
+    def _one(self, text: str) -> npt.NDArray[np.float32]:
+        v = np.zeros(self.dimension, dtype=np.float32)
+        for tok in _TOKEN.findall(text.lower()):
+            stem = tok[:6]
+            idx = int(hashlib.md5(stem.encode()).hexdigest()[:8], 16) % self.dimension
+            v[idx] += 1.0
+        return v
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return _normalise(np.stack([self._one(t) for t in texts]))
+
+    def encode_documents(self, texts: Sequence[str], show_progress: bool = False) -> Vectors:
+        return self.encode_queries(texts)

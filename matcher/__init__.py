@@ -1,0 +1,1 @@
+"""Turn a need into ranked members, teams and invitations (imports indexing, never api)."""

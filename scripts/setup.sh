@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Fresh-machine set-up: a virtual environment with everything Wellspring needs, and chromium
+# for the browser tests. Idempotent. Usage: scripts/setup.sh [python] [venv]
+set -euo pipefail
+PY=${1:-python3.11}
+VENV=${2:-.venv}
+"$PY" -m venv "$VENV"
+"$VENV/bin/pip" install -q --upgrade pip
+# torch first, pinned: the CPU wheel lies on local disk; unpinned it pulls a multi-GB CUDA build.
+"$VENV/bin/pip" install -q torch==2.13.0
+"$VENV/bin/pip" install -q -e '.[dev]'
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) >/dev/null
+  else
+    echo "warning: chromium is missing; browser tests need: sudo apt-get install -y chromium" >&2
+  fi
+fi
+"$VENV/bin/pip" check >/dev/null
+echo "set-up done: $VENV"

