@@ -12,12 +12,12 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from indexing.community import Community  # noqa: E402
-from indexing.encoder import Encoder, HashingEncoder, SentenceTransformerEncoder  # noqa: E402
-from indexing.ingest import ingest_paths  # noqa: E402
-from indexing.settings import Settings  # noqa: E402
-from indexing.store import Store  # noqa: E402
-from matcher.experts import Matcher  # noqa: E402
+from indexing.community import Community
+from indexing.encoder import Encoder, HashingEncoder, SentenceTransformerEncoder
+from indexing.ingest import ingest_paths
+from indexing.settings import Settings
+from indexing.store import Store
+from matcher.experts import Matcher
 
 TEST_DATA = Path(__file__).parent / "data"
 

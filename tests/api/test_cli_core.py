@@ -1,0 +1,64 @@
+"""The CLI contract: ingest, index, search --json, stats --json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from api.cli import main
+from tests.conftest import TEST_DATA
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("WELLSPRING_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def test_ingest_stats_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", str(TEST_DATA)]) == 0
+    assert "59 inserted" in capsys.readouterr().out
+    assert main(["ingest", str(TEST_DATA)]) == 0
+    assert "0 inserted, 0 updated, 59 unchanged" in capsys.readouterr().out
+    assert main(["stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["members"] == 12 and stats["organisations"] == 6
+    assert stats["contributions"] == 41 and stats["private_contributions"] == 4
+    assert stats["levels"] == {"active": 4, "core": 2, "occasional": 2, "peripheral": 2,
+                               "transactional": 2}
+    assert sum(stats["contribution_types"].values()) == 41
+    assert stats["countries"] == 10
+
+
+def test_ingest_bad_file_exits_non_zero(home: Path, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "organisations.jsonl"
+    bad.write_text('{"id": "o1", "name": "X", "kind": "cartel"}\n')
+    assert main(["ingest", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "organisations.jsonl:1" in err and "'kind'" in err
+    assert main(["ingest", str(tmp_path / "missing.jsonl")]) == 2
+
+
+@pytest.mark.slow
+def test_index_and_search_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", str(TEST_DATA)]) == 0
+    assert main(["index"]) == 0
+    assert "+53 -0" in capsys.readouterr().out
+    assert main(["index"]) == 0
+    out = capsys.readouterr().out
+    assert "already up to date" in out and " 0 texts encoded" in out
+    assert main(["search", "faecal sludge treatment", "--top", "2", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert len(hits) == 2
+    first = hits[0]
+    assert first["member_id"] == "m-0004"
+    assert set(first) >= {"member_id", "name", "organisation", "country", "level", "score",
+                          "evidence"}
+    assert set(first["evidence"][0]) >= {"contribution_id", "title", "score"}
+    assert main(["search", "water", "--country", "PE", "--json"]) == 0
+    assert {h["country"] for h in json.loads(capsys.readouterr().out)} == {"PE"}
+    assert main(["search", "water", "--top", "0"]) == 2
+    assert "top" in capsys.readouterr().err
