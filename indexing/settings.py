@@ -50,6 +50,16 @@ class Settings(BaseSettings):
     evidence_per_member: int = Field(3, ge=1, le=20)
     min_evidence_score: float = Field(0.0, ge=-1, le=1)
 
+    # Teams and invitations (matcher/teams.py, matcher/invitations.py)
+    team_size: int = Field(5, ge=1, le=100, description="Default size of a suggested team")
+    max_team_size: int = Field(15, ge=1, le=100)
+    team_max_per_organisation: int = Field(2, ge=1, le=100)
+    team_max_per_country: int = Field(2, ge=1, le=100)
+    team_diversity_weight: float = Field(0.3, ge=0, lt=1, description="MMR weight of spread")
+    team_coverage_threshold: float = Field(0.42, ge=-1, le=1,
+                                           description="Relevance that counts as covering a need")
+    team_max_needs: int = Field(12, ge=1, le=50)
+
     # Limits of the API
     max_query_chars: int = Field(1000, ge=10)
     max_top: int = Field(100, ge=1)
