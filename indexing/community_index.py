@@ -28,7 +28,13 @@ from indexing.catalog import Catalog
 from indexing.chunking import chunk_text
 from indexing.encoder import Encoder
 from indexing.errors import IndexCorrupt, IndexMismatch
-from indexing.manifest import check_encoder, read_manifest, verify_checksums, write_manifest
+from indexing.manifest import (
+    check_encoder,
+    folder_lock,
+    read_manifest,
+    verify_checksums,
+    write_manifest,
+)
 from indexing.rwlock import RWLock
 from indexing.settings import Settings
 from indexing.store import Store, WriteResult, contribution_key, member_key
@@ -189,9 +195,15 @@ class CommunityIndex:
 
         Raises IndexMismatch for other encoder settings and IndexCorrupt for a damaged folder.
         """
-        current = root / CURRENT
-        if not current.exists():
+        if not (root / CURRENT).exists():
             return None
+        with folder_lock(root, shared=True):  # a concurrent save may not delete it meanwhile
+            return cls._load_locked(root, encoder, settings)
+
+    @classmethod
+    def _load_locked(cls, root: Path, encoder: Encoder, settings: Settings
+                     ) -> CommunityIndex | None:
+        current = root / CURRENT
         name = current.read_text(encoding="utf-8").strip()
         folder = root / name
         if not name or not folder.is_dir():
@@ -225,8 +237,14 @@ class CommunityIndex:
         return self
 
     def save(self, root: Path) -> Path:
-        """Write a new generation aside, then switch CURRENT to it atomically."""
-        root.mkdir(parents=True, exist_ok=True)
+        """Write a new generation aside, then switch CURRENT to it atomically.
+
+        Serialised by an exclusive folder lock: concurrent saves (the periodic saver, a reindex,
+        a CLI run) would otherwise delete each other's folders when cleaning up."""
+        with folder_lock(root):
+            return self._save_locked(root)
+
+    def _save_locked(self, root: Path) -> Path:
         name = f"gen-{dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
         tmp = root / f".tmp-{name}"
         tmp.mkdir()
@@ -250,6 +268,7 @@ class CommunityIndex:
             "members": sum(1 for k in items["hashes"] if k.startswith("m:")),
             "contributions": sum(1 for k in items["hashes"] if k.startswith("c:")),
         }, [INDEX_FILE, ITEMS_FILE])
+        _fsync_dir(tmp)  # the files' directory entries are durable before the rename
         final = root / name
         os.rename(tmp, final)
         _fsync_dir(root)

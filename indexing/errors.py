@@ -61,5 +61,9 @@ class IndexCorrupt(WellspringError):
     """The index on disk is damaged (checksum, counts or files disagree)."""
 
 
+class StoreCorrupt(WellspringError):
+    """The SQLite store fails its integrity check: restore it from a backup."""
+
+
 class IndexNotReady(WellspringError):
     """No usable index is loaded."""

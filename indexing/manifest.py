@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
 import platform
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,23 @@ from indexing.errors import IndexCorrupt, IndexMismatch
 
 MANIFEST = "manifest.json"
 MANIFEST_SCHEMA = 1
+LOCK_FILE = ".lock"
+
+
+@contextlib.contextmanager
+def folder_lock(root: Path, shared: bool = False) -> Iterator[None]:
+    """An advisory lock on an index folder (flock: between threads and processes alike).
+
+    Saving a generation takes it exclusively (a save deletes older generations); a backup takes
+    it shared so the generation it copies cannot vanish halfway.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / LOCK_FILE).open("a") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def sha256_file(path: Path) -> str:
