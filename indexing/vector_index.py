@@ -23,6 +23,8 @@ Mask = npt.NDArray[np.bool_]
 faiss: Any = importlib.import_module("faiss")  # its bundled stubs are partial
 
 INDEX_FILE = "index.faiss"
+TRAIN_PER_LIST = 64  # training vectors per IVF list (FAISS warns below 39)
+BLAS_THRESHOLD = 20
 
 
 class VectorIndex(Protocol):
@@ -42,17 +44,42 @@ class VectorIndex(Protocol):
     def count(self) -> int: ...
 
 
-def choose_factory(n_vectors: int, kind: str = "auto", ivf_threshold: int = 200_000) -> str:
-    """The documented index-type rule.
+def choose_factory(n_vectors: int, kind: str = "auto", ivf_threshold: int = 50_000) -> str:
+    """The documented index-type rule (docs/BENCHMARKS.md has the measurements behind it).
 
-    Exact inner product (``Flat``) below ``ivf_threshold`` vectors: at 200k an exact search costs
-    ~40 ms on 2 cores and needs no training. From there on ``IVF{nlist},Flat`` with
-    ``nlist = 2**round(log2(sqrt(n)))`` (1M -> 1024 lists), trained on up to 64 * nlist vectors.
+    Exact inner product (``Flat``) below ``ivf_threshold`` vectors: at 50k an exact search costs
+    ~10 ms on 2 cores and needs no training, while at 100k it costs ~21 ms, more than the whole
+    query budget. From there on ``IVF{nlist},Flat`` with ``nlist = 2**round(log2(sqrt(n)))``
+    (100k -> 256 lists, 1M -> 1024), trained on up to ``TRAIN_PER_LIST * nlist`` vectors.
     """
     if kind == "flat" or (kind == "auto" and n_vectors < ivf_threshold):
         return "Flat"
     nlist = max(16, 2 ** round(math.log2(max(1.0, math.sqrt(max(n_vectors, 1))))))
     return f"IVF{nlist},Flat"
+
+
+def choose_nprobe(factory: str, setting: int = 0) -> int:
+    """Lists probed per IVF query: the setting if non-zero, else ``max(16, nlist // 16)``.
+
+    16 of 256 lists (100k) and 64 of 1024 (1M) keep recall@50 >= 0.95 against exact search on
+    clustered vectors while scanning ~6 % of the index (docs/BENCHMARKS.md).
+    """
+    if setting > 0 or not factory.startswith("IVF"):
+        return setting or 16
+    return max(16, _nlist(factory) // 16)
+
+
+def configure_faiss(threads: int = 0) -> None:
+    """Set FAISS's process-wide knobs deliberately (called when an index is created or loaded).
+
+    * OpenMP threads: ``threads`` if non-zero, else 1. A single-query search does not gain from
+      more threads, and requests already run in parallel in the server's thread pool, where
+      nested OpenMP teams only oversubscribe the (2) cores; builds set more explicitly.
+    * ``distance_compute_blas_threshold`` = 20: batched exact searches of 20+ queries use BLAS
+      (at 1M, batch-64 search went from 11 to 100 queries/s); single queries are unaffected.
+    """
+    faiss.omp_set_num_threads(threads if threads > 0 else 1)
+    faiss.cvar.distance_compute_blas_threshold = BLAS_THRESHOLD
 
 
 def _nlist(factory: str) -> int:
@@ -127,9 +154,11 @@ class FaissVectorIndex:
         return scores[0][keep].astype(np.float32), ids[0][keep].astype(np.int64)
 
     def reconstruct(self, ids: IdArray) -> npt.NDArray[np.float32]:
-        out = np.zeros((len(ids), self.dimension), dtype=np.float32)
-        for row, i in enumerate(ids):
-            out[row] = self._index.reconstruct(int(i))
+        """Stored vectors of these ids, in one call into FAISS."""
+        if len(ids) == 0:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        out: npt.NDArray[np.float32] = self._index.reconstruct_batch(
+            np.ascontiguousarray(ids, dtype=np.int64))
         return out
 
     def count(self) -> int:
