@@ -34,9 +34,10 @@ class Settings(BaseSettings):
 
     # Index type rule
     index_kind: IndexKind = "auto"
-    ivf_threshold: int = Field(200_000, ge=1000, description="auto: IVF from this many vectors")
-    ivf_nprobe: int = Field(16, ge=1, le=4096)
-    faiss_threads: int = Field(0, ge=0, le=256, description="0 = FAISS default")
+    ivf_threshold: int = Field(50_000, ge=1000, description="auto: IVF from this many vectors")
+    ivf_nprobe: int = Field(0, ge=0, le=4096, description="0 = rule: max(16, nlist // 16)")
+    faiss_threads: int = Field(0, ge=0, le=256, description="OpenMP threads; 0 = 1 (see "
+                               "vector_index.configure_faiss)")
 
     # Matching
     aggregation: Aggregation = "topk_mean"
