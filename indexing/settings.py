@@ -12,6 +12,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 Aggregation = Literal["max", "mean", "topk_mean", "softmax_votes"]
 Fusion = Literal["dense", "rrf", "weighted"]
 IndexKind = Literal["auto", "flat", "ivf"]
+# off: English model only; route: English needs -> English index, other languages -> multilingual
+# (uncertain detection -> both fused); fuse: both encoders' rankings fused for every need.
+LanguageRouting = Literal["off", "route", "fuse"]
 
 
 class Settings(BaseSettings):
@@ -50,6 +53,12 @@ class Settings(BaseSettings):
     candidate_items: int = Field(2000, ge=10, le=1_000_000)
     evidence_per_member: int = Field(3, ge=1, le=20)
     min_evidence_score: float = Field(0.0, ge=-1, le=1)
+
+    # Languages (indexing/multilingual.py, matcher/languages.py; figures in docs/QUALITY.md)
+    language_routing: LanguageRouting = Field(
+        "route", description="off | route | fuse; route and fuse keep a second, multilingual index")
+    language_min_confidence: float = Field(
+        0.5, ge=0, le=1, description="Below this detector confidence a need is treated as mixed")
 
     # Teams and invitations (matcher/teams.py, matcher/invitations.py)
     team_size: int = Field(5, ge=1, le=100, description="Default size of a suggested team")
