@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,13 +14,26 @@ from starlette.concurrency import run_in_threadpool
 from api import errors
 from api.routes import experts, health
 from api.state import ServiceState
+from indexing.backup import try_service_lock
 from indexing.community import Community
 from indexing.encoder import Encoder
-from indexing.errors import WellspringError
+from indexing.errors import IndexNotReady, WellspringError
 from indexing.settings import Settings, get_settings
 from matcher.experts import Matcher
 
 log = logging.getLogger(__name__)
+
+
+async def _save_periodically(state: ServiceState) -> None:
+    """Save a changed index every ``index_save_seconds``, so a crash costs at most that much
+    re-encoding at the next start (the store already holds every acknowledged write)."""
+    interval = state.settings.index_save_seconds
+    while interval > 0 and state.community is not None:
+        await asyncio.sleep(interval)
+        try:
+            await run_in_threadpool(state.community.save_if_dirty)
+        except OSError:
+            log.exception("periodic index save failed; will retry")
 
 
 def create_app(settings: Settings | None = None, encoder: Encoder | None = None) -> FastAPI:
@@ -28,7 +43,11 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        lock = try_service_lock(settings)  # one process owns a store and its index
         try:
+            if lock is None:
+                raise IndexNotReady(f"another Wellspring process serves {settings.database_path};"
+                                    " run one service process per store (docs/RELIABILITY.md)")
             community, _ = await run_in_threadpool(Community.open, settings, encoder)
         except WellspringError as exc:
             state.not_ready_reason = str(exc)
@@ -37,9 +56,18 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
             state.community = community
             state.matcher = Matcher(community)
             state.not_ready_reason = None
-        yield
-        if state.community is not None:
-            await run_in_threadpool(state.community.save_if_dirty)
+        saver = asyncio.create_task(_save_periodically(state)) if state.community else None
+        try:
+            yield
+        finally:
+            if saver is not None:
+                saver.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await saver
+            if state.community is not None:
+                await run_in_threadpool(state.community.save_if_dirty)
+            if lock is not None:
+                lock.close()
 
     app = FastAPI(
         title="Wellspring",

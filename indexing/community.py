@@ -7,14 +7,16 @@ in memory. A crash between the two loses nothing: at start-up the index re-syncs
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
+from indexing.backup import check_store, set_aside_damaged
 from indexing.community_index import CommunityIndex, SyncStats
 from indexing.encoder import Encoder, SentenceTransformerEncoder
-from indexing.errors import Conflict, NotFound
+from indexing.errors import Conflict, IndexCorrupt, NotFound, StoreCorrupt
 from indexing.schema import Contribution, Member, Organisation
 from indexing.settings import Settings
 from indexing.store import Store, WriteResult
@@ -41,6 +43,7 @@ class Community:
         self.encoder = encoder
         self.index = index
         self._write_lock = threading.Lock()
+        self.recovered_from: str | None = None  # why the index was rebuilt at open, if it was
 
     @property
     def index_root(self) -> Path:
@@ -51,12 +54,24 @@ class Community:
              show_progress: bool = False) -> tuple[Community, SyncStats]:
         """Open the store, load the index (refusing a mismatched or damaged one) and bring it
         up to date with the store; a changed index is saved as a new generation."""
-        store = store or Store(settings.database_path)
+        try:
+            store = store or Store(settings.database_path)
+        except sqlite3.DatabaseError as exc:
+            raise StoreCorrupt(f"cannot open the store {settings.database_path} ({exc}); "
+                               "restore it with `wellspring restore BACKUP_DIR`") from exc
+        check_store(store.connection())  # StoreCorrupt, or a damaged lexical index rebuilt
         encoder = encoder or load_encoder(settings)
-        index = CommunityIndex.load(settings.index_path, encoder, settings)
+        recovered = None
+        try:
+            index = CommunityIndex.load(settings.index_path, encoder, settings)
+        except IndexCorrupt as exc:  # derived data: rebuild from the store, keep the evidence
+            log.warning("index damaged, rebuilding it from the store: %s", exc)
+            set_aside_damaged(settings.index_path)
+            index, recovered = None, str(exc)
         if index is None:
             index = CommunityIndex(encoder, settings)
         self = cls(settings, store, encoder, index)
+        self.recovered_from = recovered
         stats = index.sync(store, show_progress=show_progress)
         if stats.changed or index.generation is None:
             index.save(settings.index_path)

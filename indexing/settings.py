@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     ivf_nprobe: int = Field(0, ge=0, le=4096, description="0 = rule: max(16, nlist // 16)")
     faiss_threads: int = Field(0, ge=0, le=256, description="OpenMP threads; 0 = 1 (see "
                                "vector_index.configure_faiss)")
+    index_save_seconds: float = Field(
+        30.0, ge=0, description="The service saves a changed index this often; 0 = at shutdown only"
+    )
 
     # Matching
     aggregation: Aggregation = "topk_mean"

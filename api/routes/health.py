@@ -29,4 +29,5 @@ def ready(state: Annotated[ServiceState, Depends(get_state)]) -> JSONResponse:
     return JSONResponse({
         "status": "ready", "vectors": index.count(), "factory": index.vectors.factory,
         "model": state.community.encoder.name, "generation": index.generation,
+        "recovered_from": state.community.recovered_from,
     })
