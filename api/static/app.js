@@ -1,0 +1,424 @@
+// Wellspring page: routes (#/search, #/members/<id>, #/project), forms and results.
+import {
+  ApiError, api, barTable, byId, countryName, el, formatScore, getKey, humanise, languageName,
+  memberCard, memberHref, memberMeta, setKey, setLoading, showAlert,
+} from "./dom.js";
+
+const LEVELS = ["core", "active", "occasional", "peripheral", "transactional"];
+const TYPES = ["publication", "forum_post", "project_report", "webinar", "dataset",
+  "newsletter_article", "case_study"];
+const SEARCH_FIELDS = ["q", "country", "organisation", "level", "type", "language", "top"];
+
+// API field name -> [input id, label a person reads]
+const FIELDS = {
+  q: ["q", "Need"], top: ["top", "How many"], country: ["f-country", "Country"],
+  organisation: ["f-organisation", "Organisation"], level: ["f-level", "Level"],
+  type: ["f-type", "Contribution type"], language: ["f-language", "Language"],
+  title: ["p-title", "Project title"], description: ["p-description", "Description"],
+  needs: ["p-needs", "Needs"], size: ["p-size", "Team size"],
+  exclude_members: ["p-ex-members", "Exclude members"],
+  exclude_organisations: ["p-ex-organisations", "Exclude organisations"],
+  exclude_countries: ["p-ex-countries", "Exclude countries"],
+};
+
+const state = { view: null, lastSearchHash: "#/search", controllers: {} };
+
+// ---- field errors ----------------------------------------------------------------------------
+function clearFieldErrors(form) {
+  for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+  for (const p of form.querySelectorAll(".field-error")) {
+    p.textContent = "";
+    p.hidden = true;
+  }
+}
+
+/** Mark the named fields invalid; returns "Label: message" lines for the alert. */
+function showFieldErrors(form, errors) {
+  const lines = [];
+  let first = null;
+  for (const { field, message } of errors) {
+    const name = String(field || "").split(".")[0];
+    const known = FIELDS[name];
+    const input = known && form.querySelector(`#${known[0]}`);
+    if (!input) continue;
+    const note = byId(`${name}-error`);
+    input.setAttribute("aria-invalid", "true");
+    if (note) {
+      note.textContent = `${known[1]}: ${message}`;
+      note.hidden = false;
+    }
+    lines.push(`${known[1]}: ${message}`);
+    first = first || input;
+  }
+  if (first) first.focus();
+  return lines;
+}
+
+function reportError(err, form, alertBox) {
+  if (err && err.name === "AbortError") return;
+  if (!(err instanceof ApiError)) {
+    showAlert(alertBox, `Something went wrong in the page: ${err}`);
+    return;
+  }
+  const errors = err.errors.length ? err.errors
+    : err.field ? [{ field: err.field, message: err.message }] : [];
+  const lines = form && err.status >= 400 && err.status < 500 ? showFieldErrors(form, errors) : [];
+  showAlert(alertBox, lines.length ? `Please correct: ${lines.join("; ")}` : err.message);
+}
+
+function newController(name) {
+  if (state.controllers[name]) state.controllers[name].abort();
+  state.controllers[name] = new AbortController();
+  return state.controllers[name].signal;
+}
+
+// ---- filter options (from /stats, /members, and whatever results show) -----------------------
+function addOption(select, value, label) {
+  if (!value || [...select.options].some((o) => o.value === value)) return;
+  const option = el("option", { value }, label || value);
+  const after = [...select.options].slice(1).find((o) => o.textContent.localeCompare(option.textContent) > 0);
+  select.insertBefore(option, after || null);
+}
+
+function harvestOptions(members) {
+  for (const m of members) {
+    addOption(byId("f-country"), m.country, countryName(m.country));
+    addOption(byId("f-organisation"), m.organisation_id, m.organisation);
+  }
+}
+
+async function loadFilterOptions() {
+  for (const level of LEVELS) addOption(byId("f-level"), level, humanise(level));
+  for (const type of TYPES) addOption(byId("f-type"), type, humanise(type));
+  try {
+    const stats = await api("/stats");
+    const keys = (value) => (value && typeof value === "object" && !Array.isArray(value)
+      ? Object.keys(value) : []);
+    for (const c of keys(stats.countries)) addOption(byId("f-country"), c, countryName(c));
+    for (const l of keys(stats.levels)) addOption(byId("f-level"), l, humanise(l));
+    for (const t of keys(stats.contribution_types)) addOption(byId("f-type"), t, humanise(t));
+    for (const lang of keys(stats.languages)) {
+      if (lang !== "unknown") addOption(byId("f-language"), lang, languageName(lang));
+    }
+  } catch { /* the filters still work with what results reveal */ }
+  const limit = 100;
+  for (let offset = 0; offset < 2000; offset += limit) {
+    let page;
+    try {
+      page = await api(`/members?limit=${limit}&offset=${offset}`);
+    } catch {
+      break;
+    }
+    const members = (page && (page.results || page.members || page.items)) || [];
+    harvestOptions(members);
+    if (members.length < limit) break;
+  }
+}
+
+// ---- access badge and key form ---------------------------------------------------------------
+function renderAccess() {
+  const key = getKey();
+  const badge = byId("access-badge");
+  badge.className = `badge ${key ? "badge-key" : "badge-public"}`;
+  badge.textContent = key
+    ? `Key in use (…${key.slice(-4)}): private evidence and contacts you are allowed to see`
+    : "Public view: public contributions only, no contact details";
+  byId("key-forget").hidden = !key;
+  byId("key-save").textContent = key ? "Change key" : "Use key";
+}
+
+function onKeySubmit(event) {
+  event.preventDefault();
+  const input = byId("api-key");
+  const key = input.value.trim();
+  if (!key) {
+    input.setAttribute("aria-invalid", "true");
+    input.focus();
+    return;
+  }
+  input.removeAttribute("aria-invalid");
+  setKey(key);
+  input.value = "";
+  renderAccess();
+  route();
+}
+
+function onKeyForget() {
+  setKey("");
+  renderAccess();
+  byId("api-key").focus();
+  route();
+}
+
+// ---- who knows X -----------------------------------------------------------------------------
+function searchParamsFromForm() {
+  const form = byId("search-form");
+  const params = new URLSearchParams();
+  for (const name of SEARCH_FIELDS) {
+    const value = String(new FormData(form).get(name) || "").trim();
+    if (value) params.set(name, value);
+  }
+  return params;
+}
+
+function onSearchSubmit(event) {
+  event.preventDefault();
+  const form = byId("search-form");
+  clearFieldErrors(form);
+  const params = searchParamsFromForm();
+  if (!params.get("q")) {
+    showFieldErrors(form, [{ field: "q", message: "type what you are looking for" }]);
+    showAlert(byId("search-error"), "Please correct: Need: type what you are looking for");
+    return;
+  }
+  const hash = `#/search?${params}`;
+  if (location.hash === hash) runSearch(params);
+  else location.hash = hash;
+}
+
+function fillSearchForm(params) {
+  for (const name of SEARCH_FIELDS) {
+    const input = byId(FIELDS[name][0]);
+    const value = params.get(name) || (name === "top" ? "10" : "");
+    if (input.tagName === "SELECT") addOption(input, value, value);
+    input.value = value;
+  }
+}
+
+async function runSearch(params) {
+  const form = byId("search-form");
+  const results = byId("search-results");
+  const summary = byId("search-summary");
+  const alertBox = byId("search-error");
+  clearFieldErrors(form);
+  showAlert(alertBox, "");
+  results.replaceChildren();
+  summary.textContent = "";
+  setLoading(byId("search-loading"), results, true, byId("search-submit"));
+  try {
+    const data = await api(`/experts?${params}`, { signal: newController("search") });
+    harvestOptions(data.results);
+    const filters = SEARCH_FIELDS.filter((f) => !["q", "top"].includes(f) && params.get(f))
+      .map((f) => `${FIELDS[f][1].toLowerCase()} ${params.get(f)}`);
+    const within = filters.length ? ` (${filters.join(", ")})` : "";
+    if (!data.count) {
+      summary.textContent = `No member matches “${data.need}”${within}.`;
+      results.append(el("li", { class: "empty" },
+        "Nobody matches. Try other words, or remove a filter."));
+    } else {
+      summary.textContent = `${data.count} member${data.count === 1 ? "" : "s"} for`
+        + ` “${data.need}”${within}.`;
+      results.append(...data.results.map((m) => memberCard(m)));
+    }
+  } catch (err) {
+    reportError(err, form, alertBox);
+  } finally {
+    setLoading(byId("search-loading"), results, false, byId("search-submit"));
+  }
+}
+
+// ---- one member ------------------------------------------------------------------------------
+function detailList(rows) {
+  return el("dl", { class: "details" }, rows.filter(([, v]) => v !== null && v !== "")
+    .map(([k, v]) => el("div", { class: "detail" }, el("dt", {}, k), el("dd", {}, v))));
+}
+
+async function showMember(id) {
+  const detail = byId("member-detail");
+  const similar = byId("similar-results");
+  const alertBox = byId("member-error");
+  byId("member-back").setAttribute("href", state.lastSearchHash);
+  byId("member-title").textContent = id;
+  detail.replaceChildren();
+  similar.replaceChildren();
+  byId("similar-summary").textContent = "";
+  showAlert(alertBox, "");
+  setLoading(byId("member-loading"), detail, true);
+  const signal = newController("member");
+  try {
+    const [m, sim] = await Promise.all([
+      api(`/members/${encodeURIComponent(id)}`, { signal }),
+      api(`/members/${encodeURIComponent(id)}/similar?top=5`, { signal }).catch((e) => e),
+    ]);
+    byId("member-title").textContent = m.name;
+    detail.append(memberMeta(m), detailList([
+      ["Member id", m.member_id],
+      ["Languages", (m.languages || []).map(languageName).join(", ")],
+      ["Topics", (m.topics || []).map(humanise).join(", ")],
+      ["Contributions", m.contributions ?? m.contributions_count ?? m.contribution_count ?? null],
+      ["Open to invitations", m.open_to_invitations ? "yes" : "no"],
+      ["Contact", m.contact || (getKey() ? "not available to this key" : "hidden in the public view")],
+    ]), m.bio ? el("p", { class: "bio" }, m.bio) : null);
+    if (sim instanceof Error) {
+      byId("similar-summary").textContent = `Similar members could not be loaded: ${sim.message}`;
+    } else if (!sim.count) {
+      byId("similar-summary").textContent = "No similar members.";
+    } else {
+      byId("similar-summary").textContent = `${sim.count} similar member${sim.count === 1 ? "" : "s"}.`;
+      similar.append(...sim.results.map((s) => memberCard(s, { compact: true })));
+    }
+  } catch (err) {
+    byId("member-title").textContent = "Member not shown";
+    reportError(err, null, alertBox);
+  } finally {
+    setLoading(byId("member-loading"), detail, false);
+  }
+}
+
+// ---- a team for a project --------------------------------------------------------------------
+const splitList = (text, upper) => String(text || "").split(/[,\s]+/).map((s) => s.trim())
+  .filter(Boolean).map((s) => (upper ? s.toUpperCase() : s));
+
+function projectBody(form) {
+  const data = new FormData(form);
+  const needs = String(data.get("needs") || "").split("\n").map((s) => s.trim()).filter(Boolean);
+  const size = String(data.get("size") || "").trim();
+  return {
+    title: String(data.get("title") || "").trim(),
+    description: String(data.get("description") || "").trim(),
+    needs: needs.length ? needs : null,
+    size: /^-?\d+$/.test(size) ? Number(size) : size,
+    exclude_members: splitList(data.get("exclude_members")),
+    exclude_organisations: splitList(data.get("exclude_organisations")),
+    exclude_countries: splitList(data.get("exclude_countries"), true),
+  };
+}
+
+function renderTeam(data) {
+  const names = Object.fromEntries(data.team.map((m) => [m.member_id, m.name]));
+  const derived = Object.fromEntries((data.needs || []).map((n) => [n.need, n.derived]));
+  const gaps = data.gaps || [];
+  const covered = (data.coverage || []).filter((c) => c.covered_by && c.covered_by.length).length;
+  byId("project-summary").textContent = `Team of ${data.count} for “${data.title}”: ${covered} of`
+    + ` ${(data.coverage || []).length} needs covered, ${gaps.length} gap${gaps.length === 1 ? "" : "s"}.`;
+  byId("coverage-table").tBodies[0].replaceChildren(...(data.coverage || []).map((c) => {
+    const who = c.covered_by || [];
+    return el("tr", { class: who.length ? "covered" : "gap", "data-need": c.need },
+      el("th", { scope: "row" }, c.need, derived[c.need] ? el("span", { class: "tag" }, " derived") : null),
+      el("td", {}, who.length
+        ? who.map((id, i) => [i ? ", " : "", el("a", { href: memberHref(id) }, names[id] || id)])
+        : el("strong", { class: "gap-label" }, "Gap: nobody on the team")),
+      el("td", { class: "num" }, formatScore(c.best_score)));
+  }));
+  byId("gaps").replaceChildren(gaps.length
+    ? el("ul", { class: "gaps" }, gaps.map((g) => el("li", { "data-need": g.need },
+      el("strong", {}, g.need), ": no strong match",
+      g.best_member_id ? [" (closest: ", el("a", { href: memberHref(g.best_member_id) },
+        names[g.best_member_id] || g.best_member_id), `, score ${formatScore(g.best_score)})`] : ".")))
+    : el("p", { class: "ok" }, "No gaps: every need is covered by someone on the team."));
+  byId("team-results").replaceChildren(...(data.team.length ? data.team.map((m) => memberCard(m,
+    { covers: m.covers })) : [el("li", { class: "empty" }, "Nobody could be suggested.")]));
+  const spread = data.spread || {};
+  const countries = Object.fromEntries(Object.entries(spread.countries || {})
+    .map(([code, n]) => [countryName(code), n]));
+  byId("spread").replaceChildren(barTable("Team by country", countries, "bars-countries"),
+    barTable("Team by organisation", spread.organisations || {}, "bars-organisations"));
+  byId("project-result").hidden = false;
+}
+
+function renderInvitations(data) {
+  byId("invitations-summary").textContent = data.count
+    ? `${data.count} occasional expert${data.count === 1 ? "" : "s"} to invite.`
+    : "Nobody to invite: no one open to invitations matches these needs.";
+  byId("invitations-results").replaceChildren(...data.invitations.map((m) => memberCard(m,
+    { covers: m.covers, reason: m.reason })));
+}
+
+async function onProjectSubmit(event) {
+  event.preventDefault();
+  const form = byId("project-form");
+  const alertBox = byId("project-error");
+  clearFieldErrors(form);
+  showAlert(alertBox, "");
+  const body = projectBody(form);
+  const missing = [];
+  if (!body.title) missing.push({ field: "title", message: "give the project a title" });
+  if (!body.description && !body.needs) {
+    missing.push({ field: "description", message: "describe the project or list its needs" });
+  }
+  if (typeof body.size !== "number") missing.push({ field: "size", message: "enter a whole number" });
+  if (missing.length) {
+    showAlert(alertBox, `Please correct: ${showFieldErrors(form, missing).join("; ")}`);
+    return;
+  }
+  byId("project-result").hidden = true;
+  byId("invitations-block").hidden = true;
+  byId("project-summary").textContent = "";
+  byId("invitations-results").replaceChildren();
+  byId("invitations-summary").textContent = "";
+  showAlert(byId("invitations-error"), "");
+  const signal = newController("project");
+  setLoading(byId("project-loading"), byId("project-result"), true, byId("project-submit"));
+  setLoading(byId("invitations-loading"), byId("invitations-results"), true);
+  const invitations = api("/projects/invitations", { method: "POST", body: { ...body, top: 10 }, signal });
+  invitations.catch(() => {}); // reported below, once the team is known
+  try {
+    renderTeam(await api("/projects/match", { method: "POST", body, signal }));
+  } catch (err) {
+    reportError(err, form, alertBox);
+    setLoading(byId("invitations-loading"), byId("invitations-results"), false);
+    return;
+  } finally {
+    setLoading(byId("project-loading"), byId("project-result"), false, byId("project-submit"));
+  }
+  byId("invitations-block").hidden = false;
+  try {
+    renderInvitations(await invitations);
+  } catch (err) {
+    reportError(err, null, byId("invitations-error"));
+  } finally {
+    setLoading(byId("invitations-loading"), byId("invitations-results"), false);
+  }
+}
+
+// ---- routing ---------------------------------------------------------------------------------
+function showView(name) {
+  const changed = state.view !== name;
+  state.view = name;
+  for (const view of ["search", "member", "project"]) byId(`view-${view}`).hidden = view !== name;
+  for (const link of document.querySelectorAll("nav a[data-view]")) {
+    if (link.dataset.view === (name === "member" ? "search" : name)) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  return changed;
+}
+
+function route() {
+  const hash = location.hash.replace(/^#/, "") || "/search";
+  const cut = hash.indexOf("?");
+  const path = cut < 0 ? hash : hash.slice(0, cut);
+  const params = new URLSearchParams(cut < 0 ? "" : hash.slice(cut + 1));
+  const member = path.match(/^\/members\/(.+)$/);
+  let view = "search";
+  if (member) view = "member";
+  else if (path === "/project") view = "project";
+  const changed = showView(view);
+  if (view === "member") {
+    showMember(decodeURIComponent(member[1]));
+  } else if (view === "search") {
+    state.lastSearchHash = `#${hash}`;
+    fillSearchForm(params);
+    if (params.get("q")) runSearch(params);
+  }
+  if (changed && document.readyState === "complete") byId(`${view}-title`).focus();
+}
+
+function init() {
+  renderAccess();
+  byId("key-form").addEventListener("submit", onKeySubmit);
+  byId("key-forget").addEventListener("click", onKeyForget);
+  byId("search-form").addEventListener("submit", onSearchSubmit);
+  byId("search-form").addEventListener("reset", () => {
+    clearFieldErrors(byId("search-form"));
+    showAlert(byId("search-error"), "");
+    byId("search-results").replaceChildren();
+    byId("search-summary").textContent = "";
+    if (location.hash !== "#/search") location.hash = "#/search";
+  });
+  byId("project-form").addEventListener("submit", onProjectSubmit);
+  window.addEventListener("hashchange", route);
+  loadFilterOptions();
+  route();
+}
+
+init();
