@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from api import errors
-from api.routes import experts, health
+from api.routes import experts, health, page
 from api.state import ServiceState
 from indexing.backup import try_service_lock
 from indexing.community import Community
@@ -80,4 +80,5 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
     errors.install(app)
     app.include_router(health.router)
     app.include_router(experts.router)
+    app.include_router(page.router)  # the coordinators' page at / (api/static)
     return app
