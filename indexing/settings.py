@@ -68,7 +68,9 @@ class Settings(BaseSettings):
     max_team_size: int = Field(15, ge=1, le=100)
     team_max_per_organisation: int = Field(2, ge=1, le=100)
     team_max_per_country: int = Field(2, ge=1, le=100)
-    team_diversity_weight: float = Field(0.3, ge=0, lt=1, description="MMR weight of spread")
+    team_diversity_weight: float = Field(0.1, ge=0, le=1,
+                                         description="MMR penalty (relevance units) for a "
+                                                     "member sharing organisation and country")
     team_coverage_threshold: float = Field(0.42, ge=-1, le=1,
                                            description="Relevance that counts as covering a need")
     team_max_needs: int = Field(12, ge=1, le=50)
