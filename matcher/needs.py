@@ -1,0 +1,220 @@
+"""A project's needs: the caller's explicit list, or phrases derived from the description.
+
+Derivation is deliberately simple and predictable, so that a caller can read the result and
+correct it (the needs are always returned with ``derived=True``):
+
+1. **Sentences.** The description is split after ``.``, ``!``, ``?`` and ``;`` followed by
+   white space, and at line breaks and bullet marks (``-``, ``*``, ``•``).
+2. **Lead-ins.** A clause up to a colon ("We need: ...") and common request openers
+   ("we need expertise in", "the project requires", "looking for someone who") are removed.
+3. **Lists become clauses.** A sentence holding a comma list ("hydrogeology, remote sensing,
+   water law and stakeholder facilitation") is split at the commas, and its last item at a
+   final " and " / " or " / " as well as ". A sentence without a comma stays whole, so
+   "operation and maintenance of pumps" is not cut in two.
+4. **Clean-up.** Fragments without a word of three letters or more are dropped, duplicates
+   (case-insensitive) are merged, and at most ``max_needs`` are kept, in order of appearance.
+
+If nothing survives, the whole description is the single need.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from indexing.catalog import Catalog
+from indexing.countries import COUNTRY_CODES
+from indexing.settings import Settings
+from matcher.errors import InvalidRequest
+from matcher.experts import Evidence, Matcher, RankedMember
+from matcher.filters import Access, SearchFilters
+
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\s*\n\s*(?:[-*•]\s+)?|\s+•\s+")
+_LEAD_IN = re.compile(
+    r"^(?:(?:and|also|finally|plus|as well as|but also)\s+)?"
+    r"(?:(?:(?:we|i|the project|this project|the team|it)\s+(?:also\s+)?(?:need|needs|require"
+    r"|requires|want|wants|seek|seeks|will need|would need|are looking for|is looking for"
+    r"|am looking for)|looking for|seeking|need|needs|requires?)\s+)?"
+    r"(?:(?:someone|somebody|people|partners|experts?|members?|a specialist|specialists)\s+"
+    r"(?:who|that|with|in|on|for|to)\s+(?:(?:can|could|know|knows|has|have)\s+)?)?"
+    r"(?:(?:expertise|experience|skills|knowledge|help|support|capacity)\s+(?:in|on|with|for)"
+    r"\s+)?",
+    re.IGNORECASE,
+)
+_LAST_ITEM = re.compile(r"\s+(?:and|or|as well as|plus)\s+", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+@dataclass(frozen=True)
+class Need:
+    """One thing the project needs; ``derived`` when it was cut out of the description."""
+
+    text: str
+    derived: bool
+
+
+@dataclass(frozen=True)
+class ProjectRequest:
+    """A project looking for people: what teams and invitations are computed from."""
+
+    title: str
+    description: str = ""
+    needs: tuple[str, ...] | None = None
+    size: int | None = None  # None: the ``team_size`` setting
+    exclude_members: frozenset[str] = field(default_factory=frozenset)
+    exclude_organisations: frozenset[str] = field(default_factory=frozenset)
+    exclude_countries: frozenset[str] = field(default_factory=frozenset)
+    max_per_organisation: int | None = None  # None: the ``team_max_per_organisation`` setting
+    max_per_country: int | None = None  # None: the ``team_max_per_country`` setting
+
+    def validated(self, settings: Settings, catalog: Catalog) -> ProjectRequest:
+        """This request with defaults filled in; InvalidRequest names the first bad field."""
+        if not self.title or not self.title.strip():
+            raise InvalidRequest("title", "is empty")
+        size = settings.team_size if self.size is None else self.size
+        if not 1 <= size <= settings.max_team_size:
+            raise InvalidRequest("size", f"must be between 1 and {settings.max_team_size}")
+        for name, cap in (("max_per_organisation", self.max_per_organisation),
+                          ("max_per_country", self.max_per_country)):
+            if cap is not None and not 1 <= cap <= settings.max_team_size:
+                raise InvalidRequest(name, f"must be between 1 and {settings.max_team_size}")
+        for mid in sorted(self.exclude_members):
+            if mid not in catalog.members:
+                raise InvalidRequest("exclude_members", f"unknown member '{mid}'")
+        for oid in sorted(self.exclude_organisations):
+            if oid not in catalog.organisations:
+                raise InvalidRequest("exclude_organisations", f"unknown organisation '{oid}'")
+        countries = frozenset(c.strip().upper() for c in self.exclude_countries)
+        for code in sorted(countries):
+            if code not in COUNTRY_CODES:
+                raise InvalidRequest("exclude_countries",
+                                     f"'{code}' is not an ISO 3166-1 alpha-2 country code")
+        return ProjectRequest(
+            title=self.title.strip(), description=self.description, needs=self.needs,
+            size=size, exclude_members=self.exclude_members,
+            exclude_organisations=self.exclude_organisations, exclude_countries=countries,
+            max_per_organisation=self.max_per_organisation or settings.team_max_per_organisation,
+            max_per_country=self.max_per_country or settings.team_max_per_country,
+        )
+
+    def filters(self, levels: tuple[str, ...] = ()) -> SearchFilters:
+        return SearchFilters(levels=levels, exclude_members=self.exclude_members,
+                             exclude_organisations=self.exclude_organisations,
+                             exclude_countries=self.exclude_countries)
+
+
+@dataclass(frozen=True)
+class NeedScores:
+    """How members score on each need: one ranking (member id -> RankedMember) per need."""
+
+    needs: tuple[Need, ...]
+    ranked: tuple[dict[str, RankedMember], ...]
+
+    def score(self, member_id: str, need: int) -> float:
+        r = self.ranked[need].get(member_id)
+        return r.score if r is not None else 0.0
+
+    def best(self, need: int) -> RankedMember | None:
+        return max(self.ranked[need].values(), key=lambda r: (r.score, r.member_id), default=None)
+
+    def member_ids(self) -> set[str]:
+        return {mid for ranking in self.ranked for mid in ranking}
+
+
+CANDIDATES_PER_NEED = 50
+
+
+def encode_needs(matcher: Matcher, needs: list[Need]) -> npt.NDArray[np.float32]:
+    """All needs in one ``encode_queries`` call (one batch through the model)."""
+    return matcher.community.encoder.encode_queries([n.text for n in needs])
+
+
+def rank_needs(matcher: Matcher, needs: list[Need], vectors: npt.NDArray[np.float32],
+               filters: SearchFilters, access: Access,
+               top: int = CANDIDATES_PER_NEED) -> NeedScores:
+    """Members ranked for every need with Matcher.rank (filters act before truncation)."""
+    ranked = tuple(
+        {r.member_id: r for r in matcher.rank(n.text, vectors[i], filters, access, top)}
+        for i, n in enumerate(needs)
+    )
+    return NeedScores(tuple(needs), ranked)
+
+
+def need_evidence(matcher: Matcher, scores: NeedScores, pairs: Iterable[tuple[str, int]]
+                  ) -> dict[tuple[str, int], tuple[Evidence, ...]]:
+    """Evidence (best contributions) of members for needs: one Matcher.explain per need."""
+    by_need: dict[int, list[str]] = {}
+    for mid, i in pairs:
+        by_need.setdefault(i, []).append(mid)
+    out: dict[tuple[str, int], tuple[Evidence, ...]] = {}
+    for i, mids in by_need.items():
+        ranked = [scores.ranked[i][m] for m in mids if m in scores.ranked[i]]
+        for match in matcher.explain(ranked):
+            out[(match.member.id, i)] = match.evidence
+    return out
+
+
+def project_needs(description: str, needs: list[str] | tuple[str, ...] | None,
+                  max_needs: int, max_chars: int) -> list[Need]:
+    """The needs of a project: the explicit list when given, else derived from the description.
+
+    Raises InvalidRequest naming ``needs`` or ``description`` when neither yields a need.
+    """
+    if needs:
+        cleaned = _dedupe(" ".join(n.split()) for n in needs)
+        if not cleaned:
+            raise InvalidRequest("needs", "every need is empty")
+        if len(cleaned) > max_needs:
+            raise InvalidRequest("needs", f"at most {max_needs} needs")
+        for text in cleaned:
+            if len(text) > max_chars:
+                raise InvalidRequest("needs", f"a need is longer than {max_chars} characters")
+        return [Need(text, derived=False) for text in cleaned]
+    if not description or not description.strip():
+        raise InvalidRequest("description", "is empty and no needs are given")
+    return [Need(text[:max_chars], derived=True)
+            for text in derive_needs(description, max_needs)]
+
+
+def derive_needs(description: str, max_needs: int) -> list[str]:
+    """Needs cut from a free-text description by sentence and clause segmentation."""
+    fragments: list[str] = []
+    for sentence in _SENTENCE.split(description):
+        sentence = sentence.strip().rstrip(".!?;").strip() if sentence else ""
+        if not sentence:
+            continue
+        if ":" in sentence:
+            sentence = sentence.partition(":")[2].strip()  # "We need: ..."; a bare header goes
+        sentence = _strip_lead_in(sentence)
+        if "," in sentence:
+            items = [x.strip() for x in sentence.split(",")]
+            items = items[:-1] + _LAST_ITEM.split(items[-1])
+        else:
+            items = [sentence]
+        fragments.extend(_strip_lead_in(x) for x in items)
+    needs = _dedupe(f for f in fragments if _WORD.search(f))
+    if not needs:
+        return [" ".join(description.split())]
+    return needs[:max_needs]
+
+
+def _strip_lead_in(text: str) -> str:
+    text = text.strip(" \t,;:-")
+    stripped = _LEAD_IN.sub("", text, count=1).strip(" \t,;:-")
+    return stripped or text
+
+
+def _dedupe(texts: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for text in texts:
+        text = text.strip()
+        key = text.casefold()
+        if text and key not in seen:
+            seen.add(key)
+            out.append(text)
+    return out
