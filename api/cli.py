@@ -11,9 +11,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from api.commands import core
+from api.commands import core, ops
+from api.commands import eval as eval_commands
 
-REGISTRARS = [core.register]
+REGISTRARS = [core.register, eval_commands.register]
 
 
 def build_parser() -> argparse.ArgumentParser:
