@@ -242,8 +242,9 @@ def restore(src: Path, settings: Settings) -> SnapshotReport:
         info = json.loads((src / BACKUP_MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise BackupError(f"{src} is not a Wellspring backup ({exc})") from exc
-    if sha256_file(src / DB_FILE) != info.get("db_sha256"):
-        raise BackupError(f"{src / DB_FILE} does not match its checksum; the backup is damaged")
+    if not (src / DB_FILE).is_file() or sha256_file(src / DB_FILE) != info.get("db_sha256"):
+        raise BackupError(f"{src / DB_FILE} is missing or does not match its checksum; "
+                          "the backup is damaged")
     generation = info.get("generation")
     if generation:
         verify_checksums(src / INDEX_DIR / generation, read_manifest(src / INDEX_DIR / generation))
