@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from api.commands import core, ops
 from api.commands import eval as eval_commands
 
-REGISTRARS = [core.register, eval_commands.register]
+REGISTRARS = [core.register, eval_commands.register, ops.register]
 
 
 def build_parser() -> argparse.ArgumentParser:
