@@ -8,7 +8,8 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 from api import errors
@@ -75,10 +76,19 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
         description="Who knows X, collaborators for a project, and occasional experts to invite,"
                     " for a water-sector community of practice.",
         lifespan=lifespan,
+        dependencies=[Depends(authenticate)],  # every route knows its caller (api/auth.py)
     )
     app.state.wellspring = state
     errors.install(app)
+    app.add_middleware(SizeLimit, max_body_bytes=settings.max_body_bytes)
+    if settings.cors_origins:  # off by default
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["GET", "POST", "PUT", "DELETE"],
+                           allow_headers=[API_KEY_HEADER, "Content-Type"])
     app.include_router(health.router)
     app.include_router(experts.router)
+    for router in (members.router, contributions.router, organisations.router, stats.router,
+                   admin.router):
+        app.include_router(router)
     app.include_router(page.router)  # the coordinators' page at / (api/static)
     return app

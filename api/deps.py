@@ -1,22 +1,21 @@
-"""FastAPI dependencies: settings, the service state, the matcher and the caller's access."""
+"""FastAPI dependencies: settings, the service state, the matcher and the caller's access.
+
+The caller's identity (API key, role, spaces) is resolved in api/auth.py.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
+from api.auth import CallerDep, get_state
 from api.state import ServiceState
 from indexing.community import Community
 from indexing.errors import IndexNotReady
 from indexing.settings import Settings
 from matcher.experts import Matcher
 from matcher.filters import Access
-
-
-def get_state(request: Request) -> ServiceState:
-    state: ServiceState = request.app.state.wellspring
-    return state
 
 
 def get_app_settings(state: Annotated[ServiceState, Depends(get_state)]) -> Settings:
@@ -35,10 +34,9 @@ def get_community(state: Annotated[ServiceState, Depends(get_state)]) -> Communi
     return state.community
 
 
-def get_access(request: Request) -> Access:
+def get_access(caller: CallerDep) -> Access:
     """The caller's access; the public (no private spaces, no contacts) without a key."""
-    access = getattr(request.state, "access", None)
-    return access if isinstance(access, Access) else Access.public()
+    return caller.access
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from api.auth import Forbidden, TooManyAttempts, Unauthorized
 from indexing.errors import (
     Conflict,
     IndexCorrupt,
@@ -18,6 +19,7 @@ from indexing.errors import (
     ValidationFailed,
     WellspringError,
 )
+from indexing.keys import InvalidKeyRequest
 from matcher.errors import InvalidRequest
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,10 @@ log = logging.getLogger(__name__)
 STATUS: list[tuple[type[Exception], int]] = [
     (ValidationFailed, 422),
     (InvalidRequest, 422),
+    (InvalidKeyRequest, 422),
+    (Unauthorized, 401),
+    (Forbidden, 403),
+    (TooManyAttempts, 429),
     (NotFound, 404),
     (Conflict, 409),
     (IndexNotReady, 503),
@@ -52,7 +58,9 @@ def _domain_handler(request: Request, exc: Exception) -> JSONResponse:
         errors = [{"field": e.field, "message": e.message, "record": e.source,
                    "id": e.record_id} for e in exc.errors]
         field = exc.errors[0].field if exc.errors else None
-    return JSONResponse(error_body(str(exc), field, errors), status_code=status)
+    headers = getattr(exc, "headers", None)
+    return JSONResponse(error_body(str(exc), field, errors), status_code=status,
+                        headers=headers if isinstance(headers, dict) else None)
 
 
 def _validation_handler(request: Request, exc: Exception) -> JSONResponse:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
+from indexing.community import WriteMode
+from indexing.keys import ApiKey, Role
+from indexing.schema import Contribution, Member, Organisation, SpaceName
+from indexing.store import WriteResult
 from matcher.experts import ExpertMatch
 from matcher.filters import Access
 
@@ -88,3 +94,179 @@ def expert_out(match: ExpertMatch, access: Access) -> ExpertOut:
         profile_score=match.profile_score,
         evidence=[EvidenceOut(**e.__dict__) for e in match.evidence],
     )
+
+
+# -- members, contributions, stats ---------------------------------------------------------------
+_MEMBER_EXAMPLE: dict[str, Any] = {
+    "member_id": "m-0002", "name": "Pieter van Dijk", "organisation_id": "org-delta-university",
+    "organisation": "Delta University of Technology", "country": "NL", "level": "active",
+    "languages": ["en", "nl"], "topics": ["groundwater_recharge", "hydrogeology"],
+    "open_to_invitations": True, "contact": None,
+}
+
+
+class MembersResponse(BaseModel):
+    """One page of members (hidden members never appear); ``total`` counts every match."""
+
+    total: int
+    offset: int
+    limit: int
+    count: int
+    results: list[MemberSummary]
+
+    model_config = {"json_schema_extra": {"examples": [{
+        "total": 11, "offset": 0, "limit": 1, "count": 1, "results": [_MEMBER_EXAMPLE]}]}}
+
+
+class MemberDetailOut(MemberSummary):
+    bio: str
+    contributions: int = Field(description="Contributions the caller may see")
+
+    model_config = {"json_schema_extra": {"examples": [{
+        **_MEMBER_EXAMPLE, "bio": "Hydrogeologist working on managed aquifer recharge.",
+        "contributions": 4}]}}
+
+
+class ContributionOut(BaseModel):
+    contribution_id: str
+    type: str
+    title: str
+    text: str
+    date: str
+    language: str | None
+    authors: list[str]
+    space: str
+
+    model_config = {"json_schema_extra": {"examples": [{
+        "contribution_id": "c-00009", "type": "publication",
+        "title": "Infiltration basins for managed aquifer recharge", "text": "…",
+        "date": "2021-03-14", "language": "en", "authors": ["m-0002"], "space": "public"}]}}
+
+
+class StatsResponse(BaseModel):
+    members: int
+    organisations: int
+    countries: int
+    levels: dict[str, int]
+    organisation_kinds: dict[str, int]
+    contributions: int
+    contribution_types: dict[str, int]
+    languages: dict[str, int]
+    private_contributions: int
+    spaces: dict[str, int] = Field(description="Only the spaces the caller may see")
+
+    model_config = {"json_schema_extra": {"examples": [{
+        "members": 12, "organisations": 6, "countries": 10,
+        "levels": {"active": 4, "core": 2}, "organisation_kinds": {"utility": 1},
+        "contributions": 41, "contribution_types": {"publication": 9},
+        "languages": {"en": 38, "fr": 2, "es": 1}, "private_contributions": 4,
+        "spaces": {"public": 37}}]}}
+
+
+def contribution_out(c: object) -> ContributionOut:
+    return ContributionOut(
+        contribution_id=c.id, type=c.type.value, title=c.title,  # type: ignore[attr-defined]
+        text=c.text, date=c.date.isoformat(), language=c.language,  # type: ignore[attr-defined]
+        authors=list(c.authors), space=c.space,  # type: ignore[attr-defined]
+    )
+
+
+# -- writes ---------------------------------------------------------------------------------------
+class WriteResponse(BaseModel):
+    """What a write changed; searches see it as soon as this response is sent."""
+
+    kind: str
+    ids: list[str]
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+    model_config = {"json_schema_extra": {"examples": [{
+        "kind": "contribution", "ids": ["c-01001"], "inserted": 1, "updated": 0,
+        "unchanged": 0, "deleted": 0}]}}
+
+
+_BATCH_MODE_DOC = ("create: refuse existing ids (409); replace: refuse unknown ids (404); "
+                   "upsert: either")
+
+
+class OrganisationBatch(BaseModel):
+    mode: WriteMode = Field("upsert", description=_BATCH_MODE_DOC)
+    records: list[Organisation] = Field(min_length=1)
+
+
+class MemberBatch(BaseModel):
+    mode: WriteMode = Field("upsert", description=_BATCH_MODE_DOC)
+    records: list[Member] = Field(min_length=1)
+
+
+class ContributionBatch(BaseModel):
+    mode: WriteMode = Field("upsert", description=_BATCH_MODE_DOC)
+    records: list[Contribution] = Field(min_length=1)
+
+
+def write_response(kind: str, ids: list[str], result: WriteResult) -> WriteResponse:
+    return WriteResponse(kind=kind, ids=ids, inserted=result.inserted, updated=result.updated,
+                         unchanged=result.unchanged, deleted=result.deleted)
+
+
+# -- admin ----------------------------------------------------------------------------------------
+class KeyCreate(BaseModel):
+    role: Role
+    spaces: list[SpaceName] = Field(default_factory=list, max_length=100)
+    name: str = Field("", max_length=200)
+
+
+class KeyOut(BaseModel):
+    key_id: str
+    name: str
+    role: str
+    spaces: list[str]
+    created_at: str
+    revoked_at: str | None
+
+
+class KeyCreated(KeyOut):
+    key: str = Field(description="The plain key: shown once, only its salted hash is stored")
+
+
+class KeysResponse(BaseModel):
+    count: int
+    results: list[KeyOut]
+
+
+def key_out(key: ApiKey) -> KeyOut:
+    return KeyOut(key_id=key.key_id, name=key.name, role=key.role, spaces=list(key.spaces),
+                  created_at=key.created_at, revoked_at=key.revoked_at)
+
+
+class AuditEntryOut(BaseModel):
+    seq: int
+    at: str
+    key_id: str
+    action: str
+    kind: str
+    ids: list[str]
+    detail: dict[str, object]
+
+
+class AuditResponse(BaseModel):
+    total: int
+    count: int
+    results: list[AuditEntryOut]
+
+    model_config = {"json_schema_extra": {"examples": [{
+        "total": 1, "count": 1, "results": [{
+            "seq": 1, "at": "2025-01-01T12:00:00+00:00", "key_id": "3f2a9c0d1e4b",
+            "action": "replace", "kind": "member", "ids": ["m-0002"],
+            "detail": {"mode": "replace", "inserted": 0, "updated": 1, "unchanged": 0,
+                       "fields": ["bio"]}}]}]}}
+
+
+class ReindexResponse(BaseModel):
+    vectors: int
+    generation: str | None
+    encoded_texts: int
+    added_keys: int
+    removed_keys: int

@@ -1,0 +1,198 @@
+"""Who is calling: the X-API-Key header, its role and spaces, and failed-attempt limiting.
+
+No key is the public: public contributions only, no contact details. A ``reader`` key searches
+with its granted private spaces and sees contacts, an ``editor`` also writes, an ``admin`` also
+manages keys, reindexes, reads the audit log and sees every space.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
+
+from api.state import ServiceState
+from indexing.errors import WellspringError
+from indexing.keys import ApiKey, KeyStore, Role
+from indexing.store import Store
+from matcher.filters import Access
+
+log = logging.getLogger(__name__)
+
+API_KEY_HEADER = "X-API-Key"
+FAILURE_LIMIT = 10  # failed key checks per client ...
+FAILURE_WINDOW_S = 60.0  # ... within this window, then 429 until the window slides past
+
+api_key_header = APIKeyHeader(
+    name=API_KEY_HEADER, auto_error=False, scheme_name="ApiKey",
+    description="`ws_<keyid>_<secret>`, created with `wellspring keys create`. Optional for "
+                "reads (the public sees public contributions only), required for writes.",
+)
+
+
+class Unauthorized(WellspringError):
+    """No key, or a key that is unknown, malformed or revoked."""
+
+    field = "X-API-Key"
+    headers = {"WWW-Authenticate": "ApiKey"}  # noqa: RUF012
+
+
+class Forbidden(WellspringError):
+    """A valid key whose role (or spaces) does not allow this."""
+
+    def __init__(self, message: str, field: str = "X-API-Key") -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class TooManyAttempts(WellspringError):
+    """Too many failed key checks from one client."""
+
+    field = "X-API-Key"
+
+    def __init__(self, retry_after: int) -> None:
+        self.headers = {"Retry-After": str(retry_after)}
+        super().__init__(f"too many failed key checks; retry in {retry_after} s")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated caller: a key (or None for the public) and what it may see."""
+
+    key: ApiKey | None
+    access: Access
+
+    @property
+    def key_id(self) -> str:
+        return self.key.key_id if self.key else "public"
+
+
+def access_for(key: ApiKey | None) -> Access:
+    if key is None:
+        return Access.public()
+    if key.role == "admin":
+        return Access(see_contacts=True, all_spaces=True)
+    return Access(spaces=frozenset(key.spaces), see_contacts=True)
+
+
+class FailureLimiter:
+    """Failed key checks per client in a sliding window (in memory, per process)."""
+
+    def __init__(self, limit: int = FAILURE_LIMIT, window_s: float = FAILURE_WINDOW_S) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, client: str, now: float) -> deque[float]:
+        failures = self._failures.setdefault(client, deque())
+        while failures and failures[0] <= now - self.window_s:
+            failures.popleft()
+        return failures
+
+    def check(self, client: str) -> None:
+        """Raise TooManyAttempts while this client is over the limit."""
+        now = time.monotonic()
+        with self._lock:
+            failures = self._recent(client, now)
+            if len(failures) >= self.limit:
+                raise TooManyAttempts(max(1, int(failures[0] + self.window_s - now) + 1))
+
+    def failed(self, client: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._recent(client, now).append(now)
+            if len(self._failures) > 10_000:  # bound memory: forget clients with no failures
+                for name in [c for c, f in self._failures.items() if not f]:
+                    del self._failures[name]
+
+
+_init_lock = threading.Lock()
+
+
+def get_state(request: Request) -> ServiceState:
+    state: ServiceState = request.app.state.wellspring
+    return state
+
+
+def get_keys(state: Annotated[ServiceState, Depends(get_state)]) -> KeyStore:
+    """The key store, opened once over the community's store (or the database alone)."""
+    keys = state.extras.get("keys")
+    if isinstance(keys, KeyStore):
+        return keys
+    with _init_lock:
+        keys = state.extras.get("keys")
+        if not isinstance(keys, KeyStore):
+            store = (state.community.store if state.community is not None
+                     else Store(state.settings.database_path))
+            keys = KeyStore(store)
+            state.extras["keys"] = keys
+        return keys
+
+
+def get_limiter(state: Annotated[ServiceState, Depends(get_state)]) -> FailureLimiter:
+    limiter = state.extras.get("auth_limiter")
+    if not isinstance(limiter, FailureLimiter):
+        with _init_lock:
+            limiter = state.extras.setdefault("auth_limiter", FailureLimiter())
+    assert isinstance(limiter, FailureLimiter)
+    return limiter
+
+
+def authenticate(
+    request: Request,
+    state: Annotated[ServiceState, Depends(get_state)],
+    presented: Annotated[str | None, Security(api_key_header)] = None,
+) -> Caller:
+    """Resolve the caller once per request (plain def: the key hash runs in the thread pool).
+
+    No header is the public; a header with a bad key is refused with 401 (never downgraded to
+    public, so a typo is noticed), and repeated failures from one client with 429.
+    """
+    if presented is None or presented == "":
+        caller = Caller(None, Access.public())
+    else:
+        client = request.client.host if request.client else "unknown"
+        limiter = get_limiter(state)
+        limiter.check(client)
+        key = get_keys(state).verify(presented)
+        if key is None:
+            limiter.failed(client)
+            log.warning("refused an invalid API key from %s", client)  # never the key itself
+            raise Unauthorized("invalid or revoked API key")
+        caller = Caller(key, access_for(key))
+    request.state.access = caller.access
+    request.state.caller = caller
+    return caller
+
+
+CallerDep = Annotated[Caller, Depends(authenticate)]
+
+
+def require(role: Role) -> Callable[[Caller], Caller]:
+    """A dependency that lets through keys of ``role`` or above (401 without a key)."""
+
+    def dependency(caller: CallerDep) -> Caller:
+        if caller.key is None:
+            raise Unauthorized(f"this route needs an API key with role '{role}' "
+                               f"(header {API_KEY_HEADER})")
+        if not caller.key.has_role(role):
+            raise Forbidden(f"this route needs role '{role}'; the key has role "
+                            f"'{caller.key.role}'")
+        return caller
+
+    dependency.__name__ = f"require_{role}"
+    return dependency
+
+
+ReaderDep = Annotated[Caller, Depends(require("reader"))]
+EditorDep = Annotated[Caller, Depends(require("editor"))]
+AdminDep = Annotated[Caller, Depends(require("admin"))]
+KeysDep = Annotated[KeyStore, Depends(get_keys)]

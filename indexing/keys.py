@@ -1,0 +1,207 @@
+"""API keys and the audit log, in the same SQLite store as the records.
+
+A key reads ``ws_<keyid>_<secret>``: the key id finds the row, the secret is checked against a
+salted PBKDF2 hash with a constant-time comparison. Only the hash is stored; the plain key is
+shown once, when it is created. Secrets are 256 random bits, so a modest iteration count is
+enough (the KDF guards a leaked database, not a guessable password).
+
+The audit log holds who (key id), when, and what changed (action, kind, ids, counts) — never
+record contents, so no contact detail or private text ever lands in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Literal
+
+from indexing.errors import NotFound, WellspringError
+from indexing.store import Store
+
+Role = Literal["reader", "editor", "admin"]
+ROLES: tuple[Role, ...] = ("reader", "editor", "admin")
+ROLE_RANK: dict[str, int] = {"reader": 1, "editor": 2, "admin": 3}
+KEY_PREFIX = "ws"
+PBKDF2_ITERATIONS = 20_000
+_KEY_RE = re.compile(r"^ws_([a-z0-9]{12})_([A-Za-z0-9_\-]{43})$")
+_SPACE_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS api_keys(
+    key_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, spaces TEXT NOT NULL,
+    salt BLOB NOT NULL, hash BLOB NOT NULL, iterations INTEGER NOT NULL,
+    created_at TEXT NOT NULL, revoked_at TEXT);
+CREATE TABLE IF NOT EXISTS audit_log(
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, key_id TEXT NOT NULL,
+    action TEXT NOT NULL, kind TEXT NOT NULL, ids TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS audit_at ON audit_log(at);
+"""
+
+
+class InvalidKeyRequest(WellspringError):
+    """A key could not be created as asked (bad role or space name)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}")
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A stored key, without its secret."""
+
+    key_id: str
+    name: str
+    role: Role
+    spaces: tuple[str, ...]
+    created_at: str
+    revoked_at: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    def has_role(self, role: Role) -> bool:
+        return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    at: str
+    key_id: str
+    action: str
+    kind: str
+    ids: tuple[str, ...]
+    detail: dict[str, object]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _hash(secret: str, salt: bytes, iterations: int) -> bytes:
+    return hashlib.pbkdf2_hmac("sha256", secret.encode("ascii"), salt, iterations)
+
+
+class KeyStore:
+    """API keys and audit entries over a :class:`Store`'s database."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        with store.transaction() as conn:
+            for statement in _DDL.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+
+    # -- keys --------------------------------------------------------------------------------
+    def create(self, role: Role, spaces: tuple[str, ...] = (), name: str = ""
+               ) -> tuple[ApiKey, str]:
+        """A new key; returns it and the plain key (shown once, never stored)."""
+        if role not in ROLES:
+            raise InvalidKeyRequest("role", f"must be one of {', '.join(ROLES)}")
+        for space in spaces:
+            if not _SPACE_RE.match(space):
+                raise InvalidKeyRequest("spaces", f"'{space}' is not a valid space name")
+        if len(name) > 200:
+            raise InvalidKeyRequest("name", "at most 200 characters")
+        key_id = secrets.token_hex(6)
+        secret = secrets.token_urlsafe(32)
+        salt = secrets.token_bytes(16)
+        record = ApiKey(key_id, name or f"{role} key", role,
+                        tuple(sorted(set(spaces))), _now(), None)
+        with self.store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO api_keys(key_id, name, role, spaces, salt, hash, iterations, "
+                "created_at) VALUES (?,?,?,?,?,?,?,?)",
+                (key_id, record.name, role, json.dumps(record.spaces), salt,
+                 _hash(secret, salt, PBKDF2_ITERATIONS), PBKDF2_ITERATIONS, record.created_at),
+            )
+        return record, f"{KEY_PREFIX}_{key_id}_{secret}"
+
+    def verify(self, presented: str) -> ApiKey | None:
+        """The active key matching this plain key, or None (constant-time comparison)."""
+        found = _KEY_RE.match(presented.strip())
+        if found is None:
+            return None
+        key_id, secret = found.groups()
+        row = self.store.connection().execute(
+            "SELECT * FROM api_keys WHERE key_id=?", (key_id,)).fetchone()
+        if row is None:
+            # spend the same time as a real check, so timing does not reveal which ids exist
+            _hash(secret, b"\0" * 16, PBKDF2_ITERATIONS)
+            return None
+        expected = bytes(row["hash"])
+        actual = _hash(secret, bytes(row["salt"]), int(row["iterations"]))
+        if not hmac.compare_digest(expected, actual) or row["revoked_at"] is not None:
+            return None
+        return _key(row)
+
+    def all_keys(self, include_revoked: bool = True) -> list[ApiKey]:
+        rows = self.store.connection().execute("SELECT * FROM api_keys ORDER BY created_at, key_id")
+        keys = [_key(r) for r in rows]
+        return keys if include_revoked else [k for k in keys if k.active]
+
+    def get(self, key_id: str) -> ApiKey:
+        row = self.store.connection().execute(
+            "SELECT * FROM api_keys WHERE key_id=?", (key_id,)).fetchone()
+        if row is None:
+            raise NotFound("key", key_id)
+        return _key(row)
+
+    def revoke(self, key_id: str) -> ApiKey:
+        """Revoke a key (kept for the audit trail); revoking twice is harmless."""
+        with self.store.transaction() as conn:
+            found = conn.execute("SELECT 1 FROM api_keys WHERE key_id=?", (key_id,)).fetchone()
+            if found is None:
+                raise NotFound("key", key_id)
+            conn.execute("UPDATE api_keys SET revoked_at=? WHERE key_id=? AND revoked_at IS NULL",
+                         (_now(), key_id))
+        return self.get(key_id)
+
+    def active_admins(self) -> list[ApiKey]:
+        return [k for k in self.all_keys(include_revoked=False) if k.role == "admin"]
+
+    # -- audit -------------------------------------------------------------------------------
+    def audit(self, key_id: str, action: str, kind: str, ids: list[str] | tuple[str, ...],
+              detail: dict[str, object] | None = None) -> None:
+        """Record a write: who, when, what (ids and counts only, never contents)."""
+        with self.store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO audit_log(at, key_id, action, kind, ids, detail) VALUES (?,?,?,?,?,?)",
+                (_now(), key_id, action, kind, json.dumps(list(ids)[:1000]),
+                 json.dumps(detail or {})),
+            )
+
+    def audit_entries(self, limit: int = 100, offset: int = 0, key_id: str | None = None,
+                      since: str | None = None) -> tuple[int, list[AuditEntry]]:
+        """(total, page) of audit entries, newest first."""
+        where, args = [], []
+        if key_id:
+            where.append("key_id=?")
+            args.append(key_id)
+        if since:
+            where.append("at>=?")
+            args.append(since)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        conn = self.store.connection()
+        total = int(conn.execute(f"SELECT COUNT(*) FROM audit_log {clause}", args).fetchone()[0])
+        rows = conn.execute(f"SELECT * FROM audit_log {clause} ORDER BY seq DESC LIMIT ? OFFSET ?",
+                            [*args, limit, offset])
+        return total, [AuditEntry(int(r["seq"]), r["at"], r["key_id"], r["action"], r["kind"],
+                                  tuple(json.loads(r["ids"])), json.loads(r["detail"]))
+                       for r in rows]
+
+
+def _key(row: object) -> ApiKey:
+    r = row
+    return ApiKey(
+        key_id=r["key_id"], name=r["name"], role=r["role"],  # type: ignore[index]
+        spaces=tuple(json.loads(r["spaces"])), created_at=r["created_at"],  # type: ignore[index]
+        revoked_at=r["revoked_at"],  # type: ignore[index]
+    )

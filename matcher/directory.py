@@ -1,0 +1,74 @@
+"""Looking members and contributions up, as a given caller may see them.
+
+Hidden members never appear; a contribution in a space the caller does not hold is reported as
+not found (its existence is not revealed); counts only include what the caller may see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from indexing.catalog import MemberInfo
+from indexing.community import Community
+from indexing.errors import NotFound
+from indexing.schema import Contribution
+from matcher.filters import Access, SearchFilters
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    total: int
+    members: list[MemberInfo]
+
+
+@dataclass(frozen=True)
+class MemberDetail:
+    info: MemberInfo
+    bio: str
+    contributions: int
+
+
+def list_members(community: Community, filters: SearchFilters, offset: int, limit: int
+                 ) -> MemberPage:
+    """Visible members passing the filters, in id order: (total, one page)."""
+    index = community.index
+    with index.lock.read():
+        members = sorted((m for m in index.catalog.members.values() if filters.member_passes(m)),
+                         key=lambda m: m.id)
+    return MemberPage(total=len(members), members=members[offset:offset + limit])
+
+
+def member_detail(community: Community, member_id: str, access: Access) -> MemberDetail:
+    """One visible member with bio and the number of contributions the caller may see."""
+    index = community.index
+    with index.lock.read():
+        info = index.catalog.members.get(member_id)
+        if info is None or info.hidden:
+            raise NotFound("member", member_id)
+        cids = list(index.catalog.member_contributions.get(member_id, ()))
+        metas = [index.catalog.contributions.get(c) for c in cids]
+        visible = sum(1 for meta in metas if meta is not None and access.may_see(meta.space))
+    bio = community.store.get_member(member_id).bio
+    return MemberDetail(info=info, bio=bio, contributions=visible)
+
+
+def visible_contribution(community: Community, contribution_id: str, access: Access
+                         ) -> Contribution:
+    """A contribution if the caller may see its space (hidden authors left out), else NotFound."""
+    contribution = community.store.get_contribution(contribution_id)
+    if not access.may_see(contribution.space):
+        raise NotFound("contribution", contribution_id)
+    index = community.index
+    with index.lock.read():
+        members = index.catalog.members
+        authors = [a for a in contribution.authors if a in members and not members[a].hidden]
+    return contribution.model_copy(update={"authors": authors})
+
+
+def community_stats(community: Community, access: Access) -> dict[str, object]:
+    """The store's counts, with private space names only for callers holding them."""
+    stats = community.store.stats()
+    spaces = stats.get("spaces")
+    if isinstance(spaces, dict):
+        stats["spaces"] = {s: n for s, n in spaces.items() if access.may_see(str(s))}
+    return stats
