@@ -17,6 +17,12 @@ from indexing.backup import check_store, set_aside_damaged
 from indexing.community_index import CommunityIndex, SyncStats
 from indexing.encoder import Encoder, SentenceTransformerEncoder
 from indexing.errors import Conflict, IndexCorrupt, NotFound, StoreCorrupt
+from indexing.multilingual_index import (
+    MULTILINGUAL_FOLDER,
+    load_multilingual_encoder,
+    open_multilingual_index,
+    rebuild_multilingual_index,
+)
 from indexing.schema import Contribution, Member, Organisation
 from indexing.settings import Settings
 from indexing.store import Store, WriteResult
@@ -42,6 +48,7 @@ class Community:
         self.store = store
         self.encoder = encoder
         self.index = index
+        self.multilingual_index: CommunityIndex | None = None  # setting language_routing
         self._write_lock = threading.Lock()
         self.recovered_from: str | None = None  # why the index was rebuilt at open, if it was
 
@@ -51,7 +58,8 @@ class Community:
 
     @classmethod
     def open(cls, settings: Settings, encoder: Encoder | None = None, store: Store | None = None,
-             show_progress: bool = False) -> tuple[Community, SyncStats]:
+             show_progress: bool = False, multilingual_encoder: Encoder | None = None
+             ) -> tuple[Community, SyncStats]:
         """Open the store, load the index (refusing a mismatched or damaged one) and bring it
         up to date with the store; a changed index is saved as a new generation."""
         try:
@@ -60,6 +68,9 @@ class Community:
             raise StoreCorrupt(f"cannot open the store {settings.database_path} ({exc}); "
                                "restore it with `wellspring restore BACKUP_DIR`") from exc
         check_store(store.connection())  # StoreCorrupt, or a damaged lexical index rebuilt
+        # an injected encoder (tests) gets a multilingual index only when one is injected too
+        ml_encoder = multilingual_encoder or (load_multilingual_encoder(settings)
+                                              if encoder is None else None)
         encoder = encoder or load_encoder(settings)
         recovered = None
         try:
@@ -75,19 +86,26 @@ class Community:
         stats = index.sync(store, show_progress=show_progress)
         if stats.changed or index.generation is None:
             index.save(settings.index_path)
+        self.multilingual_index = open_multilingual_index(settings, store, ml_encoder,
+                                                          show_progress)
         return self, stats
 
     @classmethod
     def rebuild(cls, settings: Settings, encoder: Encoder | None = None,
-                store: Store | None = None, show_progress: bool = False
-                ) -> tuple[Community, SyncStats]:
+                store: Store | None = None, show_progress: bool = False,
+                multilingual_encoder: Encoder | None = None) -> tuple[Community, SyncStats]:
         """Build a fresh index from the store alone (ignores whatever is on disk)."""
         store = store or Store(settings.database_path)
+        ml_encoder = multilingual_encoder or (load_multilingual_encoder(settings)
+                                              if encoder is None else None)
         encoder = encoder or load_encoder(settings)
         empty = CommunityIndex(encoder, settings)
         index, stats = empty.rebuilt(store, show_progress=show_progress)
         index.save(settings.index_path)
-        return cls(settings, store, encoder, index), stats
+        self = cls(settings, store, encoder, index)
+        self.multilingual_index, _ = rebuild_multilingual_index(
+            settings, store, ml_encoder, show_progress=show_progress)
+        return self, stats
 
     # -- writes ------------------------------------------------------------------------------
     def write(self, records: Sequence[Record], mode: WriteMode = "upsert") -> WriteResult:
@@ -106,7 +124,7 @@ class Community:
             for org in records:
                 if isinstance(org, Organisation):  # members show their organisation's name
                     result.changed_members |= set(self.store.member_ids_of_organisation(org.id))
-            self.index.sync(self.store, result)
+            self._sync_indexes(result)
             return result
 
     def _check(self, records: Sequence[Record], mode: WriteMode) -> None:
@@ -150,8 +168,13 @@ class Community:
                 else:
                     self.store.delete_contribution(conn, record_id)
                     result.deleted_contributions.add(record_id)
-            self.index.sync(self.store, result)
+            self._sync_indexes(result)
             return result
+
+    def _sync_indexes(self, result: WriteResult) -> None:
+        self.index.sync(self.store, result)
+        if self.multilingual_index is not None:
+            self.multilingual_index.sync(self.store, result)
 
     # -- index maintenance -------------------------------------------------------------------
     def reindex(self, show_progress: bool = False) -> SyncStats:
@@ -159,11 +182,20 @@ class Community:
         with self._write_lock:
             fresh, stats = self.index.rebuilt(self.store, show_progress=show_progress)
             fresh.save(self.index_root)
+            if self.multilingual_index is not None:
+                self.multilingual_index, _ = rebuild_multilingual_index(
+                    self.settings, self.store, self.multilingual_index.encoder,
+                    self.multilingual_index, show_progress)
             self.index = fresh
             return stats
 
     def save_if_dirty(self) -> bool:
+        saved = False
+        ml = self.multilingual_index
+        if ml is not None and ml.dirty:
+            ml.save(self.index_root / MULTILINGUAL_FOLDER)
+            saved = True
         if self.index.dirty:
             self.index.save(self.index_root)
             return True
-        return False
+        return saved
