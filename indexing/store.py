@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexing.errors import Conflict, NotFound
+from indexing.multilingual import detect_language_code
 from indexing.schema import Contribution, Member, Organisation
 
 SCHEMA_VERSION = 1
@@ -382,7 +383,9 @@ class Store:
             "data=excluded.data, text_hash=excluded.text_hash",
             (
                 contribution.id, contribution.type.value, contribution.date.isoformat(),
-                contribution.language, contribution.space, data, text_hash(body),
+                # the language field wins; otherwise the detected one (None when unclear)
+                contribution.language or detect_language_code(body), contribution.space, data,
+                text_hash(body),
             ),
         )
         conn.execute("DELETE FROM contribution_authors WHERE contribution_id=?", (contribution.id,))
