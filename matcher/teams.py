@@ -16,8 +16,9 @@ Method: greedy maximisation of a monotone submodular coverage function with an M
   chosen member (0.5 for the same organisation plus 0.5 for the same country) and ``w`` is
   ``team_diversity_weight``, in relevance units: the relevance a candidate gives up for sharing
   both organisation and country with someone already chosen. It is kept small (0.1) so that
-  spread breaks near-ties between experts but never buys a weak match over a strong one. A candidate whose organisation or country already has the
-  maximum number of members (``max_per_organisation`` / ``max_per_country``) is not eligible.
+  spread breaks near-ties between experts but never buys a weak match over a strong one.
+* **Caps.** A candidate whose organisation or country already has the maximum number of
+  members (``max_per_organisation`` / ``max_per_country``) is not eligible.
 * **Stopping.** Only candidates with a positive coverage gain are eligible: the team stops
   short of the requested size when nobody left adds coverage. Needs that no member covers are
   reported as gaps with the best score the community has for them.
