@@ -1,0 +1,110 @@
+"""keys create / list / revoke / ensure-admin: API keys, stored hashed in the store."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from api.commands.common import CliError, load_settings, print_json
+
+ADMIN_KEY_FILE = "admin.key"
+
+
+def register(sub: Any) -> None:
+    keys = sub.add_parser("keys", help="API keys: create, list, revoke, ensure-admin")
+    ksub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+
+    p = ksub.add_parser("create", help="create a key; the plain key is printed once")
+    p.add_argument("--role", required=True, choices=["reader", "editor", "admin"])
+    p.add_argument("--spaces", default="", help="private spaces granted, comma-separated")
+    p.add_argument("--name", default="", help="who or what the key is for")
+    p.set_defaults(func=cmd_create)
+
+    p = ksub.add_parser("list", help="list keys (never their secrets)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+
+    p = ksub.add_parser("revoke", help="revoke a key by its id")
+    p.add_argument("key_id")
+    p.set_defaults(func=cmd_revoke)
+
+    p = ksub.add_parser("ensure-admin",
+                        help=f"create an admin key in <home>/{ADMIN_KEY_FILE} unless one exists")
+    p.set_defaults(func=cmd_ensure_admin)
+
+
+def _keys() -> Any:
+    from indexing.keys import KeyStore
+    from indexing.store import Store
+
+    settings = load_settings()
+    return KeyStore(Store(settings.database_path)), settings
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    from indexing.errors import WellspringError
+
+    keys, _ = _keys()
+    spaces = tuple(s.strip() for s in args.spaces.split(",") if s.strip())
+    try:
+        key, plain = keys.create(args.role, spaces, args.name)
+    except WellspringError as exc:
+        raise CliError(str(exc)) from exc
+    print(plain)
+    print(f"created key {key.key_id} ({key.role}; spaces: {', '.join(key.spaces) or 'none'}). "
+          "Keep it: only its hash is stored.", file=sys.stderr)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    keys, _ = _keys()
+    rows = keys.all_keys()
+    if args.json:
+        print_json([{"key_id": k.key_id, "name": k.name, "role": k.role, "spaces": list(k.spaces),
+                     "created_at": k.created_at, "revoked_at": k.revoked_at} for k in rows])
+        return 0
+    if not rows:
+        print("no keys; create one with `wellspring keys create --role reader`")
+    for k in rows:
+        state = f"revoked {k.revoked_at}" if k.revoked_at else "active"
+        print(f"{k.key_id}  {k.role:<6}  {state:<32}  spaces: {','.join(k.spaces) or '-'}  "
+              f"{k.name}")
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from indexing.errors import NotFound
+
+    keys, _ = _keys()
+    try:
+        key = keys.revoke(args.key_id)
+    except NotFound as exc:
+        raise CliError(str(exc)) from exc
+    print(f"revoked key {key.key_id} ({key.role}, {key.name})")
+    return 0
+
+
+def cmd_ensure_admin(args: argparse.Namespace) -> int:
+    """For `make run`: the local user gets an admin key once, in a file only they can read."""
+    keys, settings = _keys()
+    path = Path(settings.home) / ADMIN_KEY_FILE
+    if path.exists() and keys.verify(path.read_text().strip()) is not None:
+        print(f"admin key: {path}")
+        return 0
+    admins = keys.active_admins()
+    if admins:
+        print(f"an admin key already exists ({admins[0].key_id}); {path} does not hold it. "
+              "Create another with `wellspring keys create --role admin`.")
+        return 0
+    key, plain = keys.create("admin", (), f"local admin ({os.environ.get('USER', 'user')})")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(plain + "\n")
+    os.chmod(path, 0o600)
+    print(f"created admin key {key.key_id}; stored in {path} (mode 0600). "
+          f"Use it as: curl -H \"X-API-Key: $(cat {path})\" ...")
+    return 0
