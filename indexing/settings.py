@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     team_diversity_weight: float = Field(0.1, ge=0, le=1,
                                          description="MMR penalty (relevance units) for a "
                                                      "member sharing organisation and country")
-    team_coverage_threshold: float = Field(0.42, ge=-1, le=1,
+    team_coverage_threshold: float = Field(0.45, ge=-1, le=1,
                                            description="Relevance that counts as covering a need")
     team_max_needs: int = Field(12, ge=1, le=50)
 
