@@ -26,6 +26,7 @@ from indexing.multilingual_index import (
 from indexing.schema import Contribution, Member, Organisation
 from indexing.settings import Settings
 from indexing.store import Store, WriteResult
+from indexing.vector_index import choose_factory
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +80,11 @@ class Community:
             log.warning("index damaged, rebuilding it from the store: %s", exc)
             set_aside_damaged(settings.index_path)
             index, recovered = None, str(exc)
-        if index is None:
-            index = CommunityIndex(encoder, settings)
+        if index is None:  # a first build picks the index type by the documented rule
+            counts = store.counts()
+            index = CommunityIndex(encoder, settings, choose_factory(
+                counts["members"] + counts["contributions"], settings.index_kind,
+                settings.ivf_threshold))
         self = cls(settings, store, encoder, index)
         self.recovered_from = recovered
         stats = index.sync(store, show_progress=show_progress)

@@ -38,7 +38,14 @@ from indexing.manifest import (
 from indexing.rwlock import RWLock
 from indexing.settings import Settings
 from indexing.store import Store, WriteResult, contribution_key, member_key
-from indexing.vector_index import INDEX_FILE, FaissVectorIndex, Mask, choose_factory
+from indexing.vector_index import (
+    INDEX_FILE,
+    FaissVectorIndex,
+    Mask,
+    choose_factory,
+    choose_nprobe,
+    configure_faiss,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +53,9 @@ ITEMS_FILE = "items.json"
 CURRENT = "CURRENT"
 PUBLIC = 0  # space code of the public space
 ENCODE_BATCH = 256
+STREAM_KEYS = 2048  # a sync of more keys adds batch by batch (bounded memory)
+REUSE_BATCH = 50_000  # vectors reconstructed per call when a rebuild reuses them
+EncodedBatch = list[tuple[str, npt.NDArray[np.float32]]]
 
 
 @dataclass
@@ -175,7 +185,9 @@ class CommunityIndex:
     def __init__(self, encoder: Encoder, settings: Settings, factory: str = "Flat") -> None:
         self.encoder = encoder
         self.settings = settings
-        self.vectors = FaissVectorIndex(encoder.dimension, factory, settings.ivf_nprobe)
+        configure_faiss(settings.faiss_threads)
+        self.vectors = FaissVectorIndex(encoder.dimension, factory,
+                                        choose_nprobe(factory, settings.ivf_nprobe))
         self.items = ItemTable()
         self.catalog = Catalog()
         self.lock = RWLock()
@@ -218,7 +230,8 @@ class CommunityIndex:
         verify_checksums(folder, manifest)
         try:
             self.vectors = FaissVectorIndex.load(
-                folder, manifest["factory"], encoder.dimension, settings.ivf_nprobe
+                folder, manifest["factory"], encoder.dimension,
+                choose_nprobe(manifest["factory"], settings.ivf_nprobe),
             )
             self.items = ItemTable.from_json(
                 json.loads((folder / ITEMS_FILE).read_text(encoding="utf-8"))
@@ -262,7 +275,7 @@ class CommunityIndex:
             "dimension": self.encoder.dimension,
             "metric": "inner_product",
             "factory": factory,
-            "nprobe": self.settings.ivf_nprobe,
+            "nprobe": self.vectors.nprobe,
             "vectors": n_vectors,
             "keys": len(items["hashes"]),
             "members": sum(1 for k in items["hashes"] if k.startswith("m:")),
@@ -315,10 +328,18 @@ class CommunityIndex:
         fresh_keys = sorted(k for k in candidates
                             if k in desired and self.items.key_hash.get(k) != desired[k])
         stats = SyncStats(added_keys=len(fresh_keys), removed_keys=len(set(stale)))
-        encoded = self._encode_keys(store, fresh_keys, show_progress, stats)
+        batches = self._encode_keys(store, fresh_keys, show_progress, stats)
+        gone = set(stale)
+        if len(fresh_keys) > STREAM_KEYS:  # big build: add batch by batch, memory stays bounded
+            with self.lock.write():
+                self._remove_keys(gone)
+            gone = set()
+            self._add_batches(batches, desired, catalog)
+            encoded: EncodedBatch = []
+        else:  # small sync (an HTTP write): one swap, searches never see half of it
+            encoded = [pair for batch in batches for pair in batch]
         with self.lock.write():
-            for key in set(stale):
-                self.vectors.remove(np.asarray(self.items.release(key), dtype=np.int64))
+            self._remove_keys(gone)
             self._add_encoded(encoded, desired)
             if changes is None:
                 self.catalog = catalog
@@ -350,11 +371,11 @@ class CommunityIndex:
                     yield key, [f"{c.title}\n{chunk}".strip() for chunk in body]
 
     def _encode_keys(self, store: Store, keys: list[str], show_progress: bool, stats: SyncStats
-                     ) -> list[tuple[str, npt.NDArray[np.float32]]]:
-        """Encode the chunks of these keys in batches; returns (key, vectors) pairs."""
+                     ) -> Iterator[EncodedBatch]:
+        """Encode the chunks of these keys in batches, yielding (key, vectors) pairs per batch."""
         if not keys:
-            return []
-        out: list[tuple[str, npt.NDArray[np.float32]]] = []
+            return
+        out: EncodedBatch = []
         pending: list[tuple[str, list[str]]] = []
         n_pending = 0
         bar = _progress(len(keys), show_progress)
@@ -377,14 +398,62 @@ class CommunityIndex:
             n_pending += len(chunks)
             if n_pending >= ENCODE_BATCH:
                 flush()
+                yield out
+                out = []
         if pending:
             flush()
+            yield out
         if bar is not None:
             bar.close()
-        return out
 
-    def _add_encoded(self, encoded: list[tuple[str, npt.NDArray[np.float32]]],
-                     desired: dict[str, str]) -> None:
+    def _remove_keys(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            self.vectors.remove(np.asarray(self.items.release(key), dtype=np.int64))
+
+    def _add_batches(self, batches: Iterable[EncodedBatch], desired: dict[str, str],
+                     catalog: Catalog | None = None) -> None:
+        """Add batches one write-lock at a time; an untrained IVF index is first trained on
+        the first ``TRAIN_PER_LIST * nlist`` vectors (held back until then, then added)."""
+        held: EncodedBatch = []
+        need = self.vectors.training_size()
+        for batch in batches:
+            if not self.vectors.is_trained:
+                held.extend(batch)
+                if sum(len(v) for _, v in held) < need:
+                    continue
+                batch, held = held, []
+            with self.lock.write():
+                self._add_encoded(batch, desired)
+                if catalog is not None:  # complete items only: attributes with the vectors
+                    self.items.set_attributes(catalog, [k for k, _ in batch])
+        if held:
+            with self.lock.write():
+                self._add_encoded(held, desired)
+                if catalog is not None:
+                    self.items.set_attributes(catalog, [k for k, _ in held])
+
+    def add_vectors(self, batches: Iterable[tuple[list[str], list[str], npt.NDArray[np.float32]]]
+                    ) -> int:
+        """Add precomputed vectors: batches of (keys, store text hashes, one vector per key).
+
+        The hook for vectors computed elsewhere (bench/synthetic.py at 1M contributions): a
+        following ``sync(store)`` sees equal hashes, encodes nothing and sets the attributes.
+        """
+        desired: dict[str, str] = {}
+        added = 0
+
+        def pairs() -> Iterator[EncodedBatch]:
+            nonlocal added
+            for keys, hashes, vecs in batches:
+                desired.update(zip(keys, hashes, strict=True))
+                added += len(keys)
+                yield [(k, vecs[i : i + 1]) for i, k in enumerate(keys)]
+
+        self._add_batches(pairs(), desired)
+        self.dirty = True
+        return added
+
+    def _add_encoded(self, encoded: EncodedBatch, desired: dict[str, str]) -> None:
         if not encoded:
             return
         if not self.vectors.is_trained:
@@ -415,12 +484,22 @@ class CommunityIndex:
                                            self.settings.ivf_threshold)
         fresh = CommunityIndex(self.encoder, self.settings, chosen)
         with self.lock.read():
-            reuse = [(k, self.vectors.reconstruct(np.asarray(ids, np.int64)))
-                     for k, ids in self.items.key_ids.items() if k in self.items.key_hash]
+            reuse = [k for k in self.items.key_ids if k in self.items.key_hash]
             hashes = dict(self.items.key_hash)
-        fresh._add_encoded(reuse, hashes)
+        fresh._add_batches(self._reconstructed(reuse), hashes)
         stats = fresh.sync(store, show_progress=show_progress)
         return fresh, stats
+
+
+    def _reconstructed(self, keys: list[str]) -> Iterator[EncodedBatch]:
+        """(key, stored vectors) in batches of ~REUSE_BATCH vectors, one FAISS call each."""
+        for start in range(0, len(keys), REUSE_BATCH):
+            with self.lock.read():
+                chunk = [k for k in keys[start : start + REUSE_BATCH] if k in self.items.key_ids]
+                ids = [self.items.key_ids[k] for k in chunk]
+                flat = self.vectors.reconstruct(np.asarray([i for g in ids for i in g], np.int64))
+            ends = np.cumsum([len(g) for g in ids])
+            yield list(zip(chunk, np.split(flat, ends[:-1]), strict=True))
 
 
 def _profile_hash(member: Any) -> str:

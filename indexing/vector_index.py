@@ -109,12 +109,20 @@ class FaissVectorIndex:
     def is_trained(self) -> bool:
         return bool(self._index.is_trained)
 
+    def training_size(self) -> int:
+        """How many vectors ``train`` wants: ``TRAIN_PER_LIST * nlist`` (0 for Flat)."""
+        return TRAIN_PER_LIST * _nlist(self.factory) if self.factory.startswith("IVF") else 0
+
     def train(self, sample: npt.NDArray[np.float32]) -> None:
-        """Train an IVF quantiser (no-op for Flat)."""
+        """Train an IVF quantiser on (a seeded random subset of ``training_size()`` of) the
+        sample; a no-op for Flat."""
         if not self._index.is_trained:
             nlist = _nlist(self.factory)
             if len(sample) < nlist:
                 raise ValueError(f"IVF with {nlist} lists needs at least {nlist} training vectors")
+            if len(sample) > self.training_size():
+                rows = np.random.default_rng(0).choice(len(sample), self.training_size(), False)
+                sample = sample[np.sort(rows)]
             self._index.train(np.ascontiguousarray(sample, dtype=np.float32))
 
     def add(self, ids: IdArray, vectors: npt.NDArray[np.float32]) -> None:

@@ -1,0 +1,171 @@
+"""Synthetic communities for benchmarks at sizes where encoding is impractical here.
+
+Vectors: clustered and L2-normalised, like sentence embeddings of a corpus with topics and
+sub-topics. ``n_topics`` topic centres are random unit vectors; each topic has sub-topic centres
+at cosine ~``topic_cos`` to it, and each point lies at cosine ~``point_cos`` to its sub-topic.
+Neighbours therefore overlap across sub-topics, which is what makes approximate search miss.
+
+Store rows: organisations, members and contributions written straight into the store's tables
+(the same schema, JSON and text hashes as ``Store.write_records``, bulk-inserted because the
+per-record write path costs minutes at 1M). The search, aggregation, filtering and HTTP paths that
+read them are the real ones; ``Store.write_records`` itself is measured by the write latency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from indexing.schema import Contribution, ContributionType, Member, Organisation
+from indexing.store import Store, contribution_key, member_key, text_hash
+
+TYPES = ("publication", "forum_post", "project_report", "webinar", "dataset", "case_study")
+COUNTRIES = ("KE", "FR", "BR", "IN", "ZA", "PE", "VN", "MA", "US", "DE", "NG", "BD")
+LEVELS = ("core", "active", "occasional", "peripheral", "transactional")
+LANGS = ("en", "fr", "es", "pt")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How big the community is: members and organisations follow the contributions."""
+
+    contributions: int
+    contributions_per_member: int = 20
+    members_per_organisation: int = 25
+    private_share: float = 0.1  # share of contributions in the private space "utilities"
+
+    @property
+    def members(self) -> int:
+        return max(12, self.contributions // self.contributions_per_member)
+
+    @property
+    def organisations(self) -> int:
+        return max(2, self.members // self.members_per_organisation)
+
+
+class ClusteredVectors:
+    """A reproducible stream of clustered unit vectors (see the module docstring)."""
+
+    def __init__(self, dimension: int, n_expected: int, seed: int = 0, topic_cos: float = 0.6,
+                 point_cos: float = 0.75) -> None:
+        self.dimension = dimension
+        rng = np.random.default_rng(seed)
+        n_topics = max(8, int(math.sqrt(n_expected) / 4))
+        subs_per_topic = 16
+        topics = _unit(rng.standard_normal((n_topics, dimension), dtype=np.float32))
+        topic_of = np.repeat(np.arange(n_topics), subs_per_topic)
+        self.centres = _around(topics[topic_of], topic_cos, rng)
+        self.point_cos = point_cos
+        self.seed = seed
+
+    def batch(self, n: int, stream: int) -> npt.NDArray[np.float32]:
+        """``n`` vectors; ``stream`` (any int) makes batches independent and reproducible."""
+        rng = np.random.default_rng([self.seed, stream])
+        which = rng.integers(0, len(self.centres), n)
+        return _around(self.centres[which], self.point_cos, rng)
+
+
+def _unit(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    out: npt.NDArray[np.float32] = (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(
+        np.float32)
+    return out
+
+
+def _around(centres: npt.NDArray[np.float32], cos: float, rng: np.random.Generator
+            ) -> npt.NDArray[np.float32]:
+    """Unit vectors at cosine ~``cos`` to each row of ``centres`` (which are unit vectors)."""
+    noise = _unit(rng.standard_normal(centres.shape, dtype=np.float32))
+    return _unit(cos * centres + math.sqrt(1 - cos * cos) * noise)
+
+
+def contribution_id(i: int) -> str:
+    return f"c{i:07d}"
+
+
+def member_id(i: int) -> str:
+    return f"m{i:06d}"
+
+
+def write_store(store: Store, shape: Shape, seed: int = 0, batch: int = 20_000) -> None:
+    """Bulk-insert the rows of a synthetic community (see the module docstring)."""
+    rng = np.random.default_rng(seed)
+    orgs = [Organisation(id=f"o{i:05d}", name=f"Water organisation {i}", kind="utility",
+                         country=COUNTRIES[i % len(COUNTRIES)]) for i in range(shape.organisations)]
+    with store.transaction() as conn:
+        conn.executemany("INSERT INTO organisations(id, kind, country, data) VALUES (?,?,?,?)",
+                         [(o.id, o.kind.value, o.country, o.model_dump_json()) for o in orgs])
+        rows, lex = [], []
+        for i in range(shape.members):
+            m = _member(i, shape, rng)
+            profile = m.profile_text()
+            rows.append((m.id, m.organisation_id, m.country, m.level.value, 0, 1,
+                         m.model_dump_json(), text_hash(profile)))
+            lex.append((member_key(m.id), profile))
+        conn.executemany("INSERT INTO members(id, organisation_id, country, level, hidden, "
+                         "open_to_invitations, data, text_hash) VALUES (?,?,?,?,?,?,?,?)", rows)
+        conn.executemany("INSERT INTO lexical(item_key, body) VALUES (?,?)", lex)
+    for start in range(0, shape.contributions, batch):
+        with store.transaction() as conn:
+            c_rows, a_rows, lex = [], [], []
+            for i in range(start, min(start + batch, shape.contributions)):
+                c = _contribution(i, shape, rng)
+                body = c.index_text()
+                c_rows.append((c.id, c.type.value, c.date.isoformat(), c.language, c.space,
+                               c.model_dump_json(), text_hash(body)))
+                a_rows.extend((c.id, a, pos) for pos, a in enumerate(c.authors))
+                lex.append((contribution_key(c.id), body))
+            conn.executemany("INSERT INTO contributions(id, type, date, language, space, data, "
+                             "text_hash) VALUES (?,?,?,?,?,?,?)", c_rows)
+            conn.executemany("INSERT INTO contribution_authors(contribution_id, member_id, "
+                             "position) VALUES (?,?,?)", a_rows)
+            conn.executemany("INSERT INTO lexical(item_key, body) VALUES (?,?)", lex)
+
+
+def _member(i: int, shape: Shape, rng: np.random.Generator) -> Member:
+    return Member(
+        id=member_id(i), name=f"Member {i}", organisation_id=f"o{i % shape.organisations:05d}",
+        country=COUNTRIES[i % len(COUNTRIES)], languages=[LANGS[i % len(LANGS)]],
+        level=LEVELS[i % len(LEVELS)], bio=f"Water professional number {i}.",
+        topics=[f"topic_{int(rng.integers(0, 50))}"],
+    )
+
+
+def _contribution(i: int, shape: Shape, rng: np.random.Generator) -> Contribution:
+    n_authors = 1 + int(rng.integers(0, 3))
+    authors = sorted({member_id(int(a)) for a in rng.integers(0, shape.members, n_authors)})
+    private = (i % 1000) < shape.private_share * 1000
+    return Contribution.model_construct(
+        id=contribution_id(i), type=ContributionType(TYPES[i % len(TYPES)]),
+        title=f"Contribution {i} on water topic {i % 97}",
+        text=f"Synthetic body of contribution {i}: operations, networks and treatment notes.",
+        date=dt.date(2015, 1, 1) + dt.timedelta(days=i % 3650),
+        language=LANGS[i % len(LANGS)], authors=authors,
+        space="utilities" if private else "public",
+    )
+
+
+def vector_batches(store: Store, vectors: ClusteredVectors, batch: int = 20_000
+                   ) -> Iterator[tuple[list[str], list[str], npt.NDArray[np.float32]]]:
+    """(keys, store text hashes, vectors) for every member and contribution, in batches: the
+    input of ``CommunityIndex.add_vectors``. Profiles and contributions share the clusters."""
+    conn = store.connection()
+    for n, sql in enumerate(("SELECT id, text_hash FROM members ORDER BY id",
+                             "SELECT id, text_hash FROM contributions ORDER BY id")):
+        prefix = member_key if n == 0 else contribution_key
+        cursor = conn.execute(sql)
+        part = 0
+        while rows := cursor.fetchmany(batch):
+            keys = [prefix(r[0]) for r in rows]
+            yield keys, [r[1] for r in rows], vectors.batch(len(keys), n * 1_000_000 + part)
+            part += 1
+
+
+def manifest_note(shape: Shape) -> str:
+    return json.dumps({"contributions": shape.contributions, "members": shape.members,
+                       "organisations": shape.organisations})
