@@ -1,0 +1,186 @@
+"""team, invite, similar: collaborators for a project, experts to invite, and peers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from api.commands.common import CliError, load_settings, open_matcher, print_json
+
+if TYPE_CHECKING:
+    from indexing.catalog import MemberInfo
+    from matcher.needs import ProjectRequest
+    from matcher.teams import NeedEvidence
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("team", help="suggest a team of collaborators for a project")
+    _project_arguments(p)
+    p.add_argument("--size", type=int, default=None, help="team size (default: setting team_size)")
+    p.add_argument("--exclude-member", action="append", default=[], metavar="ID")
+    p.add_argument("--exclude-organisation", action="append", default=[], metavar="ID")
+    p.add_argument("--exclude-country", action="append", default=[], metavar="ISO")
+    p.add_argument("--max-per-organisation", type=int, default=None)
+    p.add_argument("--max-per-country", type=int, default=None)
+    p.set_defaults(func=cmd_team)
+
+    p = sub.add_parser("invite", help="occasional experts to invite for a project's needs")
+    _project_arguments(p)
+    p.add_argument("--top", type=int, default=10)
+    p.set_defaults(func=cmd_invite)
+
+    p = sub.add_parser("similar", help="members who work on the same things as a member")
+    p.add_argument("member_id")
+    p.add_argument("--top", type=int, default=10)
+    p.add_argument("--space", action="append", default=[],
+                   help="private space whose contributions may count (repeatable)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_similar)
+
+
+def _project_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("title")
+    p.add_argument("--description", default="", help="free text; needs are derived from it "
+                                                     "when no --needs is given")
+    p.add_argument("--needs", action="append", default=[], metavar="NEED",
+                   help="one need (repeatable)")
+    p.add_argument("--space", action="append", default=[],
+                   help="private space whose contributions may count (repeatable)")
+    p.add_argument("--json", action="store_true")
+
+
+def _request(args: argparse.Namespace) -> ProjectRequest:
+    from matcher.needs import ProjectRequest
+
+    if not args.title.strip():
+        raise CliError("title: is empty")
+    if not args.needs and not args.description.strip():
+        raise CliError("description: is empty and no --needs are given")
+    return ProjectRequest(
+        title=args.title, description=args.description,
+        needs=tuple(args.needs) if args.needs else None, size=getattr(args, "size", None),
+        exclude_members=frozenset(getattr(args, "exclude_member", ())),
+        exclude_organisations=frozenset(getattr(args, "exclude_organisation", ())),
+        exclude_countries=frozenset(getattr(args, "exclude_country", ())),
+        max_per_organisation=getattr(args, "max_per_organisation", None),
+        max_per_country=getattr(args, "max_per_country", None),
+    )
+
+
+def member_fields(m: MemberInfo) -> dict[str, Any]:
+    return {"member_id": m.id, "name": m.name, "organisation": m.organisation_name,
+            "organisation_id": m.organisation_id, "country": m.country, "level": m.level}
+
+
+def evidence_list(items: tuple[NeedEvidence, ...]) -> list[dict[str, Any]]:
+    return [{"need": x.need, "contribution_id": x.evidence.contribution_id,
+             "title": x.evidence.title, "type": x.evidence.type, "date": x.evidence.date,
+             "language": x.evidence.language, "score": x.evidence.score,
+             "snippet": x.evidence.snippet} for x in items]
+
+
+def cmd_team(args: argparse.Namespace) -> int:
+    from indexing.errors import WellspringError
+    from matcher.filters import Access
+    from matcher.teams import suggest_team
+
+    request = _request(args)
+    settings = load_settings()
+    _check_size(args.size, settings.max_team_size)
+    matcher = open_matcher(settings)
+    try:
+        result = suggest_team(matcher, request, Access(spaces=frozenset(args.space),
+                                                       see_contacts=True))
+    except WellspringError as exc:
+        raise CliError(str(exc)) from exc
+    if args.json:
+        print_json({
+            "title": result.title,
+            "needs": [{"need": n.text, "derived": n.derived} for n in result.needs],
+            "team": [{**member_fields(t.member), "score": t.score, "covers": list(t.covers),
+                      "evidence": evidence_list(t.evidence)} for t in result.team],
+            "coverage": [{"need": c.need, "covered_by": list(c.covered_by),
+                          "best_score": c.best_score} for c in result.coverage],
+            "gaps": [{"need": g.need, "best_score": g.best_score,
+                      "best_member_id": g.best_member_id} for g in result.gaps],
+            "spread": {"organisations": result.organisations, "countries": result.countries},
+            "count": len(result.team),
+        })
+        return 0
+    print("needs:" + "".join(f"\n  - {n.text}{' (derived)' if n.derived else ''}"
+                             for n in result.needs))
+    for rank, t in enumerate(result.team, start=1):
+        m = t.member
+        print(f"{rank:2}. {t.score:.3f}  {m.name} — {m.organisation_name}, {m.country} "
+              f"[{m.level}]  ({m.id})\n      covers: {'; '.join(t.covers)}")
+        for e in t.evidence[:3]:
+            print(f"      {e.evidence.score:.3f} {e.evidence.type:<18} {e.evidence.title}")
+    for g in result.gaps:
+        print(f"gap: '{g.need}' (best in the community {g.best_score:.3f}"
+              f"{', ' + g.best_member_id if g.best_member_id else ''})")
+    return 0
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    from indexing.errors import WellspringError
+    from matcher.filters import Access
+    from matcher.invitations import suggest_invitations
+
+    request = _request(args)
+    settings = load_settings()
+    matcher = open_matcher(settings)
+    try:
+        result = suggest_invitations(matcher, request, Access(spaces=frozenset(args.space),
+                                                              see_contacts=True), args.top)
+    except WellspringError as exc:
+        raise CliError(str(exc)) from exc
+    if args.json:
+        print_json({
+            "title": result.title,
+            "needs": [{"need": n.text, "derived": n.derived} for n in result.needs],
+            "count": len(result.invitations),
+            "invitations": [{**member_fields(i.member), "score": i.score,
+                             "covers": list(i.covers), "reason": i.reason,
+                             "evidence": evidence_list(i.evidence)}
+                            for i in result.invitations],
+        })
+        return 0
+    if not result.invitations:
+        print("nobody to invite: the core and active members cover every need, or nobody "
+              "outside them does")
+    for rank, i in enumerate(result.invitations, start=1):
+        m = i.member
+        print(f"{rank:2}. {i.score:.3f}  {m.name} — {m.organisation_name}, {m.country} "
+              f"[{m.level}]  ({m.id})\n      {i.reason}")
+    return 0
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    from indexing.errors import WellspringError
+    from matcher.filters import Access
+    from matcher.similar import similar_members
+
+    settings = load_settings()
+    matcher = open_matcher(settings)
+    try:
+        peers = similar_members(matcher, args.member_id,
+                                Access(spaces=frozenset(args.space), see_contacts=True), args.top)
+    except WellspringError as exc:
+        raise CliError(str(exc)) from exc
+    if args.json:
+        print_json({"member_id": args.member_id, "count": len(peers),
+                    "results": [{**member_fields(p.member), "score": p.score} for p in peers]})
+        return 0
+    for rank, p in enumerate(peers, start=1):
+        m = p.member
+        print(f"{rank:2}. {p.score:.3f}  {m.name} — {m.organisation_name}, {m.country} "
+              f"[{m.level}]  ({m.id})")
+    print(f"({len(peers)} members)", file=sys.stderr)
+    return 0
+
+
+def _check_size(size: int | None, maximum: int) -> None:
+    """Fail before loading the model on a size that can never be valid."""
+    if size is not None and not 1 <= size <= maximum:
+        raise CliError(f"size: must be between 1 and {maximum}")

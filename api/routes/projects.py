@@ -1,0 +1,182 @@
+"""Projects: a team of collaborators, occasional experts to invite, and similar members.
+
+Plain ``def`` routes: FastAPI runs them in its thread pool, so encoding never blocks the loop.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import AccessDep, MatcherDep
+from api.schemas import EvidenceOut, MemberSummary, member_summary_fields
+from matcher.filters import Access
+from matcher.invitations import suggest_invitations
+from matcher.needs import Need, ProjectRequest
+from matcher.similar import similar_members
+from matcher.teams import NeedEvidence, suggest_team
+
+router = APIRouter(tags=["projects"])
+
+_ERRORS: dict[int | str, dict[str, str]] = {
+    422: {"description": "Invalid project (empty description without needs, size out of range, "
+                         "unknown member or organisation in the exclusions); `field` names it"},
+}
+
+
+class ProjectIn(BaseModel):
+    """A project looking for people."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=1, max_length=300)
+    description: str = Field("", max_length=10_000,
+                             description="Required unless `needs` is given")
+    needs: list[Annotated[str, Field(min_length=1, max_length=1000)]] | None = Field(
+        None, max_length=50, description="Explicit needs; derived from the description if absent")
+    size: int = Field(5, ge=1, le=100, description="Team size, 1..max_team_size (default 15)")
+    exclude_members: list[str] = Field(default_factory=list, max_length=1000)
+    exclude_organisations: list[str] = Field(default_factory=list, max_length=1000)
+    exclude_countries: list[str] = Field(default_factory=list, max_length=250,
+                                         description="ISO 3166-1 alpha-2")
+    max_per_organisation: int | None = Field(None, ge=1, le=100)
+    max_per_country: int | None = Field(None, ge=1, le=100)
+
+    def to_request(self) -> ProjectRequest:
+        return ProjectRequest(
+            title=self.title, description=self.description,
+            needs=tuple(self.needs) if self.needs else None, size=self.size,
+            exclude_members=frozenset(self.exclude_members),
+            exclude_organisations=frozenset(self.exclude_organisations),
+            exclude_countries=frozenset(self.exclude_countries),
+            max_per_organisation=self.max_per_organisation, max_per_country=self.max_per_country,
+        )
+
+
+class InvitationsIn(ProjectIn):
+    top: int = Field(10, ge=1, le=100)
+
+
+class NeedOut(BaseModel):
+    need: str
+    derived: bool
+
+
+class NeedEvidenceOut(EvidenceOut):
+    need: str
+
+
+class TeamMemberOut(MemberSummary):
+    score: float
+    covers: list[str]
+    evidence: list[NeedEvidenceOut]
+
+
+class CoverageOut(BaseModel):
+    need: str
+    covered_by: list[str]
+    best_score: float
+
+
+class GapOut(BaseModel):
+    need: str
+    best_score: float
+    best_member_id: str | None
+
+
+class SpreadOut(BaseModel):
+    organisations: dict[str, int]
+    countries: dict[str, int]
+
+
+class TeamResponse(BaseModel):
+    title: str
+    needs: list[NeedOut]
+    team: list[TeamMemberOut]
+    coverage: list[CoverageOut]
+    gaps: list[GapOut]
+    spread: SpreadOut
+    count: int
+
+
+class InvitationOut(MemberSummary):
+    score: float
+    covers: list[str]
+    reason: str
+    evidence: list[NeedEvidenceOut]
+
+
+class InvitationsResponse(BaseModel):
+    needs: list[NeedOut]
+    count: int
+    invitations: list[InvitationOut]
+
+
+class SimilarOut(MemberSummary):
+    score: float
+
+
+class SimilarResponse(BaseModel):
+    member_id: str
+    count: int
+    results: list[SimilarOut]
+
+
+def _needs(needs: tuple[Need, ...]) -> list[NeedOut]:
+    return [NeedOut(need=n.text, derived=n.derived) for n in needs]
+
+
+def _evidence(items: tuple[NeedEvidence, ...]) -> list[NeedEvidenceOut]:
+    return [NeedEvidenceOut(**e.evidence.__dict__, need=e.need) for e in items]
+
+
+@router.post("/projects/match", response_model=TeamResponse, responses=_ERRORS)
+def match_project(matcher: MatcherDep, access: AccessDep, body: ProjectIn) -> TeamResponse:
+    """A team that covers the project's needs, spread across organisations and countries.
+
+    Needs nobody covers above the coverage threshold are listed in `gaps`; the team may be
+    smaller than `size` when nobody else adds coverage.
+    """
+    result = suggest_team(matcher, body.to_request(), access)
+    team = [TeamMemberOut(**member_summary_fields(t.member, access), score=t.score,
+                          covers=list(t.covers), evidence=_evidence(t.evidence))
+            for t in result.team]
+    return TeamResponse(
+        title=result.title, needs=_needs(result.needs), team=team,
+        coverage=[CoverageOut(need=c.need, covered_by=list(c.covered_by),
+                              best_score=c.best_score) for c in result.coverage],
+        gaps=[GapOut(**g.__dict__) for g in result.gaps],
+        spread=SpreadOut(organisations=result.organisations, countries=result.countries),
+        count=len(team),
+    )
+
+
+@router.post("/projects/invitations", response_model=InvitationsResponse, responses=_ERRORS)
+def project_invitations(matcher: MatcherDep, access: AccessDep, body: InvitationsIn
+                        ) -> InvitationsResponse:
+    """Occasional, peripheral and transactional members (open to invitations, never hidden)
+    whose expertise fits a need that core and active members cover poorly, with the reason."""
+    result = suggest_invitations(matcher, body.to_request(), access, body.top)
+    invitations = [InvitationOut(**member_summary_fields(i.member, access), score=i.score,
+                                 covers=list(i.covers), reason=i.reason,
+                                 evidence=_evidence(i.evidence))
+                   for i in result.invitations]
+    return InvitationsResponse(needs=_needs(result.needs), count=len(invitations),
+                               invitations=invitations)
+
+
+@router.get("/members/{member_id}/similar", response_model=SimilarResponse,
+            responses={404: {"description": "Unknown or hidden member"}})
+def similar(matcher: MatcherDep, access: AccessDep,
+            member_id: Annotated[str, Path(min_length=1, max_length=128)],
+            top: Annotated[int, Query(ge=1, le=100)] = 10) -> SimilarResponse:
+    """Members who work on the same things, by the mean vector of this member's work."""
+    peers = similar_members(matcher, member_id, access, top)
+    results = [_similar_out(p.member, p.score, access) for p in peers]
+    return SimilarResponse(member_id=member_id, count=len(results), results=results)
+
+
+def _similar_out(member: object, score: float, access: Access) -> SimilarOut:
+    return SimilarOut(**member_summary_fields(member, access), score=score)
