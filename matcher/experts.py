@@ -15,6 +15,7 @@ from indexing.community_index import CommunityIndex
 from matcher.aggregation import aggregate_member_scores
 from matcher.errors import InvalidRequest
 from matcher.filters import Access, SearchFilters, allowed_items
+from matcher.languages import NeedLanguage, choose_route, detect_need_language, rrf_fuse
 
 SNIPPET_CHARS = 240
 
@@ -61,43 +62,78 @@ class Matcher:
         self.settings = community.settings
 
     # -- public entry points -----------------------------------------------------------------
-    def encode_need(self, need: str) -> npt.NDArray[np.float32]:
+    def check_need(self, need: str) -> str:
+        """The need, stripped; InvalidRequest naming field ``q`` if empty or too long."""
         text = need.strip()
         if not text:
             raise InvalidRequest("q", "the need is empty")
         if len(text) > self.settings.max_query_chars:
             raise InvalidRequest("q", f"the need is longer than {self.settings.max_query_chars} "
                                       "characters")
-        return self.community.encoder.encode_queries([text])[0]
+        return text
+
+    def encode_need(self, need: str) -> npt.NDArray[np.float32]:
+        return self.community.encoder.encode_queries([self.check_need(need)])[0]
 
     def find_experts(self, need: str, filters: SearchFilters | None = None,
                      access: Access | None = None, top: int = 10) -> list[ExpertMatch]:
         """Ranked members for a free-text need, each with the contributions that matched."""
         if not 1 <= top <= self.settings.max_top:
             raise InvalidRequest("top", f"must be between 1 and {self.settings.max_top}")
-        vector = self.encode_need(need)
-        ranked = self.rank(need, vector, filters or SearchFilters(), access or Access.public(),
-                           top)
+        ranked = self.rank_need(need, filters or SearchFilters(), access or Access.public(), top)
         return self.explain(ranked[:top])
 
     def score_members(self, need: str, member_ids: Iterable[str],
                       access: Access | None = None) -> dict[str, float]:
         """Exhaustive scores of these members for a need (same ranking code as search)."""
         wanted = set(member_ids)
-        vector = self.encode_need(need)
-        ranked = self.rank(need, vector, SearchFilters(), access or Access(all_spaces=True),
-                           top=len(wanted) or 1, exhaustive=True)
+        ranked = self.rank_need(need, SearchFilters(), access or Access(all_spaces=True),
+                                top=len(wanted) or 1, exhaustive=True)
         return {r.member_id: r.score for r in ranked if r.member_id in wanted}
+
+    # -- languages (matcher/languages.py) -----------------------------------------------------
+    def need_language(self, need: str) -> NeedLanguage:
+        """The need's detected language and the index(es) that answer it."""
+        found = detect_need_language(" ".join(need.split()))
+        route = choose_route(found, self.settings.language_routing,
+                             self.settings.language_min_confidence,
+                             self.community.multilingual_index is not None)
+        return NeedLanguage(found.code, round(found.confidence, 3), route)
+
+    def rank_need(self, need: str, filters: SearchFilters, access: Access, top: int,
+                  exhaustive: bool = False) -> list[RankedMember]:
+        """Members for a need through its route; fused rankings are reciprocal-rank fused and
+        their evidence refers to the English index (the one ``explain`` reads)."""
+        text = self.check_need(need)
+        route = self.need_language(text).route
+        english = self.community.index
+        multilingual = self.community.multilingual_index
+        if route == "english" or multilingual is None:
+            return self.rank(need, self.encode_need(need), filters, access, top, exhaustive)
+        ml_vector = multilingual.encoder.encode_queries([text])[0]
+        ml_ranked = self.rank(need, ml_vector, filters, access, top, exhaustive, multilingual)
+        if route == "multilingual":
+            return [_refer_to(r, multilingual, english) for r in ml_ranked]
+        en_ranked = self.rank(need, self.encode_need(need), filters, access, top, exhaustive)
+        fused = rrf_fuse([[r.member_id for r in en_ranked], [r.member_id for r in ml_ranked]],
+                         self.settings.rrf_k)
+        docs = {r.member_id: r.documents for r in en_ranked}
+        for r in ml_ranked:
+            docs.setdefault(r.member_id, _refer_to(r, multilingual, english).documents)
+        out = [RankedMember(mid, score, docs[mid]) for mid, score in fused.items()]
+        out.sort(key=lambda r: (-r.score, r.member_id))
+        return out
 
     # -- ranking -----------------------------------------------------------------------------
     def rank(self, need: str, vector: npt.NDArray[np.float32], filters: SearchFilters,
-             access: Access, top: int, exhaustive: bool = False) -> list[RankedMember]:
+             access: Access, top: int, exhaustive: bool = False,
+             index: CommunityIndex | None = None) -> list[RankedMember]:
         """Members ranked for one query vector; filters act before truncation.
 
         Retrieval starts at ``candidate_items`` vectors and widens (x4) until ``top`` eligible
         members are found or every allowed vector has been scored.
         """
-        index = self.community.index
+        index = index or self.community.index  # the multilingual one when routed there
         s = self.settings
         with index.lock.read():
             mask = allowed_items(index.items, index.catalog, filters, access)
@@ -214,13 +250,29 @@ class Matcher:
                 snippet = chunks[min(chunk_no, len(chunks) - 1)]
                 evidence.append(Evidence(
                     contribution_id=c.id, title=c.title, type=c.type.value,
-                    date=c.date.isoformat(), language=c.language, space=c.space,
+                    date=c.date.isoformat(), space=c.space,
+                    language=c.language or getattr(index.catalog.contributions.get(c.id),
+                                                   "language", None),  # detected at ingest
                     score=round(d.score, 4), snippet=_shorten(snippet),
                 ))
             profile = next((d.score for d in r.documents if d.key.startswith("m:")), None)
             out.append(ExpertMatch(member, round(r.score, 4), tuple(evidence),
                                    None if profile is None else round(profile, 4)))
         return out
+
+
+def _refer_to(ranked: RankedMember, source: CommunityIndex, target: CommunityIndex
+              ) -> RankedMember:
+    """The same member with each document's best item re-pointed from ``source`` to the item
+    of the same key and chunk in ``target`` (both indexes chunk texts identically)."""
+    docs = []
+    for d in ranked.documents:
+        ids = target.items.key_ids.get(d.key)
+        if not ids:
+            continue
+        chunk = int(source.items.chunk[d.best_item])
+        docs.append(DocScore(d.key, d.score, ids[min(chunk, len(ids) - 1)]))
+    return RankedMember(ranked.member_id, ranked.score, tuple(docs))
 
 
 def _shorten(text: str) -> str:

@@ -1,0 +1,58 @@
+"""Which index answers a need: the English one, the multilingual one, or both fused.
+
+The decision (setting ``language_routing``; measured in bench/multilingual.py, docs/QUALITY.md):
+
+- ``off``: the English model only (as before this feature).
+- ``route``: a need detected as English with confidence goes to the English index (so English
+  matching is unchanged by construction); a need confidently in another language goes to the
+  multilingual index; an unclear one (short, acronyms) is answered by both, fused.
+- ``fuse``: both encoders' member rankings fused (reciprocal rank) for every need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from indexing.multilingual import ENGLISH, DetectedLanguage, detect_language
+from indexing.settings import LanguageRouting
+
+Route = Literal["english", "multilingual", "fused"]
+
+
+@dataclass(frozen=True)
+class NeedLanguage:
+    """The need's detected language (ISO 639-1 or None), confidence, and the route taken."""
+
+    code: str | None
+    confidence: float
+    route: Route
+
+
+@lru_cache(maxsize=512)
+def detect_need_language(need: str) -> DetectedLanguage:
+    """Detection of a need, cached: the API asks for it and the matcher uses it."""
+    return detect_language(need)
+
+
+def choose_route(detected: DetectedLanguage, mode: LanguageRouting, min_confidence: float,
+                 has_multilingual: bool) -> Route:
+    """The route for a need with this detected language under the configured mode."""
+    if mode == "off" or not has_multilingual:
+        return "english"
+    if mode == "fuse":
+        return "fused"
+    if detected.code is None or detected.confidence < min_confidence:
+        return "fused"
+    return "english" if detected.code == ENGLISH else "multilingual"
+
+
+def rrf_fuse(rankings: Sequence[Sequence[str]], k: int) -> dict[str, float]:
+    """Reciprocal rank fusion of several rankings of the same ids (best first)."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+    return fused
