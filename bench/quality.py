@@ -1,0 +1,120 @@
+"""Every ranking variant side by side, in one run, on the reviewer-expertise gold standard.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/quality.py \
+        --data ../shared/benchmarks/reviewer-expertise [--model DIR ...] [--chunk-words 160 ...]
+
+For each (model, chunk size) the benchmark is ingested and encoded once into a temporary
+community; every aggregation / fusion variant then re-ranks the same vectors through
+``Matcher.rank`` (exhaustive), and BM25 (the store's FTS5) is aggregated the same ways.
+Prints one JSON object: {"runs": [{"model", "chunk_words", "variants": {name: metrics}}], ...}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from indexing.benchmark_format import load_reviewer_benchmark
+from indexing.settings import Settings
+from matcher.benchmarks import (
+    NeedSet,
+    build_reviewer_community,
+    matching_settings,
+    reviewer_needs,
+    score_reviewer,
+)
+
+DENSE = {"fusion": "dense"}
+AGGREGATIONS: dict[str, dict[str, Any]] = {
+    "max": {"aggregation": "max"},
+    "mean": {"aggregation": "mean"},
+    "topk_mean k=2": {"aggregation": "topk_mean", "aggregation_k": 2},
+    "topk_mean k=3": {"aggregation": "topk_mean", "aggregation_k": 3},
+    "topk_mean k=5": {"aggregation": "topk_mean", "aggregation_k": 5},
+    "softmax_votes T=0.02": {"aggregation": "softmax_votes", "softmax_temperature": 0.02},
+    "softmax_votes T=0.05": {"aggregation": "softmax_votes", "softmax_temperature": 0.05},
+    "softmax_votes T=0.1": {"aggregation": "softmax_votes", "softmax_temperature": 0.1},
+    "softmax_votes T=0.2": {"aggregation": "softmax_votes", "softmax_temperature": 0.2},
+}
+FUSIONS: dict[str, dict[str, Any]] = {
+    "rrf k=60": {"fusion": "rrf", "rrf_k": 60},
+    "weighted w=0.1": {"fusion": "weighted", "lexical_weight": 0.1},
+    "weighted w=0.2": {"fusion": "weighted", "lexical_weight": 0.2},
+    "weighted w=0.3": {"fusion": "weighted", "lexical_weight": 0.3},
+}
+FUSED_AGGREGATIONS = ("max", "mean", "topk_mean k=3", "softmax_votes T=0.05",
+                      "softmax_votes T=0.1")
+
+
+def variants(base: Settings, full: bool) -> dict[str, Settings]:
+    """Named settings: the product default, dense x aggregation, fusion x aggregation."""
+    out = {"default": base}
+    for name, agg in AGGREGATIONS.items():
+        out[f"dense {name}"] = base.model_copy(update={**DENSE, **agg})
+    out["dense topk_mean k=3 profile_weight=0"] = base.model_copy(
+        update={**DENSE, **AGGREGATIONS["topk_mean k=3"], "profile_weight": 0.0})
+    if full:
+        for fname, fusion in FUSIONS.items():
+            for aname in FUSED_AGGREGATIONS:
+                out[f"{fname} {aname}"] = base.model_copy(update={**fusion,
+                                                                  **AGGREGATIONS[aname]})
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, required=True)
+    ap.add_argument("--model", action="append", default=[],
+                    help="sentence-transformers folder; repeatable ('' = bundled MiniLM)")
+    ap.add_argument("--chunk-words", type=int, action="append", default=[])
+    ap.add_argument("--dense-only", action="store_true", help="skip the fusion variants")
+    args = ap.parse_args()
+    bench = load_reviewer_benchmark(args.data)
+    runs: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    for model in args.model or [""]:
+        for chunk_words in args.chunk_words or [Settings().chunk_words]:
+            base = Settings(model=model, chunk_words=chunk_words)
+            with tempfile.TemporaryDirectory(prefix="ws-quality-") as home:
+                t0 = time.perf_counter()
+                community = build_reviewer_community(bench, base, Path(home))
+                needs = NeedSet(community, reviewer_needs(bench))
+                encode_s = time.perf_counter() - t0
+                results: dict[str, Any] = {}
+                for name, s in variants(community.settings, not args.dense_only).items():
+                    results[name] = score_reviewer(bench, needs.rank(s))
+                for name in ("max", "mean", "topk_mean k=3"):
+                    s = community.settings.model_copy(update=AGGREGATIONS[name])
+                    results[f"bm25 {name}"] = score_reviewer(bench, needs.rank_bm25(s))
+                runs.append({"model": matching_settings(base)["model"],
+                             "chunk_words": chunk_words,
+                             "vectors": community.index.count(),
+                             "encode_seconds": round(encode_s, 1),
+                             "default_settings": matching_settings(community.settings),
+                             "variants": results})
+                community.store.close()
+            print(f"done: model={model or 'bundled'} chunk_words={chunk_words} "
+                  f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    print(json.dumps({
+        "benchmark": str(args.data), "researchers": len(bench.ratings),
+        "rated_papers": len(bench.papers), "rated_pairs_in_own_archive": bench.own_archive_pairs(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, CPU",
+        "date": time.strftime("%Y-%m-%d"), "seconds": round(time.perf_counter() - started, 1),
+        "runs": runs,
+    }, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
