@@ -1,0 +1,92 @@
+"""Read routes: members, member detail, contributions, stats, and who-knows-X visibility."""
+
+from __future__ import annotations
+
+from tests.api.conftest import Api
+
+
+def test_members_page_counts_and_total(api: Api) -> None:
+    first = api.client.get("/members", params={"limit": 5}).json()
+    second = api.client.get("/members", params={"limit": 5, "offset": 5}).json()
+    assert first["total"] == 11  # 12 members, m-0012 hidden
+    assert first["count"] == 5 and second["count"] == 5
+    ids = [m["member_id"] for m in first["results"] + second["results"]]
+    assert ids == sorted(ids) and len(set(ids)) == 10
+    assert "m-0012" not in ids
+
+
+def test_members_filters_and_hidden(api: Api) -> None:
+    kenya = api.client.get("/members", params={"country": "ke"}).json()
+    assert {m["member_id"] for m in kenya["results"]} == {"m-0001", "m-0009"}
+    core = api.client.get("/members", params={"level": "core"}).json()
+    assert {m["member_id"] for m in core["results"]} == {"m-0001", "m-0006"}
+    meridian = api.client.get("/members", params={"organisation": "org-meridian-consult"}).json()
+    assert {m["member_id"] for m in meridian["results"]} == {"m-0005", "m-0007"}  # not m-0012
+    assert api.client.get("/members", params={"level": "wizard"}).json()["field"].startswith("level")
+
+
+def test_member_detail_contact_only_with_a_key(api: Api) -> None:
+    public = api.client.get("/members/m-0001").json()
+    keyed = api.client.get("/members/m-0001", headers=api.h(api.reader)).json()
+    assert public["contact"] is None and keyed["contact"]
+    assert "leak" in public["bio"].lower() or "water" in public["bio"].lower()
+    # m-0001: c-00001..c-00008 (c-00007 private) + c-00031 (private): 7 public ones
+    assert public["contributions"] == 7
+    assert keyed["contributions"] == 7
+    taskforce = api.client.get("/members/m-0001", headers=api.h(api.taskforce)).json()
+    assert taskforce["contributions"] == 9
+
+
+def test_hidden_and_unknown_members_are_404(api: Api) -> None:
+    for mid in ("m-0012", "m-9999"):
+        r = api.client.get(f"/members/{mid}", headers=api.h(api.admin))
+        assert r.status_code == 404 and r.json()["field"] == "id"
+
+
+def test_hidden_member_never_in_search(api: Api) -> None:
+    r = api.client.get("/experts", params={"q": "drip irrigation scheduling", "top": 20},
+                       headers=api.h(api.admin))
+    assert r.status_code == 200
+    assert "m-0012" not in {m["member_id"] for m in r.json()["results"]}
+
+
+def test_private_contribution_is_404_without_its_space(api: Api) -> None:
+    assert api.client.get("/contributions/c-00001").status_code == 200
+    for headers in ({}, api.h(api.reader)):
+        r = api.client.get("/contributions/c-00007", headers=headers)
+        assert r.status_code == 404
+        assert r.json()["detail"] == api.client.get("/contributions/c-99999").json()["detail"] \
+            .replace("c-99999", "c-00007")  # same answer as an id that does not exist
+    r = api.client.get("/contributions/c-00007", headers=api.h(api.taskforce))
+    assert r.status_code == 200 and r.json()["space"] == "nrw-taskforce"
+    assert api.client.get("/contributions/c-00028", headers=api.h(api.taskforce)).status_code \
+        == 404  # 'board' is another space
+    assert api.client.get("/contributions/c-00028", headers=api.h(api.admin)).status_code == 200
+
+
+def test_contribution_hides_hidden_authors(api: Api) -> None:
+    r = api.client.get("/contributions/c-00041").json()  # by m-0012, who is hidden
+    assert r["authors"] == []
+    assert api.client.get("/contributions/c-00003").json()["authors"] == ["m-0001", "m-0009"]
+
+
+def test_stats_show_only_visible_spaces(api: Api) -> None:
+    public = api.client.get("/stats").json()
+    assert public["members"] == 12 and public["contributions"] == 41
+    assert set(public["spaces"]) == {"public"}
+    taskforce = api.client.get("/stats", headers=api.h(api.taskforce)).json()
+    assert set(taskforce["spaces"]) == {"public", "nrw-taskforce"}
+    admin = api.client.get("/stats", headers=api.h(api.admin)).json()
+    assert set(admin["spaces"]) == {"public", "nrw-taskforce", "board"}
+
+
+def test_experts_contacts_and_limits(api: Api) -> None:
+    public = api.client.get("/experts", params={"q": "acoustic leak detection", "top": 3}).json()
+    assert public["results"][0]["member_id"] == "m-0001"
+    assert all(m["contact"] is None for m in public["results"])
+    keyed = api.client.get("/experts", params={"q": "acoustic leak detection", "top": 3},
+                           headers=api.h(api.reader)).json()
+    assert keyed["results"][0]["contact"]
+    assert api.client.get("/experts", params={"q": "x", "top": 0}).json()["field"] == "top"
+    too_long = api.client.get("/experts", params={"q": "x" * 1001})
+    assert too_long.status_code == 422 and too_long.json()["field"] == "q"
