@@ -1,0 +1,88 @@
+"""A need in French, Spanish, Portuguese or Arabic finds the people who know (real models)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexing.community import Community
+from indexing.encoder import Encoder
+from indexing.ingest import ingest_paths
+from indexing.multilingual import DetectedLanguage, UniversalSentenceEncoder
+from indexing.settings import Settings
+from indexing.store import Store
+from matcher.experts import Matcher
+from matcher.languages import choose_route, rrf_fuse
+from tests.conftest import TEST_DATA
+
+
+@pytest.fixture(scope="module")
+def ml_matcher(tmp_path_factory: pytest.TempPathFactory, real_encoder: Encoder
+               ) -> Matcher:
+    home: Path = tmp_path_factory.mktemp("crosslingual")
+    settings = Settings(home=home, language_routing="route")
+    store = Store(settings.database_path)
+    assert not ingest_paths(store, [TEST_DATA]).errors
+    community, _ = Community.open(settings, encoder=real_encoder, store=store,
+                                  multilingual_encoder=UniversalSentenceEncoder(threads=2))
+    return Matcher(community)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("need", "language", "expert"), [
+    ("détection des fuites dans les réseaux à distribution intermittente", "fr", "m-0001"),
+    ("desalinización por ósmosis inversa", "es", "m-0003"),
+    ("recarga artificial de aquíferos e poços de infiltração", "pt", "m-0002"),
+    ("إعادة استخدام مياه الصرف الصحي المعالجة في الري", "ar", "m-0008"),
+])
+def test_a_need_in_another_language_ranks_the_expert_first(
+        ml_matcher: Matcher, need: str, language: str, expert: str) -> None:
+    lang = ml_matcher.need_language(need)
+    assert (lang.code, lang.route) == (language, "multilingual")
+    results = ml_matcher.find_experts(need, top=3)
+    assert results[0].member.id == expert
+    assert all(e.language for r in results for e in r.evidence)  # each item shows its language
+
+
+@pytest.mark.slow
+def test_an_english_need_keeps_the_english_ranking(ml_matcher: Matcher) -> None:
+    need = "leak detection with acoustic loggers"
+    assert ml_matcher.need_language(need).route == "english"
+    english_only = ml_matcher.rank(need, ml_matcher.encode_need(need),
+                                   *_defaults(), top=5)
+    routed = ml_matcher.find_experts(need, top=5)
+    assert [r.member.id for r in routed] == [r.member_id for r in english_only[:5]]
+
+
+@pytest.mark.slow
+def test_an_english_expert_is_found_from_arabic_with_english_evidence(ml_matcher: Matcher
+                                                                      ) -> None:
+    results = ml_matcher.find_experts("تحلية مياه البحر والتخلص من المحلول الملحي", top=1)
+    assert results[0].member.id == "m-0003"
+    assert {e.language for e in results[0].evidence} == {"en"}
+
+
+def _defaults() -> tuple[object, object]:
+    from matcher.filters import Access, SearchFilters
+
+    return SearchFilters(), Access.public()
+
+
+def test_routing_rules() -> None:
+    fr, en = DetectedLanguage("fr", 0.95), DetectedLanguage("en", 0.9)
+    unclear = DetectedLanguage("pt", 0.3)
+    assert choose_route(fr, "route", 0.5, True) == "multilingual"
+    assert choose_route(en, "route", 0.5, True) == "english"
+    assert choose_route(unclear, "route", 0.5, True) == "fused"
+    assert choose_route(en, "fuse", 0.5, True) == "fused"
+    assert choose_route(fr, "off", 0.5, True) == "english"
+    assert choose_route(fr, "route", 0.5, False) == "english"  # no multilingual index
+
+
+def test_reciprocal_rank_fusion_rewards_agreement() -> None:
+    fused = rrf_fuse([["a", "b", "c"], ["b", "a", "d"]], k=60)
+    assert max(fused, key=fused.__getitem__) in {"a", "b"}
+    assert fused["a"] == pytest.approx(fused["b"])
+    assert fused["c"] == pytest.approx(fused["d"]) == pytest.approx(1 / 63)
+    assert fused["a"] > fused["c"]
