@@ -1,0 +1,132 @@
+"""Access control: roles, bad keys, revocation, failed-attempt limiting, the audit log, CORS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.auth import FailureLimiter
+from indexing.encoder import Encoder
+from tests.api.conftest import Api
+from tests.conftest import make_settings
+
+ORG = {"id": "org-auth", "name": "Auth Org", "kind": "ngo"}
+
+
+@pytest.mark.parametrize("role,status", [("none", 401), ("bad", 401), ("reader", 403),
+                                         ("taskforce", 403), ("editor", 201), ("admin", 201)])
+def test_writes_need_an_editor_key(api: Api, role: str, status: int) -> None:
+    fixed = {"none": {}, "bad": api.h("ws_000000000000_" + "x" * 43)}
+    headers = fixed[role] if role in fixed else api.h(getattr(api, role))
+    r = api.client.post("/organisations", json=ORG, headers=headers)
+    assert r.status_code == status
+    if status >= 400:
+        assert r.json()["field"] == "X-API-Key" and "detail" in r.json()
+
+
+@pytest.mark.parametrize("method,path", [("post", "/admin/reindex"), ("get", "/admin/audit"),
+                                         ("get", "/admin/keys")])
+def test_admin_routes_need_admin(api: Api, method: str, path: str) -> None:
+    call = getattr(api.client, method)
+    assert call(path).status_code == 401
+    assert call(path, headers=api.h(api.editor)).status_code == 403
+    assert call(path, headers=api.h(api.admin)).status_code == 200
+
+
+def test_a_bad_key_is_refused_even_on_public_routes(api: Api) -> None:
+    r = api.client.get("/experts", params={"q": "water"}, headers=api.h("not-a-key"))
+    assert r.status_code == 401 and r.headers["www-authenticate"] == "ApiKey"
+    wrong_secret = api.reader[:-4] + "AAAA"
+    assert api.client.get("/stats", headers=api.h(wrong_secret)).status_code == 401
+
+
+def test_key_management_over_http_and_revocation(api: Api) -> None:
+    adm = api.h(api.admin)
+    r = api.client.post("/admin/keys", json={"role": "editor", "spaces": ["board"]}, headers=adm)
+    assert r.status_code == 201
+    made = r.json()
+    assert made["key"].startswith(f"ws_{made['key_id']}_") and made["spaces"] == ["board"]
+    listed = api.client.get("/admin/keys", headers=adm).json()
+    assert made["key_id"] in {k["key_id"] for k in listed["results"]}
+    assert all("key" not in k for k in listed["results"])
+    new = api.h(made["key"])
+    assert api.client.get("/contributions/c-00028", headers=new).status_code == 200  # board
+    assert api.client.delete(f"/admin/keys/{made['key_id']}", headers=adm).status_code == 200
+    assert api.client.get("/stats", headers=new).status_code == 401
+    assert api.client.delete("/admin/keys/nope", headers=adm).status_code == 404
+    r = api.client.post("/admin/keys", json={"role": "wizard"}, headers=adm)
+    assert r.status_code == 422 and r.json()["field"] == "role"
+
+
+def test_keys_are_stored_hashed(api: Api) -> None:
+    raw = Path(api.settings.database_path).read_bytes()
+    for path in Path(api.settings.database_path).parent.glob("wellspring.db*"):
+        raw += path.read_bytes()
+    for key in (api.admin, api.editor, api.reader):
+        secret = key.rsplit("_", 1)[1]
+        assert secret.encode() not in raw
+
+
+def test_failed_attempts_are_limited_per_client(api: Api) -> None:
+    state = api.client.app.state.wellspring  # type: ignore[attr-defined]
+    state.extras["auth_limiter"] = FailureLimiter(limit=3, window_s=60)
+    bad = api.h("ws_000000000000_" + "y" * 43)
+    assert [api.client.get("/stats", headers=bad).status_code for _ in range(3)] == [401] * 3
+    r = api.client.get("/stats", headers=bad)
+    assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+    # while locked out, even a good key from that client waits; no key is still the public
+    assert api.client.get("/stats", headers=api.h(api.reader)).status_code == 429
+    assert api.client.get("/stats").status_code == 200
+
+
+def test_audit_log_records_every_write_without_contents(api: Api) -> None:
+    ed, adm = api.h(api.editor), api.h(api.admin)
+    member = {"id": "m-aud", "name": "Audrey", "organisation_id": "org-meridian-consult",
+              "country": "FR", "level": "core", "contact": "audrey-secret@example.org",
+              "bio": "private words"}
+    api.client.post("/members", json=member, headers=ed)
+    api.client.put("/members/m-aud", json={**member, "bio": "other words"}, headers=ed)
+    api.client.delete("/members/m-aud", headers=ed)
+    api.client.post("/admin/reindex", headers=adm)
+    log = api.client.get("/admin/audit", headers=adm).json()
+    actions = [(e["action"], e["kind"], e["ids"]) for e in log["results"]]
+    assert actions == [("reindex", "index", []), ("delete", "member", ["m-aud"]),
+                       ("replace", "member", ["m-aud"]), ("create", "member", ["m-aud"])]
+    editor_id = api.editor.split("_")[1]
+    assert {e["key_id"] for e in log["results"][1:]} == {editor_id}
+    assert log["results"][2]["detail"]["fields"] == ["bio"]
+    assert "audrey-secret" not in str(log) and "words" not in str(log)
+    only = api.client.get("/admin/audit", params={"key_id": editor_id, "limit": 1},
+                          headers=adm).json()
+    assert only["total"] == 3 and only["count"] == 1
+
+
+def test_no_contact_or_private_text_in_logs(api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG")
+    member = {"id": "m-log", "name": "Logan", "organisation_id": "org-meridian-consult",
+              "country": "FR", "level": "core", "contact": "logan-secret@example.org"}
+    api.client.post("/members", json=member, headers=api.h(api.editor))
+    api.client.get("/members/m-log", headers=api.h(api.reader))
+    api.client.get("/contributions/c-00007", headers=api.h(api.taskforce))
+    api.client.get("/stats", headers=api.h("ws_bad"))
+    text = caplog.text
+    assert "logan-secret" not in text and "correlator" not in text.lower()
+    assert api.reader not in text and "ws_bad" not in text
+
+
+def test_cors_off_by_default_and_configurable(community_home: Path, real_encoder: Encoder,
+                                              api: Api) -> None:
+    origin = {"Origin": "https://platform.example.org"}
+    assert "access-control-allow-origin" not in api.client.get("/stats", headers=origin).headers
+    api.client.__exit__(None, None, None)  # one service process per store: stop the first
+    settings = make_settings(community_home, cors_origins=["https://platform.example.org"])
+    with TestClient(create_app(settings, encoder=real_encoder)) as client:
+        r = client.get("/stats", headers=origin)
+        assert r.headers["access-control-allow-origin"] == "https://platform.example.org"
+        pre = client.options("/members", headers={**origin, "Access-Control-Request-Method":
+                                                  "POST", "Access-Control-Request-Headers":
+                                                  "x-api-key"})
+        assert pre.status_code == 200
