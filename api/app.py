@@ -13,7 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 from api import errors
-from api.routes import experts, health, page
+from api.routes import experts, health, page, projects
 from api.state import ServiceState
 from indexing.backup import try_service_lock
 from indexing.community import Community
@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
                            allow_headers=[API_KEY_HEADER, "Content-Type"])
     app.include_router(health.router)
     app.include_router(experts.router)
+    app.include_router(projects.router)  # teams, invitations, similar members
     for router in (members.router, contributions.router, organisations.router, stats.router,
                    admin.router):
         app.include_router(router)
