@@ -46,6 +46,8 @@ class ExpertOut(MemberSummary):
 
 class ExpertsResponse(BaseModel):
     need: str
+    detected_language: str | None = Field(None, description="ISO 639-1, detected")
+    language_route: str | None = Field(None, description="english | multilingual | fused")
     count: int
     results: list[ExpertOut]
 

@@ -41,4 +41,6 @@ async def experts(
     # encode() is CPU-bound: run it in the thread pool, never on the event loop
     matches = await run_in_threadpool(matcher.find_experts, q, filters, access, top)
     results = [expert_out(m, access) for m in matches]
-    return ExpertsResponse(need=q, count=len(results), results=results)
+    lang = await run_in_threadpool(matcher.need_language, q)  # cached: the matcher asked too
+    return ExpertsResponse(need=q, detected_language=lang.code, language_route=lang.route,
+                           count=len(results), results=results)
