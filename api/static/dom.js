@@ -86,6 +86,9 @@ function describeFailure(status, data) {
       + " the public view.";
   }
   if (status === 403) return `This API key may not do that${detail ? `: ${detail}` : "."}`;
+  if (status === 404 && (!detail || detail === "Not Found")) {
+    return "This server does not offer that (HTTP 404).";
+  }
   if (status === 413) return "The request is too large. Shorten the text and try again.";
   if (status === 503) {
     return `The service is not ready yet${detail ? ` (${detail})` : ""}. Try again in a moment.`;
