@@ -365,7 +365,7 @@ class Store:
                 int(member.hidden), int(member.open_to_invitations), data, text_hash(profile),
             ),
         )
-        self._set_lexical(conn, member_key(member.id), profile)
+        self._set_lexical(conn, member_key(member.id), profile, replace=old is not None)
         return "inserted" if old is None else "updated"
 
     def upsert_contribution(self, conn: sqlite3.Connection, contribution: Contribution) -> str:
@@ -393,7 +393,7 @@ class Store:
             "INSERT INTO contribution_authors(contribution_id, member_id, position) VALUES (?,?,?)",
             [(contribution.id, a, i) for i, a in enumerate(contribution.authors)],
         )
-        self._set_lexical(conn, contribution_key(contribution.id), body)
+        self._set_lexical(conn, contribution_key(contribution.id), body, replace=old is not None)
         return "inserted" if old is None else "updated"
 
     def delete_organisation(self, conn: sqlite3.Connection, org_id: str) -> None:
@@ -451,8 +451,9 @@ class Store:
         conn.execute("DELETE FROM contributions WHERE id=?", (contribution_id,))
 
     @staticmethod
-    def _set_lexical(conn: sqlite3.Connection, key: str, body: str) -> None:
-        conn.execute("DELETE FROM lexical WHERE item_key=?", (key,))
+    def _set_lexical(conn: sqlite3.Connection, key: str, body: str, replace: bool = True) -> None:
+        if replace:  # item_key is UNINDEXED: this DELETE scans the table, so skip it on insert
+            conn.execute("DELETE FROM lexical WHERE item_key=?", (key,))
         conn.execute("INSERT INTO lexical(item_key, body) VALUES (?, ?)", (key, body))
 
     # -- whole-record helpers ----------------------------------------------------------------
