@@ -184,10 +184,11 @@ def main() -> int:
     parser.add_argument("--write-share", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--data", type=Path, help="JSONL folder (default: data/, else tests/data)")
     args = parser.parse_args()
     if args.requests > 10_000 or args.concurrency > 50:
         parser.error("bounded: at most 10,000 requests at concurrency 50")
-    data, data_label = sample_data()
+    data, data_label = (args.data, str(args.data)) if args.data else sample_data()
     work = Path(tempfile.mkdtemp(prefix="wellspring-load-"))
     home = work / "home"
     proc = None
