@@ -192,7 +192,7 @@ def phase_ingest(work: Path, kills: int, size: int, rng: random.Random, report: 
             report.failures.append(f"ingest: partial file visible: {counts}")
         if acked and counts != expected:
             report.failures.append(f"ingest: acknowledged but store holds {counts}")
-        shutil.rmtree(home)  # every kill point starts from an empty store
+        shutil.rmtree(home, ignore_errors=True)  # every kill point starts from an empty store
     report.phases["ingest"] = {"records": size, "clean_run_seconds": round(full_seconds, 1),
                                "kill_points": outcomes}
 
