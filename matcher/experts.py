@@ -105,9 +105,10 @@ class Matcher:
         """Members for a need through its route; fused rankings are reciprocal-rank fused and
         their evidence refers to the English index (the one ``explain`` reads)."""
         text = self.check_need(need)
-        route = self.need_language(text).route
         english = self.community.index
         multilingual = self.community.multilingual_index
+        # language detection is a per-need cost: skip it where only one index can answer
+        route = "english" if multilingual is None else self.need_language(text).route
         if route == "english" or multilingual is None:
             return self.rank(need, self.encode_need(need), filters, access, top, exhaustive)
         ml_vector = multilingual.encoder.encode_queries([text])[0]
