@@ -37,7 +37,12 @@ _TABLE = {Organisation: "organisations", Member: "members", Contribution: "contr
 
 def load_encoder(settings: Settings) -> Encoder:
     """The configured sentence-transformers encoder (loads the model: seconds)."""
-    return SentenceTransformerEncoder(settings.resolved_model_path(), settings.batch_size)
+    encoder = SentenceTransformerEncoder(settings.resolved_model_path(), settings.batch_size)
+    if settings.torch_threads:  # process-wide; torch is imported by now
+        import torch
+
+        torch.set_num_threads(settings.torch_threads)
+    return encoder
 
 
 class Community:

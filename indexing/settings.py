@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     ivf_nprobe: int = Field(0, ge=0, le=4096, description="0 = rule: max(16, nlist // 16)")
     faiss_threads: int = Field(0, ge=0, le=256, description="OpenMP threads; 0 = 1 (see "
                                "vector_index.configure_faiss)")
+    torch_threads: int = Field(0, ge=0, le=256, description="torch intra-op threads for the "
+                               "model; 0 = torch's default (docs/BENCHMARKS.md: 1 on a busy host)")
     index_save_seconds: float = Field(
         30.0, ge=0, description="The service saves a changed index this often; 0 = at shutdown only"
     )
