@@ -865,6 +865,7 @@ def sanity_checks(orgs, members_out, contribs):
     org_ids = {o["id"] for o in orgs}
     for m in members_out:
         assert m["organisation_id"] in org_ids
+        assert all(re.fullmatch(r"[a-z]{2}", l) for l in m["languages"]), m["languages"]  # ISO 639-1
     for c in contribs:
         assert 1 <= len(c["authors"]) <= 4 and len(set(c["authors"])) == len(c["authors"])
         assert all(a in ids for a in c["authors"])

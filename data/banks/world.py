@@ -44,7 +44,7 @@ COUNTRIES = {
                places=["Cape Town", "Durban", "Johannesburg", "Limpopo", "the Eastern Cape"]),
     "MZ": dict(name="Mozambique", region="Africa", weight=5, langs=["pt", "en"], names="mozambique",
                places=["Maputo", "Beira", "Nampula", "Quelimane", "Tete"]),
-    "ZM": dict(name="Zambia", region="Africa", weight=4, langs=["en", "bem"], names="southern_africa",
+    "ZM": dict(name="Zambia", region="Africa", weight=4, langs=["en", "ny"], names="southern_africa",
                places=["Lusaka", "Kitwe", "Livingstone", "the Kafue basin"]),
     # Asia
     "IN": dict(name="India", region="Asia", weight=16, langs=["en", "hi"], names="india",
