@@ -306,6 +306,7 @@ function renderTeam(data) {
       g.best_member_id ? [" (closest: ", el("a", { href: memberHref(g.best_member_id) },
         names[g.best_member_id] || g.best_member_id), `, score ${formatScore(g.best_score)})`] : ".")))
     : el("p", { class: "ok" }, "No gaps: every need is covered by someone on the team."));
+  nameUnknownMembers(byId("gaps"));
   byId("team-results").replaceChildren(...(data.team.length ? data.team.map((m) => memberCard(m,
     { covers: m.covers })) : [el("li", { class: "empty" }, "Nobody could be suggested.")]));
   const spread = data.spread || {};
@@ -314,6 +315,18 @@ function renderTeam(data) {
   byId("spread").replaceChildren(barTable("Team by country", countries, "bars-countries"),
     barTable("Team by organisation", spread.organisations || {}, "bars-organisations"));
   byId("project-result").hidden = false;
+}
+
+/** Links that show a bare member id get the member's name (best effort, one call each). */
+async function nameUnknownMembers(container) {
+  for (const link of container.querySelectorAll("a[href^='#/members/']")) {
+    const id = decodeURIComponent(link.getAttribute("href").slice("#/members/".length));
+    if (link.textContent !== id) continue;
+    try {
+      const member = await api(`/members/${encodeURIComponent(id)}`);
+      if (member && member.name) link.textContent = member.name;
+    } catch { /* the id stays readable */ }
+  }
 }
 
 function renderInvitations(data) {

@@ -22,7 +22,7 @@ export function el(tag, attrs, ...children) {
     if (name === "class") node.className = value;
     else node.setAttribute(name, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -51,6 +51,7 @@ export function languageName(code) {
   }
 }
 
+const capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 export const humanise = (value) => String(value || "").replace(/_/g, " ");
 export const formatScore = (score) => (typeof score === "number" ? score.toFixed(2) : "–");
 export const memberHref = (id) => `#/members/${encodeURIComponent(id)}`;
@@ -228,7 +229,7 @@ export function barTable(caption, counts, className) {
   }));
   return el("table", { class: `bars ${className || ""}` },
     el("caption", {}, caption),
-    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, caption.replace(/^Team by /, "")),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, capitalise(caption.replace(/^Team by /, ""))),
       el("th", { scope: "col" }, el("span", { class: "visually-hidden" }, "Share")),
       el("th", { scope: "col" }, "Members"))),
     body);
