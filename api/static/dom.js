@@ -1,4 +1,4 @@
-// Wellspring page: DOM building (text only, never innerHTML), the API client, and the cards.
+// Wellspring page: DOM building (text nodes only, never HTML strings), the API client, the cards.
 "use strict";
 
 const KEY_STORAGE = "wellspring.apiKey";

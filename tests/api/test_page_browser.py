@@ -131,6 +131,7 @@ def test_search_shows_members_with_their_evidence(page: Any) -> None:
     assert "q=acoustic" in page.evaluate("location.hash")
     expect(page.locator("#search-summary")).to_have_attribute("aria-live", "polite")
     page.screenshot(path=screenshot_path("search"), full_page=True)
+    page.screenshot(path=screenshot_path("search-viewport"))
 
 
 def test_country_filter_keeps_only_that_country(page: Any) -> None:
@@ -290,7 +291,7 @@ def test_readable_on_a_narrow_screen(browser: Any, server: str) -> None:
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 375px"
-        page.screenshot(path=screenshot_path("search-375px"), full_page=True)
+        page.screenshot(path=screenshot_path("search-375px"))
         assert not errors
     finally:
         page.context.close()
