@@ -252,6 +252,7 @@ PT_CONTRACTIONS = [(r"\bem o\b", "no"), (r"\bem a\b", "na"), (r"\bem os\b", "nos
 def polish(lang, s):
     s = re.sub(r"\s+", " ", s).strip()
     if lang == "en":
+        s = re.sub(r"\b([Tt])he the\b", r"\1he", s)        # "the {place}" with place "the Terai"
         s = fix_articles_en(s)
     elif lang == "fr":
         s = re.sub(r"\bà le\b", "au", s)

@@ -394,7 +394,7 @@ FRAMES = {
     "title_project_report": ["{title}: تقرير مرحلي", "التقرير السنوي لعام {y2}: {project}", "{title}: التقرير الختامي"],
     "title_webinar": ["ندوة عبر الإنترنت: {title}", "ندوة عبر الإنترنت: {title} ({date_short})"],
     "title_dataset": ["{dtitle}", "{dtitle}، {y1}-{y2}"],
-    "title_newsletter_article": ["{place}: {title}", "{title}", "باختصار: {title}"],
+    "title_newsletter_article": ["{place}: {title}", "{title}", "أخبار: {title}"],
     "title_case_study": ["دراسة حالة: {title}", "{title}: دروس من {place}"],
     "project": ["مشروع دعم {label} في {place}", "البرنامج الإقليمي حول {label}"],
     "bio_struct": [

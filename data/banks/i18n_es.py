@@ -24,7 +24,7 @@ TOPICS = {
                 "did": ["monitoreado {num:3-12} glaciares y su escorrentía de deshielo",
                         "evaluado el riesgo de desborde de lagunas glaciares en {place}"],
                 "facts": [
-                    "Los glaciares de la cuenca han perdido entre {pct:25-50} de su superficie desde 1990 y se espera que el caudal de estiaje disminuya tras el «pico de agua».",
+                    "Los glaciares de la cuenca han perdido cerca del {pct:25-50} de su superficie desde 1990 y se espera que el caudal de estiaje disminuya tras el «pico de agua».",
                     "En los meses secos, el deshielo glaciar aporta hasta {pct:30-60} del caudal del río que abastece a la ciudad y a los regantes.",
                     "Las lagunas que se forman detrás de morrenas inestables aumentan el riesgo de aluviones, como ocurrió en Huaraz en 1941.",
                     "La recuperación de prácticas ancestrales como las qochas y las amunas, que infiltran agua en las laderas, ayuda a regular los caudales de montaña.",
@@ -385,7 +385,7 @@ FRAMES = {
     "title_project_report": ["{title}: informe de avance", "Informe anual {y2} del {project}", "{title}: informe de cierre"],
     "title_webinar": ["Seminario web: {title}", "Webinar: {title} ({date_short})"],
     "title_dataset": ["{dtitle}", "{dtitle}, {y1}-{y2}"],
-    "title_newsletter_article": ["{place}: {title}", "{title}", "En breve: {title}"],
+    "title_newsletter_article": ["{place}: {title}", "{title}", "Noticias: {title}"],
     "title_case_study": ["Estudio de caso: {title}", "{title}: lecciones de {place}"],
     "project": ["proyecto de apoyo a {label} en {place}", "programa regional sobre {label}"],
     "bio_struct": [

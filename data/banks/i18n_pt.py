@@ -384,7 +384,7 @@ FRAMES = {
     "title_project_report": ["{title}: relatório de progresso", "Relatório anual {y2} do {project}", "{title}: relatório final"],
     "title_webinar": ["Webinário: {title}", "Webinário: {title} ({date_short})"],
     "title_dataset": ["{dtitle}", "{dtitle}, {y1}-{y2}"],
-    "title_newsletter_article": ["{place}: {title}", "{title}", "Em resumo: {title}"],
+    "title_newsletter_article": ["{place}: {title}", "{title}", "Notícias: {title}"],
     "title_case_study": ["Estudo de caso: {title}", "{title}: lições de {place}"],
     "project": ["projeto de apoio a {label} em {place}", "programa regional sobre {label}"],
     "bio_struct": [
