@@ -49,7 +49,7 @@ class Settings(BaseSettings):
 
     # Matching
     aggregation: Aggregation = "topk_mean"
-    aggregation_k: int = Field(3, ge=1, le=50)
+    aggregation_k: int = Field(2, ge=1, le=50, description="topk_mean: mean of the k best docs")
     softmax_temperature: float = Field(0.05, gt=0, le=10)
     profile_weight: float = Field(1.0, ge=0, le=10, description="Profile counts as this many docs")
     fusion: Fusion = "dense"
