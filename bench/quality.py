@@ -12,6 +12,7 @@ Prints one JSON object: {"runs": [{"model", "chunk_words", "variants": {name: me
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -49,11 +50,12 @@ AGGREGATIONS: dict[str, dict[str, Any]] = {
 }
 FUSIONS: dict[str, dict[str, Any]] = {
     "rrf k=60": {"fusion": "rrf", "rrf_k": 60},
+    "weighted w=0.05": {"fusion": "weighted", "lexical_weight": 0.05},
     "weighted w=0.1": {"fusion": "weighted", "lexical_weight": 0.1},
     "weighted w=0.2": {"fusion": "weighted", "lexical_weight": 0.2},
     "weighted w=0.3": {"fusion": "weighted", "lexical_weight": 0.3},
 }
-FUSED_AGGREGATIONS = ("max", "mean", "topk_mean k=3", "softmax_votes T=0.05",
+FUSED_AGGREGATIONS = ("max", "mean", "topk_mean k=2", "topk_mean k=3", "softmax_votes T=0.05",
                       "softmax_votes T=0.1")
 
 
@@ -62,8 +64,7 @@ def variants(base: Settings, full: bool) -> dict[str, Settings]:
     out = {"default": base}
     for name, agg in AGGREGATIONS.items():
         out[f"dense {name}"] = base.model_copy(update={**DENSE, **agg})
-    out["dense topk_mean k=3 profile_weight=0"] = base.model_copy(
-        update={**DENSE, **AGGREGATIONS["topk_mean k=3"], "profile_weight": 0.0})
+    out["default profile_weight=0"] = base.model_copy(update={"profile_weight": 0.0})
     if full:
         for fname, fusion in FUSIONS.items():
             for aname in FUSED_AGGREGATIONS:
@@ -89,12 +90,16 @@ def main() -> int:
             with tempfile.TemporaryDirectory(prefix="ws-quality-") as home:
                 t0 = time.perf_counter()
                 community = build_reviewer_community(bench, base, Path(home))
+                # the store does not change during the run: BM25 hits are the same for every
+                # variant, so compute them once per need (the fused ranking code is unchanged)
+                store: Any = community.store
+                store.lexical_search = functools.lru_cache(maxsize=None)(store.lexical_search)
                 needs = NeedSet(community, reviewer_needs(bench))
                 encode_s = time.perf_counter() - t0
                 results: dict[str, Any] = {}
                 for name, s in variants(community.settings, not args.dense_only).items():
                     results[name] = score_reviewer(bench, needs.rank(s))
-                for name in ("max", "mean", "topk_mean k=3"):
+                for name in ("max", "mean", "topk_mean k=2", "topk_mean k=3"):
                     s = community.settings.model_copy(update=AGGREGATIONS[name])
                     results[f"bm25 {name}"] = score_reviewer(bench, needs.rank_bm25(s))
                 runs.append({"model": matching_settings(base)["model"],

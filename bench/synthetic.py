@@ -18,6 +18,7 @@ import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -169,3 +170,105 @@ def vector_batches(store: Store, vectors: ClusteredVectors, batch: int = 20_000
 def manifest_note(shape: Shape) -> str:
     return json.dumps({"contributions": shape.contributions, "members": shape.members,
                        "organisations": shape.organisations})
+
+
+# -- reporting, shared by the bench scripts -----------------------------------------------------
+NEEDS = (
+    "reducing non-revenue water in intermittent supply networks",
+    "acoustic leak detection with loggers and correlators",
+    "managed aquifer recharge with infiltration basins",
+    "brine management for seawater reverse osmosis plants",
+    "faecal sludge management in dense informal settlements",
+    "tariff design and affordability for low-income households",
+    "constructed wetlands for municipal wastewater treatment",
+    "flood early warning systems for small river basins",
+    "pressure management and district metered areas",
+    "chlorine residual monitoring in distribution networks",
+    "groundwater arsenic mitigation in rural wells",
+    "asset management planning for ageing water mains",
+    "smart meters and customer billing data analytics",
+    "rainwater harvesting for schools in arid regions",
+    "nitrate pollution from agriculture in aquifers",
+    "energy efficiency of pumping stations",
+    "sewer overflow modelling during heavy rain",
+    "water safety plans for small rural utilities",
+    "membrane fouling control in ultrafiltration",
+    "drought contingency planning for city water supply",
+    "performance-based contracts with private operators",
+    "climate adaptation of coastal water infrastructure",
+    "hydraulic modelling with EPANET for network design",
+    "community-managed handpumps and their maintenance",
+    "sludge treatment and biogas recovery at treatment plants",
+    "irrigation efficiency and water rights allocation",
+    "microplastics in drinking water sources",
+    "public participation in river basin management",
+    "cholera prevention through sanitation in emergencies",
+    "remote sensing of evapotranspiration for water accounting",
+)
+
+
+def machine() -> str:
+    """One line naming the machine a figure was measured on."""
+    import os
+    import platform
+
+    mem = ""
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as fh:
+            kb = int(fh.readline().split()[1])
+        mem = f", {kb / 2**20:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (f"{os.cpu_count()} CPU cores{mem}, CPU only, Python {platform.python_version()}, "
+            f"{platform.machine()}; shared with other developers' jobs")
+
+
+def percentiles(samples_ms: list[float]) -> dict[str, float]:
+    arr = np.asarray(samples_ms, dtype=np.float64)
+    return {"p50": round(float(np.percentile(arr, 50)), 2),
+            "p95": round(float(np.percentile(arr, 95)), 2),
+            "p99": round(float(np.percentile(arr, 99)), 2), "n": len(samples_ms)}
+
+
+def peak_rss_mib(pid: int | str = "self") -> float:
+    """Peak resident memory (VmHWM) of a process, in MiB."""
+    with open(f"/proc/{pid}/status", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def append_report(title: str, command: str, table: str, notes: str = "") -> None:
+    """Append a dated section (command, machine, table) to docs/BENCHMARKS.md."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "BENCHMARKS.md"
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    block = (f"\n### {stamp} — {title}\n\n`{command}`  \nMachine: {machine()}\n\n{table}\n"
+             + (f"\n{notes}\n" if notes else ""))
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(block)
+
+
+def real_corpus(folder: Path, n_contributions: int, source: Path | None = None) -> Path:
+    """The first ``n_contributions`` of data/contributions.jsonl with their authors and their
+    organisations, as a JSONL folder ready for ``ingest_paths`` (real texts, for encoding)."""
+    source = source or Path(__file__).resolve().parents[1] / "data"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (source / "contributions.jsonl").open(encoding="utf-8") as fh:
+        contribs = [json.loads(line) for _, line in zip(range(n_contributions), fh, strict=False)]
+    authors = {a for c in contribs for a in c["authors"]}
+    members = [m for m in _jsonl(source / "members.jsonl") if m["id"] in authors]
+    orgs = {m["organisation_id"] for m in members}
+    organisations = [o for o in _jsonl(source / "organisations.jsonl") if o["id"] in orgs]
+    for name, rows in (("organisations", organisations), ("members", members),
+                       ("contributions", contribs)):
+        (folder / f"{name}.jsonl").write_text(
+            "".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return folder
+
+
+def _jsonl(path: Path) -> list[dict[str, object]]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]

@@ -119,7 +119,9 @@ def evaluate(data: Path, briefs_path: Path) -> dict[str, Any]:
             rows["naive"].append(mn)
             per_brief.append({"id": brief["id"], "needs": len(needs), "team": team,
                               "naive": naive, "team_coverage": round(mt["coverage"], 3),
-                              "naive_coverage": round(mn["coverage"], 3)})
+                              "naive_coverage": round(mn["coverage"], 3),
+                              "best_per_need": [round(b.score, 3) if (b := scores.best(i))
+                                                else 0.0 for i in range(len(needs))]})
         community.store.close()
     summary = {method: {k: round(statistics.fmean(r[k] for r in rs), 3) for k in rs[0]}
                for method, rs in rows.items()}

@@ -86,6 +86,8 @@ class ItemTable:
         self.key_ids: dict[str, list[int]] = {}
         self.key_hash: dict[str, str] = {}
         self.vocab: dict[str, dict[str, int]] = {"type": {}, "lang": {}, "space": {"public": 0}}
+        # masks of member filters (matcher/filters.py), valid until the next sync changes items
+        self.member_masks: dict[tuple[object, ...], Mask] = {}
 
     def code(self, vocab: str, value: str | None) -> int:
         if value is None:
@@ -348,6 +350,7 @@ class CommunityIndex:
                 catalog.refresh(store, mids, cids)
                 touched = {member_key(m) for m in mids} | {contribution_key(c) for c in cids}
                 self.items.set_attributes(catalog, touched)
+            self.items.member_masks.clear()
             if stats.changed:
                 self.dirty = True
         stats.seconds = time.perf_counter() - started

@@ -146,3 +146,25 @@ def test_precomputed_vectors_hook_then_sync_encodes_nothing(tmp_path: Path) -> N
     assert matches
     for m in matches:
         assert all(e.space == "public" and e.type == "dataset" for e in m.evidence)
+
+
+def test_member_filter_mask_is_kept_until_a_write_changes_the_items(tmp_path: Path) -> None:
+    from indexing.schema import Contribution
+    from matcher.filters import allowed_items
+
+    community = _test_community(tmp_path, index_kind="ivf", ivf_nprobe=16)
+    index = community.index
+    kenya = SearchFilters(countries=("KE",))
+    first = allowed_items(index.items, index.catalog, kenya, Access.public())
+    assert len(index.items.member_masks) == 1
+    again = allowed_items(index.items, index.catalog, kenya, Access.public())
+    np.testing.assert_array_equal(first, again)
+    community.write([Contribution(id="c-new-ke", type="case_study", title="Leak repair crews",
+                                  text="Night-time leak repair in Nairobi.",
+                                  date=dt.date(2024, 3, 1), authors=["m-0001"])])
+    assert index.items.member_masks == {}  # the write's sync dropped the stale mask
+    after = allowed_items(index.items, index.catalog, kenya, Access.public())
+    new_ids = index.items.key_ids["c:c-new-ke"]
+    assert after[new_ids].all() and len(after) == index.items.next_id
+    found = Matcher(community).find_experts("night-time leak repair crews", kenya, top=3)
+    assert any(e.contribution_id == "c-new-ke" for m in found for e in m.evidence)
