@@ -1,0 +1,109 @@
+"""Wellspring and txtai side by side, one run: index build time and query latency, as ratios.
+
+Same corpus (the first N contributions of data/ and their authors), same bundled model folder,
+same process, same torch threads. txtai indexes the contribution texts (title + body, as
+Wellspring does); Wellspring's build also encodes its authors' profiles (counted in texts/s).
+Queries alternate between the two so that load on the shared machine hits both alike.
+Requires the bench extra: ``pip install -e '.[bench]'`` (txtai).
+
+    .venv/bin/python -m bench.vs_txtai --contributions 400 --queries 100
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.index_build import index_texts
+from bench.synthetic import NEEDS, append_report, percentiles, real_corpus
+from indexing.community import Community, load_encoder
+from indexing.ingest import ingest_paths
+from indexing.settings import Settings
+from indexing.store import Store
+from matcher.experts import Matcher
+
+
+def run(n: int, n_queries: int, torch_threads: int) -> dict[str, Any]:
+    from txtai import Embeddings
+
+    with tempfile.TemporaryDirectory(prefix="ws-txtai-") as tmp:
+        settings = Settings(home=Path(tmp), language_routing="off", torch_threads=torch_threads)
+        store = Store(settings.database_path)
+        report = ingest_paths(store, [real_corpus(Path(tmp) / "corpus", n)])
+        assert not report.errors, report.errors
+        encoder = load_encoder(settings)
+        docs = [(c.id, c.index_text(), None) for c in store.iter_contributions()]
+        ws_texts = len(index_texts(store, settings))
+        txtai = Embeddings(path=settings.resolved_model_path(), content=False, backend="faiss")
+        txtai.index(docs[:16])  # warm-up both (model load, first-call costs)
+        encoder.encode_documents([d[1] for d in docs[:16]])
+
+        t0 = time.perf_counter()
+        txtai.index(docs)
+        txtai_build = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        community, stats = Community.rebuild(settings, encoder=encoder, store=store)
+        ws_build = time.perf_counter() - t0
+
+        matcher = Matcher(community)
+        needs = [f"{NEEDS[i % len(NEEDS)]} (case {i})" for i in range(n_queries)]
+        for need in needs[:5]:
+            txtai.search(need, 10)
+            matcher.find_experts(need, top=10)
+        ws_ms, tx_ms = [], []
+        for need in needs:
+            t0 = time.perf_counter()
+            txtai.search(need, 10)
+            tx_ms.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            matcher.find_experts(need, top=10)
+            ws_ms.append((time.perf_counter() - t0) * 1000)
+        ws_q, tx_q = percentiles(ws_ms), percentiles(tx_ms)
+        return {
+            "contributions": len(docs), "wellspring_texts": ws_texts,
+            "encoded_by_wellspring": stats.encoded_texts, "torch_threads": torch_threads,
+            "txtai_build_s": round(txtai_build, 2), "wellspring_build_s": round(ws_build, 2),
+            "txtai_texts_per_s": round(len(docs) / txtai_build, 1),
+            "wellspring_texts_per_s": round(stats.encoded_texts / ws_build, 1),
+            "build_speedup_texts_per_s": round((stats.encoded_texts / ws_build)
+                                               / (len(docs) / txtai_build), 3),
+            "txtai_query_ms": tx_q, "wellspring_query_ms": ws_q,
+            "query_speedup_p50": round(tx_q["p50"] / ws_q["p50"], 3),
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--contributions", type=int, default=400)
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--torch-threads", type=int, default=1)
+    parser.add_argument("--no-report", action="store_true")
+    args = parser.parse_args()
+    r = run(args.contributions, args.queries, args.torch_threads)
+    print(json.dumps(r))
+    if not args.no_report:
+        tq, wq = r["txtai_query_ms"], r["wellspring_query_ms"]
+        table = (
+            "| | txtai 9.14 | Wellspring | Wellspring ÷ txtai speed (goal ≥ 2) |\n"
+            "|---|---|---|---|\n"
+            f"| build, texts/s ({r['contributions']} contributions) | "
+            f"{r['txtai_texts_per_s']} ({r['txtai_build_s']} s) | "
+            f"{r['wellspring_texts_per_s']} ({r['wellspring_build_s']} s, "
+            f"{r['encoded_by_wellspring']} texts incl. profiles) | "
+            f"{r['build_speedup_texts_per_s']} |\n"
+            f"| query p50 / p95 ms (in-process, top 10) | {tq['p50']} / {tq['p95']} | "
+            f"{wq['p50']} / {wq['p95']} (find_experts: search + aggregation + evidence) | "
+            f"{r['query_speedup_p50']} |"
+        )
+        append_report("bench/vs_txtai.py", "python -m bench.vs_txtai "
+                      + shlex.join(sys.argv[1:]), table)
+
+
+if __name__ == "__main__":
+    main()
