@@ -87,12 +87,18 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     assert not errors, f"the page raised JavaScript errors: {errors}"
 
 
-def search(page: Any, need: str, **selects: str) -> None:
+def search(page: Any, need: str, answered: bool = True, **selects: str) -> None:
+    """Fill the form and submit; with ``answered``, return once the server has answered (so
+    that results on screen are this search's, not the previous one's)."""
     page.fill("#q", need)
     for name, value in selects.items():
         page.locator(f"#f-{name} option[value='{value}']").wait_for(state="attached")
         page.select_option(f"#f-{name}", value)
-    page.click("#search-submit")
+    if not answered:
+        page.click("#search-submit")
+        return
+    with page.expect_response(lambda r: "/experts?" in r.url):
+        page.click("#search-submit")
 
 
 def card_ids(page: Any, within: str = "#search-results") -> list[str]:
@@ -160,7 +166,8 @@ def test_member_view_shows_the_member_and_similar_members(page: Any) -> None:
     similar = card_ids(page, "#similar-results")
     assert similar and "m-0001" not in similar and "m-0012" not in similar  # m-0012 is hidden
     page.screenshot(path=screenshot_path("member"), full_page=True)
-    page.click("#member-back")
+    with page.expect_response(lambda r: "/experts?" in r.url):
+        page.click("#member-back")
     wait_for_results(page)
     assert card_ids(page)[0] == "m-0001"
 
@@ -234,7 +241,7 @@ def test_invalid_input_is_named_next_to_its_field(page: Any) -> None:
 def test_unreachable_server_and_loading_state(page: Any) -> None:
     held: list[Any] = []
     page.route(lambda url: "/experts?" in url, lambda route: held.append(route))
-    search(page, LEAKS)
+    search(page, LEAKS, answered=False)
     expect(page.locator("#search-loading")).to_be_visible()
     expect(page.locator("#search-results")).to_have_attribute("aria-busy", "true")
     expect(page.locator("#search-submit")).to_be_disabled()
@@ -274,7 +281,8 @@ def test_keyboard_only_search_and_member_link(page: Any) -> None:
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "q"
     page.keyboard.type(LEAKS)
-    page.keyboard.press("Enter")
+    with page.expect_response(lambda r: "/experts?" in r.url):
+        page.keyboard.press("Enter")
     wait_for_results(page)
     page.locator("#search-results .card-name a").first.focus()
     page.keyboard.press("Enter")
@@ -306,7 +314,8 @@ def test_api_key_shows_private_evidence_and_contacts(
     wait_for_results(page)
     assert page.locator("[data-contribution-id='c-00007']").count() == 0  # private: nrw-taskforce
     page.fill("#api-key", key)
-    page.click("#key-save")
+    with page.expect_response(lambda r: "/experts?" in r.url):  # the search runs again
+        page.click("#key-save")
     expect(page.locator("#access-badge")).to_contain_text("Key in use")
     assert page.evaluate("sessionStorage.getItem('wellspring.apiKey')") == key
     expect(page.locator("#api-key")).to_have_value("")  # the key is not left on screen
@@ -318,7 +327,8 @@ def test_api_key_shows_private_evidence_and_contacts(
     page.screenshot(path=screenshot_path("search-with-key"), full_page=True)
     page.reload()  # kept for the browser tab
     expect(page.locator("#access-badge")).to_contain_text("Key in use")
-    page.click("#key-forget")
+    with page.expect_response(lambda r: "/experts?" in r.url):
+        page.click("#key-forget")
     expect(page.locator("#access-badge")).to_contain_text("Public view")
     wait_for_results(page)
     assert page.locator("[data-contribution-id='c-00007']").count() == 0
