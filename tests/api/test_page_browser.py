@@ -184,7 +184,8 @@ def test_project_match_shows_team_coverage_gaps_spread_and_invitations(page: Any
     page.fill("#p-title", "Cutting water losses in Nairobi")
     page.fill("#p-description", "Find and fix leaks in an intermittent network and pay for it.")
     page.fill("#p-needs", "acoustic leak detection with correlators\n"
-                          "water tariffs and cost recovery\n"
+                          "water tariffs: increasing block tariffs, lifeline block and cost"
+                          " recovery for a utility\n"
                           "rocket engine propulsion for spacecraft")
     page.fill("#p-size", "3")
     page.click("#project-submit")
