@@ -13,7 +13,19 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 from api import errors
-from api.routes import experts, health, page, projects
+from api.auth import API_KEY_HEADER, authenticate
+from api.limits import SizeLimit
+from api.routes import (
+    admin,
+    contributions,
+    experts,
+    health,
+    members,
+    organisations,
+    page,
+    projects,
+    stats,
+)
 from api.state import ServiceState
 from indexing.backup import try_service_lock
 from indexing.community import Community
@@ -88,8 +100,8 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
     app.include_router(health.router)
     app.include_router(experts.router)
     app.include_router(projects.router)  # teams, invitations, similar members
+    app.include_router(page.router)  # the coordinators' page at / (api/static)
     for router in (members.router, contributions.router, organisations.router, stats.router,
                    admin.router):
         app.include_router(router)
-    app.include_router(page.router)  # the coordinators' page at / (api/static)
     return app
