@@ -106,6 +106,41 @@ def recall_at_50(index: CommunityIndex, store: Store, vectors: ClusteredVectors,
             "faiss_search_ms": percentiles(times)}
 
 
+def nprobe_study(n: int, dimension: int = 384, n_queries: int = 100) -> dict[str, Any]:
+    """recall@50 and single-query time of the rule's IVF index at n vectors, per nprobe, for two
+    cluster tightnesses (FAISS only: no store, no server)."""
+    out: dict[str, Any] = {}
+    factory = choose_factory(n, kind="ivf")
+    for point_cos in (0.75, 0.5):
+        gen = ClusteredVectors(dimension, n, point_cos=point_cos)
+        xb = np.empty((n, dimension), np.float32)
+        for i in range(0, n, 50_000):
+            xb[i : i + 50_000] = gen.batch(min(50_000, n - i), i)
+        q = gen.batch(n_queries, 999_999)
+        faiss.omp_set_num_threads(os.cpu_count() or 1)
+        exact = faiss.IndexFlatIP(dimension)
+        exact.add(xb)
+        truth = exact.search(q, 50)[1]
+        del exact
+        ivf = faiss.index_factory(dimension, factory, faiss.METRIC_INNER_PRODUCT)
+        nlist = faiss.extract_index_ivf(ivf).nlist
+        ivf.train(xb[np.random.default_rng(0).choice(n, min(n, 64 * nlist), replace=False)])
+        ivf.add(xb)
+        del xb
+        faiss.omp_set_num_threads(1)
+        for nprobe in (8, 16, 32, 64):
+            ivf.nprobe = nprobe
+            t0 = time.perf_counter()
+            found = [ivf.search(q[i : i + 1], 50)[1][0] for i in range(n_queries)]
+            ms = (time.perf_counter() - t0) * 1000 / n_queries
+            recall = np.mean([len(set(a) & set(b)) / 50 for a, b in zip(found, truth,
+                                                                         strict=True)])
+            out[f"{factory} cos{point_cos} nprobe{nprobe}"] = {
+                "recall_at_50": round(float(recall), 4), "ms": round(ms, 2)}
+        del ivf
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -264,7 +299,12 @@ def main() -> None:
     parser.add_argument("--torch-threads", type=int, default=1,
                         help="WELLSPRING_TORCH_THREADS of the server (0 = torch default)")
     parser.add_argument("--no-report", action="store_true", help="do not touch docs/")
+    parser.add_argument("--nprobe-study", type=int, default=0, metavar="N",
+                        help="only print recall@50 per nprobe at N vectors (FAISS only)")
     args = parser.parse_args()
+    if args.nprobe_study:
+        print(json.dumps(nprobe_study(args.nprobe_study)))
+        return
     encoder = load_encoder(Settings())  # the real model: its fingerprint goes in the manifest
     results = []
     for n in sorted(args.sizes):
