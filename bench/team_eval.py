@@ -83,10 +83,11 @@ def metrics(team: list[str], scores: NeedScores, members: dict[str, MemberInfo],
     }
 
 
-def evaluate(data: Path, briefs_path: Path) -> dict[str, Any]:
+def evaluate(data: Path, briefs_path: Path, keep_home: Path | None = None) -> dict[str, Any]:
     briefs = [json.loads(line) for line in briefs_path.read_text().splitlines() if line.strip()]
-    with tempfile.TemporaryDirectory() as home:
-        settings = Settings(home=Path(home))
+    with tempfile.TemporaryDirectory() as tmp:
+        home = keep_home or Path(tmp)
+        settings = Settings(home=home)
         store = Store(settings.database_path)
         report = ingest_paths(store, [data])
         if report.errors:
@@ -211,8 +212,10 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=ROOT / "data")
     parser.add_argument("--briefs", type=Path, default=ROOT / "bench/projects/briefs.jsonl")
     parser.add_argument("--write-docs", type=Path, default=None, metavar="QUALITY.md")
+    parser.add_argument("--home", type=Path, default=None,
+                        help="keep the built store and index here (reused by later runs)")
     args = parser.parse_args()
-    result = evaluate(args.data, args.briefs)
+    result = evaluate(args.data, args.briefs, args.home)
     print(json.dumps(result, indent=2))
     if args.write_docs:
         command = "HF_HUB_OFFLINE=1 .venv/bin/python bench/team_eval.py " + " ".join(
