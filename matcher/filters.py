@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from indexing.catalog import Catalog, MemberInfo
-from indexing.community_index import ItemTable
+from indexing.item_table import ItemTable
 from indexing.store import contribution_key, member_key
 from indexing.vector_index import Mask
 
