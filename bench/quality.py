@@ -27,10 +27,16 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from indexing.benchmark_format import load_reviewer_benchmark
+from indexing.community import Community
+from indexing.ingest import ingest_paths
 from indexing.settings import Settings
+from indexing.store import Store
 from matcher.benchmarks import (
     NeedSet,
     build_reviewer_community,
+    graded_metrics,
+    isolated_settings,
+    load_graded_needs,
     matching_settings,
     reviewer_needs,
     score_reviewer,
@@ -73,6 +79,38 @@ def variants(base: Settings, full: bool) -> dict[str, Settings]:
     return out
 
 
+WATER_VARIANTS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "dense topk_mean k=3": {"fusion": "dense", "aggregation": "topk_mean", "aggregation_k": 3},
+    "dense max": {"fusion": "dense", "aggregation": "max"},
+    "dense softmax_votes T=0.1": {"fusion": "dense", "aggregation": "softmax_votes",
+                                  "softmax_temperature": 0.1},
+    "default profile_weight=0": {"profile_weight": 0.0},
+    "weighted w=0.1": {"fusion": "weighted", "lexical_weight": 0.1},
+    "weighted w=0.2": {"fusion": "weighted", "lexical_weight": 0.2},
+    "rrf k=60": {"fusion": "rrf", "rrf_k": 60},
+}
+
+
+def water(queries_path: Path, data_dir: Path) -> dict[str, Any]:
+    """The graded water needs over the sample community: default and a few variants."""
+    queries = load_graded_needs(queries_path)
+    with tempfile.TemporaryDirectory(prefix="ws-quality-water-") as home:
+        base = isolated_settings(Settings(), Path(home))
+        store = Store(base.database_path)
+        report = ingest_paths(store, [data_dir])
+        if report.errors:
+            raise SystemExit(f"{data_dir}: {len(report.errors)} invalid record(s)")
+        community, _ = Community.open(base, store=store)
+        needs = NeedSet(community, {q.id: q.need for q in queries})
+        out: dict[str, Any] = {"needs": len(queries), "vectors": community.index.count()}
+        for name, update in WATER_VARIANTS.items():
+            out[name] = graded_metrics(queries, needs.rank(base.model_copy(update=update)))
+        out["bm25 (default aggregation)"] = graded_metrics(queries, needs.rank_bm25(base))
+        store.close()
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, required=True)
@@ -80,7 +118,14 @@ def main() -> int:
                     help="sentence-transformers folder; repeatable ('' = bundled MiniLM)")
     ap.add_argument("--chunk-words", type=int, action="append", default=[])
     ap.add_argument("--dense-only", action="store_true", help="skip the fusion variants")
+    ap.add_argument("--water-queries", type=Path,
+                    help="also rank these graded needs over --water-data (NDCG@10, MRR)")
+    ap.add_argument("--water-data", type=Path, default=Path("data"))
+    ap.add_argument("--skip-reviewer", action="store_true")
     args = ap.parse_args()
+    if args.skip_reviewer:
+        print(json.dumps(water(args.water_queries, args.water_data), indent=2))
+        return 0
     bench = load_reviewer_benchmark(args.data)
     runs: list[dict[str, Any]] = []
     started = time.perf_counter()
@@ -111,7 +156,9 @@ def main() -> int:
                 community.store.close()
             print(f"done: model={model or 'bundled'} chunk_words={chunk_words} "
                   f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    water_result = water(args.water_queries, args.water_data) if args.water_queries else None
     print(json.dumps({
+        "water": water_result,
         "benchmark": str(args.data), "researchers": len(bench.ratings),
         "rated_papers": len(bench.papers), "rated_pairs_in_own_archive": bench.own_archive_pairs(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, CPU",

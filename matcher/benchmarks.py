@@ -193,8 +193,8 @@ def evaluate_water(queries: list[GradedNeed], data_dir: Path, settings: Settings
     community, _ = Community.open(s, encoder=encoder, store=store)
     try:
         needs = NeedSet(community, {q.id: q.need for q in queries})
-        out: dict[str, Any] = _graded(queries, needs.rank(s))
-        out["baseline_bm25"] = _graded(queries, needs.rank_bm25(s))
+        out: dict[str, Any] = graded_metrics(queries, needs.rank(s))
+        out["baseline_bm25"] = graded_metrics(queries, needs.rank_bm25(s))
         out["needs"] = len(queries)
         out["settings"] = matching_settings(s)
         out["seconds"] = round(time.perf_counter() - started, 1)
@@ -203,7 +203,8 @@ def evaluate_water(queries: list[GradedNeed], data_dir: Path, settings: Settings
         store.close()
 
 
-def _graded(queries: list[GradedNeed], rankings: Rankings) -> dict[str, float]:
+def graded_metrics(queries: list[GradedNeed], rankings: Rankings) -> dict[str, float]:
+    """Mean NDCG@10, MRR (grade > 0) and MRR of the top-graded members, over the needs."""
     ndcg = [ndcg_at_k(rankings.order[q.id], q.grades, 10) for q in queries]
     top = [max(q.grades.values()) for q in queries]
     rr = [reciprocal_rank(rankings.order[q.id], [m for m, g in q.grades.items() if g > 0])
