@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     softmax_temperature: float = Field(0.05, gt=0, le=10)
     profile_weight: float = Field(1.0, ge=0, le=10, description="Profile counts as this many docs")
     fusion: Fusion = "dense"
-    lexical_weight: float = Field(0.3, ge=0, le=1)
+    lexical_weight: float = Field(0.1, ge=0, le=1, description="fusion=weighted: BM25 share")
     rrf_k: int = Field(60, ge=1, le=1000)
     candidate_items: int = Field(2000, ge=10, le=1_000_000)
     evidence_per_member: int = Field(3, ge=1, le=20)
