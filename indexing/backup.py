@@ -107,7 +107,12 @@ def lexical_problem(conn: sqlite3.Connection) -> str | None:
         return str(exc)
     n_rec = sum(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                 for t in ("members", "contributions"))
-    return None if n_lex == n_rec else f"{n_lex} lexical rows for {n_rec} records"
+    if n_lex != n_rec:
+        return f"{n_lex} lexical rows for {n_rec} records"
+    misplaced = conn.execute(
+        "SELECT COUNT(*) FROM lexical WHERE rowid NOT IN (SELECT rowid * 2 FROM contributions "
+        "UNION ALL SELECT rowid * 2 + 1 FROM members)").fetchone()[0]
+    return f"{misplaced} lexical rows not keyed by their record" if misplaced else None
 
 
 def rebuild_lexical(conn: sqlite3.Connection) -> int:
@@ -115,19 +120,19 @@ def rebuild_lexical(conn: sqlite3.Connection) -> int:
     from indexing.schema import Contribution, Member
     from indexing.store import contribution_key, member_key
 
-    rows: list[tuple[str, str]] = []
-    for (data,) in conn.execute("SELECT data FROM members"):
+    rows: list[tuple[int, str, str]] = []  # rowids as in Store._set_lexical
+    for rowid, data in conn.execute("SELECT rowid, data FROM members"):
         m = Member.model_validate_json(data)
-        rows.append((member_key(m.id), m.profile_text()))
-    for (data,) in conn.execute("SELECT data FROM contributions"):
+        rows.append((rowid * 2 + 1, member_key(m.id), m.profile_text()))
+    for rowid, data in conn.execute("SELECT rowid, data FROM contributions"):
         c = Contribution.model_validate_json(data)
-        rows.append((contribution_key(c.id), c.index_text()))
+        rows.append((rowid * 2, contribution_key(c.id), c.index_text()))
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("DROP TABLE lexical")
         conn.execute("CREATE VIRTUAL TABLE lexical USING fts5(item_key UNINDEXED, body, "
                      "tokenize='porter unicode61 remove_diacritics 2')")
-        conn.executemany("INSERT INTO lexical(item_key, body) VALUES (?, ?)", rows)
+        conn.executemany("INSERT INTO lexical(rowid, item_key, body) VALUES (?, ?, ?)", rows)
     except BaseException:
         conn.execute("ROLLBACK")
         raise

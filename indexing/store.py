@@ -59,6 +59,15 @@ def contribution_key(contribution_id: str) -> str:
     return f"c:{contribution_id}"
 
 
+def lexical_rowid(conn: sqlite3.Connection, table: str, record_id: str) -> int:
+    """The FTS5 rowid of a record's lexical row: 2 * rowid for a contribution, 2 * rowid + 1
+    for a member, so the two kinds never collide and a lookup needs no scan."""
+    row = conn.execute(f"SELECT rowid FROM {table} WHERE id=?", (record_id,)).fetchone()
+    if row is None:
+        raise NotFound(table[:-1], record_id)
+    return int(row[0]) * 2 + (1 if table == "members" else 0)
+
+
 @dataclass
 class WriteResult:
     """What a write changed, so the index can follow it exactly."""
@@ -365,7 +374,7 @@ class Store:
                 int(member.hidden), int(member.open_to_invitations), data, text_hash(profile),
             ),
         )
-        self._set_lexical(conn, member_key(member.id), profile, replace=old is not None)
+        self._set_lexical(conn, "members", member.id, profile)
         return "inserted" if old is None else "updated"
 
     def upsert_contribution(self, conn: sqlite3.Connection, contribution: Contribution) -> str:
@@ -393,7 +402,7 @@ class Store:
             "INSERT INTO contribution_authors(contribution_id, member_id, position) VALUES (?,?,?)",
             [(contribution.id, a, i) for i, a in enumerate(contribution.authors)],
         )
-        self._set_lexical(conn, contribution_key(contribution.id), body, replace=old is not None)
+        self._set_lexical(conn, "contributions", contribution.id, body)
         return "inserted" if old is None else "updated"
 
     def delete_organisation(self, conn: sqlite3.Connection, org_id: str) -> None:
@@ -432,7 +441,8 @@ class Store:
                 self._drop_author(conn, cid, member_id)
         for cid in orphaned:
             self.delete_contribution(conn, cid)
-        conn.execute("DELETE FROM lexical WHERE item_key=?", (member_key(member_id),))
+        conn.execute("DELETE FROM lexical WHERE rowid=?",
+                     (lexical_rowid(conn, "members", member_id),))
         conn.execute("DELETE FROM members WHERE id=?", (member_id,))
         return orphaned
 
@@ -447,14 +457,19 @@ class Store:
         if found.fetchone() is None:
             raise NotFound("contribution", contribution_id)
         conn.execute("DELETE FROM contribution_authors WHERE contribution_id=?", (contribution_id,))
-        conn.execute("DELETE FROM lexical WHERE item_key=?", (contribution_key(contribution_id),))
+        conn.execute("DELETE FROM lexical WHERE rowid=?",
+                     (lexical_rowid(conn, "contributions", contribution_id),))
         conn.execute("DELETE FROM contributions WHERE id=?", (contribution_id,))
 
     @staticmethod
-    def _set_lexical(conn: sqlite3.Connection, key: str, body: str, replace: bool = True) -> None:
-        if replace:  # item_key is UNINDEXED: this DELETE scans the table, so skip it on insert
-            conn.execute("DELETE FROM lexical WHERE item_key=?", (key,))
-        conn.execute("INSERT INTO lexical(item_key, body) VALUES (?, ?)", (key, body))
+    def _set_lexical(conn: sqlite3.Connection, table: str, record_id: str, body: str) -> None:
+        # keyed by a rowid derived from the record's own: replacing a row is an O(log n)
+        # lookup (item_key is UNINDEXED, so a DELETE by key would scan the whole table)
+        rowid = lexical_rowid(conn, table, record_id)
+        key = member_key(record_id) if table == "members" else contribution_key(record_id)
+        conn.execute("DELETE FROM lexical WHERE rowid=?", (rowid,))
+        conn.execute("INSERT INTO lexical(rowid, item_key, body) VALUES (?, ?, ?)",
+                     (rowid, key, body))
 
     # -- whole-record helpers ----------------------------------------------------------------
     def write_records(
