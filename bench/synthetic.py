@@ -247,8 +247,11 @@ def append_report(title: str, command: str, table: str, notes: str = "") -> None
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     block = (f"\n### {stamp} — {title}\n\n`{command}`  \nMachine: {machine()}\n\n{table}\n"
              + (f"\n{notes}\n" if notes else ""))
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(block)
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    marker = "\n## API latency: GET /experts"  # bench/api_latency.py appends rows at the end
+    at = text.find(marker)
+    text = text.rstrip("\n") + "\n" + block if at < 0 else text[:at] + block + text[at:]
+    path.write_text(text, encoding="utf-8")
 
 
 def real_corpus(folder: Path, n_contributions: int, source: Path | None = None) -> Path:
