@@ -70,7 +70,7 @@ def variants(base: Settings, full: bool) -> dict[str, Settings]:
     out = {"default": base}
     for name, agg in AGGREGATIONS.items():
         out[f"dense {name}"] = base.model_copy(update={**DENSE, **agg})
-    out["default profile_weight=0"] = base.model_copy(update={"profile_weight": 0.0})
+    out["default match_profiles=false"] = base.model_copy(update={"match_profiles": False})
     if full:
         for fname, fusion in FUSIONS.items():
             for aname in FUSED_AGGREGATIONS:
@@ -85,7 +85,7 @@ WATER_VARIANTS: dict[str, dict[str, Any]] = {
     "dense max": {"fusion": "dense", "aggregation": "max"},
     "dense softmax_votes T=0.1": {"fusion": "dense", "aggregation": "softmax_votes",
                                   "softmax_temperature": 0.1},
-    "default profile_weight=0": {"profile_weight": 0.0},
+    "default match_profiles=false": {"match_profiles": False},
     "weighted w=0.1": {"fusion": "weighted", "lexical_weight": 0.1},
     "weighted w=0.2": {"fusion": "weighted", "lexical_weight": 0.2},
     "rrf k=60": {"fusion": "rrf", "rrf_k": 60},

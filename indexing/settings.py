@@ -51,7 +51,9 @@ class Settings(BaseSettings):
     aggregation: Aggregation = "topk_mean"
     aggregation_k: int = Field(2, ge=1, le=50, description="topk_mean: mean of the k best docs")
     softmax_temperature: float = Field(0.05, gt=0, le=10)
-    profile_weight: float = Field(1.0, ge=0, le=10, description="Profile counts as this many docs")
+    match_profiles: bool = Field(
+        True, description="Match members' profiles (bio + topics) as one more document each"
+    )
     fusion: Fusion = "dense"
     lexical_weight: float = Field(0.1, ge=0, le=1, description="fusion=weighted: BM25 share")
     rrf_k: int = Field(60, ge=1, le=1000)

@@ -202,7 +202,7 @@ class Matcher:
         for key, doc in docs.items():
             kind, rid = key.split(":", 1)
             if kind == "m":
-                if s.profile_weight > 0:
+                if s.match_profiles:
                     per_member.setdefault(rid, []).append(doc)
                 continue
             meta = catalog.contributions.get(rid)
@@ -214,7 +214,7 @@ class Matcher:
             if member is None or not filters.member_passes(member):
                 continue
             n_docs = len(catalog.member_contributions.get(mid, ())) + (
-                1 if s.profile_weight > 0 else 0)
+                1 if s.match_profiles else 0)
             score = aggregate_member_scores(
                 [d.score for d in mdocs], max(n_docs, len(mdocs)), s.aggregation,
                 s.aggregation_k, s.softmax_temperature, cutoff,
