@@ -22,8 +22,9 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
+from indexing.durable import fsync_dir, fsync_file, write_json
 from indexing.errors import IndexCorrupt, StoreCorrupt, WellspringError
 from indexing.manifest import folder_lock, read_manifest, sha256_file, verify_checksums
 from indexing.settings import Settings
@@ -197,7 +198,7 @@ def set_aside_damaged(index_root: Path) -> str | None:
         if name and (index_root / name).is_dir():
             os.rename(index_root / name, index_root / f"damaged-{name}")
         current.unlink(missing_ok=True)
-        _fsync_dir(index_root)
+        fsync_dir(index_root)
     return name
 
 
@@ -224,16 +225,16 @@ def backup(settings: Settings, dest: Path) -> SnapshotReport:
     finally:
         dst.close()
         src.close()
-    _fsync_file(partial / DB_FILE)
+    fsync_file(partial / DB_FILE)
     report = SnapshotReport(dest, counts, generation, (partial / DB_FILE).stat().st_size,
                             time.perf_counter() - started)
-    _write_json(partial / BACKUP_MANIFEST, {
+    write_json(partial / BACKUP_MANIFEST, indent=2, data={
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "counts": counts, "generation": generation, "db_sha256": sha256_file(partial / DB_FILE),
     })
-    _fsync_dir(partial)
+    fsync_dir(partial)
     os.rename(partial, dest)
-    _fsync_dir(dest.parent)
+    fsync_dir(dest.parent)
     return report
 
 
@@ -261,11 +262,11 @@ def restore(src: Path, settings: Settings) -> SnapshotReport:
         db.parent.mkdir(parents=True, exist_ok=True)
         tmp = db.with_name(f".{db.name}.restore")
         shutil.copyfile(src / DB_FILE, tmp)
-        _fsync_file(tmp)
+        fsync_file(tmp)
         for suffix in ("-wal", "-shm"):  # an old WAL must never be replayed onto the new file
             db.with_name(db.name + suffix).unlink(missing_ok=True)
         os.replace(tmp, db)
-        _fsync_dir(db.parent)
+        fsync_dir(db.parent)
         if generation:
             _install_generation(src / INDEX_DIR / generation, settings.index_path)
     finally:
@@ -297,32 +298,16 @@ def _install_generation(folder: Path, index_root: Path) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
             shutil.copytree(folder, tmp)
             for f in tmp.iterdir():
-                _fsync_file(f)
+                fsync_file(f)
             os.rename(tmp, target)
         cur_tmp = index_root / f"{CURRENT}.tmp"
         cur_tmp.write_text(folder.name, encoding="utf-8")
-        _fsync_file(cur_tmp)
+        fsync_file(cur_tmp)
         os.replace(cur_tmp, index_root / CURRENT)
-        _fsync_dir(index_root)
+        fsync_dir(index_root)
 
 
 def _counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {t: int(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in _TABLES}
 
 
-def _write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
-    _fsync_file(path)
-
-
-def _fsync_file(path: Path) -> None:
-    with path.open("rb") as fh:
-        os.fsync(fh.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from indexing.catalog import Catalog
 from indexing.chunking import chunk_text
+from indexing.durable import fsync_dir, write_atomic, write_json
 from indexing.encoder import Encoder
 from indexing.errors import IndexCorrupt, IndexMismatch
 from indexing.item_table import ItemTable
@@ -159,7 +160,7 @@ class CommunityIndex:
             factory = self.vectors.factory
             dirty_before = self.dirty
             self.dirty = False
-        _write_json(tmp / ITEMS_FILE, items)
+        write_json(tmp / ITEMS_FILE, items)
         write_manifest(tmp, {
             "encoder": self.fingerprint(),
             "model": self.encoder.name,
@@ -172,11 +173,11 @@ class CommunityIndex:
             "members": sum(1 for k in items["hashes"] if k.startswith("m:")),
             "contributions": sum(1 for k in items["hashes"] if k.startswith("c:")),
         }, [INDEX_FILE, ITEMS_FILE])
-        _fsync_dir(tmp)  # the files' directory entries are durable before the rename
+        fsync_dir(tmp)  # the files' directory entries are durable before the rename
         final = root / name
         os.rename(tmp, final)
-        _fsync_dir(root)
-        _write_atomic(root / CURRENT, name)
+        fsync_dir(root)
+        write_atomic(root / CURRENT, name)
         old = self.generation
         self.generation = name
         for entry in root.iterdir():
@@ -408,26 +409,3 @@ def _progress(total: int, enabled: bool) -> Any:
     return tqdm(total=total, unit="record", desc="encoding")
 
 
-def _write_json(path: Path, data: object) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        json.dump(data, fh)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
