@@ -12,9 +12,12 @@ language (en, fr, es, pt, ar); each variant then ranks every member exhaustively
 - ``english``: the English model alone (the default before this feature);
 - ``multilingual``: the multilingual model alone;
 - ``fuse``: both rankings, reciprocal-rank fused, for every need;
-- ``route``: the shipped rule (matcher/languages.py ``choose_route``): the need's detected
-  language picks English, multilingual, or fused when unclear;
-- ``route_fuse``: English needs as ``route``; other languages fused instead of multilingual.
+- ``route``: the routing rule alone (matcher/languages.py ``choose_route``): the need's
+  detected language picks English, multilingual, or fused when unclear;
+- ``route_fuse``: English needs as ``route``; other languages fused instead of multilingual;
+- ``route_feedback``: the shipped path, ``Matcher.rank_need`` with the default settings:
+  ``route`` plus cross-lingual feedback (setting ``cross_lingual_feedback``) for non-English
+  needs.
 
 Prints one JSON object: per variant and language NDCG@10 and MRR, the ratio of each language's
 NDCG@10 to the English model's English NDCG@10, and the routes taken.
@@ -48,7 +51,7 @@ from matcher.filters import Access, SearchFilters
 from matcher.languages import choose_route, detect_need_language, rrf_fuse
 
 LANGUAGES = ("en", "fr", "es", "pt", "ar")
-VARIANTS = ("english", "multilingual", "fuse", "route", "route_fuse")
+VARIANTS = ("english", "multilingual", "fuse", "route", "route_fuse", "route_feedback")
 
 
 def _load_translations(path: Path) -> dict[str, dict[str, str]]:
@@ -113,6 +116,10 @@ def run(data: Path, queries: Path, translated: Path, home: Path) -> dict[str, An
         orders["route"][lang][qid] = by_route[route]
         orders["route_fuse"][lang][qid] = (
             by_route[route] if route == "english" else fused_order)
+        # the shipped path itself (Matcher.rank_need): route + cross-lingual feedback
+        shipped = matcher.rank_need(text, SearchFilters(), Access(all_spaces=True),
+                                    top=n_members, exhaustive=True)
+        orders["route_feedback"][lang][qid] = [r.member_id for r in shipped]
     table = {v: {lang: _metrics(needs, orders[v][lang]) for lang in LANGUAGES} for v in VARIANTS}
     english_ndcg = table["english"]["en"]["ndcg@10"]
     for v in VARIANTS:

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     # Languages (indexing/multilingual.py, matcher/languages.py; figures in docs/QUALITY.md)
     language_routing: LanguageRouting = Field(
         "route", description="off | route | fuse; route and fuse keep a second, multilingual index")
+    cross_lingual_feedback: int = Field(
+        10, ge=0, le=100,
+        description="route: a non-English need also queries the English index with the mean "
+                    "English vector of this many top multilingual documents (0 = off)")
     language_min_confidence: float = Field(
         0.5, ge=0, le=1, description="Below this detector confidence a need is treated as mixed")
 

@@ -114,8 +114,14 @@ class Matcher:
         ml_vector = multilingual.encoder.encode_queries([text])[0]
         ml_ranked = self.rank(need, ml_vector, filters, access, top, exhaustive, multilingual)
         if route == "multilingual":
-            return [_refer_to(r, multilingual, english) for r in ml_ranked]
-        en_ranked = self.rank(need, self.encode_need(need), filters, access, top, exhaustive)
+            # cross-lingual feedback: the English index, queried with the English-model vectors
+            # of the multilingual index's best documents, fused with the multilingual ranking
+            en_vector = self._feedback_vector(ml_vector, filters, access)
+            if en_vector is None:
+                return [_refer_to(r, multilingual, english) for r in ml_ranked]
+        else:
+            en_vector = self.encode_need(need)
+        en_ranked = self.rank(need, en_vector, filters, access, top, exhaustive)
         fused = rrf_fuse([[r.member_id for r in en_ranked], [r.member_id for r in ml_ranked]],
                          self.settings.rrf_k)
         docs = {r.member_id: r.documents for r in en_ranked}
@@ -124,6 +130,29 @@ class Matcher:
         out = [RankedMember(mid, score, docs[mid]) for mid, score in fused.items()]
         out.sort(key=lambda r: (-r.score, r.member_id))
         return out
+
+    def _feedback_vector(self, ml_vector: npt.NDArray[np.float32], filters: SearchFilters,
+                         access: Access) -> npt.NDArray[np.float32] | None:
+        """Pseudo-relevance feedback across languages (Rocchio, positive part only): the mean
+        English-model vector of the documents the multilingual index ranks best for the need.
+
+        None when the setting is 0 or no such document exists.
+        """
+        n_docs = self.settings.cross_lingual_feedback
+        ml, en = self.community.multilingual_index, self.community.index
+        if n_docs <= 0 or ml is None:
+            return None
+        with ml.lock.read():
+            mask = allowed_items(ml.items, ml.catalog, filters, access)
+            _, ids = ml.search(ml_vector, n_docs * 4, mask)
+            keys = list(dict.fromkeys(k for k in (ml.items.keys[i] for i in ids.tolist()) if k))
+        with en.lock.read():
+            items = [en.items.key_ids[k][0] for k in keys[:n_docs] if en.items.key_ids.get(k)]
+            if not items:
+                return None
+            mean = en.vectors.reconstruct(np.asarray(items, np.int64)).mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        return (mean / norm).astype(np.float32) if norm > 0 else None
 
     # -- ranking -----------------------------------------------------------------------------
     def rank(self, need: str, vector: npt.NDArray[np.float32], filters: SearchFilters,

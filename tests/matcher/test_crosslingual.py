@@ -86,3 +86,27 @@ def test_reciprocal_rank_fusion_rewards_agreement() -> None:
     assert fused["a"] == pytest.approx(fused["b"])
     assert fused["c"] == pytest.approx(fused["d"]) == pytest.approx(1 / 63)
     assert fused["a"] > fused["c"]
+
+
+@pytest.mark.slow
+def test_cross_lingual_feedback_queries_the_english_index(ml_matcher: Matcher) -> None:
+    """The feedback vector is built from the English vectors of the multilingual index's best
+    documents: for a Spanish desalination need it lands nearest the desalination expert's work."""
+    need = "desalinización por ósmosis inversa y gestión de la salmuera"
+    ml = ml_matcher.community.multilingual_index
+    assert ml is not None
+    vector = ml.encoder.encode_queries([need])[0]
+    feedback = ml_matcher._feedback_vector(vector, *_defaults())
+    assert feedback is not None
+    assert feedback.shape == (ml_matcher.community.encoder.dimension,)
+    assert abs(float((feedback ** 2).sum()) - 1.0) < 1e-4
+    by_feedback = ml_matcher.rank(need, feedback, *_defaults(), top=3)
+    # on this 41-document corpus ten documents reach beyond desalination: the co-author of the
+    # expert's desalination work (m-0008) can come first; the expert is in the top two
+    assert "m-0003" in [r.member_id for r in by_feedback[:2]]
+    assert ml_matcher.find_experts(need, top=1)[0].member.id == "m-0003"  # fused with the route
+    # switched off, the route falls back to the multilingual ranking alone
+    off = Matcher(ml_matcher.community)
+    off.settings = off.settings.model_copy(update={"cross_lingual_feedback": 0})
+    assert off._feedback_vector(vector, *_defaults()) is None
+    assert off.find_experts(need, top=1)[0].member.id == "m-0003"
