@@ -185,12 +185,17 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--data", type=Path, help="JSONL folder (default: data/, else tests/data)")
+    parser.add_argument("--from-home", type=Path,
+                        help="start from a copy of this home (already ingested and indexed "
+                             "from --data): skips the encoding, not the checks")
     args = parser.parse_args()
     if args.requests > 10_000 or args.concurrency > 50:
         parser.error("bounded: at most 10,000 requests at concurrency 50")
     data, data_label = (args.data, str(args.data)) if args.data else sample_data()
     work = Path(tempfile.mkdtemp(prefix="wellspring-load-"))
     home = work / "home"
+    if args.from_home:
+        shutil.copytree(args.from_home, home, ignore=shutil.ignore_patterns("*.service-lock"))
     proc = None
     try:
         run_cli(home, "ingest", str(data))
