@@ -128,13 +128,17 @@ class Matcher:
         for r in ml_ranked:
             docs.setdefault(r.member_id, _refer_to(r, multilingual, english).documents)
         out = [RankedMember(mid, score, docs[mid]) for mid, score in fused.items()]
-        out.sort(key=lambda r: (-r.score, r.member_id))
+        ml_rank = {r.member_id: i for i, r in enumerate(ml_ranked)}
+        # ties (frequent in rank fusion) go to the multilingual ranking's order
+        out.sort(key=lambda r: (-r.score, ml_rank.get(r.member_id, len(ml_rank)), r.member_id))
         return out
 
     def _feedback_vector(self, ml_vector: npt.NDArray[np.float32], filters: SearchFilters,
                          access: Access) -> npt.NDArray[np.float32] | None:
-        """Pseudo-relevance feedback across languages (Rocchio, positive part only): the mean
-        English-model vector of the documents the multilingual index ranks best for the need.
+        """Pseudo-relevance feedback across languages (Rocchio, positive part only): the
+        English-model vectors of the documents the multilingual index ranks best for the need,
+        averaged with weights exp((s - s_best) / T) (T = ``softmax_temperature``), so documents
+        well below the best one add little.
 
         None when the setting is 0 or no such document exists.
         """
@@ -144,13 +148,21 @@ class Matcher:
             return None
         with ml.lock.read():
             mask = allowed_items(ml.items, ml.catalog, filters, access)
-            _, ids = ml.search(ml_vector, n_docs * 4, mask)
-            keys = list(dict.fromkeys(k for k in (ml.items.keys[i] for i in ids.tolist()) if k))
+            scores, ids = ml.search(ml_vector, n_docs * 4, mask)
+            best: dict[str, float] = {}
+            for score, item in zip(scores.tolist(), ids.tolist(), strict=True):
+                key = ml.items.keys[item]
+                if key and key not in best and len(best) < n_docs:
+                    best[key] = score
         with en.lock.read():
-            items = [en.items.key_ids[k][0] for k in keys[:n_docs] if en.items.key_ids.get(k)]
-            if not items:
+            pairs = [(en.items.key_ids[k][0], sc) for k, sc in best.items()
+                     if en.items.key_ids.get(k)]
+            if not pairs:
                 return None
-            mean = en.vectors.reconstruct(np.asarray(items, np.int64)).mean(axis=0)
+            vectors = en.vectors.reconstruct(np.asarray([i for i, _ in pairs], np.int64))
+        doc_scores = np.asarray([sc for _, sc in pairs], np.float32)
+        weights = np.exp((doc_scores - doc_scores.max()) / self.settings.softmax_temperature)
+        mean = (weights[:, None] * vectors).sum(axis=0)
         norm = float(np.linalg.norm(mean))
         return (mean / norm).astype(np.float32) if norm > 0 else None
 

@@ -117,9 +117,15 @@ def cmd_search(args: argparse.Namespace) -> int:
     except WellspringError as exc:
         raise CliError(str(exc)) from exc
     elapsed = (time.perf_counter() - started) * 1000
+    language = matcher.need_language(args.need)
+    by = {"english": "the English index", "multilingual": "the multilingual index",
+          "fused": "both indexes, fused"}[language.route]
+    note = f"need language: {language.code or 'unknown'}, answered by {by}"
     if args.json:
         print_json([match_to_dict(m) for m in matches])
+        print(f"({note})", file=sys.stderr)
         return 0
+    print(f"({note})")
     if not matches:
         print("no members match")
     for rank, m in enumerate(matches, start=1):

@@ -202,12 +202,12 @@ async function runSearch(params) {
       .map((f) => `${FIELDS[f][1].toLowerCase()} ${params.get(f)}`);
     const within = filters.length ? ` (${filters.join(", ")})` : "";
     if (!data.count) {
-      summary.textContent = `No member matches “${data.need}”${within}.`;
+      summary.textContent = `No member matches “${data.need}”${within}.${languageNote(data)}`;
       results.append(el("li", { class: "empty" },
         "Nobody matches. Try other words, or remove a filter."));
     } else {
       summary.textContent = `${data.count} member${data.count === 1 ? "" : "s"} for`
-        + ` “${data.need}”${within}.`;
+        + ` “${data.need}”${within}.${languageNote(data)}`;
       results.append(...data.results.map((m) => memberCard(m)));
     }
   } catch (err) {
@@ -435,3 +435,15 @@ function init() {
 }
 
 init();
+
+/** " Need in French, answered through the multilingual index." (empty for English needs). */
+function languageNote(data) {
+  const names = { fr: "French", es: "Spanish", pt: "Portuguese", ar: "Arabic", de: "German",
+    it: "Italian", nl: "Dutch", ru: "Russian", zh: "Chinese", ja: "Japanese", ko: "Korean",
+    pl: "Polish", th: "Thai", tr: "Turkish" };
+  const code = data.detected_language;
+  if (!code || code === "en") return "";
+  const route = data.language_route === "english" ? "the English index"
+    : data.language_route === "fused" ? "both indexes" : "the multilingual index";
+  return ` Need in ${names[code] || code}, answered through ${route}.`;
+}

@@ -58,6 +58,10 @@ def test_index_and_search_json(home: Path, capsys: pytest.CaptureFixture[str]) -
     assert set(first) >= {"member_id", "name", "organisation", "country", "level", "score",
                           "evidence"}
     assert set(first["evidence"][0]) >= {"contribution_id", "title", "score"}
+    assert main(["search", "boues de vidange et latrines", "--top", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "need language: fr, answered by the multilingual index" in out
+    assert "m-0004" in out
     assert main(["search", "water", "--country", "PE", "--json"]) == 0
     assert {h["country"] for h in json.loads(capsys.readouterr().out)} == {"PE"}
     assert main(["search", "water", "--top", "0"]) == 2
