@@ -140,6 +140,15 @@ def test_search_shows_members_with_their_evidence(page: Any) -> None:
     page.screenshot(path=screenshot_path("search-viewport"))
 
 
+def test_a_french_need_finds_the_expert_and_says_its_language(page: Any) -> None:
+    search(page, "traitement des boues de vidange des latrines")
+    wait_for_results(page)
+    assert card_ids(page)[0] == "m-0004"
+    expect(page.locator("#search-summary")).to_contain_text(
+        "Need in French, answered through the multilingual index")
+    page.screenshot(path=screenshot_path("search-french"), full_page=True)
+
+
 def test_country_filter_keeps_only_that_country(page: Any) -> None:
     search(page, "desalination, reverse osmosis membranes and brine disposal", country="JO")
     wait_for_results(page)
