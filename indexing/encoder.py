@@ -117,6 +117,13 @@ class SentenceTransformerEncoder:
 
 
 def _model_name(path: Path) -> str:
+    """A readable model name: the model card's title (sentence-transformers cards start with
+    ``# <name>``), the ``model_name`` of its config, or the folder's name."""
+    card = path / "README.md"
+    if card.exists():
+        for line in card.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("# ") and line[2:].strip():
+                return line[2:].strip()
     cfg = path / "config_sentence_transformers.json"
     if cfg.exists():
         try:

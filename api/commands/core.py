@@ -80,19 +80,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from indexing.community import Community
-    from indexing.errors import WellspringError
+    from indexing.errors import IndexMismatch, WellspringError
 
     settings = load_settings()
     started = time.perf_counter()
+    rebuild = args.rebuild
     try:
-        if args.rebuild:
+        if not rebuild:
+            try:
+                community, stats = Community.open(settings, show_progress=True)
+            except IndexMismatch as exc:
+                # the service refuses such an index; building is this command's job
+                print(f"{exc}\n-> rebuilding the index from the store", file=sys.stderr)
+                rebuild = True
+        if rebuild:
             community, stats = Community.rebuild(settings, show_progress=True)
-        else:
-            community, stats = Community.open(settings, show_progress=True)
     except WellspringError as exc:
         raise CliError(str(exc)) from exc
     index = community.index
-    state = "updated" if stats.changed or args.rebuild else "already up to date"
+    state = "rebuilt" if rebuild else "updated" if stats.changed else "already up to date"
     print(f"index {state}: {index.count()} vectors ({index.vectors.factory}), "
           f"+{stats.added_keys} -{stats.removed_keys} records, {stats.encoded_texts} texts "
           f"encoded in {time.perf_counter() - started:.1f}s; generation {index.generation}")

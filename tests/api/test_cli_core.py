@@ -66,3 +66,21 @@ def test_index_and_search_json(home: Path, capsys: pytest.CaptureFixture[str]) -
     assert {h["country"] for h in json.loads(capsys.readouterr().out)} == {"PE"}
     assert main(["search", "water", "--top", "0"]) == 2
     assert "top" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_changed_encoder_settings_refused_by_search_rebuilt_by_index(
+        home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", str(TEST_DATA)]) == 0
+    assert main(["index"]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("WELLSPRING_CHUNK_WORDS", "64")  # changes the vectors of long texts
+    assert main(["search", "leak detection"]) == 2
+    err = capsys.readouterr().err
+    assert "chunk_words" in err and "wellspring index --rebuild" in err
+    assert main(["index"]) == 0
+    captured = capsys.readouterr()
+    assert "rebuilding the index from the store" in captured.err
+    assert captured.out.startswith("index rebuilt:")
+    assert main(["search", "leak detection", "--top", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["member_id"] == "m-0001"
