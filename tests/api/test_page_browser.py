@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from tests.api.browser_support import CHROMIUM_ARGS, chromium_path, screenshot_path, uvicorn_server
+from tests.api.browser_support import CHROMIUM_ARGS, chromium_path, screenshot_path
+from tests.api.uvicorn_support import uvicorn_server
 
 CHROMIUM = chromium_path()
 if CHROMIUM is None:
