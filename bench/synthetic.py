@@ -23,8 +23,15 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from indexing.schema import Contribution, ContributionType, Member, Organisation
-from indexing.store import Store, contribution_key, member_key, text_hash
+from indexing.schema import (
+    Contribution,
+    ContributionType,
+    Member,
+    Organisation,
+    contribution_key,
+    member_key,
+)
+from indexing.store import Store, text_hash
 
 TYPES = ("publication", "forum_post", "project_report", "webinar", "dataset", "case_study")
 COUNTRIES = ("KE", "FR", "BR", "IN", "ZA", "PE", "VN", "MA", "US", "DE", "NG", "BD")

@@ -26,7 +26,9 @@ from typing import IO
 
 from indexing.durable import fsync_dir, fsync_file, write_json
 from indexing.errors import IndexCorrupt, StoreCorrupt, WellspringError
+from indexing.lexical import lexical_problem, rebuild_lexical
 from indexing.manifest import folder_lock, read_manifest, sha256_file, verify_checksums
+from indexing.schema import contribution_key, member_key
 from indexing.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -99,55 +101,14 @@ def check_store(conn: sqlite3.Connection) -> bool:
     return True
 
 
-def lexical_problem(conn: sqlite3.Connection) -> str | None:
-    """Why the FTS5 lexical index disagrees with itself or with the records; None if it doesn't."""
-    try:
-        conn.execute("INSERT INTO lexical(lexical) VALUES('integrity-check')")
-        n_lex = conn.execute("SELECT COUNT(*) FROM lexical").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        return str(exc)
-    n_rec = sum(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                for t in ("members", "contributions"))
-    if n_lex != n_rec:
-        return f"{n_lex} lexical rows for {n_rec} records"
-    misplaced = conn.execute(
-        "SELECT COUNT(*) FROM lexical WHERE rowid NOT IN (SELECT rowid * 2 FROM contributions "
-        "UNION ALL SELECT rowid * 2 + 1 FROM members)").fetchone()[0]
-    return f"{misplaced} lexical rows not keyed by their record" if misplaced else None
-
-
-def rebuild_lexical(conn: sqlite3.Connection) -> int:
-    """Drop and refill the lexical index from the records, in one transaction."""
-    from indexing.schema import Contribution, Member
-    from indexing.store import contribution_key, member_key
-
-    rows: list[tuple[int, str, str]] = []  # rowids as in Store._set_lexical
-    for rowid, data in conn.execute("SELECT rowid, data FROM members"):
-        m = Member.model_validate_json(data)
-        rows.append((rowid * 2 + 1, member_key(m.id), m.profile_text()))
-    for rowid, data in conn.execute("SELECT rowid, data FROM contributions"):
-        c = Contribution.model_validate_json(data)
-        rows.append((rowid * 2, contribution_key(c.id), c.index_text()))
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        conn.execute("DROP TABLE lexical")
-        conn.execute("CREATE VIRTUAL TABLE lexical USING fts5(item_key UNINDEXED, body, "
-                     "tokenize='porter unicode61 remove_diacritics 2')")
-        conn.executemany("INSERT INTO lexical(rowid, item_key, body) VALUES (?, ?, ?)", rows)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-    return len(rows)
-
-
 # -- does the saved index agree with the store? ------------------------------------------------
 def store_keys(db_path: Path) -> dict[str, str]:
     """Item key -> content hash of every record the index must hold (read-only)."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
-        keys = {f"m:{i}": h for i, h in conn.execute("SELECT id, text_hash FROM members")}
-        keys |= {f"c:{i}": h for i, h in conn.execute("SELECT id, text_hash FROM contributions")}
+        keys = {member_key(i): h for i, h in conn.execute("SELECT id, text_hash FROM members")}
+        keys |= {contribution_key(i): h
+                 for i, h in conn.execute("SELECT id, text_hash FROM contributions")}
     finally:
         conn.close()
     return keys

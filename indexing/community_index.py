@@ -38,8 +38,9 @@ from indexing.manifest import (
     write_manifest,
 )
 from indexing.rwlock import RWLock
+from indexing.schema import contribution_key, member_key
 from indexing.settings import Settings
-from indexing.store import Store, WriteResult, contribution_key, member_key
+from indexing.store import Store, WriteResult
 from indexing.vector_index import (
     INDEX_FILE,
     FaissVectorIndex,

@@ -147,3 +147,13 @@ class Contribution(_Record):
     def index_text(self) -> str:
         """Title and body as one text: what is embedded and searched."""
         return f"{self.title}\n{self.text}".strip()
+
+
+def member_key(member_id: str) -> str:
+    """The index key of a member's profile."""
+    return f"m:{member_id}"
+
+
+def contribution_key(contribution_id: str) -> str:
+    """The index key of a contribution."""
+    return f"c:{contribution_id}"

@@ -16,6 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexing.errors import Conflict, NotFound
+from indexing.lexical import (
+    LEXICAL_DDL,
+    delete_lexical,
+    search_lexical,
+    set_lexical,
+)
 from indexing.multilingual import detect_language_code
 from indexing.schema import Contribution, Member, Organisation
 
@@ -41,31 +47,12 @@ CREATE TABLE IF NOT EXISTS contribution_authors(
     position INTEGER NOT NULL,
     PRIMARY KEY(contribution_id, member_id));
 CREATE INDEX IF NOT EXISTS authors_member ON contribution_authors(member_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5(
-    item_key UNINDEXED, body, tokenize='porter unicode61 remove_diacritics 2');
-"""
+""" + LEXICAL_DDL + ";\n"
 
 
 def text_hash(text: str) -> str:
     """Content hash of an indexed text: equal hashes mean no re-encoding is needed."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-
-def member_key(member_id: str) -> str:
-    return f"m:{member_id}"
-
-
-def contribution_key(contribution_id: str) -> str:
-    return f"c:{contribution_id}"
-
-
-def lexical_rowid(conn: sqlite3.Connection, table: str, record_id: str) -> int:
-    """The FTS5 rowid of a record's lexical row: 2 * rowid for a contribution, 2 * rowid + 1
-    for a member, so the two kinds never collide and a lookup needs no scan."""
-    row = conn.execute(f"SELECT rowid FROM {table} WHERE id=?", (record_id,)).fetchone()
-    if row is None:
-        raise NotFound(table[:-1], record_id)
-    return int(row[0]) * 2 + (1 if table == "members" else 0)
 
 
 @dataclass
@@ -329,17 +316,8 @@ class Store:
         return [r[0] for r in rows]
 
     def lexical_search(self, query: str, limit: int) -> list[tuple[str, float]]:
-        """BM25 over titles, texts and profiles: (item key, score), best first (score > 0)."""
-        terms = _fts_terms(query)
-        if not terms:
-            return []
-        expr = " OR ".join(f'"{t}"' for t in terms)
-        rows = self.connection().execute(
-            "SELECT item_key, -bm25(lexical) AS s FROM lexical WHERE lexical MATCH ? "
-            "ORDER BY rank LIMIT ?",
-            (expr, limit),
-        )
-        return [(r[0], float(r[1])) for r in rows]
+        """BM25 over titles, texts and profiles: (item key, score), best first."""
+        return search_lexical(self.connection(), query, limit)
 
     # -- writes (all inside a caller's transaction) ------------------------------------------
     def upsert_organisation(self, conn: sqlite3.Connection, org: Organisation) -> str:
@@ -374,7 +352,7 @@ class Store:
                 int(member.hidden), int(member.open_to_invitations), data, text_hash(profile),
             ),
         )
-        self._set_lexical(conn, "members", member.id, profile)
+        set_lexical(conn, "members", member.id, profile)
         return "inserted" if old is None else "updated"
 
     def upsert_contribution(self, conn: sqlite3.Connection, contribution: Contribution) -> str:
@@ -402,7 +380,7 @@ class Store:
             "INSERT INTO contribution_authors(contribution_id, member_id, position) VALUES (?,?,?)",
             [(contribution.id, a, i) for i, a in enumerate(contribution.authors)],
         )
-        self._set_lexical(conn, "contributions", contribution.id, body)
+        set_lexical(conn, "contributions", contribution.id, body)
         return "inserted" if old is None else "updated"
 
     def delete_organisation(self, conn: sqlite3.Connection, org_id: str) -> None:
@@ -441,8 +419,7 @@ class Store:
                 self._drop_author(conn, cid, member_id)
         for cid in orphaned:
             self.delete_contribution(conn, cid)
-        conn.execute("DELETE FROM lexical WHERE rowid=?",
-                     (lexical_rowid(conn, "members", member_id),))
+        delete_lexical(conn, "members", member_id)
         conn.execute("DELETE FROM members WHERE id=?", (member_id,))
         return orphaned
 
@@ -457,19 +434,8 @@ class Store:
         if found.fetchone() is None:
             raise NotFound("contribution", contribution_id)
         conn.execute("DELETE FROM contribution_authors WHERE contribution_id=?", (contribution_id,))
-        conn.execute("DELETE FROM lexical WHERE rowid=?",
-                     (lexical_rowid(conn, "contributions", contribution_id),))
+        delete_lexical(conn, "contributions", contribution_id)
         conn.execute("DELETE FROM contributions WHERE id=?", (contribution_id,))
-
-    @staticmethod
-    def _set_lexical(conn: sqlite3.Connection, table: str, record_id: str, body: str) -> None:
-        # keyed by a rowid derived from the record's own: replacing a row is an O(log n)
-        # lookup (item_key is UNINDEXED, so a DELETE by key would scan the whole table)
-        rowid = lexical_rowid(conn, table, record_id)
-        key = member_key(record_id) if table == "members" else contribution_key(record_id)
-        conn.execute("DELETE FROM lexical WHERE rowid=?", (rowid,))
-        conn.execute("INSERT INTO lexical(rowid, item_key, body) VALUES (?, ?, ?)",
-                     (rowid, key, body))
 
     # -- whole-record helpers ----------------------------------------------------------------
     def write_records(
@@ -513,17 +479,3 @@ def _count(result: WriteResult, outcome: str) -> None:
         result.unchanged += 1
 
 
-def _fts_terms(query: str) -> list[str]:
-    """Tokens of a free-text query, safe to quote inside an FTS5 expression."""
-    out: list[str] = []
-    token: list[str] = []
-    for ch in query:
-        if ch.isalnum():
-            token.append(ch)
-        else:
-            if token:
-                out.append("".join(token))
-            token = []
-    if token:
-        out.append("".join(token))
-    return list(dict.fromkeys(t for t in out if len(t) > 1 or t.isdigit()))[:64]

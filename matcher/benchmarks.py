@@ -23,8 +23,9 @@ from indexing.benchmark_format import ReviewerBenchmark
 from indexing.community import Community
 from indexing.encoder import Encoder
 from indexing.ingest import ingest_paths
+from indexing.schema import contribution_key
 from indexing.settings import Settings
-from indexing.store import Store, contribution_key
+from indexing.store import Store
 from matcher.aggregation import aggregate_member_scores
 from matcher.evaluation import ndcg_at_k, pairwise_loss, reciprocal_rank, who_knows_x
 from matcher.experts import Matcher

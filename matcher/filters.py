@@ -9,7 +9,7 @@ import numpy as np
 
 from indexing.catalog import Catalog, MemberInfo
 from indexing.item_table import ItemTable
-from indexing.store import contribution_key, member_key
+from indexing.schema import contribution_key, member_key
 from indexing.vector_index import Mask
 
 

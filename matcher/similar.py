@@ -16,7 +16,7 @@ import numpy as np
 
 from indexing.catalog import MemberInfo
 from indexing.errors import NotFound
-from indexing.store import contribution_key, member_key
+from indexing.schema import contribution_key, member_key
 from matcher.errors import InvalidRequest
 from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters, allowed_items

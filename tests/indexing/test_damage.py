@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from indexing.backup import index_disagreements, lexical_problem
+from indexing.backup import index_disagreements
 from indexing.community import Community
 from indexing.community_index import CURRENT, ITEMS_FILE, CommunityIndex
 from indexing.encoder import Encoder
 from indexing.errors import IndexCorrupt, StoreCorrupt
 from indexing.ingest import ingest_paths
+from indexing.lexical import lexical_problem
 from indexing.manifest import MANIFEST
 from indexing.settings import Settings
 from indexing.store import Store

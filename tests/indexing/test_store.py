@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from indexing.backup import lexical_problem, rebuild_lexical
 from indexing.errors import Conflict, NotFound
 from indexing.ingest import ingest_paths
+from indexing.lexical import lexical_problem, rebuild_lexical
 from indexing.schema import Contribution
 from indexing.store import Store
 from tests.conftest import TEST_DATA
