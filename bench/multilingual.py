@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from indexing.community import Community, load_encoder
 from indexing.ingest import ingest_paths
-from indexing.multilingual import UniversalSentenceEncoder
+from indexing.multilingual_index import load_multilingual_encoder
 from indexing.settings import Settings
 from indexing.store import Store
 from matcher.benchmarks import GradedNeed, load_graded_needs
@@ -80,7 +80,7 @@ def run(data: Path, queries: Path, translated: Path, home: Path) -> dict[str, An
     if report.errors:
         raise SystemExit(f"{data}: {len(report.errors)} invalid record(s): {report.errors[0]}")
     community, _ = Community.open(settings, encoder=load_encoder(settings), store=store,
-                                  multilingual_encoder=UniversalSentenceEncoder(threads=2))
+                                  multilingual_encoder=load_multilingual_encoder(settings))
     built = time.perf_counter() - started
     ml_index = community.multilingual_index
     assert ml_index is not None
