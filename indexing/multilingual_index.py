@@ -29,10 +29,8 @@ def load_multilingual_encoder(settings: Settings) -> Encoder | None:
     load on first use)."""
     if settings.language_routing == "off":
         return None
-    from indexing.multilingual import E5SmallEncoder, UniversalSentenceEncoder
+    from indexing.multilingual import UniversalSentenceEncoder
 
-    if settings.multilingual_model == "e5-small":
-        return E5SmallEncoder()
     return UniversalSentenceEncoder(threads=2)
 
 

