@@ -149,14 +149,10 @@ class Matcher:
         with ml.lock.read():
             mask = allowed_items(ml.items, ml.catalog, filters, access)
             scores, ids = ml.search(ml_vector, n_docs * 4, mask)
-            best: dict[str, float] = {}
-            for score, item in zip(scores.tolist(), ids.tolist(), strict=True):
-                key = ml.items.keys[item]
-                if key and key not in best and len(best) < n_docs:
-                    best[key] = score
+            best = list(self._documents(ml, scores, ids).values())[:n_docs]
         with en.lock.read():
-            pairs = [(en.items.key_ids[k][0], sc) for k, sc in best.items()
-                     if en.items.key_ids.get(k)]
+            pairs = [(en.items.key_ids[d.key][0], d.score) for d in best
+                     if en.items.key_ids.get(d.key)]
             if not pairs:
                 return None
             vectors = en.vectors.reconstruct(np.asarray([i for i, _ in pairs], np.int64))
