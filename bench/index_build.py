@@ -63,6 +63,17 @@ def index_texts(store: Store, settings: Settings) -> list[str]:
     return texts
 
 
+def prepared_corpus(tmp: Path, n: int, torch_threads: int
+                    ) -> tuple[Settings, Store, Any, list[str]]:
+    """A home in ``tmp`` with ``n`` real contributions ingested, the English encoder, and the
+    texts a build encodes (shared by this script and bench/vs_txtai.py)."""
+    settings = Settings(home=tmp, language_routing="off", torch_threads=torch_threads)
+    store = Store(settings.database_path)
+    report = ingest_paths(store, [real_corpus(tmp / "corpus", n)])
+    assert not report.errors, report.errors
+    return settings, store, load_encoder(settings), index_texts(store, settings)
+
+
 def raw_throughput(encoder: Any, texts: list[str]) -> float:
     t0 = time.perf_counter()
     encoder.encode_documents(texts)
@@ -71,12 +82,7 @@ def raw_throughput(encoder: Any, texts: list[str]) -> float:
 
 def run(n: int, torch_threads: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ws-build-") as tmp:
-        settings = Settings(home=Path(tmp), language_routing="off", torch_threads=torch_threads)
-        store = Store(settings.database_path)
-        report = ingest_paths(store, [real_corpus(Path(tmp) / "corpus", n)])
-        assert not report.errors, report.errors
-        encoder = load_encoder(settings)
-        texts = index_texts(store, settings)
+        settings, store, encoder, texts = prepared_corpus(Path(tmp), n, torch_threads)
         encoder.encode_documents(texts[:32])  # warm-up
         raw_before = raw_throughput(encoder, texts)
         rss_before = peak_rss_mib()

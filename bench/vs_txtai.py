@@ -23,12 +23,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.index_build import index_texts
-from bench.synthetic import NEEDS, append_report, percentiles, real_corpus
-from indexing.community import Community, load_encoder
-from indexing.ingest import ingest_paths
-from indexing.settings import Settings
-from indexing.store import Store
+from bench.index_build import prepared_corpus
+from bench.synthetic import NEEDS, append_report, percentiles
+from indexing.community import Community
 from matcher.experts import Matcher
 
 
@@ -36,13 +33,8 @@ def run(n: int, n_queries: int, torch_threads: int) -> dict[str, Any]:
     from txtai import Embeddings
 
     with tempfile.TemporaryDirectory(prefix="ws-txtai-") as tmp:
-        settings = Settings(home=Path(tmp), language_routing="off", torch_threads=torch_threads)
-        store = Store(settings.database_path)
-        report = ingest_paths(store, [real_corpus(Path(tmp) / "corpus", n)])
-        assert not report.errors, report.errors
-        encoder = load_encoder(settings)
         # the very texts Wellspring encodes (profiles + titled 160-word chunks): same work for both
-        texts = index_texts(store, settings)
+        settings, store, encoder, texts = prepared_corpus(Path(tmp), n, torch_threads)
         docs = [(str(i), text, None) for i, text in enumerate(texts)]
         ws_texts = len(texts)
         txtai = Embeddings(path=settings.resolved_model_path(), content=False, backend="faiss")
