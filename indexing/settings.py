@@ -68,6 +68,15 @@ class Settings(BaseSettings):
         10, ge=0, le=100,
         description="route: a non-English need also queries the English index with the mean "
                     "English vector of this many top multilingual documents (0 = off)")
+    cross_lingual_english_weight: float = Field(
+        2.0, ge=0, le=100, description="route: weight of the English index's ranking of a "
+        "non-English need (glossary reading + feedback) in the fusion with the multilingual one")
+    glossary_feedback: float = Field(
+        0.5, ge=0, le=10, description="route: share of the feedback vector added to the "
+        "glossary reading's vector when both exist")
+    glossary: str = Field(
+        "", description="Domain glossary (JSON lines) read for non-English needs; '' = the water "
+                        "glossary shipped in data/glossary.jsonl, 'none' = no glossary")
     language_min_confidence: float = Field(
         0.5, ge=0, le=1, description="Below this detector confidence a need is treated as mixed")
 
@@ -106,6 +115,16 @@ class Settings(BaseSettings):
     @property
     def index_path(self) -> Path:
         return self.index_dir if self.index_dir is not None else self.home / "index"
+
+    @property
+    def glossary_path(self) -> Path | None:
+        """The glossary file to read, or None for none."""
+        if self.glossary.strip().lower() in {"none", "off"}:
+            return None
+        if self.glossary:
+            return Path(self.glossary)
+        bundled = Path(__file__).resolve().parents[1] / "data" / "glossary.jsonl"
+        return bundled if bundled.is_file() else None
 
     def resolved_model_path(self) -> str:
         """The model folder to load: the setting, or the bundled all-MiniLM-L6-v2."""

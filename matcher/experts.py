@@ -15,6 +15,7 @@ from indexing.community_index import CommunityIndex
 from matcher.aggregation import aggregate_member_scores
 from matcher.errors import InvalidRequest
 from matcher.filters import Access, SearchFilters, allowed_items
+from matcher.glossary import Glossary, load_glossary
 from matcher.languages import NeedLanguage, choose_route, detect_need_language, rrf_fuse
 
 SNIPPET_CHARS = 240
@@ -60,6 +61,8 @@ class Matcher:
     def __init__(self, community: Community) -> None:
         self.community = community
         self.settings = community.settings
+        path = self.settings.glossary_path
+        self.glossary: Glossary | None = None if path is None else load_glossary(path)
 
     # -- public entry points -----------------------------------------------------------------
     def check_need(self, need: str) -> str:
@@ -93,37 +96,46 @@ class Matcher:
 
     # -- languages (matcher/languages.py) -----------------------------------------------------
     def need_language(self, need: str) -> NeedLanguage:
-        """The need's detected language and the index(es) that answer it."""
+        """The need's detected language, the index(es) that answer it, and its glossary
+        reading when it is not English."""
         found = detect_need_language(" ".join(need.split()))
         route = choose_route(found, self.settings.language_routing,
                              self.settings.language_min_confidence,
                              self.community.multilingual_index is not None)
-        return NeedLanguage(found.code, round(found.confidence, 3), route)
+        gloss = (self.glossary.gloss(need, found.code)
+                 if self.glossary is not None and route == "multilingual" else None)
+        return NeedLanguage(found.code, round(found.confidence, 3), route, gloss)
 
     def rank_need(self, need: str, filters: SearchFilters, access: Access, top: int,
                   exhaustive: bool = False) -> list[RankedMember]:
         """Members for a need through its route; fused rankings are reciprocal-rank fused and
-        their evidence refers to the English index (the one ``explain`` reads)."""
+        their evidence refers to the English index (the one ``explain`` reads).
+
+        A non-English need (route ``multilingual``) is answered by the multilingual index and
+        by the English index queried with its glossary reading and cross-lingual feedback
+        (``_cross_lingual_vector``), the English ranking weighted
+        ``cross_lingual_english_weight`` in the fusion (docs/QUALITY.md, Multilingual).
+        """
         text = self.check_need(need)
         english = self.community.index
         multilingual = self.community.multilingual_index
         # language detection is a per-need cost: skip it where only one index can answer
-        route = "english" if multilingual is None else self.need_language(text).route
-        if route == "english" or multilingual is None:
+        language = None if multilingual is None else self.need_language(text)
+        if language is None or language.route == "english" or multilingual is None:
             return self.rank(need, self.encode_need(need), filters, access, top, exhaustive)
         ml_vector = multilingual.encoder.encode_queries([text])[0]
         ml_ranked = self.rank(need, ml_vector, filters, access, top, exhaustive, multilingual)
-        if route == "multilingual":
-            # cross-lingual feedback: the English index, queried with the English-model vectors
-            # of the multilingual index's best documents, fused with the multilingual ranking
-            en_vector = self._feedback_vector(ml_vector, filters, access)
+        s = self.settings
+        if language.route == "multilingual":
+            en_vector = self._cross_lingual_vector(ml_vector, language, filters, access)
             if en_vector is None:
                 return [_refer_to(r, multilingual, english) for r in ml_ranked]
+            weights = (s.cross_lingual_english_weight, 1.0)
         else:
-            en_vector = self.encode_need(need)
+            en_vector, weights = self.encode_need(need), (1.0, 1.0)
         en_ranked = self.rank(need, en_vector, filters, access, top, exhaustive)
         fused = rrf_fuse([[r.member_id for r in en_ranked], [r.member_id for r in ml_ranked]],
-                         self.settings.rrf_k)
+                         s.rrf_k, weights)
         docs = {r.member_id: r.documents for r in en_ranked}
         for r in ml_ranked:
             docs.setdefault(r.member_id, _refer_to(r, multilingual, english).documents)
@@ -132,6 +144,21 @@ class Matcher:
         # ties (frequent in rank fusion) go to the multilingual ranking's order
         out.sort(key=lambda r: (-r.score, ml_rank.get(r.member_id, len(ml_rank)), r.member_id))
         return out
+
+    def _cross_lingual_vector(self, ml_vector: npt.NDArray[np.float32], language: NeedLanguage,
+                              filters: SearchFilters, access: Access
+                              ) -> npt.NDArray[np.float32] | None:
+        """The English-model query for a non-English need (Rocchio): the vector of its glossary
+        reading plus ``glossary_feedback`` times the cross-lingual feedback vector; either
+        alone when the other is missing; None when both are."""
+        feedback = self._feedback_vector(ml_vector, filters, access)
+        if language.gloss is None:
+            return feedback
+        vector = self.community.encoder.encode_queries([language.gloss.text])[0]
+        if feedback is not None:
+            vector = vector + self.settings.glossary_feedback * feedback
+        norm = float(np.linalg.norm(vector))
+        return (vector / norm).astype(np.float32) if norm > 0 else None
 
     def _feedback_vector(self, ml_vector: npt.NDArray[np.float32], filters: SearchFilters,
                          access: Access) -> npt.NDArray[np.float32] | None:

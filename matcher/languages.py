@@ -18,17 +18,20 @@ from typing import Literal
 
 from indexing.multilingual import ENGLISH, DetectedLanguage, detect_language
 from indexing.settings import LanguageRouting
+from matcher.glossary import Gloss
 
 Route = Literal["english", "multilingual", "fused"]
 
 
 @dataclass(frozen=True)
 class NeedLanguage:
-    """The need's detected language (ISO 639-1 or None), confidence, and the route taken."""
+    """The need's detected language (ISO 639-1 or None), confidence, the route taken, and for
+    a non-English need the English terms the domain glossary read in it (matcher/glossary.py)."""
 
     code: str | None
     confidence: float
     route: Route
+    gloss: Gloss | None = None
 
 
 @lru_cache(maxsize=512)
@@ -49,10 +52,13 @@ def choose_route(detected: DetectedLanguage, mode: LanguageRouting, min_confiden
     return "english" if detected.code == ENGLISH else "multilingual"
 
 
-def rrf_fuse(rankings: Sequence[Sequence[str]], k: int) -> dict[str, float]:
-    """Reciprocal rank fusion of several rankings of the same ids (best first)."""
+def rrf_fuse(rankings: Sequence[Sequence[str]], k: int,
+             weights: Sequence[float] | None = None) -> dict[str, float]:
+    """Reciprocal rank fusion of several rankings of the same ids (best first), each ranking's
+    terms multiplied by its weight (default 1)."""
     fused: dict[str, float] = {}
-    for ranking in rankings:
+    for n, ranking in enumerate(rankings):
+        weight = 1.0 if weights is None else weights[n]
         for rank, item in enumerate(ranking, start=1):
-            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+            fused[item] = fused.get(item, 0.0) + weight / (k + rank)
     return fused
