@@ -15,9 +15,18 @@ language (en, fr, es, pt, ar); each variant then ranks every member exhaustively
 - ``route``: the routing rule alone (matcher/languages.py ``choose_route``): the need's
   detected language picks English, multilingual, or fused when unclear;
 - ``route_fuse``: English needs as ``route``; other languages fused instead of multilingual;
-- ``route_feedback``: the shipped path, ``Matcher.rank_need`` with the default settings:
-  ``route`` plus cross-lingual feedback (setting ``cross_lingual_feedback``) for non-English
-  needs.
+- ``route_feedback``: ``route`` plus cross-lingual feedback for non-English needs, without the
+  glossary (the default before the glossary: ``Matcher.rank_need`` with ``glossary=none`` and
+  ``cross_lingual_english_weight=1``);
+- ``glossary``: the English index queried with the need's glossary reading alone (no fusion);
+  needs without any glossary term fall back to ``route_feedback``;
+- ``route_glossary``: the shipped path, ``Matcher.rank_need`` with the default settings: the
+  English index queried with the glossary reading plus feedback, fused with the multilingual
+  ranking.
+
+With ``--native`` the held-out needs written natively in French, Spanish, Portuguese and Arabic
+(bench/queries/native_needs.jsonl, blind to the glossary) are measured too: each native need
+through every variant, next to its English rendering with the English model.
 
 Prints one JSON object: per variant and language NDCG@10 and MRR, the ratio of each language's
 NDCG@10 to the English model's English NDCG@10, and the routes taken.
@@ -51,7 +60,8 @@ from matcher.filters import Access, SearchFilters
 from matcher.languages import choose_route, detect_need_language, rrf_fuse
 
 LANGUAGES = ("en", "fr", "es", "pt", "ar")
-VARIANTS = ("english", "multilingual", "fuse", "route", "route_fuse", "route_feedback")
+VARIANTS = ("english", "multilingual", "fuse", "route", "route_fuse", "route_feedback",
+            "glossary", "route_glossary")
 
 
 def _load_translations(path: Path) -> dict[str, dict[str, str]]:
@@ -69,7 +79,85 @@ def _metrics(needs: list[GradedNeed], order: dict[str, list[str]]) -> dict[str, 
     return {"ndcg@10": round(sum(ndcg) / len(ndcg), 4), "mrr": round(sum(rr) / len(rr), 4)}
 
 
-def run(data: Path, queries: Path, translated: Path, home: Path) -> dict[str, Any]:
+def _load_native(path: Path) -> list[tuple[GradedNeed, str, str]]:
+    """Held-out needs: (the need with its English rendering and grades, language, native text)."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            obj = json.loads(line)
+            need = GradedNeed(str(obj["id"]), obj["en"],
+                              {str(m): float(g) for m, g in obj["relevance"].items()})
+            out.append((need, str(obj["language"]), str(obj["need"])))
+    return out
+
+
+class _Variants:
+    """Every variant's member ranking of one need text, from vectors encoded in batches."""
+
+    def __init__(self, community: Community, settings: Settings) -> None:
+        self.settings = settings
+        self.community = community
+        self.ml_index = community.multilingual_index
+        assert self.ml_index is not None
+        self.matcher = Matcher(community)  # the shipped path
+        # the path before the glossary: feedback only, the two rankings weighted alike
+        self.feedback_only = Matcher(community)
+        self.feedback_only.glossary = None
+        self.feedback_only.settings = settings.model_copy(
+            update={"cross_lingual_english_weight": 1.0})
+        self.n_members = max(1, len(community.index.catalog.members))
+
+    def _order(self, matcher: Matcher, text: str, vec: Any = None, index: Any = None
+               ) -> list[str]:
+        everything = (SearchFilters(), Access(all_spaces=True))
+        if vec is None:
+            ranked = matcher.rank_need(text, *everything, top=self.n_members, exhaustive=True)
+        else:
+            ranked = matcher.rank(text, vec, *everything, top=self.n_members, exhaustive=True,
+                                  index=index)
+        return [r.member_id for r in ranked]
+
+    def orders(self, texts: list[str]) -> list[tuple[str, dict[str, list[str]]]]:
+        """(route, {variant: member order}) for each text."""
+        assert self.ml_index is not None
+        en_vecs = self.community.encoder.encode_queries(texts)
+        ml_vecs = self.ml_index.encoder.encode_queries(texts)
+        out = []
+        for text, ev, mv in zip(texts, en_vecs, ml_vecs, strict=True):
+            m = self.matcher
+            en_order, ml_order = self._order(m, text, ev), self._order(m, text, mv, self.ml_index)
+            fused = rrf_fuse([en_order, ml_order], self.settings.rrf_k)
+            fused_order = sorted(fused, key=lambda x: (-fused[x], x))
+            found = detect_need_language(" ".join(text.split()))
+            route = choose_route(found, "route", self.settings.language_min_confidence, True)
+            by_route = {"english": en_order, "multilingual": ml_order, "fused": fused_order}
+            feedback = self._order(self.feedback_only, text)
+            gloss = m.need_language(text).gloss
+            glossary = (self._order(m, text, m.community.encoder.encode_queries([gloss.text])[0])
+                        if gloss is not None else feedback)
+            out.append((f"{route}:{found.code}", {
+                "english": en_order, "multilingual": ml_order, "fuse": fused_order,
+                "route": by_route[route],
+                "route_fuse": by_route[route] if route == "english" else fused_order,
+                "route_feedback": feedback, "glossary": glossary,
+                "route_glossary": self._order(m, text),  # the shipped path itself
+            }))
+        return out
+
+
+def _table(needs_by_lang: dict[str, list[GradedNeed]],
+           orders: dict[str, dict[str, dict[str, list[str]]]], english_ndcg: float
+           ) -> dict[str, dict[str, dict[str, float]]]:
+    table = {v: {lang: _metrics(needs_by_lang[lang], orders[v][lang]) for lang in needs_by_lang}
+             for v in VARIANTS}
+    for v in VARIANTS:
+        for lang in needs_by_lang:
+            table[v][lang]["ratio_to_english"] = round(table[v][lang]["ndcg@10"] / english_ndcg, 3)
+    return table
+
+
+def run(data: Path, queries: Path, translated: Path, home: Path,
+        native: Path | None = None) -> dict[str, Any]:
     started = time.perf_counter()
     graded = load_graded_needs(queries)
     texts = _load_translations(translated)
@@ -82,62 +170,70 @@ def run(data: Path, queries: Path, translated: Path, home: Path) -> dict[str, An
     community, _ = Community.open(settings, encoder=load_encoder(settings), store=store,
                                   multilingual_encoder=load_multilingual_encoder(settings))
     built = time.perf_counter() - started
-    ml_index = community.multilingual_index
-    assert ml_index is not None
-    matcher = Matcher(community)
-    n_members = max(1, len(community.index.catalog.members))
-    # every need in every language, encoded once per encoder
+    variants = _Variants(community, settings)
+    # every need in every language
     batch = [(q.id, lang, q.need if lang == "en" else texts[q.id][lang])
              for lang in LANGUAGES for q in needs]
-    en_vecs = community.encoder.encode_queries([t for _, _, t in batch])
-    ml_vecs = ml_index.encoder.encode_queries([t for _, _, t in batch])
-
-    def order(text: str, vec: Any, index: Any = None) -> list[str]:
-        ranked = matcher.rank(text, vec, SearchFilters(), Access(all_spaces=True),
-                              top=n_members, exhaustive=True, index=index)
-        return [r.member_id for r in ranked]
-
     orders: dict[str, dict[str, dict[str, list[str]]]] = {
         v: {lang: {} for lang in LANGUAGES} for v in VARIANTS}
     routes: dict[str, dict[str, int]] = {lang: {} for lang in LANGUAGES}
     detected_ok: dict[str, int] = dict.fromkeys(LANGUAGES, 0)
-    for (qid, lang, text), ev, mv in zip(batch, en_vecs, ml_vecs, strict=True):
-        en_order, ml_order = order(text, ev), order(text, mv, ml_index)
-        fused = rrf_fuse([en_order, ml_order], settings.rrf_k)
-        fused_order = sorted(fused, key=lambda m: (-fused[m], m))
-        found = detect_need_language(" ".join(text.split()))
-        detected_ok[lang] += found.code == lang
-        route = choose_route(found, "route", settings.language_min_confidence, True)
-        routes[lang][route] = routes[lang].get(route, 0) + 1
-        by_route = {"english": en_order, "multilingual": ml_order, "fused": fused_order}
-        orders["english"][lang][qid] = en_order
-        orders["multilingual"][lang][qid] = ml_order
-        orders["fuse"][lang][qid] = fused_order
-        orders["route"][lang][qid] = by_route[route]
-        orders["route_fuse"][lang][qid] = (
-            by_route[route] if route == "english" else fused_order)
-        # the shipped path itself (Matcher.rank_need): route + cross-lingual feedback
-        shipped = matcher.rank_need(text, SearchFilters(), Access(all_spaces=True),
-                                    top=n_members, exhaustive=True)
-        orders["route_feedback"][lang][qid] = [r.member_id for r in shipped]
-    table = {v: {lang: _metrics(needs, orders[v][lang]) for lang in LANGUAGES} for v in VARIANTS}
-    english_ndcg = table["english"]["en"]["ndcg@10"]
-    for v in VARIANTS:
-        for lang in LANGUAGES:
-            table[v][lang]["ratio_to_english"] = round(table[v][lang]["ndcg@10"] / english_ndcg, 3)
-    counts = store.counts()
-    store.close()
-    return {
+    for (qid, lang, _), (route, by_variant) in zip(
+            batch, variants.orders([t for _, _, t in batch]), strict=True):
+        route_name, code = route.split(":")
+        detected_ok[lang] += code == lang
+        routes[lang][route_name] = routes[lang].get(route_name, 0) + 1
+        for v, order in by_variant.items():
+            orders[v][lang][qid] = order
+    english_ndcg = _metrics(needs, orders["english"]["en"])["ndcg@10"]
+    table = _table({lang: needs for lang in LANGUAGES}, orders, english_ndcg)
+    result: dict[str, Any] = {
         "needs": len(needs), "languages": list(LANGUAGES),
-        "community": {"members": counts["members"], "contributions": counts["contributions"]},
         "variants": table, "routes": routes,
         "detection_accuracy": {lang: round(detected_ok[lang] / len(needs), 3)
                                for lang in LANGUAGES},
-        "models": {"english": community.encoder.name, "multilingual": ml_index.encoder.name},
+    }
+    if native is not None:
+        result["held_out_native"] = _run_native(variants, native)
+    counts = store.counts()
+    store.close()
+    glossary = variants.matcher.glossary
+    result.update({
+        "community": {"members": counts["members"], "contributions": counts["contributions"]},
+        "models": {"english": community.encoder.name,
+                   "multilingual": variants.ml_index.encoder.name if variants.ml_index else None},
+        "glossary": {"path": str(settings.glossary_path),
+                     "concepts": glossary.size if glossary else 0},
         "seconds": {"build": round(built, 1), "total": round(time.perf_counter() - started, 1)},
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, CPU only",
         "date": time.strftime("%Y-%m-%d"),
-    }
+    })
+    return result
+
+
+def _run_native(variants: _Variants, path: Path) -> dict[str, Any]:
+    """Held-out native needs: each language's needs through every variant, and the same needs'
+    English renderings with the English model as that language's reference."""
+    items = _load_native(path)
+    langs = sorted({lang for _, lang, _ in items}, key=LANGUAGES.index)
+    by_lang = {lang: [n for n, lg, _ in items if lg == lang] for lang in langs}
+    native_orders = variants.orders([text for _, _, text in items])
+    english_orders = variants.orders([n.need for n, _, _ in items])
+    out: dict[str, Any] = {"needs": {lang: len(by_lang[lang]) for lang in langs}, "languages": {}}
+    for lang in langs:
+        rows = [(n, o, e) for (n, lg, _), o, e in zip(items, native_orders, english_orders,
+                                                      strict=True) if lg == lang]
+        english = _metrics([n for n, _, _ in rows], {n.id: e[1]["english"] for n, _, e in rows})
+        per_variant = {}
+        for v in VARIANTS:
+            m = _metrics([n for n, _, _ in rows], {n.id: o[1][v] for n, o, _ in rows})
+            m["ratio_to_english"] = round(m["ndcg@10"] / english["ndcg@10"], 3)
+            per_variant[v] = m
+        out["languages"][lang] = {
+            "english_rendering": english, "variants": per_variant,
+            "detected": sum(o[0].endswith(":" + lang) for _, o, _ in rows),
+        }
+    return out
 
 
 def main() -> None:
@@ -147,9 +243,17 @@ def main() -> None:
     p.add_argument("--queries", type=Path, default=root / "bench/queries/water_needs.jsonl")
     p.add_argument("--translated", type=Path,
                    default=root / "bench/queries/water_needs_translated.jsonl")
+    p.add_argument("--native", type=Path, nargs="?",
+                   const=root / "bench/queries/native_needs.jsonl",
+                   help="also measure the held-out native needs (default file if no path)")
+    p.add_argument("--home", type=Path, default=None,
+                   help="keep the store and indexes here between runs (default: a temporary "
+                        "folder, encoded afresh)")
     args = p.parse_args()
     with tempfile.TemporaryDirectory(prefix="ws-multilingual-") as tmp:
-        print(json.dumps(run(args.data, args.queries, args.translated, Path(tmp)), indent=2))
+        home = args.home or Path(tmp)
+        print(json.dumps(run(args.data, args.queries, args.translated, home, args.native),
+                         indent=2))
 
 
 if __name__ == "__main__":
