@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -49,8 +50,10 @@ async def _save_periodically(state: ServiceState) -> None:
             log.exception("periodic index save failed; will retry")
 
 
-def create_app(settings: Settings | None = None, encoder: Encoder | None = None) -> FastAPI:
-    """Build the app; ``encoder`` lets tests share one loaded model."""
+def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
+               multilingual_encoder: Encoder | None = None) -> FastAPI:
+    """Build the app; ``encoder`` and ``multilingual_encoder`` let tests share loaded models
+    (an injected ``encoder`` alone serves without the multilingual index)."""
     settings = settings or get_settings()
     state = ServiceState(settings=settings)
 
@@ -61,13 +64,16 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None)
             if lock is None:
                 raise IndexNotReady(f"another Wellspring process serves {settings.database_path};"
                                     " run one service process per store (docs/RELIABILITY.md)")
-            community, _ = await run_in_threadpool(Community.open, settings, encoder)
+            community, _ = await run_in_threadpool(
+                functools.partial(Community.open, settings, encoder,
+                                  multilingual_encoder=multilingual_encoder))
+            matcher = Matcher(community)  # reads the glossary: a bad one is named here
         except WellspringError as exc:
             state.not_ready_reason = str(exc)
             log.error("not ready: %s", exc)
         else:
             state.community = community
-            state.matcher = Matcher(community)
+            state.matcher = matcher
             state.not_ready_reason = None
         saver = asyncio.create_task(_save_periodically(state)) if state.community else None
         try:

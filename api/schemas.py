@@ -44,10 +44,18 @@ class ExpertOut(MemberSummary):
     evidence: list[EvidenceOut]
 
 
+class GlossTermOut(BaseModel):
+    source: str = Field(description="The need's words (stemmed match)")
+    english: str = Field(description="The English glossary term they were read as")
+
+
 class ExpertsResponse(BaseModel):
     need: str
     detected_language: str | None = Field(None, description="ISO 639-1, detected")
     language_route: str | None = Field(None, description="english | multilingual | fused")
+    glossary_reading: list[GlossTermOut] = Field(
+        default_factory=list, description="A non-English need's domain-glossary terms and the "
+        "English term each was read as (empty for English needs or without a glossary)")
     count: int
     results: list[ExpertOut]
 

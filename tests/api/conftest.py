@@ -45,10 +45,12 @@ def make_keys(settings: Settings) -> dict[str, str]:
     return made
 
 
-def open_api(home: Path, encoder: Encoder, keys: dict[str, str], **overrides: object
+def open_api(home: Path, encoder: Encoder, keys: dict[str, str],
+             multilingual_encoder: Encoder | None = None, **overrides: object
              ) -> tuple[TestClient, Settings]:
     settings = make_settings(home, **overrides)
-    return TestClient(create_app(settings, encoder=encoder)), settings
+    app = create_app(settings, encoder=encoder, multilingual_encoder=multilingual_encoder)
+    return TestClient(app), settings
 
 
 @pytest.fixture

@@ -61,6 +61,7 @@ def test_index_and_search_json(home: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["search", "boues de vidange et latrines", "--top", "1"]) == 0
     out = capsys.readouterr().out
     assert "need language: fr, answered by the multilingual index" in out
+    assert "read with the glossary as: faecal sludge" in out  # data/glossary.jsonl
     assert "m-0004" in out
     assert main(["search", "water", "--country", "PE", "--json"]) == 0
     assert {h["country"] for h in json.loads(capsys.readouterr().out)} == {"PE"}
@@ -69,6 +70,30 @@ def test_index_and_search_json(home: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_a_bad_glossary_is_named_and_none_turns_it_off(
+        home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", str(TEST_DATA)]) == 0
+    assert main(["index"]) == 0
+    bad = tmp_path / "glossary.jsonl"
+    bad.write_text('{"en": ["leak"], "fr": ["fuite"]}\n{"en": ["pipe"], "fr": "conduite"}\n',
+                   encoding="utf-8")
+    monkeypatch.setenv("WELLSPRING_GLOSSARY", str(bad))
+    capsys.readouterr()
+    assert main(["search", "fuites sur les conduites"]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}, line 2: field 'fr' must be a non-empty list" in err
+    assert "Traceback" not in err
+    monkeypatch.setenv("WELLSPRING_GLOSSARY", str(tmp_path / "missing.jsonl"))
+    assert main(["search", "fuites sur les conduites"]) == 2
+    assert "missing.jsonl: cannot be read" in capsys.readouterr().err
+    monkeypatch.setenv("WELLSPRING_GLOSSARY", "none")
+    assert main(["search", "boues de vidange et latrines", "--top", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "answered by the multilingual index" in out and "glossary" not in out
+
+
 def test_changed_encoder_settings_refused_by_search_rebuilt_by_index(
         home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ingest", str(TEST_DATA)]) == 0

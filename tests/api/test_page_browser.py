@@ -147,6 +147,8 @@ def test_a_french_need_finds_the_expert_and_says_its_language(page: Any) -> None
     assert card_ids(page)[0] == "m-0004"
     expect(page.locator("#search-summary")).to_contain_text(
         "Need in French, answered through the multilingual index")
+    expect(page.locator("#search-summary")).to_contain_text(
+        "Read with the glossary as: faecal sludge treatment plant")
     page.screenshot(path=screenshot_path("search-french"), full_page=True)
 
 

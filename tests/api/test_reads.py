@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.api.conftest import Api
+from pathlib import Path
+
+from indexing.encoder import Encoder
+from tests.api.conftest import Api, open_api
 
 
 def test_members_page_counts_and_total(api: Api) -> None:
@@ -91,3 +94,33 @@ def test_experts_contacts_and_limits(api: Api) -> None:
     assert api.client.get("/experts", params={"q": "x", "top": 0}).json()["field"] == "top"
     too_long = api.client.get("/experts", params={"q": "x" * 1001})
     assert too_long.status_code == 422 and too_long.json()["field"] == "q"
+
+
+def test_a_need_in_french_shows_its_language_and_glossary_reading(
+        community_home: Path, real_encoder: Encoder, real_multilingual_encoder: Encoder,
+        api_keys: dict[str, str]) -> None:
+    client, _ = open_api(community_home, real_encoder, api_keys, real_multilingual_encoder)
+    with client:
+        french = client.get("/experts", params={
+            "q": "traitement des boues de vidange des latrines", "top": 3}).json()
+        english = client.get("/experts", params={"q": "faecal sludge treatment"}).json()
+    assert french["detected_language"] == "fr" and french["language_route"] == "multilingual"
+    assert {"source": "traitement des boues de vidange",
+            "english": "faecal sludge treatment plant"} in french["glossary_reading"]
+    assert french["results"][0]["member_id"] == "m-0004"
+    assert english["detected_language"] == "en" and english["language_route"] == "english"
+    assert english["glossary_reading"] == []
+
+
+def test_a_bad_glossary_keeps_the_service_not_ready_with_its_reason(
+        community_home: Path, real_encoder: Encoder, api_keys: dict[str, str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "glossary.jsonl"
+    bad.write_text("{not json\n", encoding="utf-8")
+    client, _ = open_api(community_home, real_encoder, api_keys, glossary=str(bad))
+    with client:
+        ready = client.get("/health/ready")
+        assert ready.status_code == 503
+        assert f"{bad}, line 1: not valid JSON" in ready.text
+        search = client.get("/experts", params={"q": "fuites"})
+        assert search.status_code == 503 and "line 1" in search.json()["detail"]

@@ -14,7 +14,6 @@ from indexing.encoder import Encoder, HashingEncoder
 from indexing.errors import IndexMismatch
 from indexing.ingest import ingest_paths
 from indexing.multilingual import (
-    UniversalSentenceEncoder,
     detect_language,
     detect_language_code,
 )
@@ -26,8 +25,8 @@ from tests.conftest import TEST_DATA
 
 
 @pytest.fixture(scope="module")
-def use_encoder() -> Encoder:
-    return UniversalSentenceEncoder(threads=2)
+def use_encoder(real_multilingual_encoder: Encoder) -> Encoder:
+    return real_multilingual_encoder
 
 
 @pytest.mark.parametrize(("text", "code"), [

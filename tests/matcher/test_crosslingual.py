@@ -9,7 +9,7 @@ import pytest
 from indexing.community import Community
 from indexing.encoder import Encoder
 from indexing.ingest import ingest_paths
-from indexing.multilingual import DetectedLanguage, UniversalSentenceEncoder
+from indexing.multilingual import DetectedLanguage
 from indexing.settings import Settings
 from indexing.store import Store
 from matcher.experts import Matcher
@@ -18,14 +18,14 @@ from tests.conftest import TEST_DATA
 
 
 @pytest.fixture(scope="module")
-def ml_matcher(tmp_path_factory: pytest.TempPathFactory, real_encoder: Encoder
-               ) -> Matcher:
+def ml_matcher(tmp_path_factory: pytest.TempPathFactory, real_encoder: Encoder,
+               real_multilingual_encoder: Encoder) -> Matcher:
     home: Path = tmp_path_factory.mktemp("crosslingual")
     settings = Settings(home=home, language_routing="route")
     store = Store(settings.database_path)
     assert not ingest_paths(store, [TEST_DATA]).errors
     community, _ = Community.open(settings, encoder=real_encoder, store=store,
-                                  multilingual_encoder=UniversalSentenceEncoder(threads=2))
+                                  multilingual_encoder=real_multilingual_encoder)
     return Matcher(community)
 
 
@@ -110,3 +110,28 @@ def test_cross_lingual_feedback_queries_the_english_index(ml_matcher: Matcher) -
     off.settings = off.settings.model_copy(update={"cross_lingual_feedback": 0})
     assert off._feedback_vector(vector, *_defaults()) is None
     assert off.find_experts(need, top=1)[0].member.id == "m-0003"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("need", "expert", "reading"), [
+    ("lodos fecales", "m-0004", "faecal sludge"),
+    ("إدارة الحمأة", "m-0004", "sludge"),
+    ("الزرنيخ في الآبار", "m-0011", "arsenic"),
+])
+def test_the_glossary_reading_finds_the_expert_feedback_alone_misses(
+        ml_matcher: Matcher, need: str, expert: str, reading: str) -> None:
+    """Short needs whose key term the multilingual model reads loosely: the glossary's English
+    term, read by the English model, puts the expert first (data/glossary.jsonl)."""
+    lang = ml_matcher.need_language(need)
+    assert lang.gloss is not None and reading in lang.gloss.english_terms
+    assert ml_matcher.find_experts(need, top=1)[0].member.id == expert
+    without = Matcher(ml_matcher.community)
+    without.glossary = None  # as with the setting glossary=none
+    assert without.need_language(need).gloss is None
+    assert without.find_experts(need, top=1)[0].member.id != expert
+
+
+@pytest.mark.slow
+def test_an_english_need_is_never_read_with_the_glossary(ml_matcher: Matcher) -> None:
+    assert ml_matcher.glossary is not None  # the shipped water glossary, by default
+    assert ml_matcher.need_language("faecal sludge and pit emptying").gloss is None

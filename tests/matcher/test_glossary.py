@@ -54,7 +54,7 @@ def test_the_longest_term_wins_and_repeats_are_read_once(glossary) -> None:  # t
     assert [t.english for t in gloss.terms] == [
         "water scarcity", "water", "desalination", "desalination"]
     assert gloss.text == "water scarcity water desalination"  # each English term once
-    assert gloss.terms[0].source == "pénurie eau"
+    assert gloss.terms[0].source == "pénurie d'eau"  # as written in the need
 
 
 def test_codes_pass_through_but_never_alone(glossary) -> None:  # type: ignore[no-untyped-def]
