@@ -2,7 +2,7 @@
 
     HF_HUB_OFFLINE=1 .venv/bin/python bench/multilingual.py \
         [--data data] [--queries bench/queries/water_needs.jsonl] \
-        [--translated bench/queries/water_needs_translated.jsonl]
+        [--translated bench/queries/water_needs_translated.jsonl] [--native] [--grid] [--home DIR]
 
 The sample community is ingested into a temporary home and encoded once per encoder (MiniLM for
 the main index, USE-m3 for the multilingual one). Every need is encoded once per encoder in each
@@ -24,6 +24,9 @@ language (en, fr, es, pt, ar); each variant then ranks every member exhaustively
   English index queried with the glossary reading plus feedback, fused with the multilingual
   ranking.
 
+With ``--grid`` the shipped path is also run under a grid of its two settings
+(``glossary_feedback`` x ``cross_lingual_english_weight``) to show how sharp the choice is.
+
 With ``--native`` the held-out needs written natively in French, Spanish, Portuguese and Arabic
 (bench/queries/native_needs.jsonl, blind to the glossary) are measured too: each native need
 through every variant, next to its English rendering with the English model.
@@ -38,6 +41,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import sys
 import tempfile
 import time
@@ -157,7 +161,7 @@ def _table(needs_by_lang: dict[str, list[GradedNeed]],
 
 
 def run(data: Path, queries: Path, translated: Path, home: Path,
-        native: Path | None = None) -> dict[str, Any]:
+        native: Path | None = None, grid: bool = False) -> dict[str, Any]:
     started = time.perf_counter()
     graded = load_graded_needs(queries)
     texts = _load_translations(translated)
@@ -193,6 +197,9 @@ def run(data: Path, queries: Path, translated: Path, home: Path,
         "detection_accuracy": {lang: round(detected_ok[lang] / len(needs), 3)
                                for lang in LANGUAGES},
     }
+    result["latency_ms"] = _latency(variants, batch)
+    if grid:
+        result["grid"] = _grid(variants, [b for b in batch if b[1] != "en"], needs, english_ndcg)
     if native is not None:
         result["held_out_native"] = _run_native(variants, native)
     counts = store.counts()
@@ -209,6 +216,44 @@ def run(data: Path, queries: Path, translated: Path, home: Path,
         "date": time.strftime("%Y-%m-%d"),
     })
     return result
+
+
+GRID_FEEDBACK = (0.0, 0.25, 0.5, 1.0)  # glossary_feedback
+GRID_WEIGHT = (1.0, 2.0, 3.0)  # cross_lingual_english_weight
+
+
+def _grid(variants: _Variants, batch: list[tuple[str, str, str]], needs: list[GradedNeed],
+          english_ndcg: float) -> dict[str, dict[str, float]]:
+    """The shipped path's sensitivity to its two settings: the NDCG@10 ratio to English per
+    language for each (glossary_feedback, cross_lingual_english_weight)."""
+    out: dict[str, dict[str, float]] = {}
+    for beta in GRID_FEEDBACK:
+        for weight in GRID_WEIGHT:
+            m = Matcher(variants.community)
+            m.settings = variants.settings.model_copy(update={
+                "glossary_feedback": beta, "cross_lingual_english_weight": weight})
+            orders: dict[str, dict[str, list[str]]] = {}
+            for qid, lang, text in batch:
+                orders.setdefault(lang, {})[qid] = variants._order(m, text)
+            out[f"feedback={beta} weight={weight}"] = {
+                lang: round(_metrics(needs, by_id)["ndcg@10"] / english_ndcg, 3)
+                for lang, by_id in orders.items()}
+    return out
+
+
+def _latency(variants: _Variants, batch: list[tuple[str, str, str]]) -> dict[str, Any]:
+    """Median in-process ``find_experts`` time (top 10, encoding included) per language, the
+    shipped path and the path without the glossary alternating need by need."""
+    times: dict[str, dict[str, list[float]]] = {}
+    for _, lang, text in batch:
+        for name, matcher in (("route_glossary", variants.matcher),
+                              ("route_feedback", variants.feedback_only)):
+            started = time.perf_counter()
+            matcher.find_experts(text, top=10)
+            times.setdefault(name, {}).setdefault(lang, []).append(
+                (time.perf_counter() - started) * 1000)
+    return {name: {lang: round(statistics.median(v), 1) for lang, v in by_lang.items()}
+            for name, by_lang in times.items()}
 
 
 def _run_native(variants: _Variants, path: Path) -> dict[str, Any]:
@@ -246,14 +291,17 @@ def main() -> None:
     p.add_argument("--native", type=Path, nargs="?",
                    const=root / "bench/queries/native_needs.jsonl",
                    help="also measure the held-out native needs (default file if no path)")
+    p.add_argument("--grid", action="store_true",
+                   help="also the shipped path under a grid of glossary_feedback x "
+                        "cross_lingual_english_weight")
     p.add_argument("--home", type=Path, default=None,
                    help="keep the store and indexes here between runs (default: a temporary "
                         "folder, encoded afresh)")
     args = p.parse_args()
     with tempfile.TemporaryDirectory(prefix="ws-multilingual-") as tmp:
         home = args.home or Path(tmp)
-        print(json.dumps(run(args.data, args.queries, args.translated, home, args.native),
-                         indent=2))
+        print(json.dumps(run(args.data, args.queries, args.translated, home, args.native,
+                             args.grid), indent=2))
 
 
 if __name__ == "__main__":
