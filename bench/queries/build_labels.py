@@ -426,6 +426,17 @@ def grade(info, topic, subtopic):
     return 0
 
 
+def relevance(members, topic, subtopic):
+    """{member_id: grade} of every eligible member with a grade, best grade first, then id."""
+    rel = {}
+    for mid, info in members.items():
+        if eligible(info):
+            g = grade(info, topic, subtopic)
+            if g:
+                rel[mid] = g
+    return OrderedDict(sorted(rel.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def main():
     with open(GROUND_TRUTH, encoding="utf-8") as f:
         gt = json.load(f)
@@ -438,14 +449,7 @@ def main():
         assert topic in taxonomy, (qid, topic)
         assert sub is None or sub in taxonomy[topic]["subtopics"], (qid, sub)
         assert 5 <= len(en.split()) <= 20, (qid, len(en.split()))
-        rel = {}
-        for mid, info in members.items():
-            if not eligible(info):
-                continue
-            g = grade(info, topic, sub)
-            if g:
-                rel[mid] = g
-        rel = OrderedDict(sorted(rel.items(), key=lambda kv: (-kv[1], kv[0])))
+        rel = relevance(members, topic, sub)
         assert any(g >= 2 for g in rel.values()), (qid, "no expert with grade >= 2")
         if sub is not None and sum(1 for g in rel.values() if g == 3) < 2:
             print("warning: %s has fewer than two grade-3 experts" % qid, file=sys.stderr)

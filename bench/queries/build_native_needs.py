@@ -24,7 +24,7 @@ from collections import Counter, OrderedDict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from build_labels import GROUND_TRUTH, eligible, grade  # noqa: E402
+from build_labels import GROUND_TRUTH, relevance  # noqa: E402
 
 LANGUAGES = ("fr", "es", "pt", "ar")
 
@@ -428,14 +428,7 @@ def main():
         assert sub in taxonomy[topic]["subtopics"], (qid, sub)
         assert 5 <= len(native.split()) <= 25, (qid, "native", len(native.split()))
         assert 5 <= len(en.split()) <= 25, (qid, "en", len(en.split()))
-        rel = {}
-        for mid, info in members.items():
-            if not eligible(info):
-                continue
-            g = grade(info, topic, sub)
-            if g:
-                rel[mid] = g
-        rel = OrderedDict(sorted(rel.items(), key=lambda kv: (-kv[1], kv[0])))
+        rel = relevance(members, topic, sub)
         assert any(g >= 2 for g in rel.values()), (qid, "no expert with grade >= 2")
         if sum(1 for g in rel.values() if g == 3) < 2:
             print("warning: %s has fewer than two grade-3 experts" % qid, file=sys.stderr)
