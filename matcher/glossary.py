@@ -3,9 +3,9 @@
 Dictionary-based cross-lingual retrieval, the classic complement to a multilingual encoder: the
 community's glossary (``data/glossary.jsonl`` for the water sample; setting ``glossary``) lists
 concepts with their English term and the terms practitioners use in other languages. A need in
-French, Spanish, Portuguese or Arabic is stemmed (Snowball), its longest glossary terms are
-found, and their English terms form an English *gloss* of the need that the English model can
-read (``Matcher.rank_need``; measured in bench/multilingual.py, docs/QUALITY.md).
+French, Spanish, Portuguese or Arabic is stemmed (Snowball; Light10 for Arabic), its longest
+glossary terms are found, and their English terms form an English *gloss* of the need that the
+English model can read (``Matcher.rank_need``; measured in bench/multilingual.py, docs/QUALITY.md).
 
 File format, one concept per line::
 
@@ -44,9 +44,10 @@ _STOPWORDS = {
 }
 _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 # Light10 (Larkey, Ballesteros & Connell, 2002): the light stemmer that works best for Arabic
-# retrieval; Snowball's Arabic stemmer stems "مياه" and "المياه" differently.
+# retrieval; Snowball's Arabic stemmer stems "مياه" and "المياه" differently. Its suffixes "ية"
+# and "ة" are left out: tokens are normalised first (ة -> ه), so "يه" and "ه" cover them.
 _ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
-_ARABIC_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
+_ARABIC_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 _TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 
 

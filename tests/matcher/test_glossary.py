@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.glossary import GlossaryError, load_glossary, parse_glossary
+from matcher.glossary import Glossary, GlossaryError, load_glossary, parse_glossary
 
 CONCEPTS = [
     {"en": ["desalination"], "fr": ["dessalement"], "es": ["desalinización", "desalación"],
@@ -26,7 +26,7 @@ CONCEPTS = [
 
 
 @pytest.fixture(scope="module")
-def glossary():  # type: ignore[no-untyped-def]
+def glossary() -> Glossary:
     return parse_glossary(json.dumps(c, ensure_ascii=False) for c in CONCEPTS)
 
 
@@ -40,7 +40,7 @@ def glossary():  # type: ignore[no-untyped-def]
     ("ar", "كشف التسربات في الأنابيب", ["leak detection", "pipes"]),
     ("ar", "خبير في تحلية المياه وندرة المياه", ["desalination", "water scarcity"]),
 ])
-def test_a_need_is_read_as_its_english_terms(glossary, language: str, need: str,  # type: ignore[no-untyped-def]
+def test_a_need_is_read_as_its_english_terms(glossary: Glossary, language: str, need: str,
                                              english: list[str]) -> None:
     gloss = glossary.gloss(need, language)
     assert gloss is not None
@@ -49,22 +49,23 @@ def test_a_need_is_read_as_its_english_terms(glossary, language: str, need: str,
     assert 0 < gloss.coverage <= 1
 
 
-def test_the_longest_term_wins_and_repeats_are_read_once(glossary) -> None:  # type: ignore[no-untyped-def]
+def test_the_longest_term_wins_and_repeats_are_read_once(glossary: Glossary) -> None:
     gloss = glossary.gloss("pénurie d'eau et eau : dessalement, dessalement", "fr")
+    assert gloss is not None
     assert [t.english for t in gloss.terms] == [
         "water scarcity", "water", "desalination", "desalination"]
     assert gloss.text == "water scarcity water desalination"  # each English term once
     assert gloss.terms[0].source == "pénurie d'eau"  # as written in the need
 
 
-def test_codes_pass_through_but_never_alone(glossary) -> None:  # type: ignore[no-untyped-def]
+def test_codes_pass_through_but_never_alone(glossary: Glossary) -> None:
     gloss = glossary.gloss("modèle HEC-RAS 2D des fuites", "fr")
     assert gloss is not None and gloss.text == "HEC-RAS 2D leak"
     assert gloss.coverage == pytest.approx(1 / 4)  # four content words, one glossary term
     assert glossary.gloss("modèle HEC-RAS 2D", "fr") is None
 
 
-def test_unknown_language_or_no_term_gives_none(glossary) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_language_or_no_term_gives_none(glossary: Glossary) -> None:
     assert glossary.gloss("Wasserverluste", "de") is None
     assert glossary.gloss("leak detection", "en") is None
     assert glossary.gloss("rien à voir", "fr") is None
