@@ -38,11 +38,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     for noisy in ("faiss.loader", "sentence_transformers", "httpx", "transformers"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     from api.commands.common import CliError
+    from indexing.errors import WellspringError
 
     try:
         result: int = args.func(args)
         return result
-    except CliError as exc:
+    except (CliError, WellspringError) as exc:  # a domain error is a user error here
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from indexing.errors import WellspringError
 from indexing.settings import Settings
 
 if TYPE_CHECKING:
@@ -33,14 +32,11 @@ def open_matcher(settings: Settings) -> Matcher:
     from indexing.community import Community
     from matcher.experts import Matcher
 
-    try:
-        community, stats = Community.open(settings)
-        if stats.changed:
-            print(f"index brought up to date: +{stats.added_keys} -{stats.removed_keys} records,"
-                  f" {stats.encoded_texts} texts encoded", file=sys.stderr)
-        return Matcher(community)  # reads the glossary: a bad one is named here
-    except WellspringError as exc:
-        raise CliError(str(exc)) from exc
+    community, stats = Community.open(settings)
+    if stats.changed:
+        print(f"index brought up to date: +{stats.added_keys} -{stats.removed_keys} records, "
+              f"{stats.encoded_texts} texts encoded", file=sys.stderr)
+    return Matcher(community)  # reads the glossary: a bad one is named (api/cli.py main)
 
 
 def print_json(data: Any) -> None:

@@ -80,23 +80,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from indexing.community import Community
-    from indexing.errors import IndexMismatch, WellspringError
+    from indexing.errors import IndexMismatch
 
     settings = load_settings()
     started = time.perf_counter()
     rebuild = args.rebuild
-    try:
-        if not rebuild:
-            try:
-                community, stats = Community.open(settings, show_progress=True)
-            except IndexMismatch as exc:
-                # the service refuses such an index; building is this command's job
-                print(f"{exc}\n-> rebuilding the index from the store", file=sys.stderr)
-                rebuild = True
-        if rebuild:
-            community, stats = Community.rebuild(settings, show_progress=True)
-    except WellspringError as exc:
-        raise CliError(str(exc)) from exc
+    if not rebuild:
+        try:
+            community, stats = Community.open(settings, show_progress=True)
+        except IndexMismatch as exc:
+            # the service refuses such an index; building is this command's job
+            print(f"{exc}\n-> rebuilding the index from the store", file=sys.stderr)
+            rebuild = True
+    if rebuild:
+        community, stats = Community.rebuild(settings, show_progress=True)
     index = community.index
     state = "rebuilt" if rebuild else "updated" if stats.changed else "already up to date"
     print(f"index {state}: {index.count()} vectors ({index.vectors.factory}), "
@@ -106,7 +103,6 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from indexing.errors import WellspringError
     from matcher.filters import Access, SearchFilters
 
     settings = load_settings()
@@ -118,10 +114,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     )
     access = Access(spaces=frozenset(args.space), see_contacts=True)
     started = time.perf_counter()
-    try:
-        matches = matcher.find_experts(args.need, filters, access, args.top)
-    except WellspringError as exc:
-        raise CliError(str(exc)) from exc
+    matches = matcher.find_experts(args.need, filters, access, args.top)
     elapsed = (time.perf_counter() - started) * 1000
     language = matcher.need_language(args.need)
     by = {"english": "the English index", "multilingual": "the multilingual index",

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from api.commands.common import CliError, load_settings, print_json
+from api.commands.common import load_settings, print_json
 
 ADMIN_KEY_FILE = "admin.key"
 
@@ -45,14 +45,10 @@ def _keys() -> Any:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    from indexing.errors import WellspringError
 
     keys, _ = _keys()
     spaces = tuple(s.strip() for s in args.spaces.split(",") if s.strip())
-    try:
-        key, plain = keys.create(args.role, spaces, args.name)
-    except WellspringError as exc:
-        raise CliError(str(exc)) from exc
+    key, plain = keys.create(args.role, spaces, args.name)
     print(plain)
     print(f"created key {key.key_id} ({key.role}; spaces: {', '.join(key.spaces) or 'none'}). "
           "Keep it: only its hash is stored.", file=sys.stderr)
@@ -76,13 +72,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    from indexing.errors import NotFound
 
     keys, _ = _keys()
-    try:
-        key = keys.revoke(args.key_id)
-    except NotFound as exc:
-        raise CliError(str(exc)) from exc
+    key = keys.revoke(args.key_id)
     print(f"revoked key {key.key_id} ({key.role}, {key.name})")
     return 0
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from api.commands.common import CliError, load_settings
+from api.commands.common import load_settings
 
 
 def register(sub: Any) -> None:
@@ -25,13 +25,9 @@ def _counts(counts: dict[str, int]) -> str:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from indexing.backup import backup
-    from indexing.errors import WellspringError
 
     settings = load_settings()
-    try:
-        report = backup(settings, args.dir)
-    except WellspringError as exc:
-        raise CliError(str(exc)) from exc
+    report = backup(settings, args.dir)
     print(f"backed up to {report.path}: {_counts(report.counts)}; index generation "
           f"{report.generation or 'none (rebuilt at restore)'}; {report.db_bytes} bytes of store "
           f"in {report.seconds:.1f}s")
@@ -40,13 +36,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from indexing.backup import restore
-    from indexing.errors import WellspringError
 
     settings = load_settings()
-    try:
-        report = restore(args.dir, settings)
-    except WellspringError as exc:
-        raise CliError(str(exc)) from exc
+    report = restore(args.dir, settings)
     print(f"restored {report.path}: {_counts(report.counts)}; index generation "
           f"{report.generation or 'none'} (the next start syncs it with the store) "
           f"in {report.seconds:.1f}s")

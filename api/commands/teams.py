@@ -81,7 +81,6 @@ def evidence_list(items: tuple[NeedEvidence, ...]) -> list[dict[str, Any]]:
 
 
 def cmd_team(args: argparse.Namespace) -> int:
-    from indexing.errors import WellspringError
     from matcher.filters import Access
     from matcher.teams import suggest_team
 
@@ -89,11 +88,8 @@ def cmd_team(args: argparse.Namespace) -> int:
     settings = load_settings()
     _check_size(args.size, settings.max_team_size)
     matcher = open_matcher(settings)
-    try:
-        result = suggest_team(matcher, request, Access(spaces=frozenset(args.space),
-                                                       see_contacts=True))
-    except WellspringError as exc:
-        raise CliError(str(exc)) from exc
+    result = suggest_team(matcher, request, Access(spaces=frozenset(args.space),
+                                                   see_contacts=True))
     if args.json:
         print_json({
             "title": result.title,
@@ -123,18 +119,14 @@ def cmd_team(args: argparse.Namespace) -> int:
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
-    from indexing.errors import WellspringError
     from matcher.filters import Access
     from matcher.invitations import suggest_invitations
 
     request = _request(args)
     settings = load_settings()
     matcher = open_matcher(settings)
-    try:
-        result = suggest_invitations(matcher, request, Access(spaces=frozenset(args.space),
-                                                              see_contacts=True), args.top)
-    except WellspringError as exc:
-        raise CliError(str(exc)) from exc
+    result = suggest_invitations(matcher, request, Access(spaces=frozenset(args.space),
+                                                          see_contacts=True), args.top)
     if args.json:
         print_json({
             "title": result.title,
@@ -157,17 +149,13 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
-    from indexing.errors import WellspringError
     from matcher.filters import Access
     from matcher.similar import similar_members
 
     settings = load_settings()
     matcher = open_matcher(settings)
-    try:
-        peers = similar_members(matcher, args.member_id,
-                                Access(spaces=frozenset(args.space), see_contacts=True), args.top)
-    except WellspringError as exc:
-        raise CliError(str(exc)) from exc
+    peers = similar_members(matcher, args.member_id,
+                            Access(spaces=frozenset(args.space), see_contacts=True), args.top)
     if args.json:
         print_json({"member_id": args.member_id, "count": len(peers),
                     "results": [{**member_fields(p.member), "score": p.score} for p in peers]})
