@@ -61,7 +61,7 @@ from matcher.benchmarks import GradedNeed, load_graded_needs
 from matcher.evaluation import ndcg_at_k, reciprocal_rank
 from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters
-from matcher.languages import choose_route, detect_need_language, rrf_fuse
+from matcher.languages import rrf_fuse
 
 LANGUAGES = ("en", "fr", "es", "pt", "ar")
 VARIANTS = ("english", "multilingual", "fuse", "route", "route_fuse", "route_feedback",
@@ -77,10 +77,15 @@ def _load_translations(path: Path) -> dict[str, dict[str, str]]:
     return out
 
 
-def _metrics(needs: list[GradedNeed], order: dict[str, list[str]]) -> dict[str, float]:
+def _metrics(needs: list[GradedNeed], order: dict[str, list[str]],
+             reference: float | None = None) -> dict[str, float]:
+    """Mean NDCG@10 and MRR; with a ``reference`` NDCG@10, also the ratio to it."""
     ndcg = [ndcg_at_k(order[q.id], q.grades, 10) for q in needs]
     rr = [reciprocal_rank(order[q.id], [m for m, g in q.grades.items() if g > 0]) for q in needs]
-    return {"ndcg@10": round(sum(ndcg) / len(ndcg), 4), "mrr": round(sum(rr) / len(rr), 4)}
+    out = {"ndcg@10": round(sum(ndcg) / len(ndcg), 4), "mrr": round(sum(rr) / len(rr), 4)}
+    if reference is not None:
+        out["ratio_to_english"] = round(out["ndcg@10"] / reference, 3)
+    return out
 
 
 def _load_native(path: Path) -> list[tuple[GradedNeed, str, str]]:
@@ -132,14 +137,13 @@ class _Variants:
             en_order, ml_order = self._order(m, text, ev), self._order(m, text, mv, self.ml_index)
             fused = rrf_fuse([en_order, ml_order], self.settings.rrf_k)
             fused_order = sorted(fused, key=lambda x: (-fused[x], x))
-            found = detect_need_language(" ".join(text.split()))
-            route = choose_route(found, "route", self.settings.language_min_confidence, True)
+            language = m.need_language(text)  # the routing rule of the shipped path
+            route, gloss = language.route, language.gloss
             by_route = {"english": en_order, "multilingual": ml_order, "fused": fused_order}
             feedback = self._order(self.feedback_only, text)
-            gloss = m.need_language(text).gloss
             glossary = (self._order(m, text, m.community.encoder.encode_queries([gloss.text])[0])
                         if gloss is not None else feedback)
-            out.append((f"{route}:{found.code}", {
+            out.append((f"{route}:{language.code}", {
                 "english": en_order, "multilingual": ml_order, "fuse": fused_order,
                 "route": by_route[route],
                 "route_fuse": by_route[route] if route == "english" else fused_order,
@@ -147,17 +151,6 @@ class _Variants:
                 "route_glossary": self._order(m, text),  # the shipped path itself
             }))
         return out
-
-
-def _table(needs_by_lang: dict[str, list[GradedNeed]],
-           orders: dict[str, dict[str, dict[str, list[str]]]], english_ndcg: float
-           ) -> dict[str, dict[str, dict[str, float]]]:
-    table = {v: {lang: _metrics(needs_by_lang[lang], orders[v][lang]) for lang in needs_by_lang}
-             for v in VARIANTS}
-    for v in VARIANTS:
-        for lang in needs_by_lang:
-            table[v][lang]["ratio_to_english"] = round(table[v][lang]["ndcg@10"] / english_ndcg, 3)
-    return table
 
 
 def run(data: Path, queries: Path, translated: Path, home: Path,
@@ -190,10 +183,17 @@ def run(data: Path, queries: Path, translated: Path, home: Path,
         for v, order in by_variant.items():
             orders[v][lang][qid] = order
     english_ndcg = _metrics(needs, orders["english"]["en"])["ndcg@10"]
-    table = _table({lang: needs for lang in LANGUAGES}, orders, english_ndcg)
+    table = {v: {lang: _metrics(needs, orders[v][lang], english_ndcg) for lang in LANGUAGES}
+             for v in VARIANTS}
+    glossary = variants.matcher.glossary
+    readings = {lang: [glossary.gloss(text, lang) if glossary else None
+                       for _, lg, text in batch if lg == lang] for lang in LANGUAGES[1:]}
     result: dict[str, Any] = {
         "needs": len(needs), "languages": list(LANGUAGES),
         "variants": table, "routes": routes,
+        # share of a need's content words its glossary reading covers (0 without a reading)
+        "glossary_coverage": {lang: round(statistics.mean(g.coverage if g else 0.0 for g in gs), 3)
+                              for lang, gs in readings.items()},
         "detection_accuracy": {lang: round(detected_ok[lang] / len(needs), 3)
                                for lang in LANGUAGES},
     }
@@ -204,7 +204,6 @@ def run(data: Path, queries: Path, translated: Path, home: Path,
         result["held_out_native"] = _run_native(variants, native)
     counts = store.counts()
     store.close()
-    glossary = variants.matcher.glossary
     result.update({
         "community": {"members": counts["members"], "contributions": counts["contributions"]},
         "models": {"english": community.encoder.name,
@@ -236,7 +235,7 @@ def _grid(variants: _Variants, batch: list[tuple[str, str, str]], needs: list[Gr
             for qid, lang, text in batch:
                 orders.setdefault(lang, {})[qid] = variants._order(m, text)
             out[f"feedback={beta} weight={weight}"] = {
-                lang: round(_metrics(needs, by_id)["ndcg@10"] / english_ndcg, 3)
+                lang: _metrics(needs, by_id, english_ndcg)["ratio_to_english"]
                 for lang, by_id in orders.items()}
     return out
 
@@ -268,12 +267,10 @@ def _run_native(variants: _Variants, path: Path) -> dict[str, Any]:
     for lang in langs:
         rows = [(n, o, e) for (n, lg, _), o, e in zip(items, native_orders, english_orders,
                                                       strict=True) if lg == lang]
-        english = _metrics([n for n, _, _ in rows], {n.id: e[1]["english"] for n, _, e in rows})
-        per_variant = {}
-        for v in VARIANTS:
-            m = _metrics([n for n, _, _ in rows], {n.id: o[1][v] for n, o, _ in rows})
-            m["ratio_to_english"] = round(m["ndcg@10"] / english["ndcg@10"], 3)
-            per_variant[v] = m
+        needs = [n for n, _, _ in rows]
+        english = _metrics(needs, {n.id: e[1]["english"] for n, _, e in rows})
+        per_variant = {v: _metrics(needs, {n.id: o[1][v] for n, o, _ in rows},
+                                   english["ndcg@10"]) for v in VARIANTS}
         out["languages"][lang] = {
             "english_rendering": english, "variants": per_variant,
             "detected": sum(o[0].endswith(":" + lang) for _, o, _ in rows),
