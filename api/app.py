@@ -30,7 +30,7 @@ from api.routes import (
 from api.state import ServiceState
 from indexing.backup import try_service_lock
 from indexing.community import Community
-from indexing.encoder import Encoder
+from indexing.encoders.base import Encoder
 from indexing.errors import IndexNotReady, WellspringError
 from indexing.settings import Settings, get_settings
 from matcher.experts import Matcher

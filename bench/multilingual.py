@@ -54,9 +54,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from indexing.community import Community, load_encoder
 from indexing.ingest import ingest_paths
-from indexing.multilingual_index import load_multilingual_encoder
 from indexing.settings import Settings
-from indexing.store import Store
+from indexing.store import SqliteStore
+from indexing.vectors.multilingual_index import load_multilingual_encoder
 from matcher.benchmarks import GradedNeed, load_graded_needs
 from matcher.evaluation import ndcg_at_k, reciprocal_rank
 from matcher.experts import Matcher
@@ -160,7 +160,7 @@ def run(data: Path, queries: Path, translated: Path, home: Path,
     texts = _load_translations(translated)
     needs = [q for q in graded if q.id in texts and all(x in texts[q.id] for x in LANGUAGES[1:])]
     settings = Settings(home=home, language_routing="route")
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     report = ingest_paths(store, [data])
     if report.errors:
         raise SystemExit(f"{data}: {len(report.errors)} invalid record(s): {report.errors[0]}")

@@ -39,10 +39,10 @@ from bench.synthetic import (
     write_store,
 )
 from indexing.community import load_encoder
-from indexing.community_index import CommunityIndex
 from indexing.settings import Settings
-from indexing.store import Store
-from indexing.vector_index import choose_factory, faiss
+from indexing.store import SqliteStore, Store
+from indexing.vectors.community_index import CommunityIndex
+from indexing.vectors.faiss_index import choose_factory, faiss
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -51,7 +51,7 @@ BIN = Path(sys.executable).parent
 def build(home: Path, n: int, encoder: Any, recall_queries: int) -> dict[str, Any]:
     """Store rows + an index from synthetic vectors, saved under ``home``; recall@50 measured."""
     settings = Settings(home=home)
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     shape = Shape(contributions=n)
     t0 = time.perf_counter()
     write_store(store, shape)

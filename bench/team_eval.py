@@ -38,11 +38,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from indexing.catalog import MemberInfo
 from indexing.community import Community
 from indexing.ingest import ingest_paths
 from indexing.settings import Settings
-from indexing.store import Store
+from indexing.store import SqliteStore
+from indexing.vectors.catalog import MemberInfo
 from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters
 from matcher.needs import Need, NeedScores, encode_needs, rank_needs
@@ -88,7 +88,7 @@ def evaluate(data: Path, briefs_path: Path, keep_home: Path | None = None) -> di
     with tempfile.TemporaryDirectory() as tmp:
         home = keep_home or Path(tmp)
         settings = Settings(home=home)
-        store = Store(settings.database_path)
+        store = SqliteStore(settings.database_path)
         report = ingest_paths(store, [data])
         if report.errors:
             raise SystemExit(f"{len(report.errors)} invalid records in {data}")

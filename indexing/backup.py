@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from indexing.durable import fsync_dir, fsync_file, write_json
-from indexing.errors import IndexCorrupt, StoreCorrupt, WellspringError
-from indexing.lexical import lexical_problem, rebuild_lexical
-from indexing.manifest import folder_lock, read_manifest, sha256_file, verify_checksums
+from indexing.errors import IndexCorrupt, WellspringError
 from indexing.schema import contribution_key, member_key
 from indexing.settings import Settings
+from indexing.store.integrity import check_store
+from indexing.vectors.durable import fsync_dir, fsync_file, write_json
+from indexing.vectors.manifest import folder_lock, read_manifest, sha256_file, verify_checksums
 
 log = logging.getLogger(__name__)
 
@@ -79,26 +79,6 @@ def try_service_lock(settings: Settings) -> IO[str] | None:
     fh.write(str(os.getpid()))
     fh.flush()
     return fh
-
-
-# -- integrity of the store and its lexical index ----------------------------------------------
-def check_store(conn: sqlite3.Connection) -> bool:
-    """Raise StoreCorrupt if SQLite's quick_check fails; repair a damaged FTS5 lexical index
-    from the records (it is derived). Returns True when the lexical index was rebuilt."""
-    try:
-        problems = [r[0] for r in conn.execute("PRAGMA quick_check")]
-    except sqlite3.DatabaseError as exc:
-        raise StoreCorrupt(f"the store cannot be read ({exc}); restore it with "
-                           "`wellspring restore BACKUP_DIR`") from exc
-    if problems != ["ok"]:
-        raise StoreCorrupt(f"the store fails its integrity check ({'; '.join(problems[:3])}); "
-                           "restore it with `wellspring restore BACKUP_DIR`")
-    reason = lexical_problem(conn)
-    if reason is None:
-        return False
-    log.warning("lexical index damaged (%s); rebuilding it from the records", reason)
-    rebuild_lexical(conn)
-    return True
 
 
 # -- does the saved index agree with the store? ------------------------------------------------

@@ -21,11 +21,11 @@ import numpy.typing as npt
 
 from indexing.benchmark_format import ReviewerBenchmark
 from indexing.community import Community
-from indexing.encoder import Encoder
+from indexing.encoders.base import Encoder
 from indexing.ingest import ingest_paths
 from indexing.schema import contribution_key
 from indexing.settings import Settings
-from indexing.store import Store
+from indexing.store import SqliteStore
 from matcher.aggregation import aggregate_member_scores
 from matcher.evaluation import ndcg_at_k, pairwise_loss, reciprocal_rank, who_knows_x
 from matcher.experts import Matcher
@@ -186,7 +186,7 @@ def evaluate_water(queries: list[GradedNeed], data_dir: Path, settings: Settings
     """NDCG@10 and MRR of the matcher (and BM25) on graded needs over a community folder."""
     started = time.perf_counter()
     s = isolated_settings(settings, home)
-    store = Store(s.database_path)
+    store = SqliteStore(s.database_path)
     report = ingest_paths(store, [data_dir])
     if report.errors:
         raise ValueError(f"{data_dir}: {len(report.errors)} invalid record(s), first: "

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexing.catalog import MemberInfo
 from indexing.community import Community
 from indexing.errors import NotFound
 from indexing.schema import Contribution
+from indexing.vectors.catalog import MemberInfo
 from matcher.filters import Access, SearchFilters
 
 

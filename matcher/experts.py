@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from indexing.catalog import MemberInfo
-from indexing.chunking import chunk_text
 from indexing.community import Community
-from indexing.community_index import CommunityIndex
+from indexing.vectors.catalog import MemberInfo
+from indexing.vectors.chunking import chunk_text
+from indexing.vectors.community_index import CommunityIndex
 from matcher.aggregation import aggregate_member_scores
 from matcher.errors import InvalidRequest
 from matcher.filters import Access, SearchFilters, allowed_items

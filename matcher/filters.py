@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexing.catalog import Catalog, MemberInfo
-from indexing.item_table import ItemTable
 from indexing.schema import contribution_key, member_key
-from indexing.vector_index import Mask
+from indexing.vectors.catalog import Catalog, MemberInfo
+from indexing.vectors.faiss_index import Mask
+from indexing.vectors.item_table import ItemTable
 
 
 @dataclass(frozen=True)

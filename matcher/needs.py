@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from indexing.catalog import Catalog
 from indexing.countries import COUNTRY_CODES
 from indexing.settings import Settings
+from indexing.vectors.catalog import Catalog
 from matcher.errors import InvalidRequest
 from matcher.experts import Evidence, Matcher, RankedMember
 from matcher.filters import Access, SearchFilters

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexing.catalog import MemberInfo
 from indexing.errors import NotFound
 from indexing.schema import contribution_key, member_key
+from indexing.vectors.catalog import MemberInfo
 from matcher.errors import InvalidRequest
 from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters, allowed_items

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from indexing.catalog import MemberInfo
+from indexing.vectors.catalog import MemberInfo
 from matcher.experts import Evidence, Matcher
 from matcher.filters import Access
 from matcher.needs import (

@@ -58,12 +58,12 @@ def register(sub: Any) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from indexing.ingest import ingest_paths
-    from indexing.store import Store
+    from indexing.store import SqliteStore
 
     settings = load_settings()
     started = time.perf_counter()
     try:
-        report = ingest_paths(Store(settings.database_path), args.paths, args.skip_invalid)
+        report = ingest_paths(SqliteStore(settings.database_path), args.paths, args.skip_invalid)
     except (FileNotFoundError, ValueError) as exc:
         raise CliError(str(exc)) from exc
     for err in report.errors:
@@ -140,12 +140,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from indexing.store import Store
+    from indexing.store import SqliteStore
 
     settings = load_settings()
     if not settings.database_path.exists():
         raise CliError(f"no store at {settings.database_path}; run `wellspring ingest data/`")
-    stats = Store(settings.database_path).stats()
+    stats = SqliteStore(settings.database_path).stats()
     if args.json:
         print_json(stats)
         return 0

@@ -19,7 +19,7 @@ from indexing.backup import (
     try_service_lock,
 )
 from indexing.community import Community
-from indexing.encoder import Encoder
+from indexing.encoders.base import Encoder
 from indexing.schema import Contribution, ContributionType
 from matcher.experts import Matcher
 from tests.conftest import make_settings

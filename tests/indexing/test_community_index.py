@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 from indexing.community import Community
-from indexing.community_index import CURRENT, CommunityIndex
-from indexing.encoder import Encoder, HashingEncoder
+from indexing.encoders.base import Encoder, HashingEncoder
 from indexing.errors import IndexCorrupt, IndexMismatch
 from indexing.ingest import ingest_paths
 from indexing.schema import Contribution
-from indexing.store import Store
-from indexing.vector_index import FaissVectorIndex, NumpyVectorIndex, choose_factory
+from indexing.store import SqliteStore
+from indexing.vectors.community_index import CURRENT, CommunityIndex
+from indexing.vectors.faiss_index import FaissVectorIndex, NumpyVectorIndex, choose_factory
 from tests.conftest import TEST_DATA, make_settings
 
 
@@ -31,7 +31,7 @@ class CountingEncoder(HashingEncoder):
 
 def _open(home: Path, encoder: Encoder) -> Community:
     settings = make_settings(home)
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     ingest_paths(store, [TEST_DATA])
     community, _ = Community.open(settings, encoder=encoder, store=store)
     return community

@@ -12,11 +12,11 @@ import pytest
 from bench.synthetic import ClusteredVectors, Shape, vector_batches, write_store
 from indexing import community_index
 from indexing.community import Community
-from indexing.community_index import CommunityIndex
-from indexing.encoder import HashingEncoder
+from indexing.encoders.base import HashingEncoder
 from indexing.ingest import ingest_paths
-from indexing.store import Store
-from indexing.vector_index import FaissVectorIndex, choose_factory, choose_nprobe
+from indexing.store import SqliteStore
+from indexing.vectors.community_index import CommunityIndex
+from indexing.vectors.faiss_index import FaissVectorIndex, choose_factory, choose_nprobe
 from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters
 from tests.conftest import TEST_DATA, make_settings
@@ -48,7 +48,7 @@ def test_index_type_rule_switches_at_the_threshold() -> None:
 
 def _test_community(home: Path, **overrides: object) -> Community:
     settings = make_settings(home, **overrides)
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     ingest_paths(store, [TEST_DATA])
     community, _ = Community.open(settings, encoder=HashingEncoder(), store=store)
     return community
@@ -128,7 +128,7 @@ def test_rebuild_to_ivf_reuses_vectors_in_bulk(tmp_path: Path) -> None:
 
 def test_precomputed_vectors_hook_then_sync_encodes_nothing(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     shape = Shape(contributions=3000)
     write_store(store, shape, batch=1000)
     encoder = CountingEncoder()

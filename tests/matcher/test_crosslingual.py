@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from indexing.community import Community
-from indexing.encoder import Encoder
+from indexing.encoders.base import Encoder
+from indexing.encoders.language import DetectedLanguage
 from indexing.ingest import ingest_paths
-from indexing.multilingual import DetectedLanguage
 from indexing.settings import Settings
-from indexing.store import Store
+from indexing.store import SqliteStore
 from matcher.experts import Matcher
 from matcher.languages import choose_route, rrf_fuse
 from tests.conftest import TEST_DATA
@@ -22,7 +22,7 @@ def ml_matcher(tmp_path_factory: pytest.TempPathFactory, real_encoder: Encoder,
                real_multilingual_encoder: Encoder) -> Matcher:
     home: Path = tmp_path_factory.mktemp("crosslingual")
     settings = Settings(home=home, language_routing="route")
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     assert not ingest_paths(store, [TEST_DATA]).errors
     community, _ = Community.open(settings, encoder=real_encoder, store=store,
                                   multilingual_encoder=real_multilingual_encoder)

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from indexing.catalog import Catalog
-from indexing.vector_index import Mask
+from indexing.vectors.catalog import Catalog
+from indexing.vectors.faiss_index import Mask
 
 PUBLIC = 0  # space code of the public space
 

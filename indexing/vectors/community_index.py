@@ -24,24 +24,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from indexing.catalog import Catalog
-from indexing.chunking import chunk_text
-from indexing.durable import fsync_dir, write_atomic, write_json
-from indexing.encoder import Encoder
+from indexing.encoders.base import Encoder
 from indexing.errors import IndexCorrupt, IndexMismatch
-from indexing.item_table import ItemTable
-from indexing.manifest import (
-    check_encoder,
-    folder_lock,
-    read_manifest,
-    verify_checksums,
-    write_manifest,
-)
-from indexing.rwlock import RWLock
 from indexing.schema import contribution_key, member_key
 from indexing.settings import Settings
 from indexing.store import Store, WriteResult
-from indexing.vector_index import (
+from indexing.vectors.catalog import Catalog
+from indexing.vectors.chunking import chunk_text
+from indexing.vectors.durable import fsync_dir, write_atomic, write_json
+from indexing.vectors.faiss_index import (
     INDEX_FILE,
     FaissVectorIndex,
     Mask,
@@ -49,6 +40,15 @@ from indexing.vector_index import (
     choose_nprobe,
     configure_faiss,
 )
+from indexing.vectors.item_table import ItemTable
+from indexing.vectors.manifest import (
+    check_encoder,
+    folder_lock,
+    read_manifest,
+    verify_checksums,
+    write_manifest,
+)
+from indexing.vectors.rwlock import RWLock
 
 log = logging.getLogger(__name__)
 
