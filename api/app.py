@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
             community, _ = await run_in_threadpool(
                 functools.partial(Community.open, settings, encoder,
                                   multilingual_encoder=multilingual_encoder))
-            matcher = Matcher(community)  # reads the glossary: a bad one is named here
+            matcher = Matcher.configured(community)  # reads the glossary: a bad one is named here
         except WellspringError as exc:
             state.not_ready_reason = str(exc)
             log.error("not ready: %s", exc)

@@ -94,9 +94,9 @@ def run(n: int, torch_threads: int) -> dict[str, Any]:
         raw = (raw_before + raw_after) / 2
         build = stats.encoded_texts / build_s
         return {
-            "contributions": n, "members": len(community.index.catalog.members),
+            "contributions": n, "members": len(community.index._catalog.members),
             "texts": len(texts), "encoded_by_build": stats.encoded_texts,
-            "factory": community.index.vectors.factory, "torch_threads": torch_threads,
+            "factory": community.index.factory, "torch_threads": torch_threads,
             "raw_texts_per_s": round(raw, 1), "raw_before": round(raw_before, 1),
             "raw_after": round(raw_after, 1), "build_texts_per_s": round(build, 1),
             "build_s": round(build_s, 1), "build_vs_raw": round(build / raw, 3),

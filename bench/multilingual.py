@@ -108,13 +108,13 @@ class _Variants:
         self.community = community
         self.ml_index = community.multilingual_index
         assert self.ml_index is not None
-        self.matcher = Matcher(community)  # the shipped path
+        self.matcher = Matcher.configured(community)  # the shipped path
         # the path before the glossary: feedback only, the two rankings weighted alike
-        self.feedback_only = Matcher(community)
+        self.feedback_only = Matcher.configured(community)
         self.feedback_only.glossary = None
         self.feedback_only.settings = settings.model_copy(
             update={"cross_lingual_english_weight": 1.0})
-        self.n_members = max(1, len(community.index.catalog.members))
+        self.n_members = max(1, len(community.index._catalog.members))
 
     def _order(self, matcher: Matcher, text: str, vec: Any = None, index: Any = None
                ) -> list[str]:
@@ -228,7 +228,7 @@ def _grid(variants: _Variants, batch: list[tuple[str, str, str]], needs: list[Gr
     out: dict[str, dict[str, float]] = {}
     for beta in GRID_FEEDBACK:
         for weight in GRID_WEIGHT:
-            m = Matcher(variants.community)
+            m = Matcher.configured(variants.community)
             m.settings = variants.settings.model_copy(update={
                 "glossary_feedback": beta, "cross_lingual_english_weight": weight})
             orders: dict[str, dict[str, list[str]]] = {}

@@ -95,8 +95,8 @@ def evaluate(data: Path, briefs_path: Path, keep_home: Path | None = None) -> di
         started = time.perf_counter()
         community, _ = Community.open(settings, store=store)
         index_s = time.perf_counter() - started
-        matcher = Matcher(community)
-        members = community.index.catalog.members
+        matcher = Matcher.configured(community)
+        members = community.index._catalog.members
         s = settings
         rows: dict[str, list[dict[str, float]]] = {"team": [], "naive": []}
         per_brief = []

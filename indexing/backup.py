@@ -86,7 +86,8 @@ def store_keys(db_path: Path) -> dict[str, str]:
     """Item key -> content hash of every record the index must hold (read-only)."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
-        keys = {member_key(i): h for i, h in conn.execute("SELECT id, text_hash FROM members")}
+        keys: dict[str, str] = {
+            member_key(i): h for i, h in conn.execute("SELECT id, text_hash FROM members")}
         keys |= {contribution_key(i): h
                  for i, h in conn.execute("SELECT id, text_hash FROM contributions")}
     finally:

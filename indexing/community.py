@@ -172,9 +172,9 @@ class Community:
                     orphans = self.store.delete_member(conn, record_id)
                     result.deleted_members.add(record_id)
                     result.deleted_contributions |= set(orphans)
-                    result.changed_contributions |= set(
-                        self.index.catalog.member_contributions.get(record_id, set())
-                    ) - set(orphans)
+                    with self.index.reader() as reader:
+                        theirs = set(reader.catalog.member_contributions.get(record_id, set()))
+                    result.changed_contributions |= theirs - set(orphans)
                 else:
                     self.store.delete_contribution(conn, record_id)
                     result.deleted_contributions.add(record_id)

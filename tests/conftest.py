@@ -81,4 +81,4 @@ def community(community_home: Path, real_encoder: Encoder) -> Iterator[Community
 
 @pytest.fixture
 def matcher(community: Community) -> Matcher:
-    return Matcher(community)
+    return Matcher.configured(community)

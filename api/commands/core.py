@@ -96,7 +96,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         community, stats = Community.rebuild(settings, show_progress=True)
     index = community.index
     state = "rebuilt" if rebuild else "updated" if stats.changed else "already up to date"
-    print(f"index {state}: {index.count()} vectors ({index.vectors.factory}), "
+    print(f"index {state}: {index.count()} vectors ({index.factory}), "
           f"+{stats.added_keys} -{stats.removed_keys} records, {stats.encoded_texts} texts "
           f"encoded in {time.perf_counter() - started:.1f}s; generation {index.generation}")
     return 0
@@ -114,9 +114,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     )
     access = Access(spaces=frozenset(args.space), see_contacts=True)
     started = time.perf_counter()
-    matches = matcher.find_experts(args.need, filters, access, args.top)
+    found = matcher.find_experts(args.need, filters, access, args.top)
     elapsed = (time.perf_counter() - started) * 1000
-    language = matcher.need_language(args.need)
+    matches, language = found.matches, found.language
     by = {"english": "the English index", "multilingual": "the multilingual index",
           "fused": "both indexes, fused"}[language.route]
     note = f"need language: {language.code or 'unknown'}, answered by {by}"

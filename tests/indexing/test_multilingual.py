@@ -88,8 +88,8 @@ def test_multilingual_index_round_trip(tmp_path: Path, use_encoder: Encoder) -> 
     ml = first.multilingual_index
     assert ml is not None and ml.count() == first.index.count() > 0
     query = use_encoder.encode_queries(["dessalement de l'eau de mer"])[0]
-    with ml.lock.read():
-        before = ml.search(query, 5, None)
+    with ml._lock.read():
+        before = ml._vectors.search(query, 5, None)
     first.store.close()
 
     manifest_file = next(multilingual_root(first.settings).glob("gen-*/manifest.json"))
@@ -99,8 +99,8 @@ def test_multilingual_index_round_trip(tmp_path: Path, use_encoder: Encoder) -> 
     again = _open(tmp_path, HashingEncoder(), use_encoder)
     assert again.multilingual_index is not None
     assert again.multilingual_index.generation == ml.generation  # loaded, not rebuilt
-    with again.multilingual_index.lock.read():
-        after = again.multilingual_index.search(query, 5, None)
+    with again.multilingual_index._lock.read():
+        after = again.multilingual_index._vectors.search(query, 5, None)
     assert after[1].tolist() == before[1].tolist()
     assert np.allclose(after[0], before[0])
     again.store.close()

@@ -26,7 +26,7 @@ def ml_matcher(tmp_path_factory: pytest.TempPathFactory, real_encoder: Encoder,
     assert not ingest_paths(store, [TEST_DATA]).errors
     community, _ = Community.open(settings, encoder=real_encoder, store=store,
                                   multilingual_encoder=real_multilingual_encoder)
-    return Matcher(community)
+    return Matcher.configured(community)
 
 
 @pytest.mark.slow
@@ -106,7 +106,7 @@ def test_cross_lingual_feedback_queries_the_english_index(ml_matcher: Matcher) -
     assert "m-0003" in [r.member_id for r in by_feedback[:2]]
     assert ml_matcher.find_experts(need, top=1)[0].member.id == "m-0003"  # fused with the route
     # switched off, the route falls back to the multilingual ranking alone
-    off = Matcher(ml_matcher.community)
+    off = Matcher.configured(ml_matcher.community)
     off.settings = off.settings.model_copy(update={"cross_lingual_feedback": 0})
     assert off._feedback_vector(vector, *_defaults()) is None
     assert off.find_experts(need, top=1)[0].member.id == "m-0003"
@@ -125,7 +125,7 @@ def test_the_glossary_reading_finds_the_expert_feedback_alone_misses(
     lang = ml_matcher.need_language(need)
     assert lang.gloss is not None and reading in lang.gloss.english_terms
     assert ml_matcher.find_experts(need, top=1)[0].member.id == expert
-    without = Matcher(ml_matcher.community)
+    without = Matcher.configured(ml_matcher.community)
     without.glossary = None  # as with the setting glossary=none
     assert without.need_language(need).gloss is None
     assert without.find_experts(need, top=1)[0].member.id != expert
