@@ -143,7 +143,8 @@ def get_limiter(state: Annotated[ServiceState, Depends(get_state)]) -> FailureLi
     limiter = state.extras.get("auth_limiter")
     if not isinstance(limiter, FailureLimiter):
         with _init_lock:
-            limiter = state.extras.setdefault("auth_limiter", FailureLimiter())
+            limiter = state.extras.setdefault("auth_limiter", FailureLimiter(
+                state.settings.auth_failure_limit, state.settings.auth_failure_window_s))
     assert isinstance(limiter, FailureLimiter)
     return limiter
 

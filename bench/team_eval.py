@@ -106,8 +106,9 @@ def evaluate(data: Path, briefs_path: Path, keep_home: Path | None = None) -> di
             size = int(brief.get("size", s.team_size))
             t0 = time.perf_counter()
             vectors = encode_needs(matcher, needs)
-            scores = rank_needs(matcher, needs, vectors, SearchFilters(),
-                                Access(all_spaces=True))
+            with matcher.snapshot() as snap:
+                scores = rank_needs(matcher, snap, needs, vectors, SearchFilters(),
+                                    Access(all_spaces=True))
             picks = select_team(relevance_table(scores), members, len(needs), size,
                                 s.team_coverage_threshold, s.team_diversity_weight,
                                 s.team_max_per_organisation, s.team_max_per_country)

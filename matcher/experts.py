@@ -26,7 +26,7 @@ from matcher.aggregation import DocScore, RankedMember
 from matcher.analysis import analyse_need, cross_lingual_vector
 from matcher.errors import InvalidRequest
 from matcher.evidence import Evidence, ExpertMatch, explain
-from matcher.glossary import Glossary, load_glossary
+from matcher.glossary import Glossary, glossary_file, load_glossary
 from matcher.languages import NeedLanguage
 from matcher.retrieval import fuse_routes, rank_members, refer_to
 
@@ -83,7 +83,7 @@ class Matcher:
         """A matcher with these settings (default: the community's) and the glossary they
         name (GlossaryError for a bad one)."""
         s = settings or community.settings
-        path = s.glossary_path
+        path = glossary_file(s.glossary)
         return cls(community, s, None if path is None else load_glossary(path))
 
     @contextlib.contextmanager

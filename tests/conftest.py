@@ -45,7 +45,9 @@ def fake_encoder() -> Encoder:
 
 
 def make_settings(home: Path, **overrides: object) -> Settings:
-    return Settings(home=home, **overrides)  # type: ignore[arg-type]
+    from api.settings import ServiceSettings  # the core's settings and the HTTP limits
+
+    return ServiceSettings(home=home, **overrides)  # type: ignore[arg-type]
 
 
 def load_test_community(home: Path, encoder: Encoder, **overrides: object) -> Community:
