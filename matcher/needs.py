@@ -1,18 +1,34 @@
 """A project's needs: the caller's explicit list, or phrases derived from the description.
 
 Derivation is deliberately simple and predictable, so that a caller can read the result and
-correct it (the needs are always returned with ``derived=True``):
+correct it (the needs are always returned with ``derived=True``). It follows the rules of the
+brief's language (en, fr, es, pt, ar; data in matcher/need_rules.py), or of all five when the
+language is not given. Patterns are matched on a folded copy of the text (lower case, accents
+dropped, Arabic letter variants unified) and the needs are cut from the original text, so a need
+is always a piece of the description.
 
-1. **Sentences.** The description is split after ``.``, ``!``, ``?`` and ``;`` followed by
-   white space, and at line breaks and bullet marks (``-``, ``*``, ``•``).
-2. **Lead-ins.** A clause up to a colon ("We need: ...") and common request openers
-   ("we need expertise in", "the project requires", "looking for someone who") are removed.
-3. **Lists become clauses.** A sentence holding a comma list ("hydrogeology, remote sensing,
-   water law and stakeholder facilitation") is split at the commas, and its last item at a
-   final " and " / " or " / " as well as ". A sentence without a comma stays whole, so
-   "operation and maintenance of pumps" is not cut in two.
-4. **Clean-up.** Fragments without a word of three letters or more are dropped, duplicates
-   (case-insensitive) are merged, and at most ``max_needs`` are kept, in order of appearance.
+1. **Sentences.** The description is split after ``.``, ``!``, ``?``, ``;`` (and Arabic ``؛``
+   ``؟``) followed by white space, and at line breaks and bullet marks (``-``, ``*``, ``•``).
+2. **Lead-ins.** A clause up to a colon ("We need: ...") is dropped, then a request opener:
+   an optional opener ("and", "également", و), a request ("we need", "nous cherchons", "buscamos",
+   "precisamos de", "نحتاج إلى"), a kind of person ("experts in", "someone who knows", "des
+   experts en", "especialistas em", "خبراء في"), a skill ("expertise in", "une expertise en") and,
+   after one of those, a small word ("de la", "en el", "no", "في مجال"). Without a language the
+   longest opener over the five rule sets is removed.
+3. **Fixed phrases** ("water and sanitation", "operation and maintenance", "suivi et évaluation",
+   "agua y saneamiento", "água e saneamento", "التشغيل والصيانة", ...) are never cut.
+4. **Lists.** A sentence with commas (``,`` or Arabic ``،``) is cut at every comma, and its last
+   item at its first conjunction ("and", "et", "y"/"e", "e", و alone or written onto the next
+   word), whatever the halves. Small words at the start of an item ("en", "de la") are dropped.
+5. **Coordinated needs.** Elsewhere a conjunction cuts only between two needs in themselves:
+   each half has at least two content words (words of three letters or more that are not
+   articles or prepositions). So "faecal sludge management and on-site sanitation" gives two
+   needs, while "design and construction of treatment plants" (a bare first half) and
+   "arsenic and fluoride testing" stay whole. An Arabic word that starts with و as part of the
+   word (وزارة, وادي) is not read as "and".
+6. **Clean-up.** White space is collapsed, fragments without a word of three letters or more
+   are dropped, duplicates (case-insensitive) are merged, and at most ``max_needs`` are kept, in
+   order of appearance.
 
 If nothing survives, the whole description is the single need.
 """
@@ -20,8 +36,10 @@ If nothing survives, the whole description is the single need.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -32,20 +50,10 @@ from indexing.settings import Settings
 from matcher.errors import InvalidRequest
 from matcher.experts import Evidence, Matcher, RankedMember
 from matcher.filters import Access, SearchFilters
+from matcher.need_rules import ARABIC_WAW_WORDS, FIXED_PHRASES, LANGUAGES, RULES
 
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\s*\n\s*(?:[-*•]\s+)?|\s+•\s+")
-_LEAD_IN = re.compile(
-    r"^(?:(?:and|also|finally|plus|as well as|but also)\s+)?"
-    r"(?:(?:(?:we|i|the project|this project|the team|it)\s+(?:also\s+)?(?:need|needs|require"
-    r"|requires|want|wants|seek|seeks|will need|would need|are looking for|is looking for"
-    r"|am looking for)|looking for|seeking|need|needs|requires?)\s+)?"
-    r"(?:(?:someone|somebody|people|partners|experts?|members?|a specialist|specialists)\s+"
-    r"(?:who|that|with|in|on|for|to)\s+(?:(?:can|could|know|knows|has|have)\s+)?)?"
-    r"(?:(?:expertise|experience|skills|knowledge|help|support|capacity)\s+(?:in|on|with|for)"
-    r"\s+)?",
-    re.IGNORECASE,
-)
-_LAST_ITEM = re.compile(r"\s+(?:and|or|as well as|plus)\s+", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?;؛؟])\s+|\s*\n\s*(?:[-*•]\s+)?|\s+•\s+")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -159,8 +167,11 @@ def need_evidence(matcher: Matcher, scores: NeedScores, pairs: Iterable[tuple[st
 
 
 def project_needs(description: str, needs: list[str] | tuple[str, ...] | None,
-                  max_needs: int, max_chars: int) -> list[Need]:
+                  max_needs: int, max_chars: int, language: str | None = None) -> list[Need]:
     """The needs of a project: the explicit list when given, else derived from the description.
+
+    ``language`` is the brief's language (detected by the caller on title and description),
+    which chooses the derivation rules; None tries the rules of every language.
 
     Raises InvalidRequest naming ``needs`` or ``description`` when neither yields a need.
     """
@@ -177,35 +188,193 @@ def project_needs(description: str, needs: list[str] | tuple[str, ...] | None,
     if not description or not description.strip():
         raise InvalidRequest("description", "is empty and no needs are given")
     return [Need(text[:max_chars], derived=True)
-            for text in derive_needs(description, max_needs)]
+            for text in derive_needs(description, max_needs, language)]
 
 
-def derive_needs(description: str, max_needs: int) -> list[str]:
-    """Needs cut from a free-text description by sentence and clause segmentation."""
+def derive_needs(description: str, max_needs: int, language: str | None = None) -> list[str]:
+    """Needs cut from a free-text description with the rules of ``language`` (see the module).
+
+    ``language`` is the brief's ISO 639-1 code (en, fr, es, pt, ar); None, or a language without
+    rules, tries every rule set.
+    """
+    rules = _compiled(language if language in RULES else None)
     fragments: list[str] = []
     for sentence in _SENTENCE.split(description):
-        sentence = sentence.strip().rstrip(".!?;").strip() if sentence else ""
+        sentence = sentence.strip().rstrip(".!?;؛؟").strip() if sentence else ""
         if not sentence:
             continue
         if ":" in sentence:
             sentence = sentence.partition(":")[2].strip()  # "We need: ..."; a bare header goes
-        sentence = _strip_lead_in(sentence)
-        if "," in sentence:
-            items = [x.strip() for x in sentence.split(",")]
-            items = items[:-1] + _LAST_ITEM.split(items[-1])
-        else:
-            items = [sentence]
-        fragments.extend(_strip_lead_in(x) for x in items)
-    needs = _dedupe(f for f in fragments if _WORD.search(f))
+        fragments.extend(_split_clause(_strip_lead_in(sentence, rules), rules))
+    needs = _dedupe(" ".join(f.split()) for f in fragments if _WORD.search(f))
     if not needs:
         return [" ".join(description.split())]
     return needs[:max_needs]
 
 
-def _strip_lead_in(text: str) -> str:
-    text = text.strip(" \t,;:-")
-    stripped = _LEAD_IN.sub("", text, count=1).strip(" \t,;:-")
+def fold(text: str) -> str:
+    """``text`` in lower case without accents, one character for one (offsets are kept)."""
+    return "".join(_fold_char(c) for c in text)
+
+
+_ARABIC_FOLD = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "،": ",",
+                "’": "'", "‘": "'", "`": "'", "´": "'"}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    if c in _ARABIC_FOLD:
+        return _ARABIC_FOLD[c]
+    low = unicodedata.normalize("NFD", c)[0].lower()
+    return low if len(low) == 1 else c
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The rule sets of one language (or of all five), compiled against folded text."""
+
+    lead_ins: tuple[re.Pattern[str], ...]  # one per language, tried together
+    articles: re.Pattern[str]
+    conjunction: re.Pattern[str]
+    fixed: re.Pattern[str]
+    stopwords: frozenset[str]
+    arabic: bool
+
+
+def _fragment(text: str) -> str:
+    """A rule fragment as a regex that also eats the white space after it."""
+    body = fold(text).replace(" ", r"\s+")
+    return f"(?:{body})(?:(?<=')\\s*|\\s+)"  # no space needed after an apostrophe (d'un)
+
+
+def _alternatives(fragments: Iterable[str]) -> str:
+    return "(?:" + "|".join(_fragment(f) for f in sorted(fragments, key=len, reverse=True)) + ")"
+
+
+def _fixed_phrase(phrase: str) -> str:
+    """A fixed phrase as a regex: flexible spaces, either apostrophe, Arabic ال optional."""
+    parts: list[str] = []
+    arabic = bool(_ARABIC.search(phrase))
+    for token in fold(phrase).split():
+        if token == "و":
+            parts.append(r"و\s*")
+            continue
+        if arabic and token.startswith("ال"):
+            token = "(?:ال)?" + re.escape(token[2:])
+        else:
+            token = re.escape(token).replace("'", r"'\s*").replace(",", r"\s*,")
+        parts.append(token + ("" if token.endswith(r"\s*") else r"\s+"))
+    body = "".join(parts).removesuffix(r"\s+")
+    return (r"(?<!\w)(?:[وبلفك]{1,2})?" if arabic else r"(?<!\w)") + body + r"(?!\w)"
+
+
+@lru_cache(maxsize=8)
+def _compiled(language: str | None) -> _Rules:
+    languages = (language,) if language else LANGUAGES
+    sets = [RULES[lang] for lang in languages]
+    lead_ins = tuple(re.compile(
+        f"^(?P<opener>{_alternatives(r.openers)})?(?P<request>{_alternatives(r.requests)})?"
+        f"(?P<people>{_alternatives(r.people)})?(?P<skills>{_alternatives(r.skills)})?"
+        f"(?P<article>{_alternatives(r.articles)})?") for r in sets)
+    articles = re.compile("^" + _alternatives(a for r in sets for a in r.articles))
+    words = sorted({fold(c) for r in sets for c in r.conjunctions}, key=len, reverse=True)
+    conjunction = r"\s+(?:" + "|".join(w.replace(" ", r"\s+") for w in words) + r")\s+"
+    if "ar" in languages:
+        conjunction += r"|\s+و(?=[^\W\d_]{3})"  # Arabic "and" written onto the next word
+    phrases = sorted((p for lang in languages for p in FIXED_PHRASES[lang]), key=len,
+                     reverse=True)
+    return _Rules(lead_ins, articles, re.compile(conjunction),
+                  re.compile("|".join(_fixed_phrase(p) for p in phrases)),
+                  frozenset(fold(w) for r in sets for w in r.stopwords), "ar" in languages)
+
+
+def _strip_lead_in(text: str, rules: _Rules) -> str:
+    """``text`` without its request opener ("we need experts in", "nous cherchons des")."""
+    text = _drop_waw(text.strip(" \t,;:-"), rules)
+    folded = fold(text)
+    best = 0
+    for pattern in rules.lead_ins:
+        m = pattern.match(folded)
+        if m is None or not (m["opener"] or m["request"] or m["people"] or m["skills"]):
+            continue
+        end = m.end() if (m["request"] or m["people"] or m["skills"]) else m.end("opener")
+        best = max(best, end)
+    stripped = _drop_waw(text[best:].strip(" \t,;:-"), rules)
     return stripped or text
+
+
+def _drop_waw(text: str, rules: _Rules) -> str:
+    """Arabic: a clause that starts with و ("and"), alone or written onto the next word."""
+    if not rules.arabic or not text.startswith("و"):
+        return text
+    word = fold(text.split(maxsplit=1)[0])
+    if word == "و":
+        return text[1:].lstrip()
+    return text[1:] if len(word) >= 4 and word not in ARABIC_WAW_WORDS else text
+
+
+def _strip_articles(text: str, rules: _Rules) -> str:
+    m = rules.articles.match(fold(text))
+    return (text[m.end():] if m else text).strip() or text
+
+
+def _mask(text: str, rules: _Rules) -> str:
+    """Folded ``text`` in which fixed phrases have no spaces or commas left to cut at."""
+    chars = list(fold(text))
+    for m in rules.fixed.finditer("".join(chars)):
+        for i in range(m.start(), m.end()):
+            if chars[i].isspace() or chars[i] == ",":
+                chars[i] = "_"
+    return "".join(chars)
+
+
+def _split_clause(clause: str, rules: _Rules) -> list[str]:
+    """A clause cut into needs: at commas (a list), then at conjunctions (see the module)."""
+    masked = _mask(clause, rules)
+    cuts = [m.start() for m in re.finditer(",", masked)]
+    items = [clause[a + 1 if a >= 0 else 0:b]
+             for a, b in zip([-1, *cuts], [*cuts, len(clause)], strict=True)]
+    out: list[str] = []
+    for k, item in enumerate(items):
+        item = _strip_lead_in(item, rules)
+        if k:
+            item = _strip_articles(item, rules)
+        last_of_list = len(items) > 1 and k == len(items) - 1
+        out.extend(_strip_lead_in(x, rules) for x in _coordinated(item, rules, last_of_list))
+    return out
+
+
+def _coordinated(text: str, rules: _Rules, list_end: bool) -> list[str]:
+    """``text`` cut at conjunctions between two needs; the first cut is forced at a list's end."""
+    masked = _mask(text, rules)
+    joints = [m for m in rules.conjunction.finditer(masked)
+              if not _waw_word(masked, m.end())]
+    if not joints:
+        return [text]
+    starts = [0, *(m.end() for m in joints)]
+    ends = [*(m.start() for m in joints), len(text)]
+    out = [text[starts[0]:ends[0]]]
+    for i in range(1, len(starts)):
+        piece = _strip_articles(text[starts[i]:ends[i]].strip(), rules)
+        if (list_end and i == 1) or (_is_need(out[-1], rules) and _is_need(piece, rules)):
+            out.append(piece)
+        else:
+            out[-1] = out[-1] + text[ends[i - 1]:ends[i]]
+    return out
+
+
+def _waw_word(masked: str, at: int) -> bool:
+    """Whether an Arabic و at ``at - 1`` begins a word of its own (وزارة) instead of "and"."""
+    if masked[at - 1:at] != "و" or at >= len(masked) or masked[at].isspace():
+        return False
+    return "و" + masked[at:].split(maxsplit=1)[0] in ARABIC_WAW_WORDS
+
+
+def _is_need(text: str, rules: _Rules) -> bool:
+    """A need in itself: at least two content words (not a bare modifier such as "design")."""
+    words = [w for w in fold(text).split() if _WORD.search(w)
+             and w.strip(".,;:()'\"-") not in rules.stopwords]
+    return len(words) >= 2
 
 
 def _dedupe(texts: Iterable[str]) -> list[str]:
