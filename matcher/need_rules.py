@@ -29,6 +29,7 @@ class LanguageRules:
     skills: tuple[str, ...]  # "expertise in", "experience with"
     articles: tuple[str, ...]  # small words left between a lead-in and the need ("de la")
     conjunctions: tuple[str, ...]  # words that join two needs or end a list ("and", "or")
+    objects: tuple[str, ...]  # prepositions of place or purpose ("in", "for"; not "of")
     stopwords: frozenset[str]  # words of three letters or more that are not content words
 
 
@@ -55,6 +56,7 @@ RULES: dict[str, LanguageRules] = {
         ),
         articles=("the", "a", "an", "in", "on", "with", "for", "of", "about"),
         conjunctions=("and", "or", "as well as", "plus"),
+        objects=("in", "for", "at", "on", "to", "within", "across", "among"),
         stopwords=frozenset({
             "the", "and", "for", "with", "from", "into", "onto", "about", "its", "their",
             "our", "your", "this", "that", "these", "those", "under", "over", "within",
@@ -85,8 +87,8 @@ RULES: dict[str, LanguageRules] = {
             r"(?:experts?|specialistes?) (?:en|de|du|des|sur|dans|d')",
         ),
         skills=(
-            r"(?:de l'|une |un |des )?(?:expertise|experience|competences?|connaissances?"
-            r"|appui|accompagnement|soutien|aide|savoir-faire) (?:solides? )?"
+            r"(?:de l'|d'une |d'un |une |un |des )?(?:expertise|experience|competences?"
+            r"|connaissances?|appui|accompagnement|soutien|aide|savoir-faire) (?:solides? )?"
             r"(?:en|de|du|des|sur|dans|d'|pour)",
         ),
         articles=("en matiere de", "en matiere d'", "dans le domaine de la",
@@ -95,6 +97,7 @@ RULES: dict[str, LanguageRules] = {
                   "sur la", "sur le", "sur les", "sur l'", "dans la", "dans le", "dans les",
                   "une", "un"),
         conjunctions=("et", "ou", "ainsi que"),
+        objects=("pour", "dans", "a", "au", "aux", "en", "sur", "aupres", "chez"),
         stopwords=frozenset({
             "des", "les", "une", "pour", "dans", "sur", "avec", "aux", "par", "entre", "leur",
             "leurs", "nos", "notre", "vos", "votre", "ces", "cet", "cette", "qui", "que",
@@ -106,7 +109,7 @@ RULES: dict[str, LanguageRules] = {
         requests=(
             r"(?:buscamos|busco|estamos buscando|necesitamos|necesito|requerimos|queremos)"
             r"(?: (?:tambien|ademas))?(?: (?:contar con|incorporar|sumar|encontrar))?",
-            r"(?:el|este) (?:proyecto|programa) (?:necesita|requiere|busca)",
+            r"(?:el|este) (?:proyecto|programa) (?:tambien |ademas )?(?:necesita|requiere|busca)",
             r"se (?:necesitan?|buscan?|requieren?)", r"nos hace falta", r"hace falta",
         ),
         people=(
@@ -125,6 +128,7 @@ RULES: dict[str, LanguageRules] = {
                   "de las", "de", "el", "la", "los", "las", "sobre", "en materia de",
                   "un", "una"),
         conjunctions=("y", "e", "o", "u", "asi como"),
+        objects=("para", "en", "a", "al", "entre"),
         stopwords=frozenset({
             "los", "las", "del", "para", "con", "por", "una", "unos", "unas", "sobre", "entre",
             "sus", "nuestro", "nuestra", "nuestros", "este", "esta", "estos", "estas", "que",
@@ -138,7 +142,8 @@ RULES: dict[str, LanguageRules] = {
             r"(?: de| d[eoa]s?)?",
             r"(?:procuramos|buscamos|queremos|estamos (?:a procura|em busca) de"
             r"|estamos procurando|estamos buscando)(?: (?:tambem|ainda))?",
-            r"(?:o|este) (?:projeto|projecto|programa) (?:precisa de|requer|necessita de|procura)",
+            r"(?:o|este) (?:projeto|projecto|programa) (?:tambem )?(?:precisa de|requer"
+            r"|necessita de|procura)",
         ),
         people=(
             r"(?:(?:um|uma|uns|umas|dois|tres) )?(?:especialistas?|peritos?|consultor(?:es|as?)?"
@@ -148,13 +153,14 @@ RULES: dict[str, LanguageRules] = {
             r"alguem (?:que (?:conheca|saiba|domine)|com experiencia em|(?:de|em))",
         ),
         skills=(
-            r"(?:(?:uma|um|a|o) )?(?:experiencia|conhecimentos?|apoio|assessoria|assistencia"
-            r" tecnica|competencias?|ajuda|know-how) (?:solid[oa]s? )?"
+            r"(?:(?:uma|um|a|o|de|do|da) )?(?:experiencia|conhecimentos?|apoio|assessoria"
+            r"|assistencia tecnica|competencias?|ajuda|know-how) (?:solid[oa]s? )?"
             r"(?:em|de|do|da|dos|das|no|na|nos|nas|sobre|para)",
         ),
         articles=("em", "no", "na", "nos", "nas", "de", "do", "da", "dos", "das", "o", "a",
                   "os", "as", "sobre", "um", "uma", "em materia de"),
         conjunctions=("e", "ou", "bem como"),
+        objects=("para", "em", "no", "na", "nos", "nas", "a", "ao", "aos", "entre"),
         stopwords=frozenset({
             "dos", "das", "para", "com", "por", "uma", "umas", "uns", "nos", "nas", "sobre",
             "entre", "seus", "suas", "nosso", "nossa", "este", "esta", "estes", "estas",
@@ -177,6 +183,7 @@ RULES: dict[str, LanguageRules] = {
         skills=(r"(?:خبره|خبرات|معرفه|دعم|مساعده|مشوره) (?:في|ب|حول)",),
         articles=("في مجال", "مجال", "في"),
         conjunctions=("و", "او"),
+        objects=("في", "علي", "لدي", "داخل"),
         stopwords=frozenset({
             "في", "من", "علي", "الي", "عن", "مع", "التي", "الذي", "الذين", "ذلك", "هذه", "هذا",
             "بين", "حول", "لدي", "عند", "خلال", "ضمن", "او",
@@ -197,35 +204,39 @@ ARABIC_WAW_WORDS: frozenset[str] = frozenset({
 FIXED_PHRASES: dict[str, tuple[str, ...]] = {
     "en": (
         "water and sanitation", "water supply and sanitation", "water, sanitation and hygiene",
-        "water and wastewater", "sanitation and hygiene", "operation and maintenance",
+        "water and wastewater", "operation and maintenance",
         "operations and maintenance", "monitoring and evaluation",
         "monitoring, evaluation and learning", "research and development",
         "surface water and groundwater", "health and safety", "supply and demand",
+        "gender equality and social inclusion",
     ),
     "fr": (
         "eau et assainissement", "eau potable et assainissement", "l'eau et l'assainissement",
-        "eau, assainissement et hygiène", "hygiène et assainissement",
-        "assainissement et hygiène", "exploitation et maintenance", "exploitation et entretien",
+        "eau, assainissement et hygiène", "exploitation et maintenance",
+        "exploitation et entretien",
         "suivi et évaluation", "suivi, évaluation et apprentissage",
         "recherche et développement", "eaux de surface et eaux souterraines",
+        "égalité de genre et inclusion sociale", "égalité des sexes et inclusion sociale",
     ),
     "es": (
         "agua y saneamiento", "agua potable y saneamiento", "agua, saneamiento e higiene",
-        "agua potable y alcantarillado", "saneamiento e higiene", "operación y mantenimiento",
+        "agua potable y alcantarillado", "operación y mantenimiento",
         "monitoreo y evaluación", "seguimiento y evaluación", "investigación y desarrollo",
-        "aguas superficiales y subterráneas",
+        "aguas superficiales y subterráneas", "igualdad de género e inclusión social",
     ),
     "pt": (
         "água e saneamento", "água e esgoto", "abastecimento de água e saneamento",
         "abastecimento de água e esgotamento sanitário", "água, saneamento e higiene",
-        "saneamento e higiene", "operação e manutenção", "monitoramento e avaliação",
+        "operação e manutenção", "monitoramento e avaliação",
         "monitorização e avaliação", "acompanhamento e avaliação", "pesquisa e desenvolvimento",
         "investigação e desenvolvimento", "águas superficiais e subterrâneas",
+        "igualdade de género e inclusão social", "igualdade de gênero e inclusão social",
+        "distrito de medição e controle", "distritos de medição e controle",
     ),
     "ar": (
         "المياه و الصرف الصحي", "مياه الشرب و الصرف الصحي", "المياه و الصرف الصحي و النظافة",
-        "المياه و الصرف الصحي و النظافة الصحية", "الصرف الصحي و النظافة", "التشغيل و الصيانة",
+        "المياه و الصرف الصحي و النظافة الصحية", "التشغيل و الصيانة",
         "الرصد و التقييم", "المتابعة و التقييم", "البحث و التطوير",
-        "المياه السطحية و الجوفية",
+        "المياه السطحية و الجوفية", "المساواة بين الجنسين و الإدماج الاجتماعي",
     ),
 }

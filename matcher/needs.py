@@ -237,7 +237,9 @@ class _Rules:
     articles: re.Pattern[str]
     conjunction: re.Pattern[str]
     fixed: re.Pattern[str]
+    leading_conjunction: re.Pattern[str]  # an item that opens with "and" ends a list itself
     stopwords: frozenset[str]
+    objects: frozenset[str]
     arabic: bool
 
 
@@ -262,7 +264,7 @@ def _fixed_phrase(phrase: str) -> str:
         if arabic and token.startswith("ال"):
             token = "(?:ال)?" + re.escape(token[2:])
         else:
-            token = re.escape(token).replace("'", r"'\s*").replace(",", r"\s*,")
+            token = r"(?:l'\s*)?" + re.escape(token).replace("'", r"'\s*").replace(",", r"\s*,")
         parts.append(token + ("" if token.endswith(r"\s*") else r"\s+"))
     body = "".join(parts).removesuffix(r"\s+")
     return (r"(?<!\w)(?:[وبلفك]{1,2})?" if arabic else r"(?<!\w)") + body + r"(?!\w)"
@@ -278,14 +280,17 @@ def _compiled(language: str | None) -> _Rules:
         f"(?P<article>{_alternatives(r.articles)})?") for r in sets)
     articles = re.compile("^" + _alternatives(a for r in sets for a in r.articles))
     words = sorted({fold(c) for r in sets for c in r.conjunctions}, key=len, reverse=True)
-    conjunction = r"\s+(?:" + "|".join(w.replace(" ", r"\s+") for w in words) + r")\s+"
+    alternatives = "|".join(w.replace(" ", r"\s+") for w in words)
+    conjunction = rf"\s+(?:{alternatives})\s+"
     if "ar" in languages:
-        conjunction += r"|\s+و(?=[^\W\d_]{3})"  # Arabic "and" written onto the next word
+        conjunction += r"|\s+و(?=[^\W\d_]{2})"  # Arabic "and" written onto the next word
     phrases = sorted((p for lang in languages for p in FIXED_PHRASES[lang]), key=len,
                      reverse=True)
     return _Rules(lead_ins, articles, re.compile(conjunction),
                   re.compile("|".join(_fixed_phrase(p) for p in phrases)),
-                  frozenset(fold(w) for r in sets for w in r.stopwords), "ar" in languages)
+                  re.compile(rf"^(?:{alternatives})\s+"),
+                  frozenset(fold(w) for r in sets for w in r.stopwords),
+                  frozenset(fold(w) for r in sets for w in r.objects), "ar" in languages)
 
 
 def _strip_lead_in(text: str, rules: _Rules) -> str:
@@ -314,8 +319,13 @@ def _drop_waw(text: str, rules: _Rules) -> str:
 
 
 def _strip_articles(text: str, rules: _Rules) -> str:
-    m = rules.articles.match(fold(text))
-    return (text[m.end():] if m else text).strip() or text
+    """``text`` without the small words it opens with ("in the", "de la", "en el")."""
+    stripped = text.strip()
+    while m := rules.articles.match(fold(stripped)):
+        if not stripped[m.end():].strip():
+            break
+        stripped = stripped[m.end():].strip()
+    return stripped
 
 
 def _mask(text: str, rules: _Rules) -> str:
@@ -336,10 +346,13 @@ def _split_clause(clause: str, rules: _Rules) -> list[str]:
              for a, b in zip([-1, *cuts], [*cuts, len(clause)], strict=True)]
     out: list[str] = []
     for k, item in enumerate(items):
+        # "A, B, and C": the list ends at its comma, so C's own "and" is free to stay
+        opens_with_and = bool(rules.leading_conjunction.match(fold(item.strip()))
+                              or _drop_waw(item.strip(), rules) != item.strip())
         item = _strip_lead_in(item, rules)
         if k:
             item = _strip_articles(item, rules)
-        last_of_list = len(items) > 1 and k == len(items) - 1
+        last_of_list = len(items) > 1 and k == len(items) - 1 and not opens_with_and
         out.extend(_strip_lead_in(x, rules) for x in _coordinated(item, rules, last_of_list))
     return out
 
@@ -356,7 +369,7 @@ def _coordinated(text: str, rules: _Rules, list_end: bool) -> list[str]:
     out = [text[starts[0]:ends[0]]]
     for i in range(1, len(starts)):
         piece = _strip_articles(text[starts[i]:ends[i]].strip(), rules)
-        if (list_end and i == 1) or (_is_need(out[-1], rules) and _is_need(piece, rules)):
+        if (list_end and i == 1) or _two_needs(out[-1], piece, rules):
             out.append(piece)
         else:
             out[-1] = out[-1] + text[ends[i - 1]:ends[i]]
@@ -370,11 +383,37 @@ def _waw_word(masked: str, at: int) -> bool:
     return "و" + masked[at:].split(maxsplit=1)[0] in ARABIC_WAW_WORDS
 
 
-def _is_need(text: str, rules: _Rules) -> bool:
-    """A need in itself: at least two content words (not a bare modifier such as "design")."""
-    words = [w for w in fold(text).split() if _WORD.search(w)
-             and w.strip(".,;:()'\"-") not in rules.stopwords]
-    return len(words) >= 2
+def _two_needs(first: str, second: str, rules: _Rules) -> bool:
+    """Whether "first and second" joins two needs rather than two parts of one.
+
+    Each half needs two content words of its own ("design and construction of plants" stays
+    whole). After a short object of place or purpose ("WASH in schools and health centres",
+    "reuse for irrigation and aquifer recharge") a second half of fewer than three content
+    words and no such object of its own is read as a second object, so the need stays whole.
+    """
+    head, tail = _content_words(first, rules), _content_words(second, rules)
+    if len(head) < 2 or len(tail) < 2:
+        return False
+    words = _words(first)
+    objects = [i for i, w in enumerate(words) if w in rules.objects]
+    if not objects:
+        return True
+    after = [w for w in words[objects[-1] + 1:] if _is_content(w, rules)]
+    short_object = 1 <= len(after) <= 2
+    return not (short_object and len(tail) < 3
+                and not any(w in rules.objects for w in _words(second)))
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip(".,;:()'\"-") for w in fold(text).split()]
+
+
+def _is_content(word: str, rules: _Rules) -> bool:
+    return bool(_WORD.search(word)) and word not in rules.stopwords
+
+
+def _content_words(text: str, rules: _Rules) -> list[str]:
+    return [w for w in _words(text) if _is_content(w, rules)]
 
 
 def _dedupe(texts: Iterable[str]) -> list[str]:
