@@ -117,7 +117,7 @@ RULES: dict[str, LanguageRules] = {
             r"|consultor(?:es|as?)?|personas?|socios?|ingenier[oa]s?)"
             r"(?: (?:que (?:conozcan?|sepan?(?: de)?|dominen?)|con (?:amplia |solida )?experiencia"
             r" en|(?:en|de|del|sobre)))?",
-            r"alguien (?:que (?:conozca|sepa(?: de)?|domine)|con experiencia en|(?:de|en))",
+            r"(?:a )?alguien (?:que (?:conozca|sepa(?: de)?|domine)|con experiencia en|(?:de|en))",
         ),
         skills=(
             r"(?:(?:una|un|la|el) )?(?:experiencia|experticia|pericia|conocimientos?|apoyo"
@@ -208,7 +208,7 @@ FIXED_PHRASES: dict[str, tuple[str, ...]] = {
         "operations and maintenance", "monitoring and evaluation",
         "monitoring, evaluation and learning", "research and development",
         "surface water and groundwater", "health and safety", "supply and demand",
-        "gender equality and social inclusion",
+        "gender equality and social inclusion", "household water treatment and safe storage",
     ),
     "fr": (
         "eau et assainissement", "eau potable et assainissement", "l'eau et l'assainissement",
@@ -217,12 +217,14 @@ FIXED_PHRASES: dict[str, tuple[str, ...]] = {
         "suivi et évaluation", "suivi, évaluation et apprentissage",
         "recherche et développement", "eaux de surface et eaux souterraines",
         "égalité de genre et inclusion sociale", "égalité des sexes et inclusion sociale",
+        "traitement de l'eau à domicile et stockage sûr",
     ),
     "es": (
         "agua y saneamiento", "agua potable y saneamiento", "agua, saneamiento e higiene",
         "agua potable y alcantarillado", "operación y mantenimiento",
         "monitoreo y evaluación", "seguimiento y evaluación", "investigación y desarrollo",
         "aguas superficiales y subterráneas", "igualdad de género e inclusión social",
+        "tratamiento del agua en el hogar y almacenamiento seguro",
     ),
     "pt": (
         "água e saneamento", "água e esgoto", "abastecimento de água e saneamento",
@@ -232,11 +234,13 @@ FIXED_PHRASES: dict[str, tuple[str, ...]] = {
         "investigação e desenvolvimento", "águas superficiais e subterrâneas",
         "igualdade de género e inclusão social", "igualdade de gênero e inclusão social",
         "distrito de medição e controle", "distritos de medição e controle",
+        "tratamento doméstico da água e armazenamento seguro",
     ),
     "ar": (
         "المياه و الصرف الصحي", "مياه الشرب و الصرف الصحي", "المياه و الصرف الصحي و النظافة",
         "المياه و الصرف الصحي و النظافة الصحية", "التشغيل و الصيانة",
         "الرصد و التقييم", "المتابعة و التقييم", "البحث و التطوير",
         "المياه السطحية و الجوفية", "المساواة بين الجنسين و الإدماج الاجتماعي",
+        "معالجة المياه المنزلية و التخزين الآمن",
     ),
 }
