@@ -28,6 +28,7 @@ class LanguageRules:
     people: tuple[str, ...]  # "experts in", "someone who knows"
     skills: tuple[str, ...]  # "expertise in", "experience with"
     articles: tuple[str, ...]  # small words left between a lead-in and the need ("de la")
+    tails: tuple[str, ...]  # request endings after the needs ("... are needed")
     conjunctions: tuple[str, ...]  # words that join two needs or end a list ("and", "or")
     objects: tuple[str, ...]  # prepositions of place or purpose ("in", "for"; not "of")
     stopwords: frozenset[str]  # words of three letters or more that are not content words
@@ -41,12 +42,17 @@ RULES: dict[str, LanguageRules] = {
             r"(?:also |will |would |urgently )?(?:need|needs|require|requires|want|wants|seek"
             r"|seeks|are looking for|is looking for|am looking for|are seeking|would like)",
             r"(?:we are|we're|i am|i'm) (?:also )?(?:looking for|seeking|searching for)",
+            r"(?:we|i)'d (?:also )?(?:like|need|want)",
+            # "our municipality is looking for", "the ministry and the utility are seeking"
+            r"(?:[^\s,.;:]+ ){1,4}(?:is|are) (?:also |now |urgently )?(?:looking for|seeking"
+            r"|searching for)",
             "looking for", "seeking", "searching for", "requires?", "wanted",
         ),
         people=(
             r"(?:someone|somebody|people|partners|experts?|members?|a specialist|specialists"
             r"|an expert|professionals|consultants?|colleagues) (?:who|that|with|in|on|for|to)"
-            r"(?: (?:can|could|know|knows|has|have|is|are)(?: (?:good at|experienced in))?)?",
+            r"(?: (?:can|could|know|knows|has|have|had|is|are)(?: (?:good at|experienced in"
+            r"|(?:worked|work|experience|expertise) (?:on|in|with)))?)?",
             r"(?:experts?|specialists?|an expert|a specialist)",
         ),
         skills=(
@@ -55,6 +61,8 @@ RULES: dict[str, LanguageRules] = {
             r" (?:in|on|with|for|of|about)",
         ),
         articles=("the", "a", "an", "in", "on", "with", "for", "of", "about"),
+        tails=(r"(?:is|are) (?:also |urgently )?(?:needed|required|wanted|sought|welcome)",
+               r"would be (?:welcome|useful|helpful|needed)", "(?:is|are) a plus"),
         conjunctions=("and", "or", "as well as", "plus"),
         objects=("in", "for", "at", "on", "to", "within", "across", "among"),
         stopwords=frozenset({
@@ -81,7 +89,8 @@ RULES: dict[str, LanguageRules] = {
             r"(?:des|un|une|les|deux|trois) (?:experts?|expertes?|specialistes?|consultants?"
             r"|consultantes?|professionnels?|personnes?|partenaires?|ingenieurs?)"
             r"(?: (?:qui (?:connaissent|connait|maitrisent|maitrise)"
-            r"|ayant une (?:solide )?experience (?:en|de|dans)|(?:en|de|du|des|sur|dans|d')))?",
+            r"|ayant une (?:solide )?experience (?:en|de|dans)"
+            r"|(?:en|de|du|des|sur|dans|d'|pour)))?",
             r"quelqu'un (?:qui (?:connait|maitrise|sait)|ayant une experience (?:en|de|dans)"
             r"|(?:de|d'|en))",
             r"(?:experts?|specialistes?) (?:en|de|du|des|sur|dans|d')",
@@ -96,6 +105,8 @@ RULES: dict[str, LanguageRules] = {
                   "de la", "de l'", "du", "des", "de", "d'", "la", "le", "les", "l'", "en",
                   "sur la", "sur le", "sur les", "sur l'", "dans la", "dans le", "dans les",
                   "une", "un"),
+        tails=(r"(?:est|sont) (?:aussi |egalement )?(?:recherche|necessaire|souhaite|bienvenu)"
+               r"(?:e|s|es)?", r"(?:serait|seraient) (?:utiles?|bienvenue?s?)"),
         conjunctions=("et", "ou", "ainsi que"),
         objects=("pour", "dans", "a", "au", "aux", "en", "sur", "aupres", "chez"),
         stopwords=frozenset({
@@ -127,6 +138,8 @@ RULES: dict[str, LanguageRules] = {
         articles=("en el", "en la", "en los", "en las", "en", "de la", "del", "de los",
                   "de las", "de", "el", "la", "los", "las", "sobre", "en materia de",
                   "un", "una"),
+        tails=(r"(?:es|son) (?:tambien )?(?:necesari|bienvenid|requerid)[oa]s?",
+               r"(?:seria|serian) (?:utiles?|bienvenid[oa]s?)"),
         conjunctions=("y", "e", "o", "u", "asi como"),
         objects=("para", "en", "a", "al", "entre"),
         stopwords=frozenset({
@@ -159,6 +172,8 @@ RULES: dict[str, LanguageRules] = {
         ),
         articles=("em", "no", "na", "nos", "nas", "de", "do", "da", "dos", "das", "o", "a",
                   "os", "as", "sobre", "um", "uma", "em materia de"),
+        tails=(r"(?:e|sao) (?:tambem )?(?:necessari|bem-vind|procurad)[oa]s?",
+               r"(?:seria|seriam) (?:uteis|util|bem-vind[oa]s?)"),
         conjunctions=("e", "ou", "bem como"),
         objects=("para", "em", "no", "na", "nos", "nas", "a", "ao", "aos", "entre"),
         stopwords=frozenset({
@@ -182,6 +197,7 @@ RULES: dict[str, LanguageRules] = {
         ),
         skills=(r"(?:خبره|خبرات|معرفه|دعم|مساعده|مشوره) (?:في|ب|حول)",),
         articles=("في مجال", "مجال", "في"),
+        tails=(r"(?:مطلوب|مطلوبه|مطلوبون|مطلوبين)",),
         conjunctions=("و", "او"),
         objects=("في", "علي", "لدي", "داخل"),
         stopwords=frozenset({

@@ -13,8 +13,9 @@ is always a piece of the description.
    an optional opener ("and", "également", و), a request ("we need", "nous cherchons", "buscamos",
    "precisamos de", "نحتاج إلى"), a kind of person ("experts in", "someone who knows", "des
    experts en", "especialistas em", "خبراء في"), a skill ("expertise in", "une expertise en") and,
-   after one of those, a small word ("de la", "en el", "no", "في مجال"). Without a language the
-   longest opener over the five rule sets is removed.
+   after one of those, a small word ("de la", "en el", "no", "في مجال"). A request ending
+   ("... are needed", "... seraient bienvenus") goes too. Without a language the longest opener
+   over the five rule sets is removed.
 3. **Fixed phrases** ("water and sanitation", "operation and maintenance", "suivi et évaluation",
    "agua y saneamiento", "água e saneamento", "التشغيل والصيانة", ...) are never cut.
 4. **Lists.** A sentence with commas (``,`` or Arabic ``،``) is cut at every comma, and its last
@@ -24,8 +25,11 @@ is always a piece of the description.
    each half has at least two content words (words of three letters or more that are not
    articles or prepositions). So "faecal sludge management and on-site sanitation" gives two
    needs, while "design and construction of treatment plants" (a bare first half) and
-   "arsenic and fluoride testing" stay whole. An Arabic word that starts with و as part of the
-   word (وزارة, وادي) is not read as "and".
+   "arsenic and fluoride testing" stay whole. After a short object of place or purpose ("in
+   schools") a short second half is a second object: "WASH in schools and health centres" stays
+   whole. A second half that repeats the small word before the first ("experts in hydrogeology
+   and in remote sensing", "en A et en B") is a need of its own however short. An Arabic word
+   that starts with و as part of the word (وزارة, وادي) is not read as "and".
 6. **Clean-up.** White space is collapsed, fragments without a word of three letters or more
    are dropped, duplicates (case-insensitive) are merged, and at most ``max_needs`` are kept, in
    order of appearance.
@@ -205,7 +209,10 @@ def derive_needs(description: str, max_needs: int, language: str | None = None) 
             continue
         if ":" in sentence:
             sentence = sentence.partition(":")[2].strip()  # "We need: ..."; a bare header goes
-        fragments.extend(_split_clause(_strip_lead_in(sentence, rules), rules))
+        if tail := rules.tail.search(fold(sentence)):
+            sentence = sentence[:tail.start()] or sentence  # "... are needed"
+        clause, lead = _lead_in(sentence, rules)
+        fragments.extend(_split_clause(clause, rules, lead))
     needs = _dedupe(" ".join(f.split()) for f in fragments if _WORD.search(f))
     if not needs:
         return [" ".join(description.split())]
@@ -238,6 +245,8 @@ class _Rules:
     conjunction: re.Pattern[str]
     fixed: re.Pattern[str]
     leading_conjunction: re.Pattern[str]  # an item that opens with "and" ends a list itself
+    tail: re.Pattern[str]  # "... are needed" at the end of a sentence
+    small_words: frozenset[str]  # the words of ``articles`` ("de", "la", "in")
     stopwords: frozenset[str]
     objects: frozenset[str]
     arabic: bool
@@ -284,17 +293,25 @@ def _compiled(language: str | None) -> _Rules:
     conjunction = rf"\s+(?:{alternatives})\s+"
     if "ar" in languages:
         conjunction += r"|\s+و(?=[^\W\d_]{2})"  # Arabic "and" written onto the next word
+    tails = "|".join(fold(t).replace(" ", r"\s+") for r in sets for t in r.tails)
     phrases = sorted((p for lang in languages for p in FIXED_PHRASES[lang]), key=len,
                      reverse=True)
     return _Rules(lead_ins, articles, re.compile(conjunction),
                   re.compile("|".join(_fixed_phrase(p) for p in phrases)),
                   re.compile(rf"^(?:{alternatives})\s+"),
+                  re.compile(rf"\s+(?:{tails})$"),
+                  frozenset(w for r in sets for a in r.articles for w in fold(a).split()),
                   frozenset(fold(w) for r in sets for w in r.stopwords),
                   frozenset(fold(w) for r in sets for w in r.objects), "ar" in languages)
 
 
 def _strip_lead_in(text: str, rules: _Rules) -> str:
     """``text`` without its request opener ("we need experts in", "nous cherchons des")."""
+    return _lead_in(text, rules)[0]
+
+
+def _lead_in(text: str, rules: _Rules) -> tuple[str, str]:
+    """``text`` without its request opener, and the opener's last word (folded; "" if none)."""
     text = _drop_waw(text.strip(" \t,;:-"), rules)
     folded = fold(text)
     best = 0
@@ -305,7 +322,10 @@ def _strip_lead_in(text: str, rules: _Rules) -> str:
         end = m.end() if (m["request"] or m["people"] or m["skills"]) else m.end("opener")
         best = max(best, end)
     stripped = _drop_waw(text[best:].strip(" \t,;:-"), rules)
-    return stripped or text
+    if not stripped:
+        return text, ""
+    removed = fold(text[:best]).split()
+    return stripped, (removed[-1] if removed else "")
 
 
 def _drop_waw(text: str, rules: _Rules) -> str:
@@ -338,7 +358,7 @@ def _mask(text: str, rules: _Rules) -> str:
     return "".join(chars)
 
 
-def _split_clause(clause: str, rules: _Rules) -> list[str]:
+def _split_clause(clause: str, rules: _Rules, lead: str = "") -> list[str]:
     """A clause cut into needs: at commas (a list), then at conjunctions (see the module)."""
     masked = _mask(clause, rules)
     cuts = [m.start() for m in re.finditer(",", masked)]
@@ -349,16 +369,24 @@ def _split_clause(clause: str, rules: _Rules) -> list[str]:
         # "A, B, and C": the list ends at its comma, so C's own "and" is free to stay
         opens_with_and = bool(rules.leading_conjunction.match(fold(item.strip()))
                               or _drop_waw(item.strip(), rules) != item.strip())
-        item = _strip_lead_in(item, rules)
+        item, item_lead = _lead_in(item, rules)
         if k:
+            before = _words(item)
             item = _strip_articles(item, rules)
+            dropped = before[:len(before) - len(_words(item))]
+            item_lead = dropped[-1] if dropped else item_lead
         last_of_list = len(items) > 1 and k == len(items) - 1 and not opens_with_and
-        out.extend(_strip_lead_in(x, rules) for x in _coordinated(item, rules, last_of_list))
+        out.extend(_strip_lead_in(x, rules) for x in _coordinated(
+            item, rules, last_of_list, item_lead or (lead if k == 0 else "")))
     return out
 
 
-def _coordinated(text: str, rules: _Rules, list_end: bool) -> list[str]:
-    """``text`` cut at conjunctions between two needs; the first cut is forced at a list's end."""
+def _coordinated(text: str, rules: _Rules, list_end: bool, lead: str = "") -> list[str]:
+    """``text`` cut at conjunctions between two needs; the first cut is forced at a list's end.
+
+    ``lead`` is the small word just before ``text`` ("experts *in* ..."): a second half that
+    repeats it ("in A and in B", "en A et en B") is a parallel need however short the first.
+    """
     masked = _mask(text, rules)
     joints = [m for m in rules.conjunction.finditer(masked)
               if not _waw_word(masked, m.end())]
@@ -368,8 +396,11 @@ def _coordinated(text: str, rules: _Rules, list_end: bool) -> list[str]:
     ends = [*(m.start() for m in joints), len(text)]
     out = [text[starts[0]:ends[0]]]
     for i in range(1, len(starts)):
-        piece = _strip_articles(text[starts[i]:ends[i]].strip(), rules)
-        if (list_end and i == 1) or _two_needs(out[-1], piece, rules):
+        raw = text[starts[i]:ends[i]].strip()
+        piece = _strip_articles(raw, rules)
+        parallel = (lead in rules.small_words and _words(raw)[:1] == [lead]
+                    and bool(_content_words(out[-1], rules)) and bool(_content_words(piece, rules)))
+        if (list_end and i == 1) or parallel or _two_needs(out[-1], piece, rules):
             out.append(piece)
         else:
             out[-1] = out[-1] + text[ends[i - 1]:ends[i]]

@@ -305,3 +305,52 @@ def test_derived_needs_are_nonempty_pieces_within_the_cap(text: str, language: s
     for need in needs:
         assert need and need == " ".join(need.split())
         assert need in flat
+
+
+@pytest.mark.parametrize(("language", "description", "expected"), [
+    ("en", "Our municipality is looking for a specialist in stormwater management and green "
+     "infrastructure.", ["stormwater management", "green infrastructure"]),
+    ("en", "Looking for people who have worked on transboundary river treaties or basin "
+     "commissions.", ["transboundary river treaties", "basin commissions"]),
+    ("en", "We'd like help with tariff reform and a willingness-to-pay survey.",
+     ["tariff reform", "willingness-to-pay survey"]),
+    ("en", "Experts in desalination, brine disposal, and marine outfall design are needed.",
+     ["desalination", "brine disposal", "marine outfall design"]),
+    ("fr", "Des spécialistes en irrigation goutte à goutte seraient bienvenus.",
+     ["irrigation goutte à goutte"]),
+    ("es", "Especialistas en riego por goteo son bienvenidos.", ["riego por goteo"]),
+    ("pt", "Especialistas em drenagem urbana são necessários.", ["drenagem urbana"]),
+])
+def test_request_openers_and_endings(language: str, description: str,
+                                     expected: list[str]) -> None:
+    assert derive_needs(description, 10, language) == expected
+
+
+@pytest.mark.parametrize(("language", "description", "expected"), [
+    ("en", "We are looking for experts in hydrogeology and in remote sensing.",
+     ["hydrogeology", "remote sensing"]),
+    ("fr", "Le projet a besoin d'experts en hydrogéologie et en cartographie des nappes.",
+     ["hydrogéologie", "cartographie des nappes"]),
+    ("es", "Buscamos expertos en hidrogeología y en teledetección.",
+     ["hidrogeología", "teledetección"]),
+    ("pt", "Procuramos especialistas em hidrogeologia e em deteção remota.",
+     ["hidrogeologia", "deteção remota"]),
+])
+def test_a_repeated_preposition_marks_two_needs(language: str, description: str,
+                                                expected: list[str]) -> None:
+    assert derive_needs(description, 10, language) == expected
+    # without the repetition a bare first half stays attached
+    joined = description.replace(" and in ", " and ").replace(" et en ", " et ")
+    joined = joined.replace(" y en ", " y ").replace(" e em ", " e ")
+    assert len(derive_needs(joined, 10, language)) == 1
+
+
+@pytest.mark.parametrize("description", [
+    "We need WASH in schools and health centres.",
+    "Nous avons besoin de WASH dans les écoles et les centres de santé.",
+    "Necesitamos WASH en escuelas y centros de salud.",
+    "Precisamos de WASH nas escolas e unidades sanitárias.",
+    "نحتاج إلى المياه والصرف الصحي في المدارس والمرافق الصحية.",
+])
+def test_a_second_short_object_keeps_the_need_whole(description: str) -> None:
+    assert len(derive_needs(description, 10)) == 1
