@@ -1,6 +1,6 @@
-"""Per-language rules for cutting needs out of a description (data, read by matcher.needs).
+"""Per-language rules for cutting needs out of a description (data for matcher.need_derivation).
 
-Every pattern here is matched against a *folded* copy of the text (matcher.needs.fold: lower
+Every pattern here is matched against a *folded* copy of the text (need_derivation.fold: lower
 case, accents dropped, Arabic alef/ya/ta marbuta unified, curly apostrophes straightened), so the
 entries are written folded as well: folding them is harmless, and they are folded again when
 compiled. Lead-in entries are regular-expression fragments in which a space stands for any run of
