@@ -14,8 +14,9 @@ text, so a need is always a piece of the description.
    "precisamos de", "نحتاج إلى"), a kind of person ("experts in", "someone who knows", "des
    experts en", "especialistas em", "خبراء في"), a skill ("expertise in", "une expertise en") and,
    after one of those, a small word ("de la", "en el", "no", "في مجال"). A request ending
-   ("... are needed", "... seraient bienvenus") goes too. Without a language the longest opener
-   over the five rule sets is removed.
+   ("... are needed", "... seraient bienvenus") goes too. Without a language, a sentence that
+   opens with a request in one language is cut with that language's rules (the longest opener
+   wins, English first on a tie), and any other sentence with the five rule sets together.
 3. **Fixed phrases** ("water and sanitation", "operation and maintenance", "suivi et évaluation",
    "agua y saneamiento", "água e saneamento", "التشغيل والصيانة", ...) are never cut.
 4. **Lists.** A sentence with commas (``,`` or Arabic ``،``) is cut at every comma, and its last
@@ -57,10 +58,11 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 def derive_needs(description: str, max_needs: int, language: str | None = None) -> list[str]:
     """Needs cut from a free-text description with the rules of ``language`` (see the module).
 
-    ``language`` is the brief's ISO 639-1 code (en, fr, es, pt, ar); None, or a language without
-    rules, tries every rule set.
+    ``language`` is the brief's ISO 639-1 code (en, fr, es, pt, ar). None, or a language without
+    rules, tries every rule set: a sentence that opens with a request in one language ("nous
+    cherchons", English first on a tie) is cut with that language's rules, any other with all.
     """
-    rules = _compiled(language if language in RULES else None)
+    known = language in RULES
     fragments: list[str] = []
     for sentence in _SENTENCE.split(description):
         sentence = sentence.strip().rstrip(".!?;؛؟").strip() if sentence else ""
@@ -68,6 +70,7 @@ def derive_needs(description: str, max_needs: int, language: str | None = None) 
             continue
         if ":" in sentence:
             sentence = sentence.partition(":")[2].strip()  # "We need: ..."; a bare header goes
+        rules = _compiled(language) if known else _rules_of(sentence)
         if tail := rules.tail.search(fold(sentence)):
             sentence = sentence[:tail.start()] or sentence  # "... are needed"
         clause, lead = _lead_in(sentence, rules)
@@ -185,6 +188,18 @@ def _lead_in(text: str, rules: _Rules) -> tuple[str, str]:
         return text, ""
     removed = fold(text[:best]).split()
     return stripped, (removed[-1] if removed else "")
+
+
+def _rules_of(sentence: str) -> _Rules:
+    """The rules of the language whose request opens ``sentence`` (longest), else all of them."""
+    folded = fold(_drop_waw(sentence.strip(" \t,;:-"), _compiled(None)))
+    best, chosen = 0, None
+    for language in LANGUAGES:
+        for pattern in _compiled(language).lead_ins:
+            m = pattern.match(folded)
+            if m and (m["request"] or m["people"] or m["skills"]) and m.end() > best:
+                best, chosen = m.end(), language
+    return _compiled(chosen)
 
 
 def _drop_waw(text: str, rules: _Rules) -> str:

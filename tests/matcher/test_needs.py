@@ -354,3 +354,13 @@ def test_a_repeated_preposition_marks_two_needs(language: str, description: str,
 ])
 def test_a_second_short_object_keeps_the_need_whole(description: str) -> None:
     assert len(derive_needs(description, 10)) == 1
+
+
+def test_without_a_language_a_request_chooses_the_rules_of_its_sentence() -> None:
+    # "a" is a preposition in French, Spanish and Portuguese (a short object keeps a need
+    # whole); after an English request it is only the English article
+    text = "development of a master plan and tariff study"
+    assert derive_needs(f"We need {text}.", 10) == ["development of a master plan",
+                                                    "tariff study"]
+    assert derive_needs(f"We need {text}.", 10) == derive_needs(f"We need {text}.", 10, "en")
+    assert derive_needs(text, 10) == [text]  # no request: every rule set at once
