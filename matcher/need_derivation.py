@@ -86,14 +86,14 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
-_ARABIC_FOLD = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "،": ",",
+_FOLD = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "،": ",",
                 "’": "'", "‘": "'", "`": "'", "´": "'"}
 
 
 @lru_cache(maxsize=4096)
 def _fold_char(c: str) -> str:
-    if c in _ARABIC_FOLD:
-        return _ARABIC_FOLD[c]
+    if c in _FOLD:
+        return _FOLD[c]
     low = unicodedata.normalize("NFD", c)[0].lower()
     return low if len(low) == 1 else c
 
