@@ -48,7 +48,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from matcher.need_rules import ARABIC_WAW_WORDS, FIXED_PHRASES, LANGUAGES, RULES
+from matcher.need_rules import ARABIC_WAW_WORDS, DETERMINERS, FIXED_PHRASES, LANGUAGES, RULES
 
 _SENTENCE = re.compile(r"(?<=[.!?;؛؟])\s+|\s*\n\s*(?:[-*•]\s+)?|\s+•\s+")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -108,7 +108,7 @@ class _Rules:
     fixed: re.Pattern[str]
     leading_conjunction: re.Pattern[str]  # an item that opens with "and" ends a list itself
     tail: re.Pattern[str]  # "... are needed" at the end of a sentence
-    small_words: frozenset[str]  # the words of ``articles`` ("de", "la", "in")
+    small_words: frozenset[str]  # prepositions among ``articles`` ("de", "en", "in")
     stopwords: frozenset[str]
     objects: frozenset[str]
     arabic: bool
@@ -162,7 +162,8 @@ def _compiled(language: str | None) -> _Rules:
                   re.compile("|".join(_fixed_phrase(p) for p in phrases)),
                   re.compile(rf"^(?:{alternatives})\s+"),
                   re.compile(rf"\s+(?:{tails})$"),
-                  frozenset(w for r in sets for a in r.articles for w in fold(a).split()),
+                  frozenset(w.strip("'") for r in sets for a in r.articles
+                            for w in fold(a).split()) - DETERMINERS,
                   frozenset(fold(w) for r in sets for w in r.stopwords),
                   frozenset(fold(w) for r in sets for w in r.objects), "ar" in languages)
 
@@ -259,7 +260,8 @@ def _coordinated(text: str, rules: _Rules, list_end: bool, lead: str = "") -> li
     """``text`` cut at conjunctions between two needs; the first cut is forced at a list's end.
 
     ``lead`` is the small word just before ``text`` ("experts *in* ..."): a second half that
-    repeats it ("in A and in B", "en A et en B") is a parallel need however short the first.
+    repeats it ("in A and in B", "en A et en B") is a parallel need however short the first
+    (a repeated article, "la A y la B", does not count).
     """
     masked = _mask(text, rules)
     joints = [m for m in rules.conjunction.finditer(masked)

@@ -207,6 +207,13 @@ RULES: dict[str, LanguageRules] = {
     ),
 }
 
+# Articles among the small words: repeated before two halves ("la A y la B") they are plain
+# grammar, unlike a repeated preposition ("en A et en B"), which marks two needs.
+DETERMINERS: frozenset[str] = frozenset({
+    "the", "a", "an", "la", "le", "les", "l", "un", "une", "el", "los", "las", "o", "os", "as",
+    "um", "uma", "uns", "umas", "unos", "unas",
+})
+
 # Arabic words that start with the letter و as part of the word, not as the conjunction "and"
 # (folded). A word that starts with و and is not listed here is read as "and" + word.
 ARABIC_WAW_WORDS: frozenset[str] = frozenset({

@@ -364,3 +364,12 @@ def test_without_a_language_a_request_chooses_the_rules_of_its_sentence() -> Non
                                                     "tariff study"]
     assert derive_needs(f"We need {text}.", 10) == derive_needs(f"We need {text}.", 10, "en")
     assert derive_needs(text, 10) == [text]  # no request: every rule set at once
+
+
+@pytest.mark.parametrize(("language", "description"), [
+    ("fr", "Nous cherchons des experts pour la conception et la construction de stations "
+     "d'épuration."),
+    ("es", "Buscamos a alguien que conozca la integridad y la lucha contra la corrupción."),
+])
+def test_a_repeated_article_does_not_split(language: str, description: str) -> None:
+    assert len(derive_needs(description, 10, language)) == 1
