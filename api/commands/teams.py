@@ -19,9 +19,6 @@ def register(sub: Any) -> None:
     p = sub.add_parser("team", help="suggest a team of collaborators for a project")
     _project_arguments(p)
     p.add_argument("--size", type=int, default=None, help="team size (default: setting team_size)")
-    p.add_argument("--exclude-member", action="append", default=[], metavar="ID")
-    p.add_argument("--exclude-organisation", action="append", default=[], metavar="ID")
-    p.add_argument("--exclude-country", action="append", default=[], metavar="ISO")
     p.add_argument("--max-per-organisation", type=int, default=None)
     p.add_argument("--max-per-country", type=int, default=None)
     p.set_defaults(func=cmd_team)
@@ -48,6 +45,9 @@ def _project_arguments(p: argparse.ArgumentParser) -> None:
                    help="one need (repeatable)")
     p.add_argument("--space", action="append", default=[],
                    help="private space whose contributions may count (repeatable)")
+    p.add_argument("--exclude-member", action="append", default=[], metavar="ID")
+    p.add_argument("--exclude-organisation", action="append", default=[], metavar="ID")
+    p.add_argument("--exclude-country", action="append", default=[], metavar="ISO")
     p.add_argument("--json", action="store_true")
 
 
