@@ -15,7 +15,8 @@ from typing import Literal
 
 from indexing.backup import set_aside_damaged
 from indexing.encoders.base import Encoder
-from indexing.encoders.sentence_transformer import SentenceTransformerEncoder
+from indexing.encoders.batching import BatchingEncoder
+from indexing.encoders.onnx_runtime import load_minilm
 from indexing.errors import Conflict, IndexCorrupt, NotFound, StoreCorrupt
 from indexing.schema import Contribution, Member, Organisation
 from indexing.settings import Settings
@@ -37,13 +38,10 @@ _TABLE = {Organisation: "organisations", Member: "members", Contribution: "contr
 
 
 def load_encoder(settings: Settings) -> Encoder:
-    """The configured sentence-transformers encoder (loads the model: seconds)."""
-    encoder = SentenceTransformerEncoder(settings.resolved_model_path(), settings.batch_size)
-    if settings.torch_threads:  # process-wide; torch is imported by now
-        import torch
-
-        torch.set_num_threads(settings.torch_threads)
-    return encoder
+    """The configured English encoder (setting ``encoder_runtime``: ONNX Runtime, or torch as
+    the fallback), behind micro-batching (``encoders/batching.py``). Loads the model."""
+    return BatchingEncoder(load_minilm(settings), settings.encode_batch_wait_ms,
+                           settings.encode_batch_max)
 
 
 class Community:
