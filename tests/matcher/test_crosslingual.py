@@ -143,3 +143,16 @@ def test_the_glossary_reading_finds_the_expert_feedback_alone_misses(
 def test_an_english_need_is_never_read_with_the_glossary(ml_matcher: Matcher) -> None:
     assert ml_matcher.glossary is not None  # the shipped water glossary, by default
     assert ml_matcher.need_language("faecal sludge and pit emptying").gloss is None
+
+
+def test_a_short_need_has_no_language_and_both_indexes_answer() -> None:
+    """"water" came out as Dutch; one or two words get no language (null, "und") and the route
+    of an unclear detection; three words or more are detected as before."""
+    from matcher.languages import detect_need_language
+
+    for need in ("water", "groundwater recharge", "eau"):
+        found = detect_need_language(need)
+        assert found.code is None and found.confidence == 0.0
+        assert choose_route(found, "route", 0.5, True) == "fused"
+    assert detect_need_language("faecal sludge treatment").code == "en"
+    assert detect_need_language("traitement des boues de vidange").code == "fr"
