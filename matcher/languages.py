@@ -34,19 +34,9 @@ class NeedLanguage:
     gloss: Gloss | None = None
 
 
-# Needs of fewer words than this get no language (code None, shown as ``detected_language:
-# null``, i.e. "und"): a detector cannot tell the language of one or two words ("water" came
-# out as Dutch), and the community's main language would be a guess that hides the doubt. An
-# unknown language takes the route of any unclear detection (``fused``: both indexes answer).
-SHORT_NEED_WORDS = 3
-
-
 @lru_cache(maxsize=512)
 def detect_need_language(need: str) -> DetectedLanguage:
-    """Detection of a need, cached: the API asks for it and the matcher uses it. A short need
-    (fewer than ``SHORT_NEED_WORDS`` words) has no language."""
-    if len(need.split()) < SHORT_NEED_WORDS:
-        return DetectedLanguage(None, 0.0)
+    """Detection of a need, cached: the API asks for it and the matcher uses it."""
     return detect_language(need)
 
 
