@@ -41,7 +41,6 @@ from indexing.vectors.encoding import (
 from indexing.vectors.faiss_index import (
     INDEX_FILE,
     FaissVectorIndex,
-    Mask,
     choose_factory,
     choose_nprobe,
     configure_faiss,
@@ -54,7 +53,7 @@ from indexing.vectors.manifest import (
     verify_checksums,
     write_manifest,
 )
-from indexing.vectors.reader import IndexReader
+from indexing.vectors.reader import IndexReader, MaskCache
 from indexing.vectors.rwlock import RWLock
 
 log = logging.getLogger(__name__)
@@ -78,7 +77,7 @@ class CommunityIndex:
         self._catalog = Catalog()
         self._lock = RWLock()
         self._version = 0  # bumped by every change of items under the write lock
-        self._masks: dict[tuple[object, ...], tuple[Mask, int]] = {}  # per version (reader.py)
+        self._masks: MaskCache = {}  # per version (reader.py)
         self._texts_from: Store | None = None  # the store the index last synced with
         self.generation: str | None = None
         self.dirty = False
