@@ -35,6 +35,8 @@ def model_files_digest(model_path: Path) -> str:
 class SentenceTransformerEncoder:
     """A sentence-transformers model folder, loaded offline, once per process."""
 
+    runtime = "torch"
+
     def __init__(self, model_path: str, batch_size: int = 32, device: str = "cpu") -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
