@@ -209,17 +209,22 @@ def main() -> int:
     parser.add_argument("--write-every", type=int, default=50,
                         help="every Nth request is a batch write of 5 contributions (0 = none)")
     parser.add_argument("--seed", type=int, default=15)
-    parser.add_argument("--torch-threads", type=int, default=1,
-                        help="WELLSPRING_TORCH_THREADS for both services (as bench/query_latency)")
+    parser.add_argument("--threads", type=int, nargs=2, default=[1, 0], metavar=("A", "B"),
+                        help="WELLSPRING_TORCH_THREADS of A and B: the model's threads (torch "
+                             "or ONNX Runtime; 0 = its default). Default 1 for A (torch: 2 "
+                             "spinning threads collapse on a busy host, docs/BENCHMARKS.md) and "
+                             "0 for B (ONNX Runtime without spinning: 2 measured faster here)")
     args = parser.parse_args()
     if args.concurrency > 50 or args.requests > 10_000:
         parser.error("bounded: at most 10,000 requests at concurrency 50")
     members = [json.loads(x) for x in (ROOT / "data" / "members.jsonl").read_text(
         "utf-8").splitlines() if x.strip()]
     work = Path(tempfile.mkdtemp(prefix="wellspring-ab-"))
-    env = {"WELLSPRING_TORCH_THREADS": str(args.torch_threads)}
-    services = [Service("A", args.base.resolve(), args.home, work, env),
-                Service("B", ROOT, args.home, work, env)]
+    services = [
+        Service("A", args.base.resolve(), args.home, work,
+                {"WELLSPRING_TORCH_THREADS": str(args.threads[0])}),
+        Service("B", ROOT, args.home, work, {"WELLSPRING_TORCH_THREADS": str(args.threads[1])}),
+    ]
     try:
         for s in services:
             s.wait_ready()
@@ -245,7 +250,8 @@ def main() -> int:
         result = {
             "base": str(args.base), "requests_per_variant": per_round * args.rounds,
             "concurrency": args.concurrency, "rounds": args.rounds,
-            "write_every": args.write_every, "A": out["A"], "B": out["B"],
+            "write_every": args.write_every, "threads": args.threads,
+            "A": out["A"], "B": out["B"],
             "throughput_ratio_B_over_A": round(b / a, 2) if a and b else None,
             "load_average_per_round": loads, "machine": f"{os.cpu_count()} cores, CPU",
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
