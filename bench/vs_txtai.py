@@ -35,6 +35,10 @@ def run(n: int, n_queries: int, torch_threads: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ws-txtai-") as tmp:
         # the very texts Wellspring encodes (profiles + titled 160-word chunks): same work for both
         settings, store, encoder, texts = prepared_corpus(Path(tmp), n, torch_threads)
+        if torch_threads:  # txtai runs torch: the same threads as Wellspring's encoder gets
+            import torch
+
+            torch.set_num_threads(torch_threads)
         docs = [(str(i), text, None) for i, text in enumerate(texts)]
         ws_texts = len(texts)
         txtai = Embeddings(path=settings.resolved_model_path(), content=False, backend="faiss")
@@ -69,6 +73,7 @@ def run(n: int, n_queries: int, torch_threads: int) -> dict[str, Any]:
         return {
             "contributions": n, "texts": len(docs), "wellspring_texts": ws_texts,
             "encoded_by_wellspring": stats.encoded_texts, "torch_threads": torch_threads,
+            "wellspring_runtime": str(getattr(encoder, "runtime", "torch")),
             "txtai_build_s": round(txtai_build, 2), "wellspring_build_s": round(ws_build, 2),
             "txtai_texts_per_s": round(len(docs) / txtai_build, 1),
             "wellspring_texts_per_s": round(stats.encoded_texts / ws_build, 1),

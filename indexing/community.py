@@ -9,18 +9,20 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
 from indexing.backup import set_aside_damaged
 from indexing.encoders.base import Encoder
-from indexing.encoders.sentence_transformer import SentenceTransformerEncoder
+from indexing.encoders.batching import BatchingEncoder
+from indexing.encoders.onnx_runtime import load_minilm
 from indexing.errors import Conflict, IndexCorrupt, NotFound, StoreCorrupt
 from indexing.schema import Contribution, Member, Organisation
 from indexing.settings import Settings
 from indexing.store import SqliteStore, Store, WriteResult
 from indexing.vectors.community_index import CommunityIndex, SyncStats
+from indexing.vectors.encoding import Vectors
 from indexing.vectors.faiss_index import choose_factory
 from indexing.vectors.multilingual_index import (
     MULTILINGUAL_FOLDER,
@@ -37,13 +39,10 @@ _TABLE = {Organisation: "organisations", Member: "members", Contribution: "contr
 
 
 def load_encoder(settings: Settings) -> Encoder:
-    """The configured sentence-transformers encoder (loads the model: seconds)."""
-    encoder = SentenceTransformerEncoder(settings.resolved_model_path(), settings.batch_size)
-    if settings.torch_threads:  # process-wide; torch is imported by now
-        import torch
-
-        torch.set_num_threads(settings.torch_threads)
-    return encoder
+    """The configured English encoder (setting ``encoder_runtime``: ONNX Runtime, or torch as
+    the fallback), behind micro-batching (``encoders/batching.py``). Loads the model."""
+    return BatchingEncoder(load_minilm(settings), settings.encode_batch_wait_ms,
+                           settings.encode_batch_max)
 
 
 class Community:
@@ -124,6 +123,9 @@ class Community:
         ``create`` refuses ids that exist (Conflict), ``replace`` ids that do not (NotFound).
         References (a member's organisation, a contribution's authors) must exist.
         """
+        # encode first, outside the lock: only the commit and the index swap wait for others
+        # (texts a concurrent write changes meanwhile are encoded again under the lock)
+        known = self._encode_ahead(records)
         with self._write_lock:
             self._check(records, mode)
             result = self.store.write_records(
@@ -134,8 +136,13 @@ class Community:
             for org in records:
                 if isinstance(org, Organisation):  # members show their organisation's name
                     result.changed_members |= set(self.store.member_ids_of_organisation(org.id))
-            self._sync_indexes(result)
+            self._sync_indexes(result, known)
             return result
+
+    def _encode_ahead(self, records: Sequence[Record]) -> list[dict[str, Vectors]]:
+        """Vectors of the records' texts by each index's encoder (main, then multilingual)."""
+        indexes = [self.index, self.multilingual_index]
+        return [index.encode_ahead(records) if index is not None else {} for index in indexes]
 
     def _check(self, records: Sequence[Record], mode: WriteMode) -> None:
         ids: dict[str, set[str]] = {"organisations": set(), "members": set(),
@@ -181,10 +188,13 @@ class Community:
             self._sync_indexes(result)
             return result
 
-    def _sync_indexes(self, result: WriteResult) -> None:
-        self.index.sync(self.store, result)
+    def _sync_indexes(self, result: WriteResult,
+                      known: Sequence[Mapping[str, Vectors]] = ({}, {})) -> None:
+        """The indexes follow the committed store (under the lock); ``known``: vectors encoded
+        ahead, per index."""
+        self.index.sync(self.store, result, known=known[0])
         if self.multilingual_index is not None:
-            self.multilingual_index.sync(self.store, result)
+            self.multilingual_index.sync(self.store, result, known=known[1])
 
     # -- index maintenance -------------------------------------------------------------------
     def reindex(self, show_progress: bool = False) -> SyncStats:

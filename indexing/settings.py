@@ -15,6 +15,8 @@ IndexKind = Literal["auto", "flat", "ivf"]
 # off: English model only; route: English needs -> English index, other languages -> multilingual
 # (uncertain detection -> both fused); fuse: both encoders' rankings fused for every need.
 LanguageRouting = Literal["off", "route", "fuse"]
+# onnx: ONNX Runtime over the export verified at setup (torch, with a logged reason, without one)
+EncoderRuntime = Literal["onnx", "torch"]
 
 
 _CONFIG = SettingsConfigDict(env_prefix="WELLSPRING_", extra="ignore")
@@ -56,8 +58,19 @@ class EncodingSettings(BaseSettings):
     batch_size: int = Field(32, ge=1, le=1024)
     chunk_words: int = Field(160, ge=16, le=2000, description="Words per chunk of long texts")
     chunk_overlap: int = Field(32, ge=0, le=500)
-    torch_threads: int = Field(0, ge=0, le=256, description="torch intra-op threads for the "
-                               "model; 0 = torch's default (docs/BENCHMARKS.md: 1 on a busy host)")
+    torch_threads: int = Field(0, ge=0, le=256, description="intra-op threads for the model "
+                               "(torch or ONNX Runtime); 0 = the runtime's default "
+                               "(docs/BENCHMARKS.md: 1 on a busy host)")
+    encoder_runtime: EncoderRuntime = Field(
+        "onnx", description="onnx | torch: the English model's runtime; onnx falls back to "
+        "torch (logged) when `wellspring export-onnx` has not left a verified export")
+    onnx_dir: Path | None = Field(None, description="The ONNX export's folder; default "
+                                  "<venv>/share/wellspring/onnx/<model digest>")
+    encode_batch_wait_ms: float = Field(
+        2.0, ge=0, le=100, description="Concurrent needs arriving while the encoder is busy "
+        "wait up to this long for others to share one forward pass; a lone need never waits")
+    encode_batch_max: int = Field(64, ge=1, le=1024,
+                                  description="Texts per shared forward pass (micro-batching)")
 
     def resolved_model_path(self) -> str:
         """The model folder to load: the setting, or the bundled all-MiniLM-L6-v2."""

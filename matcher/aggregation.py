@@ -14,13 +14,16 @@ never ranked below where complete scoring would put them by lack of evidence alo
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
+
+import numpy as np
+import numpy.typing as npt
 
 from indexing.schema import ItemKey
 from indexing.settings import Aggregation, Settings
-from indexing.vectors.filters import SearchFilters
-from indexing.vectors.reader import CatalogView
+from indexing.vectors.reader import Authorship, DocumentHits
 
 
 @dataclass(frozen=True)
@@ -75,31 +78,113 @@ def aggregate_member_scores(
     raise ValueError(f"unknown aggregation strategy '{strategy}'")
 
 
-def aggregate_members(catalog: CatalogView, docs: Mapping[ItemKey, DocScore],
-                      filters: SearchFilters, settings: Settings, cutoff: float | None
-                      ) -> list[RankedMember]:
-    """Document scores -> members ranked by ``aggregation`` (profiles count as one more
-    document when ``match_profiles``); members failing the filters are left out."""
+def aggregate_members(hits: DocumentHits, authors: Authorship, settings: Settings,
+                      cutoff: float | None) -> RankedMembers:
+    """Document hits -> members ranked by ``aggregation`` (profiles count as one more
+    document when ``match_profiles``); members failing the filters are left out.
+
+    Over arrays: the (hit, member) pairs are sorted by member, then score (best first), then
+    search order; each member's score comes from their run of pairs, position by position, in
+    the same arithmetic as ``aggregate_member_scores`` (identical results, tested against the
+    per-member version); members rank by score, then id.
+    """
     s = settings
-    per_member: dict[str, list[DocScore]] = {}
-    for key, doc in docs.items():
-        if key.is_profile:
-            if s.match_profiles:
-                per_member.setdefault(key.record_id, []).append(doc)
-            continue
-        meta = catalog.contributions.get(key.record_id)
-        for author in meta.authors if meta else ():
-            per_member.setdefault(author, []).append(doc)
-    ranked: list[RankedMember] = []
-    for mid, mdocs in per_member.items():
-        member = catalog.members.get(mid)
-        if member is None or not filters.member_passes(member):
-            continue
-        n_docs = len(catalog.member_contributions.get(mid, ())) + (1 if s.match_profiles else 0)
-        score = aggregate_member_scores(
-            [d.score for d in mdocs], max(n_docs, len(mdocs)), s.aggregation,
-            s.aggregation_k, s.softmax_temperature, cutoff,
-        )
-        ranked.append(RankedMember(mid, score, tuple(sorted(mdocs, key=lambda d: -d.score))))
-    ranked.sort(key=lambda r: (-r.score, r.member_id))
-    return ranked
+    keep = authors.member_ok[authors.pair_member]
+    pair_hit, member = authors.pair_hit[keep], authors.pair_member[keep]
+    score = hits.score[pair_hit]
+    order = np.lexsort((pair_hit, -score, member))
+    pair_hit, member, score = pair_hit[order], member[order], score[order]
+    codes, starts, counts = np.unique(member, return_index=True, return_counts=True)
+    n_docs = authors.member_contributions[codes] + (1 if s.match_profiles else 0)
+    n_docs = np.maximum(n_docs, counts)
+    missing = np.maximum(0, n_docs - counts) if cutoff is not None else np.zeros_like(counts)
+    fill = cutoff if cutoff is not None else 0.0
+    member_scores = _member_scores(score, starts, counts, missing, fill, s)
+    rank = np.lexsort((authors.member_rank[codes], -member_scores))
+    return RankedMembers(
+        authors.member_ids[codes[rank]], member_scores[rank], starts[rank], counts[rank],
+        authors.keys[pair_hit], score, hits.item[pair_hit],
+    )
+
+
+def _member_scores(score: npt.NDArray[np.float64], starts: npt.NDArray[np.int64],
+                   counts: npt.NDArray[np.int64], missing: npt.NDArray[np.int64], fill: float,
+                   settings: Settings) -> npt.NDArray[np.float64]:
+    """``aggregate_member_scores`` for every member at once (runs of best-first scores)."""
+    strategy = settings.aggregation
+    if len(starts) == 0:
+        return np.zeros(0, np.float64)
+    if strategy == "max":
+        return score[starts]
+    last = starts + counts - 1
+
+    def at(j: int) -> npt.NDArray[np.float64]:  # each member's j-th best (clamped to the last)
+        return score[np.minimum(starts + j, last)]
+
+    if strategy == "mean":
+        total = np.zeros(len(starts), np.float64)
+        for j in range(int(counts.max())):
+            total += np.where(j < counts, at(j), 0.0)
+        return (total + missing * fill) / (counts + missing)
+    if strategy == "topk_mean":
+        k = settings.aggregation_k
+        taken = np.minimum(counts, k)
+        n_top = taken + np.where((taken < k) & (missing > 0), np.minimum(k - taken, missing), 0)
+        total = np.zeros(len(starts), np.float64)
+        for j in range(k):
+            value = np.where(j < counts, at(j), fill)
+            total += np.where(j < n_top, value, 0.0)
+        return total / n_top
+    if strategy == "softmax_votes":
+        t = settings.softmax_temperature
+        peak = score[starts]
+        total = np.zeros(len(starts), np.float64)
+        for j in range(int(counts.max())):
+            total += np.where(j < counts, np.exp((at(j) - peak) / t), 0.0)
+        total += missing * np.exp((fill - peak) / t)
+        return peak + t * np.log(total / (counts + missing))
+    raise ValueError(f"unknown aggregation strategy '{strategy}'")
+
+
+class RankedMembers(Sequence[RankedMember]):
+    """Members ranked by ``aggregate_members``, as arrays; a ``RankedMember`` is built when it
+    is read, so a request that shows ten members builds ten. Holds copies: it stays valid
+    after the index reader is released."""
+
+    def __init__(self, member_ids: npt.NDArray[np.object_], scores: npt.NDArray[np.float64],
+                 starts: npt.NDArray[np.int64], counts: npt.NDArray[np.int64],
+                 doc_keys: npt.NDArray[np.object_], doc_scores: npt.NDArray[np.float64],
+                 doc_items: npt.NDArray[np.int64]) -> None:
+        self._ids = member_ids
+        self._scores = scores
+        self._starts = starts
+        self._counts = counts
+        self._doc_keys = doc_keys
+        self._doc_scores = doc_scores
+        self._doc_items = doc_items
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> RankedMember: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[RankedMember]: ...
+
+    def __getitem__(self, index: int | slice) -> RankedMember | list[RankedMember]:
+        if isinstance(index, slice):
+            return [self._member(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._member(index)
+
+    def _member(self, i: int) -> RankedMember:
+        start = int(self._starts[i])
+        end = start + int(self._counts[i])
+        docs = tuple(DocScore(key, score, item) for key, score, item in zip(
+            self._doc_keys[start:end].tolist(), self._doc_scores[start:end].tolist(),
+            self._doc_items[start:end].tolist(), strict=True))
+        return RankedMember(str(self._ids[i]), float(self._scores[i]), docs)

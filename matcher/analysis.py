@@ -19,6 +19,13 @@ from matcher.glossary import Glossary
 from matcher.languages import NeedLanguage, choose_route, detect_need_language
 
 Vector = npt.NDArray[np.float32]
+# A need of fewer words whose detection is unsure (below ``language_min_confidence``) is shown
+# with no language (``detected_language: null``, i.e. "und") instead of the detector's guess:
+# "water" came out as Dutch (nl 0.29, en 0.23). Its route does not change: an unsure detection
+# is answered by both indexes, fused. A short need detected with confidence ("lodos fecales":
+# es 0.74) keeps its language and its glossary reading; following the community's main language
+# instead would hide the doubt and send "eau" to the English route alone.
+SHORT_NEED_WORDS = 3
 
 
 def analyse_need(need: str, settings: Settings, glossary: Glossary | None,
@@ -26,7 +33,12 @@ def analyse_need(need: str, settings: Settings, glossary: Glossary | None,
                  ) -> NeedLanguage:
     """The need's detected language (or the one given, e.g. its brief's), the index(es) that
     answer it, and its glossary reading when it goes to the multilingual route."""
-    found = detected or detect_need_language(" ".join(need.split()))
+    found = detected
+    if found is None:
+        found = detect_need_language(" ".join(need.split()))
+        if (len(need.split()) < SHORT_NEED_WORDS
+                and found.confidence < settings.language_min_confidence):
+            found = DetectedLanguage(None, found.confidence)  # "und": see SHORT_NEED_WORDS
     route = choose_route(found, settings.language_routing, settings.language_min_confidence,
                          has_multilingual)
     gloss = (glossary.gloss(need, found.code)

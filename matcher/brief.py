@@ -56,7 +56,7 @@ def need_languages(matcher: Matcher, needs: Sequence[Need], brief: DetectedLangu
 
 def need_relevance(matcher: Matcher, snap: Snapshot, need: str, language: NeedLanguage,
                    filters: SearchFilters, access: Access, top: int = CANDIDATES_PER_NEED
-                   ) -> list[RankedMember]:
+                   ) -> Sequence[RankedMember]:
     """Members with a cosine-scale relevance for one need through its language route."""
     ml_index = matcher.community.multilingual_index
     if language.route != "multilingual" or snap.multilingual is None or ml_index is None:

@@ -142,7 +142,7 @@ class Matcher:
     # -- the pipeline ------------------------------------------------------------------------
     def rank_need(self, snap: Snapshot, need: str, filters: SearchFilters, access: Access,
                   top: int, exhaustive: bool = False, language: NeedLanguage | None = None
-                  ) -> list[RankedMember]:
+                  ) -> Sequence[RankedMember]:
         """Members for a need through its route; fused rankings are reciprocal-rank fused and
         their evidence refers to the English index (the one ``explain`` reads).
 
@@ -181,7 +181,7 @@ class Matcher:
 
     def rank(self, snap: Snapshot, need: str, vector: npt.NDArray[np.float32],
              filters: SearchFilters, access: Access, top: int, exhaustive: bool = False,
-             index: IndexName = "english") -> list[RankedMember]:
+             index: IndexName = "english") -> Sequence[RankedMember]:
         """Members ranked for one query vector by one index; filters act before truncation."""
         reader = snap.english if index == "english" else snap.multilingual
         if reader is None:

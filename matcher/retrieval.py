@@ -28,8 +28,8 @@ LexicalSearch = Callable[[str, int], list[tuple[str, float]]]
 
 def rank_members(reader: IndexReader, need: str, vector: Vector, filters: SearchFilters,
                  access: Access, top: int, settings: Settings, lexical: LexicalSearch,
-                 exhaustive: bool = False) -> list[RankedMember]:
-    """Members ranked for one query vector by one index (see the module doc)."""
+                 exhaustive: bool = False) -> Sequence[RankedMember]:
+    """Members ranked for one query vector by one index (see the module doc), best first."""
     s = settings
     mask = reader.mask(filters, access)
     n_allowed = reader.count_allowed(filters, access)
@@ -37,12 +37,15 @@ def rank_members(reader: IndexReader, need: str, vector: Vector, filters: Search
     while True:
         scores, ids = reader.search(vector, k, mask)
         complete = k >= n_allowed
-        docs = {key: DocScore(key, hit.score, hit.item)
-                for key, hit in reader.documents(scores, ids).items()}
+        hits = reader.document_hits(scores, ids)
         if s.fusion != "dense":
+            docs = {key: DocScore(key, hit.score, hit.item)
+                    for key, hit in reader.documents(scores, ids).items()}
             docs = fuse_lexical(reader, need, vector, docs, mask, k, settings, lexical)
+            hits = reader.hits_of([(d.score, d.best_item) for d in docs.values()])
         cutoff = None if complete else (float(scores[-1]) if len(scores) else 0.0)
-        ranked = aggregate_members(reader.catalog, docs, filters, settings, cutoff)
+        authors = reader.authorship(hits, filters, s.match_profiles)
+        ranked = aggregate_members(hits, authors, settings, cutoff)
         if complete or len(ranked) >= top:
             return ranked
         k = min(n_allowed, k * 4)

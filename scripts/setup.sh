@@ -17,4 +17,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 "$VENV/bin/pip" check >/dev/null
+# The English model on ONNX Runtime: exported once into the venv, verified against torch (cosine
+# >= 0.9999); without a verified export the service falls back to torch and says why.
+HF_HUB_OFFLINE=1 "$VENV/bin/wellspring" export-onnx || echo "warning: ONNX export refused; torch is used" >&2
 echo "set-up done: $VENV"

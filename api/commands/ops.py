@@ -1,4 +1,5 @@
-"""backup, restore: consistent snapshots of a community (see docs/RELIABILITY.md)."""
+"""backup, restore: consistent snapshots of a community (see docs/RELIABILITY.md); export-onnx:
+the ONNX Runtime export of the English model (docs/BENCHMARKS.md)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ def register(sub: Any) -> None:
     p = sub.add_parser("restore", help="bring a snapshot back (stop the service first)")
     p.add_argument("dir", type=Path, help="a folder written by `wellspring backup`")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("export-onnx", help="export the English model to ONNX once and verify it "
+                       "against torch (run by scripts/setup.sh)")
+    p.add_argument("--force", action="store_true", help="export again even if one is there")
+    p.set_defaults(func=cmd_export_onnx)
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -42,4 +48,22 @@ def cmd_restore(args: argparse.Namespace) -> int:
     print(f"restored {report.path}: {_counts(report.counts)}; index generation "
           f"{report.generation or 'none'} (the next start syncs it with the store) "
           f"in {report.seconds:.1f}s")
+    return 0
+
+
+def cmd_export_onnx(args: argparse.Namespace) -> int:
+    import logging
+
+    from indexing.encoders.onnx_export import export_onnx
+    from indexing.encoders.onnx_runtime import onnx_folder
+
+    for noisy in ("onnxscript", "onnx_ir", "torch.onnx", "torch._dynamo", "torch.export"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    settings = load_settings()
+    folder = onnx_folder(settings)
+    report = export_onnx(settings.resolved_model_path(), folder, force=args.force)
+    if not report.passed:
+        print(f"ONNX export refused, the service will use torch: {report.reason}")
+        return 1
+    print(f"ONNX export in {folder}: {report.reason} ({report.seconds:.1f}s)")
     return 0

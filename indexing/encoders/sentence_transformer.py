@@ -18,7 +18,7 @@ import numpy as np
 from indexing.encoders.base import Vectors
 
 
-def _model_files_digest(model_path: Path) -> str:
+def model_files_digest(model_path: Path) -> str:
     """Digest of the files that define a model folder (configs and weight sizes)."""
     h = hashlib.sha256()
     for name in ("config.json", "modules.json", "sentence_bert_config.json", "tokenizer.json",
@@ -35,6 +35,8 @@ def _model_files_digest(model_path: Path) -> str:
 class SentenceTransformerEncoder:
     """A sentence-transformers model folder, loaded offline, once per process."""
 
+    runtime = "torch"
+
     def __init__(self, model_path: str, batch_size: int = 32, device: str = "cpu") -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -49,26 +51,17 @@ class SentenceTransformerEncoder:
         self._lock = threading.Lock()
         self.path = path
         self.batch_size = batch_size
-        self.name = _model_name(path)
+        self.name = model_name(path)
         getter = getattr(self._model, "get_embedding_dimension", None)
         dim = getter() if getter else self._model.get_sentence_embedding_dimension()
         if dim is None:
             raise ValueError(f"model '{model_path}' does not report an embedding dimension")
         self.dimension = int(dim)
         self.max_seq_length = int(self._model.max_seq_length or 0)
-        self._digest = _model_files_digest(path)
+        self._digest = model_files_digest(path)
 
     def fingerprint(self) -> dict[str, object]:
-        return {
-            "encoder": "sentence-transformers",
-            "model": self.name,
-            "model_digest": self._digest,
-            "dimension": self.dimension,
-            "max_seq_length": self.max_seq_length,
-            "normalise": True,
-            "query_prompt": None,
-            "document_prompt": None,
-        }
+        return minilm_fingerprint(self.name, self._digest, self.dimension, self.max_seq_length)
 
     def _encode(self, texts: Sequence[str], show_progress: bool) -> Vectors:
         if not texts:
@@ -89,7 +82,23 @@ class SentenceTransformerEncoder:
         return self._encode(texts, show_progress)
 
 
-def _model_name(path: Path) -> str:
+def minilm_fingerprint(name: str, digest: str, dimension: int, max_seq_length: int
+                       ) -> dict[str, object]:
+    """The model's fingerprint, whichever runtime computes its vectors (torch or ONNX Runtime:
+    the same vectors within rounding, so an index built by one is served by the other)."""
+    return {
+        "encoder": "sentence-transformers",
+        "model": name,
+        "model_digest": digest,
+        "dimension": dimension,
+        "max_seq_length": max_seq_length,
+        "normalise": True,
+        "query_prompt": None,
+        "document_prompt": None,
+    }
+
+
+def model_name(path: Path) -> str:
     """A readable model name: the model card's title (sentence-transformers cards start with
     ``# <name>``), the ``model_name`` of its config, or the folder's name."""
     card = path / "README.md"

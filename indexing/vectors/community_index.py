@@ -17,7 +17,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +31,16 @@ from indexing.settings import Settings
 from indexing.store import Store, WriteResult
 from indexing.vectors.catalog import Catalog
 from indexing.vectors.durable import fsync_dir, write_atomic, write_json
-from indexing.vectors.encoding import EncodedBatch, SyncStats, Vectors, encode_items
+from indexing.vectors.encoding import (
+    EncodedBatch,
+    SyncStats,
+    Vectors,
+    encode_items,
+    record_texts,
+)
 from indexing.vectors.faiss_index import (
     INDEX_FILE,
     FaissVectorIndex,
-    Mask,
     choose_factory,
     choose_nprobe,
     configure_faiss,
@@ -48,7 +53,7 @@ from indexing.vectors.manifest import (
     verify_checksums,
     write_manifest,
 )
-from indexing.vectors.reader import IndexReader
+from indexing.vectors.reader import IndexReader, MaskCache
 from indexing.vectors.rwlock import RWLock
 
 log = logging.getLogger(__name__)
@@ -72,7 +77,7 @@ class CommunityIndex:
         self._catalog = Catalog()
         self._lock = RWLock()
         self._version = 0  # bumped by every change of items under the write lock
-        self._masks: dict[tuple[object, ...], tuple[Mask, int]] = {}  # per version (reader.py)
+        self._masks: MaskCache = {}  # per version (reader.py)
         self._texts_from: Store | None = None  # the store the index last synced with
         self.generation: str | None = None
         self.dirty = False
@@ -201,12 +206,21 @@ class CommunityIndex:
         return final
 
     # -- keeping up with the store -----------------------------------------------------------
-    def sync(self, store: Store, changes: WriteResult | None = None, show_progress: bool = False
-             ) -> SyncStats:
+    def encode_ahead(self, records: Iterable[object]) -> dict[str, Vectors]:
+        """The vectors of the texts these records will be embedded as, by text: a write
+        encodes them before it takes the community's lock and hands them to ``sync``."""
+        texts = record_texts(records, self.settings)
+        if not texts:
+            return {}
+        return dict(zip(texts, self.encoder.encode_documents(texts), strict=True))
+
+    def sync(self, store: Store, changes: WriteResult | None = None, show_progress: bool = False,
+             known: Mapping[str, Vectors] | None = None) -> SyncStats:
         """Bring vectors and attributes to the store's state (all of it, or just ``changes``).
 
         Encoding happens outside the lock; the swap of vectors and attributes happens under the
-        write lock, so searches never see half an update.
+        write lock, so searches never see half an update. Texts in ``known`` (``encode_ahead``)
+        are not encoded again.
         """
         started = time.perf_counter()
         if changes is None:
@@ -233,7 +247,7 @@ class CommunityIndex:
                             if k in desired and self._items.key_hash.get(k) != desired[k])
         stats = SyncStats(added_keys=len(fresh_keys), removed_keys=len(set(stale)))
         batches = encode_items(self.encoder, store, fresh_keys, self.settings, show_progress,
-                               stats)
+                               stats, known)
         gone = set(stale)
         if len(fresh_keys) > STREAM_KEYS:  # big build: add batch by batch, memory stays bounded
             with self._lock.write():

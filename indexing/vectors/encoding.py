@@ -7,7 +7,7 @@ through ``item_texts``, so a chunking change touches one place.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from indexing.encoders import Encoder
-from indexing.schema import ItemKey
+from indexing.schema import Contribution, ItemKey, Member
 from indexing.settings import Settings
 from indexing.store import Store
 from indexing.vectors.chunking import chunk_text, contribution_chunks
@@ -54,9 +54,24 @@ def item_texts(store: Store, keys: list[ItemKey], settings: Settings
                 yield key, contribution_chunks(contribs[rid], s.chunk_words,
                                                s.chunk_overlap)
 
+def record_texts(records: Iterable[object], settings: Settings) -> list[str]:
+    """The chunk texts the index will embed for these records (members and contributions;
+    other records embed nothing of their own): what a write can encode before its lock."""
+    s = settings
+    texts: list[str] = []
+    for r in records:
+        if isinstance(r, Member):
+            texts.extend(chunk_text(r.profile_text(), s.chunk_words, s.chunk_overlap))
+        elif isinstance(r, Contribution):
+            texts.extend(contribution_chunks(r, s.chunk_words, s.chunk_overlap))
+    return list(dict.fromkeys(texts))
+
+
 def encode_items(encoder: Encoder, store: Store, keys: list[ItemKey], settings: Settings,
-             show_progress: bool, stats: SyncStats) -> Iterator[EncodedBatch]:
-    """Encode the chunks of these keys in batches, yielding (key, vectors) pairs per batch."""
+                 show_progress: bool, stats: SyncStats,
+                 known: Mapping[str, Vectors] | None = None) -> Iterator[EncodedBatch]:
+    """Encode the chunks of these keys in batches, yielding (key, vectors) pairs per batch;
+    texts in ``known`` (encoded ahead by the write, outside its lock) are not encoded again."""
     if not keys:
         return
     out: EncodedBatch = []
@@ -67,7 +82,7 @@ def encode_items(encoder: Encoder, store: Store, keys: list[ItemKey], settings: 
     def flush() -> None:
         nonlocal pending, n_pending
         texts = [t for _, chunks in pending for t in chunks]
-        vecs = encoder.encode_documents(texts)
+        vecs = _encoded(encoder, texts, known or {})
         stats.encoded_texts += len(texts)
         row = 0
         for key, chunks in pending:
@@ -89,6 +104,17 @@ def encode_items(encoder: Encoder, store: Store, keys: list[ItemKey], settings: 
         yield out
     if bar is not None:
         bar.close()
+
+
+def _encoded(encoder: Encoder, texts: list[str], known: Mapping[str, Vectors]) -> Vectors:
+    """Vectors of texts, taking those already encoded from ``known``."""
+    if not known:
+        return encoder.encode_documents(texts)
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    if not missing:
+        return np.vstack([known[t] for t in texts])
+    fresh = dict(zip(missing, encoder.encode_documents(missing), strict=True))
+    return np.vstack([known[t] if t in known else fresh[t] for t in texts])
 
 
 def _progress(total: int, enabled: bool) -> Any:

@@ -29,9 +29,11 @@ def load_multilingual_encoder(settings: Settings) -> Encoder | None:
     load on first use)."""
     if settings.language_routing == "off":
         return None
+    from indexing.encoders.batching import BatchingEncoder
     from indexing.encoders.use_m3 import UniversalSentenceEncoder
 
-    return UniversalSentenceEncoder(threads=2)
+    return BatchingEncoder(UniversalSentenceEncoder(threads=2), settings.encode_batch_wait_ms,
+                           settings.encode_batch_max)
 
 
 def open_multilingual_index(settings: Settings, store: Store, encoder: Encoder | None,

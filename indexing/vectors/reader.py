@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 MASK_CACHE = 64  # masks kept per index version (1 MB each at 1M items)
 Vector = npt.NDArray[np.float32]
+# per (index version, filters[, access]): a mask and its count, or a member table
+MaskCache = dict[tuple[object, ...], Any]
 
 
 class CatalogView(Protocol):
@@ -58,6 +60,43 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class DocumentHits:
+    """The documents of a search as arrays, in the order given (best first for a search): each
+    document's number (its first item), score and best item (the chunk that gave the score)."""
+
+    doc: npt.NDArray[np.int64]
+    score: npt.NDArray[np.float64]
+    item: npt.NDArray[np.int64]
+
+    def __len__(self) -> int:
+        return len(self.doc)
+
+
+@dataclass(frozen=True)
+class Authorship:
+    """Who the documents of some hits belong to, as arrays: one (hit, member) pair per author
+    of a contribution (and per profile when profiles count), and by member code whether the
+    member passes the filters, how many contributions they have, and their rank in id order
+    (ties between equal scores go to the smaller id)."""
+
+    pair_hit: npt.NDArray[np.int64]
+    pair_member: npt.NDArray[np.int64]
+    member_ok: npt.NDArray[np.bool_]
+    member_contributions: npt.NDArray[np.int64]
+    member_rank: npt.NDArray[np.int64]
+    member_ids: npt.NDArray[np.object_]
+    keys: npt.NDArray[np.object_]  # the key of each hit
+
+
+@dataclass(frozen=True)
+class _MemberTable:
+    ok: npt.NDArray[np.bool_]
+    contributions: npt.NDArray[np.int64]
+    rank: npt.NDArray[np.int64]
+    ids: npt.NDArray[np.object_]
+
+
+@dataclass(frozen=True)
 class Passage:
     """The contribution behind an item and the text of that item's chunk."""
 
@@ -69,7 +108,7 @@ class IndexReader:
     """One request's view of an index. Obtain it with ``CommunityIndex.reader()``."""
 
     def __init__(self, items: ItemTable, vectors: FaissVectorIndex, catalog: Catalog,
-                 version: int, masks: dict[tuple[object, ...], tuple[Mask, int]],
+                 version: int, masks: MaskCache,
                  texts_from: Store | None, settings: Settings) -> None:
         self._items = items
         self._vectors = vectors
@@ -100,13 +139,67 @@ class IndexReader:
             if len(self._masks) >= MASK_CACHE:
                 self._masks.clear()
             self._masks[key] = found
-        return found
+        mask, count = found
+        return mask, count
 
     # -- search ------------------------------------------------------------------------------
     def search(self, vector: Vector, k: int, mask: Mask | None
                ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
         """Top-k items (scores, ids) for one query vector among those the mask allows."""
         return self._vectors.search(vector, k, mask)
+
+    def document_hits(self, scores: npt.NDArray[np.float32], ids: npt.NDArray[np.int64]
+                      ) -> DocumentHits:
+        """Chunk hits -> one hit per document (its first, i.e. best, chunk), in search order;
+        the arrays version of ``documents``."""
+        docs = self._items.doc[ids]
+        live = self._items.key_array[ids] != None  # noqa: E711 - elementwise
+        docs = np.where(live, docs, -1)
+        _, first = np.unique(docs, return_index=True)
+        first.sort()
+        first = first[docs[first] >= 0]
+        return DocumentHits(docs[first].astype(np.int64),
+                            scores[first].astype(np.float64), ids[first].astype(np.int64))
+
+    def hits_of(self, docs: Sequence[tuple[float, int]]) -> DocumentHits:
+        """DocumentHits of (score, best item) pairs, in that order."""
+        items = np.asarray([item for _, item in docs], np.int64)
+        return DocumentHits(self._items.doc[items].astype(np.int64),
+                            np.asarray([score for score, _ in docs], np.float64), items)
+
+    def authorship(self, hits: DocumentHits, filters: SearchFilters,
+                   with_profiles: bool) -> Authorship:
+        """The (hit, member) pairs of these hits and the member tables (``Authorship``)."""
+        rows = self._items.members[hits.item]
+        if not with_profiles:
+            rows = np.where(self._items.is_profile[hits.item][:, None], -1, rows)
+        pair_hit, column = np.nonzero(rows >= 0)
+        table = self._member_table(filters)
+        return Authorship(pair_hit.astype(np.int64), rows[pair_hit, column].astype(np.int64),
+                          table.ok, table.contributions, table.rank, table.ids,
+                          self._items.key_array[hits.doc])
+
+    def _member_table(self, filters: SearchFilters) -> _MemberTable:
+        """Per member code: passes the filters, contribution count, rank in id order; cached
+        per filters and index version like the masks (one pass over the members)."""
+        key = ("members", self.version, filters)
+        found = self._masks.get(key)
+        if found is None:
+            ids = list(self._items.member_ids)
+            members = self._catalog.members
+            contributions = self._catalog.member_contributions
+            ok = np.fromiter(((m := members.get(mid)) is not None and filters.member_passes(m)
+                              for mid in ids), bool, len(ids))
+            counts = np.fromiter((len(contributions.get(mid, ())) for mid in ids), np.int64,
+                                 len(ids))
+            rank = np.empty(len(ids), np.int64)
+            rank[np.argsort(np.asarray(ids, dtype=object), kind="stable")] = np.arange(len(ids))
+            found = _MemberTable(ok, counts, rank, np.asarray(ids, dtype=object))
+            if len(self._masks) >= MASK_CACHE:
+                self._masks.clear()
+            self._masks[key] = found
+        assert isinstance(found, _MemberTable)
+        return found
 
     def documents(self, scores: npt.NDArray[np.float32], ids: npt.NDArray[np.int64]
                   ) -> dict[ItemKey, Hit]:

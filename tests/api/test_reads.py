@@ -104,6 +104,9 @@ def test_a_need_in_french_shows_its_language_and_glossary_reading(
         french = client.get("/experts", params={
             "q": "traitement des boues de vidange des latrines", "top": 3}).json()
         english = client.get("/experts", params={"q": "faecal sludge treatment"}).json()
+        short = client.get("/experts", params={"q": "water"}).json()
+    assert short["detected_language"] is None and short["language_route"] == "fused"
+    assert short["count"] > 0
     assert french["detected_language"] == "fr" and french["language_route"] == "multilingual"
     assert {"source": "traitement des boues de vidange",
             "english": "faecal sludge treatment plant"} in french["glossary_reading"]

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from bench.synthetic import ClusteredVectors, Shape, vector_batches, write_store
-from indexing.vectors import community_index, encoding
 from indexing.community import Community
 from indexing.encoders.base import HashingEncoder
 from indexing.ingest import ingest_paths
 from indexing.store import SqliteStore
+from indexing.vectors import community_index, encoding
 from indexing.vectors.community_index import CommunityIndex
 from indexing.vectors.faiss_index import FaissVectorIndex, choose_factory, choose_nprobe
 from matcher.experts import Matcher

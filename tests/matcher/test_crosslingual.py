@@ -123,3 +123,19 @@ def test_the_glossary_reading_finds_the_expert_feedback_alone_misses(
 def test_an_english_need_is_never_read_with_the_glossary(ml_matcher: Matcher) -> None:
     assert ml_matcher.glossary is not None  # the shipped water glossary, by default
     assert ml_matcher.need_language("faecal sludge and pit emptying").gloss is None
+
+
+def test_a_short_unsure_need_has_no_language_and_both_indexes_answer() -> None:
+    """"water" came out as Dutch (nl 0.29); a need of one or two words detected below
+    language_min_confidence gets no language (null, "und") and the fused route; a confident
+    short need and longer needs keep their language."""
+    from matcher.analysis import analyse_need
+
+    s = Settings()
+    for need in ("water", "arsenic", "agua"):
+        lang = analyse_need(need, s, None, True)
+        assert lang.code is None and lang.route == "fused", need
+    assert analyse_need("lodos fecales", s, None, True).code == "es"
+    assert analyse_need("groundwater recharge", s, None, True).code == "en"
+    english = analyse_need("faecal sludge treatment", s, None, True)
+    assert english.code == "en" and english.route == "english"

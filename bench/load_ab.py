@@ -1,0 +1,269 @@
+"""Throughput under concurrency, this checkout (B) against another commit (A), side by side.
+
+Both services run at once on loopback, each on its own copy of one home (the sample community,
+ingested and indexed once), and are measured in alternating rounds (A B B A A B ...), so that
+the host's load, which changes by the minute on a shared machine, falls on both alike. Every
+``/experts`` request carries a **distinct need**, generated from templates over the glossary's
+water topics in English, French and Spanish (no result can be served twice); a fifth are
+filtered. ``--write-every`` requests one is a batch write of 5 new contributions. No cache of
+vectors or results exists in either service.
+
+    git worktree add /tmp/base 7a55343   # or any checkout of the baseline
+    HF_HUB_OFFLINE=1 .venv/bin/python -m bench.load_ab --base /tmp/base --home HOME \\
+        --requests 1200 --concurrency 50 --rounds 6
+
+``HOME`` is a folder made by ``wellspring ingest data/`` + ``wellspring index`` (copied, never
+changed). Prints JSON: per variant requests/s, /experts and write latencies, errors, and
+acknowledged writes missing from the store afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.load_test import free_port, percentiles, rss_mib  # noqa: E402
+
+TEMPLATES = {
+    "en": ["who knows about {a}", "experience with {a} in {place}", "{a} for a small utility",
+           "help needed on {a} and {b}", "{a} and {b}: who has done this", "lessons on {a}",
+           "an expert in {a} near {place}"],
+    "fr": ["qui connaît {a}", "expérience en {a} à {place}", "{a} et {b} pour une régie",
+           "besoin d'aide sur {a}"],
+    "es": ["quién sabe de {a}", "experiencia en {a} en {place}", "{a} y {b} en una ciudad",
+           "ayuda con {a}"],
+}
+PLACES = ["Nairobi", "Dakar", "Lima", "Recife", "Rabat", "Manila", "Hanoi", "Quito", "Accra",
+          "Lusaka", "Cusco", "Tunis", "Maputo", "Bogotá", "Kampala", "Dhaka"]
+TYPES = ["publication", "forum_post", "project_report"]
+
+
+def glossary_terms(lang: str) -> list[str]:
+    """The water glossary's terms in one language (matcher/data/glossary.jsonl)."""
+    terms = []
+    for line in (ROOT / "matcher" / "data" / "glossary.jsonl").read_text("utf-8").splitlines():
+        if line.strip():
+            entry = json.loads(line)
+            terms.extend(t for t in entry.get(lang, [])[:1] if len(t.split()) >= 2)
+    return terms
+
+
+def distinct_needs(n: int, seed: int) -> list[str]:
+    """``n`` distinct needs, 60 % English, 20 % French, 20 % Spanish."""
+    rng = random.Random(seed)
+    terms = {lang: glossary_terms(lang) for lang in TEMPLATES}
+    needs: set[str] = set()
+    out: list[str] = []
+    while len(out) < n:
+        lang = rng.choices(["en", "fr", "es"], [0.6, 0.2, 0.2])[0]
+        a, b = rng.sample(terms[lang], 2)
+        need = rng.choice(TEMPLATES[lang]).format(a=a, b=b, place=rng.choice(PLACES))
+        if need not in needs:
+            needs.add(need)
+            out.append(need)
+    return out
+
+
+def plan(needs: list[str], write_every: int, seed: int, members: list[dict[str, Any]],
+         tag: str) -> list[tuple[str, dict[str, Any]]]:
+    """One request per need (a fifth filtered by country); every ``write_every``-th request is
+    instead a batch write of 5 new contributions (ids tagged by variant and round)."""
+    rng = random.Random(seed)
+    countries = sorted({m["country"] for m in members})
+    authors = [m["id"] for m in members]
+    terms = glossary_terms("en")
+    out: list[tuple[str, dict[str, Any]]] = []
+    for i, need in enumerate(needs):
+        if write_every and i % write_every == write_every - 1:
+            records = [{"id": f"ab-{tag}-{i}-{j}", "type": rng.choice(TYPES),
+                        "title": f"Field note {i}.{j} on {rng.choice(terms)}",
+                        "text": f"Notes from a visit: {rng.choice(terms)} and "
+                                f"{rng.choice(terms)} in {rng.choice(PLACES)}.",
+                        "date": "2024-06-01", "authors": [rng.choice(authors)]}
+                       for j in range(5)]
+            out.append(("write", {"mode": "create", "records": records}))
+            continue
+        params: dict[str, Any] = {"q": need, "top": 10}
+        if rng.random() < 0.2:
+            params["country"] = rng.sample(countries, k=min(2, len(countries)))
+        out.append(("experts", params))
+    return out
+
+
+async def drive(base: str, key: str, requests: list[tuple[str, dict[str, Any]]],
+                concurrency: int, sink: dict[str, Any]) -> float:
+    queue: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
+    for item in requests:
+        queue.put_nowait(item)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        while not queue.empty():
+            kind, payload = queue.get_nowait()
+            started = time.perf_counter()
+            try:
+                if kind == "experts":
+                    r = await client.get("/experts", params=payload)
+                else:
+                    r = await client.post("/contributions/batch", json=payload,
+                                          headers={"X-API-Key": key})
+            except httpx.HTTPError as exc:
+                sink["errors"][f"{kind} {type(exc).__name__}"] = 1 + sink["errors"].get(
+                    f"{kind} {type(exc).__name__}", 0)
+                continue
+            sink[kind].append((time.perf_counter() - started) * 1000)
+            if not 200 <= r.status_code < 300:
+                sink["errors"][f"{kind} {r.status_code}"] = 1 + sink["errors"].get(
+                    f"{kind} {r.status_code}", 0)
+            elif kind == "write":
+                sink["acked"].extend(rec["id"] for rec in payload["records"])
+
+    started = time.perf_counter()
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=300) as client:
+        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+    return time.perf_counter() - started
+
+
+class Service:
+    """One ``wellspring serve`` from a checkout, on a copy of the home."""
+
+    def __init__(self, name: str, root: Path, home: Path, work: Path, env: dict[str, str]
+                 ) -> None:
+        self.name, self.root, self.home = name, root, work / name
+        shutil.copytree(home, self.home, ignore=shutil.ignore_patterns("*.service-lock"))
+        self.env = dict(os.environ, WELLSPRING_HOME=str(self.home), HF_HUB_OFFLINE="1",
+                        TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
+                        PYTHONPATH=str(root), **env)
+        self.key = self.cli("keys", "create", "--role", "editor", "--name", "ab"
+                            ).stdout.splitlines()[0].strip()
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = (work / f"{name}.log").open("w")
+        self.proc: subprocess.Popen[bytes] | None = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(self.port)], cwd=root,
+            env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.sink: dict[str, Any] = {"experts": [], "write": [], "errors": {}, "acked": []}
+        self.seconds = 0.0
+        self.requests = 0
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=self.root,
+                              env=self.env, capture_output=True, text=True, check=True)
+
+    def wait_ready(self, timeout: float = 900) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base}/health/ready", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"{self.name} did not become ready (see {self.log.name})")
+
+    def stop(self) -> list[str]:
+        """Stop gracefully; the acknowledged contributions missing from the store."""
+        if self.proc is not None:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(timeout=120)
+            self.proc = None
+        conn = sqlite3.connect(f"file:{self.home / 'wellspring.db'}?mode=ro", uri=True)
+        stored = {r[0] for r in conn.execute("SELECT id FROM contributions WHERE id LIKE 'ab-%'")}
+        conn.close()
+        return [i for i in self.sink["acked"] if i not in stored]
+
+
+def summary(s: Service, lost: list[str], rss: float) -> dict[str, Any]:
+    return {"requests": s.requests, "seconds": round(s.seconds, 1),
+            "requests_per_s": round(s.requests / s.seconds, 1) if s.seconds else None,
+            "experts": percentiles(s.sink["experts"]), "writes": percentiles(s.sink["write"]),
+            "errors": sum(s.sink["errors"].values()), "errors_by_kind": s.sink["errors"],
+            "acknowledged_writes_lost": len(lost), "rss_mib_after": rss}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--base", type=Path, required=True, help="checkout of the baseline (A)")
+    parser.add_argument("--home", type=Path, required=True,
+                        help="an ingested and indexed home (copied for each service)")
+    parser.add_argument("--requests", type=int, default=1200, help="per variant, all rounds")
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--write-every", type=int, default=50,
+                        help="every Nth request is a batch write of 5 contributions (0 = none)")
+    parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--threads", type=int, nargs=2, default=[1, 0], metavar=("A", "B"),
+                        help="WELLSPRING_TORCH_THREADS of A and B: the model's threads (torch "
+                             "or ONNX Runtime; 0 = its default). Default 1 for A (torch: 2 "
+                             "spinning threads collapse on a busy host, docs/BENCHMARKS.md) and "
+                             "0 for B (ONNX Runtime without spinning: 2 measured faster here)")
+    args = parser.parse_args()
+    if args.concurrency > 50 or args.requests > 10_000:
+        parser.error("bounded: at most 10,000 requests at concurrency 50")
+    members = [json.loads(x) for x in (ROOT / "data" / "members.jsonl").read_text(
+        "utf-8").splitlines() if x.strip()]
+    work = Path(tempfile.mkdtemp(prefix="wellspring-ab-"))
+    services = [
+        Service("A", args.base.resolve(), args.home, work,
+                {"WELLSPRING_TORCH_THREADS": str(args.threads[0])}),
+        Service("B", ROOT, args.home, work, {"WELLSPRING_TORCH_THREADS": str(args.threads[1])}),
+    ]
+    try:
+        for s in services:
+            s.wait_ready()
+        per_round = args.requests // args.rounds
+        needs = distinct_needs(per_round * args.rounds + 60, args.seed)
+        for s in services:  # warm-up: first requests load lazy parts (detector, FAISS pages)
+            asyncio.run(drive(s.base, s.key, plan(needs[-60:], 0, args.seed, members, "w"),
+                              10, {"experts": [], "write": [], "errors": {}, "acked": []}))
+        loads = []
+        for r in range(args.rounds):
+            order = services if r % 2 == 0 else services[::-1]  # A B, B A, A B, ...
+            for s in order:
+                # the same needs for A and B in a round, none repeated in another round
+                requests = plan(needs[r * per_round : (r + 1) * per_round], args.write_every,
+                                args.seed + r, members, f"{s.name}{r}")
+                s.seconds += asyncio.run(drive(s.base, s.key, requests, args.concurrency,
+                                               s.sink))
+                s.requests += len(requests)
+            loads.append(round(os.getloadavg()[0], 2))
+        rss = {s.name: rss_mib(s.proc.pid) if s.proc else float("nan") for s in services}
+        out = {s.name: summary(s, s.stop(), rss[s.name]) for s in services}
+        a, b = out["A"]["requests_per_s"], out["B"]["requests_per_s"]
+        result = {
+            "base": str(args.base), "requests_per_variant": per_round * args.rounds,
+            "concurrency": args.concurrency, "rounds": args.rounds,
+            "write_every": args.write_every, "threads": args.threads,
+            "A": out["A"], "B": out["B"],
+            "throughput_ratio_B_over_A": round(b / a, 2) if a and b else None,
+            "load_average_per_round": loads, "machine": f"{os.cpu_count()} cores, CPU",
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        }
+        print(json.dumps(result, indent=2))
+        return 0
+    finally:
+        for s in services:
+            if s.proc is not None:
+                s.proc.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Micro-batching (indexing/encoders/batching.py): every caller gets its own vectors, in order,
+under concurrency; concurrent requests share passes; a lone request does not wait."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from indexing.encoders.base import HashingEncoder, Vectors
+from indexing.encoders.batching import BatchingEncoder
+
+
+class SlowEncoder(HashingEncoder):
+    """A deterministic encoder whose passes take time and are counted."""
+
+    def __init__(self, delay: float = 0.02, fail_on: str | None = None) -> None:
+        super().__init__()
+        self.delay = delay
+        self.fail_on = fail_on
+        self.calls: list[int] = []
+        self._lock = threading.Lock()
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        with self._lock:  # one pass at a time, like the real encoders
+            self.calls.append(len(texts))
+            time.sleep(self.delay)
+            if self.fail_on is not None and self.fail_on in texts:
+                raise RuntimeError("boom")
+            return super().encode_queries(texts)
+
+
+def _hammer(encoder: BatchingEncoder, n_threads: int, per_thread: int
+            ) -> dict[int, list[tuple[list[str], Vectors]]]:
+    results: dict[int, list[tuple[list[str], Vectors]]] = {}
+    start = threading.Barrier(n_threads)
+
+    def work(t: int) -> None:
+        start.wait()
+        mine = []
+        for r in range(per_thread):
+            texts = [f"need {t} {r} {j} water {t * 7 + j}" for j in range(1 + (t + r) % 3)]
+            mine.append((texts, encoder.encode_queries(texts)))
+        results[t] = mine
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(n_threads)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return results
+
+
+def test_every_caller_gets_its_own_vectors_in_order_under_concurrency() -> None:
+    inner = SlowEncoder()
+    batching = BatchingEncoder(inner, max_wait_ms=5, max_batch=16)
+    reference = HashingEncoder()
+    results = _hammer(batching, n_threads=12, per_thread=5)
+    for mine in results.values():
+        for texts, vectors in mine:
+            assert vectors.shape == (len(texts), reference.dimension)
+            np.testing.assert_array_equal(vectors, reference.encode_queries(texts))
+    n_requests = 12 * 5
+    assert batching.stats.requests == n_requests
+    assert len(inner.calls) < n_requests  # concurrent requests shared passes
+    assert max(inner.calls) <= 16  # bounded batch
+
+
+def test_a_lone_request_does_not_wait() -> None:
+    batching = BatchingEncoder(SlowEncoder(delay=0.0), max_wait_ms=500, max_batch=64)
+    started = time.perf_counter()
+    batching.encode_queries(["groundwater recharge"])
+    assert time.perf_counter() - started < 0.25
+
+
+def test_a_large_call_goes_straight_through() -> None:
+    inner = SlowEncoder(delay=0.0)
+    batching = BatchingEncoder(inner, max_wait_ms=1, max_batch=4)
+    texts = [f"text {i}" for i in range(10)]
+    np.testing.assert_array_equal(batching.encode_queries(texts),
+                                  HashingEncoder().encode_queries(texts))
+    assert inner.calls == [10]
+    assert batching.encode_queries([]).shape == (0, inner.dimension)
+
+
+def test_a_failed_pass_fails_its_callers_only() -> None:
+    inner = SlowEncoder(delay=0.01, fail_on="bad")
+    batching = BatchingEncoder(inner, max_wait_ms=0, max_batch=64)
+    with pytest.raises(RuntimeError):
+        batching.encode_queries(["bad"])
+    assert batching.encode_queries(["good"]).shape == (1, inner.dimension)
+
+
+def test_queries_and_documents_are_batched_apart() -> None:
+    inner = SlowEncoder()
+    batching = BatchingEncoder(inner, max_wait_ms=2, max_batch=8)
+    out: dict[str, Vectors] = {}
+
+    def doc() -> None:
+        out["doc"] = batching.encode_documents(["a document about sludge"])
+
+    def query() -> None:
+        out["query"] = batching.encode_queries(["a need about sludge"])
+
+    threads = [threading.Thread(target=f) for f in (doc, query, doc, query)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    ref = HashingEncoder()
+    np.testing.assert_array_equal(out["doc"], ref.encode_documents(["a document about sludge"]))
+    np.testing.assert_array_equal(out["query"], ref.encode_queries(["a need about sludge"]))
+    assert batching.fingerprint() == inner.fingerprint()

@@ -1,0 +1,107 @@
+"""The English model on ONNX Runtime: the export agrees with torch, a refused or missing export
+falls back to torch with a logged reason, and the fingerprint stays the model's.
+
+The export itself is made once per environment (``wellspring export-onnx`` at setup, or by the
+``onnx_export_dir`` fixture the first time) and reused by every run."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexing.encoders import onnx_export
+from indexing.encoders.base import Encoder
+from indexing.encoders.onnx_export import VERIFY_SAMPLE, default_onnx_dir, export_onnx
+from indexing.encoders.onnx_runtime import OnnxEncoder, load_minilm
+from indexing.encoders.sentence_transformer import SentenceTransformerEncoder
+from indexing.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+TEXTS = ["water", "non-revenue water in intermittent supply",
+         "Treated wastewater reuse for irrigation in peri-urban agriculture. " * 20]
+
+
+@pytest.fixture(scope="session")
+def model_path() -> str:
+    return Settings().resolved_model_path()
+
+
+@pytest.fixture(scope="session")
+def onnx_export_dir(model_path: str) -> Path:
+    """The environment's verified export (made here once if setup has not made it)."""
+    folder = default_onnx_dir(model_path)
+    report = export_onnx(model_path, folder)
+    assert report.passed, report.reason
+    return folder
+
+
+def test_onnx_vectors_match_torch(onnx_export_dir: Path, model_path: str,
+                                  real_encoder: Encoder) -> None:
+    onnx = OnnxEncoder(model_path, onnx_export_dir)
+    for texts in (TEXTS, list(VERIFY_SAMPLE)):
+        want = real_encoder.encode_documents(texts)
+        got = onnx.encode_documents(texts)
+        assert got.dtype == np.float32 and got.shape == want.shape
+        assert float(np.min(np.sum(want * got, axis=1))) >= 0.9999
+        np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+    # one text alone or in a padded batch: the same vector
+    alone = onnx.encode_queries(["water"])[0]
+    batched = onnx.encode_queries(TEXTS)[0]
+    assert float(alone @ batched) >= 0.99999
+    assert onnx.fingerprint() == real_encoder.fingerprint()  # the same index serves both
+
+
+def test_the_setting_chooses_the_runtime(onnx_export_dir: Path, tmp_path: Path) -> None:
+    assert isinstance(load_minilm(Settings(home=tmp_path, onnx_dir=onnx_export_dir)),
+                      OnnxEncoder)
+    torch_one = load_minilm(Settings(home=tmp_path, encoder_runtime="torch"))
+    assert isinstance(torch_one, SentenceTransformerEncoder)
+
+
+def test_a_missing_export_falls_back_to_torch(tmp_path: Path,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        encoder = load_minilm(Settings(home=tmp_path, onnx_dir=tmp_path / "none"))
+    assert isinstance(encoder, SentenceTransformerEncoder)
+    assert "torch (fallback)" in caplog.text and "export-onnx" in caplog.text
+
+
+def test_a_refused_export_falls_back_to_torch(onnx_export_dir: Path, model_path: str,
+                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    """An export whose vectors do not pass the check is refused at export time (no model file
+    kept, the reason recorded) and the runtime then uses torch, saying why."""
+
+    def copy_good_graph(model: object, target: Path) -> None:
+        shutil.copy(onnx_export_dir / onnx_export.MODEL_FILE, target)
+
+    monkeypatch.setattr(onnx_export, "_export_graph", copy_good_graph)
+    monkeypatch.setattr(onnx_export, "MIN_COSINE", 1.5)  # no export can pass this
+    folder = tmp_path / "refused"
+    report = export_onnx(model_path, folder)
+    assert not report.passed and "min cosine" in report.reason
+    assert not (folder / onnx_export.MODEL_FILE).exists()
+    assert json.loads((folder / onnx_export.REPORT_FILE).read_text())["passed"] is False
+    with caplog.at_level(logging.WARNING):
+        encoder = load_minilm(Settings(home=tmp_path, onnx_dir=folder))
+    assert isinstance(encoder, SentenceTransformerEncoder)
+    assert "refused at export time" in caplog.text
+
+
+def test_an_export_of_another_model_is_not_used(onnx_export_dir: Path, tmp_path: Path,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    folder = tmp_path / "other"
+    shutil.copytree(onnx_export_dir, folder)
+    report = json.loads((folder / onnx_export.REPORT_FILE).read_text())
+    report["model_digest"] = "0" * 16
+    (folder / onnx_export.REPORT_FILE).write_text(json.dumps(report))
+    with caplog.at_level(logging.WARNING):
+        encoder = load_minilm(Settings(home=tmp_path, onnx_dir=folder))
+    assert isinstance(encoder, SentenceTransformerEncoder)
+    assert "another model" in caplog.text
