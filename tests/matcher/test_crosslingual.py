@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexing.encoders.language import DetectedLanguage
+from indexing.settings import Settings
 from matcher.analysis import feedback_vector
 from matcher.experts import Matcher
 from matcher.languages import choose_route, rrf_fuse
