@@ -191,6 +191,7 @@ def evaluate(home: Path) -> dict[str, Any]:
             "share_with_invitation_gap_only": round(
                 sum(r["gap_only_invited"] > 0 for r in rows) / len(rows), 3),
             "precision_at_5": mean("p5"), "precision_at_5_gap_only": mean("p5_gap_only"),
+            "briefs_gap_only_invites": sum(r["p5_gap_only"] is not None for r in scored),
             "precision_at_5_random": mean("p5_random"),
             "briefs_scored": len(scored),
             "reason_types": {t: reasons.get(t, 0) for t in REASON_TYPES},
@@ -280,7 +281,8 @@ def markdown(r: dict[str, Any], command: str) -> str:
         f"| briefs with ≥ 1 invitation | {inv['share_with_invitation']} | "
         f"{inv['share_with_invitation_gap_only']} | 1.0 |",
         f"| precision@5 at subtopic level | {inv['precision_at_5']} | "
-        f"{inv['precision_at_5_gap_only']} | {inv['precision_at_5_random']} |", "",
+        f"{inv['precision_at_5_gap_only']} (on the {inv['briefs_gap_only_invites']} briefs "
+        f"where it invites anyone) | {inv['precision_at_5_random']} |", "",
         f"Reason types given: {', '.join(f'{k} {v}' for k, v in inv['reason_types'].items())}; "
         f"{inv['claims_checked']} claims checked mechanically, {len(inv['claims_wrong'])} "
         f"wrong. Median {inv['ms_per_brief_median']} ms per brief (team + invitations).", "",

@@ -7,10 +7,13 @@ so the API and the CLI never detect the language a second time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 import numpy as np
 import numpy.typing as npt
 
-from indexing.encoders import Encoder
+from indexing.encoders import Vectors
 from indexing.encoders.language import DetectedLanguage
 from indexing.settings import Settings
 from indexing.vectors.filters import Access, SearchFilters
@@ -19,6 +22,13 @@ from matcher.glossary import Glossary
 from matcher.languages import NeedLanguage, choose_route, detect_need_language
 
 Vector = npt.NDArray[np.float32]
+
+
+class QueryEncoder(Protocol):
+    """What the cross-lingual query needs of the English encoder (an Encoder, or a cache of
+    one request's query vectors)."""
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors: ...
 # A need of fewer words whose detection is unsure (below ``language_min_confidence``) is shown
 # with no language (``detected_language: null``, i.e. "und") instead of the detector's guess:
 # "water" came out as Dutch (nl 0.29, en 0.23). Its route does not change: an unsure detection
@@ -48,7 +58,7 @@ def analyse_need(need: str, settings: Settings, glossary: Glossary | None,
 
 def cross_lingual_vector(ml_vector: Vector, language: NeedLanguage, filters: SearchFilters,
                          access: Access, ml_reader: IndexReader, en_reader: IndexReader,
-                         english: Encoder, settings: Settings) -> Vector | None:
+                         english: QueryEncoder, settings: Settings) -> Vector | None:
     """The English-model query for a non-English need (Rocchio): the vector of its glossary
     reading plus ``glossary_feedback`` times the cross-lingual feedback vector; either alone
     when the other is missing; None when both are."""

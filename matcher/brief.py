@@ -19,6 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+import numpy.typing as npt
+
+from indexing.encoders import Encoder, Vectors
 from indexing.encoders.language import DetectedLanguage
 from indexing.vectors.filters import Access, SearchFilters
 from matcher.aggregation import RankedMember
@@ -29,6 +33,7 @@ from matcher.needs import Need, NeedScores
 from matcher.retrieval import refer_to
 
 CANDIDATES_PER_NEED = 50
+Vector = npt.NDArray[np.float32]
 
 
 def brief_language(title: str, description: str) -> DetectedLanguage:
@@ -54,16 +59,50 @@ def need_languages(matcher: Matcher, needs: Sequence[Need], brief: DetectedLangu
     return out
 
 
-def need_relevance(matcher: Matcher, snap: Snapshot, need: str, language: NeedLanguage,
-                   filters: SearchFilters, access: Access, top: int = CANDIDATES_PER_NEED
-                   ) -> Sequence[RankedMember]:
-    """Members with a cosine-scale relevance for one need through its language route."""
+class QueryVectors:
+    """One request's query vectors: each text encoded once per encoder, however many rankings
+    (teams, core, outer members) use it."""
+
+    def __init__(self, english: Encoder, multilingual: Encoder | None) -> None:
+        self._english = english
+        self._multilingual = multilingual
+        self._cache: dict[tuple[bool, str], Vector] = {}
+
+    def _get(self, text: str, multilingual: bool) -> Vector:
+        key = (multilingual, text)
+        if key not in self._cache:
+            encoder = self._multilingual if multilingual else self._english
+            assert encoder is not None
+            self._cache[key] = encoder.encode_queries([text])[0]
+        return self._cache[key]
+
+    def english(self, text: str) -> Vector:
+        return self._get(text, False)
+
+    def multilingual(self, text: str) -> Vector:
+        return self._get(text, True)
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        """The English vectors of these texts (the QueryEncoder protocol)."""
+        return np.stack([self.english(t) for t in texts])
+
+
+def query_vectors(matcher: Matcher) -> QueryVectors:
     ml_index = matcher.community.multilingual_index
-    if language.route != "multilingual" or snap.multilingual is None or ml_index is None:
-        return matcher.rank(snap, need, matcher.encode_need(need), filters, access, top)
-    ml_vector = ml_index.encoder.encode_queries([matcher.check_need(need)])[0]
+    return QueryVectors(matcher.community.encoder,
+                        ml_index.encoder if ml_index is not None else None)
+
+
+def need_relevance(matcher: Matcher, snap: Snapshot, need: str, language: NeedLanguage,
+                   filters: SearchFilters, access: Access, vectors: QueryVectors,
+                   top: int = CANDIDATES_PER_NEED) -> Sequence[RankedMember]:
+    """Members with a cosine-scale relevance for one need through its language route."""
+    text = matcher.check_need(need)
+    if language.route != "multilingual" or snap.multilingual is None:
+        return matcher.rank(snap, need, vectors.english(text), filters, access, top)
+    ml_vector = vectors.multilingual(text)
     en_vector = cross_lingual_vector(ml_vector, language, filters, access, snap.multilingual,
-                                     snap.english, matcher.community.encoder, matcher.settings)
+                                     snap.english, vectors, matcher.settings)
     if en_vector is not None:
         return matcher.rank(snap, need, en_vector, filters, access, top)
     ranked = matcher.rank(snap, need, ml_vector, filters, access, top, index="multilingual")
@@ -72,10 +111,10 @@ def need_relevance(matcher: Matcher, snap: Snapshot, need: str, language: NeedLa
 
 def rank_brief_needs(matcher: Matcher, snap: Snapshot, needs: Sequence[Need],
                      languages: Sequence[NeedLanguage], filters: SearchFilters, access: Access,
-                     top: int = CANDIDATES_PER_NEED) -> NeedScores:
+                     vectors: QueryVectors, top: int = CANDIDATES_PER_NEED) -> NeedScores:
     """Members ranked for every need of a brief through its route (filters act first)."""
     ranked = tuple(
         {r.member_id: r for r in need_relevance(matcher, snap, n.text, lang, filters, access,
-                                                top)}
+                                                vectors, top)}
         for n, lang in zip(needs, languages, strict=True))
     return NeedScores(tuple(needs), ranked)

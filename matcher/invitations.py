@@ -145,9 +145,9 @@ def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Acces
         plan = plan_team(matcher, snap, request, access)
         needs, catalog, req = plan.needs, snap.catalog, plan.request
         core = rank_brief_needs(matcher, snap, needs, plan.languages,
-                                req.filters(CORE_LEVELS), access)
+                                req.filters(CORE_LEVELS), access, plan.vectors)
         outer = rank_brief_needs(matcher, snap, needs, plan.languages,
-                                 req.filters(INVITEE_LEVELS), access)
+                                 req.filters(INVITEE_LEVELS), access, plan.vectors)
         core_best = [b.score if (b := core.best(i)) else 0.0 for i in range(len(needs))]
         rules = invite_rules(catalog, plan.team_ids, s)
         texts = [n.text for n in needs]

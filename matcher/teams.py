@@ -14,7 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from indexing.vectors.catalog import MemberInfo
-from matcher.brief import brief_language, need_languages, rank_brief_needs
+from matcher.brief import (
+    QueryVectors,
+    brief_language,
+    need_languages,
+    query_vectors,
+    rank_brief_needs,
+)
 from matcher.experts import Evidence, Matcher, Snapshot
 from matcher.filters import Access
 from matcher.languages import NeedLanguage
@@ -76,6 +82,7 @@ class PlannedTeam:
     languages: tuple[NeedLanguage, ...]
     scores: NeedScores
     picks: tuple[Pick, ...]
+    vectors: QueryVectors  # the needs' query vectors, for further rankings of this request
 
     @property
     def team_ids(self) -> tuple[str, ...]:
@@ -107,14 +114,15 @@ def plan_team(matcher: Matcher, snap: Snapshot, request: ProjectRequest, access:
     s = matcher.settings
     request = request.validated(s, snap.catalog)
     needs, languages = brief_needs(matcher, request)
-    scores = rank_brief_needs(matcher, snap, needs, languages, request.filters(), access)
+    vectors = query_vectors(matcher)
+    scores = rank_brief_needs(matcher, snap, needs, languages, request.filters(), access, vectors)
     picks = select_team(
         relevance_table(scores), snap.catalog.members, len(needs), request.size or s.team_size,
         s.team_coverage_threshold, s.team_diversity_weight,
         request.max_per_organisation or s.team_max_per_organisation,
         request.max_per_country or s.team_max_per_country,
     )
-    return PlannedTeam(request, tuple(needs), tuple(languages), scores, tuple(picks))
+    return PlannedTeam(request, tuple(needs), tuple(languages), scores, tuple(picks), vectors)
 
 
 def suggest_team(matcher: Matcher, request: ProjectRequest, access: Access) -> TeamResult:
