@@ -204,6 +204,17 @@ def evaluate(home: Path) -> dict[str, Any]:
     }
 
 
+def evaluate_translations(home: Path) -> dict[str, Any]:
+    """The translated briefs alone (after a change that affects only non-English needs)."""
+    briefs = load(ROOT / "bench/projects/briefs.jsonl")
+    translated = load(ROOT / "bench/projects/briefs_translated.jsonl")
+    settings = Settings(home=home)
+    community, _ = Community.open(settings, store=SqliteStore(settings.database_path))
+    matcher = Matcher.configured(community)
+    return {"translations": translation_overlap(matcher, briefs, translated),
+            "derivation": derivation_agreement(translated)}
+
+
 def team_spread(matcher: Matcher, briefs: list[dict[str, Any]], members: dict[str, Any]
                 ) -> dict[str, Any]:
     """Spread and relevance of teams with the spread term and without it."""
@@ -320,8 +331,14 @@ def main() -> int:
     parser.add_argument("--home", type=Path, default=None,
                         help="a home holding the sample's store and index (built if empty)")
     parser.add_argument("--write-docs", type=Path, default=None, metavar="QUALITY.md")
+    parser.add_argument("--translations-only", action="store_true",
+                        help="only the translated briefs' team overlap and derivation")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        if args.translations_only:
+            print(json.dumps(evaluate_translations(args.home or Path(tmp)), indent=2,
+                             ensure_ascii=False))
+            return 0
         result = evaluate(args.home or Path(tmp))
     print(json.dumps(result, indent=2, ensure_ascii=False))
     if args.write_docs:
