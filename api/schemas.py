@@ -175,7 +175,7 @@ class StatsResponse(BaseModel):
 
 def contribution_out(c: object) -> ContributionOut:
     return ContributionOut(
-        contribution_id=c.id, type=c.type.value, title=c.title,  # type: ignore[attr-defined]
+        contribution_id=c.id, type=c.type, title=c.title,  # type: ignore[attr-defined]
         text=c.text, date=c.date.isoformat(), language=c.language,  # type: ignore[attr-defined]
         authors=list(c.authors), space=c.space,  # type: ignore[attr-defined]
     )

@@ -16,7 +16,14 @@ from typing import Literal
 from indexing.backup import check_store, set_aside_damaged
 from indexing.community_index import CommunityIndex, SyncStats
 from indexing.encoder import Encoder, SentenceTransformerEncoder
-from indexing.errors import Conflict, IndexCorrupt, NotFound, StoreCorrupt
+from indexing.errors import (
+    Conflict,
+    IndexCorrupt,
+    NotFound,
+    RecordError,
+    StoreCorrupt,
+    ValidationFailed,
+)
 from indexing.multilingual_index import (
     MULTILINGUAL_FOLDER,
     load_multilingual_encoder,
@@ -27,6 +34,7 @@ from indexing.schema import Contribution, Member, Organisation
 from indexing.settings import Settings
 from indexing.store import Store, WriteResult
 from indexing.vector_index import choose_factory
+from indexing.vocabulary import configured_vocabulary, extend_vocabulary, load_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +82,7 @@ class Community:
             raise StoreCorrupt(f"cannot open the store {settings.database_path} ({exc}); "
                                "restore it with `wellspring restore BACKUP_DIR`") from exc
         check_store(store.connection())  # StoreCorrupt, or a damaged lexical index rebuilt
+        extend_vocabulary(store, configured_vocabulary(settings.vocabulary))  # in the store
         # an injected encoder (tests) gets a multilingual index only when one is injected too
         ml_encoder = multilingual_encoder or (load_multilingual_encoder(settings)
                                               if encoder is None else None)
@@ -158,6 +167,15 @@ class Community:
         known = self.store.existing_ids("members", authors) | ids["members"]
         for author in sorted(authors - known):
             raise NotFound("member", author, field="authors")
+        vocabulary = load_vocabulary(self.store)
+        terms = [(r.id, "kind", vocabulary.problem("organisation_kinds", r.kind)) for r in records
+                 if isinstance(r, Organisation)]
+        terms += [(r.id, "type", vocabulary.problem("contribution_types", r.type))
+                  for r in records if isinstance(r, Contribution)]
+        errors = [RecordError("request", None, rid, name, problem)
+                  for rid, name, problem in terms if problem]
+        if errors:
+            raise ValidationFailed(errors)
 
     def delete(self, kind: Literal["organisation", "member", "contribution"], record_id: str
                ) -> WriteResult:

@@ -92,6 +92,15 @@ class Settings(BaseSettings):
                                            description="Relevance that counts as covering a need")
     team_max_needs: int = Field(12, ge=1, le=50)
 
+    # Community vocabularies and imports (indexing/vocabulary.py, indexing/imports/)
+    vocabulary: str = Field(
+        "", description="A vocabulary.json whose contribution types and organisation kinds "
+                        "extend the defaults (added to the store); '' = none")
+    import_name_threshold: float = Field(
+        90.0, ge=50, le=100, description="Imports: lowest name-similarity score (0-100, "
+        "rapidfuzz) that links an author to a member; lower matches are reported, not linked")
+    max_import_bytes: int = Field(5_000_000, ge=1000, description="POST /imports: file size")
+
     # Limits of the API
     max_query_chars: int = Field(1000, ge=10)
     max_top: int = Field(100, ge=1)

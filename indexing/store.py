@@ -22,10 +22,11 @@ from indexing.lexical import (
     search_lexical,
     set_lexical,
 )
+from indexing.migrations import migrate
 from indexing.multilingual import detect_language_code
 from indexing.schema import Contribution, Member, Organisation
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # indexing/migrations.py brings older stores up to it
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -103,11 +104,9 @@ class Store:
         self._write_lock = threading.RLock()
         with self._write_lock:
             self.connection().executescript(_DDL)  # idempotent; executescript commits itself
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
-                (str(SCHEMA_VERSION),),
-            )
+        with self.transaction() as conn:  # a new store starts at 1, then is migrated
+            conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')")
+        migrate(self.transaction, self.connection())
 
     # -- connections -------------------------------------------------------------------------
     def connection(self) -> sqlite3.Connection:
@@ -330,7 +329,7 @@ class Store:
             "INSERT INTO organisations(id, kind, country, data) VALUES (?,?,?,?) "
             "ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, country=excluded.country, "
             "data=excluded.data",
-            (org.id, org.kind.value, org.country, data),
+            (org.id, org.kind, org.country, data),
         )
         return "inserted" if old is None else "updated"
 
@@ -369,7 +368,7 @@ class Store:
             "date=excluded.date, language=excluded.language, space=excluded.space, "
             "data=excluded.data, text_hash=excluded.text_hash",
             (
-                contribution.id, contribution.type.value, contribution.date.isoformat(),
+                contribution.id, contribution.type, contribution.date.isoformat(),
                 # the language field wins; otherwise the detected one (None when unclear)
                 contribution.language or detect_language_code(body), contribution.space, data,
                 text_hash(body),

@@ -314,7 +314,7 @@ class Matcher:
                 chunks = chunk_text(c.text, s.chunk_words, s.chunk_overlap)
                 snippet = chunks[min(chunk_no, len(chunks) - 1)]
                 evidence.append(Evidence(
-                    contribution_id=c.id, title=c.title, type=c.type.value,
+                    contribution_id=c.id, title=c.title, type=c.type,
                     date=c.date.isoformat(), space=c.space,
                     language=c.language or getattr(index.catalog.contributions.get(c.id),
                                                    "language", None),  # detected at ingest
