@@ -328,7 +328,8 @@ def ingest_parsed(store: Store, files: list[ParsedFile], skip_invalid: bool = Fa
     if dry_run:
         result = plan.as_result()
     else:
-        added = extend_vocabulary(store, extra)
+        # the vocabulary grows only with an import that writes something (terms are additive)
+        added = extend_vocabulary(store, extra) if committed or not files else []
         result = store.write_records(**records)  # type: ignore[arg-type]
     return IngestReport(files=files, result=result, committed_files=committed,
                         root_causes=root_causes(files, rejected, rejected_files,

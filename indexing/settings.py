@@ -97,7 +97,7 @@ class Settings(BaseSettings):
         "", description="A vocabulary.json whose contribution types and organisation kinds "
                         "extend the defaults (added to the store); '' = none")
     import_name_threshold: float = Field(
-        90.0, ge=50, le=100, description="Imports: lowest name-similarity score (0-100, "
+        94.0, ge=50, le=100, description="Imports: lowest name-similarity score (0-100, "
         "rapidfuzz) that links an author to a member; lower matches are reported, not linked")
     max_import_bytes: int = Field(5_000_000, ge=1000, description="POST /imports: file size")
 
