@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.auth import Forbidden, TooManyAttempts, Unauthorized
+from api.imports import FileTooLarge
 from indexing.errors import (
     Conflict,
     IndexCorrupt,
@@ -33,6 +34,7 @@ STATUS: list[tuple[type[Exception], int]] = [
     (TooManyAttempts, 429),
     (NotFound, 404),
     (Conflict, 409),
+    (FileTooLarge, 413),
     (IndexNotReady, 503),
     (IndexMismatch, 503),
     (IndexCorrupt, 503),

@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from indexing.backup import check_store, set_aside_damaged
 from indexing.community_index import CommunityIndex, SyncStats
@@ -39,6 +39,7 @@ from indexing.vocabulary import configured_vocabulary, extend_vocabulary, load_v
 log = logging.getLogger(__name__)
 
 WriteMode = Literal["create", "replace", "upsert"]
+R = TypeVar("R")
 Record = Organisation | Member | Contribution
 _TABLE = {Organisation: "organisations", Member: "members", Contribution: "contributions"}
 
@@ -176,6 +177,14 @@ class Community:
                   for rid, name, problem in terms if problem]
         if errors:
             raise ValidationFailed(errors)
+
+    def apply(self, commit: Callable[[Store], R], changed: Callable[[R], WriteResult]) -> R:
+        """Run a commit made by other code (an import through ``indexing.ingest``) under the
+        write lock; then the indexes follow the WriteResult that ``changed`` reads from it."""
+        with self._write_lock:
+            outcome = commit(self.store)
+            self._sync_indexes(changed(outcome))
+            return outcome
 
     def delete(self, kind: Literal["organisation", "member", "contribution"], record_id: str
                ) -> WriteResult:

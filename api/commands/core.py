@@ -68,14 +68,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     for err in report.errors:
         print(f"invalid: {err}", file=sys.stderr)
+    for cause in report.root_causes:  # dependents counted under the record they refer to
+        print(f"rejected: {cause}", file=sys.stderr)
     r = report.result
     rejected = [f.path for f in report.files if f.path not in report.committed_files]
     for path in rejected:
         print(f"rejected: {path} (nothing from this file was committed)", file=sys.stderr)
     print(f"ingested {len(report.committed_files)} file(s): {r.inserted} inserted, "
-          f"{r.updated} updated, {r.unchanged} unchanged, {len(report.errors)} invalid "
+          f"{r.updated} updated, {r.unchanged} unchanged, {report.refused} invalid "
           f"({time.perf_counter() - started:.1f}s)")
-    return 1 if report.errors else 0
+    return 1 if report.errors or report.root_causes else 0
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -141,11 +143,13 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from indexing.store import Store
+    from indexing.vocabulary import load_vocabulary, stats_with_vocabulary
 
     settings = load_settings()
     if not settings.database_path.exists():
         raise CliError(f"no store at {settings.database_path}; run `wellspring ingest data/`")
-    stats = Store(settings.database_path).stats()
+    store = Store(settings.database_path)
+    stats = stats_with_vocabulary(store.stats(), load_vocabulary(store))
     if args.json:
         print_json(stats)
         return 0

@@ -5,8 +5,6 @@ import {
 } from "./dom.js";
 
 const LEVELS = ["core", "active", "occasional", "peripheral", "transactional"];
-const TYPES = ["publication", "forum_post", "project_report", "webinar", "dataset",
-  "newsletter_article", "case_study"];
 const SEARCH_FIELDS = ["q", "country", "organisation", "level", "type", "language", "top"];
 
 // API field name -> [input id, label a person reads]
@@ -89,14 +87,17 @@ function harvestOptions(members) {
 
 async function loadFilterOptions() {
   for (const level of LEVELS) addOption(byId("f-level"), level, humanise(level));
-  for (const type of TYPES) addOption(byId("f-type"), type, humanise(type));
   try {
     const stats = await api("/stats");
     const keys = (value) => (value && typeof value === "object" && !Array.isArray(value)
       ? Object.keys(value) : []);
     for (const c of keys(stats.countries)) addOption(byId("f-country"), c, countryName(c));
     for (const l of keys(stats.levels)) addOption(byId("f-level"), l, humanise(l));
-    for (const t of keys(stats.contribution_types)) addOption(byId("f-type"), t, humanise(t));
+    // the community's vocabulary (defaults + vocabulary.json), then any type in use
+    const vocabulary = (stats.vocabulary && stats.vocabulary.contribution_types) || [];
+    for (const t of [...vocabulary, ...keys(stats.contribution_types)]) {
+      addOption(byId("f-type"), t, humanise(t));
+    }
     for (const lang of keys(stats.languages)) {
       if (lang !== "unknown") addOption(byId("f-language"), lang, languageName(lang));
     }

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from indexing.errors import RecordError, ValidationFailed
 from indexing.imports.dedup import Deduplicator, _slug
 from indexing.imports.matching import MemberMatcher, PersonMatch
 from indexing.imports.model import ImportOptions, Person, SourceBatch, Work
+from indexing.imports.names import name_tokens
 from indexing.imports.report import ImportReport, Skipped
 from indexing.ingest import ParsedFile, ingest_parsed, validation_errors
 from indexing.schema import Contribution, Level, Member, Organisation
@@ -41,18 +42,29 @@ def _readers() -> dict[str, Reader]:
             "discourse": discourse.read}
 
 
-def run_import(store: Store, fmt: str, path: Path, options: ImportOptions) -> ImportReport:
-    """Import one file (or folder of files) of this format; see the module docstring."""
+def run_import(store: Store, fmt: str, path: Path, options: ImportOptions,
+               check_records: Callable[[list[BaseModel]], None] | None = None) -> ImportReport:
+    """Import one file (or folder of files) of this format; see the module docstring.
+
+    ``check_records`` sees every record before anything is written and may refuse by raising
+    (the HTTP service checks that an editor holds the spaces of the contributions)."""
     readers = _readers()
     if fmt not in readers:
         raise ValidationFailed([RecordError(str(path), None, None, "format", f"unknown format "
                                             f"'{fmt}'; one of {', '.join(FORMATS)}")])
-    batch = readers[fmt](path, options, store)
+    try:
+        batch = readers[fmt](path, options, store)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+        # a reader meeting input its library does not understand: the file's fault, named
+        raise ValidationFailed([RecordError(str(path), None, None, "file",
+                                            f"cannot be read as {fmt}: {exc}")]) from exc
     vocabulary = options.vocabulary.extended(folder_vocabulary([path]))
     works = _Works(store, fmt, path, options)
     files = list(batch.files)
     if batch.works or not batch.files:
         files += works.to_files(batch)
+    if check_records is not None:
+        check_records([r for f in files for r in f.records])
     ingest = ingest_parsed(store, files, options.skip_invalid, vocabulary, options.dry_run)
     return ImportReport(format=fmt, paths=[str(path)], ingest=ingest,
                         matches=list(works.decisions.values()), skipped=works.skipped,
@@ -86,7 +98,8 @@ class _Works:
         if not country or not (person.name or person.username):
             return None
         name = person.name or person.username or ""
-        base = f"m-orcid-{person.orcid}" if person.orcid else f"m-{_slug(name.lower(), 60)}"
+        words = "-".join(name_tokens(name)) or "member"
+        base = f"m-orcid-{person.orcid}" if person.orcid else f"m-{_slug(words, 60)}"
         mid = base if base not in self.matcher.members else \
             f"{base}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
         member = Member(id=mid, name=name, organisation_id=IMPORTED_ORGANISATION.id,
