@@ -50,6 +50,14 @@ def _changes(store: Store, report: ImportReport) -> WriteResult:
     return result
 
 
+def rejections(report: ImportReport) -> list[RecordError]:
+    """Why an import wrote nothing: bad records, then each root cause with its count."""
+    causes = [RecordError(f"{c.dependent_kind} of this import", None, c.first_id,
+                          "organisation_id" if c.referenced_kind == "organisations" else
+                          "authors", str(c)) for c in report.ingest.root_causes]
+    return [*report.ingest.errors, *causes]
+
+
 def import_files(community: Community, keys: KeyStore, caller: Caller, fmt: str,
                  files: Sequence[tuple[str, bytes]], options: ImportOptions) -> ImportReport:
     """Import uploaded files (name, content) of one format; all or nothing, as the CLI."""
@@ -75,6 +83,8 @@ def import_files(community: Community, keys: KeyStore, caller: Caller, fmt: str,
         report = community.apply(
             lambda store: run_import(store, fmt, path, options, check),
             lambda r: _changes(community.store, r))
+    if (report.ingest.errors or report.ingest.root_causes) and not options.skip_invalid:
+        raise ValidationFailed(rejections(report))  # 422 naming file, line and field
     r = report.ingest.result
     if not report.dry_run:
         keys.audit(caller.key_id, "import", fmt, report.outcome("inserted")[:50] +
