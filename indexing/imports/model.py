@@ -155,8 +155,8 @@ def html_to_text(html: str) -> str:
     parser = _TextOnly()
     parser.feed(html)
     parser.close()
-    lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in "".join(parser.parts)
-             .split("\n"))
+    text = "".join(parser.parts)
+    lines = (re.sub(r"[^\S\n]+", " ", line).strip() for line in text.split("\n"))  # incl. nbsp
     return "\n".join(line for line in lines if line)
 
 
