@@ -41,13 +41,14 @@ def _counts(home: Path) -> dict[str, int]:
 def test_every_format_then_search(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for args in EVERY_FORMAT:
         assert main(["import", *args]) == 0, args
-        out, err = capsys.readouterr()
+        out = capsys.readouterr().out
         assert out.startswith(f"imported {args[0]}: "), out
     community, _ = Community.open(make_settings(home), encoder=HashingEncoder())
     matcher = Matcher(community)
     everything = Access(spaces=frozenset({"nrw-taskforce"}), see_contacts=True)
     for need, expected in [
-        ("glacier retreat meltwater runoff high-altitude reservoirs", "m-orcid-0000-0001-5109-3700"),
+        ("glacier retreat meltwater runoff high-altitude reservoirs",
+         "m-orcid-0000-0001-5109-3700"),
         ("falaj irrigation channels restoration", "m-zainab-al-harthy"),
         ("cisterns rainwater harvesting semi-arid households", "m-thiago-conceicao"),
     ]:
