@@ -58,7 +58,7 @@ def _domain_handler(request: Request, exc: Exception) -> JSONResponse:
     errors = None
     if isinstance(exc, ValidationFailed):
         errors = [{"field": e.field, "message": e.message, "record": e.source,
-                   "id": e.record_id} for e in exc.errors]
+                   "id": e.record_id, "line": e.line} for e in exc.errors]
         field = exc.errors[0].field if exc.errors else None
     headers = getattr(exc, "headers", None)
     return JSONResponse(error_body(str(exc), field, errors), status_code=status,

@@ -50,6 +50,13 @@ def _changes(store: Store, report: ImportReport) -> WriteResult:
     return result
 
 
+def _uploaded(errors: list[RecordError], folder: Path) -> list[RecordError]:
+    """Errors that name the uploaded file as the client named it, not the server's folder."""
+    prefix = f"{folder}/"
+    return [RecordError(e.source.replace(prefix, ""), e.line, e.record_id, e.field, e.message)
+            for e in errors]
+
+
 def rejections(report: ImportReport) -> list[RecordError]:
     """Why an import wrote nothing: bad records, then each root cause with its count."""
     causes = [RecordError(f"{c.dependent_kind} of this import", None, c.first_id,
@@ -80,11 +87,17 @@ def import_files(community: Community, keys: KeyStore, caller: Caller, fmt: str,
             names.add(safe)
             (folder / safe).write_bytes(content)
         path = folder / next(iter(names)) if len(names) == 1 else folder
-        report = community.apply(
-            lambda store: run_import(store, fmt, path, options, check),
-            lambda r: _changes(community.store, r))
-    if (report.ingest.errors or report.ingest.root_causes) and not options.skip_invalid:
-        raise ValidationFailed(rejections(report))  # 422 naming file, line and field
+        try:
+            report = community.apply(
+                lambda store: run_import(store, fmt, path, options, check),
+                lambda r: _changes(community.store, r))
+        except ValidationFailed as exc:
+            raise ValidationFailed(_uploaded(exc.errors, folder)) from exc
+        if (report.ingest.errors or report.ingest.root_causes) and not options.skip_invalid:
+            # 422 naming the uploaded file, line (or entry) and field
+            raise ValidationFailed(_uploaded(rejections(report), folder))
+        for f in report.ingest.files:
+            f.errors[:] = _uploaded(f.errors, folder)
     r = report.ingest.result
     if not report.dry_run:
         keys.audit(caller.key_id, "import", fmt, report.outcome("inserted")[:50] +

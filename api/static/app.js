@@ -3,6 +3,7 @@ import {
   ApiError, api, barTable, byId, countryName, el, formatScore, getKey, humanise, languageName,
   memberCard, memberHref, memberMeta, setKey, setLoading, showAlert,
 } from "./dom.js";
+import { initImports } from "./imports.js";
 
 const LEVELS = ["core", "active", "occasional", "peripheral", "transactional"];
 const SEARCH_FIELDS = ["q", "country", "organisation", "level", "type", "language", "top"];
@@ -389,7 +390,9 @@ async function onProjectSubmit(event) {
 function showView(name) {
   const changed = state.view !== name;
   state.view = name;
-  for (const view of ["search", "member", "project"]) byId(`view-${view}`).hidden = view !== name;
+  for (const view of ["search", "member", "project", "import"]) {
+    byId(`view-${view}`).hidden = view !== name;
+  }
   for (const link of document.querySelectorAll("nav a[data-view]")) {
     if (link.dataset.view === (name === "member" ? "search" : name)) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
@@ -406,6 +409,7 @@ function route() {
   let view = "search";
   if (member) view = "member";
   else if (path === "/project") view = "project";
+  else if (path === "/import") view = "import";
   const changed = showView(view);
   if (view === "member") {
     showMember(decodeURIComponent(member[1]));
@@ -430,6 +434,7 @@ function init() {
     if (location.hash !== "#/search") location.hash = "#/search";
   });
   byId("project-form").addEventListener("submit", onProjectSubmit);
+  initImports();
   window.addEventListener("hashchange", route);
   loadFilterOptions();
   route();
