@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from pathlib import Path
@@ -165,3 +166,27 @@ def test_bad_json_names_the_file_and_line(store: Store, tmp_path: Path) -> None:
     (tmp_path / "works.json").write_text(json.dumps({"results": [{"id": "W1"}]}))
     fields = {e.field for e in openalex.read(tmp_path / "works.json", OPTIONS, store).errors}
     assert fields == {"title", "publication_date"}
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "ris", "orcid", "openalex", "discourse", "csv"])
+def test_any_text_is_read_or_named_never_raises(store: Store, tmp_path: Path, fmt: str) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    readers = {"bibtex": (bibtex.read, ".bib"), "ris": (ris.read, ".ris"),
+               "orcid": (orcid.read, ".json"), "openalex": (openalex.read, ".json"),
+               "discourse": (discourse.read, ".json"), "csv": (tabular.read_csv, ".csv")}
+    read, suffix = readers[fmt]
+    pieces = st.sampled_from(["@article{k,", "title = {", "}", "TY  - JOUR", "ER  - ", "\n",
+                              '{"results": [', '{"post_stream": {"posts": [{}]}}', "]", ",",
+                              "Full name,Country\n", "Ana,Kenya\n", "é", '"', "{", "0"])
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(pieces, max_size=12).map("".join))
+    def check(text: str) -> None:
+        path = tmp_path / f"input{suffix}"
+        path.write_text(text, encoding="utf-8")
+        with contextlib.suppress(ValidationFailed):  # a refusal naming the field is fine
+            read(path, OPTIONS, store)
+
+    check()
