@@ -23,6 +23,7 @@ def register(sub: Any) -> None:
     p.add_argument("paths", nargs="+", type=Path, help="files or folders of *.jsonl")
     p.add_argument("--skip-invalid", action="store_true",
                    help="commit the good records of a file that has bad ones")
+    p.add_argument("--dry-run", action="store_true", help="check and count; write nothing")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("index", help="bring the vector index up to date with the store")
@@ -59,11 +60,13 @@ def register(sub: Any) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from indexing.ingest import ingest_paths
     from indexing.store import Store
+    from indexing.vocabulary import configured_vocabulary
 
     settings = load_settings()
     started = time.perf_counter()
     try:
-        report = ingest_paths(Store(settings.database_path), args.paths, args.skip_invalid)
+        report = ingest_paths(Store(settings.database_path), args.paths, args.skip_invalid,
+                              configured_vocabulary(settings.vocabulary), args.dry_run)
     except (FileNotFoundError, ValueError) as exc:
         raise CliError(str(exc)) from exc
     for err in report.errors:
@@ -74,7 +77,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     rejected = [f.path for f in report.files if f.path not in report.committed_files]
     for path in rejected:
         print(f"rejected: {path} (nothing from this file was committed)", file=sys.stderr)
-    print(f"ingested {len(report.committed_files)} file(s): {r.inserted} inserted, "
+    verb = "would ingest" if report.dry_run else "ingested"
+    print(f"{verb} {len(report.committed_files)} file(s): {r.inserted} inserted, "
           f"{r.updated} updated, {r.unchanged} unchanged, {report.refused} invalid "
           f"({time.perf_counter() - started:.1f}s)")
     return 1 if report.errors or report.root_causes else 0

@@ -22,7 +22,7 @@ from indexing.store import Store
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.:\-]+")
 
 
-def _slug(text: str, limit: int = 100) -> str:
+def slug(text: str, limit: int = 100) -> str:
     slug = _UNSAFE.sub("_", text.strip()).strip("_") or "x"
     if len(slug) > limit:  # keep ids short and still unique
         slug = f"{slug[:limit - 13]}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
@@ -32,8 +32,8 @@ def _slug(text: str, limit: int = 100) -> str:
 def contribution_id(work: Work) -> str:
     """The id a work gets: from its DOI when it has one, else from the source's id."""
     if work.doi:
-        return f"doi-{_slug(work.doi)}"
-    return f"{work.source}-{_slug(work.source_id)}"
+        return f"doi-{slug(work.doi)}"
+    return f"{work.source}-{slug(work.source_id)}"
 
 
 def title_key(title: str, year: int) -> tuple[str, int]:

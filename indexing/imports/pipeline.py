@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ValidationError
 
 from indexing.errors import RecordError, ValidationFailed
-from indexing.imports.dedup import Deduplicator, _slug
+from indexing.imports.dedup import Deduplicator, slug
 from indexing.imports.matching import MemberMatcher, PersonMatch
 from indexing.imports.model import ImportOptions, Person, SourceBatch, Work
 from indexing.imports.names import name_tokens
@@ -86,7 +86,8 @@ class _Works:
 
     def _match(self, person: Person) -> PersonMatch:
         decision = self.matcher.match(person)
-        if decision.outcome != "linked" and self.options.create_members is not None:
+        # only people nobody resembles are created; a near miss may be a member misspelt
+        if decision.outcome == "unmatched" and self.options.create_members is not None:
             member = self._create(person)
             if member is not None:
                 decision = self.matcher.match(person)
@@ -99,7 +100,7 @@ class _Works:
             return None
         name = person.name or person.username or ""
         words = "-".join(name_tokens(name)) or "member"
-        base = f"m-orcid-{person.orcid}" if person.orcid else f"m-{_slug(words, 60)}"
+        base = f"m-orcid-{person.orcid}" if person.orcid else f"m-{slug(words, 60)}"
         mid = base if base not in self.matcher.members else \
             f"{base}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
         member = Member(id=mid, name=name, organisation_id=IMPORTED_ORGANISATION.id,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from indexing.countries import country_code, normalise_name
 from indexing.errors import RecordError
-from indexing.imports.dedup import _slug
+from indexing.imports.dedup import slug
 from indexing.imports.model import clean_orcid
 from indexing.ingest import ParsedFile, validation_errors
 from indexing.schema import Member, Organisation
@@ -68,6 +68,7 @@ class RowConverter:
     def __init__(self, store: Store) -> None:
         self.org_ids: set[str] = set()
         self.org_by_name: dict[str, str] = {}
+        self._seen: dict[str, dict[str, int]] = {}  # file -> record id -> line
         for org in store.organisations():
             self._know(org.id, org.name)
 
@@ -97,21 +98,24 @@ class RowConverter:
                 errors.append(RecordError(e.source, e.line, e.record_id, e.field,
                                           f"{message} (column '{column}')" if column else
                                           message))
-        if record is not None and any(str(r.id) == rid for r in parsed.records):  # type: ignore[attr-defined]
-            errors.append(RecordError(source, line, rid, "id", "duplicate id in this file"))
+        seen = self._seen.setdefault(source, {})
+        if record is not None and rid in seen:
+            errors.append(RecordError(source, line, rid, "id",
+                                      f"duplicate id (first seen on line {seen[rid]})"))
         if errors:
             parsed.errors.extend(errors)
             return
         assert record is not None
         parsed.records.append(record)
         parsed.lines.append(line)
+        seen[str(rid)] = line
         if isinstance(record, Organisation):
             self._know(record.id, record.name)
 
     def _organisation(self, v: dict[str, str]) -> dict[str, object]:
         data: dict[str, object] = {k: v[k] for k in ORGANISATION_FIELDS if k in v}
         name = v.get("name", "")
-        data.setdefault("id", f"org-{_slug(normalise_name(name).replace(' ', '-'), 60)}"
+        data.setdefault("id", f"org-{slug(normalise_name(name).replace(' ', '-'), 60)}"
                         if name else "")
         if "kind" in v:
             data["kind"] = normalise_name(v["kind"]).replace(" ", "_")
@@ -128,7 +132,7 @@ class RowConverter:
         name = v.get("name", "")
         if "id" not in v:
             data["id"] = f"m-orcid-{orcid}" if orcid else \
-                f"m-{_slug(normalise_name(name).replace(' ', '-'), 60)}" if name else ""
+                f"m-{slug(normalise_name(name).replace(' ', '-'), 60)}" if name else ""
         if "country" in v:
             data["country"] = country_code(v["country"]) or v["country"]
         if "level" in v:

@@ -111,3 +111,23 @@ def test_cli_search_finds_imported_members_with_the_real_model(
     hits = json.loads(capsys.readouterr().out)
     assert hits[0]["member_id"] == "m-orcid-0000-0001-5109-3700"
     assert hits[0]["organisation"] == "Instituto Andino de Glaciares"
+
+
+def test_ingest_dry_run_and_root_causes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("WELLSPRING_HOME", str(tmp_path / "home"))
+    assert main(["ingest", str(TEST_DATA), "--dry-run"]) == 0
+    assert capsys.readouterr().out.startswith("would ingest 3 file(s): 59 inserted")
+    assert _counts(tmp_path / "home")["members"] == 0
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "organisations.jsonl").write_text(json.dumps(
+        {"id": "org-x", "name": "X", "kind": "international_body"}) + "\n")
+    (folder / "members.jsonl").write_text("".join(json.dumps(
+        {"id": f"m-{i}", "name": f"M {i}", "organisation_id": "org-x", "country": "KE",
+         "level": "active"}) + "\n" for i in range(40)))
+    assert main(["ingest", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert "rejected: 40 members refer to organisations of a rejected file: first org-x " \
+           "(line 1: kind 'international_body' is not one of" in err
+    assert err.count("refer") == 1  # one line, not 40

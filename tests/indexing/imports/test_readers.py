@@ -190,3 +190,13 @@ def test_any_text_is_read_or_named_never_raises(store: Store, tmp_path: Path, fm
             read(path, OPTIONS, store)
 
     check()
+
+
+def test_csv_duplicate_ids_name_the_first_line(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "members.csv"
+    path.write_text("Full name,Organisation,Country,Level\nAna Silva,org-nairobi-water,KE,core\n"
+                    "Ana Silva,org-nairobi-water,KE,core\n")
+    (members_file,) = tabular.read_csv(path, OPTIONS, store).files
+    (error,) = members_file.errors
+    assert (error.line, error.field, error.message) == (3, "id",
+                                                        "duplicate id (first seen on line 2)")
