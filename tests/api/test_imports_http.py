@@ -49,7 +49,7 @@ class Fake:
 @pytest.fixture
 def fake(tmp_path: Path) -> Iterator[Fake]:
     """The test community with the hashing encoder: fast, for everything but ranking quality."""
-    settings = make_settings(tmp_path / "home", max_import_bytes=5000)
+    settings = make_settings(tmp_path / "home", max_import_bytes=8000)
     assert not ingest_paths(Store(settings.database_path), [TEST_DATA]).errors
     keys = make_keys(settings)
     with TestClient(create_app(settings, encoder=HashingEncoder())) as client:
@@ -141,17 +141,48 @@ def test_requests_are_checked(fake: Fake) -> None:
     assert r.status_code == 422 and r.json()["field"] == "name_threshold"
     r = fake.client.post("/imports/bibtex", headers={"X-API-Key": fake.keys["editor"]})
     assert r.status_code == 422 and r.json()["field"] == "file"
-    big = IMPORTS / "openalex" / "works-page-1.json"  # 4.4 kB; this app allows 5000 bytes
-    assert fake.post("openalex", [big, big]).status_code == 422  # two files, one name
+    page = IMPORTS / "openalex" / "works-page-1.json"
+    assert fake.post("openalex", [page, page]).status_code == 422  # two files, one name
     r = fake.post("orcid", [IMPORTS / "orcid" / "record-0000-0002-1825-0097.json"])
     assert r.status_code == 200
 
 
 def test_file_over_the_limit_is_413(fake: Fake, tmp_path: Path) -> None:
     path = tmp_path / "big.bib"
-    path.write_text("% padding\n" * 600)
+    path.write_text("% padding\n" * 1000)
     r = fake.post("bibtex", [path])
     assert r.status_code == 413 and r.json()["field"] == "file"
+
+
+EVERY_FORMAT: list[tuple[str, list[Path], dict[str, Any], str, str]] = [
+    ("csv", [IMPORTS / "csv" / n for n in ("organisations.csv", "members.csv", "vocabulary.json")],
+     {"map": ["Nom complet=name", "Expertise=bio", "Langues=languages"]},
+     "glacier retreat meltwater runoff high-altitude reservoirs", "m-orcid-0000-0001-5109-3700"),
+    ("xlsx", [IMPORTS / "xlsx-members.xlsx"], {}, "falaj irrigation channels restoration",
+     "m-zainab-al-harthy"),
+    ("orcid", [IMPORTS / "orcid" / "record-0000-0002-1825-0097.json"], {},
+     "night-flow analysis field guide intermittent supply", "m-0001"),
+    ("openalex", [IMPORTS / "openalex" / "works-page-1.json"], {},
+     "sand dams ephemeral rivers Kitui storage", "m-0011"),
+    ("bibtex", [IMPORTS / "bibtex" / "library.bib"], {},
+     "boues de vidange Thiès vidange mécanisée", "m-0004"),
+    ("ris", [IMPORTS / "ris" / "endnote-export.ris"], {},
+     "brine discharge seagrass monitoring protocol Aqaba", "m-0003"),
+    ("discourse", sorted((IMPORTS / "discourse").glob("*.json")),
+     {"users": IMPORTS / "discourse-users.json"},
+     "ultrasonic clamp-on meters DMA inlets refilling", "m-0001"),
+]
+
+
+@pytest.mark.parametrize(("fmt", "paths", "form", "need", "member"), EVERY_FORMAT,
+                         ids=[f[0] for f in EVERY_FORMAT])
+def test_every_format_over_http_then_search(fake: Fake, fmt: str, paths: list[Path],
+                                            form: dict[str, Any], need: str,
+                                            member: str) -> None:
+    r = fake.post(fmt, paths, key="admin", **form)
+    assert r.status_code == 200, r.text
+    assert r.json()["inserted"] >= 1
+    assert member in fake.top(need)
 
 
 def test_upload_then_search_with_the_real_model(api: Api) -> None:
