@@ -203,9 +203,11 @@ def check_references(
     elif parsed.kind == "members":
         members = [r for r in parsed.records if isinstance(r, Member)]
         wanted = {m.organisation_id for m in members}
-        known = store.existing_ids("organisations", wanted) | pending["organisations"]
+        stored = store.existing_ids("organisations", wanted)
+        known = stored | pending["organisations"]
         for m, line in zip(members, parsed.lines, strict=True):
-            if m.organisation_id in rejected["organisations"]:
+            # a rejected new version of a stored organisation leaves the stored one in place
+            if m.organisation_id in rejected["organisations"] and m.organisation_id not in stored:
                 parsed.dependents.append(Dependent(RecordError(
                     source, line, m.id, "organisation_id",
                     f"refers to rejected organisation '{m.organisation_id}'"),
@@ -218,17 +220,19 @@ def check_references(
     elif parsed.kind == "contributions":
         contributions = [r for r in parsed.records if isinstance(r, Contribution)]
         wanted = {a for c in contributions for a in c.authors}
-        known = store.existing_ids("members", wanted) | pending["members"]
+        stored_members = store.existing_ids("members", wanted)
+        known = stored_members | pending["members"]
+        refusals = {a for a in rejected["members"] if a not in stored_members}
         for c, line in zip(contributions, parsed.lines, strict=True):
             problem = vocab.problem("contribution_types", c.type)
             if problem:
                 parsed.errors.append(RecordError(source, line, c.id, "type", problem))
-            missing = [a for a in c.authors if a not in known and a not in rejected["members"]]
+            missing = [a for a in c.authors if a not in known and a not in refusals]
             if missing:
                 parsed.errors.append(RecordError(
                     source, line, c.id, "authors", f"unknown member(s) {', '.join(missing)}"
                 ))
-            elif not problem and (refused := [a for a in c.authors if a in rejected["members"]]):
+            elif not problem and (refused := [a for a in c.authors if a in refusals]):
                 parsed.dependents.append(Dependent(RecordError(
                     source, line, c.id, "authors", f"refers to rejected member '{refused[0]}'"),
                     "members", refused[0]))

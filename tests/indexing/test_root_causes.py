@@ -62,3 +62,20 @@ def test_dry_run_writes_nothing_and_says_what_it_would(tmp_path: Path) -> None:
     assert report.result.inserted == 1 and report.plan is not None
     assert report.plan.outcomes["organisations"]["inserted"] == ["org-y"]
     assert store.counts()["organisations"] == 0
+
+
+def test_a_rejected_new_version_keeps_the_stored_record_usable(tmp_path: Path) -> None:
+    store = Store(tmp_path / "ws.db")
+    first = tmp_path / "first"
+    first.mkdir()
+    _write(first / "organisations.jsonl", [{"id": "org-y", "name": "Y", "kind": "utility"}])
+    assert not ingest_paths(store, [first]).errors
+    second = tmp_path / "second"
+    second.mkdir()
+    _write(second / "organisations.jsonl", [{"id": "org-y", "name": "Y", "kind": "cartel"}])
+    _write(second / "members.jsonl", [{"id": "m-1", "name": "M", "organisation_id": "org-y",
+                                       "country": "KE", "level": "core"}])
+    report = ingest_paths(store, [second])
+    assert [e.field for e in report.errors] == ["kind"] and not report.root_causes
+    assert store.get_member("m-1").organisation_id == "org-y"
+    assert store.get_organisation("org-y").kind == "utility"
