@@ -29,10 +29,12 @@ demo: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff check --select SLF001 api matcher
 	$(BIN)/mypy
 
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff check --select SLF001 api matcher
 	$(BIN)/mypy
 	$(BIN)/pytest
 

@@ -28,12 +28,13 @@ from api.routes import (
     projects,
     stats,
 )
+from api.settings import ServiceSettings, get_service_settings
 from api.state import ServiceState
 from indexing.backup import try_service_lock
 from indexing.community import Community
-from indexing.encoder import Encoder
+from indexing.encoders.base import Encoder
 from indexing.errors import IndexNotReady, WellspringError
-from indexing.settings import Settings, get_settings
+from indexing.settings import Settings
 from matcher.experts import Matcher
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
                multilingual_encoder: Encoder | None = None) -> FastAPI:
     """Build the app; ``encoder`` and ``multilingual_encoder`` let tests share loaded models
     (an injected ``encoder`` alone serves without the multilingual index)."""
-    settings = settings or get_settings()
+    settings = ServiceSettings.of(settings) if settings is not None else get_service_settings()
     state = ServiceState(settings=settings)
 
     @asynccontextmanager
@@ -68,7 +69,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
             community, _ = await run_in_threadpool(
                 functools.partial(Community.open, settings, encoder,
                                   multilingual_encoder=multilingual_encoder))
-            matcher = Matcher(community)  # reads the glossary: a bad one is named here
+            matcher = Matcher.configured(community)  # reads the glossary: a bad one is named here
         except WellspringError as exc:
             state.not_ready_reason = str(exc)
             log.error("not ready: %s", exc)
@@ -99,7 +100,8 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     )
     app.state.wellspring = state
     errors.install(app)
-    app.add_middleware(SizeLimit, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(SizeLimit, max_body_bytes=settings.max_body_bytes,
+                       max_query_bytes=settings.max_query_bytes)
     if settings.cors_origins:  # off by default
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST", "PUT", "DELETE"],

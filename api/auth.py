@@ -20,8 +20,8 @@ from fastapi.security import APIKeyHeader
 
 from api.state import ServiceState
 from indexing.errors import WellspringError
-from indexing.keys import ApiKey, KeyStore, Role
-from indexing.store import Store
+from indexing.store import SqliteStore
+from indexing.store.keys import ApiKey, KeyStore, Role
 from matcher.filters import Access
 
 log = logging.getLogger(__name__)
@@ -130,8 +130,10 @@ def get_keys(state: Annotated[ServiceState, Depends(get_state)]) -> KeyStore:
     with _init_lock:
         keys = state.extras.get("keys")
         if not isinstance(keys, KeyStore):
-            store = (state.community.store if state.community is not None
-                     else Store(state.settings.database_path))
+            shared = state.community.store if state.community is not None else None
+            # keys and the audit log live in the SQLite database beside the records
+            store = (shared if isinstance(shared, SqliteStore)
+                     else SqliteStore(state.settings.database_path))
             keys = KeyStore(store)
             state.extras["keys"] = keys
         return keys
@@ -141,7 +143,8 @@ def get_limiter(state: Annotated[ServiceState, Depends(get_state)]) -> FailureLi
     limiter = state.extras.get("auth_limiter")
     if not isinstance(limiter, FailureLimiter):
         with _init_lock:
-            limiter = state.extras.setdefault("auth_limiter", FailureLimiter())
+            limiter = state.extras.setdefault("auth_limiter", FailureLimiter(
+                state.settings.auth_failure_limit, state.settings.auth_failure_window_s))
     assert isinstance(limiter, FailureLimiter)
     return limiter
 

@@ -20,7 +20,7 @@ from indexing.errors import (
     ValidationFailed,
     WellspringError,
 )
-from indexing.keys import InvalidKeyRequest
+from indexing.store.keys import InvalidKeyRequest
 from matcher.errors import InvalidRequest
 
 log = logging.getLogger(__name__)

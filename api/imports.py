@@ -17,9 +17,9 @@ from indexing.errors import RecordError, ValidationFailed, WellspringError
 from indexing.imports.model import ImportOptions
 from indexing.imports.pipeline import run_import
 from indexing.imports.report import ImportReport
-from indexing.keys import KeyStore
 from indexing.schema import Contribution
 from indexing.store import Store, WriteResult
+from indexing.store.keys import KeyStore
 
 log = logging.getLogger(__name__)
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")

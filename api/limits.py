@@ -2,7 +2,7 @@
 
 The body limit (``settings.max_body_bytes``) is checked against Content-Length up front and
 against the bytes actually streamed (a client may lie or send chunked); the query string is
-capped at ``MAX_QUERY_BYTES``.
+capped at ``max_query_bytes`` (both settings in ``api/settings.py``).
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from indexing.community import WriteMode
-from indexing.keys import ApiKey, Role
 from indexing.schema import Contribution, Member, Organisation, SpaceName
 from indexing.store import WriteResult
+from indexing.store.keys import ApiKey, Role
 from matcher.experts import ExpertMatch
 from matcher.filters import Access
 

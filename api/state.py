@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from api.settings import ServiceSettings
 from indexing.community import Community
-from indexing.settings import Settings
 from matcher.experts import Matcher
 
 
 @dataclass
 class ServiceState:
-    settings: Settings
+    settings: ServiceSettings
     community: Community | None = None
     matcher: Matcher | None = None
     not_ready_reason: str | None = "starting"

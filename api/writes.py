@@ -13,9 +13,9 @@ from typing import Literal
 from api.auth import Caller, Forbidden
 from indexing.community import Community, Record, WriteMode
 from indexing.errors import NotFound
-from indexing.keys import KeyStore
 from indexing.schema import Contribution, Member, Organisation
 from indexing.store import WriteResult
+from indexing.store.keys import KeyStore
 from matcher.errors import InvalidRequest
 
 log = logging.getLogger(__name__)

@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from indexing.backup import index_disagreements  # noqa: E402
-from indexing.manifest import read_manifest, verify_checksums  # noqa: E402
+from indexing.vectors.manifest import read_manifest, verify_checksums  # noqa: E402
 
 TEST_DATA = ROOT / "tests" / "data"
 PYTHON = sys.executable

@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.synthetic import append_report, peak_rss_mib, real_corpus
-from indexing.chunking import chunk_text
 from indexing.community import Community, load_encoder
 from indexing.ingest import ingest_paths
 from indexing.settings import Settings
-from indexing.store import Store
+from indexing.store import SqliteStore, Store
+from indexing.vectors.chunking import chunk_text
 
 
 class RssSampler:
@@ -68,7 +68,7 @@ def prepared_corpus(tmp: Path, n: int, torch_threads: int
     """A home in ``tmp`` with ``n`` real contributions ingested, the English encoder, and the
     texts a build encodes (shared by this script and bench/vs_txtai.py)."""
     settings = Settings(home=tmp, language_routing="off", torch_threads=torch_threads)
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     report = ingest_paths(store, [real_corpus(tmp / "corpus", n)])
     assert not report.errors, report.errors
     return settings, store, load_encoder(settings), index_texts(store, settings)
@@ -94,9 +94,9 @@ def run(n: int, torch_threads: int) -> dict[str, Any]:
         raw = (raw_before + raw_after) / 2
         build = stats.encoded_texts / build_s
         return {
-            "contributions": n, "members": len(community.index.catalog.members),
+            "contributions": n, "members": len(community.index._catalog.members),
             "texts": len(texts), "encoded_by_build": stats.encoded_texts,
-            "factory": community.index.vectors.factory, "torch_threads": torch_threads,
+            "factory": community.index.factory, "torch_threads": torch_threads,
             "raw_texts_per_s": round(raw, 1), "raw_before": round(raw_before, 1),
             "raw_after": round(raw_after, 1), "build_texts_per_s": round(build, 1),
             "build_s": round(build_s, 1), "build_vs_raw": round(build / raw, 3),

@@ -54,13 +54,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from indexing.community import Community, load_encoder
 from indexing.ingest import ingest_paths
-from indexing.multilingual_index import load_multilingual_encoder
 from indexing.settings import Settings
-from indexing.store import Store
+from indexing.store import SqliteStore
+from indexing.vectors.multilingual_index import load_multilingual_encoder
 from matcher.benchmarks import GradedNeed, load_graded_needs
 from matcher.evaluation import ndcg_at_k, reciprocal_rank
 from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters
+from matcher.glossary import glossary_file
 from matcher.languages import rrf_fuse
 
 LANGUAGES = ("en", "fr", "es", "pt", "ar")
@@ -108,22 +109,23 @@ class _Variants:
         self.community = community
         self.ml_index = community.multilingual_index
         assert self.ml_index is not None
-        self.matcher = Matcher(community)  # the shipped path
+        self.matcher = Matcher.configured(community)  # the shipped path
         # the path before the glossary: feedback only, the two rankings weighted alike
-        self.feedback_only = Matcher(community)
-        self.feedback_only.glossary = None
-        self.feedback_only.settings = settings.model_copy(
-            update={"cross_lingual_english_weight": 1.0})
-        self.n_members = max(1, len(community.index.catalog.members))
+        self.feedback_only = Matcher(community, settings.model_copy(
+            update={"cross_lingual_english_weight": 1.0}), None)
+        with community.index.reader() as reader:
+            self.n_members = max(1, len(reader.catalog.members))
 
     def _order(self, matcher: Matcher, text: str, vec: Any = None, index: Any = None
                ) -> list[str]:
         everything = (SearchFilters(), Access(all_spaces=True))
-        if vec is None:
-            ranked = matcher.rank_need(text, *everything, top=self.n_members, exhaustive=True)
-        else:
-            ranked = matcher.rank(text, vec, *everything, top=self.n_members, exhaustive=True,
-                                  index=index)
+        with matcher.snapshot() as snap:
+            if vec is None:
+                ranked = matcher.rank_need(snap, text, *everything, top=self.n_members,
+                                           exhaustive=True)
+            else:
+                ranked = matcher.rank(snap, text, vec, *everything, top=self.n_members,
+                                      exhaustive=True, index=index or "english")
         return [r.member_id for r in ranked]
 
     def orders(self, texts: list[str]) -> list[tuple[str, dict[str, list[str]]]]:
@@ -134,7 +136,7 @@ class _Variants:
         out = []
         for text, ev, mv in zip(texts, en_vecs, ml_vecs, strict=True):
             m = self.matcher
-            en_order, ml_order = self._order(m, text, ev), self._order(m, text, mv, self.ml_index)
+            en_order, ml_order = self._order(m, text, ev), self._order(m, text, mv, "multilingual")
             fused = rrf_fuse([en_order, ml_order], self.settings.rrf_k)
             fused_order = sorted(fused, key=lambda x: (-fused[x], x))
             language = m.need_language(text)  # the routing rule of the shipped path
@@ -160,7 +162,7 @@ def run(data: Path, queries: Path, translated: Path, home: Path,
     texts = _load_translations(translated)
     needs = [q for q in graded if q.id in texts and all(x in texts[q.id] for x in LANGUAGES[1:])]
     settings = Settings(home=home, language_routing="route")
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     report = ingest_paths(store, [data])
     if report.errors:
         raise SystemExit(f"{data}: {len(report.errors)} invalid record(s): {report.errors[0]}")
@@ -208,7 +210,7 @@ def run(data: Path, queries: Path, translated: Path, home: Path,
         "community": {"members": counts["members"], "contributions": counts["contributions"]},
         "models": {"english": community.encoder.name,
                    "multilingual": variants.ml_index.encoder.name if variants.ml_index else None},
-        "glossary": {"path": str(settings.glossary_path),
+        "glossary": {"path": str(glossary_file(settings.glossary)),
                      "concepts": glossary.size if glossary else 0},
         "seconds": {"build": round(built, 1), "total": round(time.perf_counter() - started, 1)},
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, CPU only",
@@ -228,9 +230,8 @@ def _grid(variants: _Variants, batch: list[tuple[str, str, str]], needs: list[Gr
     out: dict[str, dict[str, float]] = {}
     for beta in GRID_FEEDBACK:
         for weight in GRID_WEIGHT:
-            m = Matcher(variants.community)
-            m.settings = variants.settings.model_copy(update={
-                "glossary_feedback": beta, "cross_lingual_english_weight": weight})
+            m = Matcher.configured(variants.community, variants.settings.model_copy(update={
+                "glossary_feedback": beta, "cross_lingual_english_weight": weight}))
             orders: dict[str, dict[str, list[str]]] = {}
             for qid, lang, text in batch:
                 orders.setdefault(lang, {})[qid] = variants._order(m, text)

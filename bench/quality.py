@@ -30,7 +30,7 @@ from indexing.benchmark_format import load_reviewer_benchmark
 from indexing.community import Community
 from indexing.ingest import ingest_paths
 from indexing.settings import Settings
-from indexing.store import Store
+from indexing.store import SqliteStore
 from matcher.benchmarks import (
     NeedSet,
     build_reviewer_community,
@@ -97,7 +97,7 @@ def water(queries_path: Path, data_dir: Path) -> dict[str, Any]:
     queries = load_graded_needs(queries_path)
     with tempfile.TemporaryDirectory(prefix="ws-quality-water-") as home:
         base = isolated_settings(Settings(), Path(home))
-        store = Store(base.database_path)
+        store = SqliteStore(base.database_path)
         report = ingest_paths(store, [data_dir])
         if report.errors:
             raise SystemExit(f"{data_dir}: {len(report.errors)} invalid record(s)")

@@ -39,10 +39,10 @@ from bench.synthetic import (
     write_store,
 )
 from indexing.community import load_encoder
-from indexing.community_index import CommunityIndex
 from indexing.settings import Settings
-from indexing.store import Store
-from indexing.vector_index import choose_factory, faiss
+from indexing.store import SqliteStore, Store
+from indexing.vectors.community_index import CommunityIndex
+from indexing.vectors.faiss_index import choose_factory, faiss
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -51,7 +51,7 @@ BIN = Path(sys.executable).parent
 def build(home: Path, n: int, encoder: Any, recall_queries: int) -> dict[str, Any]:
     """Store rows + an index from synthetic vectors, saved under ``home``; recall@50 measured."""
     settings = Settings(home=home)
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     shape = Shape(contributions=n)
     t0 = time.perf_counter()
     write_store(store, shape)
@@ -69,7 +69,7 @@ def build(home: Path, n: int, encoder: Any, recall_queries: int) -> dict[str, An
     faiss.omp_set_num_threads(1)
     out: dict[str, Any] = {
         "contributions": n, "members": shape.members, "vectors": n_vectors, "factory": factory,
-        "nprobe": index.vectors.nprobe, "store_rows_s": round(t_store, 1),
+        "nprobe": index._vectors.nprobe, "store_rows_s": round(t_store, 1),
         "index_add_s": round(t_add, 1), "index_build_s": round(t_build, 1),
     }
     out |= recall_at_50(index, store, vectors, recall_queries)
@@ -99,7 +99,7 @@ def recall_at_50(index: CommunityIndex, store: Store, vectors: ClusteredVectors,
     hits, times = [], []
     for q, truth in zip(queries, best_i, strict=True):
         t0 = time.perf_counter()
-        _, ids = index.search(q, 50, None)
+        _, ids = index._vectors.search(q, 50, None)
         times.append((time.perf_counter() - t0) * 1000)
         hits.append(len(set(ids.tolist()) & set(truth.tolist())) / 50)
     return {"recall_at_50": round(float(np.mean(hits)), 4),

@@ -38,11 +38,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from indexing.catalog import MemberInfo
 from indexing.community import Community
 from indexing.ingest import ingest_paths
 from indexing.settings import Settings
-from indexing.store import Store
+from indexing.store import SqliteStore
+from indexing.vectors.catalog import MemberInfo
 from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters
 from matcher.needs import Need, NeedScores, encode_needs, rank_needs
@@ -88,15 +88,15 @@ def evaluate(data: Path, briefs_path: Path, keep_home: Path | None = None) -> di
     with tempfile.TemporaryDirectory() as tmp:
         home = keep_home or Path(tmp)
         settings = Settings(home=home)
-        store = Store(settings.database_path)
+        store = SqliteStore(settings.database_path)
         report = ingest_paths(store, [data])
         if report.errors:
             raise SystemExit(f"{len(report.errors)} invalid records in {data}")
         started = time.perf_counter()
         community, _ = Community.open(settings, store=store)
         index_s = time.perf_counter() - started
-        matcher = Matcher(community)
-        members = community.index.catalog.members
+        matcher = Matcher.configured(community)
+        members = community.index._catalog.members
         s = settings
         rows: dict[str, list[dict[str, float]]] = {"team": [], "naive": []}
         per_brief = []
@@ -106,8 +106,9 @@ def evaluate(data: Path, briefs_path: Path, keep_home: Path | None = None) -> di
             size = int(brief.get("size", s.team_size))
             t0 = time.perf_counter()
             vectors = encode_needs(matcher, needs)
-            scores = rank_needs(matcher, needs, vectors, SearchFilters(),
-                                Access(all_spaces=True))
+            with matcher.snapshot() as snap:
+                scores = rank_needs(matcher, snap, needs, vectors, SearchFilters(),
+                                    Access(all_spaces=True))
             picks = select_team(relevance_table(scores), members, len(needs), size,
                                 s.team_coverage_threshold, s.team_diversity_weight,
                                 s.team_max_per_organisation, s.team_max_per_country)

@@ -52,7 +52,7 @@ def run(n: int, n_queries: int, torch_threads: int) -> dict[str, Any]:
             (tx_times if side == "txtai" else ws_times).append(time.perf_counter() - t0)
         txtai_build, ws_build = sum(tx_times) / 2, sum(ws_times) / 2
 
-        matcher = Matcher(community)
+        matcher = Matcher.configured(community)
         needs = [f"{NEEDS[i % len(NEEDS)]} (case {i})" for i in range(n_queries)]
         for need in needs[:5]:
             txtai.search(need, 10)

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from indexing.durable import fsync_dir, fsync_file, write_json
-from indexing.errors import IndexCorrupt, StoreCorrupt, WellspringError
-from indexing.lexical import lexical_problem, rebuild_lexical
-from indexing.manifest import folder_lock, read_manifest, sha256_file, verify_checksums
+from indexing.errors import IndexCorrupt, WellspringError
 from indexing.schema import contribution_key, member_key
 from indexing.settings import Settings
+from indexing.store.integrity import check_store
+from indexing.vectors.durable import fsync_dir, fsync_file, write_json
+from indexing.vectors.manifest import folder_lock, read_manifest, sha256_file, verify_checksums
 
 log = logging.getLogger(__name__)
 
@@ -81,32 +81,13 @@ def try_service_lock(settings: Settings) -> IO[str] | None:
     return fh
 
 
-# -- integrity of the store and its lexical index ----------------------------------------------
-def check_store(conn: sqlite3.Connection) -> bool:
-    """Raise StoreCorrupt if SQLite's quick_check fails; repair a damaged FTS5 lexical index
-    from the records (it is derived). Returns True when the lexical index was rebuilt."""
-    try:
-        problems = [r[0] for r in conn.execute("PRAGMA quick_check")]
-    except sqlite3.DatabaseError as exc:
-        raise StoreCorrupt(f"the store cannot be read ({exc}); restore it with "
-                           "`wellspring restore BACKUP_DIR`") from exc
-    if problems != ["ok"]:
-        raise StoreCorrupt(f"the store fails its integrity check ({'; '.join(problems[:3])}); "
-                           "restore it with `wellspring restore BACKUP_DIR`")
-    reason = lexical_problem(conn)
-    if reason is None:
-        return False
-    log.warning("lexical index damaged (%s); rebuilding it from the records", reason)
-    rebuild_lexical(conn)
-    return True
-
-
 # -- does the saved index agree with the store? ------------------------------------------------
 def store_keys(db_path: Path) -> dict[str, str]:
     """Item key -> content hash of every record the index must hold (read-only)."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
-        keys = {member_key(i): h for i, h in conn.execute("SELECT id, text_hash FROM members")}
+        keys: dict[str, str] = {
+            member_key(i): h for i, h in conn.execute("SELECT id, text_hash FROM members")}
         keys |= {contribution_key(i): h
                  for i, h in conn.execute("SELECT id, text_hash FROM contributions")}
     finally:

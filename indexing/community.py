@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from indexing.backup import check_store, set_aside_damaged
-from indexing.community_index import CommunityIndex, SyncStats
-from indexing.encoder import Encoder, SentenceTransformerEncoder
+from indexing.backup import set_aside_damaged
+from indexing.encoders.base import Encoder
+from indexing.encoders.sentence_transformer import SentenceTransformerEncoder
 from indexing.errors import (
     Conflict,
     IndexCorrupt,
@@ -24,16 +24,17 @@ from indexing.errors import (
     StoreCorrupt,
     ValidationFailed,
 )
-from indexing.multilingual_index import (
+from indexing.schema import Contribution, Member, Organisation
+from indexing.settings import Settings
+from indexing.store import SqliteStore, Store, WriteResult
+from indexing.vectors.community_index import CommunityIndex, SyncStats
+from indexing.vectors.faiss_index import choose_factory
+from indexing.vectors.multilingual_index import (
     MULTILINGUAL_FOLDER,
     load_multilingual_encoder,
     open_multilingual_index,
     rebuild_multilingual_index,
 )
-from indexing.schema import Contribution, Member, Organisation
-from indexing.settings import Settings
-from indexing.store import Store, WriteResult
-from indexing.vector_index import choose_factory
 from indexing.vocabulary import configured_vocabulary, extend_vocabulary, load_vocabulary
 
 log = logging.getLogger(__name__)
@@ -78,11 +79,11 @@ class Community:
         """Open the store, load the index (refusing a mismatched or damaged one) and bring it
         up to date with the store; a changed index is saved as a new generation."""
         try:
-            store = store or Store(settings.database_path)
+            store = store or SqliteStore(settings.database_path)
         except sqlite3.DatabaseError as exc:
             raise StoreCorrupt(f"cannot open the store {settings.database_path} ({exc}); "
                                "restore it with `wellspring restore BACKUP_DIR`") from exc
-        check_store(store.connection())  # StoreCorrupt, or a damaged lexical index rebuilt
+        store.check_integrity()  # StoreCorrupt, or a damaged lexical index rebuilt
         extend_vocabulary(store, configured_vocabulary(settings.vocabulary))  # in the store
         # an injected encoder (tests) gets a multilingual index only when one is injected too
         ml_encoder = multilingual_encoder or (load_multilingual_encoder(settings)
@@ -114,7 +115,7 @@ class Community:
                 store: Store | None = None, show_progress: bool = False,
                 multilingual_encoder: Encoder | None = None) -> tuple[Community, SyncStats]:
         """Build a fresh index from the store alone (ignores whatever is on disk)."""
-        store = store or Store(settings.database_path)
+        store = store or SqliteStore(settings.database_path)
         ml_encoder = multilingual_encoder or (load_multilingual_encoder(settings)
                                               if encoder is None else None)
         encoder = encoder or load_encoder(settings)
@@ -198,9 +199,9 @@ class Community:
                     orphans = self.store.delete_member(conn, record_id)
                     result.deleted_members.add(record_id)
                     result.deleted_contributions |= set(orphans)
-                    result.changed_contributions |= set(
-                        self.index.catalog.member_contributions.get(record_id, set())
-                    ) - set(orphans)
+                    with self.index.reader() as reader:
+                        theirs = set(reader.catalog.member_contributions.get(record_id, set()))
+                    result.changed_contributions |= theirs - set(orphans)
                 else:
                     self.store.delete_contribution(conn, record_id)
                     result.deleted_contributions.add(record_id)

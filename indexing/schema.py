@@ -204,11 +204,50 @@ class Contribution(_Record):
         return f"{self.title}\n{self.text}".strip()
 
 
-def member_key(member_id: str) -> str:
+class ItemKey(str):
+    """The index key of an item: ``m:<member id>`` (a member's profile) or ``c:<contribution
+    id>``. Built and taken apart only here; it is a ``str`` so that it is stored, hashed and
+    written to JSON as the plain text it has always been."""
+
+    __slots__ = ()
+    PROFILE = "m"
+    CONTRIBUTION = "c"
+
+    @classmethod
+    def member(cls, member_id: str) -> ItemKey:
+        return cls(f"{cls.PROFILE}:{member_id}")
+
+    @classmethod
+    def contribution(cls, contribution_id: str) -> ItemKey:
+        return cls(f"{cls.CONTRIBUTION}:{contribution_id}")
+
+    @classmethod
+    def parse(cls, text: str) -> ItemKey:
+        """A key read back from a file or another store; ValueError for anything else."""
+        kind, sep, record_id = text.partition(":")
+        if not sep or not record_id or kind not in (cls.PROFILE, cls.CONTRIBUTION):
+            raise ValueError(f"'{text}' is not an item key (m:<member id> or c:<contribution id>)")
+        return text if isinstance(text, ItemKey) else cls(text)
+
+    @property
+    def is_profile(self) -> bool:
+        return self.startswith(f"{self.PROFILE}:")
+
+    @property
+    def is_contribution(self) -> bool:
+        return self.startswith(f"{self.CONTRIBUTION}:")
+
+    @property
+    def record_id(self) -> str:
+        """The member id of a profile, the contribution id of a contribution."""
+        return self.partition(":")[2]
+
+
+def member_key(member_id: str) -> ItemKey:
     """The index key of a member's profile."""
-    return f"m:{member_id}"
+    return ItemKey.member(member_id)
 
 
-def contribution_key(contribution_id: str) -> str:
+def contribution_key(contribution_id: str) -> ItemKey:
     """The index key of a contribution."""
-    return f"c:{contribution_id}"
+    return ItemKey.contribution(contribution_id)

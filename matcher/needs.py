@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from indexing.catalog import Catalog
 from indexing.countries import COUNTRY_CODES
 from indexing.settings import Settings
+from indexing.vectors.reader import CatalogView
 from matcher.errors import InvalidRequest
-from matcher.experts import Evidence, Matcher, RankedMember
+from matcher.experts import Evidence, Matcher, RankedMember, Snapshot
 from matcher.filters import Access, SearchFilters
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\s*\n\s*(?:[-*•]\s+)?|\s+•\s+")
@@ -71,7 +71,7 @@ class ProjectRequest:
     max_per_organisation: int | None = None  # None: the ``team_max_per_organisation`` setting
     max_per_country: int | None = None  # None: the ``team_max_per_country`` setting
 
-    def validated(self, settings: Settings, catalog: Catalog) -> ProjectRequest:
+    def validated(self, settings: Settings, catalog: CatalogView) -> ProjectRequest:
         """This request with defaults filled in; InvalidRequest names the first bad field."""
         if not self.title or not self.title.strip():
             raise InvalidRequest("title", "is empty")
@@ -133,18 +133,19 @@ def encode_needs(matcher: Matcher, needs: list[Need]) -> npt.NDArray[np.float32]
     return matcher.community.encoder.encode_queries([n.text for n in needs])
 
 
-def rank_needs(matcher: Matcher, needs: list[Need], vectors: npt.NDArray[np.float32],
-               filters: SearchFilters, access: Access,
+def rank_needs(matcher: Matcher, snap: Snapshot, needs: list[Need],
+               vectors: npt.NDArray[np.float32], filters: SearchFilters, access: Access,
                top: int = CANDIDATES_PER_NEED) -> NeedScores:
     """Members ranked for every need with Matcher.rank (filters act before truncation)."""
     ranked = tuple(
-        {r.member_id: r for r in matcher.rank(n.text, vectors[i], filters, access, top)}
+        {r.member_id: r for r in matcher.rank(snap, n.text, vectors[i], filters, access, top)}
         for i, n in enumerate(needs)
     )
     return NeedScores(tuple(needs), ranked)
 
 
-def need_evidence(matcher: Matcher, scores: NeedScores, pairs: Iterable[tuple[str, int]]
+def need_evidence(matcher: Matcher, snap: Snapshot, scores: NeedScores,
+                  pairs: Iterable[tuple[str, int]]
                   ) -> dict[tuple[str, int], tuple[Evidence, ...]]:
     """Evidence (best contributions) of members for needs: one Matcher.explain per need."""
     by_need: dict[int, list[str]] = {}
@@ -153,7 +154,7 @@ def need_evidence(matcher: Matcher, scores: NeedScores, pairs: Iterable[tuple[st
     out: dict[tuple[str, int], tuple[Evidence, ...]] = {}
     for i, mids in by_need.items():
         ranked = [scores.ranked[i][m] for m in mids if m in scores.ranked[i]]
-        for match in matcher.explain(ranked):
+        for match in matcher.explain(snap, ranked):
             out[(match.member.id, i)] = match.evidence
     return out
 

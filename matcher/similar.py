@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexing.catalog import MemberInfo
 from indexing.errors import NotFound
 from indexing.schema import contribution_key, member_key
+from indexing.vectors.catalog import MemberInfo
 from matcher.errors import InvalidRequest
 from matcher.experts import Matcher
-from matcher.filters import Access, SearchFilters, allowed_items
+from matcher.filters import Access, SearchFilters
 
 
 @dataclass(frozen=True)
@@ -34,26 +34,23 @@ def similar_members(matcher: Matcher, member_id: str, access: Access, top: int =
     s = matcher.settings
     if not 1 <= top <= s.max_top:
         raise InvalidRequest("top", f"must be between 1 and {s.max_top}")
-    index = matcher.community.index
-    catalog = index.catalog
-    member = catalog.members.get(member_id)
-    if member is None or member.hidden:
-        raise NotFound("member", member_id, field="member_id")
-    with index.lock.read():
-        visible = allowed_items(index.items, catalog, SearchFilters(), access)
+    with matcher.snapshot() as snap:
+        catalog = snap.catalog
+        member = catalog.members.get(member_id)
+        if member is None or member.hidden:
+            raise NotFound("member", member_id, field="member_id")
         keys = [member_key(member_id)] + [
             contribution_key(c) for c in sorted(catalog.member_contributions.get(member_id, ()))]
-        ids = [i for key in keys for i in index.items.key_ids.get(key, ()) if visible[i]]
-        if not ids:
+        vectors = snap.english.vectors(keys, snap.english.mask(SearchFilters(), access))
+        if not len(vectors):
             return []
-        vectors = index.vectors.reconstruct(np.asarray(ids, np.int64))
-    centroid = vectors.mean(axis=0)
-    norm = float(np.linalg.norm(centroid))
-    if norm == 0.0:
-        return []
-    centroid = (centroid / norm).astype(np.float32)
-    query = " ".join(member.topics).replace("_", " ")  # for lexical fusion, when enabled
-    ranked = matcher.rank(query, centroid, SearchFilters(exclude_members=frozenset({member_id})),
-                          access, top)
-    return [SimilarMember(catalog.members[r.member_id], round(r.score, 4))
-            for r in ranked[:top] if r.member_id in catalog.members]
+        centroid = vectors.mean(axis=0)
+        norm = float(np.linalg.norm(centroid))
+        if norm == 0.0:
+            return []
+        centroid = (centroid / norm).astype(np.float32)
+        query = " ".join(member.topics).replace("_", " ")  # for lexical fusion, when enabled
+        ranked = matcher.rank(snap, query, centroid,
+                              SearchFilters(exclude_members=frozenset({member_id})), access, top)
+        return [SimilarMember(catalog.members[r.member_id], round(r.score, 4))
+                for r in ranked[:top] if r.member_id in catalog.members]

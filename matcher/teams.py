@@ -30,8 +30,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from indexing.catalog import MemberInfo
-from matcher.experts import Evidence, Matcher
+from indexing.vectors.catalog import MemberInfo
+from matcher.experts import Evidence, Matcher, Snapshot
 from matcher.filters import Access
 from matcher.needs import (
     Need,
@@ -167,30 +167,33 @@ def relevance_table(scores: NeedScores) -> dict[str, dict[int, float]]:
 def suggest_team(matcher: Matcher, request: ProjectRequest, access: Access) -> TeamResult:
     """A team for a project: needs, members with what they cover and evidence, and gaps."""
     s = matcher.settings
-    catalog = matcher.community.index.catalog
-    request = request.validated(s, catalog)
-    needs = project_needs(request.description, request.needs, s.team_max_needs,
-                          s.max_query_chars)
-    vectors = encode_needs(matcher, needs)
-    scores = rank_needs(matcher, needs, vectors, request.filters(), access)
-    table = relevance_table(scores)
-    threshold = s.team_coverage_threshold
-    picks = select_team(
-        table, catalog.members, len(needs), request.size or s.team_size, threshold,
-        s.team_diversity_weight, request.max_per_organisation or s.team_max_per_organisation,
-        request.max_per_country or s.team_max_per_country,
-    )
-    return assemble_team(matcher, request.title, scores, picks, threshold)
+    with matcher.snapshot() as snap:
+        catalog = snap.catalog
+        request = request.validated(s, catalog)
+        needs = project_needs(request.description, request.needs, s.team_max_needs,
+                              s.max_query_chars)
+        vectors = encode_needs(matcher, needs)
+        scores = rank_needs(matcher, snap, needs, vectors, request.filters(), access)
+        table = relevance_table(scores)
+        threshold = s.team_coverage_threshold
+        picks = select_team(
+            table, catalog.members, len(needs), request.size or s.team_size, threshold,
+            s.team_diversity_weight,
+            request.max_per_organisation or s.team_max_per_organisation,
+            request.max_per_country or s.team_max_per_country,
+        )
+        return assemble_team(matcher, snap, request.title, scores, picks, threshold)
 
 
-def assemble_team(matcher: Matcher, title: str, scores: NeedScores, picks: list[Pick],
-                  threshold: float) -> TeamResult:
+def assemble_team(matcher: Matcher, snap: Snapshot, title: str, scores: NeedScores,
+                  picks: list[Pick], threshold: float) -> TeamResult:
     """Members with the needs they cover and their evidence; coverage, gaps and spread."""
-    catalog = matcher.community.index.catalog
+    catalog = snap.catalog
     needs = scores.needs
     covers = {p.member_id: [i for i in range(len(needs))
                             if scores.score(p.member_id, i) >= threshold] for p in picks}
-    evidence = need_evidence(matcher, scores, ((m, i) for m, idx in covers.items() for i in idx))
+    evidence = need_evidence(matcher, snap, scores,
+                             ((m, i) for m, idx in covers.items() for i in idx))
     team = []
     for p in picks:
         info = catalog.members[p.member_id]

@@ -13,10 +13,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from indexing.community import Community
-from indexing.encoder import Encoder, HashingEncoder, SentenceTransformerEncoder
+from indexing.encoders.base import Encoder, HashingEncoder
+from indexing.encoders.sentence_transformer import SentenceTransformerEncoder
 from indexing.ingest import ingest_paths
 from indexing.settings import Settings
-from indexing.store import Store
+from indexing.store import SqliteStore
 from matcher.experts import Matcher
 
 TEST_DATA = Path(__file__).parent / "data"
@@ -33,7 +34,7 @@ def real_encoder() -> Encoder:
 @pytest.fixture(scope="session")
 def real_multilingual_encoder() -> Encoder:
     """USE-m3, the multilingual encoder, loaded once for the whole run."""
-    from indexing.multilingual import UniversalSentenceEncoder
+    from indexing.encoders.use_m3 import UniversalSentenceEncoder
 
     return UniversalSentenceEncoder(threads=2)
 
@@ -44,12 +45,14 @@ def fake_encoder() -> Encoder:
 
 
 def make_settings(home: Path, **overrides: object) -> Settings:
-    return Settings(home=home, **overrides)  # type: ignore[arg-type]
+    from api.settings import ServiceSettings  # the core's settings and the HTTP limits
+
+    return ServiceSettings(home=home, **overrides)  # type: ignore[arg-type]
 
 
 def load_test_community(home: Path, encoder: Encoder, **overrides: object) -> Community:
     settings = make_settings(home, **overrides)
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     report = ingest_paths(store, [TEST_DATA])
     assert not report.errors, report.errors
     community, _ = Community.open(settings, encoder=encoder, store=store)
@@ -80,4 +83,4 @@ def community(community_home: Path, real_encoder: Encoder) -> Iterator[Community
 
 @pytest.fixture
 def matcher(community: Community) -> Matcher:
-    return Matcher(community)
+    return Matcher.configured(community)

@@ -36,7 +36,7 @@ def open_matcher(settings: Settings) -> Matcher:
     if stats.changed:
         print(f"index brought up to date: +{stats.added_keys} -{stats.removed_keys} records, "
               f"{stats.encoded_texts} texts encoded", file=sys.stderr)
-    return Matcher(community)  # reads the glossary: a bad one is named (api/cli.py main)
+    return Matcher.configured(community)  # reads the glossary: a bad one is named (api/cli.py main)
 
 
 def print_json(data: Any) -> None:

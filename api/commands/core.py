@@ -59,13 +59,13 @@ def register(sub: Any) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from indexing.ingest import ingest_paths
-    from indexing.store import Store
+    from indexing.store import SqliteStore
     from indexing.vocabulary import configured_vocabulary
 
     settings = load_settings()
     started = time.perf_counter()
     try:
-        report = ingest_paths(Store(settings.database_path), args.paths, args.skip_invalid,
+        report = ingest_paths(SqliteStore(settings.database_path), args.paths, args.skip_invalid,
                               configured_vocabulary(settings.vocabulary), args.dry_run)
     except (FileNotFoundError, ValueError) as exc:
         raise CliError(str(exc)) from exc
@@ -102,7 +102,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         community, stats = Community.rebuild(settings, show_progress=True)
     index = community.index
     state = "rebuilt" if rebuild else "updated" if stats.changed else "already up to date"
-    print(f"index {state}: {index.count()} vectors ({index.vectors.factory}), "
+    print(f"index {state}: {index.count()} vectors ({index.factory}), "
           f"+{stats.added_keys} -{stats.removed_keys} records, {stats.encoded_texts} texts "
           f"encoded in {time.perf_counter() - started:.1f}s; generation {index.generation}")
     return 0
@@ -120,9 +120,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     )
     access = Access(spaces=frozenset(args.space), see_contacts=True)
     started = time.perf_counter()
-    matches = matcher.find_experts(args.need, filters, access, args.top)
+    found = matcher.find_experts(args.need, filters, access, args.top)
     elapsed = (time.perf_counter() - started) * 1000
-    language = matcher.need_language(args.need)
+    matches, language = found.matches, found.language
     by = {"english": "the English index", "multilingual": "the multilingual index",
           "fused": "both indexes, fused"}[language.route]
     note = f"need language: {language.code or 'unknown'}, answered by {by}"
@@ -146,13 +146,13 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from indexing.store import Store
+    from indexing.store import SqliteStore
     from indexing.vocabulary import load_vocabulary, stats_with_vocabulary
 
     settings = load_settings()
     if not settings.database_path.exists():
         raise CliError(f"no store at {settings.database_path}; run `wellspring ingest data/`")
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     stats = stats_with_vocabulary(store.stats(), load_vocabulary(store))
     if args.json:
         print_json(stats)

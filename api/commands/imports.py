@@ -52,7 +52,7 @@ def _text(path: Path | None, option: str) -> str:
 def cmd_import(args: argparse.Namespace) -> int:
     from indexing.imports.options import make_options
     from indexing.imports.pipeline import run_import
-    from indexing.store import Store
+    from indexing.store import open_store
 
     settings = load_settings()
     options = make_options(
@@ -62,7 +62,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         users_text=_text(args.users, "--users"), name_threshold=args.name_threshold)
     started = time.perf_counter()
     try:
-        report = run_import(Store(settings.database_path), args.format, args.path, options)
+        report = run_import(open_store(settings.database_path), args.format, args.path, options)
     except FileNotFoundError as exc:
         raise CliError(str(exc)) from exc
     if args.json:

@@ -37,11 +37,11 @@ def register(sub: Any) -> None:
 
 
 def _keys() -> Any:
-    from indexing.keys import KeyStore
-    from indexing.store import Store
+    from indexing.store import SqliteStore
+    from indexing.store.keys import KeyStore
 
     settings = load_settings()
-    return KeyStore(Store(settings.database_path)), settings
+    return KeyStore(SqliteStore(settings.database_path)), settings
 
 
 def cmd_create(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from api.commands.common import CliError, load_settings, open_matcher, print_json
 
 if TYPE_CHECKING:
-    from indexing.catalog import MemberInfo
+    from indexing.vectors.catalog import MemberInfo
     from matcher.needs import ProjectRequest
     from matcher.teams import NeedEvidence
 

@@ -41,9 +41,9 @@ async def experts(
         languages=tuple(x.lower() for x in language), since=since,
     )
     # encode() is CPU-bound: run it in the thread pool, never on the event loop
-    matches = await run_in_threadpool(matcher.find_experts, q, filters, access, top)
-    results = [expert_out(m, access) for m in matches]
-    lang = await run_in_threadpool(matcher.need_language, q)  # cached: the matcher asked too
+    found = await run_in_threadpool(matcher.find_experts, q, filters, access, top)
+    results = [expert_out(m, access) for m in found.matches]
+    lang = found.language
     reading = [GlossTermOut(source=t.source, english=t.english)
                for t in (lang.gloss.terms if lang.gloss else ())]
     return ExpertsResponse(need=q, detected_language=lang.code, language_route=lang.route,

@@ -27,7 +27,7 @@ def ready(state: Annotated[ServiceState, Depends(get_state)]) -> JSONResponse:
                             status_code=503)
     index = state.community.index
     return JSONResponse({
-        "status": "ready", "vectors": index.count(), "factory": index.vectors.factory,
+        "status": "ready", "vectors": index.count(), "factory": index.factory,
         "model": state.community.encoder.name, "generation": index.generation,
         "recovered_from": state.community.recovered_from,
     })

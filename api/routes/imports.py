@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from api.auth import EditorDep, KeysDep
 from api.deps import CommunityDep, SettingsDep
 from api.imports import FileTooLarge, import_files
+from api.settings import ServiceSettings
 from indexing.imports.options import make_options
 from indexing.imports.pipeline import ImportFormat
 
@@ -70,7 +71,7 @@ def import_upload(
     name_threshold: Annotated[float | None, Form(ge=50, le=100)] = None,
 ) -> ImportResponse:
     """Import a file in one transaction: all of it, or (with skip_invalid) its good records."""
-    limit = settings.max_import_bytes
+    limit = ServiceSettings.of(settings).max_import_bytes
     uploads = [_read(f, limit) for f in file]
     users_text = _read(users, limit)[1].decode("utf-8", "replace") if users else ""
     options = make_options(settings, dry_run=dry_run, skip_invalid=skip_invalid, map_pairs=map,

@@ -10,10 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from indexing.encoder import Encoder
-from indexing.keys import KeyStore
+from indexing.encoders.base import Encoder
 from indexing.settings import Settings
-from indexing.store import Store
+from indexing.store import SqliteStore
+from indexing.store.keys import KeyStore
 from tests.conftest import make_settings
 
 
@@ -33,7 +33,7 @@ class Api:
 
 
 def make_keys(settings: Settings) -> dict[str, str]:
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     keys = KeyStore(store)
     made = {
         "admin": keys.create("admin", name="test admin")[1],

@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from indexing.encoder import Encoder
+from indexing.encoders.base import Encoder
 from tests.conftest import make_settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,8 +9,8 @@ import pytest
 
 from api.cli import main
 from indexing.community import Community
-from indexing.encoder import HashingEncoder
-from indexing.store import Store
+from indexing.encoders.base import HashingEncoder
+from indexing.store import SqliteStore
 from matcher.experts import Matcher
 from matcher.filters import Access
 from tests.conftest import TEST_DATA, make_settings
@@ -35,7 +35,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _counts(home: Path) -> dict[str, int]:
-    return Store(make_settings(home).database_path).counts()
+    return SqliteStore(make_settings(home).database_path).counts()
 
 
 def test_every_format_then_search(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -44,7 +44,7 @@ def test_every_format_then_search(home: Path, capsys: pytest.CaptureFixture[str]
         out = capsys.readouterr().out
         assert out.startswith(f"imported {args[0]}: "), out
     community, _ = Community.open(make_settings(home), encoder=HashingEncoder())
-    matcher = Matcher(community)
+    matcher = Matcher.configured(community)
     everything = Access(spaces=frozenset({"nrw-taskforce"}), see_contacts=True)
     for need, expected in [
         ("glacier retreat meltwater runoff high-altitude reservoirs",

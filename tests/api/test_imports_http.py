@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from indexing.encoder import HashingEncoder
+from indexing.encoders.base import HashingEncoder
 from indexing.ingest import ingest_paths
-from indexing.store import Store
+from indexing.store import SqliteStore
 from tests.api.conftest import Api, make_keys
 from tests.conftest import TEST_DATA, make_settings
 
@@ -50,7 +50,7 @@ class Fake:
 def fake(tmp_path: Path) -> Iterator[Fake]:
     """The test community with the hashing encoder: fast, for everything but ranking quality."""
     settings = make_settings(tmp_path / "home", max_import_bytes=8000)
-    assert not ingest_paths(Store(settings.database_path), [TEST_DATA]).errors
+    assert not ingest_paths(SqliteStore(settings.database_path), [TEST_DATA]).errors
     keys = make_keys(settings)
     with TestClient(create_app(settings, encoder=HashingEncoder())) as client:
         yield Fake(client, keys)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
-from indexing.keys import KeyStore
-from indexing.store import Store
+from indexing.store import SqliteStore
+from indexing.store.keys import KeyStore
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def test_create_list_revoke(home: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["keys", "create", "--role", "reader", "--spaces", "board, nrw-taskforce",
                  "--name", "platform"]) == 0
     plain = capsys.readouterr().out.strip()
-    keys = KeyStore(Store(home / "wellspring.db"))
+    keys = KeyStore(SqliteStore(home / "wellspring.db"))
     key = keys.verify(plain)
     assert key is not None and key.role == "reader"
     assert key.spaces == ("board", "nrw-taskforce")
@@ -41,7 +41,7 @@ def test_ensure_admin_creates_once(home: Path, capsys: pytest.CaptureFixture[str
     assert str(path) in capsys.readouterr().out
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     first = path.read_text().strip()
-    keys = KeyStore(Store(home / "wellspring.db"))
+    keys = KeyStore(SqliteStore(home / "wellspring.db"))
     assert keys.verify(first) is not None and keys.verify(first).role == "admin"  # type: ignore[union-attr]
     assert main(["keys", "ensure-admin"]) == 0
     assert path.read_text().strip() == first

@@ -40,11 +40,11 @@ def server_home(_built_home: Path, tmp_path_factory: pytest.TempPathFactory
     home = tmp_path_factory.mktemp("page") / "home"
     shutil.copytree(_built_home, home)
     try:
-        from indexing.keys import KeyStore
-        from indexing.store import Store
+        from indexing.store import SqliteStore
+        from indexing.store.keys import KeyStore
     except ImportError:
         return home, None
-    store = Store(home / "wellspring.db")
+    store = SqliteStore(home / "wellspring.db")
     _, plain = KeyStore(store).create("reader", ("nrw-taskforce",), name="page test")
     store.close()
     return home, plain
@@ -322,7 +322,7 @@ def test_api_key_shows_private_evidence_and_contacts(
         page: Any, server_home: tuple[Path, str | None]) -> None:
     key = server_home[1]
     if key is None:
-        pytest.skip("this build has no API keys (indexing.keys)")
+        pytest.skip("this build has no API keys (indexing.store.keys)")
     search(page, PRIVATE_NEED)
     wait_for_results(page)
     assert page.locator("[data-contribution-id='c-00007']").count() == 0  # private: nrw-taskforce
@@ -354,8 +354,8 @@ def test_import_a_file_and_read_the_report(page: Any,
                                            server_home: tuple[Path, str | None]) -> None:
     """Upload a BibTeX export: a dry run, the import itself, then a broken file (runs last: it
     adds contributions to the server's community)."""
-    from indexing.keys import KeyStore
     from indexing.store import Store
+    from indexing.store.keys import KeyStore
 
     imports = Path(__file__).resolve().parents[1] / "data" / "imports" / "bibtex"
     store = Store(server_home[0] / "wellspring.db")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexing.encoder import Encoder
+from indexing.encoders.base import Encoder
 from tests.api.conftest import Api, open_api
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from indexing.encoder import Encoder
+from indexing.encoders.base import Encoder
 from tests.api.conftest import Api
 from tests.conftest import make_settings
 

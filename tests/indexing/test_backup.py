@@ -19,7 +19,7 @@ from indexing.backup import (
     try_service_lock,
 )
 from indexing.community import Community
-from indexing.encoder import Encoder
+from indexing.encoders.base import Encoder
 from indexing.schema import Contribution, ContributionType
 from matcher.experts import Matcher
 from tests.conftest import make_settings
@@ -34,7 +34,7 @@ def _contribution(cid: str, author: str, title: str) -> Contribution:
 
 
 def _ranking(community: Community) -> list[tuple[str, list[str]]]:
-    matches = Matcher(community).find_experts(NEED, top=5)
+    matches = Matcher.configured(community).find_experts(NEED, top=5)
     return [(m.member.id, [e.contribution_id for e in m.evidence]) for m in matches]
 
 

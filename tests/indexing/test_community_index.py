@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 from indexing.community import Community
-from indexing.community_index import CURRENT, CommunityIndex
-from indexing.encoder import Encoder, HashingEncoder
+from indexing.encoders.base import Encoder, HashingEncoder
 from indexing.errors import IndexCorrupt, IndexMismatch
 from indexing.ingest import ingest_paths
 from indexing.schema import Contribution
-from indexing.store import Store
-from indexing.vector_index import FaissVectorIndex, NumpyVectorIndex, choose_factory
+from indexing.store import SqliteStore
+from indexing.vectors.community_index import CURRENT, CommunityIndex
+from indexing.vectors.faiss_index import FaissVectorIndex, NumpyVectorIndex, choose_factory
 from tests.conftest import TEST_DATA, make_settings
 
 
@@ -31,7 +31,7 @@ class CountingEncoder(HashingEncoder):
 
 def _open(home: Path, encoder: Encoder) -> Community:
     settings = make_settings(home)
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     ingest_paths(store, [TEST_DATA])
     community, _ = Community.open(settings, encoder=encoder, store=store)
     return community
@@ -42,7 +42,7 @@ def test_build_round_trip_and_no_reencoding(tmp_path: Path) -> None:
     c = _open(tmp_path, enc)
     first = enc.encoded
     assert first >= 12 + 41  # every profile and contribution (chunks may add more)
-    assert len(c.index.items.key_hash) == 53
+    assert len(c.index._items.key_hash) == 53
     gen = c.index.generation
     # reopening an unchanged store encodes nothing and keeps the generation
     again, stats = Community.open(make_settings(tmp_path), encoder=enc)
@@ -51,9 +51,9 @@ def test_build_round_trip_and_no_reencoding(tmp_path: Path) -> None:
     assert again.index.generation == gen
     assert again.index.count() == c.index.count()
     q = enc.encode_queries(["acoustic leak detection"])[0]
-    with c.index.lock.read(), again.index.lock.read():
-        a = c.index.search(q, 5, None)
-        b = again.index.search(q, 5, None)
+    with c.index._lock.read(), again.index._lock.read():
+        a = c.index._vectors.search(q, 5, None)
+        b = again.index._vectors.search(q, 5, None)
     assert list(a[1]) == list(b[1])
 
 
@@ -67,10 +67,10 @@ def test_write_encodes_only_the_new_text(tmp_path: Path) -> None:
         "authors": ["m-0011"],
     })])
     assert enc.encoded == before + 1
-    assert "c:c-new" in c.index.items.key_ids
+    assert "c:c-new" in c.index._items.key_ids
     c.delete("contribution", "c-new")
-    assert "c:c-new" not in c.index.items.key_ids
-    assert c.index.count() == sum(len(v) for v in c.index.items.key_ids.values())
+    assert "c:c-new" not in c.index._items.key_ids
+    assert c.index.count() == sum(len(v) for v in c.index._items.key_ids.values())
 
 
 def test_mismatched_encoder_is_refused(tmp_path: Path) -> None:
@@ -102,7 +102,7 @@ def test_damaged_files_are_detected(tmp_path: Path) -> None:
     assert "checksum" in str(exc.value)
     # the rebuild recovers from the store alone
     rebuilt, _ = Community.rebuild(make_settings(tmp_path), encoder=HashingEncoder())
-    assert len(rebuilt.index.items.key_hash) == 53
+    assert len(rebuilt.index._items.key_hash) == 53
     assert CommunityIndex.load(root, c.encoder, c.settings) is not None
 
 

@@ -11,15 +11,15 @@ import pytest
 
 from indexing.backup import index_disagreements
 from indexing.community import Community
-from indexing.community_index import CURRENT, ITEMS_FILE, CommunityIndex
-from indexing.encoder import Encoder
+from indexing.encoders.base import Encoder
 from indexing.errors import IndexCorrupt, StoreCorrupt
 from indexing.ingest import ingest_paths
-from indexing.lexical import lexical_problem
-from indexing.manifest import MANIFEST
 from indexing.settings import Settings
-from indexing.store import Store
-from indexing.vector_index import INDEX_FILE
+from indexing.store import SqliteStore
+from indexing.store.lexical import lexical_problem
+from indexing.vectors.community_index import CURRENT, ITEMS_FILE, CommunityIndex
+from indexing.vectors.faiss_index import INDEX_FILE
+from indexing.vectors.manifest import MANIFEST
 from tests.conftest import TEST_DATA, make_settings
 
 
@@ -27,7 +27,7 @@ from tests.conftest import TEST_DATA, make_settings
 def settings(tmp_path: Path, fake_encoder: Encoder) -> Settings:
     """A test community with a saved index generation (fake encoder: fast)."""
     settings = make_settings(tmp_path / "home")
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     assert not ingest_paths(store, [TEST_DATA]).errors
     community, _ = Community.open(settings, encoder=fake_encoder, store=store)
     assert community.index.generation is not None

@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 from indexing.ingest import ingest_paths
-from indexing.store import Store
+from indexing.store import SqliteStore
 from tests.conftest import TEST_DATA
 
 
 def test_ingest_sample_then_rerun_changes_nothing(tmp_path: Path) -> None:
-    store = Store(tmp_path / "ws.db")
+    store = SqliteStore(tmp_path / "ws.db")
     first = ingest_paths(store, [TEST_DATA])
     assert not first.errors
     assert first.result.inserted == 6 + 12 + 41
@@ -31,7 +31,7 @@ def test_bad_file_commits_nothing_from_it(tmp_path: Path) -> None:
     bad["authors"] = ["m-9999"]
     lines.append(json.dumps(bad))
     (folder / "contributions.jsonl").write_text("\n".join(lines) + "\n")
-    store = Store(tmp_path / "ws.db")
+    store = SqliteStore(tmp_path / "ws.db")
     report = ingest_paths(store, [folder])
     assert [(e.field, e.record_id) for e in report.errors] == [("authors", "c-new")]
     assert "m-9999" in report.errors[0].message
@@ -46,7 +46,7 @@ def test_skip_invalid_commits_good_records(tmp_path: Path) -> None:
     shutil.copytree(TEST_DATA, folder)
     with (folder / "contributions.jsonl").open("a") as fh:
         fh.write("{broken\n")
-    store = Store(tmp_path / "ws.db")
+    store = SqliteStore(tmp_path / "ws.db")
     report = ingest_paths(store, [folder], skip_invalid=True)
     assert len(report.errors) == 1
     assert store.counts()["contributions"] == 41
@@ -58,13 +58,13 @@ def test_member_with_unknown_organisation(tmp_path: Path) -> None:
         "id": "m-x", "name": "X", "organisation_id": "org-nope", "country": "FR",
         "level": "core",
     }) + "\n")
-    report = ingest_paths(Store(tmp_path / "ws.db"), [path])
+    report = ingest_paths(SqliteStore(tmp_path / "ws.db"), [path])
     assert report.errors[0].field == "organisation_id"
     assert report.committed_files == []
 
 
 def test_update_is_detected(tmp_path: Path) -> None:
-    store = Store(tmp_path / "ws.db")
+    store = SqliteStore(tmp_path / "ws.db")
     ingest_paths(store, [TEST_DATA])
     folder = tmp_path / "in"
     folder.mkdir()

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from indexing.errors import NotFound
-from indexing.keys import InvalidKeyRequest, KeyStore
-from indexing.store import Store
+from indexing.store import SqliteStore
+from indexing.store.keys import InvalidKeyRequest, KeyStore
 
 
 @pytest.fixture
 def keys(tmp_path: Path) -> KeyStore:
-    return KeyStore(Store(tmp_path / "ws.db"))
+    return KeyStore(SqliteStore(tmp_path / "ws.db"))
 
 
 def test_verify_accepts_only_the_exact_key(keys: KeyStore) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from indexing.rwlock import RWLock
+from indexing.vectors.rwlock import RWLock
 
 
 def _wait_until(condition: object, timeout: float = 10.0) -> None:

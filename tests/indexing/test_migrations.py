@@ -10,18 +10,19 @@ import pytest
 
 from indexing.errors import StoreCorrupt
 from indexing.migrations import LATEST
-from indexing.store import SCHEMA_VERSION, Store
+from indexing.store import SqliteStore
+from indexing.store.sqlite import SCHEMA_VERSION
 
 
 def test_a_new_store_is_at_the_latest_version(tmp_path: Path) -> None:
-    store = Store(tmp_path / "ws.db")
+    store = SqliteStore(tmp_path / "ws.db")
     row = store.connection().execute("SELECT value FROM meta WHERE key='schema_version'")
     assert int(row.fetchone()[0]) == SCHEMA_VERSION == LATEST
 
 
 def test_a_version_1_store_is_migrated(tmp_path: Path) -> None:
     path = tmp_path / "ws.db"
-    Store(path).close()
+    SqliteStore(path).close()
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE vocabulary")
     conn.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
@@ -34,7 +35,7 @@ def test_a_version_1_store_is_migrated(tmp_path: Path) -> None:
                  (json.dumps(member),))
     conn.commit()
     conn.close()
-    store = Store(path)
+    store = SqliteStore(path)
     data = store.connection().execute("SELECT data FROM members").fetchone()[0]
     assert json.loads(data)["orcid"] is None  # rewritten through the current model
     assert store.connection().execute("SELECT COUNT(*) FROM vocabulary").fetchone()[0] == 0
@@ -42,10 +43,10 @@ def test_a_version_1_store_is_migrated(tmp_path: Path) -> None:
 
 def test_a_newer_store_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "ws.db"
-    Store(path).close()
+    SqliteStore(path).close()
     conn = sqlite3.connect(path)
     conn.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
     conn.commit()
     conn.close()
     with pytest.raises(StoreCorrupt, match="newer"):
-        Store(path)
+        SqliteStore(path)

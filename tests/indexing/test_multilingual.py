@@ -10,17 +10,17 @@ import numpy as np
 import pytest
 
 from indexing.community import Community
-from indexing.encoder import Encoder, HashingEncoder
-from indexing.errors import IndexMismatch
-from indexing.ingest import ingest_paths
-from indexing.multilingual import (
+from indexing.encoders.base import Encoder, HashingEncoder
+from indexing.encoders.language import (
     detect_language,
     detect_language_code,
 )
-from indexing.multilingual_index import multilingual_root
+from indexing.errors import IndexMismatch
+from indexing.ingest import ingest_paths
 from indexing.schema import Contribution
 from indexing.settings import Settings
-from indexing.store import Store
+from indexing.store import SqliteStore
+from indexing.vectors.multilingual_index import multilingual_root
 from tests.conftest import TEST_DATA
 
 
@@ -63,7 +63,7 @@ def _contribution(cid: str, text: str, language: str | None) -> Contribution:
 
 def test_store_keeps_the_detected_language_unless_the_field_says_otherwise(tmp_path: Path
                                                                              ) -> None:
-    store = Store(tmp_path / "ws.db")
+    store = SqliteStore(tmp_path / "ws.db")
     assert not ingest_paths(store, [TEST_DATA]).errors
     store.write_records(organisations=[], members=[], contributions=[
         _contribution("c-x1", "La gestion des boues de vidange dans les villes du Sahel", None),
@@ -81,15 +81,15 @@ def _open(home: Path, encoder: Encoder, ml: Encoder) -> Community:
 
 
 def test_multilingual_index_round_trip(tmp_path: Path, use_encoder: Encoder) -> None:
-    store = Store(Settings(home=tmp_path).database_path)
+    store = SqliteStore(Settings(home=tmp_path).database_path)
     assert not ingest_paths(store, [TEST_DATA]).errors
     store.close()
     first = _open(tmp_path, HashingEncoder(), use_encoder)
     ml = first.multilingual_index
     assert ml is not None and ml.count() == first.index.count() > 0
     query = use_encoder.encode_queries(["dessalement de l'eau de mer"])[0]
-    with ml.lock.read():
-        before = ml.search(query, 5, None)
+    with ml._lock.read():
+        before = ml._vectors.search(query, 5, None)
     first.store.close()
 
     manifest_file = next(multilingual_root(first.settings).glob("gen-*/manifest.json"))
@@ -99,15 +99,15 @@ def test_multilingual_index_round_trip(tmp_path: Path, use_encoder: Encoder) -> 
     again = _open(tmp_path, HashingEncoder(), use_encoder)
     assert again.multilingual_index is not None
     assert again.multilingual_index.generation == ml.generation  # loaded, not rebuilt
-    with again.multilingual_index.lock.read():
-        after = again.multilingual_index.search(query, 5, None)
+    with again.multilingual_index._lock.read():
+        after = again.multilingual_index._vectors.search(query, 5, None)
     assert after[1].tolist() == before[1].tolist()
     assert np.allclose(after[0], before[0])
     again.store.close()
 
 
 def test_a_multilingual_index_built_by_another_encoder_is_refused(tmp_path: Path) -> None:
-    store = Store(Settings(home=tmp_path).database_path)
+    store = SqliteStore(Settings(home=tmp_path).database_path)
     assert not ingest_paths(store, [TEST_DATA]).errors
     store.close()
     _open(tmp_path, HashingEncoder(), HashingEncoder(512, name="other-multilingual")).store.close()

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from indexing.ingest import ingest_paths
-from indexing.store import Store
+from indexing.store import SqliteStore
 
 
 def _write(path: Path, rows: list[dict[str, object]]) -> None:
@@ -29,7 +29,7 @@ def _community(folder: Path) -> Path:
 
 
 def test_one_root_cause_instead_of_200_errors(tmp_path: Path) -> None:
-    report = ingest_paths(Store(tmp_path / "ws.db"), [_community(tmp_path / "in")])
+    report = ingest_paths(SqliteStore(tmp_path / "ws.db"), [_community(tmp_path / "in")])
     assert [(e.record_id, e.field, e.line) for e in report.errors] == [("org-x", "kind", 2)]
     members, contributions = report.root_causes
     assert len(members.dependents) == 42 and len(contributions.dependents) == 200
@@ -45,7 +45,7 @@ def test_one_root_cause_instead_of_200_errors(tmp_path: Path) -> None:
 
 
 def test_skip_invalid_keeps_the_independent_records(tmp_path: Path) -> None:
-    store = Store(tmp_path / "ws.db")
+    store = SqliteStore(tmp_path / "ws.db")
     report = ingest_paths(store, [_community(tmp_path / "in")], skip_invalid=True)
     assert store.counts() == {"organisations": 1, "members": 2, "contributions": 8}
     members, contributions = report.root_causes
@@ -54,7 +54,7 @@ def test_skip_invalid_keeps_the_independent_records(tmp_path: Path) -> None:
 
 
 def test_dry_run_writes_nothing_and_says_what_it_would(tmp_path: Path) -> None:
-    store = Store(tmp_path / "ws.db")
+    store = SqliteStore(tmp_path / "ws.db")
     folder = tmp_path / "in"
     folder.mkdir()
     _write(folder / "organisations.jsonl", [{"id": "org-y", "name": "Y", "kind": "utility"}])
@@ -65,7 +65,7 @@ def test_dry_run_writes_nothing_and_says_what_it_would(tmp_path: Path) -> None:
 
 
 def test_a_rejected_new_version_keeps_the_stored_record_usable(tmp_path: Path) -> None:
-    store = Store(tmp_path / "ws.db")
+    store = SqliteStore(tmp_path / "ws.db")
     first = tmp_path / "first"
     first.mkdir()
     _write(first / "organisations.jsonl", [{"id": "org-y", "name": "Y", "kind": "utility"}])

@@ -12,11 +12,11 @@ import pytest
 from bench.synthetic import ClusteredVectors, Shape, vector_batches, write_store
 from indexing import community_index
 from indexing.community import Community
-from indexing.community_index import CommunityIndex
-from indexing.encoder import HashingEncoder
+from indexing.encoders.base import HashingEncoder
 from indexing.ingest import ingest_paths
-from indexing.store import Store
-from indexing.vector_index import FaissVectorIndex, choose_factory, choose_nprobe
+from indexing.store import SqliteStore
+from indexing.vectors.community_index import CommunityIndex
+from indexing.vectors.faiss_index import FaissVectorIndex, choose_factory, choose_nprobe
 from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters
 from tests.conftest import TEST_DATA, make_settings
@@ -48,7 +48,7 @@ def test_index_type_rule_switches_at_the_threshold() -> None:
 
 def _test_community(home: Path, **overrides: object) -> Community:
     settings = make_settings(home, **overrides)
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     ingest_paths(store, [TEST_DATA])
     community, _ = Community.open(settings, encoder=HashingEncoder(), store=store)
     return community
@@ -69,11 +69,11 @@ def test_filtered_search_on_ivf_equals_exact(tmp_path: Path, filters: SearchFilt
                                              access: Access) -> None:
     exact = _test_community(tmp_path / "flat")
     ivf = _test_community(tmp_path / "ivf", index_kind="ivf", ivf_nprobe=16)
-    assert exact.index.vectors.factory == "Flat"
-    assert ivf.index.vectors.factory == "IVF16,Flat"  # 53 vectors, forced; nprobe = all lists
+    assert exact.index.factory == "Flat"
+    assert ivf.index.factory == "IVF16,Flat"  # 53 vectors, forced; nprobe = all lists
     need = "reducing leakage and non-revenue water with acoustic loggers"
-    a = Matcher(exact).find_experts(need, filters, access, top=5)
-    b = Matcher(ivf).find_experts(need, filters, access, top=5)
+    a = Matcher.configured(exact).find_experts(need, filters, access, top=5)
+    b = Matcher.configured(ivf).find_experts(need, filters, access, top=5)
     assert [m.member.id for m in a] == [m.member.id for m in b]
     for match in b:
         assert filters.member_passes(match.member)
@@ -104,12 +104,12 @@ def test_streamed_ivf_build_matches_one_shot(tmp_path: Path,
     monkeypatch.setattr(community_index, "ENCODE_BATCH", 8)
     streamed = _test_community(tmp_path / "b", index_kind="ivf", ivf_nprobe=16)
     assert streamed.index.count() == one_shot.index.count()
-    assert streamed.index.vectors.is_trained
-    assert streamed.index.items.key_hash == one_shot.index.items.key_hash
+    assert streamed.index._vectors.is_trained
+    assert streamed.index._items.key_hash == one_shot.index._items.key_hash
     need = "constructed wetlands for wastewater treatment"
     for filters in FILTERS:
-        a = Matcher(one_shot).find_experts(need, filters, top=5)
-        b = Matcher(streamed).find_experts(need, filters, top=5)
+        a = Matcher.configured(one_shot).find_experts(need, filters, top=5)
+        b = Matcher.configured(streamed).find_experts(need, filters, top=5)
         assert [(m.member.id, m.score) for m in a] == [(m.member.id, m.score) for m in b]
 
 
@@ -119,16 +119,16 @@ def test_rebuild_to_ivf_reuses_vectors_in_bulk(tmp_path: Path) -> None:
     community.index.encoder = encoder
     fresh, stats = community.index.rebuilt(community.store, factory="IVF16,Flat")
     assert encoder.encoded == 0 and stats.encoded_texts == 0
-    assert fresh.vectors.factory == "IVF16,Flat" and fresh.count() == community.index.count()
-    for key, ids in community.index.items.key_ids.items():
-        old = community.index.vectors.reconstruct(np.asarray(ids, np.int64))
-        new = fresh.vectors.reconstruct(np.asarray(fresh.items.key_ids[key], np.int64))
+    assert fresh.factory == "IVF16,Flat" and fresh.count() == community.index.count()
+    for key, ids in community.index._items.key_ids.items():
+        old = community.index._vectors.reconstruct(np.asarray(ids, np.int64))
+        new = fresh._vectors.reconstruct(np.asarray(fresh._items.key_ids[key], np.int64))
         np.testing.assert_array_equal(old, new)
 
 
 def test_precomputed_vectors_hook_then_sync_encodes_nothing(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     shape = Shape(contributions=3000)
     write_store(store, shape, batch=1000)
     encoder = CountingEncoder()
@@ -139,9 +139,9 @@ def test_precomputed_vectors_hook_then_sync_encodes_nothing(tmp_path: Path) -> N
     assert encoder.encoded == 0 and not stats.changed
     index.save(settings.index_path)
     community, stats = Community.open(settings, encoder=encoder, store=store)
-    assert encoder.encoded == 0 and community.index.vectors.factory == "IVF64,Flat"
+    assert encoder.encoded == 0 and community.index.factory == "IVF64,Flat"
     # private contributions stay out of public searches, and filters act on the IVF index
-    matches = Matcher(community).find_experts("water", SearchFilters(types=("dataset",)),
+    matches = Matcher.configured(community).find_experts("water", SearchFilters(types=("dataset",)),
                                               top=20)
     assert matches
     for m in matches:
@@ -150,21 +150,23 @@ def test_precomputed_vectors_hook_then_sync_encodes_nothing(tmp_path: Path) -> N
 
 def test_member_filter_mask_is_kept_until_a_write_changes_the_items(tmp_path: Path) -> None:
     from indexing.schema import Contribution
-    from matcher.filters import allowed_items
 
     community = _test_community(tmp_path, index_kind="ivf", ivf_nprobe=16)
     index = community.index
     kenya = SearchFilters(countries=("KE",))
-    first = allowed_items(index.items, index.catalog, kenya, Access.public())
-    assert len(index.items.member_masks) == 1
-    again = allowed_items(index.items, index.catalog, kenya, Access.public())
+    with index.reader() as reader:
+        first = reader.mask(kenya, Access.public())
+        assert len(index._masks) == 1
+        again = reader.mask(kenya, Access.public())
+        assert again is first  # cached per (filters, access) for this index version
     np.testing.assert_array_equal(first, again)
     community.write([Contribution(id="c-new-ke", type="case_study", title="Leak repair crews",
                                   text="Night-time leak repair in Nairobi.",
                                   date=dt.date(2024, 3, 1), authors=["m-0001"])])
-    assert index.items.member_masks == {}  # the write's sync dropped the stale mask
-    after = allowed_items(index.items, index.catalog, kenya, Access.public())
-    new_ids = index.items.key_ids["c:c-new-ke"]
-    assert after[new_ids].all() and len(after) == index.items.next_id
-    found = Matcher(community).find_experts("night-time leak repair crews", kenya, top=3)
+    assert index._masks == {}  # the write's sync dropped the stale mask
+    with index.reader() as reader:
+        after = reader.mask(kenya, Access.public())
+    new_ids = index._items.key_ids["c:c-new-ke"]
+    assert after[new_ids].all() and len(after) == index._items.next_id
+    found = Matcher.configured(community).find_experts("night-time leak repair crews", kenya, top=3)
     assert any(e.contribution_id == "c-new-ke" for m in found for e in m.evidence)

@@ -8,15 +8,15 @@ import pytest
 
 from indexing.errors import Conflict, NotFound
 from indexing.ingest import ingest_paths
-from indexing.lexical import lexical_problem, rebuild_lexical
 from indexing.schema import Contribution
-from indexing.store import Store
+from indexing.store import SqliteStore, Store
+from indexing.store.lexical import lexical_problem, rebuild_lexical
 from tests.conftest import TEST_DATA
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "ws.db")
+    s = SqliteStore(tmp_path / "ws.db")
     assert not ingest_paths(s, [TEST_DATA]).errors
     return s
 

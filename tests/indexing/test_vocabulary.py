@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from indexing.community import Community
-from indexing.encoder import HashingEncoder
+from indexing.encoders.base import HashingEncoder
 from indexing.errors import ValidationFailed
 from indexing.ingest import ingest_paths
 from indexing.schema import Contribution, Organisation
-from indexing.store import Store
+from indexing.store import SqliteStore
 from indexing.vocabulary import (
     DEFAULT_VOCABULARY,
     Vocabulary,
@@ -32,11 +32,11 @@ def test_defaults_include_the_new_terms() -> None:
 
 
 def test_the_vocabulary_lives_in_the_store(tmp_path: Path) -> None:
-    store = Store(tmp_path / "ws.db")
+    store = SqliteStore(tmp_path / "ws.db")
     assert extend_vocabulary(store, Vocabulary(("field_visit",), ())) == [
         "contribution_types:field_visit"]
     assert extend_vocabulary(store, Vocabulary(("field_visit",), ())) == []
-    other_process = Store(tmp_path / "ws.db")  # another connection sees it
+    other_process = SqliteStore(tmp_path / "ws.db")  # another connection sees it
     assert "field_visit" in load_vocabulary(other_process).contribution_types
 
 
@@ -63,7 +63,7 @@ def _with_presentation_and_body(tmp_path: Path) -> Path:
 
 def test_unknown_kind_is_refused_with_a_hint(tmp_path: Path) -> None:
     folder = _with_presentation_and_body(tmp_path)
-    report = ingest_paths(Store(tmp_path / "ws.db"), [folder])
+    report = ingest_paths(SqliteStore(tmp_path / "ws.db"), [folder])
     by_field = {e.field: e for e in report.errors}
     assert "international_body" in by_field["kind"].message
     assert "vocabulary.json" in by_field["kind"].message
@@ -74,7 +74,7 @@ def test_vocabulary_json_in_the_data_folder_extends_it(tmp_path: Path) -> None:
     folder = _with_presentation_and_body(tmp_path)
     (folder / "vocabulary.json").write_text(json.dumps({
         "organisation_kinds": ["international_body"], "contribution_types": ["field_visit"]}))
-    store = Store(tmp_path / "ws.db")
+    store = SqliteStore(tmp_path / "ws.db")
     report = ingest_paths(store, [folder])
     assert not report.errors and not report.root_causes
     assert report.vocabulary_added == ["contribution_types:field_visit",
@@ -86,7 +86,7 @@ def test_vocabulary_json_in_the_data_folder_extends_it(tmp_path: Path) -> None:
 
 def test_community_writes_follow_the_store_vocabulary(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "home")
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     ingest_paths(store, [TEST_DATA])
     community, _ = Community.open(settings, encoder=HashingEncoder(), store=store)
     talk = Contribution(id="c-talk", type="presentation", title="Talk", date="2024-02-01",
@@ -103,7 +103,7 @@ def test_setting_names_a_vocabulary_file(tmp_path: Path) -> None:
     path = tmp_path / "vocab.json"
     path.write_text(json.dumps({"contribution_types": ["podcast"]}))
     settings = make_settings(tmp_path / "home", vocabulary=str(path))
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     ingest_paths(store, [TEST_DATA])
     Community.open(settings, encoder=HashingEncoder(), store=store)
     assert "podcast" in load_vocabulary(store).contribution_types

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from indexing.community import Community
-from indexing.encoder import Encoder
+from indexing.encoders.base import Encoder
+from indexing.encoders.language import DetectedLanguage
 from indexing.ingest import ingest_paths
-from indexing.multilingual import DetectedLanguage
 from indexing.settings import Settings
-from indexing.store import Store
+from indexing.store import SqliteStore
+from matcher.analysis import feedback_vector
 from matcher.experts import Matcher
 from matcher.languages import choose_route, rrf_fuse
 from tests.conftest import TEST_DATA
@@ -22,11 +23,11 @@ def ml_matcher(tmp_path_factory: pytest.TempPathFactory, real_encoder: Encoder,
                real_multilingual_encoder: Encoder) -> Matcher:
     home: Path = tmp_path_factory.mktemp("crosslingual")
     settings = Settings(home=home, language_routing="route")
-    store = Store(settings.database_path)
+    store = SqliteStore(settings.database_path)
     assert not ingest_paths(store, [TEST_DATA]).errors
     community, _ = Community.open(settings, encoder=real_encoder, store=store,
                                   multilingual_encoder=real_multilingual_encoder)
-    return Matcher(community)
+    return Matcher.configured(community)
 
 
 @pytest.mark.slow
@@ -49,8 +50,9 @@ def test_a_need_in_another_language_ranks_the_expert_first(
 def test_an_english_need_keeps_the_english_ranking(ml_matcher: Matcher) -> None:
     need = "leak detection with acoustic loggers"
     assert ml_matcher.need_language(need).route == "english"
-    english_only = ml_matcher.rank(need, ml_matcher.encode_need(need),
-                                   *_defaults(), top=5)
+    with ml_matcher.snapshot() as snap:
+        english_only = ml_matcher.rank(snap, need, ml_matcher.encode_need(need),
+                                       *_defaults(), top=5)
     routed = ml_matcher.find_experts(need, top=5)
     assert [r.member.id for r in routed] == [r.member_id for r in english_only[:5]]
 
@@ -96,19 +98,26 @@ def test_cross_lingual_feedback_queries_the_english_index(ml_matcher: Matcher) -
     ml = ml_matcher.community.multilingual_index
     assert ml is not None
     vector = ml.encoder.encode_queries([need])[0]
-    feedback = ml_matcher._feedback_vector(vector, *_defaults())
+    with ml_matcher.snapshot() as snap:
+        assert snap.multilingual is not None
+        feedback = feedback_vector(vector, *_defaults(), snap.multilingual, snap.english,
+                                   ml_matcher.settings)
     assert feedback is not None
     assert feedback.shape == (ml_matcher.community.encoder.dimension,)
     assert abs(float((feedback ** 2).sum()) - 1.0) < 1e-4
-    by_feedback = ml_matcher.rank(need, feedback, *_defaults(), top=3)
+    with ml_matcher.snapshot() as snap:
+        by_feedback = ml_matcher.rank(snap, need, feedback, *_defaults(), top=3)
     # on this 41-document corpus ten documents reach beyond desalination: the co-author of the
     # expert's desalination work (m-0008) can come first; the expert is in the top two
     assert "m-0003" in [r.member_id for r in by_feedback[:2]]
     assert ml_matcher.find_experts(need, top=1)[0].member.id == "m-0003"  # fused with the route
     # switched off, the route falls back to the multilingual ranking alone
-    off = Matcher(ml_matcher.community)
-    off.settings = off.settings.model_copy(update={"cross_lingual_feedback": 0})
-    assert off._feedback_vector(vector, *_defaults()) is None
+    off = Matcher.configured(ml_matcher.community, ml_matcher.community.settings.model_copy(
+        update={"cross_lingual_feedback": 0}))
+    with off.snapshot() as snap:
+        assert snap.multilingual is not None
+        assert feedback_vector(vector, *_defaults(), snap.multilingual, snap.english,
+                               off.settings) is None
     assert off.find_experts(need, top=1)[0].member.id == "m-0003"
 
 
@@ -125,8 +134,7 @@ def test_the_glossary_reading_finds_the_expert_feedback_alone_misses(
     lang = ml_matcher.need_language(need)
     assert lang.gloss is not None and reading in lang.gloss.english_terms
     assert ml_matcher.find_experts(need, top=1)[0].member.id == expert
-    without = Matcher(ml_matcher.community)
-    without.glossary = None  # as with the setting glossary=none
+    without = Matcher(ml_matcher.community, ml_matcher.settings, None)  # as glossary=none
     assert without.need_language(need).gloss is None
     assert without.find_experts(need, top=1)[0].member.id != expert
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indexing.benchmark_format import BenchmarkFormatError, load_reviewer_benchmark
-from indexing.encoder import Encoder
+from indexing.encoders.base import Encoder
 from indexing.settings import Settings
 from matcher.benchmarks import METRIC_KEYS, evaluate_reviewer_expertise
 from matcher.evaluation import (

@@ -101,7 +101,7 @@ def test_the_file_is_reread_when_it_changes(tmp_path: Path) -> None:
 
 
 def test_the_shipped_water_glossary_parses_and_covers_the_four_languages() -> None:
-    path = Path(__file__).resolve().parents[2] / "data" / "glossary.jsonl"
+    path = Path(__file__).resolve().parents[2] / "matcher" / "data" / "glossary.jsonl"
     glossary = load_glossary(path)
     assert glossary.size >= 300
     assert glossary.languages == ["ar", "es", "fr", "pt"]

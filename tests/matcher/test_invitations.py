@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexing.catalog import MemberInfo
+from indexing.vectors.catalog import MemberInfo
 from matcher.errors import InvalidRequest
 from matcher.experts import Matcher
 from matcher.filters import Access

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexing.catalog import Catalog, MemberInfo
 from indexing.schema import Organisation, OrganisationKind
 from indexing.settings import Settings
+from indexing.vectors.catalog import Catalog, MemberInfo
 from matcher.errors import InvalidRequest
 from matcher.needs import ProjectRequest, derive_needs, project_needs
 

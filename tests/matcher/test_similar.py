@@ -12,7 +12,7 @@ from matcher.similar import similar_members
 
 
 def test_peers_exclude_self_and_hidden(matcher: Matcher) -> None:
-    for mid in sorted(matcher.community.index.catalog.members):
+    for mid in sorted(matcher.community.index._catalog.members):
         if mid == "m-0012":
             continue
         peers = similar_members(matcher, mid, Access.public(), 20)

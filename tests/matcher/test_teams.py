@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexing.catalog import MemberInfo
+from indexing.vectors.catalog import MemberInfo
 from matcher.errors import InvalidRequest
 from matcher.experts import Matcher
 from matcher.filters import Access

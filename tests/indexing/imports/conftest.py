@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from indexing.ingest import ingest_paths
-from indexing.store import Store
+from indexing.store import SqliteStore, Store
 from tests.conftest import TEST_DATA
 
 IMPORTS = TEST_DATA / "imports"
@@ -15,6 +15,6 @@ IMPORTS = TEST_DATA / "imports"
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "ws.db")
+    s = SqliteStore(tmp_path / "ws.db")
     assert not ingest_paths(s, [TEST_DATA]).errors
     return s

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from indexing.catalog import Catalog
-from indexing.vector_index import Mask
+from indexing.schema import ItemKey
+from indexing.vectors.catalog import Catalog
 
 PUBLIC = 0  # space code of the public space
 
@@ -20,7 +20,7 @@ class ItemTable:
 
     def __init__(self) -> None:
         self.next_id = 0
-        self.keys: list[str | None] = []
+        self.keys: list[ItemKey | None] = []
         self.chunk = np.zeros(0, np.int32)
         self.alive = np.zeros(0, bool)
         self.is_profile = np.zeros(0, bool)
@@ -28,11 +28,9 @@ class ItemTable:
         self.lang_code = np.zeros(0, np.int16)
         self.date_ord = np.zeros(0, np.int32)
         self.space_code = np.zeros(0, np.int32)
-        self.key_ids: dict[str, list[int]] = {}
-        self.key_hash: dict[str, str] = {}
+        self.key_ids: dict[ItemKey, list[int]] = {}
+        self.key_hash: dict[ItemKey, str] = {}
         self.vocab: dict[str, dict[str, int]] = {"type": {}, "lang": {}, "space": {"public": 0}}
-        # masks of member filters (matcher/filters.py), valid until the next sync changes items
-        self.member_masks: dict[tuple[object, ...], Mask] = {}
 
     def code(self, vocab: str, value: str | None) -> int:
         if value is None:
@@ -57,18 +55,18 @@ class ItemTable:
             arr[:cap] = old
             setattr(self, name, arr)
 
-    def allocate(self, key: str, n_chunks: int) -> list[int]:
+    def allocate(self, key: ItemKey, n_chunks: int) -> list[int]:
         ids = list(range(self.next_id, self.next_id + n_chunks))
         self.next_id += n_chunks
         self._grow(self.next_id)
         self.keys.extend([key] * n_chunks)
         self.chunk[ids] = np.arange(n_chunks, dtype=np.int32)
         self.alive[ids] = True
-        self.is_profile[ids] = key.startswith("m:")
+        self.is_profile[ids] = key.is_profile
         self.key_ids[key] = ids
         return ids
 
-    def release(self, key: str) -> list[int]:
+    def release(self, key: ItemKey) -> list[int]:
         ids = self.key_ids.pop(key, [])
         self.key_hash.pop(key, None)
         for i in ids:
@@ -76,14 +74,14 @@ class ItemTable:
         self.alive[ids] = False
         return ids
 
-    def set_attributes(self, catalog: Catalog, keys: Iterable[str]) -> None:
+    def set_attributes(self, catalog: Catalog, keys: Iterable[ItemKey]) -> None:
         """Copy filter attributes from the catalog onto the vectors of these keys."""
         for key in keys:
             ids = self.key_ids.get(key)
             if not ids:
                 continue
-            kind, record_id = key.split(":", 1)
-            if kind == "c":
+            record_id = key.record_id
+            if key.is_contribution:
                 meta = catalog.contributions.get(record_id)
                 if meta is None:
                     continue
@@ -116,11 +114,12 @@ class ItemTable:
         self.next_id = int(data["next_id"])
         self._grow(self.next_id)
         self.keys = [None] * self.next_id
-        for i, key, chunk in zip(data["ids"], data["keys"], data["chunks"], strict=True):
+        for i, text, chunk in zip(data["ids"], data["keys"], data["chunks"], strict=True):
+            key = ItemKey.parse(text)
             self.keys[i] = key
             self.chunk[i] = chunk
             self.alive[i] = True
-            self.is_profile[i] = key.startswith("m:")
+            self.is_profile[i] = key.is_profile
             self.key_ids.setdefault(key, []).append(i)
-        self.key_hash = dict(data["hashes"])
+        self.key_hash = {ItemKey.parse(k): h for k, h in data["hashes"].items()}
         return self

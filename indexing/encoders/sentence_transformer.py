@@ -1,50 +1,21 @@
-"""Encoders turn texts into L2-normalised float32 vectors.
+"""The bundled all-MiniLM-L6-v2 (or any sentence-transformers model folder), offline.
 
-``SentenceTransformerEncoder`` is the real one (imported lazily: ``import sentence_transformers``
-costs seconds, so commands that do not encode never pay it). ``HashingEncoder`` is a tiny,
-deterministic bag-of-words encoder for fast unit tests of ranking logic only.
+Imported lazily: ``import sentence_transformers`` costs seconds, so commands that do not encode
+never pay it (the import happens in the constructor).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
-import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
-import numpy.typing as npt
 
-log = logging.getLogger(__name__)
-
-Vectors = npt.NDArray[np.float32]
-
-
-class Encoder(Protocol):
-    """What the index and the matcher need from a text encoder."""
-
-    name: str
-    dimension: int
-
-    def fingerprint(self) -> dict[str, object]:
-        """Every setting that changes the vectors; an index built with another is refused."""
-        ...
-
-    def encode_queries(self, texts: Sequence[str]) -> Vectors: ...
-
-    def encode_documents(self, texts: Sequence[str], show_progress: bool = False) -> Vectors: ...
-
-
-def _normalise(vectors: npt.NDArray[np.floating]) -> Vectors:
-    arr = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(arr, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return np.ascontiguousarray(arr / norms, dtype=np.float32)
+from indexing.encoders.base import Vectors
 
 
 def _model_files_digest(model_path: Path) -> str:
@@ -107,7 +78,9 @@ class SentenceTransformerEncoder:
                 list(texts), batch_size=self.batch_size, show_progress_bar=show_progress,
                 convert_to_numpy=True, normalize_embeddings=True,
             )
-        return _normalise(out)
+        # normalize_embeddings makes any model folder's output unit length (the bundled MiniLM
+        # already ends in a Normalize module; others may not), so no second pass is needed
+        return np.ascontiguousarray(out, dtype=np.float32)
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
         return self._encode(texts, False)
@@ -136,31 +109,3 @@ def _model_name(path: Path) -> str:
     return path.name
 
 
-_TOKEN = re.compile(r"[a-z0-9]+")
-
-
-class HashingEncoder:
-    """Deterministic bag-of-words vectors (feature hashing). For unit tests of ranking logic."""
-
-    def __init__(self, dimension: int = 256, name: str = "hashing") -> None:
-        self.dimension = dimension
-        self.name = name
-
-    def fingerprint(self) -> dict[str, object]:
-        return {"encoder": "hashing", "model": self.name, "dimension": self.dimension}
-
-    def _one(self, text: str) -> npt.NDArray[np.float32]:
-        v = np.zeros(self.dimension, dtype=np.float32)
-        for tok in _TOKEN.findall(text.lower()):
-            stem = tok[:6]
-            idx = int(hashlib.md5(stem.encode()).hexdigest()[:8], 16) % self.dimension
-            v[idx] += 1.0
-        return v
-
-    def encode_queries(self, texts: Sequence[str]) -> Vectors:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return _normalise(np.stack([self._one(t) for t in texts]))
-
-    def encode_documents(self, texts: Sequence[str], show_progress: bool = False) -> Vectors:
-        return self.encode_queries(texts)

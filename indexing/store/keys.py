@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from indexing.errors import NotFound, WellspringError
-from indexing.store import Store
+from indexing.store.sqlite import SqliteStore
 
 Role = Literal["reader", "editor", "admin"]
 ROLES: tuple[Role, ...] = ("reader", "editor", "admin")
@@ -92,7 +92,7 @@ def _hash(secret: str, salt: bytes, iterations: int) -> bytes:
 class KeyStore:
     """API keys and audit entries over a :class:`Store`'s database."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: SqliteStore) -> None:
         self.store = store
         with store.transaction() as conn:
             for statement in _DDL.split(";"):

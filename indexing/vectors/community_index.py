@@ -9,6 +9,7 @@ what the last saved snapshot missed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -17,31 +18,21 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from indexing.catalog import Catalog
-from indexing.chunking import chunk_text
-from indexing.durable import fsync_dir, write_atomic, write_json
-from indexing.encoder import Encoder
+from indexing.encoders.base import Encoder
 from indexing.errors import IndexCorrupt, IndexMismatch
-from indexing.item_table import ItemTable
-from indexing.manifest import (
-    check_encoder,
-    folder_lock,
-    read_manifest,
-    verify_checksums,
-    write_manifest,
-)
-from indexing.rwlock import RWLock
-from indexing.schema import contribution_key, member_key
+from indexing.schema import ItemKey, contribution_key, member_key
 from indexing.settings import Settings
 from indexing.store import Store, WriteResult
-from indexing.vector_index import (
+from indexing.vectors.catalog import Catalog
+from indexing.vectors.durable import fsync_dir, write_atomic, write_json
+from indexing.vectors.encoding import EncodedBatch, SyncStats, Vectors, encode_items
+from indexing.vectors.faiss_index import (
     INDEX_FILE,
     FaissVectorIndex,
     Mask,
@@ -49,27 +40,23 @@ from indexing.vector_index import (
     choose_nprobe,
     configure_faiss,
 )
+from indexing.vectors.item_table import ItemTable
+from indexing.vectors.manifest import (
+    check_encoder,
+    folder_lock,
+    read_manifest,
+    verify_checksums,
+    write_manifest,
+)
+from indexing.vectors.reader import IndexReader
+from indexing.vectors.rwlock import RWLock
 
 log = logging.getLogger(__name__)
 
 ITEMS_FILE = "items.json"
 CURRENT = "CURRENT"
-ENCODE_BATCH = 256
 STREAM_KEYS = 2048  # a sync of more keys adds batch by batch (bounded memory)
 REUSE_BATCH = 50_000  # vectors reconstructed per call when a rebuild reuses them
-EncodedBatch = list[tuple[str, npt.NDArray[np.float32]]]
-
-
-@dataclass
-class SyncStats:
-    added_keys: int = 0
-    removed_keys: int = 0
-    encoded_texts: int = 0
-    seconds: float = 0.0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added_keys or self.removed_keys)
 
 
 class CommunityIndex:
@@ -79,13 +66,36 @@ class CommunityIndex:
         self.encoder = encoder
         self.settings = settings
         configure_faiss(settings.faiss_threads)
-        self.vectors = FaissVectorIndex(encoder.dimension, factory,
+        self._vectors = FaissVectorIndex(encoder.dimension, factory,
                                         choose_nprobe(factory, settings.ivf_nprobe))
-        self.items = ItemTable()
-        self.catalog = Catalog()
-        self.lock = RWLock()
+        self._items = ItemTable()
+        self._catalog = Catalog()
+        self._lock = RWLock()
+        self._version = 0  # bumped by every change of items under the write lock
+        self._masks: dict[tuple[object, ...], tuple[Mask, int]] = {}  # per version (reader.py)
+        self._texts_from: Store | None = None  # the store the index last synced with
         self.generation: str | None = None
         self.dirty = False
+
+    # -- the query interface -----------------------------------------------------------------
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[IndexReader]:
+        """A consistent view for one request, under the read lock for as long as it is held:
+        item ids from its searches always mean the same items. Not re-entrant: a request
+        opens one reader per index and passes it along."""
+        with self._lock.read():
+            yield IndexReader(self._items, self._vectors, self._catalog, self._version,
+                              self._masks, self._texts_from, self.settings)
+
+    @property
+    def factory(self) -> str:
+        """The FAISS factory string of the vector index (``Flat``, ``IVF1024,Flat``, ...)."""
+        return self._vectors.factory
+
+    def changed(self) -> None:
+        """Mark items changed (caller holds the write lock): cached masks are stale."""
+        self._version += 1
+        self._masks.clear()
 
     # -- persistence -------------------------------------------------------------------------
     def fingerprint(self) -> dict[str, Any]:
@@ -122,20 +132,20 @@ class CommunityIndex:
                                 f"{encoder.dimension}; rebuild with `wellspring index --rebuild`")
         verify_checksums(folder, manifest)
         try:
-            self.vectors = FaissVectorIndex.load(
+            self._vectors = FaissVectorIndex.load(
                 folder, manifest["factory"], encoder.dimension,
                 choose_nprobe(manifest["factory"], settings.ivf_nprobe),
             )
-            self.items = ItemTable.from_json(
+            self._items = ItemTable.from_json(
                 json.loads((folder / ITEMS_FILE).read_text(encoding="utf-8"))
             )
         except (RuntimeError, ValueError, KeyError) as exc:
             raise IndexCorrupt(f"cannot read the index in {folder}: {exc}; "
                                "rebuild with `wellspring index --rebuild`") from exc
-        n_items = sum(len(v) for v in self.items.key_ids.values())
-        if not self.vectors.count() == n_items == manifest.get("vectors"):
+        n_items = sum(len(v) for v in self._items.key_ids.values())
+        if not self._vectors.count() == n_items == manifest.get("vectors"):
             raise IndexCorrupt(
-                f"index in {folder} is inconsistent: {self.vectors.count()} vectors, {n_items} "
+                f"index in {folder} is inconsistent: {self._vectors.count()} vectors, {n_items} "
                 f"items, manifest says {manifest.get('vectors')}; "
                 "rebuild with `wellspring index --rebuild`"
             )
@@ -154,11 +164,11 @@ class CommunityIndex:
         name = f"gen-{dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
         tmp = root / f".tmp-{name}"
         tmp.mkdir()
-        with self.lock.read():
-            self.vectors.save(tmp)
-            items = self.items.to_json()
-            n_vectors = self.vectors.count()
-            factory = self.vectors.factory
+        with self._lock.read():
+            self._vectors.save(tmp)
+            items = self._items.to_json()
+            n_vectors = self._vectors.count()
+            factory = self._vectors.factory
             dirty_before = self.dirty
             self.dirty = False
         write_json(tmp / ITEMS_FILE, items)
@@ -168,11 +178,11 @@ class CommunityIndex:
             "dimension": self.encoder.dimension,
             "metric": "inner_product",
             "factory": factory,
-            "nprobe": self.vectors.nprobe,
+            "nprobe": self._vectors.nprobe,
             "vectors": n_vectors,
             "keys": len(items["hashes"]),
-            "members": sum(1 for k in items["hashes"] if k.startswith("m:")),
-            "contributions": sum(1 for k in items["hashes"] if k.startswith("c:")),
+            "members": sum(1 for k in self._items.key_hash if k.is_profile),
+            "contributions": sum(1 for k in self._items.key_hash if k.is_contribution),
         }, [INDEX_FILE, ITEMS_FILE])
         fsync_dir(tmp)  # the files' directory entries are durable before the rename
         final = root / name
@@ -204,9 +214,9 @@ class CommunityIndex:
             desired = {member_key(m): h for m, h in store.member_hashes().items()}
             desired |= {contribution_key(c.id): c.text_hash
                         for c in catalog.contributions.values()}
-            candidates = set(desired) | set(self.items.key_hash)
+            candidates = set(desired) | set(self._items.key_hash)
         else:
-            catalog = self.catalog
+            catalog = self._catalog
             mids = changes.changed_members | changes.deleted_members
             cids = changes.changed_contributions | changes.deleted_contributions
             fresh = store.get_members(mids)
@@ -216,124 +226,73 @@ class CommunityIndex:
             desired |= {contribution_key(c): metas[c].text_hash for c in cids if c in metas}
             candidates = {member_key(m) for m in mids} | {contribution_key(c) for c in cids}
         stale = [k for k in candidates
-                 if k in self.items.key_hash and desired.get(k) != self.items.key_hash[k]]
-        stale += [k for k in candidates if k in self.items.key_ids and k not in self.items.key_hash]
+                 if k in self._items.key_hash and desired.get(k) != self._items.key_hash[k]]
+        stale += [k for k in candidates
+                  if k in self._items.key_ids and k not in self._items.key_hash]
         fresh_keys = sorted(k for k in candidates
-                            if k in desired and self.items.key_hash.get(k) != desired[k])
+                            if k in desired and self._items.key_hash.get(k) != desired[k])
         stats = SyncStats(added_keys=len(fresh_keys), removed_keys=len(set(stale)))
-        batches = self._encode_keys(store, fresh_keys, show_progress, stats)
+        batches = encode_items(self.encoder, store, fresh_keys, self.settings, show_progress,
+                               stats)
         gone = set(stale)
         if len(fresh_keys) > STREAM_KEYS:  # big build: add batch by batch, memory stays bounded
-            with self.lock.write():
+            with self._lock.write():
                 self._remove_keys(gone)
             gone = set()
             self._add_batches(batches, desired, catalog)
             encoded: EncodedBatch = []
         else:  # small sync (an HTTP write): one swap, searches never see half of it
             encoded = [pair for batch in batches for pair in batch]
-        with self.lock.write():
+        with self._lock.write():
             self._remove_keys(gone)
             self._add_encoded(encoded, desired)
             if changes is None:
-                self.catalog = catalog
-                self.items.set_attributes(catalog, list(self.items.key_ids))
+                self._catalog = catalog
+                self._items.set_attributes(catalog, list(self._items.key_ids))
             else:
                 catalog.refresh(store, mids, cids)
                 touched = {member_key(m) for m in mids} | {contribution_key(c) for c in cids}
-                self.items.set_attributes(catalog, touched)
-            self.items.member_masks.clear()
+                self._items.set_attributes(catalog, touched)
+            self._texts_from = store
+            self.changed()
             if stats.changed:
                 self.dirty = True
         stats.seconds = time.perf_counter() - started
         return stats
 
-    def _texts(self, store: Store, keys: list[str]) -> Iterator[tuple[str, list[str]]]:
-        """(key, chunk texts) for each key, read from the store in batches."""
-        s = self.settings
-        for start in range(0, len(keys), 500):
-            batch = keys[start : start + 500]
-            members = store.get_members(k[2:] for k in batch if k.startswith("m:"))
-            contribs = store.get_contributions(k[2:] for k in batch if k.startswith("c:"))
-            for key in batch:
-                rid = key[2:]
-                if key.startswith("m:") and rid in members:
-                    yield key, chunk_text(members[rid].profile_text(), s.chunk_words,
-                                          s.chunk_overlap)
-                elif key.startswith("c:") and rid in contribs:
-                    c = contribs[rid]
-                    body = chunk_text(c.text, s.chunk_words, s.chunk_overlap)
-                    yield key, [f"{c.title}\n{chunk}".strip() for chunk in body]
-
-    def _encode_keys(self, store: Store, keys: list[str], show_progress: bool, stats: SyncStats
-                     ) -> Iterator[EncodedBatch]:
-        """Encode the chunks of these keys in batches, yielding (key, vectors) pairs per batch."""
-        if not keys:
-            return
-        out: EncodedBatch = []
-        pending: list[tuple[str, list[str]]] = []
-        n_pending = 0
-        bar = _progress(len(keys), show_progress)
-
-        def flush() -> None:
-            nonlocal pending, n_pending
-            texts = [t for _, chunks in pending for t in chunks]
-            vecs = self.encoder.encode_documents(texts)
-            stats.encoded_texts += len(texts)
-            row = 0
-            for key, chunks in pending:
-                out.append((key, vecs[row : row + len(chunks)]))
-                row += len(chunks)
-            if bar is not None:
-                bar.update(len(pending))
-            pending, n_pending = [], 0
-
-        for key, chunks in self._texts(store, keys):
-            pending.append((key, chunks))
-            n_pending += len(chunks)
-            if n_pending >= ENCODE_BATCH:
-                flush()
-                yield out
-                out = []
-        if pending:
-            flush()
-            yield out
-        if bar is not None:
-            bar.close()
-
-    def _remove_keys(self, keys: Iterable[str]) -> None:
+    def _remove_keys(self, keys: Iterable[ItemKey]) -> None:
         for key in keys:
-            self.vectors.remove(np.asarray(self.items.release(key), dtype=np.int64))
+            self._vectors.remove(np.asarray(self._items.release(key), dtype=np.int64))
 
-    def _add_batches(self, batches: Iterable[EncodedBatch], desired: dict[str, str],
+    def _add_batches(self, batches: Iterable[EncodedBatch], desired: dict[ItemKey, str],
                      catalog: Catalog | None = None) -> None:
         """Add batches one write-lock at a time; an untrained IVF index is first trained on
         the first ``TRAIN_PER_LIST * nlist`` vectors (held back until then, then added)."""
         held: EncodedBatch = []
-        need = self.vectors.training_size()
+        need = self._vectors.training_size()
         for batch in batches:
-            if not self.vectors.is_trained:
+            if not self._vectors.is_trained:
                 held.extend(batch)
                 if sum(len(v) for _, v in held) < need:
                     continue
                 batch, held = held, []
-            with self.lock.write():
+            with self._lock.write():
                 self._add_encoded(batch, desired)
                 if catalog is not None:  # complete items only: attributes with the vectors
-                    self.items.set_attributes(catalog, [k for k, _ in batch])
+                    self._items.set_attributes(catalog, [k for k, _ in batch])
         if held:
-            with self.lock.write():
+            with self._lock.write():
                 self._add_encoded(held, desired)
                 if catalog is not None:
-                    self.items.set_attributes(catalog, [k for k, _ in held])
+                    self._items.set_attributes(catalog, [k for k, _ in held])
 
-    def add_vectors(self, batches: Iterable[tuple[list[str], list[str], npt.NDArray[np.float32]]]
-                    ) -> int:
+    def add_vectors(self, batches: Iterable[tuple[list[ItemKey], list[str], Vectors]]) -> int:
         """Add precomputed vectors: batches of (keys, store text hashes, one vector per key).
 
         The hook for vectors computed elsewhere (bench/synthetic.py at 1M contributions): a
         following ``sync(store)`` sees equal hashes, encodes nothing and sets the attributes.
         """
-        desired: dict[str, str] = {}
+        desired: dict[ItemKey, str] = {}
         added = 0
 
         def pairs() -> Iterator[EncodedBatch]:
@@ -347,51 +306,46 @@ class CommunityIndex:
         self.dirty = True
         return added
 
-    def _add_encoded(self, encoded: EncodedBatch, desired: dict[str, str]) -> None:
+    def _add_encoded(self, encoded: EncodedBatch, desired: dict[ItemKey, str]) -> None:
         if not encoded:
             return
-        if not self.vectors.is_trained:
-            self.vectors.train(np.vstack([v for _, v in encoded]))
+        if not self._vectors.is_trained:
+            self._vectors.train(np.vstack([v for _, v in encoded]))
         all_ids: list[int] = []
         all_vecs: list[npt.NDArray[np.float32]] = []
         for key, vecs in encoded:
-            all_ids.extend(self.items.allocate(key, len(vecs)))
+            all_ids.extend(self._items.allocate(key, len(vecs)))
             all_vecs.append(vecs)
-            self.items.key_hash[key] = desired[key]
-        self.vectors.add(np.asarray(all_ids, np.int64), np.vstack(all_vecs))
+            self._items.key_hash[key] = desired[key]
+        self._vectors.add(np.asarray(all_ids, np.int64), np.vstack(all_vecs))
 
     # -- queries -----------------------------------------------------------------------------
-    def search(self, query: npt.NDArray[np.float32], k: int, allowed: Mask | None
-               ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
-        """Top-k vectors for one query vector (caller holds ``lock.read()``)."""
-        return self.vectors.search(query, k, allowed)
-
     def count(self) -> int:
-        return self.vectors.count()
+        return self._vectors.count()
 
     def rebuilt(self, store: Store, factory: str | None = None, show_progress: bool = False
                 ) -> tuple[CommunityIndex, SyncStats]:
         """A new index built aside from the store, reusing this one's vectors where the text is
         unchanged (so a rebuild to another index type encodes nothing)."""
-        n_keys = len(self.items.key_hash) or store.counts()["contributions"]
+        n_keys = len(self._items.key_hash) or store.counts()["contributions"]
         chosen = factory or choose_factory(max(self.count(), n_keys), self.settings.index_kind,
                                            self.settings.ivf_threshold)
         fresh = CommunityIndex(self.encoder, self.settings, chosen)
-        with self.lock.read():
-            reuse = [k for k in self.items.key_ids if k in self.items.key_hash]
-            hashes = dict(self.items.key_hash)
+        with self._lock.read():
+            reuse = [k for k in self._items.key_ids if k in self._items.key_hash]
+            hashes = dict(self._items.key_hash)
         fresh._add_batches(self._reconstructed(reuse), hashes)
         stats = fresh.sync(store, show_progress=show_progress)
         return fresh, stats
 
 
-    def _reconstructed(self, keys: list[str]) -> Iterator[EncodedBatch]:
+    def _reconstructed(self, keys: list[ItemKey]) -> Iterator[EncodedBatch]:
         """(key, stored vectors) in batches of ~REUSE_BATCH vectors, one FAISS call each."""
         for start in range(0, len(keys), REUSE_BATCH):
-            with self.lock.read():
-                chunk = [k for k in keys[start : start + REUSE_BATCH] if k in self.items.key_ids]
-                ids = [self.items.key_ids[k] for k in chunk]
-                flat = self.vectors.reconstruct(np.asarray([i for g in ids for i in g], np.int64))
+            with self._lock.read():
+                chunk = [k for k in keys[start : start + REUSE_BATCH] if k in self._items.key_ids]
+                ids = [self._items.key_ids[k] for k in chunk]
+                flat = self._vectors.reconstruct(np.asarray([i for g in ids for i in g], np.int64))
             ends = np.cumsum([len(g) for g in ids])
             yield list(zip(chunk, np.split(flat, ends[:-1]), strict=True))
 
@@ -400,13 +354,3 @@ def _profile_hash(member: Any) -> str:
     from indexing.store import text_hash
 
     return text_hash(member.profile_text())
-
-
-def _progress(total: int, enabled: bool) -> Any:
-    if not enabled:
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="record", desc="encoding")
-
-

@@ -7,24 +7,22 @@ same transaction as the records, so it can never disagree with the store.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexing.errors import Conflict, NotFound
-from indexing.lexical import (
-    LEXICAL_DDL,
-    delete_lexical,
-    search_lexical,
-    set_lexical,
-)
+from indexing.errors import NotFound
 from indexing.migrations import migrate
-from indexing.multilingual import detect_language_code
 from indexing.schema import Contribution, Member, Organisation
+from indexing.store.integrity import check_store
+from indexing.store.lexical import (
+    LEXICAL_DDL,
+    search_lexical,
+)
+from indexing.store.records import ContributionMeta
+from indexing.store.sqlite_writes import SqliteWrites
 
 SCHEMA_VERSION = 2  # indexing/migrations.py brings older stores up to it
 
@@ -51,49 +49,7 @@ CREATE INDEX IF NOT EXISTS authors_member ON contribution_authors(member_id);
 """ + LEXICAL_DDL + ";\n"
 
 
-def text_hash(text: str) -> str:
-    """Content hash of an indexed text: equal hashes mean no re-encoding is needed."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-
-@dataclass
-class WriteResult:
-    """What a write changed, so the index can follow it exactly."""
-
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    deleted: int = 0
-    changed_members: set[str] = field(default_factory=set)
-    changed_contributions: set[str] = field(default_factory=set)
-    deleted_members: set[str] = field(default_factory=set)
-    deleted_contributions: set[str] = field(default_factory=set)
-
-    def merge(self, other: WriteResult) -> None:
-        self.inserted += other.inserted
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-        self.deleted += other.deleted
-        self.changed_members |= other.changed_members
-        self.changed_contributions |= other.changed_contributions
-        self.deleted_members |= other.deleted_members
-        self.deleted_contributions |= other.deleted_contributions
-
-
-@dataclass(frozen=True)
-class ContributionMeta:
-    """The attributes of a contribution that filters and ranking need (no text)."""
-
-    id: str
-    type: str
-    date: str
-    language: str | None
-    space: str
-    authors: tuple[str, ...]
-    text_hash: str
-
-
-class Store:
+class SqliteStore(SqliteWrites):
     """A SQLite database file with real transactions, one connection per thread."""
 
     def __init__(self, path: Path | str) -> None:
@@ -132,6 +88,10 @@ class Store:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+    def check_integrity(self) -> bool:
+        """StoreCorrupt when SQLite's check fails; True when the lexical index was rebuilt."""
+        return check_store(self.connection())
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -318,147 +278,16 @@ class Store:
         """BM25 over titles, texts and profiles: (item key, score), best first."""
         return search_lexical(self.connection(), query, limit)
 
-    # -- writes (all inside a caller's transaction) ------------------------------------------
-    def upsert_organisation(self, conn: sqlite3.Connection, org: Organisation) -> str:
-        """Insert or update; returns 'inserted', 'updated' or 'unchanged'."""
-        data = org.model_dump_json()
-        old = conn.execute("SELECT data FROM organisations WHERE id=?", (org.id,)).fetchone()
-        if old is not None and old[0] == data:
-            return "unchanged"
-        conn.execute(
-            "INSERT INTO organisations(id, kind, country, data) VALUES (?,?,?,?) "
-            "ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, country=excluded.country, "
-            "data=excluded.data",
-            (org.id, org.kind, org.country, data),
-        )
-        return "inserted" if old is None else "updated"
+    # -- vocabulary (indexing/vocabulary.py) -------------------------------------------------
+    def vocabulary_terms(self) -> list[tuple[str, str]]:
+        """(kind, term) pairs the community added to the default vocabularies, oldest first."""
+        rows = self.connection().execute("SELECT kind, term FROM vocabulary ORDER BY rowid")
+        return [(str(r[0]), str(r[1])) for r in rows]
 
-    def upsert_member(self, conn: sqlite3.Connection, member: Member) -> str:
-        data = member.model_dump_json()
-        old = conn.execute("SELECT data FROM members WHERE id=?", (member.id,)).fetchone()
-        if old is not None and old[0] == data:
-            return "unchanged"
-        profile = member.profile_text()
-        conn.execute(
-            "INSERT INTO members(id, organisation_id, country, level, hidden, open_to_invitations,"
-            " data, text_hash) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
-            "organisation_id=excluded.organisation_id, country=excluded.country, "
-            "level=excluded.level, hidden=excluded.hidden, "
-            "open_to_invitations=excluded.open_to_invitations, data=excluded.data, "
-            "text_hash=excluded.text_hash",
-            (
-                member.id, member.organisation_id, member.country, member.level.value,
-                int(member.hidden), int(member.open_to_invitations), data, text_hash(profile),
-            ),
-        )
-        set_lexical(conn, "members", member.id, profile)
-        return "inserted" if old is None else "updated"
-
-    def upsert_contribution(self, conn: sqlite3.Connection, contribution: Contribution) -> str:
-        data = contribution.model_dump_json()
-        old = conn.execute(
-            "SELECT data FROM contributions WHERE id=?", (contribution.id,)
-        ).fetchone()
-        if old is not None and old[0] == data:
-            return "unchanged"
-        body = contribution.index_text()
-        conn.execute(
-            "INSERT INTO contributions(id, type, date, language, space, data, text_hash) "
-            "VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET type=excluded.type, "
-            "date=excluded.date, language=excluded.language, space=excluded.space, "
-            "data=excluded.data, text_hash=excluded.text_hash",
-            (
-                contribution.id, contribution.type, contribution.date.isoformat(),
-                # the language field wins; otherwise the detected one (None when unclear)
-                contribution.language or detect_language_code(body), contribution.space, data,
-                text_hash(body),
-            ),
-        )
-        conn.execute("DELETE FROM contribution_authors WHERE contribution_id=?", (contribution.id,))
-        conn.executemany(
-            "INSERT INTO contribution_authors(contribution_id, member_id, position) VALUES (?,?,?)",
-            [(contribution.id, a, i) for i, a in enumerate(contribution.authors)],
-        )
-        set_lexical(conn, "contributions", contribution.id, body)
-        return "inserted" if old is None else "updated"
-
-    def delete_organisation(self, conn: sqlite3.Connection, org_id: str) -> None:
-        if conn.execute("SELECT 1 FROM organisations WHERE id=?", (org_id,)).fetchone() is None:
-            raise NotFound("organisation", org_id)
-        used = conn.execute(
-            "SELECT COUNT(*) FROM members WHERE organisation_id=?", (org_id,)
-        ).fetchone()[0]
-        if used:
-            raise Conflict(
-                f"organisation '{org_id}' still has {used} member(s); move or delete them first"
-            )
-        conn.execute("DELETE FROM organisations WHERE id=?", (org_id,))
-
-    def delete_member(self, conn: sqlite3.Connection, member_id: str) -> list[str]:
-        """Delete a member and their authorships; returns contributions deleted with them.
-
-        A contribution left without any author is deleted too; co-authored ones stay, credited
-        to the remaining authors.
-        """
-        if conn.execute("SELECT 1 FROM members WHERE id=?", (member_id,)).fetchone() is None:
-            raise NotFound("member", member_id)
-        own = [r[0] for r in conn.execute(
-            "SELECT contribution_id FROM contribution_authors WHERE member_id=?", (member_id,)
-        )]
-        orphaned: list[str] = []
-        for cid in own:
-            others = conn.execute(
-                "SELECT COUNT(*) FROM contribution_authors "
-                "WHERE contribution_id=? AND member_id<>?",
-                (cid, member_id),
-            ).fetchone()[0]
-            if others == 0:
-                orphaned.append(cid)
-            else:
-                self._drop_author(conn, cid, member_id)
-        for cid in orphaned:
-            self.delete_contribution(conn, cid)
-        delete_lexical(conn, "members", member_id)
-        conn.execute("DELETE FROM members WHERE id=?", (member_id,))
-        return orphaned
-
-    def _drop_author(self, conn: sqlite3.Connection, cid: str, member_id: str) -> None:
-        row = conn.execute("SELECT data FROM contributions WHERE id=?", (cid,)).fetchone()
-        contribution = Contribution.model_validate_json(row[0])
-        contribution.authors = [a for a in contribution.authors if a != member_id]
-        self.upsert_contribution(conn, contribution)
-
-    def delete_contribution(self, conn: sqlite3.Connection, contribution_id: str) -> None:
-        found = conn.execute("SELECT 1 FROM contributions WHERE id=?", (contribution_id,))
-        if found.fetchone() is None:
-            raise NotFound("contribution", contribution_id)
-        conn.execute("DELETE FROM contribution_authors WHERE contribution_id=?", (contribution_id,))
-        delete_lexical(conn, "contributions", contribution_id)
-        conn.execute("DELETE FROM contributions WHERE id=?", (contribution_id,))
-
-    # -- whole-record helpers ----------------------------------------------------------------
-    def write_records(
-        self,
-        organisations: Sequence[Organisation] = (),
-        members: Sequence[Member] = (),
-        contributions: Sequence[Contribution] = (),
-    ) -> WriteResult:
-        """Upsert records in one transaction (organisations, then members, then contributions)."""
-        result = WriteResult()
+    def add_vocabulary_terms(self, terms: Sequence[tuple[str, str]]) -> None:
+        """Add (kind, term) pairs in one transaction (existing ones are left as they are)."""
         with self.transaction() as conn:
-            for org in organisations:
-                _count(result, self.upsert_organisation(conn, org))
-            for member in members:
-                outcome = self.upsert_member(conn, member)
-                _count(result, outcome)
-                if outcome != "unchanged":
-                    result.changed_members.add(member.id)
-            for contribution in contributions:
-                outcome = self.upsert_contribution(conn, contribution)
-                _count(result, outcome)
-                if outcome != "unchanged":
-                    result.changed_contributions.add(contribution.id)
-        return result
+            conn.executemany("INSERT OR IGNORE INTO vocabulary(kind, term) VALUES (?, ?)", terms)
 
     def set_meta(self, key: str, value: object) -> None:
         with self.transaction() as conn:
@@ -467,14 +296,3 @@ class Store:
                 "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                 (key, json.dumps(value)),
             )
-
-
-def _count(result: WriteResult, outcome: str) -> None:
-    if outcome == "inserted":
-        result.inserted += 1
-    elif outcome == "updated":
-        result.updated += 1
-    else:
-        result.unchanged += 1
-
-

@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from indexing.community_index import CommunityIndex, SyncStats
-from indexing.encoder import Encoder
+from indexing.encoders.base import Encoder
 from indexing.settings import Settings
 from indexing.store import Store
+from indexing.vectors.community_index import CommunityIndex, SyncStats
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def load_multilingual_encoder(settings: Settings) -> Encoder | None:
     load on first use)."""
     if settings.language_routing == "off":
         return None
-    from indexing.multilingual import UniversalSentenceEncoder
+    from indexing.encoders.use_m3 import UniversalSentenceEncoder
 
     return UniversalSentenceEncoder(threads=2)
 

@@ -1,0 +1,38 @@
+"""The HTTP service's settings: the core's (indexing/settings.py) plus what only HTTP has.
+
+Body and query-string size limits, CORS origins and the failed-key rate limit concern requests,
+not matching, so they live here; the environment variable names are the same as ever
+(``WELLSPRING_MAX_BODY_BYTES``, ...).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+
+from indexing.settings import Settings
+
+
+class ServiceSettings(Settings):
+    """Settings of ``wellspring serve``: the core's and the HTTP limits."""
+
+    max_body_bytes: int = Field(5_000_000, ge=1000)
+    max_import_bytes: int = Field(5_000_000, ge=1000, description="POST /imports: file size")
+    max_query_bytes: int = Field(16_384, ge=1024, description="Longest query string (413)")
+    cors_origins: list[str] = Field(default_factory=list)
+    auth_failure_limit: int = Field(10, ge=1, description="Failed key checks per client ...")
+    auth_failure_window_s: float = Field(60.0, gt=0, description="... in this many seconds")
+
+    @classmethod
+    def of(cls, settings: Settings) -> ServiceSettings:
+        """These core settings with the HTTP limits from the environment (or defaults)."""
+        if isinstance(settings, ServiceSettings):
+            return settings
+        return cls(**settings.model_dump())
+
+
+@lru_cache
+def get_service_settings() -> ServiceSettings:
+    """The process-wide service settings, read once from the environment."""
+    return ServiceSettings()

@@ -1,0 +1,177 @@
+"""The index's query interface: a consistent, read-only view of one CommunityIndex for one
+request (``CommunityIndex.reader()``), held under the index's read lock.
+
+Everything the matcher needs goes through here: search a vector under a filter/access mask,
+the documents (best chunk per item) of a search, vectors and chunks of given items, the snippet
+text of a chunk, and the catalog as a read-only view. Masks are cached per (filters, access)
+for as long as the index does not change (its version), so a repeated filter costs a lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from indexing.schema import Contribution, ItemKey, Organisation
+from indexing.vectors.catalog import Catalog, MemberInfo
+from indexing.vectors.chunking import contribution_body_chunks
+from indexing.vectors.faiss_index import FaissVectorIndex, Mask
+from indexing.vectors.filters import Access, SearchFilters, item_mask
+from indexing.vectors.item_table import ItemTable
+
+if TYPE_CHECKING:
+    from indexing.settings import Settings
+    from indexing.store import ContributionMeta, Store
+
+MASK_CACHE = 64  # masks kept per index version (1 MB each at 1M items)
+Vector = npt.NDArray[np.float32]
+
+
+class CatalogView(Protocol):
+    """The catalog, read-only: members, organisations and contribution attributes by id."""
+
+    @property
+    def organisations(self) -> Mapping[str, Organisation]: ...
+
+    @property
+    def members(self) -> Mapping[str, MemberInfo]: ...
+
+    @property
+    def contributions(self) -> Mapping[str, ContributionMeta]: ...
+
+    @property
+    def member_contributions(self) -> Mapping[str, Set[str]]: ...
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One document (a profile or a contribution) found by a search: its best chunk's score and
+    the item (vector id) of that chunk."""
+
+    key: ItemKey
+    score: float
+    item: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The contribution behind an item and the text of that item's chunk."""
+
+    contribution: Contribution
+    text: str
+
+
+class IndexReader:
+    """One request's view of an index. Obtain it with ``CommunityIndex.reader()``."""
+
+    def __init__(self, items: ItemTable, vectors: FaissVectorIndex, catalog: Catalog,
+                 version: int, masks: dict[tuple[object, ...], tuple[Mask, int]],
+                 texts_from: Store | None, settings: Settings) -> None:
+        self._items = items
+        self._vectors = vectors
+        self._catalog = catalog
+        self._masks = masks
+        self._texts_from = texts_from
+        self._settings = settings
+        self.version = version
+
+    @property
+    def catalog(self) -> CatalogView:
+        return self._catalog
+
+    # -- masks -------------------------------------------------------------------------------
+    def mask(self, filters: SearchFilters, access: Access) -> Mask:
+        """The items a query under these filters and access may match (read-only, cached)."""
+        return self._cached_mask(filters, access)[0]
+
+    def count_allowed(self, filters: SearchFilters, access: Access) -> int:
+        return self._cached_mask(filters, access)[1]
+
+    def _cached_mask(self, filters: SearchFilters, access: Access) -> tuple[Mask, int]:
+        key = (self.version, filters, access)
+        found = self._masks.get(key)
+        if found is None:
+            mask = item_mask(self._items, self._catalog, filters, access)
+            found = (mask, int(mask.sum()))
+            if len(self._masks) >= MASK_CACHE:
+                self._masks.clear()
+            self._masks[key] = found
+        return found
+
+    # -- search ------------------------------------------------------------------------------
+    def search(self, vector: Vector, k: int, mask: Mask | None
+               ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+        """Top-k items (scores, ids) for one query vector among those the mask allows."""
+        return self._vectors.search(vector, k, mask)
+
+    def documents(self, scores: npt.NDArray[np.float32], ids: npt.NDArray[np.int64]
+                  ) -> dict[ItemKey, Hit]:
+        """Chunk hits -> one hit per document (its best chunk), best first."""
+        docs: dict[ItemKey, Hit] = {}
+        keys = self._items.keys
+        for score, item in zip(scores.tolist(), ids.tolist(), strict=True):
+            key = keys[item]
+            if key is not None and key not in docs:
+                docs[key] = Hit(key, score, item)
+        return docs
+
+    def allows(self, key: ItemKey, mask: Mask) -> bool:
+        """Whether any chunk of this document is allowed by the mask."""
+        return any(mask[i] for i in self._items.key_ids.get(key, ()))
+
+    def best_chunk(self, key: ItemKey, vector: Vector) -> Hit | None:
+        """The document's best chunk for a vector (exact), None if the index lacks it."""
+        ids = self._items.key_ids.get(key)
+        if not ids:
+            return None
+        sims = self._vectors.reconstruct(np.asarray(ids, np.int64)) @ vector
+        best = int(np.argmax(sims))
+        return Hit(key, float(sims[best]), int(ids[best]))
+
+    # -- vectors and chunks ------------------------------------------------------------------
+    def vectors(self, keys: Iterable[ItemKey], mask: Mask | None = None) -> Vector:
+        """The vectors of every chunk of these documents (those the mask allows, if given)."""
+        ids = [i for key in keys for i in self._items.key_ids.get(key, ())
+               if mask is None or mask[i]]
+        if not ids:
+            return np.zeros((0, self._vectors.dimension), np.float32)
+        return self._vectors.reconstruct(np.asarray(ids, np.int64))
+
+    def first_vectors(self, keys: Sequence[ItemKey]) -> tuple[list[ItemKey], Vector]:
+        """The first chunk's vector of each document the index holds, with those documents."""
+        found = [k for k in keys if self._items.key_ids.get(k)]
+        if not found:
+            return [], np.zeros((0, self._vectors.dimension), np.float32)
+        ids = np.asarray([self._items.key_ids[k][0] for k in found], np.int64)
+        return found, self._vectors.reconstruct(ids)
+
+    def chunk_of(self, item: int) -> int:
+        """The position of an item's chunk within its document (0 for the first)."""
+        return int(self._items.chunk[item])
+
+    def item_of(self, key: ItemKey, chunk: int) -> int | None:
+        """The item of a document's chunk (the last one when ``chunk`` is past the end)."""
+        ids = self._items.key_ids.get(key)
+        return ids[min(chunk, len(ids) - 1)] if ids else None
+
+    def passages(self, items: Iterable[int]) -> dict[int, Passage]:
+        """The contribution and chunk text behind each contribution item (others are left out):
+        the chunk the index embedded, without the title it was embedded with."""
+        wanted = {i: key for i in items
+                  if (key := self._items.keys[i]) is not None and key.is_contribution}
+        if not wanted or self._texts_from is None:
+            return {}
+        records = self._texts_from.get_contributions({k.record_id for k in wanted.values()})
+        s = self._settings
+        out: dict[int, Passage] = {}
+        for item, key in wanted.items():
+            record = records.get(key.record_id)
+            if record is None:
+                continue
+            chunks = contribution_body_chunks(record, s.chunk_words, s.chunk_overlap)
+            out[item] = Passage(record, chunks[min(self.chunk_of(item), len(chunks) - 1)])
+        return out

@@ -1,0 +1,74 @@
+"""Need analysis: the need's language and route, its glossary reading, and for a non-English
+need the English-model query built from that reading and cross-lingual feedback.
+
+A need is analysed once per request (``analyse_need``); the result travels with the matches,
+so the API and the CLI never detect the language a second time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from indexing.encoders import Encoder
+from indexing.settings import Settings
+from indexing.vectors.filters import Access, SearchFilters
+from indexing.vectors.reader import IndexReader
+from matcher.glossary import Glossary
+from matcher.languages import NeedLanguage, choose_route, detect_need_language
+
+Vector = npt.NDArray[np.float32]
+
+
+def analyse_need(need: str, settings: Settings, glossary: Glossary | None,
+                 has_multilingual: bool) -> NeedLanguage:
+    """The need's detected language, the index(es) that answer it, and its glossary reading
+    when it goes to the multilingual route."""
+    found = detect_need_language(" ".join(need.split()))
+    route = choose_route(found, settings.language_routing, settings.language_min_confidence,
+                         has_multilingual)
+    gloss = (glossary.gloss(need, found.code)
+             if glossary is not None and route == "multilingual" else None)
+    return NeedLanguage(found.code, round(found.confidence, 3), route, gloss)
+
+
+def cross_lingual_vector(ml_vector: Vector, language: NeedLanguage, filters: SearchFilters,
+                         access: Access, ml_reader: IndexReader, en_reader: IndexReader,
+                         english: Encoder, settings: Settings) -> Vector | None:
+    """The English-model query for a non-English need (Rocchio): the vector of its glossary
+    reading plus ``glossary_feedback`` times the cross-lingual feedback vector; either alone
+    when the other is missing; None when both are."""
+    feedback = feedback_vector(ml_vector, filters, access, ml_reader, en_reader, settings)
+    if language.gloss is None:
+        return feedback
+    vector = english.encode_queries([language.gloss.text])[0]
+    if feedback is not None:
+        vector = vector + settings.glossary_feedback * feedback
+    norm = float(np.linalg.norm(vector))
+    return (vector / norm).astype(np.float32) if norm > 0 else None
+
+
+def feedback_vector(ml_vector: Vector, filters: SearchFilters, access: Access,
+                    ml_reader: IndexReader, en_reader: IndexReader, settings: Settings
+                    ) -> Vector | None:
+    """Pseudo-relevance feedback across languages (Rocchio, positive part only): the
+    English-model vectors of the documents the multilingual index ranks best for the need,
+    averaged with weights exp((s - s_best) / T) (T = ``softmax_temperature``), so documents
+    well below the best one add little.
+
+    None when the setting is 0 or no such document exists.
+    """
+    n_docs = settings.cross_lingual_feedback
+    if n_docs <= 0:
+        return None
+    scores, ids = ml_reader.search(ml_vector, n_docs * 4, ml_reader.mask(filters, access))
+    best = list(ml_reader.documents(scores, ids).values())[:n_docs]
+    found, vectors = en_reader.first_vectors([hit.key for hit in best])
+    if not found:
+        return None
+    score_of = {hit.key: hit.score for hit in best}
+    doc_scores = np.asarray([score_of[k] for k in found], np.float32)
+    weights = np.exp((doc_scores - doc_scores.max()) / settings.softmax_temperature)
+    mean = (weights[:, None] * vectors).sum(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return (mean / norm).astype(np.float32) if norm > 0 else None

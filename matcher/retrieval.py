@@ -1,0 +1,104 @@
+"""Retrieval and fusion: one query vector -> document scores -> members, over an index reader.
+
+Retrieval starts at ``candidate_items`` vectors and widens (x4) until ``top`` eligible members
+are found or every allowed vector has been scored; filters act before truncation (the mask).
+With ``fusion`` other than ``dense``, lexical (BM25) evidence from the store is blended into the
+document scores before aggregation. Rankings of the same need by several indexes are fused by
+reciprocal rank (``fuse_routes``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from indexing.schema import ItemKey
+from indexing.settings import Settings
+from indexing.vectors.faiss_index import Mask
+from indexing.vectors.filters import Access, SearchFilters
+from indexing.vectors.reader import IndexReader
+from matcher.aggregation import DocScore, RankedMember, aggregate_members
+from matcher.languages import rrf_fuse
+
+Vector = npt.NDArray[np.float32]
+LexicalSearch = Callable[[str, int], list[tuple[str, float]]]
+
+
+def rank_members(reader: IndexReader, need: str, vector: Vector, filters: SearchFilters,
+                 access: Access, top: int, settings: Settings, lexical: LexicalSearch,
+                 exhaustive: bool = False) -> list[RankedMember]:
+    """Members ranked for one query vector by one index (see the module doc)."""
+    s = settings
+    mask = reader.mask(filters, access)
+    n_allowed = reader.count_allowed(filters, access)
+    k = n_allowed if exhaustive else min(n_allowed, max(s.candidate_items, top * 50))
+    while True:
+        scores, ids = reader.search(vector, k, mask)
+        complete = k >= n_allowed
+        docs = {key: DocScore(key, hit.score, hit.item)
+                for key, hit in reader.documents(scores, ids).items()}
+        if s.fusion != "dense":
+            docs = fuse_lexical(reader, need, vector, docs, mask, k, settings, lexical)
+        cutoff = None if complete else (float(scores[-1]) if len(scores) else 0.0)
+        ranked = aggregate_members(reader.catalog, docs, filters, settings, cutoff)
+        if complete or len(ranked) >= top:
+            return ranked
+        k = min(n_allowed, k * 4)
+
+
+def fuse_lexical(reader: IndexReader, need: str, vector: Vector, docs: dict[ItemKey, DocScore],
+                 mask: Mask, k: int, settings: Settings, lexical: LexicalSearch
+                 ) -> dict[ItemKey, DocScore]:
+    """Blend lexical (BM25) evidence into the dense document scores (setting ``fusion``)."""
+    s = settings
+    hits = [(ItemKey.parse(key), bm) for key, bm in lexical(need, k)]
+    hits = [(key, bm) for key, bm in hits if reader.allows(key, mask)]
+    if not hits:
+        return docs
+    for key, _ in hits:  # dense scores for lexical hits that dense retrieval did not reach
+        if key not in docs:
+            best = reader.best_chunk(key, vector)
+            if best is not None:
+                docs[key] = DocScore(key, best.score, best.item)
+    if s.fusion == "weighted":
+        peak = max(bm for _, bm in hits) or 1.0
+        lex = {key: bm / peak for key, bm in hits}
+        w = s.lexical_weight
+        return {key: DocScore(key, (1 - w) * d.score + w * lex.get(key, 0.0), d.best_item)
+                for key, d in docs.items()}
+    dense_rank = {key: r for r, key in
+                  enumerate(sorted(docs, key=lambda x: -docs[x].score), start=1)}
+    lex_rank = {key: r for r, (key, _) in enumerate(hits, start=1)}
+    return {key: DocScore(key, 1 / (s.rrf_k + dense_rank[key])
+                          + (1 / (s.rrf_k + lex_rank[key]) if key in lex_rank else 0.0),
+                          d.best_item)
+            for key, d in docs.items()}
+
+
+def refer_to(ranked: RankedMember, source: IndexReader, target: IndexReader) -> RankedMember:
+    """The same member with each document's best item re-pointed from ``source`` to the item
+    of the same key and chunk in ``target`` (both indexes chunk texts identically)."""
+    docs = []
+    for d in ranked.documents:
+        item = target.item_of(d.key, source.chunk_of(d.best_item))
+        if item is not None:
+            docs.append(DocScore(d.key, d.score, item))
+    return RankedMember(ranked.member_id, ranked.score, tuple(docs))
+
+
+def fuse_routes(english: Sequence[RankedMember], multilingual: Sequence[RankedMember],
+                weights: tuple[float, float], rrf_k: int, ml_reader: IndexReader,
+                en_reader: IndexReader) -> list[RankedMember]:
+    """Reciprocal-rank fusion of the English and the multilingual index's rankings; evidence
+    refers to the English index; ties go to the multilingual ranking's order."""
+    fused = rrf_fuse([[r.member_id for r in english], [r.member_id for r in multilingual]],
+                     rrf_k, weights)
+    docs = {r.member_id: r.documents for r in english}
+    for r in multilingual:
+        docs.setdefault(r.member_id, refer_to(r, ml_reader, en_reader).documents)
+    out = [RankedMember(mid, score, docs[mid]) for mid, score in fused.items()]
+    ml_rank = {r.member_id: i for i, r in enumerate(multilingual)}
+    out.sort(key=lambda r: (-r.score, ml_rank.get(r.member_id, len(ml_rank)), r.member_id))
+    return out
