@@ -354,11 +354,11 @@ def test_import_a_file_and_read_the_report(page: Any,
                                            server_home: tuple[Path, str | None]) -> None:
     """Upload a BibTeX export: a dry run, the import itself, then a broken file (runs last: it
     adds contributions to the server's community)."""
-    from indexing.store import Store
+    from indexing.store import SqliteStore
     from indexing.store.keys import KeyStore
 
     imports = Path(__file__).resolve().parents[1] / "data" / "imports" / "bibtex"
-    store = Store(server_home[0] / "wellspring.db")
+    store = SqliteStore(server_home[0] / "wellspring.db")
     _, editor = KeyStore(store).create("editor", name="page import test")
     store.close()
     page.goto("/#/import")
