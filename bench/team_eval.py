@@ -45,7 +45,7 @@ from indexing.store import SqliteStore
 from indexing.vectors.catalog import MemberInfo
 from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters
-from matcher.needs import Need, NeedScores, encode_needs, rank_needs
+from matcher.needs import NeedScores, encode_needs, project_needs, rank_needs
 from matcher.teams import relevance_table, select_team
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,7 +102,9 @@ def evaluate(data: Path, briefs_path: Path, keep_home: Path | None = None) -> di
         per_brief = []
         timings = []
         for brief in briefs:
-            needs = [Need(t, derived=False) for t in brief["needs"]]
+            # explicit needs, or (``needs`` null) the needs derived from the description
+            needs = project_needs(brief["description"], brief["needs"], s.team_max_needs,
+                                  s.max_query_chars, brief.get("language"))
             size = int(brief.get("size", s.team_size))
             t0 = time.perf_counter()
             vectors = encode_needs(matcher, needs)
@@ -139,6 +141,8 @@ def evaluate(data: Path, briefs_path: Path, keep_home: Path | None = None) -> di
     }
     return {
         "briefs": len(briefs), "members": len(members),
+        "needs_per_brief": [min(b["needs"] for b in per_brief),
+                            max(b["needs"] for b in per_brief)],
         "vectors": community.index.count(), "index_build_s": round(index_s, 1),
         "settings": {"team_size": s.team_size,
                      "coverage_threshold": s.team_coverage_threshold,
@@ -171,7 +175,8 @@ def markdown(result: dict[str, Any], command: str) -> str:
         "",
         f"    {command}",
         "",
-        f"{result['briefs']} project briefs (`bench/projects/briefs.jsonl`, 4–5 needs each, "
+        f"{result['briefs']} project briefs (`bench/projects/briefs.jsonl`, "
+        f"{result['needs_per_brief'][0]}–{result['needs_per_brief'][1]} needs each, "
         f"team size {cfg['team_size']}) over the sample community in `data/` "
         f"({result['members']} members, {result['vectors']} vectors). Coverage threshold "
         f"{cfg['coverage_threshold']}, diversity weight {cfg['diversity_weight']}, at most "

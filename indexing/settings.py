@@ -127,6 +127,9 @@ class LanguageSettings(BaseSettings):
         "", description="Domain glossary (JSON lines) read for non-English needs; '' = the water "
                         "glossary shipped with the matcher (matcher/data/glossary.jsonl), "
                         "'none' = no glossary")
+    need_min_detect_words: int = Field(
+        4, ge=1, le=100, description="A project's explicit need is detected on its own from "
+        "this many words; shorter needs take the language of the whole brief")
     language_min_confidence: float = Field(
         0.5, ge=0, le=1, description="Below this detector confidence a need is treated as mixed")
 
@@ -146,6 +149,21 @@ class TeamSettings(BaseSettings):
     team_coverage_threshold: float = Field(0.45, ge=-1, le=1,
                                            description="Relevance that counts as covering a need")
     team_max_needs: int = Field(12, ge=1, le=50)
+    team_max_alternates: int = Field(5, ge=0, le=50, description="Members outside the team "
+                                     "listed as alternates that widen its spread")
+    team_alternate_max_cost: float = Field(
+        0.10, ge=0, le=1, description="An alternate's relevance may fall at most this far below "
+        "the team's weakest member")
+
+    # Invitations (matcher/invitations.py): every threshold is tied to the fit floor
+    invite_fit_floor: float = Field(
+        0.40, ge=-1, le=1, description="Least relevance for any invitation: no reason is "
+        "given below it")
+    invite_depth_margin: float = Field(
+        0.05, ge=0, le=1, description="adds_depth: within this of the core's best on the need")
+    invite_newcomer_max_contributions: int = Field(
+        3, ge=0, le=1000, description="grow_newcomer: a peripheral member with at most this "
+        "many contributions")
 
 
 class ImportSettings(BaseSettings):

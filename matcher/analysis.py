@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from indexing.encoders import Encoder
+from indexing.encoders.language import DetectedLanguage
 from indexing.settings import Settings
 from indexing.vectors.filters import Access, SearchFilters
 from indexing.vectors.reader import IndexReader
@@ -21,10 +22,11 @@ Vector = npt.NDArray[np.float32]
 
 
 def analyse_need(need: str, settings: Settings, glossary: Glossary | None,
-                 has_multilingual: bool) -> NeedLanguage:
-    """The need's detected language, the index(es) that answer it, and its glossary reading
-    when it goes to the multilingual route."""
-    found = detect_need_language(" ".join(need.split()))
+                 has_multilingual: bool, detected: DetectedLanguage | None = None
+                 ) -> NeedLanguage:
+    """The need's detected language (or the one given, e.g. its brief's), the index(es) that
+    answer it, and its glossary reading when it goes to the multilingual route."""
+    found = detected or detect_need_language(" ".join(need.split()))
     route = choose_route(found, settings.language_routing, settings.language_min_confidence,
                          has_multilingual)
     gloss = (glossary.gloss(need, found.code)

@@ -1,62 +1,93 @@
-"""Occasional experts to invite: people outside the core who fill what the core cannot.
+"""Occasional experts to invite for a project: people outside the core whose work fits one of
+its needs, each with the reasons to invite them.
 
-For each need of a project, the core reference is the best relevance among ``core`` and
-``active`` members (after the project's exclusions). A need is *poorly covered* when that best
-score is under ``team_coverage_threshold``. Candidates are members at the ``occasional`` and
-``peripheral`` levels and ``transactional`` outsiders who are open to invitations; hidden
-members and members who opted out (``open_to_invitations = false``) are never candidates.
+Inviting is about participation, not only about gaps the core cannot fill. Candidates are the
+``occasional`` and ``peripheral`` members and the ``transactional`` outsiders who are open to
+invitations; hidden members and members who opted out are never candidates. A candidate is
+considered for a need only when their relevance reaches the fit floor (``invite_fit_floor``),
+and is invited when at least one reason holds (every threshold is a setting tied to the floor):
 
-A candidate is suggested when their relevance for a poorly covered need reaches the threshold;
-they are ranked by their best such relevance, and each comes with the reason: the need, how
-well the core covers it, how well they match it (what they would add), and the evidence.
+* ``fills_gap``: the best core or active member on the need is under the coverage threshold
+  (``team_coverage_threshold``) — the core cannot cover it;
+* ``adds_depth``: the core covers the need, and the candidate is within ``invite_depth_margin``
+  of the core's best — a second strong voice from outside;
+* ``new_perspective``: the candidate brings an organisation kind, a country or a language that
+  the team suggested for the same request lacks;
+* ``grow_newcomer``: a peripheral member with at most ``invite_newcomer_max_contributions``
+  contributions whose work fits — inviting grows participation.
+
+Invitees are ranked by their best fit among the needs a reason names. An empty answer says
+why (nobody outside the core reaches the floor, with the best score).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
+from indexing.settings import Settings
 from indexing.vectors.catalog import MemberInfo
+from indexing.vectors.reader import CatalogView
+from matcher.brief import rank_brief_needs
 from matcher.errors import InvalidRequest
 from matcher.experts import Matcher
 from matcher.filters import Access
-from matcher.needs import (
-    Need,
-    NeedScores,
-    ProjectRequest,
-    encode_needs,
-    need_evidence,
-    project_needs,
-    rank_needs,
-)
-from matcher.teams import NeedEvidence, relevance_table
+from matcher.languages import NeedLanguage
+from matcher.needs import Need, ProjectRequest, need_evidence
+from matcher.teams import NeedEvidence, plan_team, relevance_table
 
 CORE_LEVELS = ("core", "active")
 INVITEE_LEVELS = ("occasional", "peripheral", "transactional")
+ReasonType = Literal["fills_gap", "adds_depth", "new_perspective", "grow_newcomer"]
+REASON_TYPES: tuple[ReasonType, ...] = ("fills_gap", "adds_depth", "new_perspective",
+                                        "grow_newcomer")
+
+
+@dataclass(frozen=True)
+class Reason:
+    need: str
+    type: ReasonType
+    detail: str
 
 
 @dataclass(frozen=True)
 class Invitation:
     member: MemberInfo
-    score: float  # best relevance over the poorly covered needs they fit
+    score: float  # best relevance over the needs a reason names
     covers: tuple[str, ...]
-    reason: str
+    reasons: tuple[Reason, ...]
     evidence: tuple[NeedEvidence, ...]
+    fits: tuple[float, ...]  # relevance on each need of the request (0 when not ranked)
+
+    @property
+    def reason(self) -> str:
+        """The reasons as one sentence each."""
+        return " ".join(r.detail for r in self.reasons)
 
 
 @dataclass(frozen=True)
 class InvitationResult:
     title: str
     needs: tuple[Need, ...]
+    languages: tuple[NeedLanguage, ...]
     core_best: tuple[float, ...]  # per need: best relevance among core and active members
+    team: tuple[str, ...]  # the team suggested for the same request (member ids)
     invitations: tuple[Invitation, ...]
+    explanation: str | None  # why nobody is invited, when nobody is
 
 
 @dataclass(frozen=True)
-class Candidate:
-    member_id: str
-    score: float
-    needs: tuple[int, ...]
+class InviteRules:
+    """The thresholds and what the suggested team already holds."""
+
+    floor: float
+    coverage_threshold: float
+    depth_margin: float
+    newcomer_max: int
+    team_kinds: frozenset[str]
+    team_countries: frozenset[str]
+    team_languages: frozenset[str]
 
 
 def may_invite(member: MemberInfo) -> bool:
@@ -65,74 +96,118 @@ def may_invite(member: MemberInfo) -> bool:
             and not member.hidden)
 
 
-def rank_candidates(core_best: Sequence[float], relevance: Mapping[str, Mapping[int, float]],
-                    members: Mapping[str, MemberInfo], threshold: float, top: int
-                    ) -> list[Candidate]:
-    """Invitable members that reach ``threshold`` on a need the core covers below it."""
-    poor = {i for i, best in enumerate(core_best) if best < threshold}
-    out = []
-    for mid, scores in relevance.items():
-        member = members.get(mid)
-        if member is None or not may_invite(member):
-            continue
-        fits = sorted((i for i, s in scores.items() if i in poor and s >= threshold),
-                      key=lambda i: -scores[i])
-        if fits:
-            out.append(Candidate(mid, scores[fits[0]], tuple(fits)))
-    out.sort(key=lambda c: (-c.score, c.member_id))
-    return out[:top]
+def invitation_reasons(member: MemberInfo, fits: Mapping[int, float], needs: Sequence[str],
+                       core_best: Sequence[float], rules: InviteRules, org_kind: str | None,
+                       n_contributions: int) -> list[Reason]:
+    """Every reason that holds for this member (``fits``: need index -> relevance)."""
+    above = sorted((i for i, s in fits.items() if s >= rules.floor), key=lambda i: -fits[i])
+    if not above:
+        return []
+    out: list[Reason] = []
+    for i in above:
+        need, mine, core = needs[i], fits[i], core_best[i]
+        if core < rules.coverage_threshold:
+            out.append(Reason(need, "fills_gap", (
+                f"core and active members reach only {core:.2f} on '{need}' (coverage "
+                f"threshold {rules.coverage_threshold:.2f}); {member.name} reaches {mine:.2f}.")))
+        elif mine >= core - rules.depth_margin:
+            out.append(Reason(need, "adds_depth", (
+                f"{member.name} reaches {mine:.2f} on '{need}', within "
+                f"{rules.depth_margin:.2f} of the core's best ({core:.2f}): a second strong "
+                "voice from outside the core.")))
+    best = above[0]
+    brings = []
+    if org_kind is not None and org_kind not in rules.team_kinds:
+        brings.append(f"an organisation kind ({org_kind.replace('_', ' ')})")
+    if member.country not in rules.team_countries:
+        brings.append(f"a country ({member.country})")
+    new_langs = [x for x in member.languages if x not in rules.team_languages]
+    if new_langs:
+        brings.append(f"a language ({new_langs[0]})")
+    if brings:
+        out.append(Reason(needs[best], "new_perspective", (
+            f"{member.name} fits '{needs[best]}' ({fits[best]:.2f}) and brings "
+            f"{', '.join(brings)} that the suggested team lacks.")))
+    if member.level == "peripheral" and n_contributions <= rules.newcomer_max:
+        out.append(Reason(needs[best], "grow_newcomer", (
+            f"{member.name} is a newcomer ({n_contributions} contribution(s)) whose work fits "
+            f"'{needs[best]}' ({fits[best]:.2f}): inviting them grows participation.")))
+    return out
 
 
 def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Access,
                         top: int = 10) -> InvitationResult:
-    """Members to invite for the needs that the core and active members cover poorly."""
+    """Members outside the core to invite for a project, each with the reasons."""
     s = matcher.settings
     if not 1 <= top <= s.max_top:
         raise InvalidRequest("top", f"must be between 1 and {s.max_top}")
     with matcher.snapshot() as snap:
-        catalog = snap.catalog
-        request = request.validated(s, catalog)
-        needs = project_needs(request.description, request.needs, s.team_max_needs,
-                              s.max_query_chars)
-        vectors = encode_needs(matcher, needs)
-        core = rank_needs(matcher, snap, needs, vectors, request.filters(CORE_LEVELS), access)
-        outer = rank_needs(matcher, snap, needs, vectors, request.filters(INVITEE_LEVELS),
-                           access)
+        plan = plan_team(matcher, snap, request, access)
+        needs, catalog, req = plan.needs, snap.catalog, plan.request
+        core = rank_brief_needs(matcher, snap, needs, plan.languages,
+                                req.filters(CORE_LEVELS), access)
+        outer = rank_brief_needs(matcher, snap, needs, plan.languages,
+                                 req.filters(INVITEE_LEVELS), access)
         core_best = [b.score if (b := core.best(i)) else 0.0 for i in range(len(needs))]
-        threshold = s.team_coverage_threshold
-        candidates = rank_candidates(core_best, relevance_table(outer), catalog.members,
-                                     threshold, top)
-        evidence = need_evidence(matcher, snap, outer, ((c.member_id, i) for c in candidates
-                                                        for i in c.needs))
-    invitations = []
-    for c in candidates:
-        info = catalog.members[c.member_id]
-        items = tuple(NeedEvidence(needs[i].text, e) for i in c.needs
-                      for e in evidence.get((c.member_id, i), ()))
-        invitations.append(Invitation(
-            member=info, score=round(c.score, 4), covers=tuple(needs[i].text for i in c.needs),
-            reason=_reason(info, c, needs, core_best, outer, items, threshold),
-            evidence=items,
-        ))
-    return InvitationResult(request.title, tuple(needs), tuple(round(b, 4) for b in core_best),
-                            tuple(invitations))
+        rules = invite_rules(catalog, plan.team_ids, s)
+        texts = [n.text for n in needs]
+        table = relevance_table(outer)
+        found = []
+        for mid, row in table.items():
+            info = catalog.members.get(mid)
+            if info is None or not may_invite(info):
+                continue
+            org = catalog.organisations.get(info.organisation_id)
+            reasons = invitation_reasons(
+                info, row, texts, core_best, rules, org.kind if org else None,
+                len(catalog.member_contributions.get(mid, ())))
+            if reasons:
+                named = sorted({texts.index(r.need) for r in reasons})
+                found.append((max(row[i] for i in named), mid, reasons, named))
+        found.sort(key=lambda f: (-f[0], -len(f[2]), f[1]))
+        found = found[:top]
+        evidence = need_evidence(matcher, snap, outer,
+                                 ((mid, i) for _, mid, _, idx in found for i in idx))
+        invitations = tuple(Invitation(
+            member=catalog.members[mid], score=round(score, 4),
+            covers=tuple(texts[i] for i in idx), reasons=tuple(reasons),
+            evidence=tuple(NeedEvidence(texts[i], e) for i in idx
+                           for e in evidence.get((mid, i), ())),
+            fits=tuple(round(table[mid].get(i, 0.0), 4) for i in range(len(texts))),
+        ) for score, mid, reasons, idx in found)
+        explanation = None if invitations else _why_nobody(table, catalog, texts,
+                                                           s.invite_fit_floor)
+    return InvitationResult(req.title, needs, plan.languages,
+                            tuple(round(b, 4) for b in core_best), plan.team_ids,
+                            invitations, explanation)
 
 
-def _reason(member: MemberInfo, candidate: Candidate, needs: Sequence[Need],
-            core_best: Sequence[float], scores: NeedScores, evidence: tuple[NeedEvidence, ...],
-            threshold: float) -> str:
-    parts = []
-    for i in candidate.needs:
-        need = needs[i].text
-        mine = scores.score(member.id, i)
-        line = (f"'{need}' is covered poorly by core and active members (best "
-                f"{core_best[i]:.2f}, threshold {threshold:.2f}); {member.name} "
-                f"({member.level}) matches it at {mine:.2f}, adding {mine - core_best[i]:+.2f}")
-        example = next((e.evidence for e in evidence if e.need == need), None)
-        if example is not None:
-            kind = example.type.replace("_", " ")
-            line += f", e.g. {kind} '{example.title}' ({example.date[:4]})"
-        else:
-            line += ", from their profile"
-        parts.append(line + ".")
-    return " ".join(parts)
+def invite_rules(catalog: CatalogView, team: Sequence[str], s: Settings) -> InviteRules:
+    """The thresholds from the settings, and what the suggested team already holds."""
+    members = [catalog.members[m] for m in team]
+    kinds = {o.kind for m in members
+             if (o := catalog.organisations.get(m.organisation_id)) is not None}
+    return InviteRules(
+        floor=s.invite_fit_floor, coverage_threshold=s.team_coverage_threshold,
+        depth_margin=s.invite_depth_margin, newcomer_max=s.invite_newcomer_max_contributions,
+        team_kinds=frozenset(kinds), team_countries=frozenset(m.country for m in members),
+        team_languages=frozenset(x for m in members for x in m.languages),
+    )
+
+
+def _why_nobody(table: Mapping[str, Mapping[int, float]], catalog: CatalogView,
+                needs: Sequence[str], floor: float) -> str:
+    outer = [(sc, mid, i) for mid, row in table.items()
+             if (m := catalog.members.get(mid)) is not None and may_invite(m)
+             for i, sc in row.items()]
+    if not outer:
+        return "no member outside the core is open to invitations for this request"
+    score, mid, i = max(outer)
+    name = catalog.members[mid].name
+    if score < floor:
+        return (f"nobody outside the core reaches the fit floor {floor:.2f} on any need; the "
+                f"best is {name} ({mid}) at {score:.2f} on '{needs[i]}'")
+    return (f"members outside the core reach the fit floor (best: {name} at {score:.2f} on "
+            f"'{needs[i]}'), but the core covers every such need better by more than the depth "
+            "margin and the suggested team already has their organisation kinds, countries "
+            "and languages")

@@ -1,25 +1,13 @@
 """A project's needs: the caller's explicit list, or phrases derived from the description.
 
-Derivation is deliberately simple and predictable, so that a caller can read the result and
-correct it (the needs are always returned with ``derived=True``):
-
-1. **Sentences.** The description is split after ``.``, ``!``, ``?`` and ``;`` followed by
-   white space, and at line breaks and bullet marks (``-``, ``*``, ``•``).
-2. **Lead-ins.** A clause up to a colon ("We need: ...") and common request openers
-   ("we need expertise in", "the project requires", "looking for someone who") are removed.
-3. **Lists become clauses.** A sentence holding a comma list ("hydrogeology, remote sensing,
-   water law and stakeholder facilitation") is split at the commas, and its last item at a
-   final " and " / " or " / " as well as ". A sentence without a comma stays whole, so
-   "operation and maintenance of pumps" is not cut in two.
-4. **Clean-up.** Fragments without a word of three letters or more are dropped, duplicates
-   (case-insensitive) are merged, and at most ``max_needs`` are kept, in order of appearance.
-
-If nothing survives, the whole description is the single need.
+Explicit needs are cleaned (white space, duplicates) and checked (count, length). Without them,
+the needs are derived from the description by matcher.need_derivation (rules per language in
+matcher.need_rules) and flagged ``derived=True``. The module also holds the request type for
+teams and invitations and the per-need rankings they are computed from.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -32,21 +20,7 @@ from indexing.vectors.reader import CatalogView
 from matcher.errors import InvalidRequest
 from matcher.experts import Evidence, Matcher, RankedMember, Snapshot
 from matcher.filters import Access, SearchFilters
-
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\s*\n\s*(?:[-*•]\s+)?|\s+•\s+")
-_LEAD_IN = re.compile(
-    r"^(?:(?:and|also|finally|plus|as well as|but also)\s+)?"
-    r"(?:(?:(?:we|i|the project|this project|the team|it)\s+(?:also\s+)?(?:need|needs|require"
-    r"|requires|want|wants|seek|seeks|will need|would need|are looking for|is looking for"
-    r"|am looking for)|looking for|seeking|need|needs|requires?)\s+)?"
-    r"(?:(?:someone|somebody|people|partners|experts?|members?|a specialist|specialists)\s+"
-    r"(?:who|that|with|in|on|for|to)\s+(?:(?:can|could|know|knows|has|have)\s+)?)?"
-    r"(?:(?:expertise|experience|skills|knowledge|help|support|capacity)\s+(?:in|on|with|for)"
-    r"\s+)?",
-    re.IGNORECASE,
-)
-_LAST_ITEM = re.compile(r"\s+(?:and|or|as well as|plus)\s+", re.IGNORECASE)
-_WORD = re.compile(r"[^\W\d_]{3,}")
+from matcher.need_derivation import dedupe, derive_needs
 
 
 @dataclass(frozen=True)
@@ -160,13 +134,16 @@ def need_evidence(matcher: Matcher, snap: Snapshot, scores: NeedScores,
 
 
 def project_needs(description: str, needs: list[str] | tuple[str, ...] | None,
-                  max_needs: int, max_chars: int) -> list[Need]:
+                  max_needs: int, max_chars: int, language: str | None = None) -> list[Need]:
     """The needs of a project: the explicit list when given, else derived from the description.
+
+    ``language`` is the brief's language (detected by the caller on title and description),
+    which chooses the derivation rules; None tries the rules of every language.
 
     Raises InvalidRequest naming ``needs`` or ``description`` when neither yields a need.
     """
     if needs:
-        cleaned = _dedupe(" ".join(n.split()) for n in needs)
+        cleaned = dedupe(" ".join(n.split()) for n in needs)
         if not cleaned:
             raise InvalidRequest("needs", "every need is empty")
         if len(cleaned) > max_needs:
@@ -178,44 +155,4 @@ def project_needs(description: str, needs: list[str] | tuple[str, ...] | None,
     if not description or not description.strip():
         raise InvalidRequest("description", "is empty and no needs are given")
     return [Need(text[:max_chars], derived=True)
-            for text in derive_needs(description, max_needs)]
-
-
-def derive_needs(description: str, max_needs: int) -> list[str]:
-    """Needs cut from a free-text description by sentence and clause segmentation."""
-    fragments: list[str] = []
-    for sentence in _SENTENCE.split(description):
-        sentence = sentence.strip().rstrip(".!?;").strip() if sentence else ""
-        if not sentence:
-            continue
-        if ":" in sentence:
-            sentence = sentence.partition(":")[2].strip()  # "We need: ..."; a bare header goes
-        sentence = _strip_lead_in(sentence)
-        if "," in sentence:
-            items = [x.strip() for x in sentence.split(",")]
-            items = items[:-1] + _LAST_ITEM.split(items[-1])
-        else:
-            items = [sentence]
-        fragments.extend(_strip_lead_in(x) for x in items)
-    needs = _dedupe(f for f in fragments if _WORD.search(f))
-    if not needs:
-        return [" ".join(description.split())]
-    return needs[:max_needs]
-
-
-def _strip_lead_in(text: str) -> str:
-    text = text.strip(" \t,;:-")
-    stripped = _LEAD_IN.sub("", text, count=1).strip(" \t,;:-")
-    return stripped or text
-
-
-def _dedupe(texts: Iterable[str]) -> list[str]:
-    seen: set[str] = set()
-    out: list[str] = []
-    for text in texts:
-        text = text.strip()
-        key = text.casefold()
-        if text and key not in seen:
-            seen.add(key)
-            out.append(text)
-    return out
+            for text in derive_needs(description, max_needs, language)]

@@ -1,50 +1,26 @@
-"""Collaborators for a project: a small team that covers every need, spread across places.
+"""Collaborators for a project: the team (``teams_core.select_team``: greedy submodular
+coverage with an MMR spread penalty and caps), who covers what with evidence, the gaps, why a
+team is smaller than asked and the alternates that would widen its spread (``team_spread.py``).
 
-Method: greedy maximisation of a monotone submodular coverage function with an MMR penalty.
-
-* **Relevance.** ``rel(m, n)`` is the member's score for need ``n`` from Matcher.rank (the same
-  ranking as "who knows X"). Below the ``team_coverage_threshold`` setting it counts as zero:
-  a weak match never covers a need, so it is never picked to pad a team.
-* **Coverage** of a team ``S``: ``f(S) = sum_n [ top1_n(S) + BACKUP_WEIGHT * top2_n(S) ]``,
-  the best and second-best thresholded relevance of a team member for each need. The sum of the
-  top-k values is monotone submodular (a weighted coverage function), so the greedy choice is
-  the classic ``(1 - 1/e)`` approximation used for expert team formation (Lappas, Liu & Terzi,
-  "Finding a team of experts in social networks", KDD 2009). The backup term fills spare seats
-  with a second strong expert for a need instead of stopping at one person per need.
-* **Diversity** (MMR, Carbonell & Goldstein, SIGIR 1998): each step picks the candidate with the
-  best ``gain(m | S) - w * redundancy(m, S)``, where ``redundancy`` is the largest overlap with a
-  chosen member (0.5 for the same organisation plus 0.5 for the same country) and ``w`` is
-  ``team_diversity_weight``, in relevance units: the relevance a candidate gives up for sharing
-  both organisation and country with someone already chosen. It is kept small (0.1) so that
-  spread breaks near-ties between experts but never buys a weak match over a strong one.
-* **Caps.** A candidate whose organisation or country already has the maximum number of
-  members (``max_per_organisation`` / ``max_per_country``) is not eligible.
-* **Stopping.** Only candidates with a positive coverage gain are eligible: the team stops
-  short of the requested size when nobody left adds coverage. Needs that no member covers are
-  reported as gaps with the best score the community has for them.
+Each need is ranked through its language route (``brief.py``): a French brief is read as
+French, with the glossary and the multilingual index, and its relevance stays a cosine of the
+English model so that one coverage threshold holds in every language.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from indexing.vectors.catalog import MemberInfo
+from matcher.brief import brief_language, need_languages, rank_brief_needs
 from matcher.experts import Evidence, Matcher, Snapshot
 from matcher.filters import Access
-from matcher.needs import (
-    Need,
-    NeedScores,
-    ProjectRequest,
-    encode_needs,
-    need_evidence,
-    project_needs,
-    rank_needs,
-)
-
-BACKUP_WEIGHT = 0.5
-MIN_GAIN = 1e-6
+from matcher.languages import NeedLanguage
+from matcher.needs import Need, NeedScores, ProjectRequest, need_evidence, project_needs
+from matcher.team_spread import Alternate, Shortfall, explain_shortfall, find_alternates
+from matcher.teams_core import Pick, select_team
 
 
 @dataclass(frozen=True)
@@ -80,79 +56,30 @@ class Gap:
 class TeamResult:
     title: str
     needs: tuple[Need, ...]
+    languages: tuple[NeedLanguage, ...]  # per need: its language and route
     team: tuple[TeamMember, ...]
     coverage: tuple[NeedCoverage, ...]
     gaps: tuple[Gap, ...]
     organisations: dict[str, int]
     countries: dict[str, int]
+    shortfall: Shortfall | None  # why the team is smaller than asked, when it is
+    alternates: tuple[Alternate, ...]  # outside the team, widening its spread
 
 
 @dataclass(frozen=True)
-class Pick:
-    member_id: str
-    gain: float
+class PlannedTeam:
+    """A request's needs, their languages and rankings, and the members picked: what a team
+    answer and the invitations of the same request are built from."""
 
+    request: ProjectRequest
+    needs: tuple[Need, ...]
+    languages: tuple[NeedLanguage, ...]
+    scores: NeedScores
+    picks: tuple[Pick, ...]
 
-def select_team(relevance: Mapping[str, Mapping[int, float]], members: Mapping[str, MemberInfo],
-                n_needs: int, size: int, threshold: float, diversity_weight: float,
-                max_per_organisation: int, max_per_country: int) -> list[Pick]:
-    """Greedy submodular coverage with an MMR diversity penalty and hard caps (see module doc).
-
-    ``relevance[member][need]`` is a raw score; values under ``threshold`` count as zero.
-    """
-    useful = {m: {n: s for n, s in needs.items() if s >= threshold and 0 <= n < n_needs}
-              for m, needs in relevance.items() if m in members}
-    useful = {m: needs for m, needs in useful.items() if needs}
-    top: list[list[float]] = [[0.0, 0.0] for _ in range(n_needs)]
-    chosen: list[Pick] = []
-    per_org: Counter[str] = Counter()
-    per_country: Counter[str] = Counter()
-    while len(chosen) < size:
-        best: tuple[float, float, str] | None = None
-        taken = {p.member_id for p in chosen}
-        for mid in sorted(useful):  # sorted + strict ">" : ties go to the smaller member id
-            info = members[mid]
-            if (mid in taken or per_org[info.organisation_id] >= max_per_organisation
-                    or per_country[info.country] >= max_per_country):
-                continue
-            gain = sum(_gain(top[n], s) for n, s in useful[mid].items())
-            if gain <= MIN_GAIN:
-                continue
-            redundancy = max((_overlap(info, members[p.member_id]) for p in chosen), default=0.0)
-            value = gain - diversity_weight * redundancy
-            if best is None or (value, gain) > (best[0], best[1]):
-                best = (value, gain, mid)
-        if best is None:
-            break
-        _, gain, mid = best
-        for n, s in useful[mid].items():
-            _insert(top[n], s)
-        info = members[mid]
-        per_org[info.organisation_id] += 1
-        per_country[info.country] += 1
-        chosen.append(Pick(mid, gain))
-    return chosen
-
-
-def _gain(top2: list[float], score: float) -> float:
-    first, second = top2
-    if score > first:
-        new_first, new_second = score, first
-    else:
-        new_first, new_second = first, max(second, score)
-    return (new_first - first) + BACKUP_WEIGHT * (new_second - second)
-
-
-def _insert(top2: list[float], score: float) -> None:
-    if score > top2[0]:
-        top2[0], top2[1] = score, top2[0]
-    elif score > top2[1]:
-        top2[1] = score
-
-
-def _overlap(a: MemberInfo, b: MemberInfo) -> float:
-    return (0.5 if a.organisation_id == b.organisation_id else 0.0) + (
-        0.5 if a.country == b.country else 0.0)
+    @property
+    def team_ids(self) -> tuple[str, ...]:
+        return tuple(p.member_id for p in self.picks)
 
 
 def relevance_table(scores: NeedScores) -> dict[str, dict[int, float]]:
@@ -164,32 +91,46 @@ def relevance_table(scores: NeedScores) -> dict[str, dict[int, float]]:
     return table
 
 
-def suggest_team(matcher: Matcher, request: ProjectRequest, access: Access) -> TeamResult:
-    """A team for a project: needs, members with what they cover and evidence, and gaps."""
+def brief_needs(matcher: Matcher, request: ProjectRequest
+                ) -> tuple[list[Need], list[NeedLanguage]]:
+    """The needs of a validated request with their languages (detected on the whole brief)."""
     s = matcher.settings
+    brief = brief_language(request.title, request.description)
+    needs = project_needs(request.description, request.needs, s.team_max_needs,
+                          s.max_query_chars, brief.code)
+    return needs, need_languages(matcher, needs, brief)
+
+
+def plan_team(matcher: Matcher, snap: Snapshot, request: ProjectRequest, access: Access
+              ) -> PlannedTeam:
+    """Validate the request, rank its needs through their routes and pick the team."""
+    s = matcher.settings
+    request = request.validated(s, snap.catalog)
+    needs, languages = brief_needs(matcher, request)
+    scores = rank_brief_needs(matcher, snap, needs, languages, request.filters(), access)
+    picks = select_team(
+        relevance_table(scores), snap.catalog.members, len(needs), request.size or s.team_size,
+        s.team_coverage_threshold, s.team_diversity_weight,
+        request.max_per_organisation or s.team_max_per_organisation,
+        request.max_per_country or s.team_max_per_country,
+    )
+    return PlannedTeam(request, tuple(needs), tuple(languages), scores, tuple(picks))
+
+
+def suggest_team(matcher: Matcher, request: ProjectRequest, access: Access) -> TeamResult:
+    """A team for a project: needs, members with what they cover and evidence, gaps, and why
+    it is smaller than asked or who would widen its spread."""
     with matcher.snapshot() as snap:
-        catalog = snap.catalog
-        request = request.validated(s, catalog)
-        needs = project_needs(request.description, request.needs, s.team_max_needs,
-                              s.max_query_chars)
-        vectors = encode_needs(matcher, needs)
-        scores = rank_needs(matcher, snap, needs, vectors, request.filters(), access)
-        table = relevance_table(scores)
-        threshold = s.team_coverage_threshold
-        picks = select_team(
-            table, catalog.members, len(needs), request.size or s.team_size, threshold,
-            s.team_diversity_weight,
-            request.max_per_organisation or s.team_max_per_organisation,
-            request.max_per_country or s.team_max_per_country,
-        )
-        return assemble_team(matcher, snap, request.title, scores, picks, threshold)
+        plan = plan_team(matcher, snap, request, access)
+        return assemble_team(matcher, snap, plan)
 
 
-def assemble_team(matcher: Matcher, snap: Snapshot, title: str, scores: NeedScores,
-                  picks: list[Pick], threshold: float) -> TeamResult:
+def assemble_team(matcher: Matcher, snap: Snapshot, plan: PlannedTeam) -> TeamResult:
     """Members with the needs they cover and their evidence; coverage, gaps and spread."""
+    s = matcher.settings
+    threshold = s.team_coverage_threshold
     catalog = snap.catalog
-    needs = scores.needs
+    needs, scores, picks = plan.needs, plan.scores, plan.picks
     covers = {p.member_id: [i for i in range(len(needs))
                             if scores.score(p.member_id, i) >= threshold] for p in picks}
     evidence = need_evidence(matcher, snap, scores,
@@ -216,8 +157,24 @@ def assemble_team(matcher: Matcher, snap: Snapshot, title: str, scores: NeedScor
             best = scores.best(i)
             gaps.append(Gap(need.text, round(best.score, 4) if best else 0.0,
                             best.member_id if best else None))
+    request = plan.request
+    table = relevance_table(scores)
+    size = request.size or s.team_size
+    shortfall = explain_shortfall(
+        table, catalog.members, picks, len(needs), size, threshold,
+        request.max_per_organisation or s.team_max_per_organisation,
+        request.max_per_country or s.team_max_per_country)
+    alternates = find_alternates(table, catalog.members, picks, threshold,
+                                 s.team_alternate_max_cost, s.team_max_alternates)
     return TeamResult(
-        title=title, needs=needs, team=tuple(team), coverage=tuple(coverage), gaps=tuple(gaps),
+        title=request.title, needs=needs, languages=plan.languages, team=tuple(team),
+        coverage=tuple(coverage), gaps=tuple(gaps),
         organisations=dict(Counter(t.member.organisation_name for t in team)),
         countries=dict(Counter(t.member.country for t in team)),
+        shortfall=shortfall, alternates=tuple(alternates),
     )
+
+
+def covered_needs(alternate: Alternate, needs: Sequence[Need]) -> tuple[str, ...]:
+    """The texts of the needs an alternate covers."""
+    return tuple(needs[i].text for i in alternate.covers)

@@ -10,7 +10,8 @@ from api.commands.common import CliError, load_settings, open_matcher, print_jso
 
 if TYPE_CHECKING:
     from indexing.vectors.catalog import MemberInfo
-    from matcher.needs import ProjectRequest
+    from matcher.languages import NeedLanguage
+    from matcher.needs import Need, ProjectRequest
     from matcher.teams import NeedEvidence
 
 
@@ -18,9 +19,6 @@ def register(sub: Any) -> None:
     p = sub.add_parser("team", help="suggest a team of collaborators for a project")
     _project_arguments(p)
     p.add_argument("--size", type=int, default=None, help="team size (default: setting team_size)")
-    p.add_argument("--exclude-member", action="append", default=[], metavar="ID")
-    p.add_argument("--exclude-organisation", action="append", default=[], metavar="ID")
-    p.add_argument("--exclude-country", action="append", default=[], metavar="ISO")
     p.add_argument("--max-per-organisation", type=int, default=None)
     p.add_argument("--max-per-country", type=int, default=None)
     p.set_defaults(func=cmd_team)
@@ -47,6 +45,9 @@ def _project_arguments(p: argparse.ArgumentParser) -> None:
                    help="one need (repeatable)")
     p.add_argument("--space", action="append", default=[],
                    help="private space whose contributions may count (repeatable)")
+    p.add_argument("--exclude-member", action="append", default=[], metavar="ID")
+    p.add_argument("--exclude-organisation", action="append", default=[], metavar="ID")
+    p.add_argument("--exclude-country", action="append", default=[], metavar="ISO")
     p.add_argument("--json", action="store_true")
 
 
@@ -82,7 +83,7 @@ def evidence_list(items: tuple[NeedEvidence, ...]) -> list[dict[str, Any]]:
 
 def cmd_team(args: argparse.Namespace) -> int:
     from matcher.filters import Access
-    from matcher.teams import suggest_team
+    from matcher.teams import covered_needs, suggest_team
 
     request = _request(args)
     settings = load_settings()
@@ -93,7 +94,7 @@ def cmd_team(args: argparse.Namespace) -> int:
     if args.json:
         print_json({
             "title": result.title,
-            "needs": [{"need": n.text, "derived": n.derived} for n in result.needs],
+            "needs": needs_list(result.needs, result.languages),
             "team": [{**member_fields(t.member), "score": t.score, "covers": list(t.covers),
                       "evidence": evidence_list(t.evidence)} for t in result.team],
             "coverage": [{"need": c.need, "covered_by": list(c.covered_by),
@@ -101,11 +102,14 @@ def cmd_team(args: argparse.Namespace) -> int:
             "gaps": [{"need": g.need, "best_score": g.best_score,
                       "best_member_id": g.best_member_id} for g in result.gaps],
             "spread": {"organisations": result.organisations, "countries": result.countries},
+            "shortfall": result.shortfall.__dict__ if result.shortfall else None,
+            "alternates": [{**member_fields(a.member), "score": a.score,
+                            "covers": list(covered_needs(a, result.needs)), "cost": a.cost,
+                            "widens": list(a.widens)} for a in result.alternates],
             "count": len(result.team),
         })
         return 0
-    print("needs:" + "".join(f"\n  - {n.text}{' (derived)' if n.derived else ''}"
-                             for n in result.needs))
+    print_needs(result.needs, result.languages)
     for rank, t in enumerate(result.team, start=1):
         m = t.member
         print(f"{rank:2}. {t.score:.3f}  {m.name} — {m.organisation_name}, {m.country} "
@@ -115,6 +119,12 @@ def cmd_team(args: argparse.Namespace) -> int:
     for g in result.gaps:
         print(f"gap: '{g.need}' (best in the community {g.best_score:.3f}"
               f"{', ' + g.best_member_id if g.best_member_id else ''})")
+    if result.shortfall is not None:
+        print(f"smaller than asked: {result.shortfall.reason}")
+    for a in result.alternates:
+        m = a.member
+        print(f"alternate: {m.name} — {m.organisation_name}, {m.country} ({m.id}), "
+              f"{a.score:.3f}, widens {' and '.join(a.widens)}, cost {a.cost:+.3f}")
     return 0
 
 
@@ -130,22 +140,39 @@ def cmd_invite(args: argparse.Namespace) -> int:
     if args.json:
         print_json({
             "title": result.title,
-            "needs": [{"need": n.text, "derived": n.derived} for n in result.needs],
+            "needs": needs_list(result.needs, result.languages),
+            "team": list(result.team),
             "count": len(result.invitations),
             "invitations": [{**member_fields(i.member), "score": i.score,
-                             "covers": list(i.covers), "reason": i.reason,
+                             "covers": list(i.covers),
+                             "reasons": [r.__dict__ for r in i.reasons], "reason": i.reason,
                              "evidence": evidence_list(i.evidence)}
                             for i in result.invitations],
+            "explanation": result.explanation,
         })
         return 0
+    print_needs(result.needs, result.languages)
     if not result.invitations:
-        print("nobody to invite: the core and active members cover every need, or nobody "
-              "outside them does")
+        print(f"nobody to invite: {result.explanation}")
     for rank, i in enumerate(result.invitations, start=1):
         m = i.member
         print(f"{rank:2}. {i.score:.3f}  {m.name} — {m.organisation_name}, {m.country} "
-              f"[{m.level}]  ({m.id})\n      {i.reason}")
+              f"[{m.level}]  ({m.id})")
+        for r in i.reasons:
+            print(f"      [{r.type}] {r.detail}")
     return 0
+
+
+def needs_list(needs: tuple[Need, ...], languages: tuple[NeedLanguage, ...]
+               ) -> list[dict[str, Any]]:
+    return [{"need": n.text, "derived": n.derived, "detected_language": lang.code,
+             "language_route": lang.route} for n, lang in zip(needs, languages, strict=True)]
+
+
+def print_needs(needs: tuple[Need, ...], languages: tuple[NeedLanguage, ...]) -> None:
+    print("needs:" + "".join(
+        f"\n  - {n.text}{' (derived)' if n.derived else ''} [{lang.code or 'unknown'}]"
+        for n, lang in zip(needs, languages, strict=True)))
 
 
 def cmd_similar(args: argparse.Namespace) -> int:

@@ -14,9 +14,10 @@ from api.deps import AccessDep, MatcherDep
 from api.schemas import EvidenceOut, MemberSummary, member_summary_fields
 from matcher.filters import Access
 from matcher.invitations import suggest_invitations
+from matcher.languages import NeedLanguage
 from matcher.needs import Need, ProjectRequest
 from matcher.similar import similar_members
-from matcher.teams import NeedEvidence, suggest_team
+from matcher.teams import NeedEvidence, covered_needs, suggest_team
 
 router = APIRouter(tags=["projects"])
 
@@ -62,6 +63,9 @@ class InvitationsIn(ProjectIn):
 class NeedOut(BaseModel):
     need: str
     derived: bool
+    detected_language: str | None = Field(
+        description="ISO 639-1; the brief's for derived and short needs")
+    language_route: str = Field(description="english, multilingual or fused")
 
 
 class NeedEvidenceOut(EvidenceOut):
@@ -91,6 +95,21 @@ class SpreadOut(BaseModel):
     countries: dict[str, int]
 
 
+class ShortfallOut(BaseModel):
+    asked: int
+    chosen: int
+    reason: str
+    next_member_id: str | None
+    next_gain: float
+
+
+class AlternateOut(MemberSummary):
+    score: float
+    covers: list[str]
+    cost: float = Field(description="relevance below the team's weakest member (<0: above)")
+    widens: list[str] = Field(description="organisation and/or country the team lacks")
+
+
 class TeamResponse(BaseModel):
     title: str
     needs: list[NeedOut]
@@ -98,20 +117,31 @@ class TeamResponse(BaseModel):
     coverage: list[CoverageOut]
     gaps: list[GapOut]
     spread: SpreadOut
+    shortfall: ShortfallOut | None = Field(description="why the team is smaller than asked")
+    alternates: list[AlternateOut]
     count: int
+
+
+class ReasonOut(BaseModel):
+    need: str
+    type: str = Field(description="fills_gap, adds_depth, new_perspective or grow_newcomer")
+    detail: str
 
 
 class InvitationOut(MemberSummary):
     score: float
     covers: list[str]
-    reason: str
+    reasons: list[ReasonOut]
+    reason: str = Field(description="the reasons' details as one text")
     evidence: list[NeedEvidenceOut]
 
 
 class InvitationsResponse(BaseModel):
     needs: list[NeedOut]
+    team: list[str] = Field(description="the team suggested for the same request (member ids)")
     count: int
     invitations: list[InvitationOut]
+    explanation: str | None = Field(description="why nobody is invited, when nobody is")
 
 
 class SimilarOut(MemberSummary):
@@ -124,8 +154,10 @@ class SimilarResponse(BaseModel):
     results: list[SimilarOut]
 
 
-def _needs(needs: tuple[Need, ...]) -> list[NeedOut]:
-    return [NeedOut(need=n.text, derived=n.derived) for n in needs]
+def _needs(needs: tuple[Need, ...], languages: tuple[NeedLanguage, ...]) -> list[NeedOut]:
+    return [NeedOut(need=n.text, derived=n.derived, detected_language=lang.code,
+                    language_route=lang.route)
+            for n, lang in zip(needs, languages, strict=True)]
 
 
 def _evidence(items: tuple[NeedEvidence, ...]) -> list[NeedEvidenceOut]:
@@ -143,13 +175,18 @@ def match_project(matcher: MatcherDep, access: AccessDep, body: ProjectIn) -> Te
     team = [TeamMemberOut(**member_summary_fields(t.member, access), score=t.score,
                           covers=list(t.covers), evidence=_evidence(t.evidence))
             for t in result.team]
+    alternates = [AlternateOut(**member_summary_fields(a.member, access), score=a.score,
+                               covers=list(covered_needs(a, result.needs)), cost=a.cost,
+                               widens=list(a.widens))
+                  for a in result.alternates]
     return TeamResponse(
-        title=result.title, needs=_needs(result.needs), team=team,
+        title=result.title, needs=_needs(result.needs, result.languages), team=team,
         coverage=[CoverageOut(need=c.need, covered_by=list(c.covered_by),
                               best_score=c.best_score) for c in result.coverage],
         gaps=[GapOut(**g.__dict__) for g in result.gaps],
         spread=SpreadOut(organisations=result.organisations, countries=result.countries),
-        count=len(team),
+        shortfall=ShortfallOut(**result.shortfall.__dict__) if result.shortfall else None,
+        alternates=alternates, count=len(team),
     )
 
 
@@ -160,11 +197,13 @@ def project_invitations(matcher: MatcherDep, access: AccessDep, body: Invitation
     whose expertise fits a need that core and active members cover poorly, with the reason."""
     result = suggest_invitations(matcher, body.to_request(), access, body.top)
     invitations = [InvitationOut(**member_summary_fields(i.member, access), score=i.score,
-                                 covers=list(i.covers), reason=i.reason,
-                                 evidence=_evidence(i.evidence))
+                                 covers=list(i.covers),
+                                 reasons=[ReasonOut(**r.__dict__) for r in i.reasons],
+                                 reason=i.reason, evidence=_evidence(i.evidence))
                    for i in result.invitations]
-    return InvitationsResponse(needs=_needs(result.needs), count=len(invitations),
-                               invitations=invitations)
+    return InvitationsResponse(needs=_needs(result.needs, result.languages),
+                               team=list(result.team), count=len(invitations),
+                               invitations=invitations, explanation=result.explanation)
 
 
 @router.get("/members/{member_id}/similar", response_model=SimilarResponse,

@@ -289,6 +289,7 @@ function projectBody(form) {
 function renderTeam(data) {
   const names = Object.fromEntries(data.team.map((m) => [m.member_id, m.name]));
   const derived = Object.fromEntries((data.needs || []).map((n) => [n.need, n.derived]));
+  const langs = Object.fromEntries((data.needs || []).map((n) => [n.need, n.detected_language]));
   const gaps = data.gaps || [];
   const covered = (data.coverage || []).filter((c) => c.covered_by && c.covered_by.length).length;
   byId("project-summary").textContent = `Team of ${data.count} for “${data.title}”: ${covered} of`
@@ -296,7 +297,8 @@ function renderTeam(data) {
   byId("coverage-table").tBodies[0].replaceChildren(...(data.coverage || []).map((c) => {
     const who = c.covered_by || [];
     return el("tr", { class: who.length ? "covered" : "gap", "data-need": c.need },
-      el("th", { scope: "row" }, c.need, derived[c.need] ? el("span", { class: "tag" }, " derived") : null),
+      el("th", { scope: "row" }, c.need, derived[c.need] ? el("span", { class: "tag" }, " derived") : null,
+        langs[c.need] && langs[c.need] !== "en" ? el("span", { class: "tag" }, ` ${languageName(langs[c.need])}`) : null),
       el("td", {}, who.length
         ? who.map((id, i) => [i ? ", " : "", el("a", { href: memberHref(id) }, names[id] || id)])
         : el("strong", { class: "gap-label" }, "Gap: nobody on the team")),
@@ -311,6 +313,7 @@ function renderTeam(data) {
   nameUnknownMembers(byId("gaps"));
   byId("team-results").replaceChildren(...(data.team.length ? data.team.map((m) => memberCard(m,
     { covers: m.covers })) : [el("li", { class: "empty" }, "Nobody could be suggested.")]));
+  byId("team-notes").replaceChildren(...teamNotes(data));
   const spread = data.spread || {};
   const countries = Object.fromEntries(Object.entries(spread.countries || {})
     .map(([code, n]) => [countryName(code), n]));
@@ -331,12 +334,27 @@ async function nameUnknownMembers(container) {
   }
 }
 
+/** Why the team is smaller than asked, and who outside it would widen its spread. */
+function teamNotes(data) {
+  const notes = [];
+  if (data.shortfall) notes.push(el("p", { class: "shortfall" }, "Smaller than asked: ", data.shortfall.reason));
+  const alternates = data.alternates || [];
+  if (alternates.length) {
+    notes.push(el("h3", {}, "Alternates who widen the spread"),
+      el("ul", { class: "alternates" }, alternates.map((a) => el("li", { "data-member-id": a.member_id },
+        el("a", { href: memberHref(a.member_id) }, a.name), ` (${a.organisation}, ${countryName(a.country)}):`
+        + ` another ${a.widens.join(" and ")}, covers ${a.covers.join("; ")},`
+        + ` ${formatScore(a.score)} (${a.cost > 0 ? formatScore(a.cost) + " below" : "not below"} the team's weakest)`))));
+  }
+  return notes;
+}
+
 function renderInvitations(data) {
   byId("invitations-summary").textContent = data.count
-    ? `${data.count} occasional expert${data.count === 1 ? "" : "s"} to invite.`
-    : "Nobody to invite: no one open to invitations matches these needs.";
+    ? `${data.count} member${data.count === 1 ? "" : "s"} outside the core to invite.`
+    : `Nobody to invite: ${data.explanation || "no one open to invitations matches these needs."}`;
   byId("invitations-results").replaceChildren(...data.invitations.map((m) => memberCard(m,
-    { covers: m.covers, reason: m.reason })));
+    { covers: m.covers, reasons: m.reasons })));
 }
 
 async function onProjectSubmit(event) {

@@ -183,7 +183,13 @@ function evidenceItem(e) {
 }
 
 /** A member card: name (link to their view), organisation, country, level, score, evidence. */
-export function memberCard(m, { covers, reason, compact = false } = {}) {
+/** How an invitation reason reads on the page. */
+export const REASON_LABELS = {
+  fills_gap: "Fills a gap", adds_depth: "Adds depth", new_perspective: "New perspective",
+  grow_newcomer: "Grows a newcomer",
+};
+
+export function memberCard(m, { covers, reason, reasons, compact = false } = {}) {
   const headingId = `card-${m.member_id}-${Math.random().toString(36).slice(2, 8)}`;
   const evidence = Array.isArray(m.evidence) ? m.evidence : [];
   return el("li", { class: "card", "data-member-id": m.member_id },
@@ -202,7 +208,11 @@ export function memberCard(m, { covers, reason, compact = false } = {}) {
       covers && covers.length
         ? el("p", { class: "covers" }, "Covers: ", covers.map((n) => chip(n, "chip-need")))
         : null,
-      reason ? el("p", { class: "reason" }, reason) : null,
+      reasons && reasons.length
+        ? el("ul", { class: "reasons" }, reasons.map((r) => el("li", { "data-reason": r.type },
+          el("span", { class: "reason-type" }, REASON_LABELS[r.type] || humanise(r.type)), " ",
+          r.detail)))
+        : reason ? el("p", { class: "reason" }, reason) : null,
       !compact && m.topics && m.topics.length
         ? el("p", { class: "topics" }, el("span", { class: "visually-hidden" }, "Topics: "),
           m.topics.map((t) => chip(humanise(t))))

@@ -227,6 +227,26 @@ def test_project_match_shows_team_coverage_gaps_spread_and_invitations(page: Any
     page.screenshot(path=screenshot_path("project"), full_page=True)
 
 
+def test_invitations_show_their_reasons_and_a_short_team_says_why(page: Any) -> None:
+    page.click("nav a[data-view='project']")
+    page.fill("#p-title", "Peri-urban WASH")
+    page.fill("#p-description", "We need faecal sludge management and flood early warning.")
+    page.fill("#p-needs", "")
+    page.fill("#p-size", "6")
+    page.click("#project-submit")
+    expect(page.locator("#project-result")).to_be_visible()
+    expect(page.locator("#invitations-loading")).to_be_hidden()
+    fsm = page.locator("#invitations-results li[data-member-id='m-0004']")
+    expect(fsm).to_be_visible()
+    expect(fsm.locator(".reasons li[data-reason]").first).to_be_visible()
+    expect(fsm.locator(".reason-type").first).to_have_text(re.compile(
+        r"Fills a gap|Adds depth|New perspective|Grows a newcomer"))
+    team = card_ids(page, "#team-results")
+    if len(team) < 6:  # nobody else adds coverage: the page says so
+        expect(page.locator("#team-notes .shortfall")).to_contain_text("Smaller than asked")
+    page.screenshot(path=screenshot_path("project-invitations"), full_page=True)
+
+
 def test_invalid_input_is_named_next_to_its_field(page: Any) -> None:
     page.click("#search-submit")  # empty need: refused by the page
     expect(page.locator("#q")).to_have_attribute("aria-invalid", "true")

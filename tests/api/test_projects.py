@@ -20,8 +20,10 @@ def test_match_contract(api: Api) -> None:
                                                  "needs": NEEDS})
     assert r.status_code == 200, r.text
     body = r.json()
-    assert set(body) == {"title", "needs", "team", "coverage", "gaps", "spread", "count"}
-    assert body["needs"] == [{"need": n, "derived": False} for n in NEEDS]
+    assert set(body) == {"title", "needs", "team", "coverage", "gaps", "spread", "shortfall",
+                         "alternates", "count"}
+    assert body["needs"] == [{"need": n, "derived": False, "detected_language": "en",
+                              "language_route": "english"} for n in NEEDS]
     assert {t["member_id"] for t in body["team"]} == {"m-0001", "m-0003", "m-0006"}
     assert body["count"] == 3
     for t in body["team"]:
@@ -76,12 +78,13 @@ def test_invitations_contract(api: Api) -> None:
                   "drought contingency planning", "drip irrigation scheduling"]})
     assert r.status_code == 200, r.text
     body = r.json()
-    assert set(body) == {"needs", "count", "invitations"} and body["count"] == len(
-        body["invitations"])
+    assert set(body) == {"needs", "team", "count", "invitations", "explanation"}
+    assert body["count"] == len(body["invitations"]) and body["explanation"] is None
     ids = [i["member_id"] for i in body["invitations"]]
     assert "m-0004" in ids and not {"m-0010", "m-0012"} & set(ids)
     for i in body["invitations"]:
-        assert set(i) == SUMMARY | {"score", "covers", "reason", "evidence"}
+        assert set(i) == SUMMARY | {"score", "covers", "reasons", "reason", "evidence"}
+        assert i["reasons"] and all(set(r) == {"need", "type", "detail"} for r in i["reasons"])
         assert i["open_to_invitations"] and i["level"] in ("occasional", "peripheral",
                                                            "transactional")
         assert i["covers"] and i["covers"][0] in i["reason"]
@@ -132,9 +135,11 @@ def test_cli_invite_json(cli: None, capsys: pytest.CaptureFixture[str]) -> None:
                  "leak detection.", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["needs"] and all(n["derived"] for n in out["needs"])
+    assert out["invitations"]
+    assert all(n["detected_language"] == "en" for n in out["needs"])
     for i in out["invitations"]:
         assert {"member_id", "name", "organisation", "country", "level", "covers",
-                "evidence", "reason"} <= set(i)
+                "evidence", "reason", "reasons"} <= set(i)
 
 
 @pytest.mark.parametrize("args", [
@@ -143,7 +148,8 @@ def test_cli_invite_json(cli: None, capsys: pytest.CaptureFixture[str]) -> None:
     ["team", "T", "--needs", "x", "--size", "99"],
     ["team", "T", "--needs", "x", "--exclude-member", "m-9999"],
     ["team", "T", "--needs", "x", "--exclude-organisation", "org-x"],
-    ["invite", "T"], ["similar", "m-9999"],
+    ["invite", "T"], ["invite", "T", "--needs", "x", "--exclude-member", "m-9999"],
+    ["similar", "m-9999"],
 ])
 def test_cli_bad_input_exits_2_with_one_line(cli: None, args: list[str],
                                              capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from bench.synthetic import ClusteredVectors, Shape, vector_batches, write_store
-from indexing import community_index
+from indexing.vectors import community_index, encoding
 from indexing.community import Community
 from indexing.encoders.base import HashingEncoder
 from indexing.ingest import ingest_paths
@@ -101,7 +101,7 @@ def test_streamed_ivf_build_matches_one_shot(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     one_shot = _test_community(tmp_path / "a", index_kind="ivf", ivf_nprobe=16)
     monkeypatch.setattr(community_index, "STREAM_KEYS", 10)  # 53 keys: the streamed path
-    monkeypatch.setattr(community_index, "ENCODE_BATCH", 8)
+    monkeypatch.setattr(encoding, "ENCODE_BATCH", 8)
     streamed = _test_community(tmp_path / "b", index_kind="ivf", ivf_nprobe=16)
     assert streamed.index.count() == one_shot.index.count()
     assert streamed.index._vectors.is_trained

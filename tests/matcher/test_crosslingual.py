@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from indexing.community import Community
-from indexing.encoders.base import Encoder
 from indexing.encoders.language import DetectedLanguage
-from indexing.ingest import ingest_paths
-from indexing.settings import Settings
-from indexing.store import SqliteStore
 from matcher.analysis import feedback_vector
 from matcher.experts import Matcher
 from matcher.languages import choose_route, rrf_fuse
-from tests.conftest import TEST_DATA
-
-
-@pytest.fixture(scope="module")
-def ml_matcher(tmp_path_factory: pytest.TempPathFactory, real_encoder: Encoder,
-               real_multilingual_encoder: Encoder) -> Matcher:
-    home: Path = tmp_path_factory.mktemp("crosslingual")
-    settings = Settings(home=home, language_routing="route")
-    store = SqliteStore(settings.database_path)
-    assert not ingest_paths(store, [TEST_DATA]).errors
-    community, _ = Community.open(settings, encoder=real_encoder, store=store,
-                                  multilingual_encoder=real_multilingual_encoder)
-    return Matcher.configured(community)
 
 
 @pytest.mark.slow

@@ -1,4 +1,5 @@
-"""Invitations: who outside the core fills what the core covers poorly; opt-outs never."""
+"""Invitations: who outside the core to invite and why; each reason type, the empty answer,
+opt-outs and hidden members never (unit + real model)."""
 
 from __future__ import annotations
 
@@ -8,58 +9,123 @@ from indexing.vectors.catalog import MemberInfo
 from matcher.errors import InvalidRequest
 from matcher.experts import Matcher
 from matcher.filters import Access
-from matcher.invitations import may_invite, rank_candidates, suggest_invitations
+from matcher.invitations import (
+    REASON_TYPES,
+    InviteRules,
+    invitation_reasons,
+    may_invite,
+    suggest_invitations,
+)
 from matcher.needs import ProjectRequest
 
-T = 0.45
+RULES = InviteRules(floor=0.40, coverage_threshold=0.45, depth_margin=0.05, newcomer_max=3,
+                    team_kinds=frozenset({"utility"}), team_countries=frozenset({"KE"}),
+                    team_languages=frozenset({"en"}))
+NEEDS = ["leak detection", "faecal sludge"]
 
 
-def member(mid: str, level: str, open_: bool = True, hidden: bool = False) -> MemberInfo:
-    return MemberInfo(mid, mid, "org", "Org", "KE", level, ("en",), (), open_, hidden, None)
+def member(mid: str, level: str, open_: bool = True, hidden: bool = False,
+           country: str = "KE", languages: tuple[str, ...] = ("en",)) -> MemberInfo:
+    return MemberInfo(mid, mid, "org", "Org", country, level, languages, (), open_, hidden, None)
 
 
-MEMBERS = {m.id: m for m in [
-    member("occ", "occasional"), member("per", "peripheral"), member("tra", "transactional"),
-    member("out", "occasional", open_=False), member("hid", "transactional", hidden=True),
-    member("cor", "core"), member("act", "active"),
-]}
+def types(reasons: list) -> list[str]:  # type: ignore[type-arg]
+    return [r.type for r in reasons]
 
 
 def test_only_open_visible_members_outside_the_core_may_be_invited() -> None:
-    assert {m for m, info in MEMBERS.items() if may_invite(info)} == {"occ", "per", "tra"}
+    members = [member("occ", "occasional"), member("per", "peripheral"),
+               member("tra", "transactional"), member("out", "occasional", open_=False),
+               member("hid", "transactional", hidden=True), member("cor", "core"),
+               member("act", "active")]
+    assert {m.id for m in members if may_invite(m)} == {"occ", "per", "tra"}
 
 
-def test_candidates_fill_poorly_covered_needs_only() -> None:
-    core_best = [0.7, 0.2]  # need 0 is covered by the core, need 1 is not
-    rel = {"occ": {0: 0.8, 1: 0.5}, "per": {0: 0.9}, "tra": {1: 0.6}, "out": {1: 0.9},
-           "hid": {1: 0.95}, "cor": {1: 0.99}}
-    ranked = rank_candidates(core_best, rel, MEMBERS, T, 10)
-    assert [(c.member_id, c.needs) for c in ranked] == [("tra", (1,)), ("occ", (1,))]
+def test_fills_gap_when_the_core_is_under_the_coverage_threshold() -> None:
+    reasons = invitation_reasons(member("occ", "occasional"), {1: 0.5}, NEEDS, [0.7, 0.3],
+                                 RULES, "utility", 10)
+    assert types(reasons) == ["fills_gap"]
+    assert reasons[0].need == "faecal sludge" and "0.30" in reasons[0].detail
 
 
-def test_weak_candidates_are_not_invited_and_top_truncates() -> None:
-    rel = {"occ": {0: 0.44}, "per": {0: 0.5}, "tra": {0: 0.6}}
-    assert [c.member_id for c in rank_candidates([0.1], rel, MEMBERS, T, 1)] == ["tra"]
-    assert [c.member_id for c in rank_candidates([0.1], rel, MEMBERS, T, 5)] == ["tra", "per"]
+def test_adds_depth_within_the_margin_of_a_core_that_covers_the_need() -> None:
+    near = invitation_reasons(member("occ", "occasional"), {0: 0.66}, NEEDS, [0.7, 0.3], RULES,
+                              "utility", 10)
+    far = invitation_reasons(member("occ", "occasional"), {0: 0.60}, NEEDS, [0.7, 0.3], RULES,
+                             "utility", 10)
+    assert types(near) == ["adds_depth"]
+    assert far == []  # the core covers it better by more than the margin; nothing new
+
+
+def test_new_perspective_names_what_the_team_lacks() -> None:
+    reasons = invitation_reasons(member("occ", "occasional", country="SN",
+                                        languages=("fr", "en")),
+                                 {0: 0.5}, NEEDS, [0.7, 0.3], RULES, "ngo", 10)
+    assert types(reasons) == ["new_perspective"]
+    detail = reasons[0].detail
+    assert "ngo" in detail and "SN" in detail and "fr" in detail
+
+
+def test_grow_newcomer_only_for_peripheral_members_with_few_contributions() -> None:
+    newcomer = invitation_reasons(member("per", "peripheral"), {0: 0.45}, NEEDS, [0.9, 0.9],
+                                  RULES, "utility", 2)
+    veteran = invitation_reasons(member("per", "peripheral"), {0: 0.45}, NEEDS, [0.9, 0.9],
+                                 RULES, "utility", 4)
+    occasional = invitation_reasons(member("occ", "occasional"), {0: 0.45}, NEEDS, [0.9, 0.9],
+                                    RULES, "utility", 0)
+    assert types(newcomer) == ["grow_newcomer"] and veteran == [] and occasional == []
+
+
+def test_nothing_below_the_fit_floor() -> None:
+    reasons = invitation_reasons(member("per", "peripheral", country="SN"), {0: 0.39, 1: 0.3},
+                                 NEEDS, [0.1, 0.1], RULES, "ngo", 0)
+    assert reasons == []
 
 
 # -- with the real model over tests/data ----------------------------------------------------
 FULL = Access(all_spaces=True, see_contacts=True)
 
 
-def test_occasional_experts_for_what_the_core_lacks(matcher: Matcher) -> None:
+def test_occasional_experts_for_the_project_with_reasons(matcher: Matcher) -> None:
     needs = ("leak detection", "faecal sludge management", "flood early warning",
              "arsenic in drinking water wells")
     result = suggest_invitations(matcher, ProjectRequest("Peri-urban WASH", needs=needs), FULL)
     by_id = {i.member.id: i for i in result.invitations}
-    assert set(by_id) == {"m-0004", "m-0005", "m-0011"}
-    assert by_id["m-0004"].covers == ("faecal sludge management",)
-    assert "faecal sludge management" in by_id["m-0004"].reason
-    assert by_id["m-0004"].evidence and all(e.need == "faecal sludge management"
+    assert {"m-0004", "m-0005", "m-0011"} <= set(by_id)
+    assert "faecal sludge management" in by_id["m-0004"].covers
+    assert all(r.type in REASON_TYPES for i in result.invitations for r in i.reasons)
+    assert all(i.reasons for i in result.invitations)
+    assert by_id["m-0004"].evidence and all(e.need in by_id["m-0004"].covers
                                             for e in by_id["m-0004"].evidence)
-    # m-0011 has no contributions: invited on their profile, and the reason says so
-    assert by_id["m-0011"].evidence == () and "profile" in by_id["m-0011"].reason
+    # m-0011 has no contributions: invited on their profile alone, so no evidence
+    assert by_id["m-0011"].evidence == ()
     assert result.core_best[0] >= matcher.settings.team_coverage_threshold  # leaks: core has it
+    assert result.explanation is None and result.team
+
+
+def test_every_claim_holds(matcher: Matcher) -> None:
+    """Each reason's condition checked against the figures the answer itself reports."""
+    s = matcher.settings
+    needs = ("leak detection and district metered areas", "faecal sludge treatment",
+             "flood forecasting")
+    result = suggest_invitations(matcher, ProjectRequest("Checks", needs=needs), FULL, 20)
+    scores = {m: matcher.score_members(n, [i.member.id for i in result.invitations], FULL)
+              for m, n in enumerate(needs)}
+    for inv in result.invitations:
+        for r in inv.reasons:
+            i = needs.index(r.need)
+            assert scores[i][inv.member.id] >= s.invite_fit_floor - 1e-6
+            if r.type == "fills_gap":
+                assert result.core_best[i] < s.team_coverage_threshold
+            if r.type == "adds_depth":
+                assert scores[i][inv.member.id] >= result.core_best[i] - s.invite_depth_margin
+
+
+def test_an_empty_answer_says_why(matcher: Matcher) -> None:
+    result = suggest_invitations(matcher, ProjectRequest(
+        "Space", needs=("orbital mechanics of geostationary satellites",)), FULL)
+    assert result.invitations == ()
+    assert result.explanation is not None and "fit floor" in result.explanation
 
 
 def test_opted_out_and_hidden_never_invited(matcher: Matcher) -> None:
@@ -78,7 +144,11 @@ def test_exclusions_apply_to_invitations(matcher: Matcher) -> None:
     assert "m-0004" not in {i.member.id for i in result.invitations}
 
 
-def test_bad_top(matcher: Matcher) -> None:
+def test_bad_top_and_unknown_exclusion(matcher: Matcher) -> None:
     with pytest.raises(InvalidRequest) as err:
         suggest_invitations(matcher, ProjectRequest("p", needs=("x",)), FULL, 0)
     assert err.value.field == "top"
+    with pytest.raises(InvalidRequest) as err:
+        suggest_invitations(matcher, ProjectRequest(
+            "p", needs=("x",), exclude_members=frozenset({"m-9999"})), FULL)
+    assert err.value.field == "exclude_members"

@@ -11,7 +11,9 @@ from matcher.errors import InvalidRequest
 from matcher.experts import Matcher
 from matcher.filters import Access
 from matcher.needs import ProjectRequest
+from matcher.team_spread import explain_shortfall, find_alternates
 from matcher.teams import select_team, suggest_team
+from matcher.teams_core import Pick
 
 T = 0.45  # threshold used by the unit tests
 
@@ -153,3 +155,53 @@ def test_bad_requests(matcher: Matcher, request_: ProjectRequest, field: str) ->
     with pytest.raises(InvalidRequest) as err:
         suggest_team(matcher, request_, FULL)
     assert err.value.field == field
+
+
+# -- why a team is smaller than asked, and who would widen its spread ---------------------------
+def test_a_short_team_says_why_and_what_the_next_candidate_would_add() -> None:
+    rel = {"a": {0: 0.7}, "c": {1: 0.6}, "d": {1: 0.3}}
+    picks = select_team(rel, MEMBERS, 2, 4, T, 0.1, 2, 2)
+    short = explain_shortfall(rel, MEMBERS, picks, 2, 4, T, 2, 2)
+    assert short is not None and (short.asked, short.chosen) == (4, 2)
+    assert "nobody else adds coverage" in short.reason and short.next_gain == 0.0
+    assert explain_shortfall(rel, MEMBERS, picks, 2, 2, T, 2, 2) is None
+
+
+def test_a_shortfall_held_back_by_a_cap_names_the_cap() -> None:
+    rel = {"a": {0: 0.7}, "b": {1: 0.6}}  # same organisation and country
+    picks = select_team(rel, MEMBERS, 2, 2, T, 0.1, 1, 5)
+    short = explain_shortfall(rel, MEMBERS, picks, 2, 2, T, 1, 5)
+    assert short is not None and short.next_member_id == "b"
+    assert "max_per_organisation" in short.reason
+
+
+def test_alternates_widen_the_spread_within_the_cost_cap() -> None:
+    # a and b (org1, KE) form the team; c (org2, NL) is a little weaker, d (org3, JO) far weaker
+    rel = {"a": {0: 0.8}, "b": {1: 0.7}, "c": {1: 0.65}, "d": {1: 0.46}, "e": {1: 0.68}}
+    picks = [Pick("a", 0.8), Pick("b", 0.7)]
+    alts = find_alternates(rel, MEMBERS, picks, T, 0.1, 5)
+    assert [(x.member.id, x.widens) for x in alts] == [
+        ("e", ("organisation",)), ("c", ("organisation", "country"))]
+    assert alts[0].cost == pytest.approx(0.02) and alts[1].cost == pytest.approx(0.05)
+    assert find_alternates(rel, MEMBERS, picks, T, 0.1, 1) == alts[:1]
+
+
+def test_spread_picks_a_member_elsewhere_within_the_margin() -> None:
+    """The diversity weight is the margin: a member sharing organisation and country with the
+    chosen one loses to a member elsewhere less than that much weaker, and wins beyond it."""
+    for gap, spread in ((0.09, True), (0.11, False)):
+        rel = {"a": {0: 0.8}, "b": {1: 0.7}, "c": {1: 0.7 - gap}}
+        team = pick(rel, 2, size=2, w=0.1)
+        assert (team == ["a", "c"]) is spread
+
+
+def test_a_team_of_four_asked_with_two_able_members(matcher: Matcher) -> None:
+    result = suggest_team(matcher, ProjectRequest(
+        "p", needs=("leak detection", "desalination"), size=4), FULL)
+    if len(result.team) < 4:
+        assert result.shortfall is not None and result.shortfall.asked == 4
+        assert result.shortfall.chosen == len(result.team)
+    ids = {t.member.id for t in result.team}
+    for alt in result.alternates:
+        assert alt.member.id not in ids and alt.widens
+        assert alt.cost <= matcher.settings.team_alternate_max_cost + 1e-9

@@ -1,0 +1,336 @@
+"""Needs derived from a project's free-text description, in en, fr, es, pt or ar.
+
+Derivation is deliberately simple and predictable, so that a caller can read the result and
+correct it (matcher.needs.project_needs returns the needs flagged ``derived=True``). It follows
+the rules of the brief's language (en, fr, es, pt, ar; data in matcher/need_rules.py), or of all
+five when the language is not given. Patterns are matched on a folded copy of the text (lower
+case, accents dropped, Arabic letter variants unified) and the needs are cut from the original
+text, so a need is always a piece of the description.
+
+1. **Sentences.** The description is split after ``.``, ``!``, ``?``, ``;`` (and Arabic ``؛``
+   ``؟``) followed by white space, and at line breaks and bullet marks (``-``, ``*``, ``•``).
+2. **Lead-ins.** A clause up to a colon ("We need: ...") is dropped, then a request opener:
+   an optional opener ("and", "également", و), a request ("we need", "nous cherchons", "buscamos",
+   "precisamos de", "نحتاج إلى"), a kind of person ("experts in", "someone who knows", "des
+   experts en", "especialistas em", "خبراء في"), a skill ("expertise in", "une expertise en") and,
+   after one of those, a small word ("de la", "en el", "no", "في مجال"). A request ending
+   ("... are needed", "... seraient bienvenus") goes too. Without a language, a sentence that
+   opens with a request in one language is cut with that language's rules (the longest opener
+   wins, English first on a tie), and any other sentence with the five rule sets together.
+3. **Fixed phrases** ("water and sanitation", "operation and maintenance", "suivi et évaluation",
+   "agua y saneamiento", "água e saneamento", "التشغيل والصيانة", ...) are never cut.
+4. **Lists.** A sentence with commas (``,`` or Arabic ``،``) is cut at every comma, and its last
+   item at its first conjunction ("and", "et", "y"/"e", "e", و alone or written onto the next
+   word), whatever the halves, unless that item opens with its own conjunction ("A, B, and C
+   and D": the list ended at the comma). Small words at the start of an item ("en", "de la")
+   are dropped.
+5. **Coordinated needs.** Elsewhere a conjunction cuts only between two needs in themselves:
+   each half has at least two content words (words of three letters or more that are not
+   articles or prepositions). So "faecal sludge management and on-site sanitation" gives two
+   needs, while "design and construction of treatment plants" (a bare first half) and
+   "arsenic and fluoride testing" stay whole. After a short object of place or purpose ("in
+   schools") a short second half is a second object: "WASH in schools and health centres" stays
+   whole. A second half that repeats the small word before the first ("experts in hydrogeology
+   and in remote sensing", "en A et en B") is a need of its own however short. An Arabic word
+   that starts with و as part of the word (وزارة, وادي) is not read as "and".
+6. **Clean-up.** White space is collapsed, fragments without a word of three letters or more
+   are dropped, duplicates (case-insensitive) are merged, and at most ``max_needs`` are kept, in
+   order of appearance.
+
+If nothing survives, the whole description is the single need.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from matcher.need_rules import ARABIC_WAW_WORDS, DETERMINERS, FIXED_PHRASES, LANGUAGES, RULES
+
+_SENTENCE = re.compile(r"(?<=[.!?;؛؟])\s+|\s*\n\s*(?:[-*•]\s+)?|\s+•\s+")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def derive_needs(description: str, max_needs: int, language: str | None = None) -> list[str]:
+    """Needs cut from a free-text description with the rules of ``language`` (see the module).
+
+    ``language`` is the brief's ISO 639-1 code (en, fr, es, pt, ar). None, or a language without
+    rules, tries every rule set: a sentence that opens with a request in one language ("nous
+    cherchons", English first on a tie) is cut with that language's rules, any other with all.
+    """
+    known = language in RULES
+    fragments: list[str] = []
+    for sentence in _SENTENCE.split(description):
+        sentence = sentence.strip().rstrip(".!?;؛؟").strip() if sentence else ""
+        if not sentence:
+            continue
+        if ":" in sentence:
+            sentence = sentence.partition(":")[2].strip()  # "We need: ..."; a bare header goes
+        rules = _compiled(language) if known else _rules_of(sentence)
+        if tail := rules.tail.search(fold(sentence)):
+            sentence = sentence[:tail.start()] or sentence  # "... are needed"
+        clause, lead = _lead_in(sentence, rules)
+        fragments.extend(_split_clause(clause, rules, lead))
+    needs = dedupe(" ".join(f.split()) for f in fragments if _WORD.search(f))
+    if not needs:
+        return [" ".join(description.split())]
+    return needs[:max_needs]
+
+
+def fold(text: str) -> str:
+    """``text`` in lower case without accents, one character for one (offsets are kept)."""
+    return "".join(_fold_char(c) for c in text)
+
+
+_FOLD = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "،": ",",
+                "’": "'", "‘": "'", "`": "'", "´": "'"}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    if c in _FOLD:
+        return _FOLD[c]
+    low = unicodedata.normalize("NFD", c)[0].lower()
+    return low if len(low) == 1 else c
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The rule sets of one language (or of all five), compiled against folded text."""
+
+    lead_ins: tuple[re.Pattern[str], ...]  # one per language, tried together
+    articles: re.Pattern[str]
+    conjunction: re.Pattern[str]
+    fixed: re.Pattern[str]
+    leading_conjunction: re.Pattern[str]  # an item that opens with "and" ends a list itself
+    tail: re.Pattern[str]  # "... are needed" at the end of a sentence
+    small_words: frozenset[str]  # prepositions among ``articles`` ("de", "en", "in")
+    stopwords: frozenset[str]
+    objects: frozenset[str]
+    arabic: bool
+
+
+def _fragment(text: str) -> str:
+    """A rule fragment as a regex that also eats the white space after it."""
+    body = fold(text).replace(" ", r"\s+")
+    return f"(?:{body})(?:(?<=')\\s*|\\s+)"  # no space needed after an apostrophe (d'un)
+
+
+def _alternatives(fragments: Iterable[str]) -> str:
+    return "(?:" + "|".join(_fragment(f) for f in sorted(fragments, key=len, reverse=True)) + ")"
+
+
+def _fixed_phrase(phrase: str) -> str:
+    """A fixed phrase as a regex: flexible spaces, either apostrophe, Arabic ال optional."""
+    parts: list[str] = []
+    arabic = bool(_ARABIC.search(phrase))
+    for token in fold(phrase).split():
+        if token == "و":
+            parts.append(r"و\s*")
+            continue
+        if arabic and token.startswith("ال"):
+            token = "(?:ال)?" + re.escape(token[2:])
+        else:
+            token = r"(?:l'\s*)?" + re.escape(token).replace("'", r"'\s*").replace(",", r"\s*,")
+        parts.append(token + ("" if token.endswith(r"\s*") else r"\s+"))
+    body = "".join(parts).removesuffix(r"\s+")
+    return (r"(?<!\w)(?:[وبلفك]{1,2})?" if arabic else r"(?<!\w)") + body + r"(?!\w)"
+
+
+@lru_cache(maxsize=8)
+def _compiled(language: str | None) -> _Rules:
+    languages = (language,) if language else LANGUAGES
+    sets = [RULES[lang] for lang in languages]
+    lead_ins = tuple(re.compile(
+        f"^(?P<opener>{_alternatives(r.openers)})?(?P<request>{_alternatives(r.requests)})?"
+        f"(?P<people>{_alternatives(r.people)})?(?P<skills>{_alternatives(r.skills)})?"
+        f"(?P<article>{_alternatives(r.articles)})?") for r in sets)
+    articles = re.compile("^" + _alternatives(a for r in sets for a in r.articles))
+    words = sorted({fold(c) for r in sets for c in r.conjunctions}, key=len, reverse=True)
+    alternatives = "|".join(w.replace(" ", r"\s+") for w in words)
+    conjunction = rf"\s+(?:{alternatives})\s+"
+    if "ar" in languages:
+        conjunction += r"|\s+و(?=[^\W\d_]{2})"  # Arabic "and" written onto the next word
+    tails = "|".join(fold(t).replace(" ", r"\s+") for r in sets for t in r.tails)
+    phrases = sorted((p for lang in languages for p in FIXED_PHRASES[lang]), key=len,
+                     reverse=True)
+    return _Rules(lead_ins, articles, re.compile(conjunction),
+                  re.compile("|".join(_fixed_phrase(p) for p in phrases)),
+                  re.compile(rf"^(?:{alternatives})\s+"),
+                  re.compile(rf"\s+(?:{tails})$"),
+                  frozenset(w.strip("'") for r in sets for a in r.articles
+                            for w in fold(a).split()) - DETERMINERS,
+                  frozenset(fold(w) for r in sets for w in r.stopwords),
+                  frozenset(fold(w) for r in sets for w in r.objects), "ar" in languages)
+
+
+def _strip_lead_in(text: str, rules: _Rules) -> str:
+    """``text`` without its request opener ("we need experts in", "nous cherchons des")."""
+    return _lead_in(text, rules)[0]
+
+
+def _lead_in(text: str, rules: _Rules) -> tuple[str, str]:
+    """``text`` without its request opener, and the opener's last word (folded; "" if none)."""
+    text = _drop_waw(text.strip(" \t,;:-"), rules)
+    folded = fold(text)
+    best = 0
+    for pattern in rules.lead_ins:
+        m = pattern.match(folded)
+        if m is None or not (m["opener"] or m["request"] or m["people"] or m["skills"]):
+            continue
+        end = m.end() if (m["request"] or m["people"] or m["skills"]) else m.end("opener")
+        best = max(best, end)
+    stripped = _drop_waw(text[best:].strip(" \t,;:-"), rules)
+    if not stripped:
+        return text, ""
+    removed = fold(text[:best]).split()
+    return stripped, (removed[-1] if removed else "")
+
+
+def _rules_of(sentence: str) -> _Rules:
+    """The rules of the language whose request opens ``sentence`` (longest), else all of them."""
+    folded = fold(_drop_waw(sentence.strip(" \t,;:-"), _compiled(None)))
+    best, chosen = 0, None
+    for language in LANGUAGES:
+        for pattern in _compiled(language).lead_ins:
+            m = pattern.match(folded)
+            if m and (m["request"] or m["people"] or m["skills"]) and m.end() > best:
+                best, chosen = m.end(), language
+    return _compiled(chosen)
+
+
+def _drop_waw(text: str, rules: _Rules) -> str:
+    """Arabic: a clause that starts with و ("and"), alone or written onto the next word."""
+    if not rules.arabic or not text.startswith("و"):
+        return text
+    word = fold(text.split(maxsplit=1)[0])
+    if word == "و":
+        return text[1:].lstrip()
+    return text[1:] if len(word) >= 4 and word not in ARABIC_WAW_WORDS else text
+
+
+def _strip_articles(text: str, rules: _Rules) -> str:
+    """``text`` without the small words it opens with ("in the", "de la", "en el")."""
+    stripped = text.strip()
+    while m := rules.articles.match(fold(stripped)):
+        if not stripped[m.end():].strip():
+            break
+        stripped = stripped[m.end():].strip()
+    return stripped
+
+
+def _mask(text: str, rules: _Rules) -> str:
+    """Folded ``text`` in which fixed phrases have no spaces or commas left to cut at."""
+    chars = list(fold(text))
+    for m in rules.fixed.finditer("".join(chars)):
+        for i in range(m.start(), m.end()):
+            if chars[i].isspace() or chars[i] == ",":
+                chars[i] = "_"
+    return "".join(chars)
+
+
+def _split_clause(clause: str, rules: _Rules, lead: str = "") -> list[str]:
+    """A clause cut into needs: at commas (a list), then at conjunctions (see the module)."""
+    masked = _mask(clause, rules)
+    cuts = [m.start() for m in re.finditer(",", masked)]
+    items = [clause[a + 1 if a >= 0 else 0:b]
+             for a, b in zip([-1, *cuts], [*cuts, len(clause)], strict=True)]
+    out: list[str] = []
+    for k, item in enumerate(items):
+        # "A, B, and C": the list ends at its comma, so C's own "and" is free to stay
+        opens_with_and = bool(rules.leading_conjunction.match(fold(item.strip()))
+                              or _drop_waw(item.strip(), rules) != item.strip())
+        item, item_lead = _lead_in(item, rules)
+        if k:
+            before = _words(item)
+            item = _strip_articles(item, rules)
+            dropped = before[:len(before) - len(_words(item))]
+            item_lead = dropped[-1] if dropped else item_lead
+        last_of_list = len(items) > 1 and k == len(items) - 1 and not opens_with_and
+        out.extend(_strip_lead_in(x, rules) for x in _coordinated(
+            item, rules, last_of_list, item_lead or (lead if k == 0 else "")))
+    return out
+
+
+def _coordinated(text: str, rules: _Rules, list_end: bool, lead: str = "") -> list[str]:
+    """``text`` cut at conjunctions between two needs; the first cut is forced at a list's end.
+
+    ``lead`` is the small word just before ``text`` ("experts *in* ..."): a second half that
+    repeats it ("in A and in B", "en A et en B") is a parallel need however short the first
+    (a repeated article, "la A y la B", does not count).
+    """
+    masked = _mask(text, rules)
+    joints = [m for m in rules.conjunction.finditer(masked)
+              if not _waw_word(masked, m.end())]
+    if not joints:
+        return [text]
+    starts = [0, *(m.end() for m in joints)]
+    ends = [*(m.start() for m in joints), len(text)]
+    out = [text[starts[0]:ends[0]]]
+    for i in range(1, len(starts)):
+        raw = text[starts[i]:ends[i]].strip()
+        piece = _strip_articles(raw, rules)
+        parallel = (lead in rules.small_words and _words(raw)[:1] == [lead]
+                    and bool(_content_words(out[-1], rules)) and bool(_content_words(piece, rules)))
+        if (list_end and i == 1) or parallel or _two_needs(out[-1], piece, rules):
+            out.append(piece)
+        else:
+            out[-1] = out[-1] + text[ends[i - 1]:ends[i]]
+    return out
+
+
+def _waw_word(masked: str, at: int) -> bool:
+    """Whether an Arabic و at ``at - 1`` begins a word of its own (وزارة) instead of "and"."""
+    if masked[at - 1:at] != "و" or at >= len(masked) or masked[at].isspace():
+        return False
+    return "و" + masked[at:].split(maxsplit=1)[0] in ARABIC_WAW_WORDS
+
+
+def _two_needs(first: str, second: str, rules: _Rules) -> bool:
+    """Whether "first and second" joins two needs rather than two parts of one.
+
+    Each half needs two content words of its own ("design and construction of plants" stays
+    whole). After a short object of place or purpose ("WASH in schools and health centres",
+    "reuse for irrigation and aquifer recharge") a second half of fewer than three content
+    words and no such object of its own is read as a second object, so the need stays whole.
+    """
+    head, tail = _content_words(first, rules), _content_words(second, rules)
+    if len(head) < 2 or len(tail) < 2:
+        return False
+    words = _words(first)
+    objects = [i for i, w in enumerate(words) if w in rules.objects]
+    if not objects:
+        return True
+    after = [w for w in words[objects[-1] + 1:] if _is_content(w, rules)]
+    short_object = 1 <= len(after) <= 2
+    return not (short_object and len(tail) < 3
+                and not any(w in rules.objects for w in _words(second)))
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip(".,;:()'\"-") for w in fold(text).split()]
+
+
+def _is_content(word: str, rules: _Rules) -> bool:
+    return bool(_WORD.search(word)) and word not in rules.stopwords
+
+
+def _content_words(text: str, rules: _Rules) -> list[str]:
+    return [w for w in _words(text) if _is_content(w, rules)]
+
+
+def dedupe(texts: Iterable[str]) -> list[str]:
+    """Stripped texts without empty ones and case-insensitive repeats, in order."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for text in texts:
+        text = text.strip()
+        key = text.casefold()
+        if text and key not in seen:
+            seen.add(key)
+            out.append(text)
+    return out
