@@ -21,6 +21,7 @@ from api.routes import (
     contributions,
     experts,
     health,
+    imports,
     members,
     organisations,
     page,
@@ -110,6 +111,6 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     app.include_router(projects.router)  # teams, invitations, similar members
     app.include_router(page.router)  # the coordinators' page at / (api/static)
     for router in (members.router, contributions.router, organisations.router, stats.router,
-                   admin.router):
+                   admin.router, imports.router):
         app.include_router(router)
     return app

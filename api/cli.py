@@ -11,10 +11,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from api.commands import core, keys, ops, teams
+from api.commands import core, imports, keys, ops, teams
 from api.commands import eval as eval_commands
 
-REGISTRARS = [core.register, eval_commands.register, ops.register, keys.register, teams.register]
+REGISTRARS = [core.register, imports.register, eval_commands.register, ops.register,
+              keys.register, teams.register]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr,
     )
-    for noisy in ("faiss.loader", "sentence_transformers", "httpx", "transformers"):
+    for noisy in ("faiss.loader", "sentence_transformers", "httpx", "transformers",
+                  "bibtexparser"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     from api.commands.common import CliError
     from indexing.errors import WellspringError

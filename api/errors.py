@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.auth import Forbidden, TooManyAttempts, Unauthorized
+from api.imports import FileTooLarge
 from indexing.errors import (
     Conflict,
     IndexCorrupt,
@@ -33,6 +34,7 @@ STATUS: list[tuple[type[Exception], int]] = [
     (TooManyAttempts, 429),
     (NotFound, 404),
     (Conflict, 409),
+    (FileTooLarge, 413),
     (IndexNotReady, 503),
     (IndexMismatch, 503),
     (IndexCorrupt, 503),
@@ -56,7 +58,7 @@ def _domain_handler(request: Request, exc: Exception) -> JSONResponse:
     errors = None
     if isinstance(exc, ValidationFailed):
         errors = [{"field": e.field, "message": e.message, "record": e.source,
-                   "id": e.record_id} for e in exc.errors]
+                   "id": e.record_id, "line": e.line} for e in exc.errors]
         field = exc.errors[0].field if exc.errors else None
     headers = getattr(exc, "headers", None)
     return JSONResponse(error_body(str(exc), field, errors), status_code=status,

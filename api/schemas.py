@@ -164,6 +164,9 @@ class StatsResponse(BaseModel):
     languages: dict[str, int]
     private_contributions: int
     spaces: dict[str, int] = Field(description="Only the spaces the caller may see")
+    vocabulary: dict[str, list[str]] = Field(
+        default_factory=dict, description="The community's contribution types and "
+        "organisation kinds (defaults + vocabulary.json), for filters and forms")
 
     model_config = {"json_schema_extra": {"examples": [{
         "members": 12, "organisations": 6, "countries": 10,
@@ -175,7 +178,7 @@ class StatsResponse(BaseModel):
 
 def contribution_out(c: object) -> ContributionOut:
     return ContributionOut(
-        contribution_id=c.id, type=c.type.value, title=c.title,  # type: ignore[attr-defined]
+        contribution_id=c.id, type=c.type, title=c.title,  # type: ignore[attr-defined]
         text=c.text, date=c.date.isoformat(), language=c.language,  # type: ignore[attr-defined]
         authors=list(c.authors), space=c.space,  # type: ignore[attr-defined]
     )

@@ -18,6 +18,7 @@ class ServiceSettings(Settings):
     """Settings of ``wellspring serve``: the core's and the HTTP limits."""
 
     max_body_bytes: int = Field(5_000_000, ge=1000)
+    max_import_bytes: int = Field(5_000_000, ge=1000, description="POST /imports: file size")
     max_query_bytes: int = Field(16_384, ge=1024, description="Longest query string (413)")
     cors_origins: list[str] = Field(default_factory=list)
     auth_failure_limit: int = Field(10, ge=1, description="Failed key checks per client ...")

@@ -145,7 +145,7 @@ def evaluate(home: Path) -> dict[str, Any]:
     s = matcher.settings
     with matcher.snapshot() as snap:
         catalog = snap.catalog
-        kinds = {o: org.kind.value for o, org in catalog.organisations.items()}
+        kinds = {o: org.kind for o, org in catalog.organisations.items()}
         n_contrib = {m: len(c) for m, c in catalog.member_contributions.items()}
         outer_open = sorted(m for m, info in catalog.members.items() if may_invite(info))
         members = dict(catalog.members)

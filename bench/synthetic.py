@@ -107,7 +107,7 @@ def write_store(store: Store, shape: Shape, seed: int = 0, batch: int = 20_000) 
                          country=COUNTRIES[i % len(COUNTRIES)]) for i in range(shape.organisations)]
     with store.transaction() as conn:
         conn.executemany("INSERT INTO organisations(id, kind, country, data) VALUES (?,?,?,?)",
-                         [(o.id, o.kind.value, o.country, o.model_dump_json()) for o in orgs])
+                         [(o.id, o.kind, o.country, o.model_dump_json()) for o in orgs])
         rows, lex = [], []
         for i in range(shape.members):
             m = _member(i, shape, rng)
@@ -124,7 +124,7 @@ def write_store(store: Store, shape: Shape, seed: int = 0, batch: int = 20_000) 
             for i in range(start, min(start + batch, shape.contributions)):
                 c = _contribution(i, shape, rng)
                 body = c.index_text()
-                c_rows.append((c.id, c.type.value, c.date.isoformat(), c.language, c.space,
+                c_rows.append((c.id, c.type, c.date.isoformat(), c.language, c.space,
                                c.model_dump_json(), text_hash(body)))
                 a_rows.extend((c.id, a, pos) for pos, a in enumerate(c.authors))
                 lex.append((contribution_key(c.id), body))

@@ -9,15 +9,22 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from indexing.backup import set_aside_damaged
 from indexing.encoders.base import Encoder
 from indexing.encoders.batching import BatchingEncoder
 from indexing.encoders.onnx_runtime import load_minilm
-from indexing.errors import Conflict, IndexCorrupt, NotFound, StoreCorrupt
+from indexing.errors import (
+    Conflict,
+    IndexCorrupt,
+    NotFound,
+    RecordError,
+    StoreCorrupt,
+    ValidationFailed,
+)
 from indexing.schema import Contribution, Member, Organisation
 from indexing.settings import Settings
 from indexing.store import SqliteStore, Store, WriteResult
@@ -30,10 +37,12 @@ from indexing.vectors.multilingual_index import (
     open_multilingual_index,
     rebuild_multilingual_index,
 )
+from indexing.vocabulary import configured_vocabulary, extend_vocabulary, load_vocabulary
 
 log = logging.getLogger(__name__)
 
 WriteMode = Literal["create", "replace", "upsert"]
+R = TypeVar("R")
 Record = Organisation | Member | Contribution
 _TABLE = {Organisation: "organisations", Member: "members", Contribution: "contributions"}
 
@@ -74,6 +83,7 @@ class Community:
             raise StoreCorrupt(f"cannot open the store {settings.database_path} ({exc}); "
                                "restore it with `wellspring restore BACKUP_DIR`") from exc
         store.check_integrity()  # StoreCorrupt, or a damaged lexical index rebuilt
+        extend_vocabulary(store, configured_vocabulary(settings.vocabulary))  # in the store
         # an injected encoder (tests) gets a multilingual index only when one is injected too
         ml_encoder = multilingual_encoder or (load_multilingual_encoder(settings)
                                               if encoder is None else None)
@@ -166,6 +176,23 @@ class Community:
         known = self.store.existing_ids("members", authors) | ids["members"]
         for author in sorted(authors - known):
             raise NotFound("member", author, field="authors")
+        vocabulary = load_vocabulary(self.store)
+        terms = [(r.id, "kind", vocabulary.problem("organisation_kinds", r.kind)) for r in records
+                 if isinstance(r, Organisation)]
+        terms += [(r.id, "type", vocabulary.problem("contribution_types", r.type))
+                  for r in records if isinstance(r, Contribution)]
+        errors = [RecordError("request", None, rid, name, problem)
+                  for rid, name, problem in terms if problem]
+        if errors:
+            raise ValidationFailed(errors)
+
+    def apply(self, commit: Callable[[Store], R], changed: Callable[[R], WriteResult]) -> R:
+        """Run a commit made by other code (an import through ``indexing.ingest``) under the
+        write lock; then the indexes follow the WriteResult that ``changed`` reads from it."""
+        with self._write_lock:
+            outcome = commit(self.store)
+            self._sync_indexes(changed(outcome))
+            return outcome
 
     def delete(self, kind: Literal["organisation", "member", "contribution"], record_id: str
                ) -> WriteResult:

@@ -23,6 +23,15 @@ SpaceName = Annotated[
         strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_\-]*$"
     ),
 ]
+# A term of a vocabulary (contribution type, organisation kind): checked against the store's
+# vocabulary when written (indexing/vocabulary.py), so a community can extend the defaults.
+VocabularyTerm = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$"
+    ),
+]
+Orcid = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")]
 PUBLIC_SPACE = "public"
 _LANG = re.compile(r"^[a-z]{2}$")
 
@@ -38,6 +47,8 @@ class Level(StrEnum):
 
 
 class OrganisationKind(StrEnum):
+    """The default organisation kinds; a community adds its own (indexing/vocabulary.py)."""
+
     utility = "utility"
     ministry = "ministry"
     university = "university"
@@ -45,9 +56,15 @@ class OrganisationKind(StrEnum):
     consultancy = "consultancy"
     international = "international"
     private_company = "private_company"
+    research_institute = "research_institute"
+    association = "association"
+    funder = "funder"
+    other = "other"
 
 
 class ContributionType(StrEnum):
+    """The default contribution types; a community adds its own (indexing/vocabulary.py)."""
+
     publication = "publication"
     forum_post = "forum_post"
     project_report = "project_report"
@@ -55,6 +72,10 @@ class ContributionType(StrEnum):
     dataset = "dataset"
     newsletter_article = "newsletter_article"
     case_study = "case_study"
+    presentation = "presentation"
+    training_material = "training_material"
+    policy_brief = "policy_brief"
+    other = "other"
 
 
 def _country(value: str) -> str:
@@ -62,6 +83,14 @@ def _country(value: str) -> str:
     if code not in COUNTRY_CODES:
         raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")
     return code
+
+
+def normalise_orcid(value: str) -> str:
+    """An ORCID iD without its https://orcid.org/ prefix, check digit X upper-cased."""
+    text = value.strip()
+    for prefix in ("https://orcid.org/", "http://orcid.org/", "orcid.org/"):
+        text = text.removeprefix(prefix)
+    return text.upper()
 
 
 def _language(value: str) -> str:
@@ -78,7 +107,7 @@ class _Record(BaseModel):
 class Organisation(_Record):
     id: RecordId
     name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
-    kind: OrganisationKind
+    kind: VocabularyTerm
     country: str | None = None
 
     @field_validator("country")
@@ -101,11 +130,19 @@ class Member(_Record):
     open_to_invitations: bool = True
     hidden: bool = False
     contact: Annotated[str, StringConstraints(max_length=300)] | None = None
+    orcid: Orcid | None = None
+    imported_from: Annotated[str, StringConstraints(max_length=64)] | None = Field(
+        None, description="Set when an import created this member: the source, for review")
 
     @field_validator("country")
     @classmethod
     def _check_country(cls, v: str) -> str:
         return _country(v)
+
+    @field_validator("orcid", mode="before")
+    @classmethod
+    def _check_orcid(cls, v: object) -> object:
+        return normalise_orcid(v) if isinstance(v, str) else v
 
     @field_validator("languages")
     @classmethod
@@ -118,15 +155,33 @@ class Member(_Record):
         return f"{self.bio}\nTopics: {topics}".strip() if topics else self.bio
 
 
+class SourceAuthor(_Record):
+    """An author as a source gave them, and the member they were matched to (if any)."""
+
+    name: Annotated[str, StringConstraints(max_length=300)] = ""
+    orcid: Orcid | None = None
+    member_id: RecordId | None = None
+
+
+class ContributionSource(_Record):
+    """Where (part of) a contribution came from: one source's record and its authors."""
+
+    source: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    source_id: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    authors: list[SourceAuthor] = Field(default_factory=list, max_length=500)
+
+
 class Contribution(_Record):
     id: RecordId
-    type: ContributionType
+    type: VocabularyTerm
     title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
     text: Annotated[str, StringConstraints(max_length=200_000)] = ""
     date: dt.date
     language: str | None = None
     authors: list[RecordId] = Field(min_length=1, max_length=50)
     space: SpaceName = PUBLIC_SPACE
+    doi: Annotated[str, StringConstraints(max_length=300)] | None = None
+    sources: list[ContributionSource] = Field(default_factory=list, max_length=50)
 
     @field_validator("language")
     @classmethod

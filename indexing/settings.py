@@ -179,8 +179,21 @@ class TeamSettings(BaseSettings):
         "many contributions")
 
 
+class ImportSettings(BaseSettings):
+    """Community vocabularies and imports (indexing/vocabulary.py, indexing/imports/)."""
+
+    model_config = _CONFIG
+
+    vocabulary: str = Field(
+        "", description="A vocabulary.json whose contribution types and organisation kinds "
+                        "extend the defaults (added to the store); '' = none")
+    import_name_threshold: float = Field(
+        94.0, ge=50, le=100, description="Imports: lowest name-similarity score (0-100, "
+        "rapidfuzz) that links an author to a member; lower matches are reported, not linked")
+
+
 class Settings(StorageSettings, EncodingSettings, IndexSettings, MatchingSettings,
-               LanguageSettings, TeamSettings):
+               LanguageSettings, TeamSettings, ImportSettings):
     """Everything the core can be configured with, validated at start-up, in sections.
 
     Every field can be set as an environment variable, e.g. ``WELLSPRING_HOME=/srv/ws``. The

@@ -6,12 +6,15 @@ not found (its existence is not revealed); counts only include what the caller m
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from indexing.community import Community
 from indexing.errors import NotFound
 from indexing.schema import Contribution
 from indexing.vectors.catalog import MemberInfo
+from indexing.vocabulary import load_vocabulary, stats_with_vocabulary
+from matcher.errors import InvalidRequest
 from matcher.filters import Access, SearchFilters
 
 
@@ -63,9 +66,19 @@ def visible_contribution(community: Community, contribution_id: str, access: Acc
     return contribution.model_copy(update={"authors": authors})
 
 
+def check_types(community: Community, types: Sequence[str]) -> None:
+    """A type filter names only types of the community's vocabulary (InvalidRequest 'type')."""
+    vocabulary = load_vocabulary(community.store)
+    for t in types:
+        problem = vocabulary.problem("contribution_types", t)
+        if problem:
+            raise InvalidRequest("type", problem)
+
+
 def community_stats(community: Community, access: Access) -> dict[str, object]:
-    """The store's counts, with private space names only for callers holding them."""
-    stats = community.store.stats()
+    """The store's counts, with private space names only for callers holding them; every type
+    and kind of the vocabulary is counted (0 when unused) and the vocabulary listed."""
+    stats = stats_with_vocabulary(community.store.stats(), load_vocabulary(community.store))
     spaces = stats.get("spaces")
     if isinstance(spaces, dict):
         stats["spaces"] = {s: n for s, n in spaces.items() if access.may_see(str(s))}

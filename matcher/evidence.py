@@ -58,7 +58,7 @@ def explain(reader: IndexReader, ranked: Sequence[RankedMember], settings: Setti
             c = passage.contribution
             meta = catalog.contributions.get(c.id)
             evidence.append(Evidence(
-                contribution_id=c.id, title=c.title, type=c.type.value,
+                contribution_id=c.id, title=c.title, type=c.type,
                 date=c.date.isoformat(), space=c.space,
                 language=c.language or (meta.language if meta else None),  # detected at ingest
                 score=round(d.score, 4), snippet=shorten(passage.text),

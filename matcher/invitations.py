@@ -159,7 +159,7 @@ def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Acces
                 continue
             org = catalog.organisations.get(info.organisation_id)
             reasons = invitation_reasons(
-                info, row, texts, core_best, rules, org.kind.value if org else None,
+                info, row, texts, core_best, rules, org.kind if org else None,
                 len(catalog.member_contributions.get(mid, ())))
             if reasons:
                 named = sorted({texts.index(r.need) for r in reasons})
@@ -185,7 +185,7 @@ def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Acces
 def invite_rules(catalog: CatalogView, team: Sequence[str], s: Settings) -> InviteRules:
     """The thresholds from the settings, and what the suggested team already holds."""
     members = [catalog.members[m] for m in team]
-    kinds = {o.kind.value for m in members
+    kinds = {o.kind for m in members
              if (o := catalog.organisations.get(m.organisation_id)) is not None}
     return InviteRules(
         floor=s.invite_fit_floor, coverage_threshold=s.team_coverage_threshold,

@@ -23,6 +23,7 @@ def register(sub: Any) -> None:
     p.add_argument("paths", nargs="+", type=Path, help="files or folders of *.jsonl")
     p.add_argument("--skip-invalid", action="store_true",
                    help="commit the good records of a file that has bad ones")
+    p.add_argument("--dry-run", action="store_true", help="check and count; write nothing")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("index", help="bring the vector index up to date with the store")
@@ -59,23 +60,28 @@ def register(sub: Any) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from indexing.ingest import ingest_paths
     from indexing.store import SqliteStore
+    from indexing.vocabulary import configured_vocabulary
 
     settings = load_settings()
     started = time.perf_counter()
     try:
-        report = ingest_paths(SqliteStore(settings.database_path), args.paths, args.skip_invalid)
+        report = ingest_paths(SqliteStore(settings.database_path), args.paths, args.skip_invalid,
+                              configured_vocabulary(settings.vocabulary), args.dry_run)
     except (FileNotFoundError, ValueError) as exc:
         raise CliError(str(exc)) from exc
     for err in report.errors:
         print(f"invalid: {err}", file=sys.stderr)
+    for cause in report.root_causes:  # dependents counted under the record they refer to
+        print(f"rejected: {cause}", file=sys.stderr)
     r = report.result
     rejected = [f.path for f in report.files if f.path not in report.committed_files]
     for path in rejected:
         print(f"rejected: {path} (nothing from this file was committed)", file=sys.stderr)
-    print(f"ingested {len(report.committed_files)} file(s): {r.inserted} inserted, "
-          f"{r.updated} updated, {r.unchanged} unchanged, {len(report.errors)} invalid "
+    verb = "would ingest" if report.dry_run else "ingested"
+    print(f"{verb} {len(report.committed_files)} file(s): {r.inserted} inserted, "
+          f"{r.updated} updated, {r.unchanged} unchanged, {report.refused} invalid "
           f"({time.perf_counter() - started:.1f}s)")
-    return 1 if report.errors else 0
+    return 1 if report.errors or report.root_causes else 0
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -141,11 +147,13 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from indexing.store import SqliteStore
+    from indexing.vocabulary import load_vocabulary, stats_with_vocabulary
 
     settings = load_settings()
     if not settings.database_path.exists():
         raise CliError(f"no store at {settings.database_path}; run `wellspring ingest data/`")
-    stats = SqliteStore(settings.database_path).stats()
+    store = SqliteStore(settings.database_path)
+    stats = stats_with_vocabulary(store.stats(), load_vocabulary(store))
     if args.json:
         print_json(stats)
         return 0

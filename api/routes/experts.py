@@ -10,7 +10,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import AccessDep, MatcherDep
 from api.schemas import ExpertsResponse, GlossTermOut, expert_out
-from indexing.schema import ContributionType, Level
+from indexing.schema import Level
+from matcher.directory import check_types
 from matcher.filters import SearchFilters
 
 router = APIRouter(tags=["search"])
@@ -25,7 +26,7 @@ async def experts(
     country: Annotated[list[str], Query(description="ISO 3166-1 alpha-2; repeatable")] = [],  # noqa: B006
     organisation: Annotated[list[str], Query(description="Organisation id; repeatable")] = [],  # noqa: B006
     level: Annotated[list[Level], Query()] = [],  # noqa: B006
-    type: Annotated[list[ContributionType], Query()] = [],  # noqa: B006
+    type: Annotated[list[str], Query(description="A type of the vocabulary; repeatable")] = [],  # noqa: B006
     language: Annotated[list[str], Query(description="ISO 639-1; repeatable")] = [],  # noqa: B006
     since: Annotated[dt.date | None, Query(description="Contributions from this date")] = None,
 ) -> ExpertsResponse:
@@ -33,9 +34,10 @@ async def experts(
 
     Filters act before truncation. Without a key only public contributions count.
     """
+    await run_in_threadpool(check_types, matcher.community, type)  # the store's vocabulary
     filters = SearchFilters(
         countries=tuple(c.upper() for c in country), organisations=tuple(organisation),
-        levels=tuple(x.value for x in level), types=tuple(t.value for t in type),
+        levels=tuple(x.value for x in level), types=tuple(type),
         languages=tuple(x.lower() for x in language), since=since,
     )
     # encode() is CPU-bound: run it in the thread pool, never on the event loop

@@ -3,10 +3,9 @@ import {
   ApiError, api, barTable, byId, countryName, el, formatScore, getKey, humanise, languageName,
   memberCard, memberHref, memberMeta, setKey, setLoading, showAlert,
 } from "./dom.js";
+import { initImports } from "./imports.js";
 
 const LEVELS = ["core", "active", "occasional", "peripheral", "transactional"];
-const TYPES = ["publication", "forum_post", "project_report", "webinar", "dataset",
-  "newsletter_article", "case_study"];
 const SEARCH_FIELDS = ["q", "country", "organisation", "level", "type", "language", "top"];
 
 // API field name -> [input id, label a person reads]
@@ -89,14 +88,17 @@ function harvestOptions(members) {
 
 async function loadFilterOptions() {
   for (const level of LEVELS) addOption(byId("f-level"), level, humanise(level));
-  for (const type of TYPES) addOption(byId("f-type"), type, humanise(type));
   try {
     const stats = await api("/stats");
     const keys = (value) => (value && typeof value === "object" && !Array.isArray(value)
       ? Object.keys(value) : []);
     for (const c of keys(stats.countries)) addOption(byId("f-country"), c, countryName(c));
     for (const l of keys(stats.levels)) addOption(byId("f-level"), l, humanise(l));
-    for (const t of keys(stats.contribution_types)) addOption(byId("f-type"), t, humanise(t));
+    // the community's vocabulary (defaults + vocabulary.json), then any type in use
+    const vocabulary = (stats.vocabulary && stats.vocabulary.contribution_types) || [];
+    for (const t of [...vocabulary, ...keys(stats.contribution_types)]) {
+      addOption(byId("f-type"), t, humanise(t));
+    }
     for (const lang of keys(stats.languages)) {
       if (lang !== "unknown") addOption(byId("f-language"), lang, languageName(lang));
     }
@@ -406,7 +408,9 @@ async function onProjectSubmit(event) {
 function showView(name) {
   const changed = state.view !== name;
   state.view = name;
-  for (const view of ["search", "member", "project"]) byId(`view-${view}`).hidden = view !== name;
+  for (const view of ["search", "member", "project", "import"]) {
+    byId(`view-${view}`).hidden = view !== name;
+  }
   for (const link of document.querySelectorAll("nav a[data-view]")) {
     if (link.dataset.view === (name === "member" ? "search" : name)) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
@@ -423,6 +427,7 @@ function route() {
   let view = "search";
   if (member) view = "member";
   else if (path === "/project") view = "project";
+  else if (path === "/import") view = "import";
   const changed = showView(view);
   if (view === "member") {
     showMember(decodeURIComponent(member[1]));
@@ -447,6 +452,7 @@ function init() {
     if (location.hash !== "#/search") location.hash = "#/search";
   });
   byId("project-form").addEventListener("submit", onProjectSubmit);
+  initImports();
   window.addEventListener("hashchange", route);
   loadFilterOptions();
   route();

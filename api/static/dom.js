@@ -104,8 +104,9 @@ function describeFailure(status, data) {
 export const UNREACHABLE = "The Wellspring server cannot be reached. Check that it is running"
   + " and your connection, then try again.";
 
-/** Call the API as JSON with the tab's key; throws ApiError with a readable message. */
-export async function api(path, { method = "GET", body, signal } = {}) {
+/** Call the API as JSON (or, with ``form``, a multipart FormData upload) with the tab's key;
+ * throws ApiError with a readable message. */
+export async function api(path, { method = "GET", body, form, signal } = {}) {
   const headers = { Accept: "application/json" };
   const key = getKey();
   if (key) headers["X-API-Key"] = key;
@@ -113,7 +114,8 @@ export async function api(path, { method = "GET", body, signal } = {}) {
   let response;
   try {
     response = await fetch(path, {
-      method, headers, signal, body: body === undefined ? undefined : JSON.stringify(body),
+      method, headers, signal,
+      body: form !== undefined ? form : body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
     if (err && err.name === "AbortError") throw err;

@@ -53,7 +53,13 @@ class Store(Protocol):
         """(item key, BM25 score) best first, for members' profiles and contributions."""
         ...
 
+    def vocabulary_terms(self) -> list[tuple[str, str]]:
+        """(kind, term) pairs the community added to the default vocabularies."""
+        ...
+
     # -- writes ------------------------------------------------------------------------------
+    def add_vocabulary_terms(self, terms: Sequence[tuple[str, str]]) -> None: ...
+
     def transaction(self) -> contextlib.AbstractContextManager[Any]: ...
 
     def write_records(self, organisations: Sequence[Organisation] = (),

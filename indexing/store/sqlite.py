@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from indexing.errors import NotFound
+from indexing.migrations import migrate
 from indexing.schema import Contribution, Member, Organisation
 from indexing.store.integrity import check_store
 from indexing.store.lexical import (
@@ -23,7 +24,7 @@ from indexing.store.lexical import (
 from indexing.store.records import ContributionMeta
 from indexing.store.sqlite_writes import SqliteWrites
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # indexing/migrations.py brings older stores up to it
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -59,11 +60,9 @@ class SqliteStore(SqliteWrites):
         self._write_lock = threading.RLock()
         with self._write_lock:
             self.connection().executescript(_DDL)  # idempotent; executescript commits itself
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
-                (str(SCHEMA_VERSION),),
-            )
+        with self.transaction() as conn:  # a new store starts at 1, then is migrated
+            conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')")
+        migrate(self.transaction, self.connection())
 
     # -- connections -------------------------------------------------------------------------
     def connection(self) -> sqlite3.Connection:
@@ -278,6 +277,17 @@ class SqliteStore(SqliteWrites):
     def lexical_search(self, query: str, limit: int) -> list[tuple[str, float]]:
         """BM25 over titles, texts and profiles: (item key, score), best first."""
         return search_lexical(self.connection(), query, limit)
+
+    # -- vocabulary (indexing/vocabulary.py) -------------------------------------------------
+    def vocabulary_terms(self) -> list[tuple[str, str]]:
+        """(kind, term) pairs the community added to the default vocabularies, oldest first."""
+        rows = self.connection().execute("SELECT kind, term FROM vocabulary ORDER BY rowid")
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    def add_vocabulary_terms(self, terms: Sequence[tuple[str, str]]) -> None:
+        """Add (kind, term) pairs in one transaction (existing ones are left as they are)."""
+        with self.transaction() as conn:
+            conn.executemany("INSERT OR IGNORE INTO vocabulary(kind, term) VALUES (?, ?)", terms)
 
     def set_meta(self, key: str, value: object) -> None:
         with self.transaction() as conn:

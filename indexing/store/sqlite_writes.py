@@ -31,7 +31,7 @@ class SqliteWrites:
             "INSERT INTO organisations(id, kind, country, data) VALUES (?,?,?,?) "
             "ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, country=excluded.country, "
             "data=excluded.data",
-            (org.id, org.kind.value, org.country, data),
+            (org.id, org.kind, org.country, data),
         )
         return "inserted" if old is None else "updated"
 
@@ -70,7 +70,7 @@ class SqliteWrites:
             "date=excluded.date, language=excluded.language, space=excluded.space, "
             "data=excluded.data, text_hash=excluded.text_hash",
             (
-                contribution.id, contribution.type.value, contribution.date.isoformat(),
+                contribution.id, contribution.type, contribution.date.isoformat(),
                 # the language field wins; otherwise the detected one (None when unclear)
                 contribution.language or detect_language_code(body), contribution.space, data,
                 text_hash(body),

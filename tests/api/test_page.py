@@ -46,7 +46,8 @@ def test_nothing_outside_api_static_is_served() -> None:
 
 def test_the_page_loads_nothing_from_elsewhere() -> None:
     c = client()
-    texts = [c.get(p).text for p in ("/", "/static/app.js", "/static/dom.js", "/static/style.css")]
+    texts = [c.get(p).text for p in ("/", "/static/app.js", "/static/dom.js", "/static/style.css",
+                                     "/static/imports.js")]
     for text in texts:
         assert "http://" not in text and "https://" not in text
         assert "innerHTML" not in text and "insertAdjacentHTML" not in text

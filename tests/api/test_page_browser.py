@@ -368,3 +368,41 @@ def test_api_key_shows_private_evidence_and_contacts(
     page.fill("#api-key", "ws_000000000000_not-a-real-key")
     page.click("#key-save")
     expect(page.locator("#search-error")).to_contain_text("API key was not accepted")
+
+
+def test_import_a_file_and_read_the_report(page: Any,
+                                           server_home: tuple[Path, str | None]) -> None:
+    """Upload a BibTeX export: a dry run, the import itself, then a broken file (runs last: it
+    adds contributions to the server's community)."""
+    from indexing.store import SqliteStore
+    from indexing.store.keys import KeyStore
+
+    imports = Path(__file__).resolve().parents[1] / "data" / "imports" / "bibtex"
+    store = SqliteStore(server_home[0] / "wellspring.db")
+    _, editor = KeyStore(store).create("editor", name="page import test")
+    store.close()
+    page.goto("/#/import")
+    expect(page.locator("#view-import")).to_be_visible()
+    page.click("#import-submit")  # no file chosen: named next to the field
+    expect(page.locator("#file-error")).to_contain_text("choose the exported file")
+    page.fill("#api-key", editor)
+    page.click("#key-save")
+    page.select_option("#i-format", "bibtex")
+    page.set_input_files("#i-file", str(imports / "library.bib"))
+    with page.expect_response(lambda r: "/imports/bibtex" in r.url):
+        page.click("#import-submit")
+    expect(page.locator("#import-summary")).to_contain_text("Would import bibtex: 3 inserted")
+    expect(page.locator(".import-matches")).to_contain_text("Otieno, D. → David Otieno (m-0009)")
+    expect(page.locator(".import-unmatched")).to_contain_text("Smith, John")
+    page.uncheck("#i-dry-run")
+    with page.expect_response(lambda r: "/imports/bibtex" in r.url):
+        page.click("#import-submit")
+    expect(page.locator("#import-summary")).to_contain_text("Imported bibtex: 3 inserted")
+    page.screenshot(path=screenshot_path("import"), full_page=True)
+    page.set_input_files("#i-file", str(imports / "broken.bib"))
+    with page.expect_response(lambda r: "/imports/bibtex" in r.url):
+        page.click("#import-submit")
+    expect(page.locator("#import-error")).to_contain_text("Nothing was imported: 2 problems")
+    expect(page.locator(".import-errors")).to_contain_text("broken.bib:8 (broken2021): entry")
+    assert page.locator(".import-errors script").count() == 0
+    assert page.request.get("/contributions/bibtex-diallo2021boues").status == 200

@@ -1,0 +1,81 @@
+"""POST /imports/{format}: upload another tool's export; the same report as `wellspring import`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Path, UploadFile
+from pydantic import BaseModel, Field
+
+from api.auth import EditorDep, KeysDep
+from api.deps import CommunityDep, SettingsDep
+from api.imports import FileTooLarge, import_files
+from api.settings import ServiceSettings
+from indexing.imports.options import make_options
+from indexing.imports.pipeline import ImportFormat
+
+router = APIRouter(tags=["imports"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No API key, or an invalid one"},
+    403: {"description": "Not an editor or admin key, or a space the key does not hold"},
+    413: {"description": "A file larger than max_import_bytes (or the body than max_body_bytes)"},
+    422: {"description": "A bad option or a bad file (nothing written); `field` names it"},
+}
+
+
+class ImportResponse(BaseModel):
+    """What the import wrote (or, with dry_run, would write), matched and skipped."""
+
+    format: str
+    dry_run: bool
+    inserted: int
+    updated: int
+    unchanged: int
+    invalid: int
+    records: dict[str, dict[str, list[str]]] = Field(
+        description="Ids per record kind: inserted, updated, unchanged")
+    errors: list[dict[str, Any]] = Field(description="Bad records: source, line, id, field")
+    root_causes: list[dict[str, Any]] = Field(
+        description="Rejected records others depend on, with their dependents counted")
+    matches: list[dict[str, Any]] = Field(
+        description="Each person linked (or close but not linked), with method and score")
+    unmatched: dict[str, Any]
+    skipped: dict[str, Any]
+    created_members: list[str]
+    merged: list[str]
+    vocabulary_added: list[str]
+
+
+def _read(upload: UploadFile, limit: int) -> tuple[str, bytes]:
+    content = upload.file.read(limit + 1)
+    if len(content) > limit:
+        raise FileTooLarge(f"file '{upload.filename}' is larger than {limit} bytes")
+    return upload.filename or "upload", content
+
+
+@router.post("/imports/{format}", response_model=ImportResponse, responses=ERRORS)
+def import_upload(
+    community: CommunityDep, keys: KeysDep, caller: EditorDep, settings: SettingsDep,
+    format: Annotated[ImportFormat, Path(description="csv, xlsx, orcid, openalex, bibtex, "
+                                                     "ris or discourse")],
+    file: Annotated[list[UploadFile], File(description="The export; several for a folder "
+                                           "(e.g. categories.json and topics)")],
+    dry_run: Annotated[bool, Form()] = False,
+    skip_invalid: Annotated[bool, Form()] = False,
+    map: Annotated[list[str], Form(description="csv/xlsx: column=field")] = [],  # noqa: B006
+    records: Annotated[str | None, Form(max_length=20)] = None,
+    create_members: Annotated[str | None, Form(max_length=20)] = None,
+    country: Annotated[str | None, Form(max_length=100)] = None,
+    users: Annotated[UploadFile | None, File(description="discourse: user name map")] = None,
+    name_threshold: Annotated[float | None, Form(ge=50, le=100)] = None,
+) -> ImportResponse:
+    """Import a file in one transaction: all of it, or (with skip_invalid) its good records."""
+    limit = ServiceSettings.of(settings).max_import_bytes
+    uploads = [_read(f, limit) for f in file]
+    users_text = _read(users, limit)[1].decode("utf-8", "replace") if users else ""
+    options = make_options(settings, dry_run=dry_run, skip_invalid=skip_invalid, map_pairs=map,
+                           records=records, create_members=create_members, country=country,
+                           users_text=users_text, name_threshold=name_threshold)
+    report = import_files(community, keys, caller, format, uploads, options)
+    return ImportResponse.model_validate(report.to_dict())

@@ -1,0 +1,54 @@
+"""Import options from what a person types (CLI flags, HTTP form fields), checked by name."""
+
+from __future__ import annotations
+
+from pydantic import TypeAdapter, ValidationError
+
+from indexing.countries import country_code
+from indexing.errors import RecordError, ValidationFailed
+from indexing.imports.discourse import read_username_map
+from indexing.imports.model import ImportOptions
+from indexing.imports.tabular import parse_column_map
+from indexing.schema import Level
+from indexing.settings import Settings
+from indexing.vocabulary import configured_vocabulary
+
+_LEVEL = TypeAdapter(Level)
+
+
+def _refuse(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed([RecordError("options", None, None, field, message)])
+
+
+def make_options(settings: Settings, *, dry_run: bool = False, skip_invalid: bool = False,
+                 map_pairs: list[str] | None = None, map_text: str = "",
+                 records: str | None = None, create_members: str | None = None,
+                 country: str | None = None, users_text: str = "",
+                 name_threshold: float | None = None) -> ImportOptions:
+    """ImportOptions, or ValidationFailed naming the option (``map``, ``records``,
+    ``create_members``, ``country``, ``users``, ``name_threshold``) that is wrong."""
+    column_map = parse_column_map(map_text.splitlines(), "map_file")
+    column_map.update(parse_column_map(map_pairs or []))
+    if records not in (None, "", "members", "organisations"):
+        raise _refuse("records", f"'{records}' is neither 'members' nor 'organisations'")
+    level = None
+    if create_members:
+        try:
+            level = _LEVEL.validate_python(create_members.strip().lower())
+        except ValidationError as exc:
+            raise _refuse("create_members", f"'{create_members}' is not a level: "
+                          f"{', '.join(x.value for x in Level)}") from exc
+    code = None
+    if country:
+        code = country_code(country)
+        if code is None:
+            raise _refuse("country", f"'{country}' is not a country name or code")
+    threshold = settings.import_name_threshold if name_threshold is None else name_threshold
+    if not 50 <= threshold <= 100:
+        raise _refuse("name_threshold", "between 50 and 100")
+    usernames = read_username_map(users_text, "users") if users_text.strip() else {}
+    return ImportOptions(
+        dry_run=dry_run, skip_invalid=skip_invalid, create_members=level, create_country=code,
+        name_threshold=threshold, column_map=column_map,
+        records=records or None,  # type: ignore[arg-type]
+        usernames=usernames, vocabulary=configured_vocabulary(settings.vocabulary))

@@ -1,0 +1,151 @@
+"""Member and organisation lists from spreadsheets (CSV, XLSX), with a column mapping.
+
+Columns map to fields by ``--map column=field`` (or a mapping file), else by their header when
+it names a field or a usual synonym ("Full name", "Pays", "E-mail"...). Countries may be codes
+or names in five languages, levels names ("Active member", "núcleo"), organisations ids or
+names. Ids, when no column gives them, derive from the ORCID iD or the name (stable).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+from pathlib import Path
+
+from indexing.countries import normalise_name
+from indexing.errors import RecordError, ValidationFailed
+from indexing.imports.model import ImportOptions, SourceBatch, input_files
+from indexing.imports.rows import MEMBER_FIELDS, ORGANISATION_FIELDS, RowConverter
+from indexing.ingest import ParsedFile, RecordKind
+from indexing.store import Store
+
+SYNONYMS: dict[str, str] = {
+    "full name": "name", "nom": "name", "nombre": "name", "nome": "name", "member": "name",
+    "organization": "organisation", "organisation name": "organisation",
+    "organization name": "organisation", "employer": "organisation", "institution": "organisation",
+    "organisme": "organisation", "organizacion": "organisation", "organizacao": "organisation",
+    "organisation id": "organisation_id", "organization id": "organisation_id",
+    "pays": "country", "pais": "country", "nation": "country",
+    "membership level": "level", "niveau": "level", "nivel": "level", "tier": "level",
+    "language": "languages", "langues": "languages", "idiomas": "languages",
+    "expertise": "bio", "biography": "bio", "about": "bio", "keywords": "topics",
+    "topic": "topics", "themes": "topics", "email": "contact", "e mail": "contact",
+    "courriel": "contact", "correo": "contact", "orcid id": "orcid", "type": "kind",
+    "organisation type": "kind", "organization type": "kind", "member id": "id",
+    "open to invitations": "open_to_invitations", "invitable": "open_to_invitations",
+}
+
+
+def parse_column_map(pairs: list[str], source: str = "--map") -> dict[str, str]:
+    """``column=field`` pairs (also the lines of a mapping file) as a dict."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        if not pair.strip() or pair.lstrip().startswith("#"):
+            continue
+        column, sep, fieldname = pair.partition("=")
+        if not sep or not column.strip() or not fieldname.strip():
+            raise ValidationFailed([RecordError(source, None, None, "map",
+                                                f"'{pair}' is not column=field")])
+        out[column.strip()] = fieldname.strip()
+    return out
+
+
+def _kind(path: Path, header: list[str], options: ImportOptions) -> RecordKind:
+    if options.records in ("members", "organisations"):
+        return options.records
+    name = path.name.lower()
+    if name.startswith(("organisation", "organization", "org")):
+        return "organisations"
+    if name.startswith("member"):
+        return "members"
+    mapped = {_field(h, options) for h in header}
+    return "organisations" if "kind" in mapped and "level" not in mapped else "members"
+
+
+def _field(column: str, options: ImportOptions) -> str | None:
+    if column in options.column_map:
+        return options.column_map[column]
+    key = normalise_name(column)
+    allowed = set(MEMBER_FIELDS) | set(ORGANISATION_FIELDS) | {"organisation"}
+    return key.replace(" ", "_") if key.replace(" ", "_") in allowed else SYNONYMS.get(key)
+
+
+def _check_map(options: ImportOptions, kind: RecordKind, header: list[str], source: str) -> None:
+    fields = set(MEMBER_FIELDS if kind == "members" else ORGANISATION_FIELDS) | {"organisation"}
+    errors = [RecordError(source, 1, None, "map", f"column '{c}' is mapped to '{f}', which is "
+                          f"not a field of {kind}: {', '.join(sorted(fields))}")
+              for c, f in options.column_map.items() if c in header and f not in fields]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _rows(path: Path, converter: RowConverter, options: ImportOptions, batch: SourceBatch,
+          table: list[tuple[int, list[str]]]) -> None:
+    if not table:
+        batch.errors.append(RecordError(str(path), None, None, "file", "empty: no header row"))
+        return
+    header = [h.strip() for h in table[0][1]]
+    kind = _kind(path, header, options)
+    _check_map(options, kind, header, str(path))
+    columns = {i: f for i, h in enumerate(header) if (f := _field(h, options))}
+    if kind == "organisations":  # in an organisations list, "Organisation" is its name
+        columns = {i: "name" if f == "organisation" and "name" not in columns.values() else f
+                   for i, f in columns.items()}
+    parsed = ParsedFile(path=path, kind=kind)
+    for line, cells in table[1:]:
+        if not any(c.strip() for c in cells):
+            continue
+        values: dict[str, str] = {}
+        for i, value in enumerate(cells):
+            if i in columns and value.strip():
+                values[columns[i]] = value.strip()
+        converter.add(parsed, line, values, {f: header[i] for i, f in columns.items()})
+    batch.files.append(parsed)
+
+
+def read_csv(path: Path, options: ImportOptions, store: Store) -> SourceBatch:
+    """Members or organisations from a CSV file (or every CSV in a folder)."""
+    batch = SourceBatch()
+    converter = RowConverter(store)
+    for file in _ordered(input_files(path, (".csv",))):
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            batch.errors.append(RecordError(str(file), None, None, "file", f"not UTF-8: {exc}"))
+            continue
+        dialect: type[csv.Dialect] | csv.Dialect = csv.excel
+        with contextlib.suppress(csv.Error):  # an unusual file: plain commas
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        reader = csv.reader(io.StringIO(text), dialect)
+        table = []
+        for cells in reader:
+            table.append((reader.line_num, cells))
+        _rows(file, converter, options, batch, table)
+    return batch
+
+
+def read_xlsx(path: Path, options: ImportOptions, store: Store) -> SourceBatch:
+    """Members or organisations from the first sheet of an XLSX workbook (or a folder)."""
+    import openpyxl
+
+    batch = SourceBatch()
+    converter = RowConverter(store)
+    for file in _ordered(input_files(path, (".xlsx",))):
+        try:
+            book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a damaged file
+            batch.errors.append(RecordError(str(file), None, None, "file",
+                                            f"not a readable .xlsx workbook: {exc}"))
+            continue
+        sheet = book.worksheets[0]
+        table = [(n, ["" if v is None else str(v) for v in row])
+                 for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        book.close()
+        _rows(file, converter, options, batch, table)
+    return batch
+
+
+def _ordered(files: list[Path]) -> list[Path]:
+    """Organisation lists before member lists, so members can name their organisation."""
+    return sorted(files, key=lambda p: (not p.name.lower().startswith("org"), p.name))

@@ -1,0 +1,59 @@
+"""Versioned migrations of the store: each step brings ``meta.schema_version`` up by one.
+
+A store written by an older Wellspring is migrated when it is opened; one written by a newer one
+is refused (its tables may mean something this version does not know).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
+from indexing.errors import StoreCorrupt
+from indexing.schema import Contribution, Member
+
+VOCABULARY_DDL = """
+CREATE TABLE IF NOT EXISTS vocabulary(
+    kind TEXT NOT NULL, term TEXT NOT NULL, PRIMARY KEY(kind, term));
+"""
+
+
+def _to_v2(conn: sqlite3.Connection) -> None:
+    """Open vocabularies (their own table); members gain `orcid` and `imported_from`,
+    contributions `doi` and `sources`: stored JSON is rewritten through the current models so
+    that re-ingesting unchanged data still reports it unchanged."""
+    conn.execute(VOCABULARY_DDL.strip())
+    for table, model in (("members", Member), ("contributions", Contribution)):
+        rows = conn.execute(f"SELECT id, data FROM {table}").fetchall()
+        for rid, data in rows:
+            fresh = model.model_validate_json(data).model_dump_json()
+            if fresh != data:
+                conn.execute(f"UPDATE {table} SET data=? WHERE id=?", (fresh, rid))
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2}
+LATEST = max(MIGRATIONS)
+
+
+def stored_version(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    return int(row[0]) if row is not None else 1
+
+
+def migrate(transaction: Callable[[], AbstractContextManager[sqlite3.Connection]],
+            conn: sqlite3.Connection) -> int:
+    """Apply every step above the stored version, each in its own transaction; returns the
+    version reached. ``transaction`` is the store's write-transaction context manager."""
+    version = stored_version(conn)
+    if version > LATEST:
+        raise StoreCorrupt(f"the store has schema version {version}, newer than this Wellspring "
+                           f"understands ({LATEST}); upgrade Wellspring")
+    while version < LATEST:
+        step = MIGRATIONS[version + 1]
+        with transaction() as tx:
+            step(tx)
+            tx.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (str(version + 1),))
+        version += 1
+    return version

@@ -1,0 +1,52 @@
+"""The store's schema version and its migration from version 1."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from indexing.errors import StoreCorrupt
+from indexing.migrations import LATEST
+from indexing.store import SqliteStore
+from indexing.store.sqlite import SCHEMA_VERSION
+
+
+def test_a_new_store_is_at_the_latest_version(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "ws.db")
+    row = store.connection().execute("SELECT value FROM meta WHERE key='schema_version'")
+    assert int(row.fetchone()[0]) == SCHEMA_VERSION == LATEST
+
+
+def test_a_version_1_store_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "ws.db"
+    SqliteStore(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE vocabulary")
+    conn.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
+    member = {"id": "m-1", "name": "Ana", "organisation_id": "o-1", "country": "KE",
+              "languages": ["en"], "level": "core", "bio": "", "topics": [],
+              "open_to_invitations": True, "hidden": False, "contact": None}  # v1 JSON
+    conn.execute("INSERT INTO organisations VALUES ('o-1', 'utility', 'KE', ?)",
+                 (json.dumps({"id": "o-1", "name": "O", "kind": "utility", "country": "KE"}),))
+    conn.execute("INSERT INTO members VALUES ('m-1', 'o-1', 'KE', 'core', 0, 1, ?, 'h')",
+                 (json.dumps(member),))
+    conn.commit()
+    conn.close()
+    store = SqliteStore(path)
+    data = store.connection().execute("SELECT data FROM members").fetchone()[0]
+    assert json.loads(data)["orcid"] is None  # rewritten through the current model
+    assert store.connection().execute("SELECT COUNT(*) FROM vocabulary").fetchone()[0] == 0
+
+
+def test_a_newer_store_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "ws.db"
+    SqliteStore(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreCorrupt, match="newer"):
+        SqliteStore(path)
