@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from indexing.schema import Contribution, Member, Organisation
 from indexing.store.records import ContributionMeta, WriteResult
+from indexing.store.topics import StoredTopics
 
 
 class Store(Protocol):
@@ -53,7 +54,13 @@ class Store(Protocol):
         """(item key, BM25 score) best first, for members' profiles and contributions."""
         ...
 
+    def topic_model(self) -> StoredTopics | None:
+        """The knowledge map's topic model as last saved (ids, centroids, assignments)."""
+        ...
+
     # -- writes ------------------------------------------------------------------------------
+    def save_topic_model(self, model: StoredTopics) -> None: ...
+
     def transaction(self) -> contextlib.AbstractContextManager[Any]: ...
 
     def write_records(self, organisations: Sequence[Organisation] = (),

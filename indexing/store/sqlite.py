@@ -20,10 +20,12 @@ from indexing.store.lexical import (
     LEXICAL_DDL,
     search_lexical,
 )
+from indexing.store.migrations import BASE_VERSION, SCHEMA_VERSION, migrate
 from indexing.store.records import ContributionMeta
 from indexing.store.sqlite_writes import SqliteWrites
+from indexing.store.topics import StoredTopics, read_topics, write_topics
 
-SCHEMA_VERSION = 1
+__all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -62,8 +64,9 @@ class SqliteStore(SqliteWrites):
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
-                (str(SCHEMA_VERSION),),
+                (str(BASE_VERSION),),
             )
+            migrate(conn)  # the steps this store lacks (migrations.py)
 
     # -- connections -------------------------------------------------------------------------
     def connection(self) -> sqlite3.Connection:
@@ -278,6 +281,15 @@ class SqliteStore(SqliteWrites):
     def lexical_search(self, query: str, limit: int) -> list[tuple[str, float]]:
         """BM25 over titles, texts and profiles: (item key, score), best first."""
         return search_lexical(self.connection(), query, limit)
+
+    def topic_model(self) -> StoredTopics | None:
+        """The knowledge map's stored topic model (topics.py), None before the first one."""
+        return read_topics(self.connection())
+
+    def save_topic_model(self, model: StoredTopics) -> None:
+        """Replace the stored topic model, in one transaction."""
+        with self.transaction() as conn:
+            write_topics(conn, model)
 
     def set_meta(self, key: str, value: object) -> None:
         with self.transaction() as conn:
