@@ -11,10 +11,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from api.commands import core, keys, ops, teams
+from api.commands import core, keys, knowledge_map, ops, teams
 from api.commands import eval as eval_commands
 
-REGISTRARS = [core.register, eval_commands.register, ops.register, keys.register, teams.register]
+REGISTRARS = [core.register, eval_commands.register, ops.register, keys.register, teams.register,
+              knowledge_map.register]
 
 
 def build_parser() -> argparse.ArgumentParser:
