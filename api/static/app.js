@@ -1,8 +1,9 @@
-// Wellspring page: routes (#/search, #/members/<id>, #/project), forms and results.
+// Wellspring page: routes (#/search, #/members/<id>, #/project, #/map), forms and results.
 import {
   ApiError, api, barTable, byId, countryName, el, formatScore, getKey, humanise, languageName,
   memberCard, memberHref, memberMeta, setKey, setLoading, showAlert,
 } from "./dom.js";
+import { onMapSubmit, showMap } from "./map.js";
 
 const LEVELS = ["core", "active", "occasional", "peripheral", "transactional"];
 const TYPES = ["publication", "forum_post", "project_report", "webinar", "dataset",
@@ -388,7 +389,7 @@ async function onProjectSubmit(event) {
 function showView(name) {
   const changed = state.view !== name;
   state.view = name;
-  for (const view of ["search", "member", "project"]) byId(`view-${view}`).hidden = view !== name;
+  for (const view of ["search", "member", "project", "map"]) byId(`view-${view}`).hidden = view !== name;
   for (const link of document.querySelectorAll("nav a[data-view]")) {
     if (link.dataset.view === (name === "member" ? "search" : name)) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
@@ -405,9 +406,12 @@ function route() {
   let view = "search";
   if (member) view = "member";
   else if (path === "/project") view = "project";
+  else if (path === "/map") view = "map";
   const changed = showView(view);
   if (view === "member") {
     showMember(decodeURIComponent(member[1]));
+  } else if (view === "map") {
+    showMap(params);
   } else if (view === "search") {
     state.lastSearchHash = `#${hash}`;
     fillSearchForm(params);
@@ -429,6 +433,7 @@ function init() {
     if (location.hash !== "#/search") location.hash = "#/search";
   });
   byId("project-form").addEventListener("submit", onProjectSubmit);
+  byId("map-form").addEventListener("submit", onMapSubmit);
   window.addEventListener("hashchange", route);
   loadFilterOptions();
   route();
