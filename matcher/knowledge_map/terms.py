@@ -3,8 +3,9 @@
 c-TF-IDF (Grootendorst 2022, BERTopic): the texts of one topic are one class; a term's weight in
 class c is ``tf(t, c) / |c| · log(1 + A / f(t))``, with ``A`` the mean number of term occurrences
 per class and ``f(t)`` the term's frequency over all classes. Terms (words and two-word phrases,
-English stop words left out) must occur in at least two texts. Only the texts passed in are read:
-the map passes those the caller may see, so no term held only by texts hidden from them can appear.
+stop words of English and the sample's other languages left out) must occur in at least two
+texts. Only the texts passed in are read: the map passes those the caller may see, so no term
+held only by texts hidden from them can appear.
 """
 
 from __future__ import annotations
@@ -14,6 +15,18 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w\-]{2,}\b"  # words of 3+ characters starting with a letter
+# the commonest function words of the sample's other languages (French, Spanish, Portuguese,
+# Arabic): without them a topic of French texts is labelled "des, les, eau"
+_OTHER_STOP_TEXT = """
+les des une est pour que qui dans par sur avec aux plus pas ces son ses sont été être leur
+leurs nous vous ont mais comme cette tout tous entre sans sous chez afin ainsi donc
+los las del una por con para que más como sus pero sobre este esta entre cuando sin desde
+ser son han hay muy también fue nos les todo todos ese esa estos estas
+uma por com para que mais como seus suas mas sobre este esta entre quando sem desde ser
+são foi nos não dos das pelo pela pelos pelas num numa isso ele ela eles elas tem
+في من على إلى عن مع هذا هذه التي الذي التي كان كانت بين أو ثم قد لا ما هو هي تم عند كل
+"""
+OTHER_STOP_WORDS = frozenset(_OTHER_STOP_TEXT.split())
 
 
 def topic_terms(texts_by_topic: Mapping[str, Sequence[str]], top: int = 8
@@ -25,7 +38,10 @@ def topic_terms(texts_by_topic: Mapping[str, Sequence[str]], top: int = 8
     texts = [text for t in topics for text in texts_by_topic[t]]
     if len(texts) < 2:
         return {t: [] for t in texts_by_topic}
-    vectorizer = CountVectorizer(stop_words="english", ngram_range=(1, 2), min_df=2,
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    vectorizer = CountVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS | OTHER_STOP_WORDS),
+                                 ngram_range=(1, 2), min_df=2,
                                  token_pattern=TOKEN_PATTERN, max_features=100_000)
     try:
         counts = vectorizer.fit_transform(texts)
