@@ -73,7 +73,7 @@ def choose_k(vectors: Vectors) -> int:
         np.sort(rng.choice(len(vectors), SILHOUETTE_SAMPLE, replace=False))]
     best_k, best = ks[0], -2.0
     for k in ks:
-        labels = _kmeans(sample, k, n_init=1).labels_
+        labels = _kmeans(sample, k).labels_
         if len(set(labels.tolist())) < 2:
             continue
         score = float(silhouette_score(sample, labels, metric="cosine"))
@@ -83,13 +83,13 @@ def choose_k(vectors: Vectors) -> int:
     return best_k
 
 
-def _kmeans(vectors: Vectors, k: int, n_init: int | None = None):  # type: ignore[no-untyped-def]
-    """k-means with a fixed seed; three starts up to 20k vectors (one above, and when
-    choosing k)."""
+def _kmeans(vectors: Vectors, k: int):  # type: ignore[no-untyped-def]
+    """k-means with a fixed seed; three starts up to 20k vectors (one start fell into poor
+    optima on small communities), one above."""
     from sklearn.cluster import KMeans
 
-    starts = n_init if n_init is not None else 3 if len(vectors) <= 20_000 else 1
-    return KMeans(n_clusters=k, n_init=starts, random_state=SEED, max_iter=100).fit(vectors)
+    n_init = 3 if len(vectors) <= 20_000 else 1
+    return KMeans(n_clusters=k, n_init=n_init, random_state=SEED, max_iter=100).fit(vectors)
 
 
 def cluster(vectors: Vectors, k: int | None = None) -> tuple[npt.NDArray[np.int64], Vectors]:
