@@ -86,6 +86,13 @@ class PeripheryOut(BaseModel):
     contributions: int
 
 
+class TaxonomyGapOut(BaseModel):
+    topic: str
+    topic_label: str
+    subtopic: str | None
+    subtopic_label: str | None
+
+
 class ScopeOut(BaseModel):
     id: str
     title: str
@@ -119,6 +126,8 @@ class MapResponse(BaseModel):
     rising: list[str]
     fading: list[str]
     periphery: list[PeripheryOut]
+    taxonomy_gaps: list[TaxonomyGapOut] = Field(
+        description="Taxonomy entries no topic maps to: too little evidence for a topic")
     charter: CharterOut | None
     scope: list[ScopeOut]
 

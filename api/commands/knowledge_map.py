@@ -64,6 +64,10 @@ def cmd_map(args: argparse.Namespace) -> int:
     _section("Periphery with expertise", [f"{p.name} ({p.member_id}, {p.level}): #{p.rank} in "
                                           f"{p.topic_id} {p.topic_label}"
                                           for p in km.periphery[:15]])
+    if km.taxonomy_gaps:
+        _section("Taxonomy areas without a topic of their own",
+                 [f"{g.topic}/{g.subtopic or '-'}: {g.subtopic_label or g.topic_label}"
+                  for g in km.taxonomy_gaps])
     if km.charter is not None:
         _section(f"Charter scope ({km.charter.name})",
                  [f"{s.id:<16} {s.status:<8} {s.members_covering} member(s) ≥ threshold; "

@@ -122,6 +122,10 @@ function renderMap(data) {
   "No bridges: no member connects topics that few others connect.");
   list("map-periphery", data.periphery.slice(0, 12), (p) => [el("a", { href: memberHref(p.member_id) }, p.name),
     ` (${humanise(p.level)}) is #${p.rank} in `, topicLink(p.topic_id)], "None.");
+  byId("map-gaps-block").hidden = !data.taxonomy_gaps.length;
+  list("map-gaps", data.taxonomy_gaps, (g) => el("a", {
+    href: `#/search?${new URLSearchParams({ q: g.subtopic_label || g.topic_label })}`,
+  }, g.subtopic_label || g.topic_label), "None.");
   renderScope(data, byTopic);
   byId("map-result").hidden = false;
 }

@@ -120,6 +120,17 @@ class ScopeCoverage:
 
 
 @dataclass(frozen=True)
+class TaxonomyGap:
+    """An entry of the community's taxonomy that no topic of the map was mapped to: knowledge
+    too thin (or absent) to form a topic of its own."""
+
+    topic: str
+    topic_label: str
+    subtopic: str | None
+    subtopic_label: str | None
+
+
+@dataclass(frozen=True)
 class CharterSummary:
     name: str
     purpose: str
@@ -143,6 +154,7 @@ class KnowledgeMap:
     rising: tuple[str, ...]
     fading: tuple[str, ...]
     periphery: tuple[PeripheryExpert, ...]
+    taxonomy_gaps: tuple[TaxonomyGap, ...]
     charter: CharterSummary | None
     scope: tuple[ScopeCoverage, ...]
 

@@ -33,6 +33,7 @@ from matcher.knowledge_map.model import (
     KnowledgeMap,
     ScopeCoverage,
     ScopeStatus,
+    TaxonomyGap,
     TaxonomyMatch,
 )
 from matcher.knowledge_map.signals import (
@@ -156,6 +157,7 @@ class KnowledgeMapper:
             rising=tuple(t.id for t in topics if t.trend.direction in ("rising", "new")),
             fading=tuple(t.id for t in topics if t.trend.direction == "fading"),
             periphery=tuple(periphery_experts(topics)),
+            taxonomy_gaps=tuple(self._taxonomy_gaps(mapped)),
             charter=CharterSummary(charter.name, charter.purpose, tuple(charter.objectives))
             if charter else None,
             scope=tuple(scope),
@@ -186,6 +188,13 @@ class KnowledgeMapper:
                                           s.label if s else None, round(float(sims[best]), 4)
                                           ) if sims[best] >= TAXONOMY_MIN_COS else None
         return out
+
+    def _taxonomy_gaps(self, mapped: Mapping[str, TaxonomyMatch | None]) -> list[TaxonomyGap]:
+        if self.taxonomy is None:
+            return []
+        held = {(m.topic, m.subtopic) for m in mapped.values() if m is not None}
+        return [TaxonomyGap(t.slug, t.label, s.slug if s else None, s.label if s else None)
+                for t, s in self.taxonomy.entries() if (t.slug, s.slug if s else None) not in held]
 
     def _scope(self, snap: Snapshot, access: Access, centres: Mapping[str, Vectors],
                labels: Mapping[str, str]) -> list[ScopeCoverage]:

@@ -66,6 +66,10 @@ def test_map_sections(map_api: Api) -> None:
         assert t["search_query"]
         assert t["trend"]["direction"] in {"rising", "fading", "steady", "new"}
     assert any(t["taxonomy"] for t in body["topics"])  # mapped to the sample's taxonomy
+    held = {(t["taxonomy"]["topic"], t["taxonomy"]["subtopic"]) for t in body["topics"]
+            if t["taxonomy"]}
+    gaps = {(g["topic"], g["subtopic"]) for g in body["taxonomy_gaps"]}
+    assert gaps and not gaps & held and len(gaps | held) == 76  # the sample's 76 subtopics
     assert body["charter"]["name"] and body["charter"]["objectives"]
     scope = {s["id"]: s for s in body["scope"]}
     assert set(scope) >= {"nrw", "ocean", "hydropower"}
@@ -97,5 +101,5 @@ def test_topic_detail_and_bad_input(map_api: Api) -> None:
 
 def test_map_without_charter_or_taxonomy(api: Api) -> None:
     body = api.client.get("/map").json()
-    assert body["charter"] is None and body["scope"] == []
+    assert body["charter"] is None and body["scope"] == [] and body["taxonomy_gaps"] == []
     assert all(t["taxonomy"] is None for t in body["topics"])

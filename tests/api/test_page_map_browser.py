@@ -86,6 +86,7 @@ def test_map_view_draws_the_heat_maps_and_sections(page: Any) -> None:
     assert page.locator("#heat-years a.grid-cell").count() >= n_topics
     assert page.locator("#spread-topics a.spread-row").count() == n_topics
     expect(page.locator("#map-thin li").first).not_to_be_empty()
+    expect(page.locator("#map-gaps li a").first).to_have_attribute("href", re.compile("^#/search"))
     expect(page.locator("#map-scope tbody tr")).to_have_count(11)
     expect(page.locator("#map-scope tr[data-scope='ocean'] .tag")).to_have_text(
         re.compile("No expertise|Thin"))
