@@ -123,6 +123,9 @@ function renderMap(data) {
   list("map-periphery", data.periphery.slice(0, 12), (p) => [el("a", { href: memberHref(p.member_id) }, p.name),
     ` (${humanise(p.level)}) is #${p.rank} in `, topicLink(p.topic_id)], "None.");
   byId("map-gaps-block").hidden = !data.taxonomy_gaps.length;
+  const n = data.taxonomy_gaps.length;
+  byId("map-gaps-summary").textContent = `${n} area${n === 1 ? "" : "s"} of the community's`
+    + " taxonomy with too little evidence for a topic of its own";
   list("map-gaps", data.taxonomy_gaps, (g) => el("a", {
     href: `#/search?${new URLSearchParams({ q: g.subtopic_label || g.topic_label })}`,
   }, g.subtopic_label || g.topic_label), "None.");

@@ -18,6 +18,7 @@ Definitions (docs/QUALITY.md, Community map):
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -62,20 +63,30 @@ class Evidence:
 
 
 def bus_factor(authors_of: Sequence[tuple[str, ...]]) -> int:
-    """Fewest members covering at least half of these contributions (greedy cover)."""
+    """Fewest members covering at least half of these contributions: greedy cover, the member
+    covering most of what is still uncovered first (lazily re-counted: counts only fall)."""
     if not authors_of:
         return 0
     need = (len(authors_of) + 1) // 2
-    remaining = [set(a) for a in authors_of]
-    covered, chosen = 0, 0
-    while covered < need:
-        counts = Counter(m for authors in remaining for m in authors)
-        if not counts:
-            break
-        best = min(counts, key=lambda m: (-counts[m], m))
+    held: dict[str, list[int]] = defaultdict(list)
+    for i, authors in enumerate(authors_of):
+        for a in set(authors):
+            held[a].append(i)
+    covered = [False] * len(authors_of)
+    queue = [(-len(items), m) for m, items in held.items()]
+    heapq.heapify(queue)
+    got = chosen = 0
+    while got < need and queue:
+        stale, member = heapq.heappop(queue)
+        fresh = sum(1 for i in held[member] if not covered[i])
+        if fresh != -stale:  # others covered some of it since: count again
+            if fresh:
+                heapq.heappush(queue, (-fresh, member))
+            continue
         chosen += 1
-        covered += counts[best]
-        remaining = [a for a in remaining if best not in a]
+        got += fresh
+        for i in held[member]:
+            covered[i] = True
     return chosen
 
 
