@@ -34,11 +34,11 @@ export function heatGrid({ id, title, rows, cols, href, describe, rowHref }) {
   const cellW = Math.max(34, Math.min(70, Math.floor(560 / Math.max(1, cols.length))));
   const cellH = 24;
   const top = 92;
-  const width = labelW + cols.length * cellW + 8;
+  const width = labelW + cols.length * cellW + 70; // room for the last slanted column label
   const height = top + rows.length * cellH + 6;
   const max = Math.max(1, ...rows.flatMap((r) => cols.map((c) => r.values[c.key] || 0)));
   const head = cols.map((c, j) => svg("text", {
-    x: labelW + j * cellW + cellW / 2, y: top - 8, "text-anchor": "end", class: "grid-col",
+    x: labelW + j * cellW + cellW / 2, y: top - 8, "text-anchor": "start", class: "grid-col",
     transform: `rotate(-40 ${labelW + j * cellW + cellW / 2} ${top - 8})`,
   }, c.label));
   const body = rows.map((r, i) => {
