@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml scripts/setup.sh | cksum | cut -d' ' -f1)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
+# the sample community's charter and taxonomy, for the knowledge map (`make run`, `make demo`)
+SAMPLE_MAP := WELLSPRING_MAP_CHARTER=data/charter.json WELLSPRING_MAP_TAXONOMY=data/taxonomy.json
 
 .PHONY: setup run demo test lint clean
 
@@ -19,7 +21,7 @@ run: setup
 	$(BIN)/wellspring ingest data/
 	$(BIN)/wellspring index
 	$(BIN)/wellspring keys ensure-admin
-	$(BIN)/wellspring serve --host 127.0.0.1 --port 8000
+	$(SAMPLE_MAP) $(BIN)/wellspring serve --host 127.0.0.1 --port 8000
 
 # Same as run but answers one query instead of serving.
 demo: setup

@@ -22,6 +22,7 @@ from api.routes import (
     experts,
     health,
     imports,
+    knowledge_map,
     members,
     organisations,
     page,
@@ -36,6 +37,7 @@ from indexing.encoders.base import Encoder
 from indexing.errors import IndexNotReady, WellspringError
 from indexing.settings import Settings
 from matcher.experts import Matcher
+from matcher.knowledge_map import KnowledgeMapper
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +72,14 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
                 functools.partial(Community.open, settings, encoder,
                                   multilingual_encoder=multilingual_encoder))
             matcher = Matcher.configured(community)  # reads the glossary: a bad one is named here
+            mapper = KnowledgeMapper.configured(matcher)  # and the map's charter and taxonomy
         except WellspringError as exc:
             state.not_ready_reason = str(exc)
             log.error("not ready: %s", exc)
         else:
             state.community = community
             state.matcher = matcher
+            state.mapper = mapper
             state.not_ready_reason = None
         saver = asyncio.create_task(_save_periodically(state)) if state.community else None
         try:
@@ -109,6 +113,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     app.include_router(health.router)
     app.include_router(experts.router)
     app.include_router(projects.router)  # teams, invitations, similar members
+    app.include_router(knowledge_map.router)  # the community's knowledge map
     app.include_router(page.router)  # the coordinators' page at / (api/static)
     for router in (members.router, contributions.router, organisations.router, stats.router,
                    admin.router, imports.router):

@@ -16,6 +16,7 @@ from indexing.errors import IndexNotReady
 from indexing.settings import Settings
 from matcher.experts import Matcher
 from matcher.filters import Access
+from matcher.knowledge_map import KnowledgeMapper
 
 
 def get_app_settings(state: Annotated[ServiceState, Depends(get_state)]) -> Settings:
@@ -26,6 +27,12 @@ def get_matcher(state: Annotated[ServiceState, Depends(get_state)]) -> Matcher:
     if state.matcher is None:
         raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
     return state.matcher
+
+
+def get_mapper(state: Annotated[ServiceState, Depends(get_state)]) -> KnowledgeMapper:
+    if state.mapper is None:
+        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
+    return state.mapper
 
 
 def get_community(state: Annotated[ServiceState, Depends(get_state)]) -> Community:
@@ -42,4 +49,5 @@ def get_access(caller: CallerDep) -> Access:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 MatcherDep = Annotated[Matcher, Depends(get_matcher)]
 CommunityDep = Annotated[Community, Depends(get_community)]
+MapperDep = Annotated[KnowledgeMapper, Depends(get_mapper)]
 AccessDep = Annotated[Access, Depends(get_access)]

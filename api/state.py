@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from api.settings import ServiceSettings
 from indexing.community import Community
 from matcher.experts import Matcher
+from matcher.knowledge_map import KnowledgeMapper
 
 
 @dataclass
@@ -14,5 +15,6 @@ class ServiceState:
     settings: ServiceSettings
     community: Community | None = None
     matcher: Matcher | None = None
+    mapper: KnowledgeMapper | None = None  # the knowledge map (its cache lives here)
     not_ready_reason: str | None = "starting"
     extras: dict[str, object] = field(default_factory=dict)

@@ -8,7 +8,7 @@ Deterministic: everything is drawn from one random.Random(42) in a fixed order, 
 always rewrites the same files:
 
     data/organisations.jsonl   data/members.jsonl   data/contributions.jsonl
-    data/ground_truth.json     (+ the statistics block of data/README.md)
+    data/ground_truth.json     data/taxonomy.json     (+ the statistics block of data/README.md)
 
 Texts are composed from the hand-written banks in data/banks/ (English topic banks, French,
 Spanish, Portuguese and Arabic banks, type framings, world data). Standard library only.
@@ -910,7 +910,9 @@ def main():
     gt = OrderedDict()
     gt["description"] = ("Ground truth of the generated sample community: each member's primary topic, primary "
                          "subtopic and secondary topics (with the subtopic their secondary contributions use). "
-                         "Produced by data/generate.py; used by bench/queries/build_labels.py.")
+                         "Produced by data/generate.py; used by bench/queries/build_labels.py. "
+                         "`contributions`: the topic and subtopic each contribution was written about "
+                         "(bench/map_eval.py).")
     gt["taxonomy"] = OrderedDict(
         (t, OrderedDict([("label", EN_TOPICS[t]["label"]),
                          ("subtopics", OrderedDict((s, sb["label"]) for s, sb in EN_TOPICS[t]["subtopics"].items()))]))
@@ -922,8 +924,21 @@ def main():
             ("secondary_subtopics", [m.secondary_sub[t] for t in m.secondary]),
             ("level", m.level), ("hidden", m.hidden), ("writes_in", m.mono or "en"),
             ("n_contributions", n_by_member[m.id])])
+    # each contribution's subject as drawn (bench/map_eval.py scores the knowledge map's topics)
+    gt["contributions"] = OrderedDict(
+        (c["id"], OrderedDict([("topic", c["_topic"]), ("subtopic", c["_sub"])])) for c in contribs)
     with open(os.path.join(HERE, "ground_truth.json"), "w", encoding="utf-8", newline="\n") as f:
         json.dump(gt, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+
+    # the community's own taxonomy as the knowledge map reads it (matcher/knowledge_map/taxonomy.py)
+    taxonomy = OrderedDict([("topics", [
+        OrderedDict([("slug", t), ("label", EN_TOPICS[t]["label"]), ("subtopics", [
+            OrderedDict([("slug", s_), ("label", sb["label"])])
+            for s_, sb in EN_TOPICS[t]["subtopics"].items()])])
+        for t in TOPIC_SLUGS])])
+    with open(os.path.join(HERE, "taxonomy.json"), "w", encoding="utf-8", newline="\n") as f:
+        json.dump(taxonomy, f, ensure_ascii=False, indent=1)
         f.write("\n")
 
     sanity_checks(org_rows, member_rows, contrib_rows)

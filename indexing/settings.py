@@ -192,8 +192,22 @@ class ImportSettings(BaseSettings):
         "rapidfuzz) that links an author to a member; lower matches are reported, not linked")
 
 
+class MapSettings(BaseSettings):
+    """The community's knowledge map (matcher/knowledge_map/; README, Community map)."""
+
+    model_config = _CONFIG
+
+    map_charter: Path | None = Field(
+        None, description="The community's charter (JSON: purpose, objectives, scope areas) whose "
+                          "scope areas the map matches against the knowledge held; none = no "
+                          "charter section")
+    map_taxonomy: Path | None = Field(
+        None, description="The community's own taxonomy (JSON) the map's topics are mapped to; "
+                          "none = topics keep their terms only")
+
+
 class Settings(StorageSettings, EncodingSettings, IndexSettings, MatchingSettings,
-               LanguageSettings, TeamSettings, ImportSettings):
+               LanguageSettings, TeamSettings, ImportSettings, MapSettings):
     """Everything the core can be configured with, validated at start-up, in sections.
 
     Every field can be set as an environment variable, e.g. ``WELLSPRING_HOME=/srv/ws``. The

@@ -1,9 +1,10 @@
-// Wellspring page: routes (#/search, #/members/<id>, #/project), forms and results.
+// Wellspring page: routes (#/search, #/members/<id>, #/project, #/map), forms and results.
 import {
   ApiError, api, barTable, byId, countryName, el, formatScore, getKey, humanise, languageName,
   memberCard, memberHref, memberMeta, setKey, setLoading, showAlert,
 } from "./dom.js";
 import { initImports } from "./imports.js";
+import { onMapSubmit, showMap } from "./map.js";
 
 const LEVELS = ["core", "active", "occasional", "peripheral", "transactional"];
 const SEARCH_FIELDS = ["q", "country", "organisation", "level", "type", "language", "top"];
@@ -408,7 +409,7 @@ async function onProjectSubmit(event) {
 function showView(name) {
   const changed = state.view !== name;
   state.view = name;
-  for (const view of ["search", "member", "project", "import"]) {
+  for (const view of ["search", "member", "project", "import", "map"]) {
     byId(`view-${view}`).hidden = view !== name;
   }
   for (const link of document.querySelectorAll("nav a[data-view]")) {
@@ -428,9 +429,12 @@ function route() {
   if (member) view = "member";
   else if (path === "/project") view = "project";
   else if (path === "/import") view = "import";
+  else if (path === "/map") view = "map";
   const changed = showView(view);
   if (view === "member") {
     showMember(decodeURIComponent(member[1]));
+  } else if (view === "map") {
+    showMap(params);
   } else if (view === "search") {
     state.lastSearchHash = `#${hash}`;
     fillSearchForm(params);
@@ -453,6 +457,7 @@ function init() {
   });
   byId("project-form").addEventListener("submit", onProjectSubmit);
   initImports();
+  byId("map-form").addEventListener("submit", onMapSubmit);
   window.addEventListener("hashchange", route);
   loadFilterOptions();
   route();

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from indexing.schema import Contribution, Member, Organisation
 from indexing.store.records import ContributionMeta, WriteResult
+from indexing.store.topics import StoredTopics
 
 
 class Store(Protocol):
@@ -57,8 +58,14 @@ class Store(Protocol):
         """(kind, term) pairs the community added to the default vocabularies."""
         ...
 
+    def topic_model(self) -> StoredTopics | None:
+        """The knowledge map's topic model as last saved (ids, centroids, assignments)."""
+        ...
+
     # -- writes ------------------------------------------------------------------------------
     def add_vocabulary_terms(self, terms: Sequence[tuple[str, str]]) -> None: ...
+
+    def save_topic_model(self, model: StoredTopics) -> None: ...
 
     def transaction(self) -> contextlib.AbstractContextManager[Any]: ...
 

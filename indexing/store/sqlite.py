@@ -14,17 +14,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from indexing.errors import NotFound
-from indexing.migrations import migrate
 from indexing.schema import Contribution, Member, Organisation
 from indexing.store.integrity import check_store
 from indexing.store.lexical import (
     LEXICAL_DDL,
     search_lexical,
 )
+from indexing.store.migrations import BASE_VERSION, SCHEMA_VERSION, migrate
 from indexing.store.records import ContributionMeta
 from indexing.store.sqlite_writes import SqliteWrites
+from indexing.store.topics import StoredTopics, read_topics, write_topics
 
-SCHEMA_VERSION = 2  # indexing/migrations.py brings older stores up to it
+__all__ = ["SCHEMA_VERSION", "SqliteStore"]  # migrations.py brings older stores up to it
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,8 +62,9 @@ class SqliteStore(SqliteWrites):
         with self._write_lock:
             self.connection().executescript(_DDL)  # idempotent; executescript commits itself
         with self.transaction() as conn:  # a new store starts at 1, then is migrated
-            conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')")
-        migrate(self.transaction, self.connection())
+            conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                         (str(BASE_VERSION),))
+        migrate(self.transaction, self.connection())  # the steps it lacks (migrations.py)
 
     # -- connections -------------------------------------------------------------------------
     def connection(self) -> sqlite3.Connection:
@@ -288,6 +290,15 @@ class SqliteStore(SqliteWrites):
         """Add (kind, term) pairs in one transaction (existing ones are left as they are)."""
         with self.transaction() as conn:
             conn.executemany("INSERT OR IGNORE INTO vocabulary(kind, term) VALUES (?, ?)", terms)
+
+    def topic_model(self) -> StoredTopics | None:
+        """The knowledge map's stored topic model (topics.py), None before the first one."""
+        return read_topics(self.connection())
+
+    def save_topic_model(self, model: StoredTopics) -> None:
+        """Replace the stored topic model, in one transaction."""
+        with self.transaction() as conn:
+            write_topics(conn, model)
 
     def set_meta(self, key: str, value: object) -> None:
         with self.transaction() as conn:

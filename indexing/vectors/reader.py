@@ -242,6 +242,19 @@ class IndexReader:
         ids = np.asarray([self._items.key_ids[k][0] for k in found], np.int64)
         return found, self._vectors.reconstruct(ids)
 
+    def document_vectors(self, keys: Sequence[ItemKey]) -> tuple[list[ItemKey], Vector]:
+        """One vector per document the index holds: the normalised mean of its chunks' vectors
+        (what a document is about as a whole; the knowledge map clusters these)."""
+        found = [k for k in keys if self._items.key_ids.get(k)]
+        if not found:
+            return [], np.zeros((0, self._vectors.dimension), np.float32)
+        groups = [self._items.key_ids[k] for k in found]
+        flat = self._vectors.reconstruct(np.asarray([i for g in groups for i in g], np.int64))
+        starts = np.cumsum([0] + [len(g) for g in groups[:-1]])
+        sums = np.add.reduceat(flat, starts, axis=0)
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        return found, (sums / np.maximum(norms, 1e-12)).astype(np.float32)
+
     def chunk_of(self, item: int) -> int:
         """The position of an item's chunk within its document (0 for the first)."""
         return int(self._items.chunk[item])

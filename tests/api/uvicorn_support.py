@@ -34,12 +34,14 @@ def _ready(url: str) -> bool:
 
 
 @contextmanager
-def uvicorn_server(home: Path, log_path: Path) -> Iterator[str]:
-    """``python -m uvicorn api.app:create_app --factory`` over ``home``; yields its base URL
-    once /health/ready says ready, and stops the process afterwards."""
+def uvicorn_server(home: Path, log_path: Path, settings: dict[str, str] | None = None
+                   ) -> Iterator[str]:
+    """``python -m uvicorn api.app:create_app --factory`` over ``home`` (with these extra
+    ``WELLSPRING_*`` variables); yields its base URL once /health/ready says ready, and stops
+    the process afterwards."""
     port = free_port()
     env = {**os.environ, "WELLSPRING_HOME": str(home), "HF_HUB_OFFLINE": "1",
-           "TRANSFORMERS_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+           "TRANSFORMERS_OFFLINE": "1", "PYTHONUNBUFFERED": "1", **(settings or {})}
     command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     url = f"http://127.0.0.1:{port}"

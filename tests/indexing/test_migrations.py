@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from indexing.errors import StoreCorrupt
-from indexing.migrations import LATEST
 from indexing.store import SqliteStore
+from indexing.store.migrations import LATEST
 from indexing.store.sqlite import SCHEMA_VERSION
 
 

@@ -1,7 +1,13 @@
 """Versioned migrations of the store: each step brings ``meta.schema_version`` up by one.
 
-A store written by an older Wellspring is migrated when it is opened; one written by a newer one
-is refused (its tables may mean something this version does not know).
+Version 1 is the base schema (records, lexical index; ``sqlite.py``). A store written by an
+older Wellspring is migrated when it is opened, one transaction per step; one written by a newer
+Wellspring is refused (its tables may mean something this version does not know).
+
+* 2: open vocabularies (their own table); members gain ``orcid`` and ``imported_from``,
+  contributions ``doi`` and ``sources``: stored JSON is rewritten through the current models so
+  that re-ingesting unchanged data still reports it unchanged (issue #14);
+* 3: the knowledge map's topic model (``map_topics``, ``map_assignments``; issue #19).
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ from contextlib import AbstractContextManager
 
 from indexing.errors import StoreCorrupt
 from indexing.schema import Contribution, Member
+from indexing.store.topics import TOPICS_DDL
 
+BASE_VERSION = 1
 VOCABULARY_DDL = """
 CREATE TABLE IF NOT EXISTS vocabulary(
     kind TEXT NOT NULL, term TEXT NOT NULL, PRIMARY KEY(kind, term));
@@ -20,9 +28,6 @@ CREATE TABLE IF NOT EXISTS vocabulary(
 
 
 def _to_v2(conn: sqlite3.Connection) -> None:
-    """Open vocabularies (their own table); members gain `orcid` and `imported_from`,
-    contributions `doi` and `sources`: stored JSON is rewritten through the current models so
-    that re-ingesting unchanged data still reports it unchanged."""
     conn.execute(VOCABULARY_DDL.strip())
     for table, model in (("members", Member), ("contributions", Contribution)):
         rows = conn.execute(f"SELECT id, data FROM {table}").fetchall()
@@ -32,20 +37,31 @@ def _to_v2(conn: sqlite3.Connection) -> None:
                 conn.execute(f"UPDATE {table} SET data=? WHERE id=?", (fresh, rid))
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2}
+def _to_v3(conn: sqlite3.Connection) -> None:
+    for statement in TOPICS_DDL.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3}
 LATEST = max(MIGRATIONS)
+SCHEMA_VERSION = LATEST
 
 
-def stored_version(conn: sqlite3.Connection) -> int:
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The version a store's ``meta`` table records (1 for a store from before versions)."""
     row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-    return int(row[0]) if row is not None else 1
+    return int(row[0]) if row is not None else BASE_VERSION
+
+
+stored_version = schema_version
 
 
 def migrate(transaction: Callable[[], AbstractContextManager[sqlite3.Connection]],
             conn: sqlite3.Connection) -> int:
     """Apply every step above the stored version, each in its own transaction; returns the
     version reached. ``transaction`` is the store's write-transaction context manager."""
-    version = stored_version(conn)
+    version = schema_version(conn)
     if version > LATEST:
         raise StoreCorrupt(f"the store has schema version {version}, newer than this Wellspring "
                            f"understands ({LATEST}); upgrade Wellspring")
