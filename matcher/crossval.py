@@ -31,7 +31,8 @@ from matcher.benchmarks import METRIC_KEYS, Rankings, score_reviewer
 
 
 def researcher_folds(researchers: Sequence[str], n_folds: int, seed: int = 0) -> list[list[str]]:
-    """The researchers in ``n_folds`` folds: a seeded shuffle of the sorted ids, dealt round-robin."""
+    """The researchers in ``n_folds`` folds: a seeded shuffle of the sorted ids, dealt
+    round-robin."""
     if not 2 <= n_folds <= len(researchers):
         raise ValueError(f"need 2 <= folds <= {len(researchers)} researchers, got {n_folds}")
     order = sorted(researchers)
