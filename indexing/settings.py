@@ -15,6 +15,7 @@ IndexKind = Literal["auto", "flat", "ivf"]
 # off: English model only; route: English needs -> English index, other languages -> multilingual
 # (uncertain detection -> both fused); fuse: both encoders' rankings fused for every need.
 LanguageRouting = Literal["off", "route", "fuse"]
+PlacePreference = Literal["boost", "off"]
 
 
 _CONFIG = SettingsConfigDict(env_prefix="WELLSPRING_", extra="ignore")
@@ -100,6 +101,12 @@ class MatchingSettings(BaseSettings):
     candidate_items: int = Field(2000, ge=10, le=1_000_000)
     evidence_per_member: int = Field(3, ge=1, le=20)
     min_evidence_score: float = Field(0.0, ge=-1, le=1)
+    places: PlacePreference = Field(
+        "boost", description="A need naming countries, regions or cities prefers members "
+        "working there (matcher/places.py); 'off' ignores places (a country filter still "
+        "filters)")
+    place_boost: float = Field(0.05, ge=0, le=1, description="places=boost: added to the "
+                               "score (cosine units) of members working in a named place")
 
     max_query_chars: int = Field(1000, ge=10)
     max_top: int = Field(100, ge=1)

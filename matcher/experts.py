@@ -28,6 +28,7 @@ from matcher.errors import InvalidRequest
 from matcher.evidence import Evidence, ExpertMatch, explain
 from matcher.glossary import Glossary, glossary_file, load_glossary
 from matcher.languages import NeedLanguage
+from matcher.places import NO_PLACE, PlaceReading, prefer_places, read_places
 from matcher.retrieval import fuse_routes, rank_members, refer_to
 
 __all__ = ["DocScore", "Evidence", "ExpertMatch", "ExpertResult", "Matcher", "RankedMember",
@@ -55,6 +56,7 @@ class ExpertResult(Sequence[ExpertMatch]):
 
     matches: list[ExpertMatch]
     language: NeedLanguage
+    places: PlaceReading = NO_PLACE
 
     @overload
     def __getitem__(self, index: int) -> ExpertMatch: ...
@@ -112,16 +114,26 @@ class Matcher:
         return self.community.encoder.encode_queries([self.check_need(need)])[0]
 
     def find_experts(self, need: str, filters: SearchFilters | None = None,
-                     access: Access | None = None, top: int = 10) -> ExpertResult:
+                     access: Access | None = None, top: int = 10, places: bool = True
+                     ) -> ExpertResult:
         """Ranked members for a free-text need, each with the contributions that matched,
-        and the need's language and route."""
+        the need's language and route, and the places it names (preferred unless ``places``
+        is False or the setting is off)."""
         if not 1 <= top <= self.settings.max_top:
             raise InvalidRequest("top", f"must be between 1 and {self.settings.max_top}")
-        language = self.need_language(self.check_need(need))
+        text = self.check_need(need)
+        language = self.need_language(text)
+        reading = self.need_places(text) if places else NO_PLACE
         with self.snapshot() as snap:
             ranked = self.rank_need(snap, need, filters or SearchFilters(),
-                                    access or Access.public(), top, language=language)
-            return ExpertResult(self.explain(snap, ranked[:top]), language)
+                                    access or Access.public(), top, language=language,
+                                    places=reading)
+            return ExpertResult(self.explain(snap, ranked[:top]), language, reading)
+
+    def need_places(self, need: str) -> PlaceReading:
+        """The places a need names and the countries they imply (NO_PLACE when the
+        ``places`` setting is off)."""
+        return NO_PLACE if self.settings.places == "off" else read_places(need)
 
     def score_members(self, need: str, member_ids: Iterable[str],
                       access: Access | None = None) -> dict[str, float]:
@@ -141,31 +153,33 @@ class Matcher:
 
     # -- the pipeline ------------------------------------------------------------------------
     def rank_need(self, snap: Snapshot, need: str, filters: SearchFilters, access: Access,
-                  top: int, exhaustive: bool = False, language: NeedLanguage | None = None
-                  ) -> list[RankedMember]:
+                  top: int, exhaustive: bool = False, language: NeedLanguage | None = None,
+                  places: PlaceReading | None = None) -> list[RankedMember]:
         """Members for a need through its route; fused rankings are reciprocal-rank fused and
         their evidence refers to the English index (the one ``explain`` reads).
 
         A non-English need (route ``multilingual``) is answered by the multilingual index and
         by the English index queried with its glossary reading and cross-lingual feedback, the
         English ranking weighted ``cross_lingual_english_weight`` in the fusion
-        (docs/QUALITY.md, Multilingual).
+        (docs/QUALITY.md, Multilingual). Each index's ranking prefers members working in
+        the places the need names (``places``, read from the need when None).
         """
         text = self.check_need(need)
+        places = self.need_places(text) if places is None else places
         ml_reader = snap.multilingual
         if ml_reader is None:  # one index answers: no language detection needed
             return self.rank(snap, need, self.encode_need(need), filters, access, top,
-                             exhaustive)
+                             exhaustive, places=places)
         language = language or self.need_language(text)
         if language.route == "english":
             return self.rank(snap, need, self.encode_need(need), filters, access, top,
-                             exhaustive)
+                             exhaustive, places=places)
         ml_index = self.community.multilingual_index
         if ml_index is None:  # dropped since the snapshot was taken (cannot happen today)
             raise ValueError("this community keeps no multilingual index")
         ml_vector = ml_index.encoder.encode_queries([text])[0]
         ml_ranked = self.rank(snap, need, ml_vector, filters, access, top, exhaustive,
-                              "multilingual")
+                              "multilingual", places)
         s = self.settings
         weights: tuple[float, float]
         if language.route == "multilingual":
@@ -176,18 +190,24 @@ class Matcher:
             weights = (s.cross_lingual_english_weight, 1.0)
         else:
             en_vector, weights = self.encode_need(need), (1.0, 1.0)
-        en_ranked = self.rank(snap, need, en_vector, filters, access, top, exhaustive)
+        en_ranked = self.rank(snap, need, en_vector, filters, access, top, exhaustive,
+                              places=places)
         return fuse_routes(en_ranked, ml_ranked, weights, s.rrf_k, ml_reader, snap.english)
 
     def rank(self, snap: Snapshot, need: str, vector: npt.NDArray[np.float32],
              filters: SearchFilters, access: Access, top: int, exhaustive: bool = False,
-             index: IndexName = "english") -> list[RankedMember]:
-        """Members ranked for one query vector by one index; filters act before truncation."""
+             index: IndexName = "english", places: PlaceReading | None = None
+             ) -> list[RankedMember]:
+        """Members ranked for one query vector by one index; filters act before truncation;
+        members working in the need's places preferred (``places``, read from the need when
+        None; docs/QUALITY.md, Places)."""
         reader = snap.english if index == "english" else snap.multilingual
         if reader is None:
             raise ValueError("this community keeps no multilingual index")
-        return rank_members(reader, need, vector, filters, access, top, self.settings,
-                            self.community.store.lexical_search, exhaustive)
+        ranked = rank_members(reader, need, vector, filters, access, top, self.settings,
+                              self.community.store.lexical_search, exhaustive)
+        reading = self.need_places(need) if places is None else places
+        return prefer_places(ranked, reader.catalog, reading, self.settings.place_boost)
 
     def explain(self, snap: Snapshot, ranked: Sequence[RankedMember]) -> list[ExpertMatch]:
         """Attach member facts and the best contributions (title, type, date, snippet)."""
