@@ -127,6 +127,10 @@ class LanguageSettings(BaseSettings):
     cross_lingual_english_weight: float = Field(
         2.0, ge=0, le=100, description="route: weight of the English index's ranking of a "
         "non-English need (glossary reading + feedback) in the fusion with the multilingual one")
+    english_multilingual_weight: float = Field(
+        0.0, ge=0, le=10, description="route: an English need's multilingual-index ranking of "
+        "the members with non-English evidence, fused with this weight into its English "
+        "ranking (0 = off; docs/QUALITY.md, English needs and non-English writers)")
     glossary_feedback: float = Field(
         0.5, ge=0, le=10, description="route: share of the feedback vector added to the "
         "glossary reading's vector when both exist")

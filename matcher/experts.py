@@ -29,7 +29,7 @@ from matcher.evidence import Evidence, ExpertMatch, explain
 from matcher.glossary import Glossary, glossary_file, load_glossary
 from matcher.languages import NeedLanguage
 from matcher.places import NO_PLACE, PlaceReading, prefer_places, read_places
-from matcher.retrieval import fuse_routes, rank_members, refer_to
+from matcher.retrieval import fuse_routes, non_english_writers, rank_members, refer_to
 
 __all__ = ["DocScore", "Evidence", "ExpertMatch", "ExpertResult", "Matcher", "RankedMember",
            "Snapshot"]
@@ -172,8 +172,10 @@ class Matcher:
                              exhaustive, places=places)
         language = language or self.need_language(text)
         if language.route == "english":
-            return self.rank(snap, need, self.encode_need(need), filters, access, top,
-                             exhaustive, places=places)
+            en_ranked = self.rank(snap, need, self.encode_need(need), filters, access, top,
+                                  exhaustive, places=places)
+            return self.with_other_writers(snap, text, en_ranked, filters, access, top,
+                                           exhaustive, places)
         ml_index = self.community.multilingual_index
         if ml_index is None:  # dropped since the snapshot was taken (cannot happen today)
             raise ValueError("this community keeps no multilingual index")
@@ -193,6 +195,27 @@ class Matcher:
         en_ranked = self.rank(snap, need, en_vector, filters, access, top, exhaustive,
                               places=places)
         return fuse_routes(en_ranked, ml_ranked, weights, s.rrf_k, ml_reader, snap.english)
+
+    def with_other_writers(self, snap: Snapshot, need: str, en_ranked: list[RankedMember],
+                           filters: SearchFilters, access: Access, top: int, exhaustive: bool,
+                           places: PlaceReading) -> list[RankedMember]:
+        """An English need's ranking fused (weight ``english_multilingual_weight``) with the
+        multilingual index's ranking of the members who have non-English evidence; the English
+        ranking itself when the weight is 0 or nobody writes another language."""
+        w = self.settings.english_multilingual_weight
+        ml_index, ml_reader = self.community.multilingual_index, snap.multilingual
+        if w <= 0 or ml_index is None or ml_reader is None:
+            return en_ranked
+        writers = non_english_writers(snap.catalog)
+        if not writers:
+            return en_ranked
+        vector = ml_index.encoder.encode_queries([need])[0]
+        ml_ranked = [r for r in self.rank(snap, need, vector, filters, access, top, exhaustive,
+                                          "multilingual", places) if r.member_id in writers]
+        if not ml_ranked:
+            return en_ranked
+        return fuse_routes(en_ranked, ml_ranked, (1.0, w), self.settings.rrf_k, ml_reader,
+                           snap.english)
 
     def rank(self, snap: Snapshot, need: str, vector: npt.NDArray[np.float32],
              filters: SearchFilters, access: Access, top: int, exhaustive: bool = False,
