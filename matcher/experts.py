@@ -222,15 +222,17 @@ class Matcher:
              index: IndexName = "english", places: PlaceReading | None = None
              ) -> list[RankedMember]:
         """Members ranked for one query vector by one index; filters act before truncation;
-        members working in the need's places preferred (``places``, read from the need when
-        None; docs/QUALITY.md, Places)."""
+        members working in the ``places`` given preferred (docs/QUALITY.md, Places). None (the
+        default of teams, similar members and the benchmarks) prefers no place: only
+        ``rank_need`` (who knows X) reads the need's places."""
         reader = snap.english if index == "english" else snap.multilingual
         if reader is None:
             raise ValueError("this community keeps no multilingual index")
         ranked = rank_members(reader, need, vector, filters, access, top, self.settings,
                               self.community.store.lexical_search, exhaustive)
-        reading = self.need_places(need) if places is None else places
-        return prefer_places(ranked, reader.catalog, reading, self.settings.place_boost)
+        if places is None:
+            return ranked
+        return prefer_places(ranked, reader.catalog, places, self.settings.place_boost)
 
     def explain(self, snap: Snapshot, ranked: Sequence[RankedMember]) -> list[ExpertMatch]:
         """Attach member facts and the best contributions (title, type, date, snippet)."""
