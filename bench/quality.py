@@ -69,6 +69,7 @@ FUSIONS: dict[str, dict[str, Any]] = {
     "weighted w=0.2": {"fusion": "weighted", "lexical_weight": 0.2},
     "weighted w=0.3": {"fusion": "weighted", "lexical_weight": 0.3},
 }
+RECENCY_WEIGHTS = (0.01, 0.02, 0.05, 0.1)
 FUSED_AGGREGATIONS = ("max", "mean", "topk_mean k=2", "topk_mean k=3", "softmax_votes T=0.05",
                       "softmax_votes T=0.1")
 
@@ -79,6 +80,8 @@ def variants(base: Settings, full: bool) -> dict[str, Settings]:
     for name, agg in AGGREGATIONS.items():
         out[f"dense {name}"] = base.model_copy(update={**DENSE, **agg})
     out["default match_profiles=false"] = base.model_copy(update={"match_profiles": False})
+    for w in RECENCY_WEIGHTS:  # the recency signal (issue #18), on the default
+        out[f"default recency w={w}"] = base.model_copy(update={"recency_weight": w})
     if full:
         for fname, fusion in FUSIONS.items():
             for aname in FUSED_AGGREGATIONS:

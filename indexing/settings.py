@@ -101,6 +101,9 @@ class MatchingSettings(BaseSettings):
     candidate_items: int = Field(2000, ge=10, le=1_000_000)
     evidence_per_member: int = Field(3, ge=1, le=20)
     min_evidence_score: float = Field(0.0, ge=-1, le=1)
+    recency_weight: float = Field(
+        0.0, ge=0, le=1, description="A contribution's score loses this much per 10 years of "
+        "age before the community's newest contribution (0 = off; docs/QUALITY.md)")
     places: PlacePreference = Field(
         "boost", description="A need naming countries, regions or cities prefers members "
         "working there (matcher/places.py); 'off' ignores places (a country filter still "

@@ -13,6 +13,7 @@ never ranked below where complete scoring would put them by lack of evidence alo
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -75,12 +76,33 @@ def aggregate_member_scores(
     raise ValueError(f"unknown aggregation strategy '{strategy}'")
 
 
+def age_discounted(catalog: CatalogView, docs: Mapping[ItemKey, DocScore], weight: float
+                   ) -> dict[ItemKey, DocScore]:
+    """Contribution scores minus ``weight`` per 10 years of age before the newest contribution
+    of the community (the recency signal; profiles are not discounted)."""
+    dates = [m.date for m in catalog.contributions.values() if m.date]
+    if not dates:
+        return dict(docs)
+    newest = dt.date.fromisoformat(max(dates)[:10])
+    out: dict[ItemKey, DocScore] = {}
+    for key, doc in docs.items():
+        meta = None if key.is_profile else catalog.contributions.get(key.record_id)
+        if meta is None or not meta.date:
+            out[key] = doc
+            continue
+        years = (newest - dt.date.fromisoformat(meta.date[:10])).days / 365.25
+        out[key] = DocScore(key, doc.score - weight * years / 10, doc.best_item)
+    return out
+
+
 def aggregate_members(catalog: CatalogView, docs: Mapping[ItemKey, DocScore],
                       filters: SearchFilters, settings: Settings, cutoff: float | None
                       ) -> list[RankedMember]:
     """Document scores -> members ranked by ``aggregation`` (profiles count as one more
     document when ``match_profiles``); members failing the filters are left out."""
     s = settings
+    if s.recency_weight > 0:
+        docs = age_discounted(catalog, docs, s.recency_weight)
     per_member: dict[str, list[DocScore]] = {}
     for key, doc in docs.items():
         if key.is_profile:

@@ -95,6 +95,9 @@ def cross_validate(bench: ReviewerBenchmark, candidates: Mapping[str, Rankings],
                    for row in fold_rows])
     per_candidate = {name: {k: spread([m[k] for m in rows]) for k in METRIC_KEYS}
                      for name, rows in per_fold.items()}
+    for name, rows in per_fold.items():  # paired, fold by fold: positive = better than reference
+        per_candidate[name]["loss_gain_over_reference"] = spread(
+            [ref["loss"] - m["loss"] for ref, m in zip(per_fold[reference], rows, strict=True)])
     chosen_counts: dict[str, int] = {}
     for row in fold_rows:
         chosen_counts[row["chosen"]] = chosen_counts.get(row["chosen"], 0) + 1
