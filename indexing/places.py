@@ -155,7 +155,7 @@ def _capitalised(written: str, spelling: str) -> bool:
     if spelling.isupper():
         return written.isupper()
     caps = [w for w in spelling.split() if w[:1].isupper()]
-    words = {w.casefold(): w for w in written.split()}
+    words = {fold(w).casefold(): w for w in written.split()}
     return all(words.get(fold(c).casefold(), c)[:1].isupper() for c in caps) if caps else True
 
 

@@ -85,3 +85,4 @@ def test_common_words_and_acronyms_are_not_places() -> None:
     # a capitalised proper noun is asked for, unless the whole need is lower case
     assert find_places("Turkey farms in Chile") and find_places("boreholes in kenya")
     assert find_places("Roast turkey with chile sauce, Something Else") == []
+    assert find_places("Un plat du sénégal, Pas Plus") == []  # accented, not capitalised
