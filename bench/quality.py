@@ -129,7 +129,9 @@ def open_reviewer_community(bench: Any, base: Settings, home: Path) -> Community
         community, _ = Community.open(settings)  # the index syncs by content hash: no encoding
         return community
     home.mkdir(parents=True, exist_ok=True)
-    return build_reviewer_community(bench, base, home)
+    community = build_reviewer_community(bench, base, home)
+    community.save_if_dirty()  # so that the next run with this home encodes nothing
+    return community
 
 
 def main() -> int:
