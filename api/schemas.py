@@ -49,6 +49,13 @@ class GlossTermOut(BaseModel):
     english: str = Field(description="The English glossary term they were read as")
 
 
+class PlaceHintOut(BaseModel):
+    text: str = Field(description="The need's words that name the place")
+    place: str = Field(description="The place, in English")
+    kind: str = Field(description="country | region | city | state")
+    countries: list[str] = Field(description="ISO 3166-1 alpha-2 codes the place implies")
+
+
 class ExpertsResponse(BaseModel):
     need: str
     detected_language: str | None = Field(None, description="ISO 639-1, detected")
@@ -56,6 +63,9 @@ class ExpertsResponse(BaseModel):
     glossary_reading: list[GlossTermOut] = Field(
         default_factory=list, description="A non-English need's domain-glossary terms and the "
         "English term each was read as (empty for English needs or without a glossary)")
+    place_hints: list[PlaceHintOut] = Field(
+        default_factory=list, description="Places the need names and the countries they imply; "
+        "members working there are preferred (empty with places=off)")
     count: int
     results: list[ExpertOut]
 

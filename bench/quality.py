@@ -1,7 +1,13 @@
 """Every ranking variant side by side, in one run, on the reviewer-expertise gold standard.
 
     HF_HUB_OFFLINE=1 .venv/bin/python bench/quality.py \
-        --data ../shared/benchmarks/reviewer-expertise [--model DIR ...] [--chunk-words 160 ...]
+        --data ../shared/benchmarks/reviewer-expertise [--model DIR ...] [--chunk-words 160 ...] \
+        [--cv 5] [--home DIR]
+
+``--cv N`` adds, per (model, chunk size), the cross-validated selection over the rating
+researchers (matcher/crossval.py): choose on N-1 folds' ratings, score the held-out fold.
+``--home DIR`` keeps the encoded benchmark community there and reuses it on the next run
+(one model and chunk size per home).
 
 For each (model, chunk size) the benchmark is ingested and encoded once into a temporary
 community; every aggregation / fusion variant then re-ranks the same vectors through
@@ -33,6 +39,7 @@ from indexing.settings import Settings
 from indexing.store import SqliteStore
 from matcher.benchmarks import (
     NeedSet,
+    Rankings,
     build_reviewer_community,
     graded_metrics,
     isolated_settings,
@@ -41,6 +48,7 @@ from matcher.benchmarks import (
     reviewer_needs,
     score_reviewer,
 )
+from matcher.crossval import cross_validate
 
 DENSE = {"fusion": "dense"}
 AGGREGATIONS: dict[str, dict[str, Any]] = {
@@ -111,6 +119,18 @@ def water(queries_path: Path, data_dir: Path) -> dict[str, Any]:
     return out
 
 
+def open_reviewer_community(bench: Any, base: Settings, home: Path) -> Community:
+    """The benchmark community under ``home``: built (encoded) once, then reopened as is."""
+    settings = isolated_settings(base, home)
+    if settings.database_path.exists():
+        community, _ = Community.open(settings)  # the index syncs by content hash: no encoding
+        return community
+    home.mkdir(parents=True, exist_ok=True)
+    community = build_reviewer_community(bench, base, home)
+    community.save_if_dirty()  # so that the next run with this home encodes nothing
+    return community
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, required=True)
@@ -122,6 +142,9 @@ def main() -> int:
                     help="also rank these graded needs over --water-data (NDCG@10, MRR)")
     ap.add_argument("--water-data", type=Path, default=Path("data"))
     ap.add_argument("--skip-reviewer", action="store_true")
+    ap.add_argument("--cv", type=int, default=0, help="folds of researchers (0 = no CV)")
+    ap.add_argument("--cv-seed", type=int, default=0)
+    ap.add_argument("--home", type=Path, help="keep and reuse the encoded benchmark here")
     args = ap.parse_args()
     if args.skip_reviewer:
         print(json.dumps(water(args.water_queries, args.water_data), indent=2))
@@ -132,27 +155,35 @@ def main() -> int:
     for model in args.model or [""]:
         for chunk_words in args.chunk_words or [Settings().chunk_words]:
             base = Settings(model=model, chunk_words=chunk_words)
-            with tempfile.TemporaryDirectory(prefix="ws-quality-") as home:
+            with tempfile.TemporaryDirectory(prefix="ws-quality-") as tmp:
                 t0 = time.perf_counter()
-                community = build_reviewer_community(bench, base, Path(home))
+                community = open_reviewer_community(bench, base, args.home or Path(tmp))
                 # the store does not change during the run: BM25 hits are the same for every
                 # variant, so compute them once per need (the fused ranking code is unchanged)
                 store: Any = community.store
                 store.lexical_search = functools.lru_cache(maxsize=None)(store.lexical_search)
                 needs = NeedSet(community, reviewer_needs(bench))
                 encode_s = time.perf_counter() - t0
-                results: dict[str, Any] = {}
+                rankings: dict[str, Rankings] = {}
                 for name, s in variants(community.settings, not args.dense_only).items():
-                    results[name] = score_reviewer(bench, needs.rank(s))
+                    rankings[name] = needs.rank(s)
                 for name in ("max", "mean", "topk_mean k=2", "topk_mean k=3"):
                     s = community.settings.model_copy(update=AGGREGATIONS[name])
-                    results[f"bm25 {name}"] = score_reviewer(bench, needs.rank_bm25(s))
-                runs.append({"model": matching_settings(base)["model"],
-                             "chunk_words": chunk_words,
-                             "vectors": community.index.count(),
-                             "encode_seconds": round(encode_s, 1),
-                             "default_settings": matching_settings(community.settings),
-                             "variants": results})
+                    rankings[f"bm25 {name}"] = needs.rank_bm25(s)
+                results = {name: score_reviewer(bench, rk) for name, rk in rankings.items()}
+                run: dict[str, Any] = {"model": matching_settings(base)["model"],
+                                       "chunk_words": chunk_words,
+                                       "vectors": community.index.count(),
+                                       "encode_seconds": round(encode_s, 1),
+                                       "default_settings": matching_settings(community.settings),
+                                       "variants": results}
+                if args.cv:
+                    dense = {n: rk for n, rk in rankings.items() if not n.startswith("bm25")}
+                    run["cv"] = cross_validate(bench, dense, args.cv, args.cv_seed)
+                    run["cv_bm25"] = cross_validate(
+                        bench, {n: rk for n, rk in rankings.items() if n.startswith("bm25")},
+                        args.cv, args.cv_seed, reference="bm25 topk_mean k=2")
+                runs.append(run)
                 community.store.close()
             print(f"done: model={model or 'bundled'} chunk_words={chunk_words} "
                   f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)

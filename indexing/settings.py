@@ -17,6 +17,7 @@ IndexKind = Literal["auto", "flat", "ivf"]
 LanguageRouting = Literal["off", "route", "fuse"]
 # onnx: ONNX Runtime over the export verified at setup (torch, with a logged reason, without one)
 EncoderRuntime = Literal["onnx", "torch"]
+PlacePreference = Literal["boost", "off"]
 
 
 _CONFIG = SettingsConfigDict(env_prefix="WELLSPRING_", extra="ignore")
@@ -113,6 +114,12 @@ class MatchingSettings(BaseSettings):
     candidate_items: int = Field(2000, ge=10, le=1_000_000)
     evidence_per_member: int = Field(3, ge=1, le=20)
     min_evidence_score: float = Field(0.0, ge=-1, le=1)
+    places: PlacePreference = Field(
+        "boost", description="A need naming countries, regions or cities prefers members "
+        "working there (matcher/places.py); 'off' ignores places (a country filter still "
+        "filters)")
+    place_boost: float = Field(0.05, ge=0, le=1, description="places=boost: added to the "
+                               "score (cosine units) of members working in a named place")
 
     max_query_chars: int = Field(1000, ge=10)
     max_top: int = Field(100, ge=1)
@@ -133,6 +140,10 @@ class LanguageSettings(BaseSettings):
     cross_lingual_english_weight: float = Field(
         2.0, ge=0, le=100, description="route: weight of the English index's ranking of a "
         "non-English need (glossary reading + feedback) in the fusion with the multilingual one")
+    english_multilingual_weight: float = Field(
+        0.0, ge=0, le=10, description="route: an English need's multilingual-index ranking of "
+        "the members with non-English evidence, fused with this weight into its English "
+        "ranking (0 = off; docs/QUALITY.md, English needs and non-English writers)")
     glossary_feedback: float = Field(
         0.5, ge=0, le=10, description="route: share of the feedback vector added to the "
         "glossary reading's vector when both exist")

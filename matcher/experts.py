@@ -28,7 +28,8 @@ from matcher.errors import InvalidRequest
 from matcher.evidence import Evidence, ExpertMatch, explain
 from matcher.glossary import Glossary, glossary_file, load_glossary
 from matcher.languages import NeedLanguage
-from matcher.retrieval import fuse_routes, rank_members, refer_to
+from matcher.places import NO_PLACE, PlaceReading, prefer_places, read_places
+from matcher.retrieval import fuse_routes, non_english_writers, rank_members, refer_to
 
 __all__ = ["DocScore", "Evidence", "ExpertMatch", "ExpertResult", "Matcher", "RankedMember",
            "Snapshot"]
@@ -55,6 +56,7 @@ class ExpertResult(Sequence[ExpertMatch]):
 
     matches: list[ExpertMatch]
     language: NeedLanguage
+    places: PlaceReading = NO_PLACE
 
     @overload
     def __getitem__(self, index: int) -> ExpertMatch: ...
@@ -112,16 +114,26 @@ class Matcher:
         return self.community.encoder.encode_queries([self.check_need(need)])[0]
 
     def find_experts(self, need: str, filters: SearchFilters | None = None,
-                     access: Access | None = None, top: int = 10) -> ExpertResult:
+                     access: Access | None = None, top: int = 10, places: bool = True
+                     ) -> ExpertResult:
         """Ranked members for a free-text need, each with the contributions that matched,
-        and the need's language and route."""
+        the need's language and route, and the places it names (preferred unless ``places``
+        is False or the setting is off)."""
         if not 1 <= top <= self.settings.max_top:
             raise InvalidRequest("top", f"must be between 1 and {self.settings.max_top}")
-        language = self.need_language(self.check_need(need))
+        text = self.check_need(need)
+        language = self.need_language(text)
+        reading = self.need_places(text) if places else NO_PLACE
         with self.snapshot() as snap:
             ranked = self.rank_need(snap, need, filters or SearchFilters(),
-                                    access or Access.public(), top, language=language)
-            return ExpertResult(self.explain(snap, ranked[:top]), language)
+                                    access or Access.public(), top, language=language,
+                                    places=reading)
+            return ExpertResult(self.explain(snap, ranked[:top]), language, reading)
+
+    def need_places(self, need: str) -> PlaceReading:
+        """The places a need names and the countries they imply (NO_PLACE when the
+        ``places`` setting is off)."""
+        return NO_PLACE if self.settings.places == "off" else read_places(need)
 
     def score_members(self, need: str, member_ids: Iterable[str],
                       access: Access | None = None) -> dict[str, float]:
@@ -141,31 +153,35 @@ class Matcher:
 
     # -- the pipeline ------------------------------------------------------------------------
     def rank_need(self, snap: Snapshot, need: str, filters: SearchFilters, access: Access,
-                  top: int, exhaustive: bool = False, language: NeedLanguage | None = None
-                  ) -> Sequence[RankedMember]:
+                  top: int, exhaustive: bool = False, language: NeedLanguage | None = None,
+                  places: PlaceReading | None = None) -> Sequence[RankedMember]:
         """Members for a need through its route; fused rankings are reciprocal-rank fused and
         their evidence refers to the English index (the one ``explain`` reads).
 
         A non-English need (route ``multilingual``) is answered by the multilingual index and
         by the English index queried with its glossary reading and cross-lingual feedback, the
         English ranking weighted ``cross_lingual_english_weight`` in the fusion
-        (docs/QUALITY.md, Multilingual).
+        (docs/QUALITY.md, Multilingual). Each index's ranking prefers members working in
+        the places the need names (``places``, read from the need when None).
         """
         text = self.check_need(need)
+        places = self.need_places(text) if places is None else places
         ml_reader = snap.multilingual
         if ml_reader is None:  # one index answers: no language detection needed
             return self.rank(snap, need, self.encode_need(need), filters, access, top,
-                             exhaustive)
+                             exhaustive, places=places)
         language = language or self.need_language(text)
         if language.route == "english":
-            return self.rank(snap, need, self.encode_need(need), filters, access, top,
-                             exhaustive)
+            en_ranked = self.rank(snap, need, self.encode_need(need), filters, access, top,
+                                  exhaustive, places=places)
+            return self.with_other_writers(snap, text, en_ranked, filters, access, top,
+                                           exhaustive, places)
         ml_index = self.community.multilingual_index
         if ml_index is None:  # dropped since the snapshot was taken (cannot happen today)
             raise ValueError("this community keeps no multilingual index")
         ml_vector = ml_index.encoder.encode_queries([text])[0]
         ml_ranked = self.rank(snap, need, ml_vector, filters, access, top, exhaustive,
-                              "multilingual")
+                              "multilingual", places)
         s = self.settings
         weights: tuple[float, float]
         if language.route == "multilingual":
@@ -176,18 +192,47 @@ class Matcher:
             weights = (s.cross_lingual_english_weight, 1.0)
         else:
             en_vector, weights = self.encode_need(need), (1.0, 1.0)
-        en_ranked = self.rank(snap, need, en_vector, filters, access, top, exhaustive)
+        en_ranked = self.rank(snap, need, en_vector, filters, access, top, exhaustive,
+                              places=places)
         return fuse_routes(en_ranked, ml_ranked, weights, s.rrf_k, ml_reader, snap.english)
+
+    def with_other_writers(self, snap: Snapshot, need: str, en_ranked: Sequence[RankedMember],
+                           filters: SearchFilters, access: Access, top: int, exhaustive: bool,
+                           places: PlaceReading) -> Sequence[RankedMember]:
+        """An English need's ranking fused (weight ``english_multilingual_weight``) with the
+        multilingual index's ranking of the members who have non-English evidence; the English
+        ranking itself when the weight is 0 or nobody writes another language."""
+        w = self.settings.english_multilingual_weight
+        ml_index, ml_reader = self.community.multilingual_index, snap.multilingual
+        if w <= 0 or ml_index is None or ml_reader is None:
+            return en_ranked
+        writers = non_english_writers(snap.catalog)
+        if not writers:
+            return en_ranked
+        vector = ml_index.encoder.encode_queries([need])[0]
+        ml_ranked = [r for r in self.rank(snap, need, vector, filters, access, top, exhaustive,
+                                          "multilingual", places) if r.member_id in writers]
+        if not ml_ranked:
+            return en_ranked
+        return fuse_routes(en_ranked, ml_ranked, (1.0, w), self.settings.rrf_k, ml_reader,
+                           snap.english)
 
     def rank(self, snap: Snapshot, need: str, vector: npt.NDArray[np.float32],
              filters: SearchFilters, access: Access, top: int, exhaustive: bool = False,
-             index: IndexName = "english") -> Sequence[RankedMember]:
-        """Members ranked for one query vector by one index; filters act before truncation."""
+             index: IndexName = "english", places: PlaceReading | None = None
+             ) -> Sequence[RankedMember]:
+        """Members ranked for one query vector by one index; filters act before truncation;
+        members working in the ``places`` given preferred (docs/QUALITY.md, Places). None (the
+        default of teams, similar members and the benchmarks) prefers no place: only
+        ``rank_need`` (who knows X) reads the need's places."""
         reader = snap.english if index == "english" else snap.multilingual
         if reader is None:
             raise ValueError("this community keeps no multilingual index")
-        return rank_members(reader, need, vector, filters, access, top, self.settings,
-                            self.community.store.lexical_search, exhaustive)
+        ranked = rank_members(reader, need, vector, filters, access, top, self.settings,
+                              self.community.store.lexical_search, exhaustive)
+        if places is None or places.empty:  # keep the lazy ranking when no place is named
+            return ranked
+        return prefer_places(ranked, reader.catalog, places, self.settings.place_boost)
 
     def explain(self, snap: Snapshot, ranked: Sequence[RankedMember]) -> list[ExpertMatch]:
         """Attach member facts and the best contributions (title, type, date, snippet)."""

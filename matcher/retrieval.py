@@ -18,7 +18,7 @@ from indexing.schema import ItemKey
 from indexing.settings import Settings
 from indexing.vectors.faiss_index import Mask
 from indexing.vectors.filters import Access, SearchFilters
-from indexing.vectors.reader import IndexReader
+from indexing.vectors.reader import CatalogView, IndexReader
 from matcher.aggregation import DocScore, RankedMember, aggregate_members
 from matcher.languages import rrf_fuse
 
@@ -78,6 +78,16 @@ def fuse_lexical(reader: IndexReader, need: str, vector: Vector, docs: dict[Item
                           + (1 / (s.rrf_k + lex_rank[key]) if key in lex_rank else 0.0),
                           d.best_item)
             for key, d in docs.items()}
+
+
+def non_english_writers(catalog: CatalogView) -> frozenset[str]:
+    """Members with non-English evidence: a contribution in another language, or a profile
+    whose first language is not English."""
+    out = {mid for mid, m in catalog.members.items() if m.languages and m.languages[0] != "en"}
+    for meta in catalog.contributions.values():
+        if meta.language and meta.language != "en":
+            out.update(meta.authors)
+    return frozenset(out)
 
 
 def refer_to(ranked: RankedMember, source: IndexReader, target: IndexReader) -> RankedMember:

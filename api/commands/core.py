@@ -44,6 +44,8 @@ def register(sub: Any) -> None:
     p.add_argument("--since", type=dt.date.fromisoformat, help="YYYY-MM-DD")
     p.add_argument("--space", action="append", default=[],
                    help="private space whose contributions may count (repeatable)")
+    p.add_argument("--places", choices=["boost", "off"], default="boost",
+                   help="prefer members working in the places the need names (default), or not")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
@@ -120,7 +122,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     )
     access = Access(spaces=frozenset(args.space), see_contacts=True)
     started = time.perf_counter()
-    found = matcher.find_experts(args.need, filters, access, args.top)
+    found = matcher.find_experts(args.need, filters, access, args.top,
+                                 places=args.places == "boost")
     elapsed = (time.perf_counter() - started) * 1000
     matches, language = found.matches, found.language
     by = {"english": "the English index", "multilingual": "the multilingual index",
@@ -128,6 +131,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     note = f"need language: {language.code or 'unknown'}, answered by {by}"
     if language.gloss is not None:
         note += "; read with the glossary as: " + " · ".join(language.gloss.english_terms)
+    if not found.places.empty:
+        note += "; places: " + " · ".join(
+            f"{m.text} ({', '.join(m.place.countries)})" for m in found.places.mentions)
     if args.json:
         print_json([match_to_dict(m) for m in matches])
         print(f"({note})", file=sys.stderr)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AccessDep, MatcherDep
-from api.schemas import ExpertsResponse, GlossTermOut, expert_out
+from api.schemas import ExpertsResponse, GlossTermOut, PlaceHintOut, expert_out
 from indexing.schema import Level
 from matcher.directory import check_types
 from matcher.filters import SearchFilters
@@ -29,6 +29,9 @@ async def experts(
     type: Annotated[list[str], Query(description="A type of the vocabulary; repeatable")] = [],  # noqa: B006
     language: Annotated[list[str], Query(description="ISO 639-1; repeatable")] = [],  # noqa: B006
     since: Annotated[dt.date | None, Query(description="Contributions from this date")] = None,
+    places: Annotated[Literal["boost", "off"], Query(
+        description="boost: prefer members working in the places the need names; off: ignore "
+                    "them (a country filter still filters)")] = "boost",
 ) -> ExpertsResponse:
     """Members ranked for a need, each with the contributions that matched.
 
@@ -41,10 +44,14 @@ async def experts(
         languages=tuple(x.lower() for x in language), since=since,
     )
     # encode() is CPU-bound: run it in the thread pool, never on the event loop
-    found = await run_in_threadpool(matcher.find_experts, q, filters, access, top)
+    found = await run_in_threadpool(matcher.find_experts, q, filters, access, top,
+                                    places == "boost")
     results = [expert_out(m, access) for m in found.matches]
     lang = found.language
     reading = [GlossTermOut(source=t.source, english=t.english)
                for t in (lang.gloss.terms if lang.gloss else ())]
+    hints = [PlaceHintOut(text=m.text, place=m.place.name, kind=m.place.kind,
+                          countries=list(m.place.countries)) for m in found.places.mentions]
     return ExpertsResponse(need=q, detected_language=lang.code, language_route=lang.route,
-                           glossary_reading=reading, count=len(results), results=results)
+                           glossary_reading=reading, place_hints=hints, count=len(results),
+                           results=results)

@@ -205,12 +205,12 @@ async function runSearch(params) {
       .map((f) => `${FIELDS[f][1].toLowerCase()} ${params.get(f)}`);
     const within = filters.length ? ` (${filters.join(", ")})` : "";
     if (!data.count) {
-      summary.textContent = `No member matches “${data.need}”${within}.${languageNote(data)}`;
+      summary.textContent = `No member matches “${data.need}”${within}.${languageNote(data)}${placeNote(data)}`;
       results.append(el("li", { class: "empty" },
         "Nobody matches. Try other words, or remove a filter."));
     } else {
       summary.textContent = `${data.count} member${data.count === 1 ? "" : "s"} for`
-        + ` “${data.need}”${within}.${languageNote(data)}`;
+        + ` “${data.need}”${within}.${languageNote(data)}${placeNote(data)}`;
       results.append(...data.results.map((m) => memberCard(m)));
     }
   } catch (err) {
@@ -464,6 +464,14 @@ function init() {
 }
 
 init();
+
+/** " Members working in West Africa (BJ, BF, …) preferred." (empty when the need names no place). */
+function placeNote(data) {
+  const hints = data.place_hints || [];
+  if (!hints.length) return "";
+  const parts = hints.map((h) => `${h.place} (${h.countries.join(", ")})`);
+  return ` Members working in ${[...new Set(parts)].join(" · ")} preferred.`;
+}
 
 /** " Need in French, answered through the multilingual index." (empty for English needs). */
 function languageNote(data) {

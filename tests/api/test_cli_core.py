@@ -67,6 +67,11 @@ def test_index_and_search_json(home: Path, capsys: pytest.CaptureFixture[str]) -
     assert {h["country"] for h in json.loads(capsys.readouterr().out)} == {"PE"}
     assert main(["search", "water", "--top", "0"]) == 2
     assert "top" in capsys.readouterr().err
+    assert main(["search", "faecal sludge treatment in West Africa", "--top", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "places: West Africa (BJ, BF" in out and "m-0004" in out
+    assert main(["search", "faecal sludge treatment in West Africa", "--places", "off"]) == 0
+    assert "places:" not in capsys.readouterr().out
 
 
 @pytest.mark.slow

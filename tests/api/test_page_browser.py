@@ -152,6 +152,17 @@ def test_a_french_need_finds_the_expert_and_says_its_language(page: Any) -> None
     page.screenshot(path=screenshot_path("search-french"), full_page=True)
 
 
+def test_a_need_naming_a_place_says_who_is_preferred(page: Any) -> None:
+    search(page, "faecal sludge treatment in West Africa")
+    wait_for_results(page)
+    assert card_ids(page)[0] == "m-0004"
+    expect(page.locator("#search-summary")).to_contain_text(
+        "Members working in West Africa (BJ, BF")
+    search(page, "faecal sludge treatment")
+    wait_for_results(page)
+    expect(page.locator("#search-summary")).not_to_contain_text("Members working in")
+
+
 def test_country_filter_keeps_only_that_country(page: Any) -> None:
     search(page, "desalination, reverse osmosis membranes and brine disposal", country="JO")
     wait_for_results(page)

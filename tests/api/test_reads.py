@@ -54,6 +54,22 @@ def test_hidden_member_never_in_search(api: Api) -> None:
     assert "m-0012" not in {m["member_id"] for m in r.json()["results"]}
 
 
+def test_experts_reports_place_hints_and_places_off_ignores_them(api: Api) -> None:
+    need = "faecal sludge treatment in West Africa"
+    on = api.client.get("/experts", params={"q": need, "top": 3}).json()
+    assert [h["place"] for h in on["place_hints"]] == ["West Africa"]
+    hint = on["place_hints"][0]
+    assert hint["text"] == "West Africa" and hint["kind"] == "region"
+    assert {"SN", "GH", "NG"} <= set(hint["countries"]) and "KE" not in hint["countries"]
+    assert on["results"][0]["member_id"] == "m-0004"
+    off = api.client.get("/experts", params={"q": need, "top": 3, "places": "off"}).json()
+    assert off["place_hints"] == []
+    plain = api.client.get("/experts", params={"q": "faecal sludge treatment"}).json()
+    assert plain["place_hints"] == []
+    bad = api.client.get("/experts", params={"q": need, "places": "maybe"})
+    assert bad.status_code == 422
+
+
 def test_private_contribution_is_404_without_its_space(api: Api) -> None:
     assert api.client.get("/contributions/c-00001").status_code == 200
     for headers in ({}, api.h(api.reader)):
