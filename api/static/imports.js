@@ -4,7 +4,7 @@ import { ApiError, api, byId, el, getKey, setLoading, showAlert } from "./dom.js
 
 const FIELD_IDS = {
   file: ["i-file", "Files", "file-error"], format: ["i-format", "Format", "format-error"],
-  map: ["i-map", "Column mapping", "map-error"], users: ["i-users", "Forum user map", "users-error"],
+  map: ["i-map", "Column mapping", "colmap-error"], users: ["i-users", "Forum user map", "users-error"],
   create_members: ["i-create", "Create unmatched people as", "create_members-error"],
   country: ["i-country", "Their country", "country_import-error"],
 };
