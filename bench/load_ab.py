@@ -39,6 +39,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.load_test import drive as drive_plan  # noqa: E402
 from bench.load_test import free_port, percentiles, rss_mib  # noqa: E402
 
 TEMPLATES = {
@@ -109,36 +110,14 @@ def plan(needs: list[str], write_every: int, seed: int, members: list[dict[str, 
 
 async def drive(base: str, key: str, requests: list[tuple[str, dict[str, Any]]],
                 concurrency: int, sink: dict[str, Any]) -> float:
-    queue: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
-    for item in requests:
-        queue.put_nowait(item)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-
-    async def worker(client: httpx.AsyncClient) -> None:
-        while not queue.empty():
-            kind, payload = queue.get_nowait()
-            started = time.perf_counter()
-            try:
-                if kind == "experts":
-                    r = await client.get("/experts", params=payload)
-                else:
-                    r = await client.post("/contributions/batch", json=payload,
-                                          headers={"X-API-Key": key})
-            except httpx.HTTPError as exc:
-                sink["errors"][f"{kind} {type(exc).__name__}"] = 1 + sink["errors"].get(
-                    f"{kind} {type(exc).__name__}", 0)
-                continue
-            sink[kind].append((time.perf_counter() - started) * 1000)
-            if not 200 <= r.status_code < 300:
-                sink["errors"][f"{kind} {r.status_code}"] = 1 + sink["errors"].get(
-                    f"{kind} {r.status_code}", 0)
-            elif kind == "write":
-                sink["acked"].extend(rec["id"] for rec in payload["records"])
-
-    started = time.perf_counter()
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=300) as client:
-        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
-    return time.perf_counter() - started
+    """One round through bench/load_test.py's driver, its figures added to ``sink``."""
+    latencies, errors, acked, elapsed = await drive_plan(base, key, requests, concurrency)
+    for kind, values in latencies.items():
+        sink[kind].extend(values)
+    for kind, n in errors.items():
+        sink["errors"][kind] = sink["errors"].get(kind, 0) + n
+    sink["acked"].extend(i for ids in acked for i in ids)
+    return elapsed
 
 
 class Service:
