@@ -19,6 +19,7 @@ from indexing.imports.model import (
     first_text,
     input_files,
     make_date,
+    read_text,
 )
 from indexing.imports.types import contribution_type
 from indexing.store import Store
@@ -36,10 +37,8 @@ def read(path: Path, options: ImportOptions, store: Store) -> SourceBatch:
     """Works of the BibTeX entries in a .bib file or folder of them."""
     batch = SourceBatch()
     for file in input_files(path, (".bib", ".bibtex")):
-        try:
-            text = file.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            batch.errors.append(RecordError(str(file), None, None, "file", f"not UTF-8: {exc}"))
+        text = read_text(file, batch.errors)
+        if text is None:
             continue
         library = bibtexparser.parse_string(text, append_middleware=[
             middlewares.LatexDecodingMiddleware(), middlewares.SeparateCoAuthors()])

@@ -81,12 +81,22 @@ def input_files(path: Path, suffixes: tuple[str, ...]) -> list[Path]:
     raise FileNotFoundError(f"{path}: no such file or folder")
 
 
-def read_json(path: Path, errors: list[RecordError]) -> object | None:
-    """A JSON file's content, or None with an error naming the file and line."""
+def read_text(path: Path, errors: list[RecordError], encoding: str = "utf-8") -> str | None:
+    """A text file's content, or None with an error naming the file when it is not UTF-8."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding=encoding)
     except UnicodeDecodeError as exc:
         errors.append(RecordError(str(path), None, None, "file", f"not UTF-8 text: {exc}"))
+    return None
+
+
+def read_json(path: Path, errors: list[RecordError]) -> object | None:
+    """A JSON file's content, or None with an error naming the file and line."""
+    text = read_text(path, errors)
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         errors.append(RecordError(str(path), exc.lineno, None, "file", f"bad JSON: {exc.msg}"))
     return None

@@ -21,6 +21,7 @@ from indexing.imports.model import (
     first_text,
     input_files,
     parse_iso_date,
+    read_text,
 )
 from indexing.imports.types import contribution_type
 from indexing.store import Store
@@ -60,10 +61,8 @@ def read(path: Path, options: ImportOptions, store: Store) -> SourceBatch:
     """Works of the RIS records in a .ris file or folder of them."""
     batch = SourceBatch()
     for file in input_files(path, (".ris", ".txt")):
-        try:
-            text = file.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            batch.errors.append(RecordError(str(file), None, None, "file", f"not UTF-8: {exc}"))
+        text = read_text(file, batch.errors)
+        if text is None:
             continue
         for n, (line, lines, closed) in enumerate(_entries(text), start=1):
             if not lines[0].startswith("TY  -"):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from indexing.countries import normalise_name
 from indexing.errors import RecordError, ValidationFailed
-from indexing.imports.model import ImportOptions, SourceBatch, input_files
+from indexing.imports.model import ImportOptions, SourceBatch, input_files, read_text
 from indexing.imports.rows import MEMBER_FIELDS, ORGANISATION_FIELDS, RowConverter
 from indexing.ingest import ParsedFile, RecordKind
 from indexing.store import Store
@@ -109,10 +109,8 @@ def read_csv(path: Path, options: ImportOptions, store: Store) -> SourceBatch:
     batch = SourceBatch()
     converter = RowConverter(store)
     for file in _ordered(input_files(path, (".csv",))):
-        try:
-            text = file.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            batch.errors.append(RecordError(str(file), None, None, "file", f"not UTF-8: {exc}"))
+        text = read_text(file, batch.errors, "utf-8-sig")
+        if text is None:
             continue
         dialect: type[csv.Dialect] | csv.Dialect = csv.excel
         with contextlib.suppress(csv.Error):  # an unusual file: plain commas
