@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from tests.api.uvicorn_support import REPO_ROOT
 
@@ -23,3 +26,31 @@ def screenshot_path(name: str) -> Path:
     """Where a test saves the picture of a view (test-artifacts/ is git-ignored)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / f"{name}.png"
+
+
+@contextlib.contextmanager
+def launched_chromium() -> Iterator[Any]:
+    """Debian's chromium, headless, driven by Playwright (callers skip when it is missing)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(),
+                                              args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def open_page(browser: Any, server: str, errors: list[str], width: int = 1280) -> Any:
+    """A fresh browser context (its own sessionStorage) on the page; script errors go to
+    ``errors``."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": width, "height": 900}, base_url=server)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto("/")
+    expect(page.locator("#f-level option[value='core']")).to_be_attached()  # the script ran
+    return page

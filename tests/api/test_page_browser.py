@@ -15,7 +15,12 @@ from typing import Any
 
 import pytest
 
-from tests.api.browser_support import CHROMIUM_ARGS, chromium_path, screenshot_path
+from tests.api.browser_support import (
+    chromium_path,
+    launched_chromium,
+    open_page,
+    screenshot_path,
+)
 from tests.api.uvicorn_support import uvicorn_server
 
 CHROMIUM = chromium_path()
@@ -60,23 +65,8 @@ def server(server_home: tuple[Path, str | None],
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                              headless=True)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
-
-
-def open_page(browser: Any, server: str, errors: list[str], width: int = 1280) -> Any:
-    """A fresh browser context (its own sessionStorage) on the page; script errors go to
-    ``errors``."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, base_url=server)
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto("/")
-    expect(page.locator("#f-level option[value='core']")).to_be_attached()  # the script ran
-    return page
 
 
 @pytest.fixture

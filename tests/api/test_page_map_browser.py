@@ -12,7 +12,12 @@ from typing import Any
 
 import pytest
 
-from tests.api.browser_support import CHROMIUM_ARGS, chromium_path, screenshot_path
+from tests.api.browser_support import (
+    chromium_path,
+    launched_chromium,
+    open_page,
+    screenshot_path,
+)
 from tests.api.uvicorn_support import REPO_ROOT, uvicorn_server
 
 CHROMIUM = chromium_path()
@@ -48,25 +53,16 @@ def map_server(_built_home: Path, tmp_path_factory: pytest.TempPathFactory
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                              headless=True)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture
 def page(browser: Any, map_server: tuple[str, str]) -> Iterator[Any]:
     errors: list[str] = []
-    context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                  base_url=map_server[0])
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto("/")
-    expect(page.locator("#f-level option[value='core']")).to_be_attached()  # the script ran
+    page = open_page(browser, map_server[0], errors)
     yield page
-    context.close()
+    page.context.close()
     assert not errors, f"the page raised JavaScript errors: {errors}"
 
 
