@@ -8,12 +8,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from indexing.community import Community
 from indexing.encoders.base import HashingEncoder, Vectors
-from indexing.ingest import ingest_paths
 from indexing.schema import Contribution
-from indexing.store import SqliteStore
-from tests.conftest import TEST_DATA, make_settings
+from tests.conftest import load_test_community
 
 
 class LockWatchingEncoder(HashingEncoder):
@@ -30,17 +27,9 @@ class LockWatchingEncoder(HashingEncoder):
         return super().encode_documents(texts)
 
 
-def _community(home: Path, encoder: HashingEncoder) -> Community:
-    settings = make_settings(home)
-    store = SqliteStore(settings.database_path)
-    ingest_paths(store, [TEST_DATA])
-    community, _ = Community.open(settings, encoder=encoder, store=store)
-    return community
-
-
 def test_a_write_encodes_outside_the_lock_and_is_visible(tmp_path: Path) -> None:
     encoder = LockWatchingEncoder()
-    community = _community(tmp_path, encoder)
+    community = load_test_community(tmp_path, encoder)
     encoder.lock = community._write_lock
     author = "m-0001"
     records = [Contribution(id=f"speed-{i}", type="forum_post", title=f"Sludge drying beds {i}",
@@ -78,7 +67,7 @@ def _contribution(cid: str, title: str) -> Contribution:
 
 def test_a_write_does_not_wait_for_another_writes_encoding(tmp_path: Path) -> None:
     encoder = BlockingEncoder()
-    community = _community(tmp_path, encoder)
+    community = load_test_community(tmp_path, encoder)
     errors: list[BaseException] = []
 
     def slow_write() -> None:
