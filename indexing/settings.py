@@ -29,19 +29,25 @@ class StorageSettings(BaseSettings):
     model_config = _CONFIG
 
     home: Path = Field(Path("var"), description="Folder holding the database and the index.")
-    database_url: str = Field("", description="sqlite:///path/to.db; default <home>/wellspring.db")
+    database_url: str = Field("", description="sqlite:///path/to.db (default <home>/wellspring.db)"
+                              " or postgresql://user@host:port/db (replicas, issue #16)")
     index_dir: Path | None = Field(None, description="Index folder; default <home>/index")
 
     @field_validator("database_url")
     @classmethod
     def _check_url(cls, v: str) -> str:
-        if v and not v.startswith("sqlite:///"):
-            raise ValueError("only sqlite:///PATH database URLs are supported")
+        if v and not v.startswith(("sqlite:///", "postgresql://", "postgres://")):
+            raise ValueError("must be sqlite:///PATH or postgresql://user@host:port/database")
         return v
 
     @property
+    def uses_postgres(self) -> bool:
+        """The store is a PostgreSQL database that several replicas may share."""
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @property
     def database_path(self) -> Path:
-        if self.database_url:
+        if self.database_url.startswith("sqlite:///"):
             return Path(self.database_url.removeprefix("sqlite:///"))
         return self.home / "wellspring.db"
 
@@ -92,6 +98,9 @@ class IndexSettings(BaseSettings):
     ivf_nprobe: int = Field(0, ge=0, le=4096, description="0 = rule: max(16, nlist // 16)")
     faiss_threads: int = Field(0, ge=0, le=256, description="OpenMP threads; 0 = 1 (see "
                                "faiss_index.configure_faiss)")
+    feed_poll_seconds: float = Field(
+        1.0, gt=0, le=60, description="Replicas: how often the change feed is polled besides "
+        "NOTIFY (a missed notification is caught within this)")
     index_save_seconds: float = Field(
         30.0, ge=0, description="The service saves a changed index this often; 0 = at shutdown only"
     )

@@ -9,11 +9,16 @@ VENV=${2:-.venv}
 # torch first, pinned: the CPU wheel lies on local disk; unpinned it pulls a multi-GB CUDA build.
 "$VENV/bin/pip" install -q torch==2.13.0
 "$VENV/bin/pip" install -q -e '.[dev]'
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages the tests use: chromium (the page), PostgreSQL 15 and nginx (replicas)
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing="$missing postgresql"
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing="$missing nginx"
+if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then
-    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) >/dev/null
+    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing) >/dev/null
   else
-    echo "warning: chromium is missing; browser tests need: sudo apt-get install -y chromium" >&2
+    echo "warning: missing Debian packages; the tests need: sudo apt-get install -y$missing" >&2
   fi
 fi
 "$VENV/bin/pip" check >/dev/null

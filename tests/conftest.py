@@ -84,3 +84,21 @@ def community(community_home: Path, real_encoder: Encoder) -> Iterator[Community
 @pytest.fixture
 def matcher(community: Community) -> Matcher:
     return Matcher.configured(community)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[object]:
+    """A throwaway PostgreSQL cluster for the session (tests/pg_support.py)."""
+    from tests.pg_support import start_cluster
+
+    with start_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def pg_url(pg_cluster: object) -> str:
+    """A fresh database with the migrated schema, for one test."""
+    from tests.pg_support import PgCluster
+
+    assert isinstance(pg_cluster, PgCluster)
+    return pg_cluster.new_database()

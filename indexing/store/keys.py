@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from indexing.errors import NotFound, WellspringError
-from indexing.store.sqlite import SqliteStore
+from indexing.store.protocol import SqlStore
 
 Role = Literal["reader", "editor", "admin"]
 ROLES: tuple[Role, ...] = ("reader", "editor", "admin")
@@ -92,7 +92,7 @@ def _hash(secret: str, salt: bytes, iterations: int) -> bytes:
 class KeyStore:
     """API keys and audit entries over a :class:`Store`'s database."""
 
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: SqlStore) -> None:
         self.store = store
         with store.transaction() as conn:
             for statement in _DDL.split(";"):
@@ -166,6 +166,20 @@ class KeyStore:
 
     def active_admins(self) -> list[ApiKey]:
         return [k for k in self.all_keys(include_revoked=False) if k.role == "admin"]
+
+    # -- failed key checks (api/auth.py's limiter; shared by replicas) ------------------------
+    def record_failure(self, client: str, at: float, keep_s: float) -> None:
+        """One failed key check by ``client`` at ``at`` (epoch seconds); older ones pruned."""
+        with self.store.transaction() as conn:
+            conn.execute("INSERT INTO auth_failures(client, at) VALUES (?, ?)", (client, at))
+            conn.execute("DELETE FROM auth_failures WHERE at < ?", (at - keep_s,))
+
+    def failures_since(self, client: str, since: float) -> tuple[int, float | None]:
+        """(count, oldest time) of this client's failed checks after ``since``."""
+        row = self.store.connection().execute(
+            "SELECT COUNT(*), MIN(at) FROM auth_failures WHERE client=? AND at > ?",
+            (client, since)).fetchone()
+        return int(row[0]), (float(row[1]) if row[1] is not None else None)
 
     # -- audit -------------------------------------------------------------------------------
     def audit(self, key_id: str, action: str, kind: str, ids: list[str] | tuple[str, ...],

@@ -7,7 +7,11 @@ Wellspring is refused (its tables may mean something this version does not know)
 * 2: open vocabularies (their own table); members gain ``orcid`` and ``imported_from``,
   contributions ``doi`` and ``sources``: stored JSON is rewritten through the current models so
   that re-ingesting unchanged data still reports it unchanged (issue #14);
-* 3: the knowledge map's topic model (``map_topics``, ``map_assignments``; issue #19).
+* 3: the knowledge map's topic model (``map_topics``, ``map_assignments``; issue #19);
+* 4: the change feed (``changes``, ``changes.py``) and failed key checks shared by replicas
+  (``auth_failures``; issue #16).
+
+The same steps run on PostgreSQL, through ``pg_dialect.py`` (one list for both backends).
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from typing import Any
 
 from indexing.errors import StoreCorrupt
 from indexing.schema import Contribution, Member
+from indexing.store.changes import CHANGES_DDL
 from indexing.store.topics import TOPICS_DDL
 
 BASE_VERSION = 1
@@ -43,12 +49,24 @@ def _to_v3(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3}
+AUTH_FAILURES_DDL = """
+CREATE TABLE IF NOT EXISTS auth_failures(client TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS auth_failures_client ON auth_failures(client, at);
+"""
+
+
+def _to_v4(conn: sqlite3.Connection) -> None:
+    for statement in (CHANGES_DDL + AUTH_FAILURES_DDL).split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
 LATEST = max(MIGRATIONS)
 SCHEMA_VERSION = LATEST
 
 
-def schema_version(conn: sqlite3.Connection) -> int:
+def schema_version(conn: Any) -> int:
     """The version a store's ``meta`` table records (1 for a store from before versions)."""
     row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
     return int(row[0]) if row is not None else BASE_VERSION
@@ -57,8 +75,7 @@ def schema_version(conn: sqlite3.Connection) -> int:
 stored_version = schema_version
 
 
-def migrate(transaction: Callable[[], AbstractContextManager[sqlite3.Connection]],
-            conn: sqlite3.Connection) -> int:
+def migrate(transaction: Callable[[], AbstractContextManager[Any]], conn: Any) -> int:
     """Apply every step above the stored version, each in its own transaction; returns the
     version reached. ``transaction`` is the store's write-transaction context manager."""
     version = schema_version(conn)

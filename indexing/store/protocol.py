@@ -1,6 +1,7 @@
 """The store protocol: what the rest of Wellspring asks of the source of truth.
 
-One backend implements it today (``sqlite.py``); a second backend is one more file beside it.
+Two backends implement it: ``sqlite.py`` (the embedded default) and ``postgres.py`` (replicas);
+both run the same SQL for records (``sql_reads.py``, ``sql_writes.py``).
 Writes happen inside ``transaction()``, whose handle is opaque to callers: they pass it back to
 the store's own write methods and never run statements on it.
 """
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from indexing.schema import Contribution, Member, Organisation
+from indexing.store.changes import Change
 from indexing.store.records import ContributionMeta, WriteResult
 from indexing.store.topics import StoredTopics
 
@@ -62,6 +64,12 @@ class Store(Protocol):
         """The knowledge map's topic model as last saved (ids, centroids, assignments)."""
         ...
 
+    def change_sequence(self) -> int:
+        """The sequence of the newest committed record change (the change feed, changes.py)."""
+        ...
+
+    def changes_since(self, seq: int, limit: int = 10_000) -> list[Change]: ...
+
     # -- writes ------------------------------------------------------------------------------
     def add_vocabulary_terms(self, terms: Sequence[tuple[str, str]]) -> None: ...
 
@@ -86,3 +94,11 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class SqlStore(Store, Protocol):
+    """A store whose database other parts of the store package also write (keys and the audit
+    log, ``keys.py``): both backends, through a connection taking the store's SQL."""
+
+    def connection(self) -> Any: ...

@@ -19,10 +19,10 @@ def test_a_version_1_store_is_migrated(tmp_path: Path) -> None:
                        "INSERT INTO meta VALUES ('schema_version', '1');")
     conn.close()
     store = SqliteStore(path)
-    assert schema_version(store.connection()) == SCHEMA_VERSION == 3  # 2: vocabularies
+    assert schema_version(store.connection()) == SCHEMA_VERSION == 4  # 2: vocabularies
     assert store.topic_model() is None
     SqliteStore(path)  # opening again applies nothing twice
-    assert schema_version(store.connection()) == 3
+    assert schema_version(store.connection()) == SCHEMA_VERSION
 
 
 def test_topic_model_round_trip(tmp_path: Path) -> None:

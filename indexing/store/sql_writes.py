@@ -1,0 +1,187 @@
+"""The store's writes, the same SQL on every backend: upserts and deletes inside a caller's
+transaction, and the one-transaction ``write_records`` that ingest and the service use. The
+backend writes the lexical rows (``_set_lexical``, ``_delete_lexical``)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from typing import Any
+
+from indexing.encoders.language import detect_language_code
+from indexing.errors import Conflict, NotFound
+from indexing.schema import Contribution, Member, Organisation
+from indexing.store.changes import record_change
+from indexing.store.records import WriteResult, text_hash
+
+
+class SqlWrites:
+    """Mixed into a store, which provides ``transaction`` and its lexical rows."""
+
+    def transaction(self) -> contextlib.AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _set_lexical(self, conn: Any, table: str, record_id: str, body: str) -> None:
+        raise NotImplementedError
+
+    def _delete_lexical(self, conn: Any, table: str, record_id: str) -> None:
+        raise NotImplementedError
+
+    # -- writes (all inside a caller's transaction) ------------------------------------------
+    def upsert_organisation(self, conn: Any, org: Organisation) -> str:
+        """Insert or update; returns 'inserted', 'updated' or 'unchanged'."""
+        data = org.model_dump_json()
+        old = conn.execute("SELECT data FROM organisations WHERE id=?", (org.id,)).fetchone()
+        if old is not None and old[0] == data:
+            return "unchanged"
+        conn.execute(
+            "INSERT INTO organisations(id, kind, country, data) VALUES (?,?,?,?) "
+            "ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, country=excluded.country, "
+            "data=excluded.data",
+            (org.id, org.kind, org.country, data),
+        )
+        record_change(conn, "organisation", org.id, "upsert")
+        return "inserted" if old is None else "updated"
+
+    def upsert_member(self, conn: Any, member: Member) -> str:
+        data = member.model_dump_json()
+        old = conn.execute("SELECT data FROM members WHERE id=?", (member.id,)).fetchone()
+        if old is not None and old[0] == data:
+            return "unchanged"
+        profile = member.profile_text()
+        conn.execute(
+            "INSERT INTO members(id, organisation_id, country, level, hidden, open_to_invitations,"
+            " data, text_hash) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+            "organisation_id=excluded.organisation_id, country=excluded.country, "
+            "level=excluded.level, hidden=excluded.hidden, "
+            "open_to_invitations=excluded.open_to_invitations, data=excluded.data, "
+            "text_hash=excluded.text_hash",
+            (
+                member.id, member.organisation_id, member.country, member.level.value,
+                int(member.hidden), int(member.open_to_invitations), data, text_hash(profile),
+            ),
+        )
+        self._set_lexical(conn, "members", member.id, profile)
+        record_change(conn, "member", member.id, "upsert")
+        return "inserted" if old is None else "updated"
+
+    def upsert_contribution(self, conn: Any, contribution: Contribution) -> str:
+        data = contribution.model_dump_json()
+        old = conn.execute(
+            "SELECT data FROM contributions WHERE id=?", (contribution.id,)
+        ).fetchone()
+        if old is not None and old[0] == data:
+            return "unchanged"
+        body = contribution.index_text()
+        conn.execute(
+            "INSERT INTO contributions(id, type, date, language, space, data, text_hash) "
+            "VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET type=excluded.type, "
+            "date=excluded.date, language=excluded.language, space=excluded.space, "
+            "data=excluded.data, text_hash=excluded.text_hash",
+            (
+                contribution.id, contribution.type, contribution.date.isoformat(),
+                # the language field wins; otherwise the detected one (None when unclear)
+                contribution.language or detect_language_code(body), contribution.space, data,
+                text_hash(body),
+            ),
+        )
+        conn.execute("DELETE FROM contribution_authors WHERE contribution_id=?", (contribution.id,))
+        conn.executemany(
+            "INSERT INTO contribution_authors(contribution_id, member_id, position) VALUES (?,?,?)",
+            [(contribution.id, a, i) for i, a in enumerate(contribution.authors)],
+        )
+        self._set_lexical(conn, "contributions", contribution.id, body)
+        record_change(conn, "contribution", contribution.id, "upsert")
+        return "inserted" if old is None else "updated"
+
+    def delete_organisation(self, conn: Any, org_id: str) -> None:
+        if conn.execute("SELECT 1 FROM organisations WHERE id=?", (org_id,)).fetchone() is None:
+            raise NotFound("organisation", org_id)
+        used = conn.execute(
+            "SELECT COUNT(*) FROM members WHERE organisation_id=?", (org_id,)
+        ).fetchone()[0]
+        if used:
+            raise Conflict(
+                f"organisation '{org_id}' still has {used} member(s); move or delete them first"
+            )
+        conn.execute("DELETE FROM organisations WHERE id=?", (org_id,))
+        record_change(conn, "organisation", org_id, "delete")
+
+    def delete_member(self, conn: Any, member_id: str) -> list[str]:
+        """Delete a member and their authorships; returns contributions deleted with them.
+
+        A contribution left without any author is deleted too; co-authored ones stay, credited
+        to the remaining authors.
+        """
+        if conn.execute("SELECT 1 FROM members WHERE id=?", (member_id,)).fetchone() is None:
+            raise NotFound("member", member_id)
+        own = [r[0] for r in conn.execute(
+            "SELECT contribution_id FROM contribution_authors WHERE member_id=?", (member_id,)
+        )]
+        orphaned: list[str] = []
+        for cid in own:
+            others = conn.execute(
+                "SELECT COUNT(*) FROM contribution_authors "
+                "WHERE contribution_id=? AND member_id<>?",
+                (cid, member_id),
+            ).fetchone()[0]
+            if others == 0:
+                orphaned.append(cid)
+            else:
+                self._drop_author(conn, cid, member_id)
+        for cid in orphaned:
+            self.delete_contribution(conn, cid)
+        self._delete_lexical(conn, "members", member_id)
+        conn.execute("DELETE FROM members WHERE id=?", (member_id,))
+        record_change(conn, "member", member_id, "delete")
+        return orphaned
+
+    def _drop_author(self, conn: Any, cid: str, member_id: str) -> None:
+        row = conn.execute("SELECT data FROM contributions WHERE id=?", (cid,)).fetchone()
+        contribution = Contribution.model_validate_json(row[0])
+        contribution.authors = [a for a in contribution.authors if a != member_id]
+        self.upsert_contribution(conn, contribution)
+
+    def delete_contribution(self, conn: Any, contribution_id: str) -> None:
+        found = conn.execute("SELECT 1 FROM contributions WHERE id=?", (contribution_id,))
+        if found.fetchone() is None:
+            raise NotFound("contribution", contribution_id)
+        conn.execute("DELETE FROM contribution_authors WHERE contribution_id=?", (contribution_id,))
+        self._delete_lexical(conn, "contributions", contribution_id)
+        conn.execute("DELETE FROM contributions WHERE id=?", (contribution_id,))
+        record_change(conn, "contribution", contribution_id, "delete")
+
+    # -- whole-record helpers ----------------------------------------------------------------
+    def write_records(
+        self,
+        organisations: Sequence[Organisation] = (),
+        members: Sequence[Member] = (),
+        contributions: Sequence[Contribution] = (),
+    ) -> WriteResult:
+        """Upsert records in one transaction (organisations, then members, then contributions)."""
+        result = WriteResult()
+        with self.transaction() as conn:
+            for org in organisations:
+                _count(result, self.upsert_organisation(conn, org))
+            for member in members:
+                outcome = self.upsert_member(conn, member)
+                _count(result, outcome)
+                if outcome != "unchanged":
+                    result.changed_members.add(member.id)
+            for contribution in contributions:
+                outcome = self.upsert_contribution(conn, contribution)
+                _count(result, outcome)
+                if outcome != "unchanged":
+                    result.changed_contributions.add(contribution.id)
+        return result
+
+
+def _count(result: WriteResult, outcome: str) -> None:
+    if outcome == "inserted":
+        result.inserted += 1
+    elif outcome == "updated":
+        result.updated += 1
+    else:
+        result.unchanged += 1
+
+
