@@ -63,11 +63,15 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        lock = try_service_lock(settings)  # one process owns a store and its index
+        # one process owns an index folder (and, on SQLite, the store); replicas on one
+        # PostgreSQL store each have their own home (docs/DEPLOYMENT.md)
+        lock = try_service_lock(settings)
         try:
             if lock is None:
-                raise IndexNotReady(f"another Wellspring process serves {settings.database_path};"
-                                    " run one service process per store (docs/RELIABILITY.md)")
+                raise IndexNotReady(
+                    f"another Wellspring process serves {settings.index_path}; run one service "
+                    "process per home (replicas: one home each on a PostgreSQL store, "
+                    "docs/DEPLOYMENT.md)")
             community, _ = await run_in_threadpool(
                 functools.partial(Community.open, settings, encoder,
                                   multilingual_encoder=multilingual_encoder))
@@ -77,6 +81,8 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
             state.not_ready_reason = str(exc)
             log.error("not ready: %s", exc)
         else:
+            if settings.uses_postgres:  # other replicas' writes arrive through the feed
+                community.start_following()
             state.community = community
             state.matcher = matcher
             state.mapper = mapper
@@ -90,6 +96,8 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
                 with contextlib.suppress(asyncio.CancelledError):
                     await saver
             if state.community is not None:
+                if state.community.follower is not None:
+                    await run_in_threadpool(state.community.follower.stop)
                 await run_in_threadpool(state.community.save_if_dirty)
             if lock is not None:
                 lock.close()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
@@ -20,7 +19,7 @@ from fastapi.security import APIKeyHeader
 
 from api.state import ServiceState
 from indexing.errors import WellspringError
-from indexing.store import SqliteStore
+from indexing.store import SqlStore, open_store
 from indexing.store.keys import ApiKey, KeyStore, Role
 from matcher.filters import Access
 
@@ -83,35 +82,24 @@ def access_for(key: ApiKey | None) -> Access:
 
 
 class FailureLimiter:
-    """Failed key checks per client in a sliding window (in memory, per process)."""
+    """Failed key checks per client in a sliding window, kept in the store (``auth_failures``)
+    so that every replica on one database counts the same failures."""
 
-    def __init__(self, limit: int = FAILURE_LIMIT, window_s: float = FAILURE_WINDOW_S) -> None:
+    def __init__(self, keys: KeyStore, limit: int = FAILURE_LIMIT,
+                 window_s: float = FAILURE_WINDOW_S) -> None:
+        self.keys = keys
         self.limit = limit
         self.window_s = window_s
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, client: str, now: float) -> deque[float]:
-        failures = self._failures.setdefault(client, deque())
-        while failures and failures[0] <= now - self.window_s:
-            failures.popleft()
-        return failures
 
     def check(self, client: str) -> None:
         """Raise TooManyAttempts while this client is over the limit."""
-        now = time.monotonic()
-        with self._lock:
-            failures = self._recent(client, now)
-            if len(failures) >= self.limit:
-                raise TooManyAttempts(max(1, int(failures[0] + self.window_s - now) + 1))
+        now = time.time()
+        count, oldest = self.keys.failures_since(client, now - self.window_s)
+        if count >= self.limit and oldest is not None:
+            raise TooManyAttempts(max(1, int(oldest + self.window_s - now) + 1))
 
     def failed(self, client: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._recent(client, now).append(now)
-            if len(self._failures) > 10_000:  # bound memory: forget clients with no failures
-                for name in [c for c, f in self._failures.items() if not f]:
-                    del self._failures[name]
+        self.keys.record_failure(client, time.time(), keep_s=max(self.window_s, 3600.0))
 
 
 _init_lock = threading.Lock()
@@ -131,9 +119,8 @@ def get_keys(state: Annotated[ServiceState, Depends(get_state)]) -> KeyStore:
         keys = state.extras.get("keys")
         if not isinstance(keys, KeyStore):
             shared = state.community.store if state.community is not None else None
-            # keys and the audit log live in the SQLite database beside the records
-            store = (shared if isinstance(shared, SqliteStore)
-                     else SqliteStore(state.settings.database_path))
+            # keys and the audit log live in the store's database beside the records
+            store = shared if isinstance(shared, SqlStore) else open_store(state.settings)
             keys = KeyStore(store)
             state.extras["keys"] = keys
         return keys
@@ -142,9 +129,10 @@ def get_keys(state: Annotated[ServiceState, Depends(get_state)]) -> KeyStore:
 def get_limiter(state: Annotated[ServiceState, Depends(get_state)]) -> FailureLimiter:
     limiter = state.extras.get("auth_limiter")
     if not isinstance(limiter, FailureLimiter):
+        keys = get_keys(state)  # takes _init_lock itself
         with _init_lock:
             limiter = state.extras.setdefault("auth_limiter", FailureLimiter(
-                state.settings.auth_failure_limit, state.settings.auth_failure_window_s))
+                keys, state.settings.auth_failure_limit, state.settings.auth_failure_window_s))
     assert isinstance(limiter, FailureLimiter)
     return limiter
 

@@ -25,9 +25,10 @@ from indexing.errors import (
     StoreCorrupt,
     ValidationFailed,
 )
+from indexing.feed import ChangeFollower
 from indexing.schema import Contribution, Member, Organisation
 from indexing.settings import Settings
-from indexing.store import SqliteStore, Store, WriteResult
+from indexing.store import Store, WriteResult, open_store
 from indexing.vectors.community_index import CommunityIndex, SyncStats
 from indexing.vectors.encoding import Vectors
 from indexing.vectors.faiss_index import choose_factory
@@ -66,6 +67,7 @@ class Community:
         self.multilingual_index: CommunityIndex | None = None  # setting language_routing
         self._write_lock = threading.Lock()
         self.recovered_from: str | None = None  # why the index was rebuilt at open, if it was
+        self.follower: ChangeFollower | None = None  # replicas on PostgreSQL (feed.py)
 
     @property
     def index_root(self) -> Path:
@@ -78,7 +80,7 @@ class Community:
         """Open the store, load the index (refusing a mismatched or damaged one) and bring it
         up to date with the store; a changed index is saved as a new generation."""
         try:
-            store = store or SqliteStore(settings.database_path)
+            store = store or open_store(settings)
         except sqlite3.DatabaseError as exc:
             raise StoreCorrupt(f"cannot open the store {settings.database_path} ({exc}); "
                                "restore it with `wellspring restore BACKUP_DIR`") from exc
@@ -114,7 +116,7 @@ class Community:
                 store: Store | None = None, show_progress: bool = False,
                 multilingual_encoder: Encoder | None = None) -> tuple[Community, SyncStats]:
         """Build a fresh index from the store alone (ignores whatever is on disk)."""
-        store = store or SqliteStore(settings.database_path)
+        store = store or open_store(settings)
         ml_encoder = multilingual_encoder or (load_multilingual_encoder(settings)
                                               if encoder is None else None)
         encoder = encoder or load_encoder(settings)
@@ -222,6 +224,34 @@ class Community:
         self.index.sync(self.store, result, known=known[0])
         if self.multilingual_index is not None:
             self.multilingual_index.sync(self.store, result, known=known[1])
+
+    # -- the change feed (replicas on one PostgreSQL store) ---------------------------------
+    def follow(self, changes: WriteResult, sequence: int) -> None:
+        """Apply changes committed by other processes, up to ``sequence`` (``feed.py``)."""
+        with self._write_lock:
+            self._sync_indexes(changes)
+            for index in (self.index, self.multilingual_index):
+                if index is not None:
+                    index.feed_sequence = max(index.feed_sequence, sequence)
+
+    def start_following(self) -> ChangeFollower:
+        """Follow the store's change feed from the sequence the open sync included: LISTEN on
+        PostgreSQL (plus the poll), polling only on SQLite (where one process owns the store,
+        so the feed only ever holds this process's own writes)."""
+        url = self.settings.database_url if self.settings.uses_postgres else None
+        follower = ChangeFollower(self.store, self.follow, self.index.feed_sequence, url,
+                                  self.settings.feed_poll_seconds)
+        follower.start()
+        self.follower = follower
+        return follower
+
+    def feed_status(self) -> dict[str, object] | None:
+        """Applied and latest sequence and lag, when this process follows the feed."""
+        if self.follower is None:
+            return None
+        status = self.follower.status().as_dict()
+        status["snapshot_sequence"] = self.index.feed_sequence
+        return status
 
     # -- index maintenance -------------------------------------------------------------------
     def reindex(self, show_progress: bool = False) -> SyncStats:

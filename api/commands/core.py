@@ -53,6 +53,11 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_stats)
 
+    p = sub.add_parser("migrate", help="copy the SQLite store into an empty PostgreSQL one")
+    p.add_argument("--to", required=True, metavar="URL", help="postgresql://user@host:port/db")
+    p.add_argument("--source", default="", help="SQLite file (default: the home's store)")
+    p.set_defaults(func=cmd_migrate)
+
     p = sub.add_parser("serve", help="run the HTTP service (and the web page)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
@@ -61,13 +66,13 @@ def register(sub: Any) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from indexing.ingest import ingest_paths
-    from indexing.store import SqliteStore
+    from indexing.store import open_store
     from indexing.vocabulary import configured_vocabulary
 
     settings = load_settings()
     started = time.perf_counter()
     try:
-        report = ingest_paths(SqliteStore(settings.database_path), args.paths, args.skip_invalid,
+        report = ingest_paths(open_store(settings), args.paths, args.skip_invalid,
                               configured_vocabulary(settings.vocabulary), args.dry_run)
     except (FileNotFoundError, ValueError) as exc:
         raise CliError(str(exc)) from exc
@@ -152,13 +157,13 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from indexing.store import SqliteStore
+    from indexing.store import open_store
     from indexing.vocabulary import load_vocabulary, stats_with_vocabulary
 
     settings = load_settings()
-    if not settings.database_path.exists():
+    if not settings.uses_postgres and not settings.database_path.exists():
         raise CliError(f"no store at {settings.database_path}; run `wellspring ingest data/`")
-    store = SqliteStore(settings.database_path)
+    store = open_store(settings)
     stats = stats_with_vocabulary(store.stats(), load_vocabulary(store))
     if args.json:
         print_json(stats)
@@ -179,4 +184,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from indexing.store.copy import copy_sqlite_to_postgres
+    from indexing.store.postgres import PostgresStore
+
+    settings = load_settings()
+    if not args.to.startswith(("postgresql://", "postgres://")):
+        raise CliError("--to: must be a postgresql://user@host:port/database URL")
+    source = Path(args.source) if args.source else settings.database_path
+    started = time.perf_counter()
+    copied = copy_sqlite_to_postgres(source, PostgresStore(args.to))
+    for table, n in copied.items():
+        print(f"{table}: {n}")
+    print(f"copied {source} into PostgreSQL in {time.perf_counter() - started:.1f}s; serve it "
+          "with WELLSPRING_DATABASE_URL set to that URL (docs/DEPLOYMENT.md)", file=sys.stderr)
     return 0

@@ -62,7 +62,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         users_text=_text(args.users, "--users"), name_threshold=args.name_threshold)
     started = time.perf_counter()
     try:
-        report = run_import(open_store(settings.database_path), args.format, args.path, options)
+        report = run_import(open_store(settings), args.format, args.path, options)
     except FileNotFoundError as exc:
         raise CliError(str(exc)) from exc
     if args.json:

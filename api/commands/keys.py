@@ -37,11 +37,11 @@ def register(sub: Any) -> None:
 
 
 def _keys() -> Any:
-    from indexing.store import SqliteStore
+    from indexing.store import open_store
     from indexing.store.keys import KeyStore
 
     settings = load_settings()
-    return KeyStore(SqliteStore(settings.database_path)), settings
+    return KeyStore(open_store(settings)), settings
 
 
 def cmd_create(args: argparse.Namespace) -> int:

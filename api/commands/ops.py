@@ -24,6 +24,13 @@ def register(sub: Any) -> None:
     p.add_argument("--force", action="store_true", help="export again even if one is there")
     p.set_defaults(func=cmd_export_onnx)
 
+    p = sub.add_parser("nginx-config", help="print an nginx configuration for replicas on one "
+                       "PostgreSQL store (docs/DEPLOYMENT.md)")
+    p.add_argument("--replica", action="append", required=True, metavar="HOST:PORT",
+                   help="a `wellspring serve` replica (repeat for each)")
+    p.add_argument("--listen", default="8080", help="nginx's listen address (default 8080)")
+    p.set_defaults(func=cmd_nginx_config)
+
 
 def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{v} {k}" for k, v in counts.items())
@@ -66,4 +73,11 @@ def cmd_export_onnx(args: argparse.Namespace) -> int:
         print(f"ONNX export refused, the service will use torch: {report.reason}")
         return 1
     print(f"ONNX export in {folder}: {report.reason} ({report.seconds:.1f}s)")
+    return 0
+
+
+def cmd_nginx_config(args: argparse.Namespace) -> int:
+    from api.deploy.nginx import nginx_config
+
+    print(nginx_config(args.replica, args.listen), end="")
     return 0

@@ -30,4 +30,5 @@ def ready(state: Annotated[ServiceState, Depends(get_state)]) -> JSONResponse:
         "status": "ready", "vectors": index.count(), "factory": index.factory,
         "model": state.community.encoder.name, "generation": index.generation,
         "recovered_from": state.community.recovered_from,
+        "feed": state.community.feed_status(),  # replicas: applied sequence and lag
     })

@@ -81,6 +81,7 @@ class CommunityIndex:
         self._texts_from: Store | None = None  # the store the index last synced with
         self.generation: str | None = None
         self.dirty = False
+        self.feed_sequence = 0  # the change feed's sequence this index includes (store/changes)
 
     # -- the query interface -----------------------------------------------------------------
     @contextlib.contextmanager
@@ -155,6 +156,7 @@ class CommunityIndex:
                 "rebuild with `wellspring index --rebuild`"
             )
         self.generation = name
+        self.feed_sequence = int(manifest.get("feed_sequence", 0))
         return self
 
     def save(self, root: Path) -> Path:
@@ -188,6 +190,7 @@ class CommunityIndex:
             "keys": len(items["hashes"]),
             "members": sum(1 for k in self._items.key_hash if k.is_profile),
             "contributions": sum(1 for k in self._items.key_hash if k.is_contribution),
+            "feed_sequence": self.feed_sequence,
         }, [INDEX_FILE, ITEMS_FILE])
         fsync_dir(tmp)  # the files' directory entries are durable before the rename
         final = root / name
@@ -223,6 +226,7 @@ class CommunityIndex:
         are not encoded again.
         """
         started = time.perf_counter()
+        sequence = store.change_sequence()  # read first: the sync includes at least this
         if changes is None:
             catalog = Catalog.from_store(store)
             desired = {member_key(m): h for m, h in store.member_hashes().items()}
@@ -263,6 +267,7 @@ class CommunityIndex:
             if changes is None:
                 self._catalog = catalog
                 self._items.set_attributes(catalog, list(self._items.key_ids))
+                self.feed_sequence = max(self.feed_sequence, sequence)
             else:
                 catalog.refresh(store, mids, cids)
                 touched = {member_key(m) for m in mids} | {contribution_key(c) for c in cids}

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.auth import FailureLimiter
+from api.auth import FailureLimiter, get_keys
 from indexing.encoders.base import Encoder
 from tests.api.conftest import Api
 from tests.conftest import make_settings
@@ -72,7 +72,7 @@ def test_keys_are_stored_hashed(api: Api) -> None:
 
 def test_failed_attempts_are_limited_per_client(api: Api) -> None:
     state = api.client.app.state.wellspring  # type: ignore[attr-defined]
-    state.extras["auth_limiter"] = FailureLimiter(limit=3, window_s=60)
+    state.extras["auth_limiter"] = FailureLimiter(get_keys(state), limit=3, window_s=60)
     bad = api.h("ws_000000000000_" + "y" * 43)
     assert [api.client.get("/stats", headers=bad).status_code for _ in range(3)] == [401] * 3
     r = api.client.get("/stats", headers=bad)
