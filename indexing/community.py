@@ -25,6 +25,7 @@ from indexing.errors import (
     StoreCorrupt,
     ValidationFailed,
 )
+from indexing.metrics import FeedPosition, pass_observer
 from indexing.schema import Contribution, Member, Organisation
 from indexing.settings import Settings
 from indexing.store import SqliteStore, Store, WriteResult
@@ -51,7 +52,7 @@ def load_encoder(settings: Settings) -> Encoder:
     """The configured English encoder (setting ``encoder_runtime``: ONNX Runtime, or torch as
     the fallback), behind micro-batching (``encoders/batching.py``). Loads the model."""
     return BatchingEncoder(load_minilm(settings), settings.encode_batch_wait_ms,
-                           settings.encode_batch_max)
+                           settings.encode_batch_max, pass_observer(settings.metrics))
 
 
 class Community:
@@ -70,6 +71,12 @@ class Community:
     @property
     def index_root(self) -> Path:
         return self.settings.index_path
+
+    def feed_position(self) -> FeedPosition | None:
+        """This process's place in the change feed (issue #16): the last applied sequence and
+        the lag, read by ``/metrics`` (gauges ``wellspring_feed_*``). None while there is no
+        feed (SQLite, one process), and then the gauges are absent."""
+        return None
 
     @classmethod
     def open(cls, settings: Settings, encoder: Encoder | None = None, store: Store | None = None,
