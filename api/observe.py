@@ -37,10 +37,14 @@ def request_id_of(scope: Scope) -> str:
 
 
 def route_template(scope: Scope) -> str:
-    """The path template of the route that answered (set by the router in the scope)."""
-    route = scope.get("route")
-    path = getattr(route, "path", None)
-    return path if isinstance(path, str) and path else UNMATCHED
+    """The path template of the route that answered (the router leaves it in the scope)."""
+    path = getattr(scope.get("route"), "path", None)
+    if isinstance(path, str) and path:
+        return path
+    if scope.get("endpoint") is not None and not scope.get("path_params"):
+        # a plain Starlette route (/docs, /openapi.json): without parameters, path = template
+        return str(scope.get("path", UNMATCHED))
+    return UNMATCHED
 
 
 class Observe:

@@ -60,6 +60,7 @@ def test_request_counts_move_by_route_template_method_and_status(loopback: TestC
     assert loopback.get("/members/nobody").status_code == 404
     assert loopback.get("/no/such/path").status_code == 404
     assert loopback.get("/experts", params={"top": 0}).status_code == 422
+    assert loopback.get("/openapi.json").status_code == 200  # a plain Starlette route
     after = scrape(loopback)
 
     def moved(**labels: str) -> float:
@@ -70,6 +71,7 @@ def test_request_counts_move_by_route_template_method_and_status(loopback: TestC
     assert moved(route="/members/{member_id}", method="GET", status="2xx") == 1
     assert moved(route="/members/{member_id}", method="GET", status="4xx") == 1
     assert moved(route="unmatched", method="GET", status="4xx") == 1
+    assert moved(route="/openapi.json", method="GET", status="2xx") == 1
     routes = {dict(labels)["route"] for name, labels in after if name == latency}
     assert not any("m-0001" in r or "nobody" in r for r in routes)  # templates, never paths
     assert value(after, "wellspring_http_request_duration_seconds_bucket", route="/experts",
