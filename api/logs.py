@@ -48,4 +48,5 @@ def configure_logging(log_format: LogFormat, level: int = logging.INFO,
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level)
+    logging.captureWarnings(True)  # warnings.warn() becomes a record too, not a raw stderr line
     return handler

@@ -29,6 +29,7 @@ def json_log() -> Iterator[io.StringIO]:
         yield out
     finally:
         root.handlers, root.level = handlers, level
+        logging.captureWarnings(False)
 
 
 def test_json_log_lines_parse_and_access_lines_carry_the_request(
