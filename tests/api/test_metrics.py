@@ -101,9 +101,10 @@ def test_service_gauges_read_the_index_and_the_store(loopback: TestClient) -> No
     stats = loopback.get("/stats").json()
     assert value(samples, "wellspring_ready") == 1
     assert value(samples, "wellspring_index_vectors", index="english") == ready["vectors"]
-    # 12 member profiles + every contribution (public and private) are items of the index
-    items = value(samples, "wellspring_index_items", index="english")
-    assert items >= 12 + stats["contributions"]
+    # 12 member profiles (hidden ones too) + every contribution, public or private
+    contributions = value(samples, "wellspring_store_records", table="contributions")
+    assert contributions >= stats["contributions"]  # /stats counts what the public sees
+    assert value(samples, "wellspring_index_items", index="english") == 12 + contributions
     assert value(samples, "wellspring_store_records", table="members") == 12
     assert value(samples, "wellspring_store_records", table="organisations") \
         == stats["organisations"]
@@ -175,3 +176,16 @@ def test_request_ids_are_echoed_or_made(loopback: TestClient) -> None:
     made = loopback.get("/health/live")
     assert len(odd.headers["x-request-id"]) == 32 and odd.headers["x-request-id"] != \
         made.headers["x-request-id"]
+
+
+def test_metrics_answer_while_the_service_is_not_ready(community_home: Path,
+                                                       fake_encoder: Encoder) -> None:
+    # the index was built with the real model: another encoder is refused (not ready)
+    with client_for(community_home, fake_encoder) as client:
+        assert client.get("/health/ready").status_code == 503
+        samples = scrape(client)
+    assert value(samples, "wellspring_ready") == 0
+    assert not any(name.startswith(("wellspring_index_", "wellspring_store_"))
+                   for name, _ in samples)
+    assert value(samples, "wellspring_http_request_duration_seconds_count",
+                 route="/health/ready", method="GET", status="5xx") == 1

@@ -131,7 +131,9 @@ def test_every_forward_pass_is_reported_to_the_observer() -> None:
 
 
 def test_the_metrics_observer_fills_the_encode_histograms() -> None:
-    from indexing.metrics import REGISTRY, observe_encode_pass
+    from indexing.metrics import REGISTRY, observe_encode_pass, pass_observer
+
+    assert pass_observer("on") is observe_encode_pass and pass_observer("off") is None
 
     labels = {"encoder": "observer-test", "kind": "document"}
     batching = BatchingEncoder(HashingEncoder(name="observer-test"), observe=observe_encode_pass)
