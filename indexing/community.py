@@ -11,7 +11,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from indexing.backup import set_aside_damaged
 from indexing.encoders.base import Encoder
@@ -25,7 +25,6 @@ from indexing.errors import (
     StoreCorrupt,
     ValidationFailed,
 )
-from indexing.metrics import FeedPosition, pass_observer
 from indexing.schema import Contribution, Member, Organisation
 from indexing.settings import Settings
 from indexing.store import SqliteStore, Store, WriteResult
@@ -40,6 +39,9 @@ from indexing.vectors.multilingual_index import (
 )
 from indexing.vocabulary import configured_vocabulary, extend_vocabulary, load_vocabulary
 
+if TYPE_CHECKING:
+    from indexing.metrics import FeedPosition
+
 log = logging.getLogger(__name__)
 
 WriteMode = Literal["create", "replace", "upsert"]
@@ -51,6 +53,8 @@ _TABLE = {Organisation: "organisations", Member: "members", Contribution: "contr
 def load_encoder(settings: Settings) -> Encoder:
     """The configured English encoder (setting ``encoder_runtime``: ONNX Runtime, or torch as
     the fallback), behind micro-batching (``encoders/batching.py``). Loads the model."""
+    from indexing.metrics import pass_observer  # prometheus_client: only where encoders load
+
     return BatchingEncoder(load_minilm(settings), settings.encode_batch_wait_ms,
                            settings.encode_batch_max, pass_observer(settings.metrics))
 

@@ -23,12 +23,14 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from indexing.encoders.base import Encoder, Vectors
-from indexing.metrics import PassObserver
+
+if TYPE_CHECKING:
+    from indexing.metrics import PassObserver
 
 Kind = Literal["query", "document"]
 
