@@ -16,6 +16,8 @@ from starlette.concurrency import run_in_threadpool
 from api import errors
 from api.auth import API_KEY_HEADER, authenticate
 from api.limits import SizeLimit
+from api.metrics import HttpMetrics
+from api.observe import Observe
 from api.routes import (
     admin,
     contributions,
@@ -24,6 +26,7 @@ from api.routes import (
     imports,
     knowledge_map,
     members,
+    metrics,
     organisations,
     page,
     projects,
@@ -60,6 +63,8 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     (an injected ``encoder`` alone serves without the multilingual index)."""
     settings = ServiceSettings.of(settings) if settings is not None else get_service_settings()
     state = ServiceState(settings=settings)
+    if settings.metrics == "on":  # docs/MONITORING.md
+        state.metrics = HttpMetrics(state)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -118,7 +123,10 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST", "PUT", "DELETE"],
                            allow_headers=[API_KEY_HEADER, "Content-Type"])
+    app.add_middleware(Observe, metrics=state.metrics)  # outermost: sees every answer, 413 too
     app.include_router(health.router)
+    if state.metrics is not None:
+        app.include_router(metrics.router)
     app.include_router(experts.router)
     app.include_router(projects.router)  # teams, invitations, similar members
     app.include_router(knowledge_map.router)  # the community's knowledge map

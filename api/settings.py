@@ -8,10 +8,16 @@ not matching, so they live here; the environment variable names are the same as 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field
 
 from indexing.settings import Settings
+
+# loopback: clients on this host (or any client with an admin key); admin: an admin key,
+# wherever the client is; open: anyone (a private network whose scraper has no key)
+MetricsAccess = Literal["loopback", "admin", "open"]
+LogFormat = Literal["text", "json"]
 
 
 class ServiceSettings(Settings):
@@ -23,6 +29,12 @@ class ServiceSettings(Settings):
     cors_origins: list[str] = Field(default_factory=list)
     auth_failure_limit: int = Field(10, ge=1, description="Failed key checks per client ...")
     auth_failure_window_s: float = Field(60.0, gt=0, description="... in this many seconds")
+    metrics_access: MetricsAccess = Field(
+        "loopback", description="Who may read /metrics: loopback (this host, or an admin key), "
+        "admin (an admin key only) or open (anyone)")
+    log_format: LogFormat = Field(
+        "text", description="`wellspring serve` logs: text lines, or json (one object per line, "
+        "access lines with request id, route, status and duration)")
 
     @classmethod
     def of(cls, settings: Settings) -> ServiceSettings:

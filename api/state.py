@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from api.settings import ServiceSettings
 from indexing.community import Community
 from matcher.experts import Matcher
 from matcher.knowledge_map import KnowledgeMapper
+
+if TYPE_CHECKING:
+    from api.metrics import HttpMetrics  # api.metrics reads this state: no import cycle
 
 
 @dataclass
@@ -17,4 +21,5 @@ class ServiceState:
     matcher: Matcher | None = None
     mapper: KnowledgeMapper | None = None  # the knowledge map (its cache lives here)
     not_ready_reason: str | None = "starting"
+    metrics: HttpMetrics | None = None  # setting metrics=on (api/metrics.py)
     extras: dict[str, object] = field(default_factory=dict)

@@ -11,7 +11,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from indexing.backup import set_aside_damaged
 from indexing.encoders.base import Encoder
@@ -40,6 +40,9 @@ from indexing.vectors.multilingual_index import (
 )
 from indexing.vocabulary import configured_vocabulary, extend_vocabulary, load_vocabulary
 
+if TYPE_CHECKING:
+    from indexing.metrics import FeedPosition
+
 log = logging.getLogger(__name__)
 
 WriteMode = Literal["create", "replace", "upsert"]
@@ -51,8 +54,10 @@ _TABLE = {Organisation: "organisations", Member: "members", Contribution: "contr
 def load_encoder(settings: Settings) -> Encoder:
     """The configured English encoder (setting ``encoder_runtime``: ONNX Runtime, or torch as
     the fallback), behind micro-batching (``encoders/batching.py``). Loads the model."""
+    from indexing.metrics import pass_observer  # prometheus_client: only where encoders load
+
     return BatchingEncoder(load_minilm(settings), settings.encode_batch_wait_ms,
-                           settings.encode_batch_max)
+                           settings.encode_batch_max, pass_observer(settings.metrics))
 
 
 class Community:
@@ -72,6 +77,15 @@ class Community:
     @property
     def index_root(self) -> Path:
         return self.settings.index_path
+
+    def feed_position(self) -> FeedPosition | None:
+        """This process's place in the change feed (issue #16): the last applied sequence and
+        the lag, read by ``/metrics`` (gauges ``wellspring_feed_*``). None while there is no
+        feed (SQLite, one process), and then the gauges are absent."""
+        if self.follower is None:
+            return None
+        status = self.follower.status()
+        return FeedPosition(status.applied_sequence, status.lag_seconds)
 
     @classmethod
     def open(cls, settings: Settings, encoder: Encoder | None = None, store: Store | None = None,

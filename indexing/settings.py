@@ -18,6 +18,7 @@ LanguageRouting = Literal["off", "route", "fuse"]
 # onnx: ONNX Runtime over the export verified at setup (torch, with a logged reason, without one)
 EncoderRuntime = Literal["onnx", "torch"]
 PlacePreference = Literal["boost", "off"]
+MetricsSwitch = Literal["on", "off"]
 
 
 _CONFIG = SettingsConfigDict(env_prefix="WELLSPRING_", extra="ignore")
@@ -226,8 +227,19 @@ class MapSettings(BaseSettings):
                           "none = topics keep their terms only")
 
 
+class ObservabilitySettings(BaseSettings):
+    """What the process reports for monitoring (docs/MONITORING.md)."""
+
+    model_config = _CONFIG
+
+    metrics: MetricsSwitch = Field(
+        "on", description="on: encoder passes and HTTP requests are measured and /metrics "
+        "serves them (Prometheus); off: nothing is measured and /metrics does not exist")
+
+
 class Settings(StorageSettings, EncodingSettings, IndexSettings, MatchingSettings,
-               LanguageSettings, TeamSettings, ImportSettings, MapSettings):
+               LanguageSettings, TeamSettings, ImportSettings, MapSettings,
+               ObservabilitySettings):
     """Everything the core can be configured with, validated at start-up, in sections.
 
     Every field can be set as an environment variable, e.g. ``WELLSPRING_HOME=/srv/ws``. The

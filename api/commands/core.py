@@ -178,12 +178,25 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
     import uvicorn
+    from pydantic import ValidationError
 
     from api.app import create_app
+    from api.logs import configure_logging
+    from api.settings import ServiceSettings
 
-    settings = load_settings()
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    try:
+        settings = ServiceSettings.of(load_settings())
+    except ValidationError as exc:  # the HTTP settings (WELLSPRING_LOG_FORMAT, ...)
+        first = exc.errors()[0]
+        raise CliError(f"setting WELLSPRING_{str(first['loc'][0]).upper()}: "
+                       f"{first['msg']}") from exc
+    configure_logging(settings.log_format, logging.getLogger().level)
+    # uvicorn's records go through the same handler; the access lines are api/observe.py's
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
+                log_config=None, access_log=False)
     return 0
 
 

@@ -10,7 +10,9 @@ model's lock), so 50 concurrent needs cost 50 passes. ``BatchingEncoder`` wraps 
   hands each caller its own rows, in order;
 * a call with more than ``max_batch`` texts (a bulk build) goes straight to the encoder.
 
-Errors reach every caller of the failed pass. The vectors are the wrapped encoder's (a batch
+Each call of the wrapped encoder is reported to ``observe`` (``indexing/metrics.py``: texts
+and seconds per pass, by encoder and kind) when one is given. Errors reach every caller of the
+failed pass. The vectors are the wrapped encoder's (a batch
 computes each text's vector independently: padding is masked), so the fingerprint is its too.
 """
 
@@ -21,11 +23,14 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from indexing.encoders.base import Encoder, Vectors
+
+if TYPE_CHECKING:
+    from indexing.metrics import PassObserver
 
 Kind = Literal["query", "document"]
 
@@ -52,8 +57,10 @@ class BatchStats:
 class BatchingEncoder:
     """Any Encoder, with concurrent small requests gathered into shared forward passes."""
 
-    def __init__(self, inner: Encoder, max_wait_ms: float = 2.0, max_batch: int = 64) -> None:
+    def __init__(self, inner: Encoder, max_wait_ms: float = 2.0, max_batch: int = 64,
+                 observe: PassObserver | None = None) -> None:
         self.inner = inner
+        self.observe = observe
         self.name = inner.name
         self.dimension = inner.dimension
         self.max_wait = max_wait_ms / 1000.0
@@ -76,7 +83,7 @@ class BatchingEncoder:
 
     def encode_documents(self, texts: Sequence[str], show_progress: bool = False) -> Vectors:
         if show_progress or len(texts) > self.max_batch:
-            return self.inner.encode_documents(texts, show_progress)
+            return self._call("document", texts, show_progress)
         return self._submit("document", texts)
 
     # -- the queue ---------------------------------------------------------------------------
@@ -154,10 +161,15 @@ class BatchingEncoder:
                 start += len(r.texts)
                 r.done = True
 
-    def _call(self, kind: Kind, texts: Sequence[str]) -> Vectors:
+    def _call(self, kind: Kind, texts: Sequence[str], show_progress: bool = False) -> Vectors:
+        started = time.perf_counter()
         if kind == "query":
-            return self.inner.encode_queries(texts)
-        return self.inner.encode_documents(texts)
+            vectors = self.inner.encode_queries(texts)
+        else:
+            vectors = self.inner.encode_documents(texts, show_progress)
+        if self.observe is not None:
+            self.observe(self.name, kind, len(texts), time.perf_counter() - started)
+        return vectors
 
     @staticmethod
     def _outcome(request: _Request) -> Vectors:

@@ -342,6 +342,12 @@ class CommunityIndex:
     def count(self) -> int:
         return self._vectors.count()
 
+    def size(self) -> tuple[int, int]:
+        """(items, vectors): member profiles and contributions held, and their chunk vectors
+        (for monitoring; one consistent reading under the read lock)."""
+        with self._lock.read():
+            return len(self._items.key_ids), self._vectors.count()
+
     def rebuilt(self, store: Store, factory: str | None = None, show_progress: bool = False
                 ) -> tuple[CommunityIndex, SyncStats]:
         """A new index built aside from the store, reusing this one's vectors where the text is

@@ -31,9 +31,10 @@ def load_multilingual_encoder(settings: Settings) -> Encoder | None:
         return None
     from indexing.encoders.batching import BatchingEncoder
     from indexing.encoders.use_m3 import UniversalSentenceEncoder
+    from indexing.metrics import pass_observer
 
     return BatchingEncoder(UniversalSentenceEncoder(threads=2), settings.encode_batch_wait_ms,
-                           settings.encode_batch_max)
+                           settings.encode_batch_max, pass_observer(settings.metrics))
 
 
 def open_multilingual_index(settings: Settings, store: Store, encoder: Encoder | None,

@@ -34,16 +34,19 @@ def _ready(url: str) -> bool:
 
 
 @contextmanager
-def uvicorn_server(home: Path, log_path: Path, settings: dict[str, str] | None = None
-                   ) -> Iterator[str]:
-    """``python -m uvicorn api.app:create_app --factory`` over ``home`` (with these extra
-    ``WELLSPRING_*`` variables); yields its base URL once /health/ready says ready, and stops
-    the process afterwards."""
+def uvicorn_server(home: Path, log_path: Path, settings: dict[str, str] | None = None,
+                   cli: bool = False) -> Iterator[str]:
+    """``python -m uvicorn api.app:create_app --factory`` (or, with ``cli``, ``wellspring
+    serve``) over ``home`` (with these extra ``WELLSPRING_*`` variables); yields its base URL
+    once /health/ready says ready, and stops the process afterwards."""
     port = free_port()
     env = {**os.environ, "WELLSPRING_HOME": str(home), "HF_HUB_OFFLINE": "1",
            "TRANSFORMERS_OFFLINE": "1", "PYTHONUNBUFFERED": "1", **(settings or {})}
     command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    if cli:
+        command = [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1",
+                   "--port", str(port)]
     url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log,

@@ -114,3 +114,32 @@ def test_queries_and_documents_are_batched_apart() -> None:
     np.testing.assert_array_equal(out["doc"], ref.encode_documents(["a document about sludge"]))
     np.testing.assert_array_equal(out["query"], ref.encode_queries(["a need about sludge"]))
     assert batching.fingerprint() == inner.fingerprint()
+
+
+def test_every_forward_pass_is_reported_to_the_observer() -> None:
+    seen: list[tuple[str, str, int, float]] = []
+    inner = SlowEncoder(delay=0.03)
+    batching = BatchingEncoder(inner, max_wait_ms=20, max_batch=8,
+                               observe=lambda *args: seen.append(args))
+    results = _hammer(batching, n_threads=6, per_thread=2)
+    assert sum(len(v) for v in results.values()) == 12
+    assert [n for _, _, n, _ in seen] == inner.calls  # one report per pass, its texts
+    assert all(name == inner.name and kind == "query" and s >= 0.03 for name, kind, _, s in seen)
+    seen.clear()
+    batching.encode_documents([f"doc {i}" for i in range(20)])  # a bulk call: one report
+    assert [(kind, n) for _, kind, n, _ in seen] == [("document", 20)]
+
+
+def test_the_metrics_observer_fills_the_encode_histograms() -> None:
+    from indexing.metrics import REGISTRY, observe_encode_pass, pass_observer
+
+    assert pass_observer("on") is observe_encode_pass and pass_observer("off") is None
+
+    labels = {"encoder": "observer-test", "kind": "document"}
+    batching = BatchingEncoder(HashingEncoder(name="observer-test"), observe=observe_encode_pass)
+    batching.encode_documents(["a text", "another text", "a third"])
+    assert REGISTRY.get_sample_value("wellspring_encode_batch_texts_count", labels) == 1
+    assert REGISTRY.get_sample_value("wellspring_encode_batch_texts_sum", labels) == 3
+    assert REGISTRY.get_sample_value("wellspring_encode_batch_texts_bucket",
+                                     {**labels, "le": "4.0"}) == 1
+    assert REGISTRY.get_sample_value("wellspring_encode_seconds_count", labels) == 1
