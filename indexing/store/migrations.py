@@ -7,7 +7,10 @@ Wellspring is refused (its tables may mean something this version does not know)
 * 2: open vocabularies (their own table); members gain ``orcid`` and ``imported_from``,
   contributions ``doi`` and ``sources``: stored JSON is rewritten through the current models so
   that re-ingesting unchanged data still reports it unchanged (issue #14);
-* 3: the knowledge map's topic model (``map_topics``, ``map_assignments``; issue #19).
+* 3: the knowledge map's topic model (``map_topics``, ``map_assignments``; issue #19);
+* 4: suggestions, coordinators' feedback, exposure and the learned ranking model
+  (``suggestions``, ``suggestion_members``, ``feedback``, ``exposure``, ``ranking_models``;
+  ``feedback.py``, issue #20).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from contextlib import AbstractContextManager
 
 from indexing.errors import StoreCorrupt
 from indexing.schema import Contribution, Member
+from indexing.store.feedback import FEEDBACK_DDL
 from indexing.store.topics import TOPICS_DDL
 
 BASE_VERSION = 1
@@ -43,7 +47,13 @@ def _to_v3(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3}
+def _to_v4(conn: sqlite3.Connection) -> None:
+    for statement in FEEDBACK_DDL.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
 LATEST = max(MIGRATIONS)
 SCHEMA_VERSION = LATEST
 

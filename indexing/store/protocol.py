@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 from indexing.schema import Contribution, Member, Organisation
+from indexing.store.feedback import FeedbackStore
 from indexing.store.records import ContributionMeta, WriteResult
 from indexing.store.topics import StoredTopics
 
@@ -60,6 +61,10 @@ class Store(Protocol):
 
     def topic_model(self) -> StoredTopics | None:
         """The knowledge map's topic model as last saved (ids, centroids, assignments)."""
+        ...
+
+    def feedback(self) -> FeedbackStore:
+        """Suggestions, coordinators' feedback, exposure and the learned ranking model."""
         ...
 
     # -- writes ------------------------------------------------------------------------------

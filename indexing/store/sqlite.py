@@ -15,6 +15,7 @@ from pathlib import Path
 
 from indexing.errors import NotFound
 from indexing.schema import Contribution, Member, Organisation
+from indexing.store.feedback import FeedbackStore
 from indexing.store.integrity import check_store
 from indexing.store.lexical import (
     LEXICAL_DDL,
@@ -299,6 +300,10 @@ class SqliteStore(SqliteWrites):
         """Replace the stored topic model, in one transaction."""
         with self.transaction() as conn:
             write_topics(conn, model)
+
+    def feedback(self) -> FeedbackStore:
+        """Suggestions, feedback, exposure and ranking models in this database (feedback.py)."""
+        return FeedbackStore(self)
 
     def set_meta(self, key: str, value: object) -> None:
         with self.transaction() as conn:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from indexing.encoders.language import detect_language_code
 from indexing.errors import Conflict, NotFound
 from indexing.schema import Contribution, Member, Organisation
+from indexing.store.feedback import forget_member
 from indexing.store.lexical import delete_lexical, set_lexical
 from indexing.store.records import WriteResult, text_hash
 
@@ -121,6 +122,7 @@ class SqliteWrites:
         for cid in orphaned:
             self.delete_contribution(conn, cid)
         delete_lexical(conn, "members", member_id)
+        forget_member(conn, member_id)  # their feedback, exposure and suggestions (privacy)
         conn.execute("DELETE FROM members WHERE id=?", (member_id,))
         return orphaned
 
