@@ -314,6 +314,11 @@ class FeedbackStore:
             "SELECT member_id, COUNT(*) FROM exposure WHERE at>=? GROUP BY member_id", (since,))
         return {r[0]: int(r[1]) for r in rows}
 
+    def clear_exposure(self) -> int:
+        """Forget every exposure row (benchmarks compare settings from a clean slate)."""
+        with self.store.transaction() as tx:
+            return int(tx.execute("DELETE FROM exposure").rowcount)
+
     # -- the ranking model -------------------------------------------------------------------
     def save_model(self, name: str, data: dict[str, object]) -> StoredModel:
         model = StoredModel(name, secrets.token_hex(6), now_iso(), data)
