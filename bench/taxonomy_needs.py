@@ -70,8 +70,13 @@ def generate_needs(subtopics: Sequence[Subtopic], templates: Sequence[str],
                    truth: dict[str, dict[str, object]]) -> list[GradedNeed]:
     """One need per subtopic and template, graded with the ground truth."""
     return [GradedNeed(t.format(sub=s.label, topic=s.topic_label), s.topic, s.slug,
-                       dict(relevance(truth, s.topic, s.slug)))
+                       relevance_of(truth, s))
             for s in subtopics for t in templates]
+
+
+def relevance_of(truth: dict[str, dict[str, object]], subtopic: Subtopic) -> dict[str, int]:
+    """member id -> grade for a subtopic's need."""
+    return dict(relevance(truth, subtopic.topic, subtopic.slug))
 
 
 def generate_briefs(subtopics: Sequence[Subtopic], n: int, seed: int, needs_per_brief: int = 3

@@ -234,6 +234,9 @@ class FeedbackSettings(BaseSettings):
     learn_min_outcomes: int = Field(
         50, ge=1, le=1_000_000, description="`wellspring learn` fits no model below this many "
         "outcomes on suggestions (the learned ranking stays off until then)")
+    learn_past_outcomes: bool = Field(
+        False, description="`wellspring learn` also weighs a member's past outcomes; off by "
+        "default: on needs of unseen subtopics they lowered NDCG@10 (docs/QUALITY.md)")
     learned_ranking: LearnedRanking = Field(
         "auto", description="auto: the model fitted by `wellspring learn` (kept in the store) "
         "re-ranks who knows X; off: never")

@@ -41,6 +41,7 @@ from matcher.invitations import InvitationResult, suggest_invitations
 from matcher.needs import ProjectRequest
 from matcher.reranker import (
     MODEL_NAME,
+    PAST_OUTCOMES,
     LearnReport,
     RankingModel,
     learn,
@@ -131,7 +132,9 @@ class Feedback:
         pool = top if model is None else min(s.max_top, max(top, s.rerank_pool))
         found = self.matcher.find_experts(need, filters, access, pool, places)
         matches = list(found.matches)
-        features = self.features(need, matches, access)
+        # features are kept with the suggestion and read by the model: neither, no features
+        needed = model is not None or s.record_suggestions
+        features = self.features(need, matches, access) if needed else [() for _ in matches]
         if model is not None:
             order = rerank(matches, features, model)[:top]
             matches, features = [matches[i] for i in order], [features[i] for i in order]
@@ -220,10 +223,15 @@ class Feedback:
                 project_id: str | None = None) -> tuple[int, list[FeedbackEntry]]:
         return self.store.feedback_entries(limit, offset, member_id, project_id)
 
-    def learn(self, min_outcomes: int | None = None) -> LearnReport:
-        """Refit the re-ranking model (NotEnoughOutcomes below the setting)."""
-        return learn(self.store, self.settings.learn_min_outcomes if min_outcomes is None
-                     else min_outcomes)
+    def learn(self, min_outcomes: int | None = None, without: Sequence[str] | None = None
+              ) -> LearnReport:
+        """Refit the re-ranking model (NotEnoughOutcomes below the setting); ``without``:
+        features given no weight (default: past outcomes unless ``learn_past_outcomes``)."""
+        s = self.settings
+        if without is None:
+            without = () if s.learn_past_outcomes else PAST_OUTCOMES
+        return learn(self.store, s.learn_min_outcomes if min_outcomes is None else min_outcomes,
+                     without)
 
     def exposure(self, basis: str = "shown") -> ExposureReport:
         """The exposure distribution over the window: shows, or every suggestion recorded."""

@@ -12,7 +12,9 @@ the member was ranked with (no recomputation, no leak of later outcomes):
 * ``recency_years``: years since the member's newest matching contribution (capped at 20);
 * ``level_*``: the member's participation level, one-hot;
 * ``past_positive`` / ``past_negative``: log(1 + outcomes) of the member's contacted/accepted
-  and declined-not-my-field/not-relevant outcomes before the suggestion;
+  and declined-not-my-field/not-relevant outcomes before the suggestion (weighed only with
+  ``learn_past_outcomes``: on needs of subtopics the outcomes never covered they lowered NDCG@10,
+  docs/QUALITY.md — they remember who was right for the training needs);
 * ``reciprocal_rank``: 1 / rank in the untrained ranking.
 
 **Model**: L2-regularised logistic regression (scikit-learn, ``class_weight='balanced'``) on
@@ -40,6 +42,7 @@ from indexing.store.feedback import NEGATIVE, POSITIVE, FeedbackStore, StoredMod
 from matcher.evidence import ExpertMatch
 
 MODEL_NAME = "experts_rerank"
+PAST_OUTCOMES = ("past_positive", "past_negative")
 LEVELS = ("core", "active", "occasional", "peripheral", "transactional")
 FEATURES: tuple[str, ...] = (
     "score", "top_evidence", "mean_evidence", "evidence_count", "profile", "lexical",
@@ -123,9 +126,11 @@ def rerank(matches: Sequence[ExpertMatch], features: Sequence[tuple[float, ...]]
     return sorted(range(len(matches)), key=lambda i: (-logits[i], i))
 
 
-def learn(feedback: FeedbackStore, min_outcomes: int) -> LearnReport:
+def learn(feedback: FeedbackStore, min_outcomes: int, without: Sequence[str] = ()
+          ) -> LearnReport:
     """Fit the re-ranking model on every outcome given on a suggested member, store it, and
-    report; NotEnoughOutcomes below ``min_outcomes`` pairs or with one class only."""
+    report; NotEnoughOutcomes below ``min_outcomes`` pairs or with one class only. Features
+    named in ``without`` get no weight (ablations: bench/feedback_eval.py)."""
     rows = feedback.training_rows()
     pairs = [(f, 1 if o in POSITIVE else 0) for f, o in rows
              if (o in POSITIVE or o in NEGATIVE) and len(f) == len(FEATURES)]
@@ -144,11 +149,16 @@ def learn(feedback: FeedbackStore, min_outcomes: int) -> LearnReport:
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
+    used = [i for i, f in enumerate(FEATURES) if f not in set(without)]
+    z = ((x - mean) / scale)[:, used]
     fitted = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
-    fitted.fit((x - mean) / scale, y)
+    fitted.fit(z, y)
+    coef = [0.0] * len(FEATURES)
+    for i, c in zip(used, fitted.coef_[0], strict=True):
+        coef[i] = float(c)
     model = RankingModel(FEATURES, tuple(float(v) for v in mean), tuple(float(v) for v in scale),
-                         tuple(float(v) for v in fitted.coef_[0]), float(fitted.intercept_[0]))
-    accuracy = float(fitted.score((x - mean) / scale, y))
+                         tuple(coef), float(fitted.intercept_[0]))
+    accuracy = float(fitted.score(z, y))
     stored = feedback.save_model(MODEL_NAME, {
         **model.to_json(), "pairs": len(pairs), "positive": positive,
         "train_accuracy": round(accuracy, 4)})

@@ -60,12 +60,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_learn(args: argparse.Namespace) -> int:
-    from matcher.reranker import learn
+    from matcher.reranker import PAST_OUTCOMES, learn
 
     settings = load_settings()
     feedback, keys = _stores()
     report = learn(feedback, settings.learn_min_outcomes if args.min_outcomes is None
-                   else args.min_outcomes)
+                   else args.min_outcomes, () if settings.learn_past_outcomes else PAST_OUTCOMES)
     keys.audit(CLI_KEY_ID, "learn", "ranking_model", [report.version], {"pairs": report.pairs})
     print_json(report.__dict__)
     return 0
