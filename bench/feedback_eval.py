@@ -18,7 +18,9 @@ with data/ground_truth.json).
    ``wellspring learn`` (the same ``Feedback.learn``).
 2. **Exposure.** 200 generated briefs (3 needs of distinct topics), each team marked shown, with
    ``fair_exposure=track`` (no cap) and ``cap`` (``exposure_cap``): Gini and top-10 share of
-   shows, and the quality cost: mean relevance (best team member per need) and coverage.
+   shows, and the quality cost: mean relevance (best team member per need) and coverage
+   (both runs without the busy cool-down); then with the cool-down alone, the team seats held
+   by members who declined as busy during the training.
 """
 
 from __future__ import annotations
@@ -95,8 +97,9 @@ def learned_ranking(community: Community) -> dict[str, Any]:
     before = mean_ndcg(untrained, test)
     rng = random.Random(SEED)
     outcomes: dict[str, int] = {}
-    for n in train:
-        answer = fb.experts(n.text, SearchFilters(), ALL, 10, places=False)
+    for i, n in enumerate(train):
+        answer = fb.experts(n.text, SearchFilters(), ALL, 10, places=False,
+                            project_id=f"train-{i}")
         assert answer.suggestion_id is not None
         for m in answer.result.matches:
             outcome = outcome_of(n.grades.get(m.member.id, 0), rng)
@@ -108,7 +111,16 @@ def learned_ranking(community: Community) -> dict[str, Any]:
     after = mean_ndcg(fb, test)
     train_after = mean_ndcg(fb, train)
     train_before = mean_ndcg(untrained, train)
-    return {"train_needs": len(train), "test_needs": len(test),
+    # the same needs asked again for the same projects: declined members must not come back
+    declined = again = 0
+    for i, n in enumerate(train):
+        gone = fb.store.declined_for_project(f"train-{i}")
+        answer = fb.experts(n.text, SearchFilters(), ALL, 10, places=False,
+                            project_id=f"train-{i}")
+        declined += len(gone)
+        again += sum(1 for m in answer.result.matches if m.member.id in gone)
+    return {"declined": declined, "declined_suggested_again": again,
+            "train_needs": len(train), "test_needs": len(test),
             "train_subtopics": len(train_subs), "test_subtopics": len(test_subs),
             "outcomes": outcomes, "pairs": report.pairs, "train_accuracy": report.train_accuracy,
             "coefficients": report.coefficients,
@@ -118,17 +130,20 @@ def learned_ranking(community: Community) -> dict[str, Any]:
             "ndcg10_train_learned": round(train_after, 4)}
 
 
-def exposure_run(community: Community, mode: str, cap: int, briefs: list[Any]
-                 ) -> dict[str, float]:
-    settings = community.settings.model_copy(update={"fair_exposure": mode,
-                                                     "exposure_cap": cap})
+def exposure_run(community: Community, mode: str, cap: int, briefs: list[Any],
+                 busy_days: int = 0) -> dict[str, float]:
+    settings = community.settings.model_copy(update={
+        "fair_exposure": mode, "exposure_cap": cap, "busy_cooldown_days": busy_days})
     fb = Feedback(Matcher(community, settings, None))
     fb.store.clear_exposure()
+    busy = fb.store.busy_since("2000-01-01")  # the training's busy declines
+    busy_slots = 0
     truth = load_truth()
     relevance, coverage, precision = [], [], []
     for title, subs in briefs:
         request = ProjectRequest(title=title, needs=tuple(s.label for s in subs), size=5)
         result = fb.team(request, ALL, shown=True).result
+        busy_slots += sum(1 for t in result.team if t.member.id in busy)
         relevance.append(statistics.fmean(c.best_score for c in result.coverage))
         coverage.append(sum(1 for c in result.coverage if c.covered_by) / len(result.coverage))
         grades = [relevance_of(truth, s) for s in subs]
@@ -144,7 +159,8 @@ def exposure_run(community: Community, mode: str, cap: int, briefs: list[Any]
             "max_shows": max(values), "top_member": visible[0].member_id if visible else "",
             "mean_relevance": round(statistics.fmean(relevance), 4),
             "coverage": round(statistics.fmean(coverage), 4),
-            "truth_precision": round(statistics.fmean(precision), 4)}
+            "truth_precision": round(statistics.fmean(precision), 4),
+            "busy_members": len(busy), "busy_slots": busy_slots}
 
 
 def machine() -> str:
@@ -190,6 +206,13 @@ or 3 on one of the brief's needs. A member over the cap stays when only they cov
 | team members who know a need |
 | --- | --- | --- | --- | --- | --- | --- | --- |
 {rows}
+
+**Declines and busy members.** The {lr['train_needs']} training needs asked again for their
+projects: {lr['declined_suggested_again']} of the {lr['declined']} members declined or judged
+not relevant for them were suggested again. The {ex['track']['busy_members']} members who
+declined as busy held {ex['track']['busy_slots']} of the teams' seats over the briefs without
+the cool-down and {ex['busy']['busy_slots']} with `busy_cooldown_days=30` (mean relevance
+{ex['busy']['mean_relevance']:.4f}, coverage {ex['busy']['coverage']:.3f}).
 {END}"""
 
 
@@ -232,7 +255,8 @@ def main() -> int:
         learned = learned_ranking(community)
         briefs = generate_briefs(load_taxonomy(), args.briefs, SEED)
         exposure = {"track": exposure_run(community, "track", args.cap, briefs),
-                    "cap": exposure_run(community, "cap", args.cap, briefs)}
+                    "cap": exposure_run(community, "cap", args.cap, briefs),
+                    "busy": exposure_run(community, "track", args.cap, briefs, 30)}
         community.store.close()
     result = {"date": dt.date.today().isoformat(), "machine": machine(), "load": load,
               "seconds": time.perf_counter() - started, "briefs": args.briefs, "cap": args.cap,
