@@ -22,6 +22,7 @@ from api.routes import (
     admin,
     contributions,
     experts,
+    feedback,
     health,
     imports,
     knowledge_map,
@@ -132,6 +133,6 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     app.include_router(knowledge_map.router)  # the community's knowledge map
     app.include_router(page.router)  # the coordinators' page at / (api/static)
     for router in (members.router, contributions.router, organisations.router, stats.router,
-                   admin.router, imports.router):
+                   admin.router, imports.router, feedback.router):
         app.include_router(router)
     return app

@@ -11,11 +11,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from api.commands import core, imports, keys, knowledge_map, ops, teams
+from api.commands import core, feedback, imports, keys, knowledge_map, ops, teams
 from api.commands import eval as eval_commands
 
 REGISTRARS = [core.register, imports.register, eval_commands.register, ops.register,
-              keys.register, teams.register, knowledge_map.register]
+              keys.register, teams.register, knowledge_map.register, feedback.register]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,6 +5,7 @@ The caller's identity (API key, role, spaces) is resolved in api/auth.py.
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
 from fastapi import Depends
@@ -15,6 +16,7 @@ from indexing.community import Community
 from indexing.errors import IndexNotReady
 from indexing.settings import Settings
 from matcher.experts import Matcher
+from matcher.feedback import Feedback
 from matcher.filters import Access
 from matcher.knowledge_map import KnowledgeMapper
 
@@ -41,6 +43,23 @@ def get_community(state: Annotated[ServiceState, Depends(get_state)]) -> Communi
     return state.community
 
 
+_feedback_lock = threading.Lock()
+
+
+def get_feedback(state: Annotated[ServiceState, Depends(get_state)]) -> Feedback:
+    """Suggestions, feedback, the learned ranking and exposure over the service's matcher."""
+    matcher = get_matcher(state)
+    found = state.extras.get("feedback")
+    if isinstance(found, Feedback) and found.matcher is matcher:
+        return found
+    with _feedback_lock:
+        found = state.extras.get("feedback")
+        if not (isinstance(found, Feedback) and found.matcher is matcher):
+            found = Feedback(matcher)
+            state.extras["feedback"] = found
+        return found
+
+
 def get_access(caller: CallerDep) -> Access:
     """The caller's access; the public (no private spaces, no contacts) without a key."""
     return caller.access
@@ -51,3 +70,4 @@ MatcherDep = Annotated[Matcher, Depends(get_matcher)]
 CommunityDep = Annotated[Community, Depends(get_community)]
 MapperDep = Annotated[KnowledgeMapper, Depends(get_mapper)]
 AccessDep = Annotated[Access, Depends(get_access)]
+FeedbackDep = Annotated[Feedback, Depends(get_feedback)]

@@ -20,6 +20,7 @@ from indexing.errors import (
     ValidationFailed,
     WellspringError,
 )
+from indexing.store.feedback import InvalidFeedback
 from indexing.store.keys import InvalidKeyRequest
 from matcher.errors import InvalidRequest
 
@@ -29,6 +30,7 @@ STATUS: list[tuple[type[Exception], int]] = [
     (ValidationFailed, 422),
     (InvalidRequest, 422),
     (InvalidKeyRequest, 422),
+    (InvalidFeedback, 422),
     (Unauthorized, 401),
     (Forbidden, 403),
     (TooManyAttempts, 429),

@@ -68,6 +68,12 @@ class ExpertsResponse(BaseModel):
         "members working there are preferred (empty with places=off)")
     count: int
     results: list[ExpertOut]
+    suggestion_id: str | None = Field(
+        None, description="Names this answer in POST /feedback (null with record_suggestions "
+                          "off); the same answer to the same request has the same id")
+    project_id: str | None = Field(None, description="The caller's project, as given")
+    learned_ranking: bool = Field(False, description="The order was learned from feedback "
+                                  "(`wellspring learn`)")
 
     model_config = {
         "json_schema_extra": {

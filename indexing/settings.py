@@ -19,6 +19,11 @@ LanguageRouting = Literal["off", "route", "fuse"]
 EncoderRuntime = Literal["onnx", "torch"]
 PlacePreference = Literal["boost", "off"]
 MetricsSwitch = Literal["on", "off"]
+# auto: a ranking model fitted by `wellspring learn` re-ranks "who knows X"; off: never
+LearnedRanking = Literal["auto", "off"]
+# off: nothing tracked; track: exposure of shown suggestions kept, answers unchanged;
+# cap: kept, and teams and invitations cap the most-shown members (matcher/exposure.py)
+FairExposure = Literal["off", "track", "cap"]
 
 
 _CONFIG = SettingsConfigDict(env_prefix="WELLSPRING_", extra="ignore")
@@ -237,9 +242,43 @@ class ObservabilitySettings(BaseSettings):
         "serves them (Prometheus); off: nothing is measured and /metrics does not exist")
 
 
+class FeedbackSettings(BaseSettings):
+    """Coordinators' feedback, the learned ranking and fair exposure (matcher/feedback.py,
+    matcher/reranker.py, matcher/exposure.py; README, Feedback)."""
+
+    model_config = _CONFIG
+
+    record_suggestions: bool = Field(
+        True, description="Store what each /experts, team and invitation answer suggested "
+        "(ids, need hash, features) so feedback can name it; off: no suggestion_id")
+    learn_min_outcomes: int = Field(
+        50, ge=1, le=1_000_000, description="`wellspring learn` fits no model below this many "
+        "outcomes on suggestions (the learned ranking stays off until then)")
+    learn_past_outcomes: bool = Field(
+        False, description="`wellspring learn` also weighs a member's past outcomes; off by "
+        "default: on needs of unseen subtopics they lowered NDCG@10 (docs/QUALITY.md)")
+    learned_ranking: LearnedRanking = Field(
+        "auto", description="auto: the model fitted by `wellspring learn` (kept in the store) "
+        "re-ranks who knows X; off: never")
+    rerank_pool: int = Field(30, ge=1, le=1000, description="Members the learned model "
+                             "re-ranks (at least the answer's top)")
+    busy_cooldown_days: int = Field(
+        30, ge=0, le=3650, description="A member who declined as busy is capped in teams and "
+        "invitations for this many days (0 = off)")
+    fair_exposure: FairExposure = Field(
+        "off", description="off | track | cap: exposure of suggestions marked shown is kept "
+        "(track, cap); cap also caps the most-shown members in teams and invitations")
+    exposure_window_days: int = Field(90, ge=1, le=3650,
+                                      description="Exposure counts shows within this window")
+    exposure_cap: int = Field(
+        20, ge=1, le=1_000_000, description="fair_exposure=cap: a member shown this many times "
+        "in the window is replaced in teams (unless only they cover a need) and placed after "
+        "the others in invitations")
+
+
 class Settings(StorageSettings, EncodingSettings, IndexSettings, MatchingSettings,
                LanguageSettings, TeamSettings, ImportSettings, MapSettings,
-               ObservabilitySettings):
+               ObservabilitySettings, FeedbackSettings):
     """Everything the core can be configured with, validated at start-up, in sections.
 
     Every field can be set as an environment variable, e.g. ``WELLSPRING_HOME=/srv/ws``. The

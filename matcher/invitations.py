@@ -136,13 +136,15 @@ def invitation_reasons(member: MemberInfo, fits: Mapping[int, float], needs: Seq
 
 
 def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Access,
-                        top: int = 10) -> InvitationResult:
-    """Members outside the core to invite for a project, each with the reasons."""
+                        top: int = 10, capped: frozenset[str] = frozenset()
+                        ) -> InvitationResult:
+    """Members outside the core to invite for a project, each with the reasons; members in
+    ``capped`` (fair exposure, busy cool-down) come after every other invitee."""
     s = matcher.settings
     if not 1 <= top <= s.max_top:
         raise InvalidRequest("top", f"must be between 1 and {s.max_top}")
     with matcher.snapshot() as snap:
-        plan = plan_team(matcher, snap, request, access)
+        plan = plan_team(matcher, snap, request, access, capped)
         needs, catalog, req = plan.needs, snap.catalog, plan.request
         core = rank_brief_needs(matcher, snap, needs, plan.languages,
                                 req.filters(CORE_LEVELS), access, plan.vectors)
@@ -164,7 +166,7 @@ def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Acces
             if reasons:
                 named = sorted({texts.index(r.need) for r in reasons})
                 found.append((max(row[i] for i in named), mid, reasons, named))
-        found.sort(key=lambda f: (-f[0], -len(f[2]), f[1]))
+        found.sort(key=lambda f: (f[1] in capped, -f[0], -len(f[2]), f[1]))
         found = found[:top]
         evidence = need_evidence(matcher, snap, outer,
                                  ((mid, i) for _, mid, _, idx in found for i in idx))

@@ -22,6 +22,7 @@ from matcher.brief import (
     rank_brief_needs,
 )
 from matcher.experts import Evidence, Matcher, Snapshot
+from matcher.exposure import TeamLimits, cap_team
 from matcher.filters import Access
 from matcher.languages import NeedLanguage
 from matcher.needs import Need, NeedScores, ProjectRequest, need_evidence, project_needs
@@ -108,28 +109,35 @@ def brief_needs(matcher: Matcher, request: ProjectRequest
     return needs, need_languages(matcher, needs, brief)
 
 
-def plan_team(matcher: Matcher, snap: Snapshot, request: ProjectRequest, access: Access
-              ) -> PlannedTeam:
-    """Validate the request, rank its needs through their routes and pick the team."""
+def plan_team(matcher: Matcher, snap: Snapshot, request: ProjectRequest, access: Access,
+              capped: frozenset[str] = frozenset()) -> PlannedTeam:
+    """Validate the request, rank its needs through their routes and pick the team; members
+    in ``capped`` (fair exposure, busy cool-down) are replaced last where coverage allows
+    (``exposure.cap_team``)."""
     s = matcher.settings
     request = request.validated(s, snap.catalog)
     needs, languages = brief_needs(matcher, request)
     vectors = query_vectors(matcher)
     scores = rank_brief_needs(matcher, snap, needs, languages, request.filters(), access, vectors)
-    picks = select_team(
-        relevance_table(scores), snap.catalog.members, len(needs), request.size or s.team_size,
-        s.team_coverage_threshold, s.team_diversity_weight,
-        request.max_per_organisation or s.team_max_per_organisation,
-        request.max_per_country or s.team_max_per_country,
-    )
+    limits = TeamLimits(len(needs), request.size or s.team_size, s.team_coverage_threshold,
+                        s.team_diversity_weight,
+                        request.max_per_organisation or s.team_max_per_organisation,
+                        request.max_per_country or s.team_max_per_country)
+    table = relevance_table(scores)
+    picks = select_team(table, snap.catalog.members, limits.n_needs, limits.size,
+                        limits.threshold, limits.diversity_weight, limits.max_per_organisation,
+                        limits.max_per_country)
+    if capped:  # applied last: after filters, preferences and coverage with spread
+        picks = cap_team(picks, table, snap.catalog.members, limits, capped)
     return PlannedTeam(request, tuple(needs), tuple(languages), scores, tuple(picks), vectors)
 
 
-def suggest_team(matcher: Matcher, request: ProjectRequest, access: Access) -> TeamResult:
+def suggest_team(matcher: Matcher, request: ProjectRequest, access: Access,
+                 capped: frozenset[str] = frozenset()) -> TeamResult:
     """A team for a project: needs, members with what they cover and evidence, gaps, and why
     it is smaller than asked or who would widen its spread."""
     with matcher.snapshot() as snap:
-        plan = plan_team(matcher, snap, request, access)
+        plan = plan_team(matcher, snap, request, access, capped)
         return assemble_team(matcher, snap, plan)
 
 

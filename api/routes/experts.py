@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import AccessDep, MatcherDep
+from api.deps import AccessDep, FeedbackDep, MatcherDep
 from api.schemas import ExpertsResponse, GlossTermOut, PlaceHintOut, expert_out
 from indexing.schema import Level
 from matcher.directory import check_types
@@ -21,6 +21,7 @@ router = APIRouter(tags=["search"])
 async def experts(
     matcher: MatcherDep,
     access: AccessDep,
+    feedback: FeedbackDep,
     q: Annotated[str, Query(min_length=1, max_length=1000, description="The need, free text")],
     top: Annotated[int, Query(ge=1, le=100)] = 10,
     country: Annotated[list[str], Query(description="ISO 3166-1 alpha-2; repeatable")] = [],  # noqa: B006
@@ -32,10 +33,21 @@ async def experts(
     places: Annotated[Literal["boost", "off"], Query(
         description="boost: prefer members working in the places the need names; off: ignore "
                     "them (a country filter still filters)")] = "boost",
+    project_id: Annotated[str | None, Query(
+        min_length=1, max_length=128, description="The caller's project: members declined or "
+        "judged not relevant for it (POST /feedback) are not suggested again")] = None,
+    shown: Annotated[bool, Query(
+        description="This answer is shown to a person: count it as exposure (with the "
+        "fair_exposure setting on)")] = False,
+    exposure: Annotated[Literal["off", "cap"], Query(
+        description="cap: members over the exposure cap (or busy) come last; off (default): "
+                    "no re-ranking by exposure")] = "off",
 ) -> ExpertsResponse:
     """Members ranked for a need, each with the contributions that matched.
 
-    Filters act before truncation. Without a key only public contributions count.
+    Filters act before truncation. Without a key only public contributions count. The answer's
+    `suggestion_id` is what `POST /feedback` names; with a model fitted by `wellspring learn`
+    the order is learned (`learned_ranking`).
     """
     await run_in_threadpool(check_types, matcher.community, type)  # the store's vocabulary
     filters = SearchFilters(
@@ -44,8 +56,9 @@ async def experts(
         languages=tuple(x.lower() for x in language), since=since,
     )
     # encode() is CPU-bound: run it in the thread pool, never on the event loop
-    found = await run_in_threadpool(matcher.find_experts, q, filters, access, top,
-                                    places == "boost")
+    answer = await run_in_threadpool(feedback.experts, q, filters, access, top,
+                                     places == "boost", project_id, shown, exposure == "cap")
+    found = answer.result
     results = [expert_out(m, access) for m in found.matches]
     lang = found.language
     reading = [GlossTermOut(source=t.source, english=t.english)
@@ -54,4 +67,5 @@ async def experts(
                           countries=list(m.place.countries)) for m in found.places.mentions]
     return ExpertsResponse(need=q, detected_language=lang.code, language_route=lang.route,
                            glossary_reading=reading, place_hints=hints, count=len(results),
-                           results=results)
+                           results=results, suggestion_id=answer.suggestion_id,
+                           project_id=project_id, learned_ranking=answer.learned)

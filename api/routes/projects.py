@@ -10,14 +10,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import AccessDep, MatcherDep
+from api.deps import AccessDep, FeedbackDep, MatcherDep
 from api.schemas import EvidenceOut, MemberSummary, member_summary_fields
 from matcher.filters import Access
-from matcher.invitations import suggest_invitations
 from matcher.languages import NeedLanguage
 from matcher.needs import Need, ProjectRequest
 from matcher.similar import similar_members
-from matcher.teams import NeedEvidence, covered_needs, suggest_team
+from matcher.teams import NeedEvidence, covered_needs
 
 router = APIRouter(tags=["projects"])
 
@@ -44,6 +43,11 @@ class ProjectIn(BaseModel):
                                          description="ISO 3166-1 alpha-2")
     max_per_organisation: int | None = Field(None, ge=1, le=100)
     max_per_country: int | None = Field(None, ge=1, le=100)
+    project_id: str | None = Field(
+        None, min_length=1, max_length=128, description="The caller's project: members "
+        "declined or judged not relevant for it (POST /feedback) are not suggested again")
+    shown: bool = Field(False, description="This answer is shown to a person: count it as "
+                        "exposure (with the fair_exposure setting on)")
 
     def to_request(self) -> ProjectRequest:
         return ProjectRequest(
@@ -120,6 +124,8 @@ class TeamResponse(BaseModel):
     shortfall: ShortfallOut | None = Field(description="why the team is smaller than asked")
     alternates: list[AlternateOut]
     count: int
+    suggestion_id: str | None = Field(None, description="Names this team in POST /feedback")
+    project_id: str | None = None
 
 
 class ReasonOut(BaseModel):
@@ -142,6 +148,9 @@ class InvitationsResponse(BaseModel):
     count: int
     invitations: list[InvitationOut]
     explanation: str | None = Field(description="why nobody is invited, when nobody is")
+    suggestion_id: str | None = Field(None, description="Names these invitations in "
+                                                        "POST /feedback")
+    project_id: str | None = None
 
 
 class SimilarOut(MemberSummary):
@@ -165,13 +174,14 @@ def _evidence(items: tuple[NeedEvidence, ...]) -> list[NeedEvidenceOut]:
 
 
 @router.post("/projects/match", response_model=TeamResponse, responses=_ERRORS)
-def match_project(matcher: MatcherDep, access: AccessDep, body: ProjectIn) -> TeamResponse:
+def match_project(feedback: FeedbackDep, access: AccessDep, body: ProjectIn) -> TeamResponse:
     """A team that covers the project's needs, spread across organisations and countries.
 
     Needs nobody covers above the coverage threshold are listed in `gaps`; the team may be
     smaller than `size` when nobody else adds coverage.
     """
-    result = suggest_team(matcher, body.to_request(), access)
+    answer = feedback.team(body.to_request(), access, body.project_id, body.shown)
+    result = answer.result
     team = [TeamMemberOut(**member_summary_fields(t.member, access), score=t.score,
                           covers=list(t.covers), evidence=_evidence(t.evidence))
             for t in result.team]
@@ -186,16 +196,19 @@ def match_project(matcher: MatcherDep, access: AccessDep, body: ProjectIn) -> Te
         gaps=[GapOut(**g.__dict__) for g in result.gaps],
         spread=SpreadOut(organisations=result.organisations, countries=result.countries),
         shortfall=ShortfallOut(**result.shortfall.__dict__) if result.shortfall else None,
-        alternates=alternates, count=len(team),
+        alternates=alternates, count=len(team), suggestion_id=answer.suggestion_id,
+        project_id=body.project_id,
     )
 
 
 @router.post("/projects/invitations", response_model=InvitationsResponse, responses=_ERRORS)
-def project_invitations(matcher: MatcherDep, access: AccessDep, body: InvitationsIn
+def project_invitations(feedback: FeedbackDep, access: AccessDep, body: InvitationsIn
                         ) -> InvitationsResponse:
     """Occasional, peripheral and transactional members (open to invitations, never hidden)
     whose expertise fits a need that core and active members cover poorly, with the reason."""
-    result = suggest_invitations(matcher, body.to_request(), access, body.top)
+    answer = feedback.invitations(body.to_request(), access, body.top, body.project_id,
+                                  body.shown)
+    result = answer.result
     invitations = [InvitationOut(**member_summary_fields(i.member, access), score=i.score,
                                  covers=list(i.covers),
                                  reasons=[ReasonOut(**r.__dict__) for r in i.reasons],
@@ -203,7 +216,8 @@ def project_invitations(matcher: MatcherDep, access: AccessDep, body: Invitation
                    for i in result.invitations]
     return InvitationsResponse(needs=_needs(result.needs, result.languages),
                                team=list(result.team), count=len(invitations),
-                               invitations=invitations, explanation=result.explanation)
+                               invitations=invitations, explanation=result.explanation,
+                               suggestion_id=answer.suggestion_id, project_id=body.project_id)
 
 
 @router.get("/members/{member_id}/similar", response_model=SimilarResponse,

@@ -199,7 +199,10 @@ async function runSearch(params) {
   summary.textContent = "";
   setLoading(byId("search-loading"), results, true, byId("search-submit"));
   try {
-    const data = await api(`/experts?${params}`, { signal: newController("search") });
+    // this answer is shown to a person: it counts as exposure (fair_exposure setting)
+    const request = new URLSearchParams(params);
+    request.set("shown", "true");
+    const data = await api(`/experts?${request}`, { signal: newController("search") });
     harvestOptions(data.results);
     const filters = SEARCH_FIELDS.filter((f) => !["q", "top"].includes(f) && params.get(f))
       .map((f) => `${FIELDS[f][1].toLowerCase()} ${params.get(f)}`);
@@ -384,10 +387,11 @@ async function onProjectSubmit(event) {
   const signal = newController("project");
   setLoading(byId("project-loading"), byId("project-result"), true, byId("project-submit"));
   setLoading(byId("invitations-loading"), byId("invitations-results"), true);
-  const invitations = api("/projects/invitations", { method: "POST", body: { ...body, top: 10 }, signal });
+  const shown = { ...body, shown: true }; // shown to a person: counts as exposure
+  const invitations = api("/projects/invitations", { method: "POST", body: { ...shown, top: 10 }, signal });
   invitations.catch(() => {}); // reported below, once the team is known
   try {
-    renderTeam(await api("/projects/match", { method: "POST", body, signal }));
+    renderTeam(await api("/projects/match", { method: "POST", body: shown, signal }));
   } catch (err) {
     reportError(err, form, alertBox);
     setLoading(byId("invitations-loading"), byId("invitations-results"), false);

@@ -11,6 +11,10 @@ Wellspring is refused (its tables may mean something this version does not know)
 * 4: the change feed (``changes``, ``changes.py``) and failed key checks shared by replicas
   (``auth_failures``; issue #16).
 
+* 5: suggestions, coordinators' feedback, exposure and the learned ranking model
+  (``suggestions``, ``suggestion_members``, ``feedback``, ``exposure``, ``ranking_models``;
+  ``feedback.py``, issue #20).
+
 The same steps run on PostgreSQL, through ``pg_dialect.py`` (one list for both backends).
 """
 
@@ -24,6 +28,7 @@ from typing import Any
 from indexing.errors import StoreCorrupt
 from indexing.schema import Contribution, Member
 from indexing.store.changes import CHANGES_DDL
+from indexing.store.feedback import FEEDBACK_DDL
 from indexing.store.topics import TOPICS_DDL
 
 BASE_VERSION = 1
@@ -61,7 +66,14 @@ def _to_v4(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
+def _to_v5(conn: sqlite3.Connection) -> None:
+    for statement in FEEDBACK_DDL.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5}
 LATEST = max(MIGRATIONS)
 SCHEMA_VERSION = LATEST
 

@@ -14,6 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from indexing.schema import Contribution, Member, Organisation
 from indexing.store.changes import Change
+from indexing.store.feedback import FeedbackStore
 from indexing.store.records import ContributionMeta, WriteResult
 from indexing.store.topics import StoredTopics
 
@@ -69,6 +70,10 @@ class Store(Protocol):
         ...
 
     def changes_since(self, seq: int, limit: int = 10_000) -> list[Change]: ...
+
+    def feedback(self) -> FeedbackStore:
+        """Suggestions, coordinators' feedback, exposure and the learned ranking model."""
+        ...
 
     # -- writes ------------------------------------------------------------------------------
     def add_vocabulary_terms(self, terms: Sequence[tuple[str, str]]) -> None: ...

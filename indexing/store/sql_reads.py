@@ -15,6 +15,7 @@ from typing import Any
 from indexing.errors import NotFound
 from indexing.schema import Contribution, Member, Organisation
 from indexing.store.changes import Change, changes_after, latest_sequence
+from indexing.store.feedback import FeedbackStore
 from indexing.store.records import ContributionMeta
 from indexing.store.topics import StoredTopics, read_topics, write_topics
 
@@ -234,6 +235,10 @@ class SqlReads:
                 "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                 (key, json.dumps(value)),
             )
+
+    def feedback(self) -> FeedbackStore:
+        """Suggestions, feedback, exposure and ranking models in this database (feedback.py)."""
+        return FeedbackStore(self)
 
     # -- the change feed (changes.py) ---------------------------------------------------------
     def change_sequence(self) -> int:

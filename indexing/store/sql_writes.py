@@ -12,6 +12,7 @@ from indexing.encoders.language import detect_language_code
 from indexing.errors import Conflict, NotFound
 from indexing.schema import Contribution, Member, Organisation
 from indexing.store.changes import record_change
+from indexing.store.feedback import forget_member
 from indexing.store.records import WriteResult, text_hash
 
 
@@ -132,6 +133,7 @@ class SqlWrites:
         for cid in orphaned:
             self.delete_contribution(conn, cid)
         self._delete_lexical(conn, "members", member_id)
+        forget_member(conn, member_id)  # their feedback, exposure and suggestions (privacy)
         conn.execute("DELETE FROM members WHERE id=?", (member_id,))
         record_change(conn, "member", member_id, "delete")
         return orphaned

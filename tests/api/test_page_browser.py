@@ -185,6 +185,21 @@ def test_member_view_shows_the_member_and_similar_members(page: Any) -> None:
     assert card_ids(page)[0] == "m-0001"
 
 
+def test_the_page_marks_what_it_shows_as_shown(page: Any) -> None:
+    """Fair exposure counts only answers shown to a person: the page says so on each call."""
+    page.fill("#q", LEAKS)
+    with page.expect_request(lambda r: "/experts?" in r.url) as sent:
+        page.click("#search-submit")
+    assert "shown=true" in sent.value.url
+    page.click("nav a[data-view='project']")
+    page.fill("#p-title", "Leaks")
+    page.fill("#p-needs", "acoustic leak detection with correlators")
+    with page.expect_request(lambda r: "/projects/match" in r.url) as team:
+        page.click("#project-submit")
+    assert json.loads(team.value.post_data)["shown"] is True
+    expect(page.locator("#project-result")).to_be_visible()
+
+
 def test_unknown_member_says_so(page: Any) -> None:
     page.goto("/#/members/m-9999")
     expect(page.locator("#member-error")).to_be_visible()

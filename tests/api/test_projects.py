@@ -21,7 +21,8 @@ def test_match_contract(api: Api) -> None:
     assert r.status_code == 200, r.text
     body = r.json()
     assert set(body) == {"title", "needs", "team", "coverage", "gaps", "spread", "shortfall",
-                         "alternates", "count"}
+                         "alternates", "count", "suggestion_id", "project_id"}
+    assert body["suggestion_id"].startswith("s-") and body["project_id"] is None
     assert body["needs"] == [{"need": n, "derived": False, "detected_language": "en",
                               "language_route": "english"} for n in NEEDS]
     assert {t["member_id"] for t in body["team"]} == {"m-0001", "m-0003", "m-0006"}
@@ -78,7 +79,8 @@ def test_invitations_contract(api: Api) -> None:
                   "drought contingency planning", "drip irrigation scheduling"]})
     assert r.status_code == 200, r.text
     body = r.json()
-    assert set(body) == {"needs", "team", "count", "invitations", "explanation"}
+    assert set(body) == {"needs", "team", "count", "invitations", "explanation",
+                         "suggestion_id", "project_id"}
     assert body["count"] == len(body["invitations"]) and body["explanation"] is None
     ids = [i["member_id"] for i in body["invitations"]]
     assert "m-0004" in ids and not {"m-0010", "m-0012"} & set(ids)

@@ -1,0 +1,249 @@
+"""Coordinators' feedback and what the ranking does with it (issue #20).
+
+``Feedback(matcher)`` wraps the matcher's answers for the HTTP service and the CLI:
+
+* every /experts, team and invitation answer is stored as a *suggestion* (``record_suggestions``)
+  and carries its ``suggestion_id``; a caller's ``project_id`` goes with it;
+* feedback (``give``) names a suggestion (the member must be one it suggested) or only a
+  project (the member must exist), and an outcome (``indexing/store/feedback.py``);
+* a member declined (either way) or judged not relevant for a project is not suggested again
+  for that project: they are excluded, as ``exclude_members`` would, from /experts, teams and
+  invitations that carry the same ``project_id``;
+* ``declined_busy`` caps the member in teams and invitations for ``busy_cooldown_days``;
+* the learned model (``reranker.py``, fitted by ``learn``) re-orders who knows X;
+* fair exposure (``exposure.py``): shows are counted when the caller marks the answer shown
+  and ``fair_exposure`` is not ``off``; with ``cap`` the most-shown members are capped.
+
+The model is read from the store by version on each answer (one indexed read) and kept parsed
+while the version is unchanged, so several replicas over one store serve the same model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from indexing.schema import ItemKey
+from indexing.store.feedback import (
+    FeedbackEntry,
+    FeedbackStore,
+    SuggestedMember,
+    SuggestionKind,
+)
+from matcher.evidence import ExpertMatch
+from matcher.experts import ExpertResult, Matcher
+from matcher.exposure import ExposureReport, capped_last, exposure_report
+from matcher.filters import Access, SearchFilters
+from matcher.invitations import InvitationResult, suggest_invitations
+from matcher.needs import ProjectRequest
+from matcher.reranker import (
+    MODEL_NAME,
+    PAST_OUTCOMES,
+    LearnReport,
+    RankingModel,
+    learn,
+    member_features,
+    rerank,
+)
+from matcher.teams import TeamResult, suggest_team
+
+LEXICAL_HITS = 200
+
+
+@dataclass(frozen=True)
+class ExpertsAnswer:
+    """Who knows X, the id it was stored under (None with ``record_suggestions`` off) and
+    whether the learned model ordered it."""
+
+    result: ExpertResult
+    suggestion_id: str | None
+    learned: bool
+
+
+@dataclass(frozen=True)
+class TeamAnswer:
+    result: TeamResult
+    suggestion_id: str | None
+
+
+@dataclass(frozen=True)
+class InvitationsAnswer:
+    result: InvitationResult
+    suggestion_id: str | None
+
+
+def _since(days: int) -> str:
+    return (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+
+
+class Feedback:
+    """Suggestions, feedback, the learned ranking and fair exposure over one matcher."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
+        self.settings = matcher.settings
+        self.store: FeedbackStore = matcher.community.store.feedback()
+        self._model: RankingModel | None = None
+        self._lock = threading.Lock()
+
+    # -- what limits an answer ---------------------------------------------------------------
+    def model(self) -> RankingModel | None:
+        """The stored model, None when there is none or ``learned_ranking`` is off."""
+        if self.settings.learned_ranking == "off":
+            return None
+        version = self.store.model_version(MODEL_NAME)
+        if version is None:
+            return None
+        with self._lock:
+            if self._model is None or self._model.version != version:
+                stored = self.store.model(MODEL_NAME)
+                self._model = RankingModel.from_stored(stored) if stored else None
+            return self._model
+
+    def declined(self, project_id: str | None) -> frozenset[str]:
+        return self.store.declined_for_project(project_id) if project_id else frozenset()
+
+    def capped(self) -> frozenset[str]:
+        """Members capped now: busy within the cool-down, and (fair_exposure=cap) shown at
+        least ``exposure_cap`` times within the window."""
+        s = self.settings
+        out = self.store.busy_since(_since(s.busy_cooldown_days)) if s.busy_cooldown_days \
+            else frozenset()
+        if s.fair_exposure == "cap":
+            counts = self.store.exposure_counts(_since(s.exposure_window_days))
+            out |= {m for m, c in counts.items() if c >= s.exposure_cap}
+        return frozenset(out)
+
+    # -- answers -----------------------------------------------------------------------------
+    def experts(self, need: str, filters: SearchFilters, access: Access, top: int = 10,
+                places: bool = True, project_id: str | None = None, shown: bool = False,
+                exposure: bool = False) -> ExpertsAnswer:
+        """Who knows X, without the members declined for the project, re-ordered by the
+        learned model when there is one, capped members last when ``exposure`` is asked."""
+        s = self.settings
+        declined = self.declined(project_id)
+        if declined:
+            filters = dataclasses.replace(filters,
+                                          exclude_members=filters.exclude_members | declined)
+        model = self.model()
+        pool = top if model is None else min(s.max_top, max(top, s.rerank_pool))
+        found = self.matcher.find_experts(need, filters, access, pool, places)
+        matches = list(found.matches)
+        # features are kept with the suggestion and read by the model: neither, no features
+        needed = model is not None or s.record_suggestions
+        features = self.features(need, matches, access) if needed else [() for _ in matches]
+        if model is not None:
+            order = rerank(matches, features, model)[:top]
+            matches, features = [matches[i] for i in order], [features[i] for i in order]
+        if exposure and s.fair_exposure != "off":
+            order = capped_last([m.member.id for m in matches], self.capped())
+            matches, features = [matches[i] for i in order], [features[i] for i in order]
+        result = dataclasses.replace(found, matches=matches)
+        sid = self.record("experts", need, project_id,
+                          [SuggestedMember(m.member.id, f) for m, f in zip(matches, features,
+                                                                           strict=True)], shown)
+        return ExpertsAnswer(result, sid, model is not None)
+
+    def team(self, request: ProjectRequest, access: Access, project_id: str | None = None,
+             shown: bool = False) -> TeamAnswer:
+        """A team, without the members declined for the project, capped members replaced."""
+        request = self._excluding(request, project_id)
+        result = suggest_team(self.matcher, request, access, self.capped())
+        sid = self.record("team", _brief_text(request), project_id,
+                          [SuggestedMember(t.member.id, ()) for t in result.team], shown)
+        return TeamAnswer(result, sid)
+
+    def invitations(self, request: ProjectRequest, access: Access, top: int = 10,
+                    project_id: str | None = None, shown: bool = False) -> InvitationsAnswer:
+        """Invitations, without the members declined for the project, capped members last."""
+        request = self._excluding(request, project_id)
+        result = suggest_invitations(self.matcher, request, access, top, self.capped())
+        sid = self.record("invitations", _brief_text(request), project_id,
+                          [SuggestedMember(i.member.id, ()) for i in result.invitations], shown)
+        return InvitationsAnswer(result, sid)
+
+    def _excluding(self, request: ProjectRequest, project_id: str | None) -> ProjectRequest:
+        declined = self.declined(project_id)
+        if not declined:
+            return request
+        return dataclasses.replace(request, exclude_members=request.exclude_members | declined)
+
+    def features(self, need: str, matches: Sequence[ExpertMatch], access: Access
+                 ) -> list[tuple[float, ...]]:
+        """The re-ranking features of these matches (``reranker.FEATURES``)."""
+        if not matches:
+            return []
+        ids = [m.member.id for m in matches]
+        return member_features(matches, self.lexical(need, set(ids), access),
+                               self.store.outcome_counts(ids), dt.date.today())
+
+    def lexical(self, need: str, member_ids: set[str], access: Access) -> dict[str, float]:
+        """Each member's best BM25 among the need's lexical hits the caller may see, over the
+        best such hit (0..1)."""
+        store = self.matcher.community.store
+        hits = store.lexical_search(need, LEXICAL_HITS)
+        keys = [(ItemKey.parse(k), score) for k, score in hits]
+        metas = {m.id: m for m in store.contribution_meta(
+            [k.record_id for k, _ in keys if k.is_contribution])}
+        best: dict[str, float] = {}
+        top = 0.0
+        for key, score in keys:
+            if key.is_profile:
+                authors: tuple[str, ...] = (key.record_id,)
+            else:
+                meta = metas.get(key.record_id)
+                if meta is None or not access.may_see(meta.space):
+                    continue
+                authors = meta.authors
+            top = max(top, score)
+            for a in authors:
+                if a in member_ids:
+                    best[a] = max(best.get(a, 0.0), score)
+        return {m: round(v / top, 4) for m, v in best.items()} if top > 0 else {}
+
+    def record(self, kind: SuggestionKind, need: str, project_id: str | None,
+               members: list[SuggestedMember], shown: bool) -> str | None:
+        if not self.settings.record_suggestions:
+            return None
+        sid = self.store.record_suggestion(kind, need, project_id, members)
+        if shown and self.settings.fair_exposure != "off" and members:
+            self.store.mark_shown(sid, kind, [m.member_id for m in members])
+        return sid
+
+    # -- feedback, learning, exposure --------------------------------------------------------
+    def give(self, key_id: str, member_id: str, outcome: str, suggestion_id: str | None = None,
+             project_id: str | None = None) -> FeedbackEntry:
+        """Store one outcome (InvalidFeedback names a bad field)."""
+        return self.store.add_feedback(key_id, member_id, outcome, suggestion_id, project_id)
+
+    def entries(self, limit: int = 100, offset: int = 0, member_id: str | None = None,
+                project_id: str | None = None) -> tuple[int, list[FeedbackEntry]]:
+        return self.store.feedback_entries(limit, offset, member_id, project_id)
+
+    def learn(self, min_outcomes: int | None = None, without: Sequence[str] | None = None
+              ) -> LearnReport:
+        """Refit the re-ranking model (NotEnoughOutcomes below the setting); ``without``:
+        features given no weight (default: past outcomes unless ``learn_past_outcomes``)."""
+        s = self.settings
+        if without is None:
+            without = () if s.learn_past_outcomes else PAST_OUTCOMES
+        return learn(self.store, s.learn_min_outcomes if min_outcomes is None else min_outcomes,
+                     without)
+
+    def exposure(self, basis: str = "shown") -> ExposureReport:
+        """The exposure distribution over the window: shows, or every suggestion recorded."""
+        days = self.settings.exposure_window_days
+        since = _since(days)
+        counts = (self.store.exposure_counts(since) if basis == "shown"
+                  else self.store.suggested_counts(since))
+        with self.matcher.snapshot() as snap:
+            catalog = snap.catalog
+            return exposure_report(counts, catalog.members, catalog.member_contributions,
+                                   basis, days, since)
+
+
+def _brief_text(request: ProjectRequest) -> str:
+    return "\n".join([request.title, request.description, *(request.needs or ())])

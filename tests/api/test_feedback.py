@@ -1,0 +1,93 @@
+"""POST /feedback, GET /admin/feedback and /admin/exposure through TestClient with real keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from indexing.encoders.base import Encoder
+from tests.api.conftest import Api, open_api
+
+
+@pytest.fixture
+def tracked(community_home: Path, real_encoder: Encoder, api_keys: dict[str, str]
+            ) -> Iterator[Api]:
+    client, settings = open_api(community_home, real_encoder, api_keys, fair_exposure="track")
+    with client:
+        yield Api(client=client, settings=settings, **api_keys)
+
+
+def _suggest(api: Api, **params: object) -> dict[str, object]:
+    r = api.client.get("/experts", params={"q": "leak detection", "top": 3, **params})
+    assert r.status_code == 200, r.text
+    body: dict[str, object] = r.json()
+    assert str(body["suggestion_id"]).startswith("s-")
+    return body
+
+
+def test_feedback_is_access_controlled_validated_stored_and_audited(api: Api) -> None:
+    body = _suggest(api, project_id="p-nrw")
+    assert body["project_id"] == "p-nrw" and body["learned_ranking"] is False
+    member = body["results"][0]["member_id"]  # type: ignore[index]
+    give = {"suggestion_id": body["suggestion_id"], "member_id": member,
+            "outcome": "declined_not_my_field"}
+    assert api.client.post("/feedback", json=give).status_code == 401
+    assert api.client.post("/feedback", json=give, headers=api.h(api.reader)).status_code == 403
+    for bad, field in (({"outcome": "meh"}, "outcome"), ({"member_id": "m-9999"}, "member_id"),
+                       ({"suggestion_id": "s-unknown"}, "suggestion_id")):
+        r = api.client.post("/feedback", json={**give, **bad}, headers=api.h(api.editor))
+        assert r.status_code == 422 and r.json()["field"] == field, r.text
+    r = api.client.post("/feedback", json={"project_id": "p-x", "member_id": "m-9999",
+                                           "outcome": "accepted"}, headers=api.h(api.editor))
+    assert r.status_code == 422 and r.json()["field"] == "member_id"
+    r = api.client.post("/feedback", json=give, headers=api.h(api.editor))
+    assert r.status_code == 201, r.text
+    stored = r.json()
+    assert stored["project_id"] == "p-nrw" and stored["outcome"] == "declined_not_my_field"
+    # not suggested again for the same project
+    again = _suggest(api, project_id="p-nrw")
+    assert member not in [x["member_id"] for x in again["results"]]  # type: ignore[union-attr]
+    # readable by admins only, audited without contents
+    assert api.client.get("/admin/feedback", headers=api.h(api.editor)).status_code == 403
+    listed = api.client.get("/admin/feedback", headers=api.h(api.admin)).json()
+    assert listed["total"] == 1 and listed["results"][0]["feedback_id"] == stored["feedback_id"]
+    audit = api.client.get("/admin/audit", headers=api.h(api.admin)).json()["results"]
+    entry = next(a for a in audit if a["kind"] == "feedback")
+    assert entry["ids"] == [stored["feedback_id"]] and entry["detail"]["outcome"] == \
+        "declined_not_my_field"
+    # deleted with the member
+    assert api.client.delete(f"/members/{member}", headers=api.h(api.editor)).status_code == 200
+    after = api.client.get("/admin/feedback", headers=api.h(api.admin)).json()
+    assert after["total"] == 0
+
+
+def test_teams_and_invitations_carry_suggestion_and_project_ids(api: Api) -> None:
+    body = {"title": "t", "needs": ["leak detection", "desalination"], "project_id": "p-2"}
+    team = api.client.post("/projects/match", json=body).json()
+    assert team["project_id"] == "p-2" and team["suggestion_id"].startswith("s-")
+    first = team["team"][0]["member_id"]
+    r = api.client.post("/feedback", json={"suggestion_id": team["suggestion_id"],
+                                           "member_id": first, "outcome": "not_relevant"},
+                        headers=api.h(api.admin))
+    assert r.status_code == 201, r.text
+    again = api.client.post("/projects/match", json=body).json()
+    assert first not in [t["member_id"] for t in again["team"]]
+    inv = api.client.post("/projects/invitations", json=body).json()
+    assert inv["project_id"] == "p-2" and inv["suggestion_id"].startswith("s-")
+
+
+def test_exposure_counts_only_shown_answers(tracked: Api) -> None:
+    _suggest(tracked)  # not shown: not counted
+    report = tracked.client.get("/admin/exposure", headers=tracked.h(tracked.admin)).json()
+    assert report["total"] == 0 and report["gini"] == 0.0
+    shown = _suggest(tracked, shown="true")
+    report = tracked.client.get("/admin/exposure", headers=tracked.h(tracked.admin)).json()
+    assert report["total"] == len(shown["results"])  # type: ignore[arg-type]
+    assert 0 < report["gini"] <= 1 and report["top10_share"] == 1.0
+    assert report["members"] >= report["never_with_evidence_count"] > 0
+    assert {m["member_id"] for m in report["most_exposed"]} == {
+        x["member_id"] for x in shown["results"]}  # type: ignore[union-attr]
+    assert tracked.client.get("/admin/exposure", headers=tracked.h(tracked.reader)
+                              ).status_code == 403

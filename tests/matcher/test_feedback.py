@@ -1,0 +1,118 @@
+"""Feedback in the ranking, on the test community with the real model: a declined member is not
+suggested again for the project, a busy one and the most shown ones are capped, and the learned
+model re-orders who knows X once fitted."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexing.community import Community
+from matcher.experts import Matcher
+from matcher.feedback import Feedback
+from matcher.filters import Access, SearchFilters
+from matcher.needs import ProjectRequest
+from matcher.reranker import FEATURES, NotEnoughOutcomes
+
+ALL = Access(all_spaces=True)
+NEEDS = ("leak detection", "desalination", "water law")
+
+
+def feedback_over(community: Community, **settings: object) -> Feedback:
+    s = community.settings.model_copy(update=settings)
+    return Feedback(Matcher(community, s, None))
+
+
+def test_answers_carry_a_stable_suggestion_id_with_features(community: Community) -> None:
+    fb = feedback_over(community)
+    first = fb.experts("leak detection", SearchFilters(), ALL, 5)
+    again = fb.experts("leak detection", SearchFilters(), ALL, 5)
+    assert first.suggestion_id is not None and first.suggestion_id == again.suggestion_id
+    stored = fb.store.suggestion(first.suggestion_id)
+    assert stored is not None
+    assert stored.member_ids == tuple(m.member.id for m in first.result.matches)
+    assert all(len(m.features) == len(FEATURES) for m in stored.members)
+    assert not first.learned
+    off = feedback_over(community, record_suggestions=False)
+    assert off.experts("leak detection", SearchFilters(), ALL, 5).suggestion_id is None
+
+
+def test_a_declined_member_is_not_suggested_again_for_the_project(community: Community) -> None:
+    fb = feedback_over(community)
+    answer = fb.experts("leak detection", SearchFilters(), ALL, 5, project_id="p-nrw")
+    assert answer.suggestion_id is not None
+    top = answer.result.matches[0].member.id
+    fb.give("k", top, "declined_not_my_field", answer.suggestion_id)
+    again = fb.experts("leak detection", SearchFilters(), ALL, 5, project_id="p-nrw")
+    assert top not in [m.member.id for m in again.result.matches]
+    other = fb.experts("leak detection", SearchFilters(), ALL, 5, project_id="p-other")
+    assert other.result.matches[0].member.id == top  # another project still gets them
+    request = ProjectRequest(title="t", needs=NEEDS)
+    team = fb.team(request, ALL, project_id="p-nrw")
+    assert top not in [t.member.id for t in team.result.team]
+    invites = fb.invitations(request, ALL, project_id="p-nrw")
+    assert top not in [i.member.id for i in invites.result.invitations]
+
+
+def test_a_busy_member_and_the_most_shown_are_capped_in_teams(community: Community) -> None:
+    request = ProjectRequest(title="t", needs=("leak detection", "desalination"), size=4)
+    low = {"team_coverage_threshold": 0.3}  # the small test community: two cover a need
+    plain = feedback_over(community, **low).team(request, ALL).result
+    leak = next(c for c in plain.coverage if c.need == "leak detection")
+    assert len(leak.covered_by) >= 2  # two members cover it: one can be replaced
+    star = leak.covered_by[0]
+    capped = feedback_over(community, fair_exposure="cap", exposure_cap=1, **low)
+    capped.store.mark_shown("s-test", "experts", [star])  # shown once: at the cap
+    assert capped.capped() == {star}
+    result = capped.team(request, ALL).result
+    assert star not in [t.member.id for t in result.team]  # the cap holds ...
+    assert all(c.covered_by for c in result.coverage)  # ... and opens no gap
+    sole = next(c for c in plain.coverage if c.need == "desalination").covered_by
+    if len(sole) == 1:  # a member nobody else can replace stays, cap or not
+        capped.store.mark_shown("s-test", "experts", [sole[0]])
+        assert sole[0] in [t.member.id for t in capped.team(request, ALL).result.team]
+    # declined_busy caps whatever the fair_exposure setting, for the cool-down
+    busy = feedback_over(community, **low)
+    busy.give("k", star, "declined_busy", project_id="p-1")
+    assert busy.capped() == {star}
+    assert star not in [t.member.id for t in busy.team(request, ALL).result.team]
+    assert feedback_over(community, busy_cooldown_days=0).capped() == frozenset()
+
+
+def test_experts_are_reordered_by_exposure_only_when_asked(community: Community) -> None:
+    fb = feedback_over(community, fair_exposure="cap", exposure_cap=1)
+    first = fb.experts("leak detection", SearchFilters(), ALL, 5, shown=True)
+    ids = [m.member.id for m in first.result.matches]
+    same = fb.experts("leak detection", SearchFilters(), ALL, 5)
+    assert [m.member.id for m in same.result.matches] == ids
+    capped = fb.experts("desalination", SearchFilters(), ALL, 5, exposure=True)
+    shown_ids = set(ids)
+    order = [m.member.id in shown_ids for m in capped.result.matches]
+    assert order == sorted(order)  # capped ones after the others
+    report = fb.exposure("shown")
+    assert report.total == len(ids) and report.members >= len(ids)
+    assert 0 <= report.gini <= 1 and report.top10_share == pytest.approx(1.0)
+
+
+def test_learn_is_off_until_enough_outcomes_then_reorders(community: Community) -> None:
+    fb = feedback_over(community)
+    with pytest.raises(NotEnoughOutcomes):
+        fb.learn()
+    # simulated coordinators who accept only core members, on several needs
+    for need in ("leak detection", "desalination", "water law", "flood early warning",
+                 "sanitation", "groundwater recharge", "climate adaptation", "irrigation"):
+        answer = fb.experts(need, SearchFilters(), ALL, 10)
+        assert answer.suggestion_id is not None
+        for m in answer.result.matches:
+            outcome = "accepted" if m.member.level == "core" else "not_relevant"
+            fb.give("k", m.member.id, outcome, answer.suggestion_id)
+    with pytest.raises(NotEnoughOutcomes):
+        fb.learn(min_outcomes=10_000)
+    report = fb.learn(min_outcomes=20)
+    assert report.pairs >= 20 and 0 < report.positive < report.pairs
+    assert report.coefficients["level_core"] > 0
+    answer = fb.experts("pipe bursts and leaks", SearchFilters(), ALL, 5)
+    assert answer.learned
+    levels = [m.member.level for m in answer.result.matches]
+    assert levels[0] == "core"
+    off = feedback_over(community, learned_ranking="off")
+    assert not off.experts("pipe bursts and leaks", SearchFilters(), ALL, 5).learned
