@@ -72,6 +72,10 @@ class EncodingSettings(BaseSettings):
         "wait up to this long for others to share one forward pass; a lone need never waits")
     encode_batch_max: int = Field(64, ge=1, le=1024,
                                   description="Texts per shared forward pass (micro-batching)")
+    vector_batch: int = Field(
+        256, ge=1, le=65536, description="Texts an index build encodes per batch; each "
+        "batch's vectors are committed to the store before the next is encoded, so a killed "
+        "build loses at most one batch")
 
     def resolved_model_path(self) -> str:
         """The model folder to load: the setting, or the bundled all-MiniLM-L6-v2."""

@@ -29,6 +29,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser("index", help="bring the vector index up to date with the store")
     p.add_argument("--rebuild", action="store_true",
                    help="build from the store alone, ignoring (and replacing) the index on disk")
+    p.add_argument("--prune-vectors", action="store_true",
+                   help="then delete the vectors kept in the store that no index uses (other "
+                        "encoders' or settings', texts no record has any more)")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help='who knows X: rank members for a need')
@@ -106,7 +109,10 @@ def cmd_index(args: argparse.Namespace) -> int:
     state = "rebuilt" if rebuild else "updated" if stats.changed else "already up to date"
     print(f"index {state}: {index.count()} vectors ({index.factory}), "
           f"+{stats.added_keys} -{stats.removed_keys} records, {stats.encoded_texts} texts "
-          f"encoded in {time.perf_counter() - started:.1f}s; generation {index.generation}")
+          f"encoded, {stats.stored_texts} taken from the store, in "
+          f"{time.perf_counter() - started:.1f}s; generation {index.generation}")
+    if args.prune_vectors:
+        print(f"pruned {community.prune_vectors()} stored vectors no index uses")
     return 0
 
 

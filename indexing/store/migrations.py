@@ -7,7 +7,9 @@ Wellspring is refused (its tables may mean something this version does not know)
 * 2: open vocabularies (their own table); members gain ``orcid`` and ``imported_from``,
   contributions ``doi`` and ``sources``: stored JSON is rewritten through the current models so
   that re-ingesting unchanged data still reports it unchanged (issue #14);
-* 3: the knowledge map's topic model (``map_topics``, ``map_assignments``; issue #19).
+* 3: the knowledge map's topic model (``map_topics``, ``map_assignments``; issue #19);
+* 4: vectors kept in the store (``text_vectors``, ``vectors.py``; issue #16): empty at first,
+  filled as texts are encoded (an existing index's vectors are not copied in).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from contextlib import AbstractContextManager
 from indexing.errors import StoreCorrupt
 from indexing.schema import Contribution, Member
 from indexing.store.topics import TOPICS_DDL
+from indexing.store.vectors import VECTORS_DDL
 
 BASE_VERSION = 1
 VOCABULARY_DDL = """
@@ -43,7 +46,11 @@ def _to_v3(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3}
+def _to_v4(conn: sqlite3.Connection) -> None:
+    conn.execute(VECTORS_DDL.strip())
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
 LATEST = max(MIGRATIONS)
 SCHEMA_VERSION = LATEST
 

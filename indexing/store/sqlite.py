@@ -10,8 +10,11 @@ import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
 
 from indexing.errors import NotFound
 from indexing.schema import Contribution, Member, Organisation
@@ -24,6 +27,13 @@ from indexing.store.migrations import BASE_VERSION, SCHEMA_VERSION, migrate
 from indexing.store.records import ContributionMeta
 from indexing.store.sqlite_writes import SqliteWrites
 from indexing.store.topics import StoredTopics, read_topics, write_topics
+from indexing.store.vectors import (
+    delete_rows,
+    read_vectors,
+    stale_rows,
+    vector_counts,
+    write_vectors,
+)
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]  # migrations.py brings older stores up to it
 
@@ -134,6 +144,7 @@ class SqliteStore(SqliteWrites):
                 "SELECT COUNT(*) FROM contributions WHERE space <> 'public'").fetchone()[0]),
             "spaces": grouped("SELECT space, COUNT(*) FROM contributions GROUP BY space "
                               "ORDER BY space"),
+            "stored_vectors": vector_counts(conn),  # by encoder fingerprint (vectors.py)
         }
 
     def has_organisation(self, org_id: str) -> bool:
@@ -299,6 +310,27 @@ class SqliteStore(SqliteWrites):
         """Replace the stored topic model, in one transaction."""
         with self.transaction() as conn:
             write_topics(conn, model)
+
+    # -- vectors (vectors.py) -----------------------------------------------------------------
+    def stored_vectors(self, fingerprint: str, text_hashes: Sequence[str]
+                       ) -> dict[str, npt.NDArray[np.float32]]:
+        """The stored vectors of these text hashes under this fingerprint, by hash."""
+        return read_vectors(self.connection(), fingerprint, text_hashes)
+
+    def save_vectors(self, fingerprint: str,
+                     vectors: Sequence[tuple[str, npt.NDArray[np.float32]]]) -> None:
+        """Store (text hash, vector) pairs, committed in one transaction of their own."""
+        if not vectors:
+            return
+        with self.transaction() as conn:
+            write_vectors(conn, fingerprint, vectors)
+
+    def prune_vectors(self, keep: Mapping[str, Collection[str]]) -> int:
+        """Delete the vectors no index uses (``keep``: text hashes in use, by fingerprint)."""
+        with self.transaction() as conn:
+            stale = stale_rows(conn, keep)
+            delete_rows(conn, stale)
+        return len(stale)
 
     def set_meta(self, key: str, value: object) -> None:
         with self.transaction() as conn:
