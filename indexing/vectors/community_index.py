@@ -38,6 +38,7 @@ from indexing.vectors.encoding import (
     Vectors,
     VectorSource,
     encode_items,
+    index_fingerprint,
     record_texts,
     text_hashes,
     vector_fingerprint,
@@ -109,10 +110,7 @@ class CommunityIndex:
 
     # -- persistence -------------------------------------------------------------------------
     def fingerprint(self) -> dict[str, Any]:
-        fp = dict(self.encoder.fingerprint())
-        fp["chunk_words"] = self.settings.chunk_words
-        fp["chunk_overlap"] = self.settings.chunk_overlap
-        return fp
+        return index_fingerprint(self.encoder, self.settings)
 
     @classmethod
     def load(cls, root: Path, encoder: Encoder, settings: Settings) -> CommunityIndex | None:

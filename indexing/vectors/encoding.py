@@ -155,6 +155,15 @@ def encode_items(source: VectorSource, store: Store, keys: list[ItemKey], settin
         bar.close()
 
 
+def index_fingerprint(encoder: Encoder, settings: Settings) -> dict[str, Any]:
+    """Every setting that changes an index's vectors: the encoder's and the chunking (the
+    manifest records it; a mismatch is refused)."""
+    fp: dict[str, Any] = dict(encoder.fingerprint())
+    fp["chunk_words"] = settings.chunk_words
+    fp["chunk_overlap"] = settings.chunk_overlap
+    return fp
+
+
 def vector_fingerprint(fingerprint: Mapping[str, object]) -> str:
     """A short stable digest of an index's encoder fingerprint (encoder and chunking
     settings): the key its vectors are kept under in the store."""
