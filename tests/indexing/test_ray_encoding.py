@@ -79,3 +79,47 @@ def test_two_actors_one_killed_nothing_encoded_twice_but_its_batch(
     # a rerun finds nothing missing and starts no actor (no model load)
     [again] = encode_with_ray(store, settings, [("english", real_encoder)], actors=2)
     assert again.actors == 0 and again.encoded == 0 and again.stored_before == 53
+
+
+def test_kill_9_of_a_ray_run_then_the_rerun_encodes_only_the_rest(tmp_path: Path) -> None:
+    """`wellspring index --ray` (its own local Ray) SIGKILLed with its whole process group once
+    3 batches are stored; the rerun's actors encode only the texts not stored."""
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    store = SqliteStore(home / "wellspring.db")
+    assert not ingest_paths(store, [TEST_DATA]).errors
+    store.close()
+    db = home / "wellspring.db"
+    repo = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, WELLSPRING_HOME=str(home), WELLSPRING_VECTOR_BATCH="2",
+               WELLSPRING_LANGUAGE_ROUTING="off", HF_HUB_OFFLINE="1", PYTHONPATH=str(repo),
+               RAY_USAGE_STATS_ENABLED="0")
+    env.pop("RAY_ADDRESS", None)
+    command = [sys.executable, "-m", "api.cli", "index", "--ray", "--ray-actors", "2"]
+    with (tmp_path / "killed.log").open("w") as log:
+        proc = subprocess.Popen(command, cwd=repo, env=env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 180
+        try:
+            while _stored(db) < 6:
+                assert proc.poll() is None, (tmp_path / "killed.log").read_text()[-2000:]
+                assert time.monotonic() < deadline, "nothing stored within 180 s"
+                time.sleep(0.02)
+        finally:
+            os.killpg(proc.pid, signal.SIGKILL)  # the driver and the Ray it started
+            proc.wait()
+    at_kill = _stored(db)
+    rerun = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True,
+                           timeout=300)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    ray_line = re.search(r"ray english: (\d+) texts encoded by 2 actors .*, (\d+) of (\d+) "
+                         r"already stored", rerun.stdout)
+    index_line = re.search(r"(\d+) texts encoded, (\d+) taken from the store", rerun.stdout)
+    assert ray_line and index_line, rerun.stdout
+    assert int(ray_line[2]) == at_kill and int(ray_line[3]) == 53
+    assert int(ray_line[1]) == 53 - at_kill > 0
+    assert index_line[1] == "0" and index_line[2] == "53"  # the index came from the store
