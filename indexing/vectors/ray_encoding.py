@@ -143,41 +143,56 @@ def encode_with_ray(store: Store, settings: Settings, encoders: Sequence[tuple[s
                     address: str | None = None, actors: int | None = None,
                     threads: int | None = None, trace: Path | None = None) -> list[RayReport]:
     """Encode on Ray every text the store lacks a vector for, for each (kind, encoder) given;
-    ``address`` None starts a local Ray (or uses the one this process already joined)."""
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    import ray
-
+    ``address`` None starts a local Ray (or uses the one this process already joined). Ray
+    is not started at all when nothing is missing."""
     n_actors = actors or settings.ray_actors
     n_threads = threads or settings.ray_threads
-    started_here = not ray.is_initialized()
-    if started_here:
-        local = {"num_cpus": max(os.cpu_count() or 1, n_actors * n_threads)} if not address else {}
-        ray.init(address=address, namespace=NAMESPACE, include_dashboard=False,
-                 log_to_driver=False, **local)
-    try:
-        return [_encode_index(ray, store, settings, kind, encoder, n_actors, n_threads, trace)
-                for kind, encoder in encoders]
-    finally:
+    work = []
+    for kind, encoder in encoders:
+        started = time.perf_counter()
+        fingerprint = vector_fingerprint(index_fingerprint(encoder, settings))
+        report = RayReport(kind, fingerprint)
+        missing = missing_batches(store, settings, fingerprint, report)
+        first = next(missing, None)
+        report.seconds = time.perf_counter() - started
+        work.append((report, None if first is None else _chain(first, missing)))
+    if any(pending is not None for _, pending in work):
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        import ray
+
+        started_here = not ray.is_initialized()
         if started_here:
-            ray.shutdown()
+            local = ({"num_cpus": max(os.cpu_count() or 1, n_actors * n_threads)}
+                     if not address else {})
+            ray.init(address=address, namespace=NAMESPACE, include_dashboard=False,
+                     log_to_driver=False, **local)
+        try:
+            for report, pending in work:
+                if pending is not None:
+                    _encode_index(ray, store, settings, report, pending, n_actors, n_threads,
+                                  trace)
+        finally:
+            if started_here:
+                ray.shutdown()
+    for report, _ in work:
+        log.info("ray: %s: %d texts, %d already stored, %d encoded by %d actors in %.1fs",
+                 report.index, report.texts, report.stored_before, report.encoded,
+                 report.actors, report.seconds)
+    return [report for report, _ in work]
 
 
-def _encode_index(ray: Any, store: Store, settings: Settings, kind: str, encoder: Encoder,
-                  n_actors: int, threads: int, trace: Path | None) -> RayReport:
+def _encode_index(ray: Any, store: Store, settings: Settings, report: RayReport,
+                  batches: Iterator[Batch], n_actors: int, threads: int, trace: Path | None
+                  ) -> None:
+    """Start the actors (model loads) for one index and run its missing batches on them."""
     started = time.perf_counter()
-    fingerprint = vector_fingerprint(index_fingerprint(encoder, settings))
-    report = RayReport(kind, fingerprint)
-    batches = missing_batches(store, settings, fingerprint, report)
-    first = next(batches, None)
-    if first is not None:  # actors (model loads) only when something is missing
-        handles = _start_actors(ray, settings, kind, n_actors, threads, fingerprint, trace)
-        report.actors = len(handles)
-        _run(ray, store, fingerprint, handles, _chain(first, batches), report)
-    report.seconds = time.perf_counter() - started
-    log.info("ray: %s: %d texts, %d already stored, %d encoded by %d actors in %.1fs",
-             kind, report.texts, report.stored_before, report.encoded, report.actors,
-             report.seconds)
-    return report
+    handles = _start_actors(ray, settings, report.index, n_actors, threads, report.fingerprint,
+                            trace)
+    report.actors = len(handles)
+    _run(ray, store, report.fingerprint, handles, batches, report)
+    for handle in handles:  # free their CPUs for the next index's actors
+        ray.kill(handle)
+    report.seconds += time.perf_counter() - started
 
 
 def _chain(first: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:
