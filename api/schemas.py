@@ -297,5 +297,6 @@ class ReindexResponse(BaseModel):
     vectors: int
     generation: str | None
     encoded_texts: int
+    stored_texts: int = Field(0, description="Texts whose vectors were taken from the store")
     added_keys: int
     removed_keys: int

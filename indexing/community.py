@@ -168,7 +168,8 @@ class Community:
     def _encode_ahead(self, records: Sequence[Record]) -> list[dict[str, Vectors]]:
         """Vectors of the records' texts by each index's encoder (main, then multilingual)."""
         indexes = [self.index, self.multilingual_index]
-        return [index.encode_ahead(records) if index is not None else {} for index in indexes]
+        return [index.encode_ahead(records, self.store) if index is not None else {}
+                for index in indexes]
 
     def _check(self, records: Sequence[Record], mode: WriteMode) -> None:
         ids: dict[str, set[str]] = {"organisations": set(), "members": set(),
@@ -279,6 +280,18 @@ class Community:
                     self.multilingual_index, show_progress)
             self.index = fresh
             return stats
+
+    def prune_vectors(self) -> int:
+        """Delete the store's vectors no index of this community uses: other encoders' (a
+        changed model or chunking) and texts no record has any more. Returns how many. A write
+        encoding ahead meanwhile may lose its fresh vectors from the store (not from the
+        index): a later rebuild encodes those texts again, nothing else is lost."""
+        with self._write_lock:
+            keep = {self.index.vector_fingerprint: self.index.used_text_hashes(self.store)}
+            ml = self.multilingual_index
+            if ml is not None:
+                keep[ml.vector_fingerprint] = ml.used_text_hashes(self.store)
+            return self.store.prune_vectors(keep)
 
     def save_if_dirty(self) -> bool:
         saved = False

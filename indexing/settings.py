@@ -84,6 +84,14 @@ class EncodingSettings(BaseSettings):
         "wait up to this long for others to share one forward pass; a lone need never waits")
     encode_batch_max: int = Field(64, ge=1, le=1024,
                                   description="Texts per shared forward pass (micro-batching)")
+    ray_actors: int = Field(2, ge=1, le=4096, description="wellspring index --ray: encoder "
+                            "actors (each loads the model once)")
+    ray_threads: int = Field(1, ge=1, le=256, description="wellspring index --ray: model "
+                             "threads (and Ray CPUs) per actor")
+    vector_batch: int = Field(
+        256, ge=1, le=65536, description="Texts an index build encodes per batch; each "
+        "batch's vectors are committed to the store before the next is encoded, so a killed "
+        "build loses at most one batch")
 
     def resolved_model_path(self) -> str:
         """The model folder to load: the setting, or the bundled all-MiniLM-L6-v2."""

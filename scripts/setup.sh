@@ -8,7 +8,7 @@ VENV=${2:-.venv}
 "$VENV/bin/pip" install -q --upgrade pip
 # torch first, pinned: the CPU wheel lies on local disk; unpinned it pulls a multi-GB CUDA build.
 "$VENV/bin/pip" install -q torch==2.13.0
-"$VENV/bin/pip" install -q -e '.[dev]'
+"$VENV/bin/pip" install -q -e '.[dev,ray]'   # ray: `wellspring index --ray` and its test
 # Debian packages the tests use: chromium (the page), PostgreSQL 15 and nginx (replicas)
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"

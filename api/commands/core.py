@@ -29,6 +29,15 @@ def register(sub: Any) -> None:
     p = sub.add_parser("index", help="bring the vector index up to date with the store")
     p.add_argument("--rebuild", action="store_true",
                    help="build from the store alone, ignoring (and replacing) the index on disk")
+    p.add_argument("--prune-vectors", action="store_true",
+                   help="then delete the vectors kept in the store that no index uses (other "
+                        "encoders' or settings', texts no record has any more)")
+    p.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
+                   help="first encode the texts the store lacks vectors for on Ray actors: a "
+                        "local Ray, or the cluster at ADDRESS (needs the `ray` extra)")
+    p.add_argument("--ray-actors", type=int, help="encoder actors (default: setting ray_actors)")
+    p.add_argument("--ray-threads", type=int,
+                   help="model threads per actor (default: setting ray_threads)")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help='who knows X: rank members for a need')
@@ -98,21 +107,51 @@ def cmd_index(args: argparse.Namespace) -> int:
     settings = load_settings()
     started = time.perf_counter()
     rebuild = args.rebuild
+    encoders: dict[str, Any] = {}
+    if args.ray is not None:
+        encoders = ray_encode(args, settings)
     if not rebuild:
         try:
-            community, stats = Community.open(settings, show_progress=True)
+            community, stats = Community.open(settings, show_progress=True, **encoders)
         except IndexMismatch as exc:
             # the service refuses such an index; building is this command's job
             print(f"{exc}\n-> rebuilding the index from the store", file=sys.stderr)
             rebuild = True
     if rebuild:
-        community, stats = Community.rebuild(settings, show_progress=True)
+        community, stats = Community.rebuild(settings, show_progress=True, **encoders)
     index = community.index
     state = "rebuilt" if rebuild else "updated" if stats.changed else "already up to date"
     print(f"index {state}: {index.count()} vectors ({index.factory}), "
           f"+{stats.added_keys} -{stats.removed_keys} records, {stats.encoded_texts} texts "
-          f"encoded in {time.perf_counter() - started:.1f}s; generation {index.generation}")
+          f"encoded, {stats.stored_texts} taken from the store, in "
+          f"{time.perf_counter() - started:.1f}s; generation {index.generation}")
+    if args.prune_vectors:
+        print(f"pruned {community.prune_vectors()} stored vectors no index uses")
     return 0
+
+
+def ray_encode(args: argparse.Namespace, settings: Any) -> dict[str, Any]:
+    """``index --ray``: the missing vectors encoded on Ray and stored; returns the encoders
+    loaded here (the index build that follows reuses them)."""
+    from indexing.community import load_encoder
+    from indexing.store import open_store
+    from indexing.vectors.multilingual_index import load_multilingual_encoder
+
+    try:
+        from indexing.vectors.ray_encoding import encode_with_ray
+    except ImportError as exc:  # pragma: no cover - the extra is installed by setup
+        raise CliError(f"--ray needs Ray: pip install -e '.[ray]' ({exc})") from exc
+    encoder, ml = load_encoder(settings), load_multilingual_encoder(settings)
+    kinds = [("english", encoder)] + ([("multilingual", ml)] if ml is not None else [])
+    store = open_store(settings.database_path)
+    reports = encode_with_ray(store, settings, kinds, None if args.ray == "local" else args.ray,
+                              args.ray_actors, args.ray_threads)
+    store.close()
+    for r in reports:
+        print(f"ray {r.index}: {r.encoded} texts encoded by {r.actors} actors "
+              f"({r.texts_per_s:.1f} texts/s), {r.stored_before} of {r.texts} already stored, "
+              f"{r.requeued_batches} batches requeued, in {r.seconds:.1f}s")
+    return {"encoder": encoder, "multilingual_encoder": ml}
 
 
 def cmd_search(args: argparse.Namespace) -> int:

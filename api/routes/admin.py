@@ -32,7 +32,8 @@ def reindex(community: CommunityDep, keys: KeysDep, caller: AdminDep) -> Reindex
     stats = community.reindex()
     keys.audit(caller.key_id, "reindex", "index", [], {"encoded_texts": stats.encoded_texts})
     return ReindexResponse(vectors=community.index.count(), generation=community.index.generation,
-                           encoded_texts=stats.encoded_texts, added_keys=stats.added_keys,
+                           encoded_texts=stats.encoded_texts,
+                           stored_texts=stats.stored_texts, added_keys=stats.added_keys,
                            removed_keys=stats.removed_keys)
 
 

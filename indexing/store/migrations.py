@@ -15,6 +15,9 @@ Wellspring is refused (its tables may mean something this version does not know)
   (``suggestions``, ``suggestion_members``, ``feedback``, ``exposure``, ``ranking_models``;
   ``feedback.py``, issue #20).
 
+* 6: vectors kept in the store (``text_vectors``, ``vectors.py``; issue #16): empty at first,
+  filled as texts are encoded (an existing index's vectors are not copied in).
+
 The same steps run on PostgreSQL, through ``pg_dialect.py`` (one list for both backends).
 """
 
@@ -30,6 +33,7 @@ from indexing.schema import Contribution, Member
 from indexing.store.changes import CHANGES_DDL
 from indexing.store.feedback import FEEDBACK_DDL
 from indexing.store.topics import TOPICS_DDL
+from indexing.store.vectors import VECTORS_DDL
 
 BASE_VERSION = 1
 VOCABULARY_DDL = """
@@ -72,8 +76,12 @@ def _to_v5(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+def _to_v6(conn: sqlite3.Connection) -> None:
+    conn.execute(VECTORS_DDL.strip())
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5}
+    2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6}
 LATEST = max(MIGRATIONS)
 SCHEMA_VERSION = LATEST
 

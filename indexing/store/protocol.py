@@ -9,8 +9,11 @@ the store's own write methods and never run statements on it.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
 
 from indexing.schema import Contribution, Member, Organisation
 from indexing.store.changes import Change
@@ -73,12 +76,27 @@ class Store(Protocol):
 
     def feedback(self) -> FeedbackStore:
         """Suggestions, coordinators' feedback, exposure and the learned ranking model."""
+    def stored_vectors(self, fingerprint: str, text_hashes: Sequence[str]
+                       ) -> dict[str, npt.NDArray[np.float32]]:
+        """The vectors stored for these text hashes under this encoder fingerprint, by hash
+        (those present; 1-D float32). See ``vectors.py``."""
         ...
 
     # -- writes ------------------------------------------------------------------------------
     def add_vocabulary_terms(self, terms: Sequence[tuple[str, str]]) -> None: ...
 
     def save_topic_model(self, model: StoredTopics) -> None: ...
+
+    def save_vectors(self, fingerprint: str,
+                     vectors: Sequence[tuple[str, npt.NDArray[np.float32]]]) -> None:
+        """Store (text hash, vector) pairs in a transaction of their own; a pair already
+        stored is left as it is (ON CONFLICT DO NOTHING)."""
+        ...
+
+    def prune_vectors(self, keep: Mapping[str, Collection[str]]) -> int:
+        """Delete stored vectors whose fingerprint is not in ``keep`` or whose text hash is
+        not in its set; returns how many were deleted."""
+        ...
 
     def transaction(self) -> contextlib.AbstractContextManager[Any]: ...
 

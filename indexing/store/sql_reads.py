@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from indexing.errors import NotFound
 from indexing.schema import Contribution, Member, Organisation
@@ -18,6 +21,13 @@ from indexing.store.changes import Change, changes_after, latest_sequence
 from indexing.store.feedback import FeedbackStore
 from indexing.store.records import ContributionMeta
 from indexing.store.topics import StoredTopics, read_topics, write_topics
+from indexing.store.vectors import (
+    delete_rows,
+    read_vectors,
+    stale_rows,
+    vector_counts,
+    write_vectors,
+)
 
 
 class SqlReads:
@@ -64,6 +74,7 @@ class SqlReads:
                 "SELECT COUNT(*) FROM contributions WHERE space <> 'public'").fetchone()[0]),
             "spaces": grouped("SELECT space, COUNT(*) FROM contributions GROUP BY space "
                               "ORDER BY space"),
+            "stored_vectors": vector_counts(conn),  # by encoder fingerprint (vectors.py)
         }
 
     def has_organisation(self, org_id: str) -> bool:
@@ -239,6 +250,27 @@ class SqlReads:
     def feedback(self) -> FeedbackStore:
         """Suggestions, feedback, exposure and ranking models in this database (feedback.py)."""
         return FeedbackStore(self)
+
+    # -- vectors kept in the store (vectors.py) -----------------------------------------------
+    def stored_vectors(self, fingerprint: str, text_hashes: Sequence[str]
+                       ) -> dict[str, npt.NDArray[np.float32]]:
+        """The stored vectors of these text hashes under this fingerprint, by hash."""
+        return read_vectors(self.connection(), fingerprint, text_hashes)
+
+    def save_vectors(self, fingerprint: str,
+                     vectors: Sequence[tuple[str, npt.NDArray[np.float32]]]) -> None:
+        """Store (text hash, vector) pairs, committed in one transaction of their own."""
+        if not vectors:
+            return
+        with self.transaction() as conn:
+            write_vectors(conn, fingerprint, vectors)
+
+    def prune_vectors(self, keep: Mapping[str, Collection[str]]) -> int:
+        """Delete the vectors no index uses (``keep``: text hashes in use, by fingerprint)."""
+        with self.transaction() as conn:
+            stale = stale_rows(conn, keep)
+            delete_rows(conn, stale)
+        return len(stale)
 
     # -- the change feed (changes.py) ---------------------------------------------------------
     def change_sequence(self) -> int:

@@ -2,9 +2,10 @@
 their filter attributes, and the folder they persist to.
 
 The store is the source of truth. ``sync`` brings the index to the store's state by comparing
-content hashes: only new or changed texts are encoded, so re-indexing an unchanged store encodes
-nothing, an HTTP write encodes just its own texts, and a restart after a crash re-encodes only
-what the last saved snapshot missed.
+content hashes: only new or changed texts need vectors, so re-indexing an unchanged store encodes
+nothing and an HTTP write encodes just its own texts. Vectors are kept in the store too
+(``store/vectors.py``): a text is encoded once per encoder, so a rebuild, a lost index folder or
+a killed build takes what was encoded from the store and encodes only the rest.
 """
 
 from __future__ import annotations
@@ -35,8 +36,12 @@ from indexing.vectors.encoding import (
     EncodedBatch,
     SyncStats,
     Vectors,
+    VectorSource,
     encode_items,
+    index_fingerprint,
     record_texts,
+    text_hashes,
+    vector_fingerprint,
 )
 from indexing.vectors.faiss_index import (
     INDEX_FILE,
@@ -82,6 +87,7 @@ class CommunityIndex:
         self.generation: str | None = None
         self.dirty = False
         self.feed_sequence = 0  # the change feed's sequence this index includes (store/changes)
+        self.vector_fingerprint = vector_fingerprint(self.fingerprint())  # its store vectors
 
     # -- the query interface -----------------------------------------------------------------
     @contextlib.contextmanager
@@ -105,10 +111,7 @@ class CommunityIndex:
 
     # -- persistence -------------------------------------------------------------------------
     def fingerprint(self) -> dict[str, Any]:
-        fp = dict(self.encoder.fingerprint())
-        fp["chunk_words"] = self.settings.chunk_words
-        fp["chunk_overlap"] = self.settings.chunk_overlap
-        return fp
+        return index_fingerprint(self.encoder, self.settings)
 
     @classmethod
     def load(cls, root: Path, encoder: Encoder, settings: Settings) -> CommunityIndex | None:
@@ -209,13 +212,27 @@ class CommunityIndex:
         return final
 
     # -- keeping up with the store -----------------------------------------------------------
-    def encode_ahead(self, records: Iterable[object]) -> dict[str, Vectors]:
+    def encode_ahead(self, records: Iterable[object], store: Store | None = None
+                     ) -> dict[str, Vectors]:
         """The vectors of the texts these records will be embedded as, by text: a write
-        encodes them before it takes the community's lock and hands them to ``sync``."""
+        encodes them before it takes the community's lock and hands them to ``sync``. With a
+        store, vectors it holds are taken and the ones encoded are saved to it."""
         texts = record_texts(records, self.settings)
         if not texts:
             return {}
-        return dict(zip(texts, self.encoder.encode_documents(texts), strict=True))
+        vecs = self.source(store).vectors(texts)
+        return dict(zip(texts, vecs, strict=True))
+
+    def source(self, store: Store | None, stats: SyncStats | None = None,
+               known: Mapping[str, Vectors] | None = None) -> VectorSource:
+        """Where this index's vectors come from: ``known``, the store, else the encoder."""
+        return VectorSource(self.encoder, store, self.vector_fingerprint, stats, known)
+
+    def used_text_hashes(self, store: Store) -> set[str]:
+        """The hashes of the texts this index's items are embedded as (what pruning keeps)."""
+        with self._lock.read():
+            keys = sorted(self._items.key_hash)
+        return text_hashes(store, keys, self.settings)
 
     def sync(self, store: Store, changes: WriteResult | None = None, show_progress: bool = False,
              known: Mapping[str, Vectors] | None = None) -> SyncStats:
@@ -223,7 +240,8 @@ class CommunityIndex:
 
         Encoding happens outside the lock; the swap of vectors and attributes happens under the
         write lock, so searches never see half an update. Texts in ``known`` (``encode_ahead``)
-        are not encoded again.
+        are not encoded again, nor are texts whose vectors the store holds; what is encoded is
+        saved to the store batch by batch.
         """
         started = time.perf_counter()
         sequence = store.change_sequence()  # read first: the sync includes at least this
@@ -250,8 +268,8 @@ class CommunityIndex:
         fresh_keys = sorted(k for k in candidates
                             if k in desired and self._items.key_hash.get(k) != desired[k])
         stats = SyncStats(added_keys=len(fresh_keys), removed_keys=len(set(stale)))
-        batches = encode_items(self.encoder, store, fresh_keys, self.settings, show_progress,
-                               stats, known)
+        batches = encode_items(self.source(store, stats, known), store, fresh_keys,
+                               self.settings, show_progress)
         gone = set(stale)
         if len(fresh_keys) > STREAM_KEYS:  # big build: add batch by batch, memory stays bounded
             with self._lock.write():

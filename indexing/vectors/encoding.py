@@ -3,10 +3,16 @@
 An item's texts are its chunks: a member's profile windows, or a contribution's title above
 each window of its body (``chunking.py``). ``sync`` and the index benchmark both read texts
 through ``item_texts``, so a chunking change touches one place.
+
+A text is encoded once per encoder: ``VectorSource`` takes vectors from the store
+(``store/vectors.py``) by the index's ``vector_fingerprint`` and the text's hash, encodes the
+rest and commits them batch by batch, so an interrupted build resumes where it stopped.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,10 +23,9 @@ import numpy.typing as npt
 from indexing.encoders import Encoder
 from indexing.schema import Contribution, ItemKey, Member
 from indexing.settings import Settings
-from indexing.store import Store
+from indexing.store import Store, text_hash
 from indexing.vectors.chunking import chunk_text, contribution_chunks
 
-ENCODE_BATCH = 256
 Vectors = npt.NDArray[np.float32]
 EncodedBatch = list[tuple[ItemKey, Vectors]]
 
@@ -29,7 +34,8 @@ EncodedBatch = list[tuple[ItemKey, Vectors]]
 class SyncStats:
     added_keys: int = 0
     removed_keys: int = 0
-    encoded_texts: int = 0
+    encoded_texts: int = 0  # texts this run encoded (and saved to the store)
+    stored_texts: int = 0  # texts whose vectors it took from the store instead
     seconds: float = 0.0
 
     @property
@@ -67,11 +73,56 @@ def record_texts(records: Iterable[object], settings: Settings) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
-def encode_items(encoder: Encoder, store: Store, keys: list[ItemKey], settings: Settings,
-                 show_progress: bool, stats: SyncStats,
-                 known: Mapping[str, Vectors] | None = None) -> Iterator[EncodedBatch]:
-    """Encode the chunks of these keys in batches, yielding (key, vectors) pairs per batch;
-    texts in ``known`` (encoded ahead by the write, outside its lock) are not encoded again."""
+class VectorSource:
+    """The vectors of texts for one index: taken from ``known`` (encoded ahead by a write),
+    else from the store's vectors under this index's fingerprint, else encoded now and saved
+    to the store (committed) before they are handed out. Counts both in ``stats``."""
+
+    def __init__(self, encoder: Encoder, store: Store | None, fingerprint: str,
+                 stats: SyncStats | None = None, known: Mapping[str, Vectors] | None = None
+                 ) -> None:
+        self.encoder = encoder
+        self.store = store
+        self.fingerprint = fingerprint
+        self.stats = stats if stats is not None else SyncStats()
+        self.known = known or {}
+
+    def vectors(self, texts: list[str]) -> Vectors:
+        """One row per text, in order (repeated texts are looked up and encoded once)."""
+        if not texts:
+            return np.zeros((0, self.encoder.dimension), dtype=np.float32)
+        have: dict[str, Vectors] = {}
+        unique = list(dict.fromkeys(texts))
+        need = []
+        for t in unique:
+            if t in self.known:
+                have[t] = self.known[t]
+            else:
+                need.append(t)
+        if need and self.store is not None:
+            hashes = {t: text_hash(t) for t in need}
+            stored = self.store.stored_vectors(self.fingerprint, list(hashes.values()))
+            for t in need:
+                vec = stored.get(hashes[t])
+                if vec is not None and vec.shape == (self.encoder.dimension,):
+                    have[t] = vec
+            self.stats.stored_texts += sum(1 for t in need if t in have)
+        missing = [t for t in unique if t not in have]
+        if missing:
+            fresh = self.encoder.encode_documents(missing)
+            self.stats.encoded_texts += len(missing)
+            if self.store is not None:  # committed before the caller moves on
+                self.store.save_vectors(self.fingerprint, [
+                    (text_hash(t), fresh[i]) for i, t in enumerate(missing)])
+            have.update(zip(missing, fresh, strict=True))
+        return np.vstack([np.asarray(have[t], np.float32).reshape(1, -1) for t in texts])
+
+
+def encode_items(source: VectorSource, store: Store, keys: list[ItemKey], settings: Settings,
+                 show_progress: bool) -> Iterator[EncodedBatch]:
+    """The vectors of these keys' chunks in batches of about ``settings.vector_batch`` texts,
+    yielding (key, vectors) pairs per batch; ``source`` takes what it can from the store and
+    commits each batch it encodes before the next one is read."""
     if not keys:
         return
     out: EncodedBatch = []
@@ -81,9 +132,7 @@ def encode_items(encoder: Encoder, store: Store, keys: list[ItemKey], settings: 
 
     def flush() -> None:
         nonlocal pending, n_pending
-        texts = [t for _, chunks in pending for t in chunks]
-        vecs = _encoded(encoder, texts, known or {})
-        stats.encoded_texts += len(texts)
+        vecs = source.vectors([t for _, chunks in pending for t in chunks])
         row = 0
         for key, chunks in pending:
             out.append((key, vecs[row : row + len(chunks)]))
@@ -95,7 +144,7 @@ def encode_items(encoder: Encoder, store: Store, keys: list[ItemKey], settings: 
     for key, chunks in item_texts(store, keys, settings):
         pending.append((key, chunks))
         n_pending += len(chunks)
-        if n_pending >= ENCODE_BATCH:
+        if n_pending >= settings.vector_batch:
             flush()
             yield out
             out = []
@@ -106,15 +155,25 @@ def encode_items(encoder: Encoder, store: Store, keys: list[ItemKey], settings: 
         bar.close()
 
 
-def _encoded(encoder: Encoder, texts: list[str], known: Mapping[str, Vectors]) -> Vectors:
-    """Vectors of texts, taking those already encoded from ``known``."""
-    if not known:
-        return encoder.encode_documents(texts)
-    missing = [t for t in dict.fromkeys(texts) if t not in known]
-    if not missing:
-        return np.vstack([known[t] for t in texts])
-    fresh = dict(zip(missing, encoder.encode_documents(missing), strict=True))
-    return np.vstack([known[t] if t in known else fresh[t] for t in texts])
+def index_fingerprint(encoder: Encoder, settings: Settings) -> dict[str, Any]:
+    """Every setting that changes an index's vectors: the encoder's and the chunking (the
+    manifest records it; a mismatch is refused)."""
+    fp: dict[str, Any] = dict(encoder.fingerprint())
+    fp["chunk_words"] = settings.chunk_words
+    fp["chunk_overlap"] = settings.chunk_overlap
+    return fp
+
+
+def vector_fingerprint(fingerprint: Mapping[str, object]) -> str:
+    """A short stable digest of an index's encoder fingerprint (encoder and chunking
+    settings): the key its vectors are kept under in the store."""
+    blob = json.dumps(fingerprint, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def text_hashes(store: Store, keys: list[ItemKey], settings: Settings) -> set[str]:
+    """The hashes of every chunk text of these keys (what pruning keeps)."""
+    return {text_hash(t) for _, chunks in item_texts(store, keys, settings) for t in chunks}
 
 
 def _progress(total: int, enabled: bool) -> Any:

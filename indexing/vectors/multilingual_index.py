@@ -48,8 +48,8 @@ def open_multilingual_index(settings: Settings, store: Store, encoder: Encoder |
     stats = index.sync(store, show_progress=show_progress)
     if stats.changed or index.generation is None:
         index.save(root)
-    log.info("multilingual index: %d vectors (%d texts encoded)", index.count(),
-             stats.encoded_texts)
+    log.info("multilingual index: %d vectors (%d texts encoded, %d taken from the store)",
+             index.count(), stats.encoded_texts, stats.stored_texts)
     return index
 
 

@@ -14,7 +14,7 @@ from indexing.community import Community
 from indexing.encoders.base import HashingEncoder
 from indexing.ingest import ingest_paths
 from indexing.store import SqliteStore
-from indexing.vectors import community_index, encoding
+from indexing.vectors import community_index
 from indexing.vectors.community_index import CommunityIndex
 from indexing.vectors.faiss_index import FaissVectorIndex, choose_factory, choose_nprobe
 from matcher.experts import Matcher
@@ -101,8 +101,7 @@ def test_streamed_ivf_build_matches_one_shot(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     one_shot = _test_community(tmp_path / "a", index_kind="ivf", ivf_nprobe=16)
     monkeypatch.setattr(community_index, "STREAM_KEYS", 10)  # 53 keys: the streamed path
-    monkeypatch.setattr(encoding, "ENCODE_BATCH", 8)
-    streamed = _test_community(tmp_path / "b", index_kind="ivf", ivf_nprobe=16)
+    streamed = _test_community(tmp_path / "b", index_kind="ivf", ivf_nprobe=16, vector_batch=8)
     assert streamed.index.count() == one_shot.index.count()
     assert streamed.index._vectors.is_trained
     assert streamed.index._items.key_hash == one_shot.index._items.key_hash

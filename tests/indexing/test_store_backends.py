@@ -142,3 +142,17 @@ def test_concurrent_writers_do_not_lose_changes(store: SqlStore) -> None:
     assert not errors
     seqs = [c.seq for c in store.changes_since(start)]
     assert len(seqs) == 15 and seqs == sorted(seqs)
+
+
+def test_vectors_kept_in_the_store(store: SqlStore) -> None:
+    import numpy as np
+
+    v = np.arange(6, dtype=np.float32).reshape(2, 3)
+    store.save_vectors("fp1", [("h1", v[0]), ("h2", v[1])])
+    store.save_vectors("fp1", [("h1", v[1])])  # present: kept as first written
+    got = store.stored_vectors("fp1", ["h1", "h2", "h3"])
+    assert set(got) == {"h1", "h2"} and np.array_equal(got["h1"], v[0])
+    assert store.stored_vectors("fp2", ["h1"]) == {}
+    assert store.stats()["stored_vectors"] == {"fp1": 2}
+    assert store.prune_vectors({"fp1": {"h2"}}) == 1
+    assert set(store.stored_vectors("fp1", ["h1", "h2"])) == {"h2"}
