@@ -73,6 +73,7 @@ class Community:
         self._write_lock = threading.Lock()
         self.recovered_from: str | None = None  # why the index was rebuilt at open, if it was
         self.follower: ChangeFollower | None = None  # replicas on PostgreSQL (feed.py)
+        self.startup = SyncStats()  # what opening encoded and took from the store
 
     @property
     def index_root(self) -> Path:
@@ -119,6 +120,9 @@ class Community:
         self = cls(settings, store, encoder, index)
         self.recovered_from = recovered
         stats = index.sync(store, show_progress=show_progress)
+        self.startup = stats
+        log.info("index: %d vectors (%d texts encoded, %d taken from the store) in %.1f s",
+                 index.count(), stats.encoded_texts, stats.stored_texts, stats.seconds)
         if stats.changed or index.generation is None:
             index.save(settings.index_path)
         self.multilingual_index = open_multilingual_index(settings, store, ml_encoder,

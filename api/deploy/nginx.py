@@ -38,6 +38,7 @@ http {{
     server {{
         listen {listen};
         client_max_body_size 64m;          # imports upload files (WELLSPRING_MAX_BODY_BYTES)
+        location = /metrics {{ deny all; }}  # scrape each replica directly (MONITORING.md)
         location / {{
             proxy_pass http://wellspring;
             proxy_http_version 1.1;

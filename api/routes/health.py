@@ -31,4 +31,7 @@ def ready(state: Annotated[ServiceState, Depends(get_state)]) -> JSONResponse:
         "model": state.community.encoder.name, "generation": index.generation,
         "recovered_from": state.community.recovered_from,
         "feed": state.community.feed_status(),  # replicas: applied sequence and lag
+        "startup_sync": {"encoded_texts": state.community.startup.encoded_texts,
+                         "stored_texts": state.community.startup.stored_texts,
+                         "seconds": round(state.community.startup.seconds, 1)},
     })
