@@ -37,6 +37,7 @@ from indexing.vectors.multilingual_index import (
     open_multilingual_index,
     rebuild_multilingual_index,
 )
+from indexing.vectors.vector_backfill import backfill_if_missing
 from indexing.vocabulary import configured_vocabulary, extend_vocabulary, load_vocabulary
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ class Community:
         stats = index.sync(store, show_progress=show_progress)
         if stats.changed or index.generation is None:
             index.save(settings.index_path)
+        backfill_if_missing(index, store)  # a store from before vectors were kept there
         self.multilingual_index = open_multilingual_index(settings, store, ml_encoder,
                                                           show_progress)
         return self, stats

@@ -8,8 +8,9 @@ Wellspring is refused (its tables may mean something this version does not know)
   contributions ``doi`` and ``sources``: stored JSON is rewritten through the current models so
   that re-ingesting unchanged data still reports it unchanged (issue #14);
 * 3: the knowledge map's topic model (``map_topics``, ``map_assignments``; issue #19);
-* 4: vectors kept in the store (``text_vectors``, ``vectors.py``; issue #16): empty at first,
-  filled as texts are encoded (an existing index's vectors are not copied in).
+* 4: vectors kept in the store (``text_vectors``, ``vectors.py``; issue #16): empty at first;
+  the next ``Community.open`` copies the index folder's vectors in
+  (``vectors/vector_backfill.py``), then every encoded text adds its own.
 """
 
 from __future__ import annotations
