@@ -38,6 +38,7 @@ from indexing.vectors.multilingual_index import (
     open_multilingual_index,
     rebuild_multilingual_index,
 )
+from indexing.vectors.vector_backfill import backfill_if_missing
 from indexing.vocabulary import configured_vocabulary, extend_vocabulary, load_vocabulary
 
 if TYPE_CHECKING:
@@ -125,6 +126,7 @@ class Community:
                  index.count(), stats.encoded_texts, stats.stored_texts, stats.seconds)
         if stats.changed or index.generation is None:
             index.save(settings.index_path)
+        backfill_if_missing(index, store)  # a store from before vectors were kept there
         self.multilingual_index = open_multilingual_index(settings, store, ml_encoder,
                                                           show_progress)
         return self, stats

@@ -15,8 +15,9 @@ Wellspring is refused (its tables may mean something this version does not know)
   (``suggestions``, ``suggestion_members``, ``feedback``, ``exposure``, ``ranking_models``;
   ``feedback.py``, issue #20).
 
-* 6: vectors kept in the store (``text_vectors``, ``vectors.py``; issue #16): empty at first,
-  filled as texts are encoded (an existing index's vectors are not copied in).
+* 6: vectors kept in the store (``text_vectors``, ``vectors.py``; issue #16): empty at first;
+  the next ``Community.open`` copies the index folder's vectors in
+  (``vectors/vector_backfill.py``), then every encoded text adds its own.
 
 The same steps run on PostgreSQL, through ``pg_dialect.py`` (one list for both backends).
 """

@@ -382,6 +382,15 @@ class CommunityIndex:
         return fresh, stats
 
 
+    def item_vectors(self, keys: list[ItemKey]) -> Iterator[EncodedBatch]:
+        """(key, its vectors as indexed) for these keys, in batches (``vector_backfill.py``)."""
+        return self._reconstructed(keys)
+
+    def item_keys(self) -> list[ItemKey]:
+        """Every key the index holds, sorted."""
+        with self._lock.read():
+            return sorted(self._items.key_hash)
+
     def _reconstructed(self, keys: list[ItemKey]) -> Iterator[EncodedBatch]:
         """(key, stored vectors) in batches of ~REUSE_BATCH vectors, one FAISS call each."""
         for start in range(0, len(keys), REUSE_BATCH):

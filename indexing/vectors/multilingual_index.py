@@ -14,6 +14,7 @@ from indexing.encoders.base import Encoder
 from indexing.settings import Settings
 from indexing.store import Store
 from indexing.vectors.community_index import CommunityIndex, SyncStats
+from indexing.vectors.vector_backfill import backfill_if_missing
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ def open_multilingual_index(settings: Settings, store: Store, encoder: Encoder |
     stats = index.sync(store, show_progress=show_progress)
     if stats.changed or index.generation is None:
         index.save(root)
+    backfill_if_missing(index, store)  # a store from before vectors were kept there
     log.info("multilingual index: %d vectors (%d texts encoded, %d taken from the store)",
              index.count(), stats.encoded_texts, stats.stored_texts)
     return index

@@ -181,3 +181,20 @@ def test_the_vector_table_is_a_migration_step(tmp_path: Path) -> None:
     store = SqliteStore(path)
     store.save_vectors("fp", [("h", np.ones(4, np.float32))])
     assert list(store.stored_vectors("fp", ["h"])) == ["h"]
+
+
+def test_an_index_from_before_the_vector_table_is_copied_into_the_store(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    store = _store(tmp_path)
+    en, ml = CountingEncoder(), CountingEncoder(name="multilingual")
+    Community.open(settings, encoder=en, store=store, multilingual_encoder=ml)
+    total = _stored(store)
+    with store.transaction() as conn:  # a store migrated from before: the table is empty
+        conn.execute("DELETE FROM text_vectors")
+    en2, ml2 = CountingEncoder(), CountingEncoder(name="multilingual")
+    Community.open(settings, encoder=en2, store=store, multilingual_encoder=ml2)
+    assert en2.encoded == ml2.encoded == 0 and _stored(store) == total  # both indexes copied
+    shutil.rmtree(settings.index_path)
+    en3, ml3 = CountingEncoder(), CountingEncoder(name="multilingual")
+    _, stats = Community.open(settings, encoder=en3, store=store, multilingual_encoder=ml3)
+    assert en3.encoded == ml3.encoded == 0 and stats.stored_texts == total // 2
