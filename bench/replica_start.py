@@ -178,8 +178,9 @@ def start_on_big_store(cluster: Any, n: int, routing: str, rate_texts: int, work
 def kill_and_rerun(cluster: Any, data: Path, kill_at: float, routing: str, work: Path
                    ) -> dict[str, Any]:
     """bench/resume_index.py's steps on an empty PostgreSQL database."""
+    load_before = load()
     out = resume_index.run(data, kill_at, routing, work / "resume", cluster.new_database())
-    out["load_after"] = load()
+    out["load_before"], out["load_after"] = load_before, load()
     out["routing"] = routing
     return out
 
@@ -227,9 +228,14 @@ def write_report(command: str, r: dict[str, Any]) -> None:
     if "big_start" in r:
         b, s = r["big_start"], r["big_start"]["start"]
         sync = s["startup_sync"]
-        rates = "; ".join(f"{k} {v['texts_per_s']} texts/s ({v['texts']} texts, load "
-                          f"{v['load']})" for k, v in b["encode_rate"].items())
-        estimate = ", ".join(f"{k} ~{v} h" for k, v in b["empty_store_estimate_h"].items())
+        est, rate = b["empty_store_estimate_h"], b["encode_rate"]
+        estimate = "; ".join(
+            f"{name} ~{est[f'{name}, sample texts']} h at "
+            f"{rate[f'{name}, sample texts']['texts_per_s']} texts/s on the sample's real "
+            f"texts (~{est[f'{name}, synthetic texts']} h at "
+            f"{rate[f'{name}, synthetic texts']['texts_per_s']} texts/s on the store's short "
+            "synthetic ones)" for name in b["stored"]["fingerprints"])
+        loads = ", ".join(sorted({v["load"] for v in rate.values()}))
         indexes = " and ".join(b["stored"]["fingerprints"])
         rows += [
             (f"replica start on {b['contributions']:,} contributions + {b['members']:,} "
@@ -240,8 +246,9 @@ def write_report(command: str, r: dict[str, Any]) -> None:
              f"{s['text_vectors_before']:,} before, {s['text_vectors_after']:,} after; peak RSS "
              f"{s['server_peak_rss_mib']} MiB (load {s['load_before']} → {s['load_after']})"),
             ("same start with `text_vectors` empty (estimated, not run)",
-             f"{b['stored']['texts']:,} texts to encode per index: {estimate} at the measured "
-             f"rate ({rates})"),
+             f"{b['stored']['texts']:,} texts to encode per index: {estimate}; all indexes, "
+             f"real-length texts: **~{est['all indexes, sample texts']} h** (rates measured "
+             f"on {next(iter(rate.values()))['texts']} texts each, load {loads})"),
             ("building that store (bench side)",
              f"rows {b['store_rows_s']} s, {b['stored']['texts']:,} synthetic vectors per index "
              f"into `text_vectors` {b['store_vectors_s']} s"),
@@ -268,11 +275,18 @@ def write_report(command: str, r: dict[str, Any]) -> None:
         notes.append("Synthetic community (bench/synthetic.py: clustered unit vectors, rows "
                      "bulk-inserted); the replica is a real `wellspring serve` with the bundled "
                      "models and a fresh home (no saved index), so its start-up builds both "
-                     "FAISS indexes from the stored vectors.")
+                     "FAISS indexes from the stored vectors. `startup_sync` counts the "
+                     "English index's sync; the multilingual index's is shown by the "
+                     "`text_vectors` row count, unchanged (a text either index encoded would "
+                     "have been saved there).")
     if "resume" in r:
+        x = r["resume"]
+        again = x["stored_at_kill"] + x["rerun"]["encoded"] - x["texts"]
         notes.append(f"Kill/rerun: bench/resume_index.py's steps with `database_url` "
-                     f"(`--kill-at` share of the vectors stored; routing "
-                     f"`{r['resume'].get('routing', 'off')}`: the English index only).")
+                     f"(killed once `--kill-at` of the vectors were stored, polled, so at a "
+                     f"committed batch's end; routing `{x.get('routing', 'off')}`: the English "
+                     f"index only). Texts encoded twice (stored at the kill + encoded by the "
+                     f"rerun − total): **{again}**; before #16 the rerun re-encoded all 3,594.")
     text = (f"\n### {when} — bench/replica_start.py (replicas that never re-encode)\n\n"
             f"`{command}`  \nMachine: {machine()}; PostgreSQL 15 (throwaway cluster); load "
             f"before {r['load_before']}, after {r['load_after']}\n\n| measure | figure |\n"
