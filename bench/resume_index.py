@@ -9,6 +9,9 @@ work lost). Steps, each a real `wellspring` process on a fresh home:
 3. `wellspring index` again, to the end: texts it encoded vs taken from the store, its time;
 4. the index folder deleted, `wellspring index` once more: a build from stored vectors alone.
 
+``--database-url postgresql://...`` runs the same steps on a PostgreSQL store (an empty
+database; the processes get ``WELLSPRING_DATABASE_URL``), as ``bench/replica_start.py`` does.
+
 Prints one JSON object (``--log`` also writes it). Rerun (docs/RELIABILITY.md):
     HF_HUB_OFFLINE=1 .venv/bin/python bench/resume_index.py --data data
 """
@@ -34,24 +37,41 @@ sys.path.insert(0, str(ROOT))
 
 from indexing.schema import contribution_key, member_key  # noqa: E402
 from indexing.settings import Settings  # noqa: E402
-from indexing.store import SqliteStore  # noqa: E402
+from indexing.store import SqliteStore, Store  # noqa: E402
 from indexing.vectors.encoding import text_hashes  # noqa: E402
 
 LINE = re.compile(r"(\d+) texts encoded, (\d+) taken from the store, in ([\d.]+)s")
 
 
-def env_for(home: Path, routing: str) -> dict[str, str]:
-    return dict(os.environ, WELLSPRING_HOME=str(home), WELLSPRING_LANGUAGE_ROUTING=routing,
-                HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+def env_for(home: Path, routing: str, database_url: str | None = None) -> dict[str, str]:
+    env = dict(os.environ, WELLSPRING_HOME=str(home), WELLSPRING_LANGUAGE_ROUTING=routing,
+               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    if database_url:
+        env["WELLSPRING_DATABASE_URL"] = database_url
+    else:
+        env.pop("WELLSPRING_DATABASE_URL", None)
+    return env
 
 
-def wellspring(home: Path, routing: str, *args: str) -> subprocess.Popen[str]:
+def wellspring(home: Path, routing: str, *args: str, database_url: str | None = None
+               ) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "api.cli", *args], cwd=ROOT,
-                            env=env_for(home, routing), stdout=subprocess.PIPE,
+                            env=env_for(home, routing, database_url), stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True, start_new_session=True)
 
 
-def stored(db: Path) -> int:
+def stored(db: Path, database_url: str | None = None) -> int:
+    """Rows in ``text_vectors`` (0 before the table exists), read without the store classes
+    so polling never runs migrations."""
+    if database_url:
+        import psycopg
+
+        try:
+            with psycopg.connect(database_url, autocommit=True) as pg:
+                row = pg.execute("SELECT COUNT(*) FROM text_vectors").fetchone()
+                return int(row[0]) if row else 0
+        except psycopg.errors.UndefinedTable:
+            return 0
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
     try:
         return int(conn.execute("SELECT COUNT(*) FROM text_vectors").fetchone()[0])
@@ -61,9 +81,15 @@ def stored(db: Path) -> int:
         conn.close()
 
 
-def total_texts(db: Path) -> int:
+def total_texts(db: Path, database_url: str | None = None) -> int:
     """Distinct chunk texts of the store's records: what a full build encodes."""
-    store = SqliteStore(db)
+    store: Store
+    if database_url:
+        from indexing.store.postgres import PostgresStore
+
+        store = PostgresStore(database_url)
+    else:
+        store = SqliteStore(db)
     try:
         keys = [member_key(m) for m in store.member_hashes()]
         keys += [contribution_key(c.id) for c in store.contribution_meta()]
@@ -82,35 +108,44 @@ def finished(proc: subprocess.Popen[str], started: float) -> dict[str, Any]:
             "wall_s": round(wall, 1), "line": out.strip().splitlines()[-1]}
 
 
-def run(data: Path, kill_at: float, routing: str, work: Path) -> dict[str, Any]:
+def run(data: Path, kill_at: float, routing: str, work: Path, database_url: str | None = None
+        ) -> dict[str, Any]:
+    """The four steps above on a fresh home (and, with ``database_url``, an empty PostgreSQL
+    database); the figures as one dict."""
     home = work / "home"
     db = home / "wellspring.db"
-    ingest = wellspring(home, routing, "ingest", str(data))
+    url = database_url
+
+    def index() -> subprocess.Popen[str]:
+        return wellspring(home, routing, "index", database_url=url)
+
+    ingest = wellspring(home, routing, "ingest", str(data), database_url=url)
     if ingest.wait() != 0:
         raise RuntimeError("ingest failed")
-    total = total_texts(db) * (2 if routing == "route" else 1)  # vectors, both indexes
+    total = total_texts(db, url) * (2 if routing == "route" else 1)  # vectors, both indexes
     started = time.perf_counter()
-    proc = wellspring(home, routing, "index")
-    while stored(db) < kill_at * total:
+    proc = index()
+    while stored(db, url) < kill_at * total:
         if proc.poll() is not None:
             raise RuntimeError("the build ended before the kill point")
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     killed_after = time.perf_counter() - started
-    at_kill = stored(db)
+    at_kill = stored(db, url)
     generation_saved = (home / "index" / "CURRENT").exists()
     started = time.perf_counter()
-    rerun = finished(wellspring(home, routing, "index"), started)
+    rerun = finished(index(), started)
     shutil.rmtree(home / "index")
     started = time.perf_counter()
-    from_store = finished(wellspring(home, routing, "index"), started)
+    from_store = finished(index(), started)
     return {
         "texts": total, "killed_after_s": round(killed_after, 1),
         "stored_at_kill": at_kill, "generation_saved_before_kill": generation_saved,
         "rerun": rerun, "rerun_encoded_share": round(rerun["encoded"] / total, 3),
         "killed_build_texts_per_s": round(at_kill / killed_after, 1),
-        "build_from_stored_vectors": from_store, "stored_after": stored(db),
+        "build_from_stored_vectors": from_store, "stored_after": stored(db, url),
+        "backend": "postgresql" if url else "sqlite",
     }
 
 
@@ -121,11 +156,13 @@ def main() -> int:
                         help="share of the texts stored when the build is killed")
     parser.add_argument("--routing", default="off", choices=["off", "route"],
                         help="off: the English index only (default); route: both indexes")
+    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite)")
     parser.add_argument("--log", type=Path)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ws-resume-") as tmp:
         load_before = Path("/proc/loadavg").read_text().split()[:3]
-        result = run(args.data.resolve(), args.kill_at, args.routing, Path(tmp))
+        result = run(args.data.resolve(), args.kill_at, args.routing, Path(tmp),
+                     args.database_url)
     result.update({
         "command": f"bench/resume_index.py --data {args.data} --kill-at {args.kill_at} "
                    f"--routing {args.routing}",
