@@ -163,6 +163,16 @@ class RankedMembers(Sequence[RankedMember]):
         self._doc_scores = doc_scores
         self._doc_items = doc_items
 
+    @property
+    def member_ids(self) -> npt.NDArray[np.object_]:
+        """The member ids, best first (read-only use)."""
+        return self._ids
+
+    @property
+    def scores(self) -> npt.NDArray[np.float64]:
+        """The member scores, best first (read-only use)."""
+        return self._scores
+
     def __len__(self) -> int:
         return len(self._ids)
 

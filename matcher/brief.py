@@ -30,7 +30,7 @@ from matcher.analysis import analyse_need, cross_lingual_vector
 from matcher.experts import Matcher, Snapshot
 from matcher.languages import NeedLanguage, detect_need_language
 from matcher.needs import Need, NeedScores
-from matcher.retrieval import refer_to
+from matcher.rankings import referred_members
 
 CANDIDATES_PER_NEED = 50
 CALIBRATION_TOP = 10  # members whose scores set a cross-lingual need's scale
@@ -77,6 +77,17 @@ class QueryVectors:
             self._cache[key] = encoder.encode_queries([text])[0]
         return self._cache[key]
 
+    def prefetch(self, english: Sequence[str], multilingual: Sequence[str]) -> None:
+        """Encode the texts not yet encoded in one pass per encoder (a brief's needs and their
+        glossary readings: one USE-m3 pass, one MiniLM pass, instead of one per text)."""
+        for is_ml, texts in ((False, english), (True, multilingual)):
+            encoder = self._multilingual if is_ml else self._english
+            todo = list(dict.fromkeys(t for t in texts if (is_ml, t) not in self._cache))
+            if not todo or encoder is None:
+                continue
+            for text, vector in zip(todo, encoder.encode_queries(todo), strict=True):
+                self._cache[(is_ml, text)] = vector
+
     def english(self, text: str) -> Vector:
         return self._get(text, False)
 
@@ -112,7 +123,7 @@ def need_relevance(matcher: Matcher, snap: Snapshot, need: str, language: NeedLa
                                access, top)
         return calibrated(ranked, reading)
     ranked = matcher.rank(snap, need, ml_vector, filters, access, top, index="multilingual")
-    return [refer_to(r, snap.multilingual, snap.english) for r in ranked]
+    return referred_members(ranked, snap.multilingual, snap.english)
 
 
 def calibrated(ranked: Sequence[RankedMember], reading: Sequence[RankedMember],
@@ -125,8 +136,8 @@ def calibrated(ranked: Sequence[RankedMember], reading: Sequence[RankedMember],
     off the topic would clear the coverage threshold. The shift is measured per need, as the
     mean of the ``k`` best member scores of the cross-lingual query minus that of the reading
     alone (a plain English query), and subtracted when positive; the order is unchanged."""
-    top_x = [r.score for r in list(ranked)[:k]]
-    top_r = [r.score for r in list(reading)[:k]]
+    top_x = [r.score for r in ranked[:k]]
+    top_r = [r.score for r in reading[:k]]
     if not top_x or not top_r:
         return ranked
     shift = sum(top_x) / len(top_x) - sum(top_r) / len(top_r)
@@ -138,7 +149,18 @@ def calibrated(ranked: Sequence[RankedMember], reading: Sequence[RankedMember],
 def rank_brief_needs(matcher: Matcher, snap: Snapshot, needs: Sequence[Need],
                      languages: Sequence[NeedLanguage], filters: SearchFilters, access: Access,
                      vectors: QueryVectors, top: int = CANDIDATES_PER_NEED) -> NeedScores:
-    """Members ranked for every need of a brief through its route (filters act first)."""
+    """Members ranked for every need of a brief through its route (filters act first); the
+    needs' query vectors are encoded first, one pass per encoder."""
+    english, multilingual = [], []
+    for n, lang in zip(needs, languages, strict=True):
+        text = matcher.check_need(n.text)
+        if lang.route != "multilingual" or snap.multilingual is None:
+            english.append(text)
+            continue
+        multilingual.append(text)
+        if lang.gloss is not None:
+            english.append(lang.gloss.text)
+    vectors.prefetch(english, multilingual)
     ranked = tuple(
         {r.member_id: r for r in need_relevance(matcher, snap, n.text, lang, filters, access,
                                                 vectors, top)}

@@ -22,6 +22,7 @@ from indexing.community import Community
 from indexing.settings import Settings
 from indexing.vectors.filters import Access, SearchFilters
 from indexing.vectors.reader import CatalogView, IndexReader
+from matcher import rankings
 from matcher.aggregation import DocScore, RankedMember
 from matcher.analysis import analyse_need, cross_lingual_vector
 from matcher.errors import InvalidRequest
@@ -29,7 +30,8 @@ from matcher.evidence import Evidence, ExpertMatch, explain
 from matcher.glossary import Glossary, glossary_file, load_glossary
 from matcher.languages import NeedLanguage
 from matcher.places import NO_PLACE, PlaceReading, prefer_places, read_places
-from matcher.retrieval import fuse_routes, non_english_writers, rank_members, refer_to
+from matcher.rankings import picked_members, referred_members
+from matcher.retrieval import fuse_routes, non_english_writers, rank_members
 
 __all__ = ["DocScore", "Evidence", "ExpertMatch", "ExpertResult", "Matcher", "RankedMember",
            "Snapshot"]
@@ -143,7 +145,9 @@ class Matcher:
             ranked = self.rank_need(snap, need, SearchFilters(),
                                     access or Access(all_spaces=True), top=len(wanted) or 1,
                                     exhaustive=True)
-        return {r.member_id: r.score for r in ranked if r.member_id in wanted}
+            ids = rankings.member_ids(ranked).tolist()
+            scores = rankings.member_scores(ranked).tolist()
+        return {mid: score for mid, score in zip(ids, scores, strict=True) if mid in wanted}
 
     def need_language(self, need: str) -> NeedLanguage:
         """The need's detected language, the index(es) that answer it, and its glossary
@@ -188,7 +192,7 @@ class Matcher:
             en_vector = cross_lingual_vector(ml_vector, language, filters, access, ml_reader,
                                              snap.english, self.community.encoder, s)
             if en_vector is None:
-                return [refer_to(r, ml_reader, snap.english) for r in ml_ranked]
+                return referred_members(ml_ranked, ml_reader, snap.english)
             weights = (s.cross_lingual_english_weight, 1.0)
         else:
             en_vector, weights = self.encode_need(need), (1.0, 1.0)
@@ -210,9 +214,9 @@ class Matcher:
         if not writers:
             return en_ranked
         vector = ml_index.encoder.encode_queries([need])[0]
-        ml_ranked = [r for r in self.rank(snap, need, vector, filters, access, top, exhaustive,
-                                          "multilingual", places) if r.member_id in writers]
-        if not ml_ranked:
+        ml_ranked = picked_members(self.rank(snap, need, vector, filters, access, top, exhaustive,
+                                             "multilingual", places), writers.__contains__)
+        if not len(ml_ranked):
             return en_ranked
         return fuse_routes(en_ranked, ml_ranked, (1.0, w), self.settings.rrf_k, ml_reader,
                            snap.english)

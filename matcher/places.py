@@ -14,9 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from indexing.places import PlaceMention, find_places
 from indexing.vectors.reader import CatalogView
 from matcher.aggregation import RankedMember
+from matcher.rankings import ArrayRanking, member_ids, member_scores
 
 
 @dataclass(frozen=True)
@@ -53,15 +56,22 @@ def works_in(catalog: CatalogView, member_id: str, countries: frozenset[str]) ->
 
 
 def prefer_places(ranked: Sequence[RankedMember], catalog: CatalogView, reading: PlaceReading,
-                  boost: float) -> list[RankedMember]:
-    """The ranking with ``boost`` added for members working in the need's places (module doc)."""
-    if reading.empty or boost == 0 or not ranked:
-        return list(ranked)
+                  boost: float) -> Sequence[RankedMember]:
+    """The ranking with ``boost`` added for members working in the need's places (module doc),
+    re-sorted by score, then id; over the ranking's arrays (a member is built when read)."""
+    if reading.empty or boost == 0 or not len(ranked):
+        return ranked
     wanted = frozenset(reading.countries)
-    inside = {r.member_id for r in ranked if works_in(catalog, r.member_id, wanted)}
-    if not inside or len(inside) == len(ranked):
-        return list(ranked)
-    out = [RankedMember(r.member_id, r.score + boost, r.documents) if r.member_id in inside
-           else r for r in ranked]
-    out.sort(key=lambda r: (-r.score, r.member_id))
-    return out
+    ids = member_ids(ranked)
+    inside = np.fromiter((works_in(catalog, m, wanted) for m in ids.tolist()), bool, len(ids))
+    if not inside.any() or inside.all():
+        return ranked
+    scores = np.where(inside, member_scores(ranked) + boost, member_scores(ranked))
+    _, id_order = np.unique(ids, return_inverse=True)
+    order = np.lexsort((id_order.reshape(-1), -scores))
+
+    def build(i: int) -> RankedMember:
+        r = ranked[int(order[i])]
+        return RankedMember(r.member_id, float(scores[order[i]]), r.documents)
+
+    return ArrayRanking(ids[order], scores[order], build)

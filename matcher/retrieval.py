@@ -20,7 +20,7 @@ from indexing.vectors.faiss_index import Mask
 from indexing.vectors.filters import Access, SearchFilters
 from indexing.vectors.reader import CatalogView, IndexReader
 from matcher.aggregation import DocScore, RankedMember, aggregate_members
-from matcher.languages import rrf_fuse
+from matcher.rankings import fused_members
 
 Vector = npt.NDArray[np.float32]
 LexicalSearch = Callable[[str, int], list[tuple[str, float]]]
@@ -90,28 +90,13 @@ def non_english_writers(catalog: CatalogView) -> frozenset[str]:
     return frozenset(out)
 
 
-def refer_to(ranked: RankedMember, source: IndexReader, target: IndexReader) -> RankedMember:
-    """The same member with each document's best item re-pointed from ``source`` to the item
-    of the same key and chunk in ``target`` (both indexes chunk texts identically)."""
-    docs = []
-    for d in ranked.documents:
-        item = target.item_of(d.key, source.chunk_of(d.best_item))
-        if item is not None:
-            docs.append(DocScore(d.key, d.score, item))
-    return RankedMember(ranked.member_id, ranked.score, tuple(docs))
-
-
 def fuse_routes(english: Sequence[RankedMember], multilingual: Sequence[RankedMember],
                 weights: tuple[float, float], rrf_k: int, ml_reader: IndexReader,
-                en_reader: IndexReader) -> list[RankedMember]:
+                en_reader: IndexReader) -> Sequence[RankedMember]:
     """Reciprocal-rank fusion of the English and the multilingual index's rankings; evidence
-    refers to the English index; ties go to the multilingual ranking's order."""
-    fused = rrf_fuse([[r.member_id for r in english], [r.member_id for r in multilingual]],
-                     rrf_k, weights)
-    docs = {r.member_id: r.documents for r in english}
-    for r in multilingual:
-        docs.setdefault(r.member_id, refer_to(r, ml_reader, en_reader).documents)
-    out = [RankedMember(mid, score, docs[mid]) for mid, score in fused.items()]
-    ml_rank = {r.member_id: i for i, r in enumerate(multilingual)}
-    out.sort(key=lambda r: (-r.score, ml_rank.get(r.member_id, len(ml_rank)), r.member_id))
-    return out
+    refers to the English index; ties go to the multilingual ranking's order.
+
+    Over the rankings' id arrays (``rankings.fused_members``): a member and their documents
+    are built when read, so a request showing ten members builds ten (read it while the
+    snapshot is held)."""
+    return fused_members(english, multilingual, weights, rrf_k, ml_reader, en_reader)

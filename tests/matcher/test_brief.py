@@ -51,3 +51,51 @@ def test_a_long_explicit_need_is_detected_on_its_own(ml_matcher: Matcher) -> Non
 def test_a_french_brief_gets_invitations(ml_matcher: Matcher) -> None:
     result = suggest_invitations(ml_matcher, FRENCH, FULL)
     assert "m-0004" in {i.member.id for i in result.invitations}
+
+
+class _Counting:
+    """An encoder that counts its encode_queries calls."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner, self.calls = inner, 0
+
+    def encode_queries(self, texts: list[str]) -> object:
+        self.calls += 1
+        return self.inner.encode_queries(texts)  # type: ignore[attr-defined]
+
+
+def test_a_brief_encodes_its_needs_in_one_pass_per_encoder(ml_matcher: Matcher,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """Every need and glossary reading of a brief: one USE-m3 pass and one MiniLM pass; the
+    rankings are those of one encode per text (same order, scores to float rounding)."""
+    from matcher.brief import QueryVectors, rank_brief_needs
+    from matcher.filters import SearchFilters
+    from matcher.teams import brief_needs
+
+    m = ml_matcher
+    request = ProjectRequest("Water security", needs=(
+        "desalinización por ósmosis inversa y gestión de la salmuera", "leak detection",
+        "gestion des boues de vidange et assainissement autonome à Dakar"))
+    with m.snapshot() as snap:
+        needs, languages = brief_needs(m, request.validated(m.settings, snap.catalog))
+    assert {lang.route for lang in languages} == {"english", "multilingual"}
+    ml_index = m.community.multilingual_index
+    assert ml_index is not None
+
+    def ranked(prefetch: bool) -> tuple[list[list[tuple[str, float]]], int, int]:
+        en, ml = _Counting(m.community.encoder), _Counting(ml_index.encoder)
+        vectors = QueryVectors(en, ml)  # type: ignore[arg-type]
+        if not prefetch:
+            monkeypatch.setattr(vectors, "prefetch", lambda english, multilingual: None)
+        with m.snapshot() as snap:
+            scores = rank_brief_needs(m, snap, needs, languages, SearchFilters(), FULL, vectors)
+        out = [[(mid, r.score) for mid, r in per_need.items()] for per_need in scores.ranked]
+        return out, en.calls, ml.calls
+
+    batched, en_calls, ml_calls = ranked(True)
+    alone, en_alone, ml_alone = ranked(False)
+    assert (en_calls, ml_calls) == (1, 1) and en_alone + ml_alone > 2
+    for b, a in zip(batched, alone, strict=True):
+        assert [mid for mid, _ in b] == [mid for mid, _ in a]
+        assert max(abs(x - y) for (_, x), (_, y) in zip(b, a, strict=True)) < 1e-5
