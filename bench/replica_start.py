@@ -40,7 +40,14 @@ sys.path.insert(0, str(ROOT))
 
 from bench import resume_index  # noqa: E402
 from bench.query_latency import free_port, start_server  # noqa: E402
-from bench.synthetic import ClusteredVectors, Shape, machine, peak_rss_mib, write_store  # noqa: E402
+from bench.synthetic import (  # noqa: E402
+    ClusteredVectors,
+    Shape,
+    append_to_docs,
+    machine,
+    peak_rss_mib,
+    write_store,
+)
 from indexing.community import load_encoder  # noqa: E402
 from indexing.encoders import Encoder  # noqa: E402
 from indexing.schema import Contribution, contribution_key, member_key  # noqa: E402
@@ -291,10 +298,7 @@ def write_report(command: str, r: dict[str, Any]) -> None:
             f"`{command}`  \nMachine: {machine()}; PostgreSQL 15 (throwaway cluster); load "
             f"before {r['load_before']}, after {r['load_after']}\n\n| measure | figure |\n"
             f"|---|---|\n{table}\n\n" + " ".join(notes) + "\n")
-    for doc in ("BENCHMARKS.md", "RELIABILITY.md"):
-        path = ROOT / "docs" / doc
-        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n" + text,
-                        encoding="utf-8")
+    append_to_docs(text)
 
 
 if __name__ == "__main__":

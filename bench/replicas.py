@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.load_ab import distinct_needs, plan  # noqa: E402
 from bench.load_test import drive, percentiles  # noqa: E402
+from bench.synthetic import append_to_docs  # noqa: E402
 from indexing.ingest import ingest_paths  # noqa: E402
 from indexing.store.keys import KeyStore  # noqa: E402
 from indexing.store.postgres import PostgresStore  # noqa: E402
@@ -239,10 +240,7 @@ def write_report(command: str, r: dict[str, Any]) -> None:
             "(bench/load_ab.py's generator), every fiftieth a batch write of 5; after a "
             "warm-up round on each replica, the arms ran ABBA (1, 2, 2, 1 replicas), each round "
             "its own plan.\n")
-    for doc in ("BENCHMARKS.md", "RELIABILITY.md"):
-        path = ROOT / "docs" / doc
-        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n" + text,
-                        encoding="utf-8")
+    append_to_docs(text)
 
 
 if __name__ == "__main__":

@@ -261,6 +261,17 @@ def append_report(title: str, command: str, table: str, notes: str = "") -> None
     path.write_text(text, encoding="utf-8")
 
 
+def append_to_docs(text: str, docs: tuple[str, ...] = ("BENCHMARKS.md", "RELIABILITY.md")
+                   ) -> None:
+    """Append a finished section to the end of these docs/ files."""
+    from pathlib import Path
+
+    for doc in docs:
+        path = Path(__file__).resolve().parents[1] / "docs" / doc
+        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n" + text,
+                        encoding="utf-8")
+
+
 def real_corpus(folder: Path, n_contributions: int, source: Path | None = None) -> Path:
     """The first ``n_contributions`` of data/contributions.jsonl with their authors and their
     organisations, as a JSONL folder ready for ``ingest_paths`` (real texts, for encoding)."""

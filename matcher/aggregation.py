@@ -146,7 +146,29 @@ def _member_scores(score: npt.NDArray[np.float64], starts: npt.NDArray[np.int64]
     raise ValueError(f"unknown aggregation strategy '{strategy}'")
 
 
-class RankedMembers(Sequence[RankedMember]):
+class LazyMembers(Sequence[RankedMember]):
+    """A ranking whose i-th ``RankedMember`` is built (``_member``) only when it is read."""
+
+    def _member(self, index: int) -> RankedMember:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> RankedMember: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[RankedMember]: ...
+
+    def __getitem__(self, index: int | slice) -> RankedMember | list[RankedMember]:
+        if isinstance(index, slice):
+            return [self._member(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._member(index)
+
+
+class RankedMembers(LazyMembers):
     """Members ranked by ``aggregate_members``, as arrays; a ``RankedMember`` is built when it
     is read, so a request that shows ten members builds ten. Holds copies: it stays valid
     after the index reader is released."""
@@ -176,20 +198,6 @@ class RankedMembers(Sequence[RankedMember]):
     def __len__(self) -> int:
         return len(self._ids)
 
-    @overload
-    def __getitem__(self, index: int) -> RankedMember: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[RankedMember]: ...
-
-    def __getitem__(self, index: int | slice) -> RankedMember | list[RankedMember]:
-        if isinstance(index, slice):
-            return [self._member(i) for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        return self._member(index)
 
     def _member(self, i: int) -> RankedMember:
         start = int(self._starts[i])

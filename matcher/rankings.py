@@ -17,13 +17,12 @@ the request's ``Snapshot`` is held (as with the item ids of a search).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import overload
 
 import numpy as np
 import numpy.typing as npt
 
 from indexing.vectors.reader import IndexReader
-from matcher.aggregation import DocScore, RankedMember, RankedMembers
+from matcher.aggregation import DocScore, LazyMembers, RankedMember, RankedMembers
 
 Ids = npt.NDArray[np.object_]
 
@@ -46,7 +45,7 @@ def refer_to(ranked: RankedMember, source: IndexReader, target: IndexReader) -> 
     return RankedMember(ranked.member_id, ranked.score, tuple(docs))
 
 
-class ArrayRanking(Sequence[RankedMember]):
+class ArrayRanking(LazyMembers):
     """A ranking of ``member_ids`` (with ``scores``) whose i-th member is built by ``build``
     when it is read."""
 
@@ -59,19 +58,7 @@ class ArrayRanking(Sequence[RankedMember]):
     def __len__(self) -> int:
         return len(self.member_ids)
 
-    @overload
-    def __getitem__(self, index: int) -> RankedMember: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[RankedMember]: ...
-
-    def __getitem__(self, index: int | slice) -> RankedMember | list[RankedMember]:
-        if isinstance(index, slice):
-            return [self._build(i) for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+    def _member(self, index: int) -> RankedMember:
         return self._build(index)
 
 

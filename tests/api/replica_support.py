@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from api.deploy.nginx import nginx_config
-from tests.api.uvicorn_support import REPO_ROOT, SERVER_START_LIMIT_S, _ready, free_port
+from tests.api.uvicorn_support import (
+    REPO_ROOT,
+    SERVER_START_LIMIT_S,
+    _ready,
+    free_port,
+    stop_process,
+)
 
 
 @dataclass
@@ -113,8 +119,4 @@ def nginx_in_front(upstreams: list[str], folder: Path) -> Iterator[str]:
             time.sleep(0.2)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process, 10)
