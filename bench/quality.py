@@ -79,6 +79,8 @@ ROUND2: dict[str, dict[str, Any]] = {  # issue #18, signals round 2 (docs/QUALIT
     "weighted w=0.05": {"fusion": "weighted", "lexical_weight": 0.05},
     "weighted w=0.1": {"fusion": "weighted", "lexical_weight": 0.1},
     **{f"specificity w={w}": {"specificity_weight": w} for w in (0.1, 0.2, 0.3, 0.5)},
+    "chunk_mean": {"document_score": "chunk_mean"},
+    "chunk_mean specificity w=0.2": {"document_score": "chunk_mean", "specificity_weight": 0.2},
 }
 
 

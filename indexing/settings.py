@@ -13,6 +13,8 @@ Aggregation = Literal["max", "mean", "topk_mean", "softmax_votes"]
 Fusion = Literal["dense", "rrf", "weighted"]
 # peak: BM25 / the need's best BM25; zscore: (BM25 - mean) / sd over the need's candidates
 LexicalNorm = Literal["peak", "zscore"]
+# max: a document scores as its best chunk; chunk_mean: the mean of its retrieved chunks
+DocumentScore = Literal["max", "chunk_mean"]
 IndexKind = Literal["auto", "flat", "ivf"]
 # off: English model only; route: English needs -> English index, other languages -> multilingual
 # (uncertain detection -> both fused); fuse: both encoders' rankings fused for every need.
@@ -138,6 +140,9 @@ class MatchingSettings(BaseSettings):
     lexical_norm: LexicalNorm = Field(
         "peak", description="fusion=weighted: BM25 / the need's best (peak) or z-scores over the "
         "need's candidate documents (zscore; docs/QUALITY.md, #18 round 2)")
+    document_score: DocumentScore = Field(
+        "max", description="a document's score: its best chunk (max) or the mean of its "
+        "retrieved chunks (chunk_mean; fusion=dense only; docs/QUALITY.md, #18 round 2)")
     specificity_weight: float = Field(
         0.0, ge=0, le=1, description="share of the mean over all of a member's documents blended "
         "into their aggregated score: a specialist over a generalist with the same best "

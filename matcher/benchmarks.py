@@ -35,7 +35,7 @@ RELEVANT_RATING = 4.0
 METRIC_KEYS = ("loss", "easy_accuracy", "hard_accuracy", "mrr", "recall@5", "recall@10")
 MATCHING_SETTINGS = ("model", "chunk_words", "chunk_overlap", "aggregation", "aggregation_k",
                      "softmax_temperature", "match_profiles", "fusion", "lexical_weight", "rrf_k",
-                     "lexical_norm", "specificity_weight")
+                     "lexical_norm", "specificity_weight", "document_score")
 
 
 def matching_settings(settings: Settings) -> dict[str, Any]:

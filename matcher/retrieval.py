@@ -37,7 +37,7 @@ def rank_members(reader: IndexReader, need: str, vector: Vector, filters: Search
     while True:
         scores, ids = reader.search(vector, k, mask)
         complete = k >= n_allowed
-        hits = reader.document_hits(scores, ids)
+        hits = reader.document_hits(scores, ids, s.document_score == "chunk_mean")
         if s.fusion != "dense":
             docs = {key: DocScore(key, hit.score, hit.item)
                     for key, hit in reader.documents(scores, ids).items()}

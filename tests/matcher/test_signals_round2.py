@@ -1,5 +1,5 @@
 """Issue #18, signals round 2: the z-scored lexical signal and member specificity (unit), and
-both switched on over the test community with the real model."""
+each of them and the chunk mean switched on over the test community with the real model."""
 
 from __future__ import annotations
 
@@ -61,6 +61,7 @@ def test_specificity_puts_the_specialist_first() -> None:
 @pytest.mark.parametrize("overrides", [
     {"specificity_weight": 0.3},
     {"fusion": "weighted", "lexical_norm": "zscore", "lexical_weight": 0.02},
+    {"document_score": "chunk_mean"},
 ])
 def test_clear_needs_still_rank_their_expert_first(community_home: Path, real_encoder: Encoder,
                                                     overrides: dict[str, object]) -> None:
