@@ -73,9 +73,26 @@ FUSED_AGGREGATIONS = ("max", "mean", "topk_mean k=2", "topk_mean k=3", "softmax_
                       "softmax_votes T=0.1")
 
 
-def variants(base: Settings, full: bool) -> dict[str, Settings]:
-    """Named settings: the product default, dense x aggregation, fusion x aggregation."""
+ROUND2: dict[str, dict[str, Any]] = {  # issue #18, signals round 2 (docs/QUALITY.md)
+    **{f"weighted zscore w={w}": {"fusion": "weighted", "lexical_norm": "zscore",
+                                  "lexical_weight": w} for w in (0.005, 0.01, 0.02, 0.05)},
+    "weighted w=0.05": {"fusion": "weighted", "lexical_weight": 0.05},
+    "weighted w=0.1": {"fusion": "weighted", "lexical_weight": 0.1},
+    **{f"specificity w={w}": {"specificity_weight": w} for w in (0.1, 0.2, 0.3, 0.5)},
+    "chunk_mean": {"document_score": "chunk_mean"},
+    "chunk_mean specificity w=0.2": {"document_score": "chunk_mean", "specificity_weight": 0.2},
+}
+
+
+def variants(base: Settings, full: bool, which: str = "all") -> dict[str, Settings]:
+    """Named settings: the product default, dense x aggregation, fusion x aggregation;
+    ``which="round2"``: the default and the round-2 signals only; ``"default"``: the default."""
     out = {"default": base}
+    if which == "default":
+        return out
+    if which == "round2":
+        out.update({name: base.model_copy(update=u) for name, u in ROUND2.items()})
+        return out
     for name, agg in AGGREGATIONS.items():
         out[f"dense {name}"] = base.model_copy(update={**DENSE, **agg})
     out["default match_profiles=false"] = base.model_copy(update={"match_profiles": False})
@@ -138,6 +155,8 @@ def main() -> int:
                     help="sentence-transformers folder; repeatable ('' = bundled MiniLM)")
     ap.add_argument("--chunk-words", type=int, action="append", default=[])
     ap.add_argument("--dense-only", action="store_true", help="skip the fusion variants")
+    ap.add_argument("--variants", choices=("all", "round2", "default"), default="all",
+                    help="round2: the default and issue #18's round-2 signals; default: only it")
     ap.add_argument("--water-queries", type=Path,
                     help="also rank these graded needs over --water-data (NDCG@10, MRR)")
     ap.add_argument("--water-data", type=Path, default=Path("data"))
@@ -165,7 +184,8 @@ def main() -> int:
                 needs = NeedSet(community, reviewer_needs(bench))
                 encode_s = time.perf_counter() - t0
                 rankings: dict[str, Rankings] = {}
-                for name, s in variants(community.settings, not args.dense_only).items():
+                for name, s in variants(community.settings, not args.dense_only,
+                                                args.variants).items():
                     rankings[name] = needs.rank(s)
                 for name in ("max", "mean", "topk_mean k=2", "topk_mean k=3"):
                     s = community.settings.model_copy(update=AGGREGATIONS[name])

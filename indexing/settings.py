@@ -11,6 +11,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Aggregation = Literal["max", "mean", "topk_mean", "softmax_votes"]
 Fusion = Literal["dense", "rrf", "weighted"]
+# peak: BM25 / the need's best BM25; zscore: (BM25 - mean) / sd over the need's candidates
+LexicalNorm = Literal["peak", "zscore"]
+# max: a document scores as its best chunk; chunk_mean: the mean of its retrieved chunks
+DocumentScore = Literal["max", "chunk_mean"]
 IndexKind = Literal["auto", "flat", "ivf"]
 # off: English model only; route: English needs -> English index, other languages -> multilingual
 # (uncertain detection -> both fused); fuse: both encoders' rankings fused for every need.
@@ -133,6 +137,16 @@ class MatchingSettings(BaseSettings):
     )
     fusion: Fusion = "dense"
     lexical_weight: float = Field(0.1, ge=0, le=1, description="fusion=weighted: BM25 share")
+    lexical_norm: LexicalNorm = Field(
+        "peak", description="fusion=weighted: BM25 / the need's best (peak) or z-scores over the "
+        "need's candidate documents (zscore; docs/QUALITY.md, #18 round 2)")
+    document_score: DocumentScore = Field(
+        "max", description="a document's score: its best chunk (max) or the mean of its "
+        "retrieved chunks (chunk_mean; fusion=dense only; docs/QUALITY.md, #18 round 2)")
+    specificity_weight: float = Field(
+        0.0, ge=0, le=1, description="share of the mean over all of a member's documents blended "
+        "into their aggregated score: a specialist over a generalist with the same best "
+        "documents (0 = off; docs/QUALITY.md, #18 round 2)")
     rrf_k: int = Field(60, ge=1, le=1000)
     candidate_items: int = Field(2000, ge=10, le=1_000_000)
     evidence_per_member: int = Field(3, ge=1, le=20)

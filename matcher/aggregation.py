@@ -9,6 +9,10 @@
 Retrieval may stop before every document of a member is scored. The unseen documents are
 scored at the retrieval ``cutoff`` (the lowest score retrieved): an upper bound, so a member is
 never ranked below where complete scoring would put them by lack of evidence alone.
+
+``specificity_weight`` w blends in the mean over all the member's documents:
+``(1 - w) * aggregated + w * mean``, so of two members with the same best documents the one whose
+other documents are on the need too (a specialist) ranks first.
 """
 
 from __future__ import annotations
@@ -99,12 +103,26 @@ def aggregate_members(hits: DocumentHits, authors: Authorship, settings: Setting
     n_docs = np.maximum(n_docs, counts)
     missing = np.maximum(0, n_docs - counts) if cutoff is not None else np.zeros_like(counts)
     fill = cutoff if cutoff is not None else 0.0
-    member_scores = _member_scores(score, starts, counts, missing, fill, s)
+    member_scores = run_scores(score, starts, counts, missing, fill, s)
     rank = np.lexsort((authors.member_rank[codes], -member_scores))
     return RankedMembers(
         authors.member_ids[codes[rank]], member_scores[rank], starts[rank], counts[rank],
         authors.keys[pair_hit], score, hits.item[pair_hit],
     )
+
+
+def run_scores(score: npt.NDArray[np.float64], starts: npt.NDArray[np.int64],
+               counts: npt.NDArray[np.int64], missing: npt.NDArray[np.int64], fill: float,
+               settings: Settings) -> npt.NDArray[np.float64]:
+    """Each member's score from their run of best-first document scores: ``aggregation``,
+    with ``specificity_weight`` of the mean over all their documents blended in."""
+    out = _member_scores(score, starts, counts, missing, fill, settings)
+    w = settings.specificity_weight
+    if w > 0:  # a specialist over a generalist with the same best documents
+        mean = _member_scores(score, starts, counts, missing, fill,
+                              settings.model_copy(update={"aggregation": "mean"}))
+        out = (1 - w) * out + w * mean
+    return out
 
 
 def _member_scores(score: npt.NDArray[np.float64], starts: npt.NDArray[np.int64],

@@ -34,7 +34,8 @@ from matcher.filters import Access, SearchFilters
 RELEVANT_RATING = 4.0
 METRIC_KEYS = ("loss", "easy_accuracy", "hard_accuracy", "mrr", "recall@5", "recall@10")
 MATCHING_SETTINGS = ("model", "chunk_words", "chunk_overlap", "aggregation", "aggregation_k",
-                     "softmax_temperature", "match_profiles", "fusion", "lexical_weight", "rrf_k")
+                     "softmax_temperature", "match_profiles", "fusion", "lexical_weight", "rrf_k",
+                     "lexical_norm", "specificity_weight", "document_score")
 
 
 def matching_settings(settings: Settings) -> dict[str, Any]:

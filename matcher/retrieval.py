@@ -37,7 +37,7 @@ def rank_members(reader: IndexReader, need: str, vector: Vector, filters: Search
     while True:
         scores, ids = reader.search(vector, k, mask)
         complete = k >= n_allowed
-        hits = reader.document_hits(scores, ids)
+        hits = reader.document_hits(scores, ids, s.document_score == "chunk_mean")
         if s.fusion != "dense":
             docs = {key: DocScore(key, hit.score, hit.item)
                     for key, hit in reader.documents(scores, ids).items()}
@@ -66,8 +66,7 @@ def fuse_lexical(reader: IndexReader, need: str, vector: Vector, docs: dict[Item
             if best is not None:
                 docs[key] = DocScore(key, best.score, best.item)
     if s.fusion == "weighted":
-        peak = max(bm for _, bm in hits) or 1.0
-        lex = {key: bm / peak for key, bm in hits}
+        lex = normalised_lexical(hits, len(docs), s.lexical_norm)
         w = s.lexical_weight
         return {key: DocScore(key, (1 - w) * d.score + w * lex.get(key, 0.0), d.best_item)
                 for key, d in docs.items()}
@@ -78,6 +77,23 @@ def fuse_lexical(reader: IndexReader, need: str, vector: Vector, docs: dict[Item
                           + (1 / (s.rrf_k + lex_rank[key]) if key in lex_rank else 0.0),
                           d.best_item)
             for key, d in docs.items()}
+
+
+def normalised_lexical(hits: Sequence[tuple[ItemKey, float]], n_candidates: int,
+                       norm: str) -> dict[ItemKey, float]:
+    """The lexical signal of fusion=weighted: ``peak`` divides each BM25 score by the need's
+    best; ``zscore`` standardises it over the need's ``n_candidates`` candidate documents (those
+    without a lexical hit count as BM25 0). A shift common to every candidate changes no
+    ranking, so the z-score is kept shifted to 0 for an unmatched document: BM25 / its standard
+    deviation over the candidates. A need whose best hit barely stands out of many gets a flat
+    signal, where ``peak`` would give that hit 1 all the same."""
+    if norm == "zscore":
+        values = np.zeros(max(n_candidates, len(hits)), np.float64)
+        values[:len(hits)] = [bm for _, bm in hits]
+        sd = float(values.std())
+        return {key: (bm / sd if sd > 0 else 0.0) for key, bm in hits}
+    peak = max(bm for _, bm in hits) or 1.0
+    return {key: bm / peak for key, bm in hits}
 
 
 def non_english_writers(catalog: CatalogView) -> frozenset[str]:

@@ -19,10 +19,11 @@ from indexing.encoders.base import Vectors
 
 
 def model_files_digest(model_path: Path) -> str:
-    """Digest of the files that define a model folder (configs and weight sizes)."""
+    """Digest of the files that define a model folder (configs and weight sizes; an adapted
+    model's ``adaptation.json`` too, so its fingerprint differs from its base model's)."""
     h = hashlib.sha256()
     for name in ("config.json", "modules.json", "sentence_bert_config.json", "tokenizer.json",
-                 "config_sentence_transformers.json"):
+                 "config_sentence_transformers.json", "adaptation.json"):
         f = model_path / name
         if f.exists():
             h.update(name.encode())

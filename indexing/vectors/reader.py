@@ -148,18 +148,25 @@ class IndexReader:
         """Top-k items (scores, ids) for one query vector among those the mask allows."""
         return self._vectors.search(vector, k, mask)
 
-    def document_hits(self, scores: npt.NDArray[np.float32], ids: npt.NDArray[np.int64]
-                      ) -> DocumentHits:
+    def document_hits(self, scores: npt.NDArray[np.float32], ids: npt.NDArray[np.int64],
+                      chunk_mean: bool = False) -> DocumentHits:
         """Chunk hits -> one hit per document (its first, i.e. best, chunk), in search order;
-        the arrays version of ``documents``."""
+        the arrays version of ``documents``. ``chunk_mean``: the document's score is the mean
+        of its retrieved chunks' scores (its best chunk stays the evidence item)."""
         docs = self._items.doc[ids]
         live = self._items.key_array[ids] != None  # noqa: E711 - elementwise
         docs = np.where(live, docs, -1)
-        _, first = np.unique(docs, return_index=True)
+        uniq, first, inverse = np.unique(docs, return_index=True, return_inverse=True)
+        doc_score = scores.astype(np.float64)
+        if chunk_mean:
+            inverse = inverse.reshape(-1)
+            sums = np.bincount(inverse, weights=doc_score, minlength=len(uniq))
+            counts = np.bincount(inverse, minlength=len(uniq))
+            doc_score = (sums / np.maximum(counts, 1))[inverse]
         first.sort()
         first = first[docs[first] >= 0]
         return DocumentHits(docs[first].astype(np.int64),
-                            scores[first].astype(np.float64), ids[first].astype(np.int64))
+                            doc_score[first], ids[first].astype(np.int64))
 
     def hits_of(self, docs: Sequence[tuple[float, int]]) -> DocumentHits:
         """DocumentHits of (score, best item) pairs, in that order."""

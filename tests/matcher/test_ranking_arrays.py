@@ -131,3 +131,20 @@ def test_ranked_members_read_like_a_list() -> None:
     assert len(ranked) == 1 and ranked[0] == ranked[-1] == ranked[:5][0]
     assert [d.key for d in ranked[0].documents] == ["c:c00", "m:m00"]
     assert ranked[0].documents[0].best_item == 1
+
+
+def test_chunk_mean_scores_a_document_by_its_retrieved_chunks() -> None:
+    data = {"members": [MemberInfo(id="m00", name="A", organisation_id="o", organisation_name="O",
+                                   country="KE", level="core", languages=(), topics=(),
+                                   open_to_invitations=True, hidden=False, contact=None)],
+            "contributions": [ContributionMeta(id="c00", type="report", date="2024-01-01",
+                                               language="en", space="public", authors=("m00",),
+                                               text_hash="h")],
+            "profiles": [True], "chunks": [2, 1], "released": []}
+    reader, _ = _reader(data, Settings())
+    scores, ids = np.asarray([0.9, 0.8, 0.5], np.float32), np.asarray([1, 0, 2], np.int64)
+    best = reader.document_hits(scores, ids)
+    mean = reader.document_hits(scores, ids, chunk_mean=True)
+    assert mean.doc.tolist() == best.doc.tolist() and mean.item.tolist() == best.item.tolist()
+    assert np.allclose(best.score, [0.9, 0.5])
+    assert np.allclose(mean.score, [0.85, 0.5])  # the two chunks of c00 averaged
