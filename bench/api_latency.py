@@ -133,8 +133,10 @@ def append_row(result: dict[str, object], command: str) -> None:
     path.write_text(text)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def serving_args(description: str) -> tuple[argparse.Namespace, Path]:
+    """The options of the serving benchmarks (this one, bench/metrics_overhead.py) and the data
+    folder they load (the sample, or tests/data where it is missing)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--data", type=Path, default=ROOT / "data")
     parser.add_argument("--home", type=Path, help="reuse (or build into) this home")
     parser.add_argument("--requests", type=int, default=300)
@@ -142,6 +144,11 @@ def main() -> None:
     parser.add_argument("--no-doc", action="store_true", help="do not append to BENCHMARKS.md")
     args = parser.parse_args()
     data = args.data if (args.data / "members.jsonl").exists() else ROOT / "tests" / "data"
+    return args, data
+
+
+def main() -> None:
+    args, data = serving_args(__doc__.splitlines()[0])
     with tempfile.TemporaryDirectory() as tmp:
         home = args.home or Path(tmp) / "home"
         result = run(data, home, args.requests, args.warmup)

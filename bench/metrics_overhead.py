@@ -14,7 +14,6 @@ server's JSON log is parsed. Prints JSON and appends a section to docs/BENCHMARK
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -192,14 +191,9 @@ request (the access log is not part of the switch).
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT / "data")
-    parser.add_argument("--home", type=Path, help="reuse (or build into) this home")
-    parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--no-doc", action="store_true", help="do not append to BENCHMARKS.md")
-    args = parser.parse_args()
-    data = args.data if (args.data / "members.jsonl").exists() else ROOT / "tests" / "data"
+    from bench.api_latency import serving_args
+
+    args, data = serving_args(__doc__.splitlines()[0])
     with tempfile.TemporaryDirectory() as tmp:
         home = args.home or Path(tmp) / "home"
         result = run(data, home, args.requests, args.warmup, Path(tmp))
