@@ -149,6 +149,7 @@ def backup(settings: Settings, dest: Path) -> SnapshotReport:
     """Snapshot the store (online backup API) and the current index generation into ``dest``,
     which must not exist. Safe while the service runs; the folder appears only when complete."""
     started = time.perf_counter()
+    _sqlite_only(settings, "backup")
     if dest.exists():
         raise BackupError(f"{dest} already exists; give a new folder")
     if not settings.database_path.exists():
@@ -180,12 +181,20 @@ def backup(settings: Settings, dest: Path) -> SnapshotReport:
     return report
 
 
+def _sqlite_only(settings: Settings, action: str) -> None:
+    if settings.uses_postgres:
+        raise BackupError(f"`wellspring {action}` snapshots a SQLite home; this store is "
+                          "PostgreSQL: use pg_dump / pg_restore (replicas rebuild their indexes "
+                          "from the store's vectors, docs/DEPLOYMENT.md)")
+
+
 def restore(src: Path, settings: Settings) -> SnapshotReport:
     """Bring a backup back: verify it, then replace the store and install its index generation.
 
     Refused while a service holds the store. Rerunnable: a crash halfway is finished by running
     it again. The next start re-syncs the index with the restored store."""
     started = time.perf_counter()
+    _sqlite_only(settings, "restore")
     try:
         info = json.loads((src / BACKUP_MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

@@ -132,3 +132,13 @@ def test_cli_backup_and_restore(community_home: Path, tmp_path: Path,
     out = capsys.readouterr().out
     assert "restored" in out and "contributions" in out
     assert (tmp_path / "restored" / "wellspring.db").is_file()
+
+
+def test_backup_and_restore_refuse_a_postgresql_store(tmp_path: Path) -> None:
+    from indexing.backup import BackupError, backup, restore
+    from indexing.settings import Settings
+
+    settings = Settings(home=tmp_path, database_url="postgresql://ws@127.0.0.1:1/ws")
+    for call in (lambda: backup(settings, tmp_path / "b"), lambda: restore(tmp_path, settings)):
+        with pytest.raises(BackupError, match="pg_dump"):
+            call()
