@@ -26,7 +26,7 @@ import psycopg
 
 from indexing.errors import StoreCorrupt
 from indexing.schema import contribution_key, member_key
-from indexing.store.changes import CHANNEL, latest_sequence
+from indexing.store.changes import CHANNEL, Kind, Op, latest_sequence, record_change
 from indexing.store.lexical import fts_terms
 from indexing.store.migrations import BASE_VERSION, migrate
 from indexing.store.pg_dialect import PgConnection, connect, ddl_statements
@@ -55,7 +55,6 @@ class PostgresStore(SqlReads, SqlWrites):
         self.url = url
         self._local = threading.local()
         self._write_lock = threading.RLock()
-        self._feed = False  # the changes table exists (after migration 4)
         try:
             conn = self.connection()
         except psycopg.Error as exc:
@@ -68,7 +67,6 @@ class PostgresStore(SqlReads, SqlWrites):
                 tx.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
                            "ON CONFLICT(key) DO NOTHING", (str(BASE_VERSION),))
             migrate(self.transaction, conn)  # the same numbered steps as SQLite
-            self._feed = True
             with self.transaction() as tx:  # vocabulary terms in insertion order
                 tx.execute("ALTER TABLE vocabulary ADD COLUMN IF NOT EXISTS seq BIGSERIAL")
         finally:
@@ -88,13 +86,21 @@ class PostgresStore(SqlReads, SqlWrites):
         transaction that added changes notifies replicas of the newest sequence at commit."""
         with self._write_lock:
             conn = self.connection()
-            with conn.raw.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK_KEY,))
-                before = latest_sequence(conn) if self._feed else 0
-                yield conn
-                after = latest_sequence(conn) if self._feed else 0
-                if after > before:
-                    conn.execute("SELECT pg_notify(?, ?)", (CHANNEL, str(after)))
+            outer = getattr(self._local, "changed", False)  # a nested transaction's caller
+            self._local.changed = False  # set by _record_change
+            try:
+                with conn.raw.transaction():
+                    conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK_KEY,))
+                    yield conn
+                    if self._local.changed:
+                        conn.execute("SELECT pg_notify(?, ?)",
+                                     (CHANNEL, str(latest_sequence(conn))))
+            finally:
+                self._local.changed = outer
+
+    def _record_change(self, conn: Any, kind: Kind, record_id: str, op: Op) -> None:
+        record_change(conn, kind, record_id, op)
+        self._local.changed = True
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)

@@ -11,7 +11,7 @@ from typing import Any
 from indexing.encoders.language import detect_language_code
 from indexing.errors import Conflict, NotFound
 from indexing.schema import Contribution, Member, Organisation
-from indexing.store.changes import record_change
+from indexing.store.changes import Kind, Op, record_change
 from indexing.store.feedback import forget_member
 from indexing.store.records import WriteResult, text_hash
 
@@ -28,6 +28,10 @@ class SqlWrites:
     def _delete_lexical(self, conn: Any, table: str, record_id: str) -> None:
         raise NotImplementedError
 
+    def _record_change(self, conn: Any, kind: Kind, record_id: str, op: Op) -> None:
+        """One row of the change feed, in the write's transaction (``changes.py``)."""
+        record_change(conn, kind, record_id, op)
+
     # -- writes (all inside a caller's transaction) ------------------------------------------
     def upsert_organisation(self, conn: Any, org: Organisation) -> str:
         """Insert or update; returns 'inserted', 'updated' or 'unchanged'."""
@@ -41,7 +45,7 @@ class SqlWrites:
             "data=excluded.data",
             (org.id, org.kind, org.country, data),
         )
-        record_change(conn, "organisation", org.id, "upsert")
+        self._record_change(conn, "organisation", org.id, "upsert")
         return "inserted" if old is None else "updated"
 
     def upsert_member(self, conn: Any, member: Member) -> str:
@@ -63,7 +67,7 @@ class SqlWrites:
             ),
         )
         self._set_lexical(conn, "members", member.id, profile)
-        record_change(conn, "member", member.id, "upsert")
+        self._record_change(conn, "member", member.id, "upsert")
         return "inserted" if old is None else "updated"
 
     def upsert_contribution(self, conn: Any, contribution: Contribution) -> str:
@@ -92,7 +96,7 @@ class SqlWrites:
             [(contribution.id, a, i) for i, a in enumerate(contribution.authors)],
         )
         self._set_lexical(conn, "contributions", contribution.id, body)
-        record_change(conn, "contribution", contribution.id, "upsert")
+        self._record_change(conn, "contribution", contribution.id, "upsert")
         return "inserted" if old is None else "updated"
 
     def delete_organisation(self, conn: Any, org_id: str) -> None:
@@ -106,7 +110,7 @@ class SqlWrites:
                 f"organisation '{org_id}' still has {used} member(s); move or delete them first"
             )
         conn.execute("DELETE FROM organisations WHERE id=?", (org_id,))
-        record_change(conn, "organisation", org_id, "delete")
+        self._record_change(conn, "organisation", org_id, "delete")
 
     def delete_member(self, conn: Any, member_id: str) -> list[str]:
         """Delete a member and their authorships; returns contributions deleted with them.
@@ -135,7 +139,7 @@ class SqlWrites:
         self._delete_lexical(conn, "members", member_id)
         forget_member(conn, member_id)  # their feedback, exposure and suggestions (privacy)
         conn.execute("DELETE FROM members WHERE id=?", (member_id,))
-        record_change(conn, "member", member_id, "delete")
+        self._record_change(conn, "member", member_id, "delete")
         return orphaned
 
     def _drop_author(self, conn: Any, cid: str, member_id: str) -> None:
@@ -151,7 +155,7 @@ class SqlWrites:
         conn.execute("DELETE FROM contribution_authors WHERE contribution_id=?", (contribution_id,))
         self._delete_lexical(conn, "contributions", contribution_id)
         conn.execute("DELETE FROM contributions WHERE id=?", (contribution_id,))
-        record_change(conn, "contribution", contribution_id, "delete")
+        self._record_change(conn, "contribution", contribution_id, "delete")
 
     # -- whole-record helpers ----------------------------------------------------------------
     def write_records(

@@ -244,8 +244,8 @@ class CommunityIndex:
         saved to the store batch by batch.
         """
         started = time.perf_counter()
-        sequence = store.change_sequence()  # read first: the sync includes at least this
         if changes is None:
+            sequence = store.change_sequence()  # read first: the sync includes at least this
             catalog = Catalog.from_store(store)
             desired = {member_key(m): h for m, h in store.member_hashes().items()}
             desired |= {contribution_key(c.id): c.text_hash

@@ -22,6 +22,22 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def browser_expect() -> Any:
+    """Playwright's ``expect`` (60 s: a search encodes the need on 2 shared cores), or skip the
+    calling test module when Debian's chromium or Playwright is missing."""
+    import pytest
+
+    if chromium_path() is None:
+        pytest.skip("chromium is not installed (apt-get install -y chromium; scripts/setup.sh does"
+                    " it as root): the browser tests need Debian's chromium",
+                    allow_module_level=True)
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="playwright (Python) not installed")
+    expect = sync_api.expect
+    expect.set_options(timeout=60_000)
+    return expect
+
+
 def screenshot_path(name: str) -> Path:
     """Where a test saves the picture of a view (test-artifacts/ is git-ignored)."""
     ARTIFACTS.mkdir(exist_ok=True)

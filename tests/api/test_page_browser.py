@@ -16,20 +16,14 @@ from typing import Any
 import pytest
 
 from tests.api.browser_support import (
-    chromium_path,
+    browser_expect,
     launched_chromium,
     open_page,
     screenshot_path,
 )
 from tests.api.uvicorn_support import uvicorn_server
 
-CHROMIUM = chromium_path()
-if CHROMIUM is None:
-    pytest.skip("chromium is not installed (apt-get install -y chromium; scripts/setup.sh does it"
-                " as root): the browser tests need Debian's chromium", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) not installed")
-expect = sync_api.expect
-expect.set_options(timeout=60_000)  # a search encodes the need on 2 shared cores
+expect = browser_expect()
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -156,3 +156,21 @@ def test_vectors_kept_in_the_store(store: SqlStore) -> None:
     assert store.stats()["stored_vectors"] == {"fp1": 2}
     assert store.prune_vectors({"fp1": {"h2"}}) == 1
     assert set(store.stored_vectors("fp1", ["h1", "h2"])) == {"h2"}
+
+
+def test_postgres_notifies_the_sequence_of_a_write_only(pg_url: str) -> None:
+    import psycopg
+
+    from indexing.store.changes import CHANNEL
+
+    store = PostgresStore(pg_url)
+    assert not ingest_paths(store, [TEST_DATA]).errors
+    with psycopg.connect(pg_url, autocommit=True) as listener:
+        listener.execute(f"LISTEN {CHANNEL}")
+        KeyStore(store).create("reader")  # a transaction without record changes: silent
+        assert list(listener.notifies(timeout=0.5, stop_after=1)) == []
+        c = store.get_contribution("c-00001")
+        c.title = "notified"
+        store.write_records(contributions=[c])
+        got = list(listener.notifies(timeout=5, stop_after=1))
+    assert [n.payload for n in got] == [str(store.change_sequence())]
