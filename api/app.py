@@ -41,6 +41,7 @@ from indexing.encoders.base import Encoder
 from indexing.errors import IndexNotReady, WellspringError
 from indexing.settings import Settings
 from matcher.experts import Matcher
+from matcher.feedback import Feedback
 from matcher.knowledge_map import KnowledgeMapper
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,9 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
                 saver.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await saver
+            feedback = state.extras.get("feedback")
+            if isinstance(feedback, Feedback):  # the suggestions still queued
+                await run_in_threadpool(feedback.close)
             if state.community is not None:
                 if state.community.follower is not None:
                     await run_in_threadpool(state.community.follower.stop)

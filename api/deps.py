@@ -15,6 +15,7 @@ from api.state import ServiceState
 from indexing.community import Community
 from indexing.errors import IndexNotReady
 from indexing.settings import Settings
+from indexing.store.suggestion_log import SuggestionLog
 from matcher.experts import Matcher
 from matcher.feedback import Feedback
 from matcher.filters import Access
@@ -55,7 +56,10 @@ def get_feedback(state: Annotated[ServiceState, Depends(get_state)]) -> Feedback
     with _feedback_lock:
         found = state.extras.get("feedback")
         if not (isinstance(found, Feedback) and found.matcher is matcher):
-            found = Feedback(matcher)
+            if isinstance(found, Feedback):  # the matcher was replaced: commit the old queue
+                found.close()
+            store = matcher.community.store.feedback()
+            found = Feedback(matcher, SuggestionLog(store, state.settings.suggestion_flush_ms))
             state.extras["feedback"] = found
         return found
 

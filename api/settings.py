@@ -32,6 +32,9 @@ class ServiceSettings(Settings):
     metrics_access: MetricsAccess = Field(
         "loopback", description="Who may read /metrics: loopback (this host, or an admin key), "
         "admin (an admin key only) or open (anyone)")
+    suggestion_flush_ms: float = Field(
+        100.0, ge=0, le=10_000, description="Answers' suggestions (POST /feedback names them) "
+        "are committed in groups, one transaction every this many ms (0: one per answer)")
     log_format: LogFormat = Field(
         "text", description="`wellspring serve` logs: text lines, or json (one object per line, "
         "access lines with request id, route, status and duration)")

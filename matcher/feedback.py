@@ -33,6 +33,7 @@ from indexing.store.feedback import (
     SuggestedMember,
     SuggestionKind,
 )
+from indexing.store.suggestion_log import SuggestionLog
 from matcher.evidence import ExpertMatch
 from matcher.experts import ExpertResult, Matcher
 from matcher.exposure import ExposureReport, capped_last, exposure_report
@@ -82,10 +83,12 @@ def _since(days: int) -> str:
 class Feedback:
     """Suggestions, feedback, the learned ranking and fair exposure over one matcher."""
 
-    def __init__(self, matcher: Matcher) -> None:
+    def __init__(self, matcher: Matcher, log: SuggestionLog | None = None) -> None:
         self.matcher = matcher
         self.settings = matcher.settings
         self.store: FeedbackStore = matcher.community.store.feedback()
+        # the service commits suggestions in groups (suggestion_log.py); others write at once
+        self.log = log or SuggestionLog(self.store)
         self._model: RankingModel | None = None
         self._lock = threading.Lock()
 
@@ -208,15 +211,19 @@ class Feedback:
                members: list[SuggestedMember], shown: bool) -> str | None:
         if not self.settings.record_suggestions:
             return None
-        sid = self.store.record_suggestion(kind, need, project_id, members)
-        if shown and self.settings.fair_exposure != "off" and members:
-            self.store.mark_shown(sid, kind, [m.member_id for m in members])
-        return sid
+        shown = shown and self.settings.fair_exposure != "off" and bool(members)
+        return self.log.record(kind, need, project_id, members, shown)
+
+    def close(self) -> None:
+        """Commit the suggestions still queued (the service's shutdown)."""
+        self.log.close()
 
     # -- feedback, learning, exposure --------------------------------------------------------
     def give(self, key_id: str, member_id: str, outcome: str, suggestion_id: str | None = None,
              project_id: str | None = None) -> FeedbackEntry:
-        """Store one outcome (InvalidFeedback names a bad field)."""
+        """Store one outcome (InvalidFeedback names a bad field); the suggestions this process
+        answered are committed first, so one just answered is found."""
+        self.log.flush()
         return self.store.add_feedback(key_id, member_id, outcome, suggestion_id, project_id)
 
     def entries(self, limit: int = 100, offset: int = 0, member_id: str | None = None,
@@ -237,6 +244,7 @@ class Feedback:
         """The exposure distribution over the window: shows, or every suggestion recorded."""
         days = self.settings.exposure_window_days
         since = _since(days)
+        self.log.flush()
         counts = (self.store.exposure_counts(since) if basis == "shown"
                   else self.store.suggested_counts(since))
         with self.matcher.snapshot() as snap:

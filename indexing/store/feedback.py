@@ -137,6 +137,26 @@ def suggestion_id_of(kind: str, need: str, project_id: str | None,
     return "s-" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:24]
 
 
+@dataclass(frozen=True)
+class PendingSuggestion:
+    """One answer's suggestion as it will be stored (its id and time fixed when answered)."""
+
+    suggestion_id: str
+    kind: str
+    need_hash: str
+    project_id: str | None
+    members: tuple[SuggestedMember, ...]
+    shown: bool
+    at: str
+
+    @classmethod
+    def of(cls, kind: str, need: str, project_id: str | None,
+           members: Sequence[SuggestedMember], shown: bool = False) -> PendingSuggestion:
+        h = need_hash(need)
+        return cls(suggestion_id_of(kind, h, project_id, [m.member_id for m in members]), kind,
+                   h, project_id, tuple(members), shown, now_iso())
+
+
 def forget_member(conn: sqlite3.Connection, member_id: str) -> None:
     """Delete a member's feedback, exposure and suggestion rows (inside the caller's
     transaction: the store's delete_member)."""
@@ -152,24 +172,40 @@ class FeedbackStore:
 
     # -- suggestions -------------------------------------------------------------------------
     def record_suggestion(self, kind: SuggestionKind, need: str, project_id: str | None,
-                          members: Sequence[SuggestedMember]) -> str:
+                          members: Sequence[SuggestedMember], shown: bool = False) -> str:
         """Store a suggestion (once: an identical one is already there) and return its id."""
-        h = need_hash(need)
-        sid = suggestion_id_of(kind, h, project_id, [m.member_id for m in members])
+        pending = PendingSuggestion.of(kind, need, project_id, members, shown)
+        self.record_suggestions([pending])
+        return pending.suggestion_id
+
+    def record_suggestions(self, pending: Sequence[PendingSuggestion]) -> None:
+        """Store answers' suggestions (and the exposure of those shown) in one transaction: one
+        commit for many answers (``suggestion_log.py``). A suggestion already stored is not
+        written again; a member deleted since the answer is left out of it."""
         conn = self.store.connection()
-        if conn.execute("SELECT 1 FROM suggestions WHERE suggestion_id=?",
-                        (sid,)).fetchone() is not None:
-            return sid  # a read, no write lock: repeated requests cost no write
+        todo = [p for p in pending if p.shown or conn.execute(
+            "SELECT 1 FROM suggestions WHERE suggestion_id=?", (p.suggestion_id,)
+        ).fetchone() is None]  # reads, no write lock: repeated requests cost no write
+        if not todo:
+            return
+        exists = "WHERE EXISTS (SELECT 1 FROM members WHERE id=?)"
         with self.store.transaction() as tx:
-            tx.execute("INSERT INTO suggestions(suggestion_id, kind, need_hash, project_id, "
-                       "created_at) VALUES (?,?,?,?,?) ON CONFLICT(suggestion_id) DO NOTHING",
-                       (sid, kind, h, project_id, now_iso()))
-            tx.executemany(
-                "INSERT INTO suggestion_members(suggestion_id, member_id, position, features) "
-                "VALUES (?,?,?,?) ON CONFLICT(suggestion_id, member_id) DO NOTHING",
-                [(sid, m.member_id, i, json.dumps(list(m.features)))
-                 for i, m in enumerate(members)])
-        return sid
+            for p in todo:
+                tx.execute("INSERT INTO suggestions(suggestion_id, kind, need_hash, project_id, "
+                           "created_at) VALUES (?,?,?,?,?) ON CONFLICT(suggestion_id) DO NOTHING",
+                           (p.suggestion_id, p.kind, p.need_hash, p.project_id, p.at))
+                tx.executemany(
+                    "INSERT INTO suggestion_members(suggestion_id, member_id, position, "
+                    f"features) SELECT ?,?,?,? {exists} "
+                    "ON CONFLICT(suggestion_id, member_id) DO NOTHING",
+                    [(p.suggestion_id, m.member_id, i, json.dumps(list(m.features)), m.member_id)
+                     for i, m in enumerate(p.members)])
+                if p.shown:
+                    tx.executemany(
+                        "INSERT INTO exposure(exposure_id, at, member_id, suggestion_id, kind) "
+                        f"SELECT ?,?,?,?,? {exists}",
+                        [("x-" + secrets.token_hex(8), p.at, m.member_id, p.suggestion_id,
+                          p.kind, m.member_id) for m in p.members])
 
     def suggestion(self, suggestion_id: str) -> StoredSuggestion | None:
         conn = self.store.connection()

@@ -8,6 +8,8 @@ store and replacing a row is a lookup, not a scan (``item_key`` is UNINDEXED).
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 
 from indexing.errors import NotFound
 from indexing.schema import contribution_key, member_key
@@ -40,11 +42,17 @@ def delete_lexical(conn: sqlite3.Connection, table: str, record_id: str) -> None
     conn.execute("DELETE FROM lexical WHERE rowid=?", (lexical_rowid(conn, table, record_id),))
 
 
-def search_lexical(conn: sqlite3.Connection, query: str, limit: int) -> list[tuple[str, float]]:
-    """BM25 over titles, texts and profiles: (item key, score), best first (score > 0)."""
+def search_lexical(conn: sqlite3.Connection, query: str, limit: int,
+                   common: CommonTerms | None = None) -> list[tuple[str, float]]:
+    """BM25 over titles, texts and profiles: (item key, score), best first (score > 0).
+
+    With ``common``, terms found in at least half of the rows are left out of the query
+    (``CommonTerms``), unless every term is one of them."""
     terms = fts_terms(query)
     if not terms:
         return []
+    if common is not None:
+        terms = common.useful(conn, terms)
     expr = " OR ".join(f'"{t}"' for t in terms)
     rows = conn.execute(
         "SELECT item_key, -bm25(lexical) AS s FROM lexical WHERE lexical MATCH ? "
@@ -52,6 +60,69 @@ def search_lexical(conn: sqlite3.Connection, query: str, limit: int) -> list[tup
         (expr, limit),
     )
     return [(r[0], float(r[1])) for r in rows]
+
+
+def lexical_rows(conn: sqlite3.Connection) -> int:
+    """The lexical index's row count, read from FTS5's own averages record (the varint that
+    opens block 1 of ``lexical_data``); ``count(*)`` when that record cannot be read."""
+    row = conn.execute("SELECT block FROM lexical_data WHERE id=1").fetchone()
+    block = bytes(row[0]) if row is not None and row[0] is not None else b""
+    value = 0
+    for i, byte in enumerate(block[:9]):  # SQLite's varint: 7 bits a byte, the 9th all 8
+        if i == 8:
+            return (value << 8) | byte
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            return value
+    return int(conn.execute("SELECT count(*) FROM lexical_docsize").fetchone()[0])
+
+
+class CommonTerms:
+    """Which query terms are in at least half of the lexical rows.
+
+    BM25's idf, log((N - n + 0.5) / (n + 0.5)), is at most 0 for a term in n >= N/2 of N rows,
+    and FTS5 then counts it 1e-6: such a term ("and", "in", "the", and "water" in a water
+    community) changes no score beyond the sixth decimal, yet an OR query holding it scores
+    and sorts every row that contains it (measured: 1.1 s at 1M rows instead of 11 ms,
+    docs/BENCHMARKS.md). Leaving those terms out keeps the ranking of the rows that match the
+    others; rows matching only common terms (scores ~1e-6) drop out. When every term of a need
+    is common, the need keeps them all (there is nothing else to rank by).
+
+    A term's count is capped at N/2 (deciding needs no more) and kept per process with the N it
+    was counted at: collection statistics, recounted once N moved by more than 1 % or after
+    ``max_age`` seconds, at most ``max_terms`` of them. No result is kept.
+    """
+
+    def __init__(self, max_terms: int = 8192, max_age: float = 600.0) -> None:
+        self.max_terms = max_terms
+        self.max_age = max_age
+        self._counted: dict[str, tuple[bool, int, float]] = {}  # term -> common, N, when
+        self._lock = threading.Lock()
+
+    def useful(self, conn: sqlite3.Connection, terms: list[str]) -> list[str]:
+        """The terms that are not common; all of them when every one is."""
+        rows = lexical_rows(conn)
+        kept = [t for t in terms if not self.is_common(conn, t, rows)]
+        return kept or terms
+
+    def is_common(self, conn: sqlite3.Connection, term: str, rows: int) -> bool:
+        key = term.lower()
+        now = time.monotonic()
+        with self._lock:
+            known = self._counted.get(key)
+        if known is not None:
+            common, at_rows, when = known
+            if abs(rows - at_rows) <= rows / 100 and now - when <= self.max_age:
+                return common
+        half = (rows + 1) // 2  # n >= N/2
+        found = conn.execute("SELECT count(*) FROM (SELECT 1 FROM lexical WHERE lexical "
+                             "MATCH ? LIMIT ?)", (f'"{term}"', half)).fetchone()[0]
+        common = rows > 0 and int(found) >= half
+        with self._lock:
+            if len(self._counted) >= self.max_terms:
+                self._counted.clear()
+            self._counted[key] = (common, rows, now)
+        return common
 
 
 def fts_terms(query: str) -> list[str]:

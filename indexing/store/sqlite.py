@@ -13,7 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from indexing.store.integrity import check_store
-from indexing.store.lexical import LEXICAL_DDL, delete_lexical, search_lexical, set_lexical
+from indexing.store.lexical import (
+    LEXICAL_DDL,
+    CommonTerms,
+    delete_lexical,
+    search_lexical,
+    set_lexical,
+)
 from indexing.store.migrations import BASE_VERSION, SCHEMA_VERSION, migrate
 from indexing.store.sql_reads import SqlReads
 from indexing.store.sql_writes import SqlWrites
@@ -53,6 +59,7 @@ class SqliteStore(SqlReads, SqlWrites):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._write_lock = threading.RLock()
+        self._common_terms = CommonTerms()  # lexical_search leaves out terms in half the rows
         with self._write_lock:
             self.connection().executescript(_DDL)  # idempotent; executescript commits itself
         with self.transaction() as conn:  # a new store starts at 1, then is migrated
@@ -97,7 +104,7 @@ class SqliteStore(SqlReads, SqlWrites):
 
     def lexical_search(self, query: str, limit: int) -> list[tuple[str, float]]:
         """BM25 over titles, texts and profiles: (item key, score), best first."""
-        return search_lexical(self.connection(), query, limit)
+        return search_lexical(self.connection(), query, limit, self._common_terms)
 
     # -- the lexical rows, written by SqlWrites in the records' transaction -------------------
     def _set_lexical(self, conn: sqlite3.Connection, table: str, record_id: str, body: str

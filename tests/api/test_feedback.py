@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexing.encoders.base import Encoder
+from indexing.store import SqliteStore
 from tests.api.conftest import Api, open_api
 
 
@@ -91,3 +92,26 @@ def test_exposure_counts_only_shown_answers(tracked: Api) -> None:
         x["member_id"] for x in shown["results"]}  # type: ignore[union-attr]
     assert tracked.client.get("/admin/exposure", headers=tracked.h(tracked.reader)
                               ).status_code == 403
+
+
+def test_suggestions_are_committed_in_groups_found_by_feedback_and_at_shutdown(
+        community_home: Path, real_encoder: Encoder, api_keys: dict[str, str]) -> None:
+    """With a long group interval, feedback still finds the suggestion just answered (it
+    flushes first) and the service's shutdown commits the rest (suggestion_log.py)."""
+    client, settings = open_api(community_home, real_encoder, api_keys,
+                                suggestion_flush_ms=10_000)
+    with client:
+        api = Api(client=client, settings=settings, **api_keys)
+        first = _suggest(api, project_id="p-log")
+        r = client.post("/feedback", json={"suggestion_id": first["suggestion_id"],
+                                           "member_id": first["results"][0]["member_id"],  # type: ignore[index]
+                                           "outcome": "contacted"}, headers=api.h(api.editor))
+        assert r.status_code == 201, r.text
+        later = client.get("/experts", params={"q": "sludge reuse in agriculture"}).json()
+    store = SqliteStore(settings.database_path)
+    try:
+        found = store.feedback().suggestion(later["suggestion_id"])
+        assert found is not None
+        assert list(found.member_ids) == [m["member_id"] for m in later["results"]]
+    finally:
+        store.close()
