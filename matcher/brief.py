@@ -22,7 +22,6 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from indexing.encoders import Encoder, Vectors
 from indexing.encoders.language import DetectedLanguage
 from indexing.vectors.filters import Access, SearchFilters
 from matcher.aggregation import RankedMember
@@ -30,7 +29,10 @@ from matcher.analysis import analyse_need, cross_lingual_vector
 from matcher.experts import Matcher, Snapshot
 from matcher.languages import NeedLanguage, detect_need_language
 from matcher.needs import Need, NeedScores
+from matcher.query_vectors import QueryVectors
 from matcher.rankings import referred_members
+
+__all__ = ["QueryVectors", "query_vectors"]  # teams.py and tests take them from here
 
 CANDIDATES_PER_NEED = 50
 CALIBRATION_TOP = 10  # members whose scores set a cross-lingual need's scale
@@ -60,49 +62,8 @@ def need_languages(matcher: Matcher, needs: Sequence[Need], brief: DetectedLangu
     return out
 
 
-class QueryVectors:
-    """One request's query vectors: each text encoded once per encoder, however many rankings
-    (teams, core, outer members) use it."""
-
-    def __init__(self, english: Encoder, multilingual: Encoder | None) -> None:
-        self._english = english
-        self._multilingual = multilingual
-        self._cache: dict[tuple[bool, str], Vector] = {}
-
-    def _get(self, text: str, multilingual: bool) -> Vector:
-        key = (multilingual, text)
-        if key not in self._cache:
-            encoder = self._multilingual if multilingual else self._english
-            assert encoder is not None
-            self._cache[key] = encoder.encode_queries([text])[0]
-        return self._cache[key]
-
-    def prefetch(self, english: Sequence[str], multilingual: Sequence[str]) -> None:
-        """Encode the texts not yet encoded in one pass per encoder (a brief's needs and their
-        glossary readings: one USE-m3 pass, one MiniLM pass, instead of one per text)."""
-        for is_ml, texts in ((False, english), (True, multilingual)):
-            encoder = self._multilingual if is_ml else self._english
-            todo = list(dict.fromkeys(t for t in texts if (is_ml, t) not in self._cache))
-            if not todo or encoder is None:
-                continue
-            for text, vector in zip(todo, encoder.encode_queries(todo), strict=True):
-                self._cache[(is_ml, text)] = vector
-
-    def english(self, text: str) -> Vector:
-        return self._get(text, False)
-
-    def multilingual(self, text: str) -> Vector:
-        return self._get(text, True)
-
-    def encode_queries(self, texts: Sequence[str]) -> Vectors:
-        """The English vectors of these texts (the QueryEncoder protocol)."""
-        return np.stack([self.english(t) for t in texts])
-
-
 def query_vectors(matcher: Matcher) -> QueryVectors:
-    ml_index = matcher.community.multilingual_index
-    return QueryVectors(matcher.community.encoder,
-                        ml_index.encoder if ml_index is not None else None)
+    return QueryVectors.of(matcher.community)
 
 
 def need_relevance(matcher: Matcher, snap: Snapshot, need: str, language: NeedLanguage,

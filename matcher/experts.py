@@ -30,6 +30,7 @@ from matcher.evidence import Evidence, ExpertMatch, explain
 from matcher.glossary import Glossary, glossary_file, load_glossary
 from matcher.languages import NeedLanguage
 from matcher.places import NO_PLACE, PlaceReading, prefer_places, read_places
+from matcher.query_vectors import QueryVectors
 from matcher.rankings import picked_members, referred_members
 from matcher.retrieval import fuse_routes, non_english_writers, rank_members
 
@@ -126,10 +127,11 @@ class Matcher:
         text = self.check_need(need)
         language = self.need_language(text)
         reading = self.need_places(text) if places else NO_PLACE
+        vectors = self.need_vectors(text, language)  # encoded before the read locks
         with self.snapshot() as snap:
             ranked = self.rank_need(snap, need, filters or SearchFilters(),
                                     access or Access.public(), top, language=language,
-                                    places=reading)
+                                    places=reading, vectors=vectors)
             return ExpertResult(self.explain(snap, ranked[:top]), language, reading)
 
     def need_places(self, need: str) -> PlaceReading:
@@ -149,6 +151,30 @@ class Matcher:
             scores = rankings.member_scores(ranked).tolist()
         return {mid: score for mid, score in zip(ids, scores, strict=True) if mid in wanted}
 
+    def need_vectors(self, text: str, language: NeedLanguage) -> QueryVectors:
+        """The query vectors ``rank_need`` will read for this need, encoded now, outside the
+        indexes' read locks (one pass per encoder): a write's index swap then waits for
+        rankings in flight, never for their encodes queued behind other requests'."""
+        vectors = QueryVectors.of(self.community)
+        ml_index = self.community.multilingual_index
+        if ml_index is None:
+            vectors.prefetch([text], [])
+        elif language.route == "multilingual":
+            vectors.prefetch([language.gloss.text] if language.gloss else [], [text])
+        elif language.route == "english":
+            vectors.prefetch([text], [text] if self.has_other_writers() else [])
+        else:
+            vectors.prefetch([text], [text])
+        return vectors
+
+    def has_other_writers(self) -> bool:
+        """Whether an English need's ranking is fused with the multilingual index's ranking of
+        members with non-English evidence (``with_other_writers``)."""
+        if self.settings.english_multilingual_weight <= 0:
+            return False
+        with self.community.index.reader() as reader:
+            return bool(reader.derived("non_english_writers", non_english_writers))
+
     def need_language(self, need: str) -> NeedLanguage:
         """The need's detected language, the index(es) that answer it, and its glossary
         reading when it is not English."""
@@ -158,7 +184,8 @@ class Matcher:
     # -- the pipeline ------------------------------------------------------------------------
     def rank_need(self, snap: Snapshot, need: str, filters: SearchFilters, access: Access,
                   top: int, exhaustive: bool = False, language: NeedLanguage | None = None,
-                  places: PlaceReading | None = None) -> Sequence[RankedMember]:
+                  places: PlaceReading | None = None, vectors: QueryVectors | None = None
+                  ) -> Sequence[RankedMember]:
         """Members for a need through its route; fused rankings are reciprocal-rank fused and
         their evidence refers to the English index (the one ``explain`` reads).
 
@@ -170,39 +197,38 @@ class Matcher:
         """
         text = self.check_need(need)
         places = self.need_places(text) if places is None else places
+        vectors = vectors or QueryVectors.of(self.community)  # else encoded as they are read
         ml_reader = snap.multilingual
         if ml_reader is None:  # one index answers: no language detection needed
-            return self.rank(snap, need, self.encode_need(need), filters, access, top,
+            return self.rank(snap, need, vectors.english(text), filters, access, top,
                              exhaustive, places=places)
         language = language or self.need_language(text)
         if language.route == "english":
-            en_ranked = self.rank(snap, need, self.encode_need(need), filters, access, top,
+            en_ranked = self.rank(snap, need, vectors.english(text), filters, access, top,
                                   exhaustive, places=places)
             return self.with_other_writers(snap, text, en_ranked, filters, access, top,
-                                           exhaustive, places)
-        ml_index = self.community.multilingual_index
-        if ml_index is None:  # dropped since the snapshot was taken (cannot happen today)
-            raise ValueError("this community keeps no multilingual index")
-        ml_vector = ml_index.encoder.encode_queries([text])[0]
+                                           exhaustive, places, vectors)
+        ml_vector = vectors.multilingual(text)
         ml_ranked = self.rank(snap, need, ml_vector, filters, access, top, exhaustive,
                               "multilingual", places)
         s = self.settings
         weights: tuple[float, float]
         if language.route == "multilingual":
             en_vector = cross_lingual_vector(ml_vector, language, filters, access, ml_reader,
-                                             snap.english, self.community.encoder, s)
+                                             snap.english, vectors, s)
             if en_vector is None:
                 return referred_members(ml_ranked, ml_reader, snap.english)
             weights = (s.cross_lingual_english_weight, 1.0)
         else:
-            en_vector, weights = self.encode_need(need), (1.0, 1.0)
+            en_vector, weights = vectors.english(text), (1.0, 1.0)
         en_ranked = self.rank(snap, need, en_vector, filters, access, top, exhaustive,
                               places=places)
         return fuse_routes(en_ranked, ml_ranked, weights, s.rrf_k, ml_reader, snap.english)
 
     def with_other_writers(self, snap: Snapshot, need: str, en_ranked: Sequence[RankedMember],
                            filters: SearchFilters, access: Access, top: int, exhaustive: bool,
-                           places: PlaceReading) -> Sequence[RankedMember]:
+                           places: PlaceReading, vectors: QueryVectors | None = None
+                           ) -> Sequence[RankedMember]:
         """An English need's ranking fused (weight ``english_multilingual_weight``) with the
         multilingual index's ranking of the members who have non-English evidence; the English
         ranking itself when the weight is 0 or nobody writes another language."""
@@ -210,10 +236,10 @@ class Matcher:
         ml_index, ml_reader = self.community.multilingual_index, snap.multilingual
         if w <= 0 or ml_index is None or ml_reader is None:
             return en_ranked
-        writers = non_english_writers(snap.catalog)
+        writers = snap.english.derived("non_english_writers", non_english_writers)
         if not writers:
             return en_ranked
-        vector = ml_index.encoder.encode_queries([need])[0]
+        vector = (vectors or QueryVectors.of(self.community)).multilingual(need)
         ml_ranked = picked_members(self.rank(snap, need, vector, filters, access, top, exhaustive,
                                              "multilingual", places), writers.__contains__)
         if not len(ml_ranked):

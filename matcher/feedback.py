@@ -186,11 +186,12 @@ class Feedback:
     def lexical(self, need: str, member_ids: set[str], access: Access) -> dict[str, float]:
         """Each member's best BM25 among the need's lexical hits the caller may see, over the
         best such hit (0..1)."""
-        store = self.matcher.community.store
-        hits = store.lexical_search(need, LEXICAL_HITS)
+        hits = self.matcher.community.store.lexical_search(need, LEXICAL_HITS)
         keys = [(ItemKey.parse(k), score) for k, score in hits]
-        metas = {m.id: m for m in store.contribution_meta(
-            [k.record_id for k, _ in keys if k.is_contribution])}
+        with self.matcher.snapshot() as snap:  # authors and spaces from the index's catalog
+            catalog = snap.catalog.contributions
+            metas = {k.record_id: catalog.get(k.record_id) for k, _ in keys
+                     if k.is_contribution}
         best: dict[str, float] = {}
         top = 0.0
         for key, score in keys:

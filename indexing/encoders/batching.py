@@ -5,9 +5,11 @@ model's lock), so 50 concurrent needs cost 50 passes. ``BatchingEncoder`` wraps 
 
 * a request that finds the encoder idle runs at once, alone: **a lone request never waits**;
 * a request that finds it busy queues; when the running pass ends, the first queued request
-  leads the next pass: it waits at most ``max_wait_ms`` for more to arrive (bounded), then
-  encodes up to ``max_batch`` queued texts of its kind (queries or documents) in one call, and
-  hands each caller its own rows, in order;
+  leads the next passes: it waits at most ``max_wait_ms`` for more to arrive (bounded), then
+  encodes up to ``max_batch`` queued texts in one call, the oldest queued request's kind
+  (queries or documents) first, until its own are done, and hands each caller its own rows, in
+  order (oldest first across kinds: a write's documents never starve behind a stream of
+  queries);
 * a call with more than ``max_batch`` texts (a bulk build) goes straight to the encoder.
 
 Each call of the wrapped encoder is reported to ``observe`` (``indexing/metrics.py``: texts
@@ -105,8 +107,8 @@ class BatchingEncoder:
             if queued and self.max_wait > 0:
                 self._gather(request)
             while not request.done:  # older queued texts may fill a pass before this one's
-                with self._cond:
-                    batch = self._take(request.kind)
+                with self._cond:  # oldest first, whatever their kind: a write's documents
+                    batch = self._take(self._pending[0].kind)  # never wait behind queries
                 self._run(batch)
         finally:
             with self._cond:

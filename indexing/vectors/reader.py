@@ -9,9 +9,9 @@ for as long as the index does not change (its version), so a repeated filter cos
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 MASK_CACHE = 64  # masks kept per index version (1 MB each at 1M items)
 Vector = npt.NDArray[np.float32]
+T = TypeVar("T")
 # per (index version, filters[, access]): a mask and its count, or a member table
 MaskCache = dict[tuple[object, ...], Any]
 
@@ -141,6 +142,18 @@ class IndexReader:
             self._masks[key] = found
         mask, count = found
         return mask, count
+
+    def derived(self, name: str, compute: Callable[[CatalogView], T]) -> T:
+        """A value computed from this version's catalog (``non_english_writers``), computed
+        once per index version and kept with the masks."""
+        key = (self.version, "derived", name)
+        found = self._masks.get(key)
+        if found is None:
+            found = compute(self._catalog)
+            if len(self._masks) >= MASK_CACHE:
+                self._masks.clear()
+            self._masks[key] = found
+        return cast(T, found)
 
     # -- search ------------------------------------------------------------------------------
     def search(self, vector: Vector, k: int, mask: Mask | None

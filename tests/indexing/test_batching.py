@@ -143,3 +143,48 @@ def test_the_metrics_observer_fills_the_encode_histograms() -> None:
     assert REGISTRY.get_sample_value("wellspring_encode_batch_texts_bucket",
                                      {**labels, "le": "4.0"}) == 1
     assert REGISTRY.get_sample_value("wellspring_encode_seconds_count", labels) == 1
+
+
+class GatedEncoder(HashingEncoder):
+    """Records the kind of every pass; the first pass waits for ``gate``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.passes: list[tuple[str, int]] = []
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        return self._pass("query", texts)
+
+    def encode_documents(self, texts: Sequence[str], show_progress: bool = False) -> Vectors:
+        return self._pass("document", texts)
+
+    def _pass(self, kind: str, texts: Sequence[str]) -> Vectors:
+        self.passes.append((kind, len(texts)))
+        if len(self.passes) == 1:
+            self.gate.wait(10)
+        return super().encode_queries(texts)
+
+
+def test_queued_documents_are_encoded_before_later_queries() -> None:
+    """A write's documents queued behind a running pass go into the next pass, ahead of the
+    queries that arrived after them (oldest first across kinds), whoever leads it."""
+    inner = GatedEncoder()
+    batching = BatchingEncoder(inner, max_wait_ms=0, max_batch=64)
+    threads = [threading.Thread(target=batching.encode_queries, args=(["first"],))]
+    threads[0].start()
+    while not inner.passes:  # the first pass is running (held at the gate)
+        time.sleep(0.001)
+    doc = threading.Thread(target=batching.encode_documents, args=(["a report", "a post"],))
+    doc.start()
+    time.sleep(0.05)  # the documents are queued first
+    for i in range(5):
+        threads.append(threading.Thread(target=batching.encode_queries, args=([f"q{i}"],)))
+        threads[-1].start()
+    time.sleep(0.05)
+    inner.gate.set()
+    for t in [*threads, doc]:
+        t.join(10)
+    assert inner.passes[0] == ("query", 1)
+    assert inner.passes[1] == ("document", 2)  # not after the five later queries
+    assert sorted(inner.passes[2:]) == [("query", 5)]
