@@ -6,9 +6,11 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
@@ -73,6 +75,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
         # one process owns an index folder (and, on SQLite, the store); replicas on one
         # PostgreSQL store each have their own home (docs/DEPLOYMENT.md)
         lock = try_service_lock(settings)
+        state.searches = anyio.CapacityLimiter(settings.search_concurrency or os.cpu_count() or 2)
         try:
             if lock is None:
                 raise IndexNotReady(

@@ -6,8 +6,11 @@ The caller's identity (API key, role, spaces) is resolved in api/auth.py.
 from __future__ import annotations
 
 import threading
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends
 
 from api.auth import CallerDep, get_state
@@ -20,6 +23,8 @@ from matcher.experts import Matcher
 from matcher.feedback import Feedback
 from matcher.filters import Access
 from matcher.knowledge_map import KnowledgeMapper
+
+R = TypeVar("R")
 
 
 def get_app_settings(state: Annotated[ServiceState, Depends(get_state)]) -> Settings:
@@ -64,6 +69,24 @@ def get_feedback(state: Annotated[ServiceState, Depends(get_state)]) -> Feedback
         return found
 
 
+class Searches:
+    """Where searches run: worker threads, at most ``search_concurrency`` at once (setting).
+
+    Every sync route and ``run_in_threadpool`` share one pool of 40 worker-thread slots; under
+    50 concurrent searches a write queued for a slot behind them, and 40 threads contended for
+    the GIL. Searches beyond the limit wait here, holding no thread."""
+
+    def __init__(self, limiter: anyio.CapacityLimiter | None) -> None:
+        self.limiter = limiter
+
+    async def run(self, fn: Callable[[], R]) -> R:
+        return await anyio.to_thread.run_sync(fn, limiter=self.limiter)
+
+
+def get_searches(state: Annotated[ServiceState, Depends(get_state)]) -> Searches:
+    return Searches(state.searches)
+
+
 def get_access(caller: CallerDep) -> Access:
     """The caller's access; the public (no private spaces, no contacts) without a key."""
     return caller.access
@@ -75,3 +98,4 @@ CommunityDep = Annotated[Community, Depends(get_community)]
 MapperDep = Annotated[KnowledgeMapper, Depends(get_mapper)]
 AccessDep = Annotated[Access, Depends(get_access)]
 FeedbackDep = Annotated[Feedback, Depends(get_feedback)]
+SearchesDep = Annotated[Searches, Depends(get_searches)]

@@ -32,6 +32,10 @@ class ServiceSettings(Settings):
     metrics_access: MetricsAccess = Field(
         "loopback", description="Who may read /metrics: loopback (this host, or an admin key), "
         "admin (an admin key only) or open (anyone)")
+    search_concurrency: int = Field(
+        0, ge=0, le=256, description="Searches (/experts) computed at once (0: one per CPU "
+        "core); more wait, holding no worker thread, so writes and other requests find one at "
+        "once (docs/BENCHMARKS.md: 2 on 2 cores served more and faster than 8 or 40)")
     suggestion_flush_ms: float = Field(
         100.0, ge=0, le=10_000, description="Answers' suggestions (POST /feedback names them) "
         "are committed in groups, one transaction every this many ms (0: one per answer)")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import anyio
+
 from api.settings import ServiceSettings
 from indexing.community import Community
 from matcher.experts import Matcher
@@ -23,3 +25,5 @@ class ServiceState:
     not_ready_reason: str | None = "starting"
     metrics: HttpMetrics | None = None  # setting metrics=on (api/metrics.py)
     extras: dict[str, object] = field(default_factory=dict)
+    # setting search_concurrency: searches share these worker-thread slots (made at start-up)
+    searches: anyio.CapacityLimiter | None = None

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import AccessDep, FeedbackDep, MatcherDep
+from api.deps import AccessDep, FeedbackDep, MatcherDep, SearchesDep
 from api.schemas import ExpertsResponse, GlossTermOut, PlaceHintOut, expert_out
 from indexing.schema import Level
 from matcher.directory import check_types
@@ -22,6 +23,7 @@ async def experts(
     matcher: MatcherDep,
     access: AccessDep,
     feedback: FeedbackDep,
+    searches: SearchesDep,
     q: Annotated[str, Query(min_length=1, max_length=1000, description="The need, free text")],
     top: Annotated[int, Query(ge=1, le=100)] = 10,
     country: Annotated[list[str], Query(description="ISO 3166-1 alpha-2; repeatable")] = [],  # noqa: B006
@@ -55,9 +57,10 @@ async def experts(
         levels=tuple(x.value for x in level), types=tuple(type),
         languages=tuple(x.lower() for x in language), since=since,
     )
-    # encode() is CPU-bound: run it in the thread pool, never on the event loop
-    answer = await run_in_threadpool(feedback.experts, q, filters, access, top,
-                                     places == "boost", project_id, shown, exposure == "cap")
+    # encode() is CPU-bound: run it in a worker thread, never on the event loop
+    answer = await searches.run(functools.partial(
+        feedback.experts, q, filters, access, top, places == "boost", project_id, shown,
+        exposure == "cap"))
     found = answer.result
     results = [expert_out(m, access) for m in found.matches]
     lang = found.language

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from tests.api.conftest import Api
+import pytest
+
+from indexing.encoders.base import Encoder, Vectors
+from tests.api.conftest import Api, open_api
 
 NEED = "acoustic leak detection in district metered areas"
 
@@ -48,3 +54,61 @@ def test_searches_during_writes_and_reindex(api: Api) -> None:
     evidence = {e["contribution_id"] for m in r.json()["results"] for e in m["evidence"]}
     assert {"c-conc1", "c-conc3"} & evidence
     assert not {"c-conc0", "c-conc2", "c-conc4", "c-conc6"} & evidence
+
+
+class InFlight:
+    """The real encoder, counting query encodes in flight (each held 30 ms)."""
+
+    def __init__(self, inner: Encoder) -> None:
+        self.inner = inner
+        self.name, self.dimension = inner.name, inner.dimension
+        self.now = self.most = 0
+        self._lock = threading.Lock()
+
+    def fingerprint(self) -> dict[str, object]:
+        return self.inner.fingerprint()
+
+    def encode_documents(self, texts: Sequence[str], show_progress: bool = False) -> Vectors:
+        return self.inner.encode_documents(texts, show_progress)
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        with self._lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+        try:
+            time.sleep(0.03)
+            return self.inner.encode_queries(texts)
+        finally:
+            with self._lock:
+                self.now -= 1
+
+
+@pytest.mark.parametrize("limit", [2, 6])
+def test_searches_run_at_most_search_concurrency_at_once(
+        community_home: Path, real_encoder: Encoder, api_keys: dict[str, str], limit: int
+        ) -> None:
+    """12 concurrent /experts: at most ``search_concurrency`` compute at once (the others
+    wait without a worker thread), all answered, and a write goes through meanwhile."""
+    spy = InFlight(real_encoder)
+    client, _ = open_api(community_home, spy, api_keys,  # type: ignore[arg-type]
+                         search_concurrency=limit)
+    statuses: list[int] = []
+
+    def search(i: int) -> None:
+        r = client.get("/experts", params={"q": f"leak detection {i}", "top": 3})
+        statuses.append(r.status_code)
+
+    with client:
+        threads = [threading.Thread(target=search, args=(i,)) for i in range(12)]
+        for t in threads:
+            t.start()
+        body = {"id": "c-limit", "type": "forum_post", "date": "2024-01-01",
+                "authors": ["m-0003"], "title": "Brine note", "text": "Brine to sea outfalls."}
+        wrote = client.post("/contributions", json=body, headers={"X-API-Key": api_keys["editor"]})
+        for t in threads:
+            t.join()
+    assert wrote.status_code == 201, wrote.text
+    assert statuses == [200] * 12
+    assert spy.most <= limit
+    if limit > 2:
+        assert spy.most > 2  # the limit is what bounds it, not something else
