@@ -51,3 +51,24 @@ def test_audit_entries_newest_first_and_filtered(keys: KeyStore) -> None:
     assert total == 2 and [e.action for e in entries] == ["delete", "create"]
     total, entries = keys.audit_entries(key_id="k1")
     assert total == 1 and entries[0].detail == {"inserted": 1}
+
+
+def test_a_verified_secret_skips_the_kdf_until_revoked_or_its_hash_changes(
+        keys: KeyStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    import indexing.store.keys as keys_module
+
+    key, plain = keys.create("editor")
+    calls: list[int] = []
+    real = keys_module._hash
+    monkeypatch.setattr(keys_module, "_hash", lambda *a: calls.append(1) or real(*a))
+    assert keys.verify(plain) == key and len(calls) == 1
+    assert keys.verify(plain) == key and len(calls) == 1  # remembered: no second KDF
+    wrong = plain[:-1] + ("A" if plain[-1] != "A" else "B")
+    assert keys.verify(wrong) is None and len(calls) == 2  # a wrong secret pays it
+    with keys.store.transaction() as conn:  # the stored hash changes (a re-keyed row)
+        conn.execute("UPDATE api_keys SET hash=? WHERE key_id=?", (b"\0" * 32, key.key_id))
+    assert keys.verify(plain) is None and len(calls) == 3  # checked again, refused
+    other, plain2 = keys.create("reader")
+    assert keys.verify(plain2) == other
+    keys.revoke(other.key_id)
+    assert keys.verify(plain2) is None  # revocation is read from the row every time
