@@ -105,7 +105,8 @@ class FailureLimiter:
 _init_lock = threading.Lock()
 
 
-def get_state(request: Request) -> ServiceState:
+async def get_state(request: Request) -> ServiceState:
+    """The service's state (async: a plain lookup, no worker-thread hop per request)."""
     state: ServiceState = request.app.state.wellspring
     return state
 

@@ -27,23 +27,30 @@ from matcher.knowledge_map import KnowledgeMapper
 R = TypeVar("R")
 
 
-def get_app_settings(state: Annotated[ServiceState, Depends(get_state)]) -> Settings:
+# Dependencies that only look things up are async: FastAPI runs a plain ``def`` dependency in a
+# worker thread, a hop per dependency per request (py-spy under 50 clients: these hand-offs
+# were a visible share of the event loop's time, docs/BENCHMARKS.md).
+async def get_app_settings(state: Annotated[ServiceState, Depends(get_state)]) -> Settings:
     return state.settings
 
 
-def get_matcher(state: Annotated[ServiceState, Depends(get_state)]) -> Matcher:
+async def get_matcher(state: Annotated[ServiceState, Depends(get_state)]) -> Matcher:
+    return _matcher(state)
+
+
+def _matcher(state: ServiceState) -> Matcher:
     if state.matcher is None:
         raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
     return state.matcher
 
 
-def get_mapper(state: Annotated[ServiceState, Depends(get_state)]) -> KnowledgeMapper:
+async def get_mapper(state: Annotated[ServiceState, Depends(get_state)]) -> KnowledgeMapper:
     if state.mapper is None:
         raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
     return state.mapper
 
 
-def get_community(state: Annotated[ServiceState, Depends(get_state)]) -> Community:
+async def get_community(state: Annotated[ServiceState, Depends(get_state)]) -> Community:
     if state.community is None:
         raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
     return state.community
@@ -52,12 +59,17 @@ def get_community(state: Annotated[ServiceState, Depends(get_state)]) -> Communi
 _feedback_lock = threading.Lock()
 
 
-def get_feedback(state: Annotated[ServiceState, Depends(get_state)]) -> Feedback:
-    """Suggestions, feedback, the learned ranking and exposure over the service's matcher."""
-    matcher = get_matcher(state)
+async def get_feedback(state: Annotated[ServiceState, Depends(get_state)]) -> Feedback:
+    """Suggestions, feedback, the learned ranking and exposure over the service's matcher
+    (made in a worker thread the first time, and when the matcher was replaced)."""
     found = state.extras.get("feedback")
-    if isinstance(found, Feedback) and found.matcher is matcher:
+    if isinstance(found, Feedback) and found.matcher is _matcher(state):
         return found
+    return await anyio.to_thread.run_sync(_new_feedback, state)
+
+
+def _new_feedback(state: ServiceState) -> Feedback:
+    matcher = _matcher(state)
     with _feedback_lock:
         found = state.extras.get("feedback")
         if not (isinstance(found, Feedback) and found.matcher is matcher):
@@ -83,11 +95,11 @@ class Searches:
         return await anyio.to_thread.run_sync(fn, limiter=self.limiter)
 
 
-def get_searches(state: Annotated[ServiceState, Depends(get_state)]) -> Searches:
+async def get_searches(state: Annotated[ServiceState, Depends(get_state)]) -> Searches:
     return Searches(state.searches)
 
 
-def get_access(caller: CallerDep) -> Access:
+async def get_access(caller: CallerDep) -> Access:
     """The caller's access; the public (no private spaces, no contacts) without a key."""
     return caller.access
 

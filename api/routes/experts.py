@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from starlette.concurrency import run_in_threadpool
 
 from api.deps import AccessDep, FeedbackDep, MatcherDep, SearchesDep
 from api.schemas import ExpertsResponse, GlossTermOut, PlaceHintOut, expert_out
 from indexing.schema import Level
 from matcher.directory import check_types
+from matcher.feedback import ExpertsAnswer
 from matcher.filters import SearchFilters
 
 router = APIRouter(tags=["search"])
@@ -51,16 +50,18 @@ async def experts(
     `suggestion_id` is what `POST /feedback` names; with a model fitted by `wellspring learn`
     the order is learned (`learned_ranking`).
     """
-    await run_in_threadpool(check_types, matcher.community, type)  # the store's vocabulary
     filters = SearchFilters(
         countries=tuple(c.upper() for c in country), organisations=tuple(organisation),
         levels=tuple(x.value for x in level), types=tuple(type),
         languages=tuple(x.lower() for x in language), since=since,
     )
-    # encode() is CPU-bound: run it in a worker thread, never on the event loop
-    answer = await searches.run(functools.partial(
-        feedback.experts, q, filters, access, top, places == "boost", project_id, shown,
-        exposure == "cap"))
+
+    def search() -> ExpertsAnswer:  # CPU-bound: in a worker thread, never on the event loop
+        check_types(matcher.community, type)  # the store's vocabulary
+        return feedback.experts(q, filters, access, top, places == "boost", project_id, shown,
+                                exposure == "cap")
+
+    answer = await searches.run(search)
     found = answer.result
     results = [expert_out(m, access) for m in found.matches]
     lang = found.language
