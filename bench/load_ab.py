@@ -193,7 +193,18 @@ def main() -> int:
                              "or ONNX Runtime; 0 = its default). Default 1 for A (torch: 2 "
                              "spinning threads collapse on a busy host, docs/BENCHMARKS.md) and "
                              "0 for B (ONNX Runtime without spinning: 2 measured faster here)")
+    parser.add_argument("--a-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="a setting for A only (repeatable): compare settings of one "
+                             "checkout with --base .")
+    parser.add_argument("--b-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="a setting for B only (repeatable)")
     args = parser.parse_args()
+    extra = {}
+    for side in ("a", "b"):
+        pairs = getattr(args, f"{side}_env")
+        if any("=" not in p for p in pairs):
+            parser.error(f"--{side}-env takes KEY=VALUE")
+        extra[side] = dict(p.split("=", 1) for p in pairs)
     if args.concurrency > 50 or args.requests > 10_000:
         parser.error("bounded: at most 10,000 requests at concurrency 50")
     members = [json.loads(x) for x in (ROOT / "data" / "members.jsonl").read_text(
@@ -201,8 +212,9 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="wellspring-ab-"))
     services = [
         Service("A", args.base.resolve(), args.home, work,
-                {"WELLSPRING_TORCH_THREADS": str(args.threads[0])}),
-        Service("B", ROOT, args.home, work, {"WELLSPRING_TORCH_THREADS": str(args.threads[1])}),
+                {"WELLSPRING_TORCH_THREADS": str(args.threads[0]), **extra["a"]}),
+        Service("B", ROOT, args.home, work,
+                {"WELLSPRING_TORCH_THREADS": str(args.threads[1]), **extra["b"]}),
     ]
     try:
         for s in services:
@@ -230,6 +242,7 @@ def main() -> int:
             "base": str(args.base), "requests_per_variant": per_round * args.rounds,
             "concurrency": args.concurrency, "rounds": args.rounds,
             "write_every": args.write_every, "threads": args.threads,
+            "a_env": extra["a"], "b_env": extra["b"],
             "A": out["A"], "B": out["B"],
             "throughput_ratio_B_over_A": round(b / a, 2) if a and b else None,
             "load_average_per_round": loads, "machine": f"{os.cpu_count()} cores, CPU",

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from indexing.schema import ItemKey
@@ -135,19 +135,29 @@ class Feedback:
         pool = top if model is None else min(s.max_top, max(top, s.rerank_pool))
         found = self.matcher.find_experts(need, filters, access, pool, places)
         matches = list(found.matches)
-        # features are kept with the suggestion and read by the model: neither, no features
-        needed = model is not None or s.record_suggestions
-        features = self.features(need, matches, access) if needed else [() for _ in matches]
-        if model is not None:
+        if model is not None:  # the model reads the features now
+            features = self.features(need, matches, access)
             order = rerank(matches, features, model)[:top]
-            matches, features = [matches[i] for i in order], [features[i] for i in order]
+            matches = [matches[i] for i in order]
+            known = dict(zip([m.member.id for m in matches], [features[i] for i in order],
+                             strict=True))
         if exposure and s.fair_exposure != "off":
             order = capped_last([m.member.id for m in matches], self.capped())
-            matches, features = [matches[i] for i in order], [features[i] for i in order]
+            matches = [matches[i] for i in order]
         result = dataclasses.replace(found, matches=matches)
+
+        def suggested() -> list[SuggestedMember]:  # the features kept with the suggestion
+            if model is not None:
+                return [SuggestedMember(m.member.id, known[m.member.id]) for m in matches]
+            features = self.features(need, matches, access)
+            return [SuggestedMember(m.member.id, f) for m, f in zip(matches, features,
+                                                                    strict=True)]
+
+        # without a model nothing reads them now: the suggestion log computes them when it
+        # commits (off the answer's path; the need's text is held until then, never stored)
         sid = self.record("experts", need, project_id,
-                          [SuggestedMember(m.member.id, f) for m, f in zip(matches, features,
-                                                                           strict=True)], shown)
+                          [SuggestedMember(m.member.id, ()) for m in matches], shown,
+                          suggested)
         return ExpertsAnswer(result, sid, model is not None)
 
     def team(self, request: ProjectRequest, access: Access, project_id: str | None = None,
@@ -209,11 +219,14 @@ class Feedback:
         return {m: round(v / top, 4) for m, v in best.items()} if top > 0 else {}
 
     def record(self, kind: SuggestionKind, need: str, project_id: str | None,
-               members: list[SuggestedMember], shown: bool) -> str | None:
+               members: list[SuggestedMember], shown: bool,
+               complete: Callable[[], list[SuggestedMember]] | None = None) -> str | None:
+        """Store the suggestion (``members`` in order; ``complete`` gives them with their
+        features, called when the log commits) and return its id."""
         if not self.settings.record_suggestions:
             return None
         shown = shown and self.settings.fair_exposure != "off" and bool(members)
-        return self.log.record(kind, need, project_id, members, shown)
+        return self.log.record(kind, need, project_id, members, shown, complete)
 
     def close(self) -> None:
         """Commit the suggestions still queued (the service's shutdown)."""

@@ -24,9 +24,9 @@ import hashlib
 import json
 import secrets
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from indexing.errors import WellspringError
@@ -148,13 +148,18 @@ class PendingSuggestion:
     members: tuple[SuggestedMember, ...]
     shown: bool
     at: str
+    # the members with their features, computed when the suggestion is committed
+    complete: Callable[[], Sequence[SuggestedMember]] | None = field(default=None,
+                                                                      compare=False)
 
     @classmethod
     def of(cls, kind: str, need: str, project_id: str | None,
-           members: Sequence[SuggestedMember], shown: bool = False) -> PendingSuggestion:
+           members: Sequence[SuggestedMember], shown: bool = False,
+           complete: Callable[[], Sequence[SuggestedMember]] | None = None
+           ) -> PendingSuggestion:
         h = need_hash(need)
         return cls(suggestion_id_of(kind, h, project_id, [m.member_id for m in members]), kind,
-                   h, project_id, tuple(members), shown, now_iso())
+                   h, project_id, tuple(members), shown, now_iso(), complete)
 
 
 def forget_member(conn: sqlite3.Connection, member_id: str) -> None:

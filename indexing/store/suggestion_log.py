@@ -24,13 +24,32 @@ member. Replicas: another process sees a suggestion at most ``flush_ms`` after i
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from indexing.store.feedback import FeedbackStore, PendingSuggestion, SuggestedMember
 
 log = logging.getLogger(__name__)
+
+
+def completed(batch: list[PendingSuggestion]) -> list[PendingSuggestion]:
+    """The suggestions with their members' features filled in (``PendingSuggestion.complete``);
+    one whose features cannot be computed keeps its members without them."""
+    out = []
+    for p in batch:
+        if p.complete is not None:
+            try:
+                members = tuple(p.complete())
+            except Exception:  # the answer was given; the suggestion is kept without features
+                log.exception("suggestion log: features of %s failed", p.suggestion_id)
+                members = p.members
+            if [m.member_id for m in members] != [m.member_id for m in p.members]:
+                members = p.members  # never change who was suggested
+            p = dataclasses.replace(p, members=members, complete=None)
+        out.append(p)
+    return out
 
 
 class SuggestionLog:
@@ -54,11 +73,15 @@ class SuggestionLog:
             self._thread.start()
 
     def record(self, kind: str, need: str, project_id: str | None,
-               members: Sequence[SuggestedMember], shown: bool = False) -> str:
-        """The suggestion's id; stored now (``flush_ms`` 0) or by the next group commit."""
-        pending = PendingSuggestion.of(kind, need, project_id, members, shown)
+               members: Sequence[SuggestedMember], shown: bool = False,
+               complete: Callable[[], Sequence[SuggestedMember]] | None = None) -> str:
+        """The suggestion's id; stored now (``flush_ms`` 0) or by the next group commit.
+        ``complete``, when given, returns the same members with their ranking features: it is
+        called when the suggestion is committed, by the writer thread (off the answer's path;
+        an error there stores the suggestion without features, logged)."""
+        pending = PendingSuggestion.of(kind, need, project_id, members, shown, complete)
         if self._thread is None:
-            self.store.record_suggestions([pending])
+            self.store.record_suggestions(completed([pending]))
             return pending.suggestion_id
         with self._cond:
             if self._closed:
@@ -107,6 +130,7 @@ class SuggestionLog:
                     continue
                 batch, self._queue = self._queue, []
             try:
+                batch = completed(batch)
                 self.store.record_suggestions(batch)
             except Exception:  # logged and retried: the answers were already given
                 log.exception("suggestion log: committing %d suggestion(s) failed; retrying",

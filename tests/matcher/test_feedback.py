@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from indexing.community import Community
+from indexing.store.suggestion_log import SuggestionLog
 from matcher.experts import Matcher
 from matcher.feedback import Feedback
 from matcher.filters import Access, SearchFilters
@@ -34,6 +35,24 @@ def test_answers_carry_a_stable_suggestion_id_with_features(community: Community
     assert not first.learned
     off = feedback_over(community, record_suggestions=False)
     assert off.experts("leak detection", SearchFilters(), ALL, 5).suggestion_id is None
+
+
+def test_features_computed_by_the_group_commit_are_those_of_the_answer(
+        community: Community) -> None:
+    """In the service the suggestion log computes the features when it commits (off the
+    answer's path): the same features as computed beside the answer."""
+    s = community.settings
+    matcher = Matcher(community, s, None)
+    grouped = Feedback(matcher, SuggestionLog(community.store.feedback(), flush_ms=10_000))
+    answer = grouped.experts("desalination brine", SearchFilters(), ALL, 5)
+    assert answer.suggestion_id is not None
+    assert grouped.store.suggestion(answer.suggestion_id) is None  # still queued
+    expected = grouped.features("desalination brine", list(answer.result.matches), ALL)
+    grouped.close()
+    stored = grouped.store.suggestion(answer.suggestion_id)
+    assert stored is not None
+    assert [m.features for m in stored.members] == [tuple(f) for f in expected]
+    assert any(any(f) for f in expected)  # not all zeros: a real signal was kept
 
 
 def test_a_declined_member_is_not_suggested_again_for_the_project(community: Community) -> None:
