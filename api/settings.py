@@ -35,7 +35,8 @@ class ServiceSettings(Settings):
     search_concurrency: int = Field(
         0, ge=0, le=256, description="Searches (/experts) computed at once (0: one per CPU "
         "core); more wait, holding no worker thread, so writes and other requests find one at "
-        "once (docs/BENCHMARKS.md: 2 on 2 cores served more and faster than 8 or 40)")
+        "once (docs/BENCHMARKS.md: on 2 cores, 2 kept writes 2.5-6x faster than 8 or 40, for 8 % "
+        "fewer requests/s)")
     suggestion_flush_ms: float = Field(
         100.0, ge=0, le=10_000, description="Answers' suggestions (POST /feedback names them) "
         "are committed in groups, one transaction every this many ms (0: one per answer)")
