@@ -131,29 +131,28 @@ class IndexReader:
     def count_allowed(self, filters: SearchFilters, access: Access) -> int:
         return self._cached_mask(filters, access)[1]
 
-    def _cached_mask(self, filters: SearchFilters, access: Access) -> tuple[Mask, int]:
-        key = (self.version, filters, access)
+    def _memo(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+        """``compute()`` once per key (keys start with the index version), kept with the
+        masks: at most ``MASK_CACHE`` of them, all dropped when full."""
         found = self._masks.get(key)
         if found is None:
-            mask = item_mask(self._items, self._catalog, filters, access)
-            found = (mask, int(mask.sum()))
-            if len(self._masks) >= MASK_CACHE:
-                self._masks.clear()
-            self._masks[key] = found
-        mask, count = found
-        return mask, count
-
-    def derived(self, name: str, compute: Callable[[CatalogView], T]) -> T:
-        """A value computed from this version's catalog (``non_english_writers``), computed
-        once per index version and kept with the masks."""
-        key = (self.version, "derived", name)
-        found = self._masks.get(key)
-        if found is None:
-            found = compute(self._catalog)
+            found = compute()
             if len(self._masks) >= MASK_CACHE:
                 self._masks.clear()
             self._masks[key] = found
         return cast(T, found)
+
+    def _cached_mask(self, filters: SearchFilters, access: Access) -> tuple[Mask, int]:
+        def compute() -> tuple[Mask, int]:
+            mask = item_mask(self._items, self._catalog, filters, access)
+            return mask, int(mask.sum())
+
+        return self._memo((self.version, filters, access), compute)
+
+    def derived(self, name: str, compute: Callable[[CatalogView], T]) -> T:
+        """A value computed from this version's catalog (``non_english_writers``), computed
+        once per index version and kept with the masks."""
+        return self._memo((self.version, "derived", name), lambda: compute(self._catalog))
 
     # -- search ------------------------------------------------------------------------------
     def search(self, vector: Vector, k: int, mask: Mask | None
@@ -202,9 +201,7 @@ class IndexReader:
     def _member_table(self, filters: SearchFilters) -> _MemberTable:
         """Per member code: passes the filters, contribution count, rank in id order; cached
         per filters and index version like the masks (one pass over the members)."""
-        key = ("members", self.version, filters)
-        found = self._masks.get(key)
-        if found is None:
+        def compute() -> _MemberTable:
             ids = list(self._items.member_ids)
             members = self._catalog.members
             contributions = self._catalog.member_contributions
@@ -214,10 +211,9 @@ class IndexReader:
                                  len(ids))
             rank = np.empty(len(ids), np.int64)
             rank[np.argsort(np.asarray(ids, dtype=object), kind="stable")] = np.arange(len(ids))
-            found = _MemberTable(ok, counts, rank, np.asarray(ids, dtype=object))
-            if len(self._masks) >= MASK_CACHE:
-                self._masks.clear()
-            self._masks[key] = found
+            return _MemberTable(ok, counts, rank, np.asarray(ids, dtype=object))
+
+        found = self._memo(("members", self.version, filters), compute)
         assert isinstance(found, _MemberTable)
         return found
 
