@@ -162,18 +162,21 @@ class Matcher:
         elif language.route == "multilingual":
             vectors.prefetch([language.gloss.text] if language.gloss else [], [text])
         elif language.route == "english":
-            vectors.prefetch([text], [text] if self.has_other_writers() else [])
+            with self.community.index.reader() as reader:
+                fused = bool(self.other_writers(reader))
+            vectors.prefetch([text], [text] if fused else [])
         else:
             vectors.prefetch([text], [text])
         return vectors
 
-    def has_other_writers(self) -> bool:
-        """Whether an English need's ranking is fused with the multilingual index's ranking of
-        members with non-English evidence (``with_other_writers``)."""
-        if self.settings.english_multilingual_weight <= 0:
-            return False
-        with self.community.index.reader() as reader:
-            return bool(reader.derived("non_english_writers", non_english_writers))
+    def other_writers(self, english: IndexReader) -> frozenset[str]:
+        """The members with non-English evidence whose multilingual ranking an English need's
+        ranking is fused with (``with_other_writers``): none when the weight is 0 or the
+        community keeps no multilingual index; computed once per index version."""
+        if (self.settings.english_multilingual_weight <= 0
+                or self.community.multilingual_index is None):
+            return frozenset()
+        return english.derived("non_english_writers", non_english_writers)
 
     def need_language(self, need: str) -> NeedLanguage:
         """The need's detected language, the index(es) that answer it, and its glossary
@@ -227,25 +230,22 @@ class Matcher:
 
     def with_other_writers(self, snap: Snapshot, need: str, en_ranked: Sequence[RankedMember],
                            filters: SearchFilters, access: Access, top: int, exhaustive: bool,
-                           places: PlaceReading, vectors: QueryVectors | None = None
+                           places: PlaceReading, vectors: QueryVectors
                            ) -> Sequence[RankedMember]:
         """An English need's ranking fused (weight ``english_multilingual_weight``) with the
         multilingual index's ranking of the members who have non-English evidence; the English
         ranking itself when the weight is 0 or nobody writes another language."""
-        w = self.settings.english_multilingual_weight
-        ml_index, ml_reader = self.community.multilingual_index, snap.multilingual
-        if w <= 0 or ml_index is None or ml_reader is None:
+        ml_reader = snap.multilingual
+        writers = self.other_writers(snap.english)
+        if ml_reader is None or not writers:
             return en_ranked
-        writers = snap.english.derived("non_english_writers", non_english_writers)
-        if not writers:
-            return en_ranked
-        vector = (vectors or QueryVectors.of(self.community)).multilingual(need)
+        vector = vectors.multilingual(need)
         ml_ranked = picked_members(self.rank(snap, need, vector, filters, access, top, exhaustive,
                                              "multilingual", places), writers.__contains__)
         if not len(ml_ranked):
             return en_ranked
-        return fuse_routes(en_ranked, ml_ranked, (1.0, w), self.settings.rrf_k, ml_reader,
-                           snap.english)
+        return fuse_routes(en_ranked, ml_ranked, (1.0, self.settings.english_multilingual_weight),
+                           self.settings.rrf_k, ml_reader, snap.english)
 
     def rank(self, snap: Snapshot, need: str, vector: npt.NDArray[np.float32],
              filters: SearchFilters, access: Access, top: int, exhaustive: bool = False,
