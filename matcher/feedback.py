@@ -135,29 +135,24 @@ class Feedback:
         pool = top if model is None else min(s.max_top, max(top, s.rerank_pool))
         found = self.matcher.find_experts(need, filters, access, pool, places)
         matches = list(found.matches)
-        if model is not None:  # the model reads the features now
+        known: dict[str, tuple[float, ...]] | None = None  # features the model read now
+        if model is not None:
             features = self.features(need, matches, access)
-            order = rerank(matches, features, model)[:top]
-            matches = [matches[i] for i in order]
-            known = dict(zip([m.member.id for m in matches], [features[i] for i in order],
-                             strict=True))
+            known = {m.member.id: f for m, f in zip(matches, features, strict=True)}
+            matches = [matches[i] for i in rerank(matches, features, model)[:top]]
         if exposure and s.fair_exposure != "off":
-            order = capped_last([m.member.id for m in matches], self.capped())
-            matches = [matches[i] for i in order]
+            matches = [matches[i] for i in capped_last([m.member.id for m in matches],
+                                                       self.capped())]
         result = dataclasses.replace(found, matches=matches)
-
-        def suggested() -> list[SuggestedMember]:  # the features kept with the suggestion
-            if model is not None:
-                return [SuggestedMember(m.member.id, known[m.member.id]) for m in matches]
-            features = self.features(need, matches, access)
-            return [SuggestedMember(m.member.id, f) for m, f in zip(matches, features,
-                                                                    strict=True)]
-
-        # without a model nothing reads them now: the suggestion log computes them when it
-        # commits (off the answer's path; the need's text is held until then, never stored)
-        sid = self.record("experts", need, project_id,
-                          [SuggestedMember(m.member.id, ()) for m in matches], shown,
-                          suggested)
+        if known is not None:
+            sid = self.record("experts", need, project_id,
+                              [SuggestedMember(m.member.id, known[m.member.id])
+                               for m in matches], shown)
+        else:  # nothing reads the features now: the suggestion log computes them when it
+            # commits (off the answer's path; the need's text is held until then, never stored)
+            sid = self.record("experts", need, project_id,
+                              [SuggestedMember(m.member.id, ()) for m in matches], shown,
+                              lambda: self.suggested(need, matches, access))
         return ExpertsAnswer(result, sid, model is not None)
 
     def team(self, request: ProjectRequest, access: Access, project_id: str | None = None,
@@ -192,6 +187,12 @@ class Feedback:
         ids = [m.member.id for m in matches]
         return member_features(matches, self.lexical(need, set(ids), access),
                                self.store.outcome_counts(ids), dt.date.today())
+
+    def suggested(self, need: str, matches: Sequence[ExpertMatch], access: Access
+                  ) -> list[SuggestedMember]:
+        """The matches as suggested members, with their re-ranking features."""
+        return [SuggestedMember(m.member.id, f) for m, f in zip(
+            matches, self.features(need, matches, access), strict=True)]
 
     def lexical(self, need: str, member_ids: set[str], access: Access) -> dict[str, float]:
         """Each member's best BM25 among the need's lexical hits the caller may see, over the
