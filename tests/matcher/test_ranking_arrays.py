@@ -114,14 +114,20 @@ def test_numpy_aggregation_equals_the_previous_implementation(
             assert ga.index(a.member_id) < ga.index(b.member_id)
 
 
-def test_ranked_members_read_like_a_list() -> None:
-    data = {"members": [MemberInfo(id="m00", name="A", organisation_id="o", organisation_name="O",
-                                   country="KE", level="core", languages=(), topics=(),
-                                   open_to_invitations=True, hidden=False, contact=None)],
+def _one_member() -> dict[str, Any]:
+    """One member with a profile and one contribution in two chunks."""
+    return {"members": [MemberInfo(id="m00", name="A", organisation_id="o",
+                                   organisation_name="O", country="KE", level="core",
+                                   languages=(), topics=(), open_to_invitations=True,
+                                   hidden=False, contact=None)],
             "contributions": [ContributionMeta(id="c00", type="report", date="2024-01-01",
                                                language="en", space="public", authors=("m00",),
                                                text_hash="h")],
             "profiles": [True], "chunks": [2, 1], "released": []}
+
+
+def test_ranked_members_read_like_a_list() -> None:
+    data = _one_member()
     s = Settings()
     reader, _ = _reader(data, s)
     hits = reader.document_hits(np.asarray([0.9, 0.8, 0.5], np.float32),
@@ -134,13 +140,7 @@ def test_ranked_members_read_like_a_list() -> None:
 
 
 def test_chunk_mean_scores_a_document_by_its_retrieved_chunks() -> None:
-    data = {"members": [MemberInfo(id="m00", name="A", organisation_id="o", organisation_name="O",
-                                   country="KE", level="core", languages=(), topics=(),
-                                   open_to_invitations=True, hidden=False, contact=None)],
-            "contributions": [ContributionMeta(id="c00", type="report", date="2024-01-01",
-                                               language="en", space="public", authors=("m00",),
-                                               text_hash="h")],
-            "profiles": [True], "chunks": [2, 1], "released": []}
+    data = _one_member()
     reader, _ = _reader(data, Settings())
     scores, ids = np.asarray([0.9, 0.8, 0.5], np.float32), np.asarray([1, 0, 2], np.int64)
     best = reader.document_hits(scores, ids)
