@@ -17,6 +17,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 
+from api.clients import client_address
 from api.state import ServiceState
 from indexing.errors import WellspringError
 from indexing.store import SqlStore, open_store
@@ -82,8 +83,13 @@ def access_for(key: ApiKey | None) -> Access:
 
 
 class FailureLimiter:
-    """Failed key checks per client in a sliding window, kept in the store (``auth_failures``)
-    so that every replica on one database counts the same failures."""
+    """Failed checks of one key id from one client in a sliding window, kept in the store
+    (``auth_failures``) so that every replica on one database counts the same failures.
+
+    Only a wrong secret for an existing key id counts (the one failure that costs a KDF); a
+    client over the limit for a key id is refused that key id's unremembered secrets without
+    the KDF. Its other keys, and the same key from other clients, are never refused.
+    """
 
     def __init__(self, keys: KeyStore, limit: int = FAILURE_LIMIT,
                  window_s: float = FAILURE_WINDOW_S) -> None:
@@ -91,15 +97,16 @@ class FailureLimiter:
         self.limit = limit
         self.window_s = window_s
 
-    def check(self, client: str) -> None:
-        """Raise TooManyAttempts while this client is over the limit."""
+    def check(self, client: str, key_id: str) -> None:
+        """Raise TooManyAttempts while this client is over the limit for this key id."""
         now = time.time()
-        count, oldest = self.keys.failures_since(client, now - self.window_s)
+        count, oldest = self.keys.failures_since(client, key_id, now - self.window_s)
         if count >= self.limit and oldest is not None:
             raise TooManyAttempts(max(1, int(oldest + self.window_s - now) + 1))
 
-    def failed(self, client: str) -> None:
-        self.keys.record_failure(client, time.time(), keep_s=max(self.window_s, 3600.0))
+    def failed(self, client: str, key_id: str) -> None:
+        self.keys.record_failure(client, key_id, time.time(),
+                                 keep_s=max(self.window_s, 3600.0))
 
 
 _init_lock = threading.Lock()
@@ -146,23 +153,34 @@ def authenticate(
     """Resolve the caller once per request (plain def: the key hash runs in the thread pool).
 
     No header is the public; a header with a bad key is refused with 401 (never downgraded to
-    public, so a typo is noticed), and repeated failures from one client with 429.
+    public, so a typo is noticed), and repeated wrong secrets for one key id from one client
+    with 429.
     """
-    if presented is None or presented == "":
-        caller = Caller(None, Access.public())
-    else:
-        client = request.client.host if request.client else "unknown"
-        limiter = get_limiter(state)
-        limiter.check(client)
-        key = get_keys(state).verify(presented)
-        if key is None:
-            limiter.failed(client)
-            log.warning("refused an invalid API key from %s", client)  # never the key itself
-            raise Unauthorized("invalid or revoked API key")
-        caller = Caller(key, access_for(key))
+    key = _verified_key(request, state, presented) if presented else None
+    caller = Caller(key, access_for(key))
     request.state.access = caller.access
     request.state.caller = caller
     return caller
+
+
+def _verified_key(request: Request, state: ServiceState, presented: str) -> ApiKey:
+    """The key presented, verified before any refusal (docs/SECURITY.md): a malformed key or
+    an unknown key id is refused without the KDF; a remembered secret passes without it; any
+    other secret is hashed unless this client is over the failure limit for this key id."""
+    keys = get_keys(state)
+    check = keys.check(presented)
+    key = check.remembered() if check is not None else None
+    if check is not None and key is None:
+        client = client_address(request, state.settings.trusted_proxies)
+        limiter = get_limiter(state)
+        limiter.check(client, check.key_id)
+        key = check.verify()
+        if key is None:
+            limiter.failed(client, check.key_id)
+            log.warning("refused an invalid API key for key id %s from %s", check.key_id, client)
+    if key is None:
+        raise Unauthorized("invalid or revoked API key")
+    return key
 
 
 CallerDep = Annotated[Caller, Depends(authenticate)]

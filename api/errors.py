@@ -17,6 +17,7 @@ from indexing.errors import (
     IndexMismatch,
     IndexNotReady,
     NotFound,
+    SpaceDenied,
     ValidationFailed,
     WellspringError,
 )
@@ -33,6 +34,7 @@ STATUS: list[tuple[type[Exception], int]] = [
     (InvalidFeedback, 422),
     (Unauthorized, 401),
     (Forbidden, 403),
+    (SpaceDenied, 403),
     (TooManyAttempts, 429),
     (NotFound, 404),
     (Conflict, 409),

@@ -10,8 +10,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from api.clients import valid_networks
 from indexing.settings import Settings
 
 # loopback: clients on this host (or any client with an admin key); admin: an admin key,
@@ -27,8 +28,14 @@ class ServiceSettings(Settings):
     max_import_bytes: int = Field(5_000_000, ge=1000, description="POST /imports: file size")
     max_query_bytes: int = Field(16_384, ge=1024, description="Longest query string (413)")
     cors_origins: list[str] = Field(default_factory=list)
-    auth_failure_limit: int = Field(10, ge=1, description="Failed key checks per client ...")
-    auth_failure_window_s: float = Field(60.0, gt=0, description="... in this many seconds")
+    auth_failure_limit: int = Field(
+        10, ge=1, description="Failed checks of one key id from one client ...")
+    auth_failure_window_s: float = Field(60.0, gt=0, description="... in this many seconds; "
+                                         "then that client's secrets for that key id are refused "
+                                         "(429) without the KDF until the window slides past")
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="Proxies (addresses or networks, e.g. 127.0.0.1) "
+        "whose X-Forwarded-For names the client; anyone else's is ignored (docs/SECURITY.md)")
     metrics_access: MetricsAccess = Field(
         "loopback", description="Who may read /metrics: loopback (this host, or an admin key), "
         "admin (an admin key only) or open (anyone)")
@@ -43,6 +50,11 @@ class ServiceSettings(Settings):
     log_format: LogFormat = Field(
         "text", description="`wellspring serve` logs: text lines, or json (one object per line, "
         "access lines with request id, route, status and duration)")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, v: list[str]) -> list[str]:
+        return valid_networks(v)
 
     @classmethod
     def of(cls, settings: Settings) -> ServiceSettings:

@@ -28,7 +28,7 @@ from indexing.errors import (
 from indexing.feed import ChangeFollower
 from indexing.schema import Contribution, Member, Organisation
 from indexing.settings import Settings
-from indexing.store import Store, WriteResult, open_store
+from indexing.store import SpaceGuard, Store, WriteResult, open_store
 from indexing.vectors.community_index import CommunityIndex, SyncStats
 from indexing.vectors.encoding import Vectors
 from indexing.vectors.faiss_index import choose_factory
@@ -149,11 +149,14 @@ class Community:
         return self, stats
 
     # -- writes ------------------------------------------------------------------------------
-    def write(self, records: Sequence[Record], mode: WriteMode = "upsert") -> WriteResult:
+    def write(self, records: Sequence[Record], mode: WriteMode = "upsert",
+              may_change: SpaceGuard | None = None) -> WriteResult:
         """Commit records in one transaction, then update the index; all or nothing.
 
         ``create`` refuses ids that exist (Conflict), ``replace`` ids that do not (NotFound).
-        References (a member's organisation, a contribution's authors) must exist.
+        References (a member's organisation, a contribution's authors) must exist. With
+        ``may_change``, every contribution's space, sent and stored, is checked in the
+        transaction (``Store.write_records``).
         """
         # encode first, outside the lock: only the commit and the index swap wait for others
         # (texts a concurrent write changes meanwhile are encoded again under the lock)
@@ -164,6 +167,7 @@ class Community:
                 organisations=[r for r in records if isinstance(r, Organisation)],
                 members=[r for r in records if isinstance(r, Member)],
                 contributions=[r for r in records if isinstance(r, Contribution)],
+                may_change=may_change,
             )
             for org in records:
                 if isinstance(org, Organisation):  # members show their organisation's name
@@ -217,23 +221,25 @@ class Community:
             self._sync_indexes(changed(outcome))
             return outcome
 
-    def delete(self, kind: Literal["organisation", "member", "contribution"], record_id: str
-               ) -> WriteResult:
-        """Delete one record; a member's sole-authored contributions go with them."""
+    def delete(self, kind: Literal["organisation", "member", "contribution"], record_id: str,
+               may_change: SpaceGuard | None = None) -> WriteResult:
+        """Delete one record; a member's sole-authored contributions go with them. With
+        ``may_change``, every contribution the deletion touches must be in a space the caller
+        may change (checked in the transaction: ``Store.delete_member``)."""
         with self._write_lock:
             result = WriteResult(deleted=1)
             with self.store.transaction() as conn:
                 if kind == "organisation":
                     self.store.delete_organisation(conn, record_id)
                 elif kind == "member":
-                    orphans = self.store.delete_member(conn, record_id)
+                    orphans = self.store.delete_member(conn, record_id, may_change)
                     result.deleted_members.add(record_id)
                     result.deleted_contributions |= set(orphans)
                     with self.index.reader() as reader:
                         theirs = set(reader.catalog.member_contributions.get(record_id, set()))
                     result.changed_contributions |= theirs - set(orphans)
                 else:
-                    self.store.delete_contribution(conn, record_id)
+                    self.store.delete_contribution(conn, record_id, may_change)
                     result.deleted_contributions.add(record_id)
             self._sync_indexes(result)
             return result

@@ -53,6 +53,17 @@ class Conflict(WellspringError):
         super().__init__(message)
 
 
+class SpaceDenied(WellspringError):
+    """A write that would change a record in a space the caller does not hold.
+
+    The message never names the space: a caller learns only that it may not make this change.
+    """
+
+    def __init__(self, message: str, field: str = "space") -> None:
+        self.field = field
+        super().__init__(message)
+
+
 class IndexMismatch(WellspringError):
     """The index on disk was built with other settings (model, dimension, schema)."""
 

@@ -234,8 +234,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
                        f"{first['msg']}") from exc
     configure_logging(settings.log_format, logging.getLogger().level)
     # uvicorn's records go through the same handler; the access lines are api/observe.py's
+    # the app reads X-Forwarded-For itself, from WELLSPRING_TRUSTED_PROXIES only (api/clients.py)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
-                log_config=None, access_log=False)
+                log_config=None, access_log=False, proxy_headers=False)
     return 0
 
 

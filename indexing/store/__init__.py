@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indexing.store.protocol import SqlStore, Store
-from indexing.store.records import ContributionMeta, WriteResult, text_hash
+from indexing.store.records import ContributionMeta, SpaceGuard, WriteResult, text_hash
 from indexing.store.sqlite import SqliteStore
 
-__all__ = ["ContributionMeta", "SqlStore", "SqliteStore", "Store", "WriteResult", "open_store",
-           "text_hash"]
+__all__ = ["ContributionMeta", "SpaceGuard", "SqlStore", "SqliteStore", "Store", "WriteResult",
+           "open_store", "text_hash"]
 
 
 if TYPE_CHECKING:

@@ -9,7 +9,9 @@ The KDF costs ~6.5 ms of CPU, on every keyed request. A secret that passed it is
 in this process by its SHA-256 together with the stored hash it matched (at most
 ``VERIFIED_MEMO`` of them): the next request with it reads its row as always (a revoked or
 re-created key is refused at once, on every replica) and skips the KDF while the stored hash is
-unchanged. An unknown or wrong secret always pays the full KDF.
+unchanged. A malformed key or an unknown key id is refused without the KDF (``check``); only a
+wrong secret for an existing key id pays it, and ``api/auth.py`` bounds how often a client may
+make one (docs/SECURITY.md).
 
 The audit log holds who (key id), when, and what changed (action, kind, ids, counts) — never
 record contents, so no contact detail or private text ever lands in it.
@@ -24,7 +26,7 @@ import json
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from indexing.errors import NotFound, WellspringError
 from indexing.store.protocol import SqlStore
@@ -134,29 +136,30 @@ class KeyStore:
 
     def verify(self, presented: str) -> ApiKey | None:
         """The active key matching this plain key, or None (constant-time comparison)."""
+        check = self.check(presented)
+        return check.verify() if check is not None else None
+
+    def check(self, presented: str) -> KeyCheck | None:
+        """The pending check of a presented key, or None for a malformed key or an unknown
+        key id (refused without the KDF: key ids are 48 random bits, not worth guessing)."""
         found = _KEY_RE.match(presented.strip())
         if found is None:
             return None
         key_id, secret = found.groups()
         row = self.store.connection().execute(
             "SELECT * FROM api_keys WHERE key_id=?", (key_id,)).fetchone()
-        if row is None:
-            # spend the same time as a real check, so timing does not reveal which ids exist
-            _hash(secret, b"\0" * 16, PBKDF2_ITERATIONS)
-            return None
-        expected = bytes(row["hash"])
-        memo = (key_id, hashlib.sha256(secret.encode("ascii")).digest())
-        known = self._verified.get(memo)
-        if known is None or not hmac.compare_digest(known, expected):
-            actual = _hash(secret, bytes(row["salt"]), int(row["iterations"]))
-            if not hmac.compare_digest(expected, actual):
-                return None
-            if len(self._verified) >= VERIFIED_MEMO:
-                self._verified.clear()
-            self._verified[memo] = expected
-        if row["revoked_at"] is not None:
-            return None
-        return _key(row)
+        return None if row is None else KeyCheck(self, key_id, secret, row)
+
+    def remembered(self, key_id: str, secret: str, expected: bytes) -> bool:
+        """Whether this secret passed the KDF in this process against this stored hash."""
+        known = self._verified.get((key_id, hashlib.sha256(secret.encode("ascii")).digest()))
+        return known is not None and hmac.compare_digest(known, expected)
+
+    def remember(self, key_id: str, secret: str, expected: bytes) -> None:
+        """Remember a secret that passed the KDF (by its SHA-256, never in clear)."""
+        if len(self._verified) >= VERIFIED_MEMO:
+            self._verified.clear()
+        self._verified[(key_id, hashlib.sha256(secret.encode("ascii")).digest())] = expected
 
     def all_keys(self, include_revoked: bool = True) -> list[ApiKey]:
         rows = self.store.connection().execute("SELECT * FROM api_keys ORDER BY created_at, key_id")
@@ -184,17 +187,20 @@ class KeyStore:
         return [k for k in self.all_keys(include_revoked=False) if k.role == "admin"]
 
     # -- failed key checks (api/auth.py's limiter; shared by replicas) ------------------------
-    def record_failure(self, client: str, at: float, keep_s: float) -> None:
-        """One failed key check by ``client`` at ``at`` (epoch seconds); older ones pruned."""
+    def record_failure(self, client: str, key_id: str, at: float, keep_s: float) -> None:
+        """One failed key check by ``client`` with ``key_id`` at ``at`` (epoch seconds); rows
+        older than ``keep_s`` are pruned."""
         with self.store.transaction() as conn:
-            conn.execute("INSERT INTO auth_failures(client, at) VALUES (?, ?)", (client, at))
+            conn.execute("INSERT INTO auth_failures(client, key_id, at) VALUES (?, ?, ?)",
+                         (client, key_id, at))
             conn.execute("DELETE FROM auth_failures WHERE at < ?", (at - keep_s,))
 
-    def failures_since(self, client: str, since: float) -> tuple[int, float | None]:
-        """(count, oldest time) of this client's failed checks after ``since``."""
+    def failures_since(self, client: str, key_id: str, since: float
+                       ) -> tuple[int, float | None]:
+        """(count, oldest time) of this client's failed checks of this key id after ``since``."""
         row = self.store.connection().execute(
-            "SELECT COUNT(*), MIN(at) FROM auth_failures WHERE client=? AND at > ?",
-            (client, since)).fetchone()
+            "SELECT COUNT(*), MIN(at) FROM auth_failures WHERE client=? AND key_id=? AND at > ?",
+            (client, key_id, since)).fetchone()
         return int(row[0]), (float(row[1]) if row[1] is not None else None)
 
     # -- audit -------------------------------------------------------------------------------
@@ -226,6 +232,36 @@ class KeyStore:
         return total, [AuditEntry(int(r["seq"]), r["at"], r["key_id"], r["action"], r["kind"],
                                   tuple(json.loads(r["ids"])), json.loads(r["detail"]))
                        for r in rows]
+
+
+class KeyCheck:
+    """A presented key whose id exists: ``remembered`` is the cheap part (no KDF), ``verify``
+    the full check."""
+
+    def __init__(self, keys: KeyStore, key_id: str, secret: str, row: Any) -> None:
+        self.keys = keys
+        self.key_id = key_id
+        self._secret = secret
+        self._row = row
+
+    def _active(self) -> ApiKey | None:
+        return None if self._row["revoked_at"] is not None else _key(self._row)
+
+    def remembered(self) -> ApiKey | None:
+        """The key, when this secret passed the KDF before against the same stored hash."""
+        if self.keys.remembered(self.key_id, self._secret, bytes(self._row["hash"])):
+            return self._active()
+        return None
+
+    def verify(self) -> ApiKey | None:
+        """The active key when the secret is right (the KDF, unless remembered), else None."""
+        expected = bytes(self._row["hash"])
+        if not self.keys.remembered(self.key_id, self._secret, expected):
+            actual = _hash(self._secret, bytes(self._row["salt"]), int(self._row["iterations"]))
+            if not hmac.compare_digest(expected, actual):
+                return None
+            self.keys.remember(self.key_id, self._secret, expected)
+        return self._active()
 
 
 def _key(row: object) -> ApiKey:

@@ -19,6 +19,9 @@ Wellspring is refused (its tables may mean something this version does not know)
   the next ``Community.open`` copies the index folder's vectors in
   (``vectors/vector_backfill.py``), then every encoded text adds its own.
 
+* 7: failed key checks count per presented key id as well as per client (``auth_failures``
+  gains ``key_id``; issue #26: a client's failures with one key id never refuse another key).
+
 The same steps run on PostgreSQL, through ``pg_dialect.py`` (one list for both backends).
 """
 
@@ -81,8 +84,23 @@ def _to_v6(conn: sqlite3.Connection) -> None:
     conn.execute(VECTORS_DDL.strip())
 
 
+AUTH_FAILURES_V7_DDL = """
+DROP TABLE IF EXISTS auth_failures;
+CREATE TABLE auth_failures(client TEXT NOT NULL, key_id TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX auth_failures_pair ON auth_failures(client, key_id, at);
+CREATE INDEX auth_failures_at ON auth_failures(at)
+"""
+
+
+def _to_v7(conn: sqlite3.Connection) -> None:
+    # rows live an hour at most (the limiter's window): recreated empty rather than altered
+    for statement in AUTH_FAILURES_V7_DDL.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6}
+    2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6, 7: _to_v7}
 LATEST = max(MIGRATIONS)
 SCHEMA_VERSION = LATEST
 

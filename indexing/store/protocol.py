@@ -18,7 +18,7 @@ import numpy.typing as npt
 from indexing.schema import Contribution, Member, Organisation
 from indexing.store.changes import Change
 from indexing.store.feedback import FeedbackStore
-from indexing.store.records import ContributionMeta, WriteResult
+from indexing.store.records import ContributionMeta, SpaceGuard, WriteResult
 from indexing.store.topics import StoredTopics
 
 
@@ -102,13 +102,16 @@ class Store(Protocol):
 
     def write_records(self, organisations: Sequence[Organisation] = (),
                       members: Sequence[Member] = (),
-                      contributions: Sequence[Contribution] = ()) -> WriteResult: ...
+                      contributions: Sequence[Contribution] = (),
+                      may_change: SpaceGuard | None = None) -> WriteResult: ...
 
     def delete_organisation(self, conn: Any, org_id: str) -> None: ...
 
-    def delete_member(self, conn: Any, member_id: str) -> list[str]: ...
+    def delete_member(self, conn: Any, member_id: str,
+                      may_change: SpaceGuard | None = None) -> list[str]: ...
 
-    def delete_contribution(self, conn: Any, contribution_id: str) -> None: ...
+    def delete_contribution(self, conn: Any, contribution_id: str,
+                            may_change: SpaceGuard | None = None) -> None: ...
 
     def set_meta(self, key: str, value: object) -> None: ...
 

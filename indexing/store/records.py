@@ -4,7 +4,12 @@ attributes and the content hash that decides whether a text must be re-encoded."
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+SpaceGuard = Callable[[str], bool]
+"""Whether the caller of a write may change a record in this space (checked in the write's
+transaction, against the stored record, so no concurrent write slips between check and change)."""
 
 
 def text_hash(text: str) -> str:

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from indexing.encoders.language import detect_language_code
-from indexing.errors import Conflict, NotFound
+from indexing.errors import Conflict, NotFound, SpaceDenied
 from indexing.schema import Contribution, Member, Organisation
 from indexing.store.changes import Kind, Op, record_change
 from indexing.store.feedback import forget_member
-from indexing.store.records import WriteResult, text_hash
+from indexing.store.records import SpaceGuard, WriteResult, text_hash
 
 
 class SqlWrites:
@@ -112,19 +112,27 @@ class SqlWrites:
         conn.execute("DELETE FROM organisations WHERE id=?", (org_id,))
         self._record_change(conn, "organisation", org_id, "delete")
 
-    def delete_member(self, conn: Any, member_id: str) -> list[str]:
+    def delete_member(self, conn: Any, member_id: str,
+                      may_change: SpaceGuard | None = None) -> list[str]:
         """Delete a member and their authorships; returns contributions deleted with them.
 
         A contribution left without any author is deleted too; co-authored ones stay, credited
-        to the remaining authors.
+        to the remaining authors. With ``may_change``, every contribution the deletion touches
+        (deleted or re-credited) must be in a space the caller may change, else SpaceDenied and
+        nothing changes.
         """
         if conn.execute("SELECT 1 FROM members WHERE id=?", (member_id,)).fetchone() is None:
             raise NotFound("member", member_id)
-        own = [r[0] for r in conn.execute(
-            "SELECT contribution_id FROM contribution_authors WHERE member_id=?", (member_id,)
+        own = [(r[0], r[1]) for r in conn.execute(
+            "SELECT a.contribution_id, c.space FROM contribution_authors a "
+            "JOIN contributions c ON c.id = a.contribution_id WHERE a.member_id=?", (member_id,)
         )]
+        if may_change is not None and not all(may_change(space) for _, space in own):
+            raise SpaceDenied(f"deleting member '{member_id}' would change contributions in "
+                              "spaces this caller does not hold; a key holding them (or an "
+                              "admin) can delete this member", field="member_id")
         orphaned: list[str] = []
-        for cid in own:
+        for cid, _space in own:
             others = conn.execute(
                 "SELECT COUNT(*) FROM contribution_authors "
                 "WHERE contribution_id=? AND member_id<>?",
@@ -148,9 +156,13 @@ class SqlWrites:
         contribution.authors = [a for a in contribution.authors if a != member_id]
         self.upsert_contribution(conn, contribution)
 
-    def delete_contribution(self, conn: Any, contribution_id: str) -> None:
-        found = conn.execute("SELECT 1 FROM contributions WHERE id=?", (contribution_id,))
-        if found.fetchone() is None:
+    def delete_contribution(self, conn: Any, contribution_id: str,
+                            may_change: SpaceGuard | None = None) -> None:
+        """Delete one contribution; with ``may_change``, one in a space the caller may not
+        change is NotFound, as if it did not exist (reads hide it the same way)."""
+        found = conn.execute("SELECT space FROM contributions WHERE id=?",
+                             (contribution_id,)).fetchone()
+        if found is None or (may_change is not None and not may_change(found[0])):
             raise NotFound("contribution", contribution_id)
         conn.execute("DELETE FROM contribution_authors WHERE contribution_id=?", (contribution_id,))
         self._delete_lexical(conn, "contributions", contribution_id)
@@ -163,10 +175,18 @@ class SqlWrites:
         organisations: Sequence[Organisation] = (),
         members: Sequence[Member] = (),
         contributions: Sequence[Contribution] = (),
+        may_change: SpaceGuard | None = None,
     ) -> WriteResult:
-        """Upsert records in one transaction (organisations, then members, then contributions)."""
+        """Upsert records in one transaction (organisations, then members, then contributions).
+
+        With ``may_change``, each contribution's space, as sent and as stored, must be one the
+        caller may change: a stored one it may not is NotFound (as reads hide it), a space sent
+        that it may not is SpaceDenied; either way nothing is written.
+        """
         result = WriteResult()
         with self.transaction() as conn:
+            if may_change is not None:
+                _check_contribution_spaces(conn, contributions, may_change)
             for org in organisations:
                 _count(result, self.upsert_organisation(conn, org))
             for member in members:
@@ -180,6 +200,16 @@ class SqlWrites:
                 if outcome != "unchanged":
                     result.changed_contributions.add(contribution.id)
         return result
+
+
+def _check_contribution_spaces(conn: Any, contributions: Sequence[Contribution],
+                               may_change: SpaceGuard) -> None:
+    for c in contributions:
+        if not may_change(c.space):
+            raise SpaceDenied(f"the caller does not hold space '{c.space}'")
+        stored = conn.execute("SELECT space FROM contributions WHERE id=?", (c.id,)).fetchone()
+        if stored is not None and not may_change(stored[0]):
+            raise NotFound("contribution", c.id)
 
 
 def _count(result: WriteResult, outcome: str) -> None:

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.auth import FailureLimiter, get_keys
 from indexing.encoders.base import Encoder
+from indexing.store import keys as keys_module
 from tests.api.conftest import Api
 from tests.conftest import make_settings
 
@@ -70,15 +71,60 @@ def test_keys_are_stored_hashed(api: Api) -> None:
         assert secret.encode() not in raw
 
 
-def test_failed_attempts_are_limited_per_client(api: Api) -> None:
+def _limit(api: Api, limit: int = 3) -> None:
     state = api.client.app.state.wellspring  # type: ignore[attr-defined]
-    state.extras["auth_limiter"] = FailureLimiter(get_keys(state), limit=3, window_s=60)
-    bad = api.h("ws_000000000000_" + "y" * 43)
+    state.extras["auth_limiter"] = FailureLimiter(get_keys(state), limit=limit, window_s=60)
+
+
+def _count_kdf(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the PBKDF2 runs of key checks (the real function still runs)."""
+    calls = [0]
+    real = keys_module._hash
+
+    def counting(secret: str, salt: bytes, iterations: int) -> bytes:
+        calls[0] += 1
+        return real(secret, salt, iterations)
+
+    monkeypatch.setattr(keys_module, "_hash", counting)
+    return calls
+
+
+def wrong_secret(key: str) -> str:
+    prefix, key_id, _ = key.split("_", 2)
+    return f"{prefix}_{key_id}_" + "y" * 43
+
+
+def test_unknown_key_ids_never_lock_out_a_valid_key(api: Api, monkeypatch: pytest.MonkeyPatch
+                                                    ) -> None:
+    """#26 item 4: twelve bad keys from one address, then a valid admin key: 200, and the
+    unknown key ids cost no KDF at all."""
+    _limit(api)
+    kdf = _count_kdf(monkeypatch)
+    bad = [api.h(f"ws_{i:012d}_" + "y" * 43) for i in range(12)]
+    assert [api.client.get("/stats", headers=h).status_code for h in bad] == [401] * 12
+    assert api.client.get("/stats", headers=api.h("not a key")).status_code == 401
+    assert kdf[0] == 0
+    assert api.client.get("/stats", headers=api.h(api.admin)).status_code == 200
+
+
+def test_wrong_secrets_are_limited_per_key_id_and_client(api: Api,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    _limit(api)
+    assert api.client.get("/stats", headers=api.h(api.editor)).status_code == 200  # remembered
+    kdf = _count_kdf(monkeypatch)
+    bad = api.h(wrong_secret(api.editor))
     assert [api.client.get("/stats", headers=bad).status_code for _ in range(3)] == [401] * 3
+    assert kdf[0] == 3
     r = api.client.get("/stats", headers=bad)
     assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
-    # while locked out, even a good key from that client waits; no key is still the public
-    assert api.client.get("/stats", headers=api.h(api.reader)).status_code == 429
+    for _ in range(20):  # past the limit a wrong secret costs no KDF
+        assert api.client.get("/stats", headers=bad).status_code == 429
+    assert kdf[0] == 3
+    # verified before refusing: the same key id's valid secret (remembered), the client's
+    # other keys, and the public all pass
+    assert api.client.get("/stats", headers=api.h(api.editor)).status_code == 200
+    assert api.client.get("/stats", headers=api.h(api.admin)).status_code == 200
+    assert api.client.get("/stats", headers=api.h(api.reader)).status_code == 200
     assert api.client.get("/stats").status_code == 200
 
 

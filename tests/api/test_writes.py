@@ -196,3 +196,18 @@ def test_writes_survive_a_restart(community_home: Path, real_encoder: Encoder,
                                                "top": 20}).json()["results"]
         assert "c-00001" not in {e["contribution_id"] for m in leaks for e in m["evidence"]}
         assert client.get("/members/m-0001", headers=ed).status_code == 200  # keys persisted
+
+
+def test_deleting_a_member_checks_every_space_it_touches(api: Api) -> None:
+    """#26 item 2: an editor without the task force's space cannot delete a member whose
+    sole-authored work lies there (403 naming member_id, not the space); nothing is lost."""
+    r = api.client.delete("/members/m-0001", headers=api.h(api.editor))
+    assert r.status_code == 403 and r.json()["field"] == "member_id"
+    assert "nrw-taskforce" not in r.text
+    assert api.client.get("/contributions/c-00007", headers=api.h(api.admin)).status_code == 200
+    assert api.client.get("/members/m-0001").status_code == 200
+    assert api.client.delete("/contributions/c-00007",
+                             headers=api.h(api.editor)).status_code == 404
+    r = api.client.delete("/members/m-0001", headers=api.h(api.admin))
+    assert r.status_code == 200
+    assert api.client.get("/contributions/c-00007", headers=api.h(api.admin)).status_code == 404

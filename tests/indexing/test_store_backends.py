@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexing.errors import Conflict, NotFound
+from indexing.errors import Conflict, NotFound, SpaceDenied
 from indexing.ingest import ingest_paths
 from indexing.store import SqliteStore, SqlStore
 from indexing.store.keys import KeyStore
@@ -102,9 +102,11 @@ def test_keys_vocabulary_topics_and_meta(store: SqlStore) -> None:
     keys.audit(record.key_id, "create", "member", ["m-1"], {"n": 1})
     total, entries = keys.audit_entries()
     assert total == 1 and entries[0].ids == ("m-1",)
-    keys.record_failure("10.0.0.1", 100.0, keep_s=60)
-    keys.record_failure("10.0.0.1", 130.0, keep_s=60)
-    assert keys.failures_since("10.0.0.1", 90.0) == (2, 100.0)
+    keys.record_failure("10.0.0.1", record.key_id, 100.0, keep_s=60)
+    keys.record_failure("10.0.0.1", record.key_id, 130.0, keep_s=60)
+    keys.record_failure("10.0.0.1", "other", 131.0, keep_s=60)
+    assert keys.failures_since("10.0.0.1", record.key_id, 90.0) == (2, 100.0)
+    assert keys.failures_since("10.0.0.2", record.key_id, 90.0) == (0, None)
     store.add_vocabulary_terms([("contribution_types", "podcast"), ("organisation_kinds", "b")])
     store.add_vocabulary_terms([("contribution_types", "podcast")])
     assert store.vocabulary_terms() == [("contribution_types", "podcast"),
@@ -174,3 +176,29 @@ def test_postgres_notifies_the_sequence_of_a_write_only(pg_url: str) -> None:
         store.write_records(contributions=[c])
         got = list(listener.notifies(timeout=5, stop_after=1))
     assert [n.payload for n in got] == [str(store.change_sequence())]
+
+
+def test_space_guard_covers_stored_records(store: SqlStore) -> None:
+    """#26 item 2: a write or delete checks every space it touches, stored as well as sent, in
+    its transaction; a refused one changes nothing."""
+    public_only = {"public"}.__contains__
+    before = store.counts()
+    with pytest.raises(SpaceDenied) as refused, store.transaction() as conn:
+        store.delete_member(conn, "m-0001", public_only)  # c-00007 is in nrw-taskforce
+    assert "nrw-taskforce" not in str(refused.value)  # never names the space
+    assert store.counts() == before and store.get_contribution("c-00007").authors == ["m-0001"]
+    with pytest.raises(NotFound), store.transaction() as conn:
+        store.delete_contribution(conn, "c-00007", public_only)  # as if it did not exist
+    private = store.get_contribution("c-00007")
+    private.space = "public"
+    with pytest.raises(NotFound):
+        store.write_records(contributions=[private], may_change=public_only)
+    moved = store.get_contribution("c-00001")
+    moved.space = "nrw-taskforce"
+    with pytest.raises(SpaceDenied):
+        store.write_records(contributions=[moved], may_change=public_only)
+    assert store.get_contribution("c-00001").space == "public"
+    assert store.get_contribution("c-00007").space == "nrw-taskforce"
+    with store.transaction() as conn:  # a caller holding the space may
+        deleted = store.delete_member(conn, "m-0001", {"public", "nrw-taskforce"}.__contains__)
+    assert "c-00007" in deleted
