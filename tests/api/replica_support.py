@@ -72,9 +72,12 @@ def replicas(database_url: str, root: Path, count: int = 2,
             port = free_port()
             env = {**os.environ, "WELLSPRING_HOME": str(home),
                    "WELLSPRING_DATABASE_URL": database_url, "HF_HUB_OFFLINE": "1",
-                   "TRANSFORMERS_OFFLINE": "1", "PYTHONUNBUFFERED": "1", **(settings or {})}
+                   "TRANSFORMERS_OFFLINE": "1", "PYTHONUNBUFFERED": "1",
+                   # as docs/DEPLOYMENT.md says: nginx on loopback is the one trusted proxy
+                   "WELLSPRING_TRUSTED_PROXIES": '["127.0.0.1"]', **(settings or {})}
             command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
-                       "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+                       "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+                       "--no-proxy-headers"]
             log = home / "server.log"
             process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log.open("wb"),
                                        stderr=subprocess.STDOUT)
