@@ -40,7 +40,13 @@ from api.state import ServiceState
 from indexing.backup import try_service_lock
 from indexing.community import Community
 from indexing.encoders.base import Encoder
-from indexing.errors import IndexNotReady, WellspringError
+from indexing.errors import (
+    IndexCorrupt,
+    IndexMismatch,
+    IndexNotReady,
+    StoreCorrupt,
+    WellspringError,
+)
 from indexing.settings import Settings
 from matcher.experts import Matcher
 from matcher.feedback import Feedback
@@ -61,6 +67,21 @@ async def _save_periodically(state: ServiceState) -> None:
             log.exception("periodic index save failed; will retry")
 
 
+ANOTHER_PROCESS = "another Wellspring process serves this home (one service process per home)"
+
+
+def public_reason(exc: WellspringError) -> str:
+    """Why the service is not ready, in words anyone may read: the kind of failure, never the
+    error's text (paths, database host and user); that goes to the log and to admin keys."""
+    if isinstance(exc, IndexNotReady) and str(exc) == ANOTHER_PROCESS:
+        return ANOTHER_PROCESS
+    if isinstance(exc, IndexMismatch):
+        return "the index was built with other settings: rebuild it (`wellspring index`)"
+    if isinstance(exc, IndexCorrupt | StoreCorrupt):
+        return "the store or the index is damaged: restore or rebuild it"
+    return "start-up failed; the service log (or /health/ready with an admin key) says why"
+
+
 def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
                multilingual_encoder: Encoder | None = None) -> FastAPI:
     """Build the app; ``encoder`` and ``multilingual_encoder`` let tests share loaded models
@@ -78,17 +99,18 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
         state.searches = anyio.CapacityLimiter(settings.search_concurrency or os.cpu_count() or 2)
         try:
             if lock is None:
-                raise IndexNotReady(
-                    f"another Wellspring process serves {settings.index_path}; run one service "
-                    "process per home (replicas: one home each on a PostgreSQL store, "
-                    "docs/DEPLOYMENT.md)")
+                log.error("another Wellspring process serves %s; run one service process per "
+                          "home (replicas: one home each on a PostgreSQL store, "
+                          "docs/DEPLOYMENT.md)", settings.index_path)
+                raise IndexNotReady(ANOTHER_PROCESS)
             community, _ = await run_in_threadpool(
                 functools.partial(Community.open, settings, encoder,
                                   multilingual_encoder=multilingual_encoder))
             matcher = Matcher.configured(community)  # reads the glossary: a bad one is named here
             mapper = KnowledgeMapper.configured(matcher)  # and the map's charter and taxonomy
         except WellspringError as exc:
-            state.not_ready_reason = str(exc)
+            state.not_ready_reason = public_reason(exc)
+            state.not_ready_detail = str(exc)
             log.error("not ready: %s", exc)
         else:
             if settings.uses_postgres:  # other replicas' writes arrive through the feed

@@ -23,7 +23,7 @@ from indexing.errors import (
 )
 from indexing.store.feedback import InvalidFeedback
 from indexing.store.keys import InvalidKeyRequest
-from matcher.errors import InvalidRequest
+from matcher.errors import InvalidRequest, KeyRequired
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ STATUS: list[tuple[type[Exception], int]] = [
     (InvalidKeyRequest, 422),
     (InvalidFeedback, 422),
     (Unauthorized, 401),
+    (KeyRequired, 401),
     (Forbidden, 403),
     (SpaceDenied, 403),
     (TooManyAttempts, 429),

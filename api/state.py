@@ -22,7 +22,8 @@ class ServiceState:
     community: Community | None = None
     matcher: Matcher | None = None
     mapper: KnowledgeMapper | None = None  # the knowledge map (its cache lives here)
-    not_ready_reason: str | None = "starting"
+    not_ready_reason: str | None = "starting"  # what anyone may read (no path, host or user)
+    not_ready_detail: str | None = None  # the start-up error itself: the log and admin keys
     metrics: HttpMetrics | None = None  # setting metrics=on (api/metrics.py)
     extras: dict[str, object] = field(default_factory=dict)
     # setting search_concurrency: searches share these worker-thread slots (made at start-up)

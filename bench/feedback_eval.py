@@ -59,7 +59,7 @@ from indexing.store import SqliteStore
 from matcher.evaluation import ndcg_at_k
 from matcher.experts import Matcher
 from matcher.exposure import gini, top_share
-from matcher.feedback import Feedback
+from matcher.feedback import Feedback, Tracking
 from matcher.filters import Access, SearchFilters
 from matcher.needs import ProjectRequest
 from matcher.reranker import PAST_OUTCOMES
@@ -99,7 +99,7 @@ def learned_ranking(community: Community) -> dict[str, Any]:
     outcomes: dict[str, int] = {}
     for i, n in enumerate(train):
         answer = fb.experts(n.text, SearchFilters(), ALL, 10, places=False,
-                            project_id=f"train-{i}")
+                            tracking=Tracking(f"train-{i}"))
         assert answer.suggestion_id is not None
         for m in answer.result.matches:
             outcome = outcome_of(n.grades.get(m.member.id, 0), rng)
@@ -116,7 +116,7 @@ def learned_ranking(community: Community) -> dict[str, Any]:
     for i, n in enumerate(train):
         gone = fb.store.declined_for_project(f"train-{i}")
         answer = fb.experts(n.text, SearchFilters(), ALL, 10, places=False,
-                            project_id=f"train-{i}")
+                            tracking=Tracking(f"train-{i}"))
         declined += len(gone)
         again += sum(1 for m in answer.result.matches if m.member.id in gone)
     return {"declined": declined, "declined_suggested_again": again,
@@ -142,7 +142,7 @@ def exposure_run(community: Community, mode: str, cap: int, briefs: list[Any],
     relevance, coverage, precision = [], [], []
     for title, subs in briefs:
         request = ProjectRequest(title=title, needs=tuple(s.label for s in subs), size=5)
-        result = fb.team(request, ALL, shown=True).result
+        result = fb.team(request, ALL, tracking=Tracking(shown=True)).result
         busy_slots += sum(1 for t in result.team if t.member.id in busy)
         relevance.append(statistics.fmean(c.best_score for c in result.coverage))
         coverage.append(sum(1 for c in result.coverage if c.covered_by) / len(result.coverage))

@@ -273,6 +273,12 @@ class FeedbackSettings(BaseSettings):
     record_suggestions: bool = Field(
         True, description="Store what each /experts, team and invitation answer suggested "
         "(ids, need hash, features) so feedback can name it; off: no suggestion_id")
+    record_public_suggestions: bool = Field(
+        False, description="Also store the answers of callers without a key (and count their "
+        "shows as exposure); off: an anonymous request stores nothing (docs/SECURITY.md)")
+    suggestion_retention_days: int = Field(
+        365, ge=1, le=36500, description="Suggestions older than this that no feedback names "
+        "are deleted, and exposure rows older than exposure_window_days (checked hourly)")
     learn_min_outcomes: int = Field(
         50, ge=1, le=1_000_000, description="`wellspring learn` fits no model below this many "
         "outcomes on suggestions (the learned ranking stays off until then)")

@@ -76,10 +76,8 @@ def check_types(community: Community, types: Sequence[str]) -> None:
 
 
 def community_stats(community: Community, access: Access) -> dict[str, object]:
-    """The store's counts, with private space names only for callers holding them; every type
-    and kind of the vocabulary is counted (0 when unused) and the vocabulary listed."""
-    stats = stats_with_vocabulary(community.store.stats(), load_vocabulary(community.store))
-    spaces = stats.get("spaces")
-    if isinstance(spaces, dict):
-        stats["spaces"] = {s: n for s, n in spaces.items() if access.may_see(str(s))}
-    return stats
+    """The store's counts of what this caller may see (contributions in its spaces, members
+    not hidden; everything for an admin); every type and kind of the vocabulary is counted (0
+    when unused) and the vocabulary listed."""
+    spaces = None if access.all_spaces else {"public", *access.spaces}
+    return stats_with_vocabulary(community.store.stats(spaces), load_vocabulary(community.store))

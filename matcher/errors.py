@@ -11,3 +11,11 @@ class InvalidRequest(WellspringError):
     def __init__(self, field: str, message: str) -> None:
         self.field = field
         super().__init__(f"{field}: {message}")
+
+
+class KeyRequired(WellspringError):
+    """A request that only a keyed caller may make as asked; ``field`` names what needs it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}")

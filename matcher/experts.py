@@ -33,6 +33,7 @@ from matcher.places import NO_PLACE, PlaceReading, prefer_places, read_places
 from matcher.query_vectors import QueryVectors
 from matcher.rankings import picked_members, referred_members
 from matcher.retrieval import fuse_routes, non_english_writers, rank_members
+from matcher.text_checks import check_countries, check_printable
 
 __all__ = ["DocScore", "Evidence", "ExpertMatch", "ExpertResult", "Matcher", "RankedMember",
            "Snapshot"]
@@ -105,7 +106,7 @@ class Matcher:
     # -- public entry points -----------------------------------------------------------------
     def check_need(self, need: str) -> str:
         """The need, stripped; InvalidRequest naming field ``q`` if empty or too long."""
-        text = need.strip()
+        text = check_printable("q", need).strip()
         if not text:
             raise InvalidRequest("q", "the need is empty")
         if len(text) > self.settings.max_query_chars:
@@ -124,6 +125,7 @@ class Matcher:
         is False or the setting is off)."""
         if not 1 <= top <= self.settings.max_top:
             raise InvalidRequest("top", f"must be between 1 and {self.settings.max_top}")
+        check_countries("country", (filters or SearchFilters()).countries)
         text = self.check_need(need)
         language = self.need_language(text)
         reading = self.need_places(text) if places else NO_PLACE

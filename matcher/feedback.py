@@ -55,6 +55,20 @@ LEXICAL_HITS = 200
 
 
 @dataclass(frozen=True)
+class Tracking:
+    """What an answer is tracked as: the caller's project (its declined members are left out),
+    whether it is shown to a person (exposure), and whether it is stored as a suggestion at all
+    (``recorded``: keyed callers, or every caller with ``record_public_suggestions``)."""
+
+    project_id: str | None = None
+    shown: bool = False
+    recorded: bool = True
+
+
+TRACKED = Tracking()  # no project, not shown, stored (the CLI, evaluations, benchmarks)
+
+
+@dataclass(frozen=True)
 class ExpertsAnswer:
     """Who knows X, the id it was stored under (None with ``record_suggestions`` off) and
     whether the learned model ordered it."""
@@ -87,10 +101,18 @@ class Feedback:
         self.matcher = matcher
         self.settings = matcher.settings
         self.store: FeedbackStore = matcher.community.store.feedback()
-        # the service commits suggestions in groups (suggestion_log.py); others write at once
+        # the service commits suggestions in groups and prunes them past their retention
+        # (suggestion_log.py, ``Feedback.service``); others write at once
         self.log = log or SuggestionLog(self.store)
         self._model: RankingModel | None = None
         self._lock = threading.Lock()
+
+    @classmethod
+    def service(cls, matcher: Matcher, flush_ms: float) -> Feedback:
+        """The service's: suggestions committed every ``flush_ms``, pruned hourly."""
+        feedback = cls(matcher)
+        feedback.log = SuggestionLog(feedback.store, flush_ms, prune=feedback.prune_expired)
+        return feedback
 
     # -- what limits an answer ---------------------------------------------------------------
     def model(self) -> RankingModel | None:
@@ -122,12 +144,12 @@ class Feedback:
 
     # -- answers -----------------------------------------------------------------------------
     def experts(self, need: str, filters: SearchFilters, access: Access, top: int = 10,
-                places: bool = True, project_id: str | None = None, shown: bool = False,
+                places: bool = True, tracking: Tracking = TRACKED,
                 exposure: bool = False) -> ExpertsAnswer:
         """Who knows X, without the members declined for the project, re-ordered by the
         learned model when there is one, capped members last when ``exposure`` is asked."""
         s = self.settings
-        declined = self.declined(project_id)
+        declined = self.declined(tracking.project_id)
         if declined:
             filters = dataclasses.replace(filters,
                                           exclude_members=filters.exclude_members | declined)
@@ -145,32 +167,32 @@ class Feedback:
                                                        self.capped())]
         result = dataclasses.replace(found, matches=matches)
         if known is not None:
-            sid = self.record("experts", need, project_id,
+            sid = self.record("experts", need, tracking,
                               [SuggestedMember(m.member.id, known[m.member.id])
-                               for m in matches], shown)
+                               for m in matches])
         else:  # nothing reads the features now: the suggestion log computes them when it
             # commits (off the answer's path; the need's text is held until then, never stored)
-            sid = self.record("experts", need, project_id,
-                              [SuggestedMember(m.member.id, ()) for m in matches], shown,
+            sid = self.record("experts", need, tracking,
+                              [SuggestedMember(m.member.id, ()) for m in matches],
                               lambda: self.suggested(need, matches, access))
         return ExpertsAnswer(result, sid, model is not None)
 
-    def team(self, request: ProjectRequest, access: Access, project_id: str | None = None,
-             shown: bool = False) -> TeamAnswer:
+    def team(self, request: ProjectRequest, access: Access, tracking: Tracking = TRACKED
+             ) -> TeamAnswer:
         """A team, without the members declined for the project, capped members replaced."""
-        request = self._excluding(request, project_id)
+        request = self._excluding(request, tracking.project_id)
         result = suggest_team(self.matcher, request, access, self.capped())
-        sid = self.record("team", _brief_text(request), project_id,
-                          [SuggestedMember(t.member.id, ()) for t in result.team], shown)
+        sid = self.record("team", _brief_text(request), tracking,
+                          [SuggestedMember(t.member.id, ()) for t in result.team])
         return TeamAnswer(result, sid)
 
     def invitations(self, request: ProjectRequest, access: Access, top: int = 10,
-                    project_id: str | None = None, shown: bool = False) -> InvitationsAnswer:
+                    tracking: Tracking = TRACKED) -> InvitationsAnswer:
         """Invitations, without the members declined for the project, capped members last."""
-        request = self._excluding(request, project_id)
+        request = self._excluding(request, tracking.project_id)
         result = suggest_invitations(self.matcher, request, access, top, self.capped())
-        sid = self.record("invitations", _brief_text(request), project_id,
-                          [SuggestedMember(i.member.id, ()) for i in result.invitations], shown)
+        sid = self.record("invitations", _brief_text(request), tracking,
+                          [SuggestedMember(i.member.id, ()) for i in result.invitations])
         return InvitationsAnswer(result, sid)
 
     def _excluding(self, request: ProjectRequest, project_id: str | None) -> ProjectRequest:
@@ -219,15 +241,23 @@ class Feedback:
                     best[a] = max(best.get(a, 0.0), score)
         return {m: round(v / top, 4) for m, v in best.items()} if top > 0 else {}
 
-    def record(self, kind: SuggestionKind, need: str, project_id: str | None,
-               members: list[SuggestedMember], shown: bool,
+    def record(self, kind: SuggestionKind, need: str, tracking: Tracking,
+               members: list[SuggestedMember],
                complete: Callable[[], list[SuggestedMember]] | None = None) -> str | None:
         """Store the suggestion (``members`` in order; ``complete`` gives them with their
-        features, called when the log commits) and return its id."""
-        if not self.settings.record_suggestions:
+        features, called when the log commits) and return its id; None when the answer is not
+        tracked (``Tracking.recorded``, or ``record_suggestions`` off)."""
+        if not (self.settings.record_suggestions and tracking.recorded):
             return None
-        shown = shown and self.settings.fair_exposure != "off" and bool(members)
-        return self.log.record(kind, need, project_id, members, shown, complete)
+        shown = tracking.shown and self.settings.fair_exposure != "off" and bool(members)
+        return self.log.record(kind, need, tracking.project_id, members, shown, complete)
+
+    def prune_expired(self) -> tuple[int, int]:
+        """Delete suggestions past ``suggestion_retention_days`` that no feedback names, and
+        exposure past ``exposure_window_days`` (the service's suggestion log runs it hourly)."""
+        s = self.settings
+        return self.store.prune(_since(s.suggestion_retention_days),
+                                _since(s.exposure_window_days))
 
     def close(self) -> None:
         """Commit the suggestions still queued (the service's shutdown)."""

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from indexing.countries import COUNTRY_CODES
 from indexing.settings import Settings
 from indexing.vectors.reader import CatalogView
 from matcher.errors import InvalidRequest
 from matcher.experts import Evidence, Matcher, RankedMember, Snapshot
 from matcher.filters import Access, SearchFilters
 from matcher.need_derivation import dedupe, derive_needs
+from matcher.text_checks import check_countries, check_printable
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,11 @@ class ProjectRequest:
 
     def validated(self, settings: Settings, catalog: CatalogView) -> ProjectRequest:
         """This request with defaults filled in; InvalidRequest names the first bad field."""
-        if not self.title or not self.title.strip():
+        if not self.title or not check_printable("title", self.title).strip():
             raise InvalidRequest("title", "is empty")
+        check_printable("description", self.description, words=False)
+        for text in self.needs or ():
+            check_printable("needs", text)
         size = settings.team_size if self.size is None else self.size
         if not 1 <= size <= settings.max_team_size:
             raise InvalidRequest("size", f"must be between 1 and {settings.max_team_size}")
@@ -56,17 +59,14 @@ class ProjectRequest:
                           ("max_per_country", self.max_per_country)):
             if cap is not None and not 1 <= cap <= settings.max_team_size:
                 raise InvalidRequest(name, f"must be between 1 and {settings.max_team_size}")
-        for mid in sorted(self.exclude_members):
-            if mid not in catalog.members:
+        for mid in sorted(self.exclude_members):  # a hidden member is as unknown as any
+            if (member := catalog.members.get(mid)) is None or member.hidden:
                 raise InvalidRequest("exclude_members", f"unknown member '{mid}'")
         for oid in sorted(self.exclude_organisations):
             if oid not in catalog.organisations:
                 raise InvalidRequest("exclude_organisations", f"unknown organisation '{oid}'")
         countries = frozenset(c.strip().upper() for c in self.exclude_countries)
-        for code in sorted(countries):
-            if code not in COUNTRY_CODES:
-                raise InvalidRequest("exclude_countries",
-                                     f"'{code}' is not an ISO 3166-1 alpha-2 country code")
+        check_countries("exclude_countries", sorted(countries))
         return ProjectRequest(
             title=self.title.strip(), description=self.description, needs=self.needs,
             size=size, exclude_members=self.exclude_members,

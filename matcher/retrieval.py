@@ -44,7 +44,7 @@ def rank_members(reader: IndexReader, need: str, vector: Vector, filters: Search
             docs = fuse_lexical(reader, need, vector, docs, mask, k, settings, lexical)
             hits = reader.hits_of([(d.score, d.best_item) for d in docs.values()])
         cutoff = None if complete else (float(scores[-1]) if len(scores) else 0.0)
-        authors = reader.authorship(hits, filters, s.match_profiles)
+        authors = reader.authorship(hits, filters, access, s.match_profiles)
         ranked = aggregate_members(hits, authors, settings, cutoff)
         if complete or len(ranked) >= top:
             return ranked

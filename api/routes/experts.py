@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from api.deps import AccessDep, FeedbackDep, MatcherDep, SearchesDep
+from api.auth import CallerDep
+from api.deps import FeedbackDep, MatcherDep, SearchesDep, SettingsDep, tracking_for
 from api.schemas import ExpertsResponse, GlossTermOut, PlaceHintOut, expert_out
 from indexing.schema import Level
 from matcher.directory import check_types
@@ -20,7 +21,8 @@ router = APIRouter(tags=["search"])
 @router.get("/experts", response_model=ExpertsResponse)
 async def experts(
     matcher: MatcherDep,
-    access: AccessDep,
+    caller: CallerDep,
+    settings: SettingsDep,
     feedback: FeedbackDep,
     searches: SearchesDep,
     q: Annotated[str, Query(min_length=1, max_length=1000, description="The need, free text")],
@@ -35,8 +37,8 @@ async def experts(
         description="boost: prefer members working in the places the need names; off: ignore "
                     "them (a country filter still filters)")] = "boost",
     project_id: Annotated[str | None, Query(
-        min_length=1, max_length=128, description="The caller's project: members declined or "
-        "judged not relevant for it (POST /feedback) are not suggested again")] = None,
+        min_length=1, max_length=128, description="The caller's project (needs a key): members "
+        "declined or judged not relevant for it (POST /feedback) are not suggested again")] = None,
     shown: Annotated[bool, Query(
         description="This answer is shown to a person: count it as exposure (with the "
         "fair_exposure setting on)")] = False,
@@ -50,6 +52,8 @@ async def experts(
     `suggestion_id` is what `POST /feedback` names; with a model fitted by `wellspring learn`
     the order is learned (`learned_ranking`).
     """
+    access = caller.access
+    tracking = tracking_for(caller, settings, project_id, shown)
     filters = SearchFilters(
         countries=tuple(c.upper() for c in country), organisations=tuple(organisation),
         levels=tuple(x.value for x in level), types=tuple(type),
@@ -58,7 +62,7 @@ async def experts(
 
     def search() -> ExpertsAnswer:  # CPU-bound: in a worker thread, never on the event loop
         check_types(matcher.community, type)  # the store's vocabulary
-        return feedback.experts(q, filters, access, top, places == "boost", project_id, shown,
+        return feedback.experts(q, filters, access, top, places == "boost", tracking,
                                 exposure == "cap")
 
     answer = await searches.run(search)

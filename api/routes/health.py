@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request, Security
 from fastapi.responses import JSONResponse
 
+from api.auth import api_key_header, authenticate
 from api.deps import get_state
 from api.state import ServiceState
 
@@ -20,11 +21,15 @@ def live() -> dict[str, str]:
 
 
 @router.get("/health/ready", responses={503: {"description": "Not ready, with the reason"}})
-def ready(state: Annotated[ServiceState, Depends(get_state)]) -> JSONResponse:
-    """Ready when the model and a consistent index are loaded."""
+def ready(request: Request, state: Annotated[ServiceState, Depends(get_state)],
+          presented: Annotated[str | None, Security(api_key_header)] = None) -> JSONResponse:
+    """Ready when the model and a consistent index are loaded. Not ready: the kind of failure
+    for anyone, and the start-up error itself (`detail`) for an admin key."""
     if state.community is None:
-        return JSONResponse({"status": "not-ready", "reason": state.not_ready_reason},
-                            status_code=503)
+        body = {"status": "not-ready", "reason": state.not_ready_reason}
+        if presented and state.not_ready_detail and _is_admin(request, state, presented):
+            body["detail"] = state.not_ready_detail
+        return JSONResponse(body, status_code=503)
     index = state.community.index
     return JSONResponse({
         "status": "ready", "vectors": index.count(), "factory": index.factory,
@@ -35,3 +40,13 @@ def ready(state: Annotated[ServiceState, Depends(get_state)]) -> JSONResponse:
                          "stored_texts": state.community.startup.stored_texts,
                          "seconds": round(state.community.startup.seconds, 1)},
     })
+
+
+def _is_admin(request: Request, state: ServiceState, presented: str) -> bool:
+    """Whether the presented key is an admin's (checked as every route checks keys, the
+    failed-key limit included); any failure to tell is a no."""
+    try:
+        caller = authenticate(request, state, presented)
+    except Exception:  # a bad key, or keys unreadable while the store is what failed
+        return False
+    return caller.key is not None and caller.key.has_role("admin")

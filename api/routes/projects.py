@@ -10,7 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import AccessDep, FeedbackDep, MatcherDep
+from api.auth import CallerDep
+from api.deps import AccessDep, FeedbackDep, MatcherDep, SettingsDep, tracking_for
 from api.schemas import EvidenceOut, MemberSummary, member_summary_fields
 from matcher.filters import Access
 from matcher.languages import NeedLanguage
@@ -44,8 +45,9 @@ class ProjectIn(BaseModel):
     max_per_organisation: int | None = Field(None, ge=1, le=100)
     max_per_country: int | None = Field(None, ge=1, le=100)
     project_id: str | None = Field(
-        None, min_length=1, max_length=128, description="The caller's project: members "
-        "declined or judged not relevant for it (POST /feedback) are not suggested again")
+        None, min_length=1, max_length=128, description="The caller's project (needs a key): "
+        "members declined or judged not relevant for it (POST /feedback) are not suggested "
+        "again")
     shown: bool = Field(False, description="This answer is shown to a person: count it as "
                         "exposure (with the fair_exposure setting on)")
 
@@ -174,13 +176,16 @@ def _evidence(items: tuple[NeedEvidence, ...]) -> list[NeedEvidenceOut]:
 
 
 @router.post("/projects/match", response_model=TeamResponse, responses=_ERRORS)
-def match_project(feedback: FeedbackDep, access: AccessDep, body: ProjectIn) -> TeamResponse:
+def match_project(feedback: FeedbackDep, caller: CallerDep, settings: SettingsDep,
+                  body: ProjectIn) -> TeamResponse:
     """A team that covers the project's needs, spread across organisations and countries.
 
     Needs nobody covers above the coverage threshold are listed in `gaps`; the team may be
     smaller than `size` when nobody else adds coverage.
     """
-    answer = feedback.team(body.to_request(), access, body.project_id, body.shown)
+    access = caller.access
+    tracking = tracking_for(caller, settings, body.project_id, body.shown)
+    answer = feedback.team(body.to_request(), access, tracking)
     result = answer.result
     team = [TeamMemberOut(**member_summary_fields(t.member, access), score=t.score,
                           covers=list(t.covers), evidence=_evidence(t.evidence))
@@ -202,12 +207,13 @@ def match_project(feedback: FeedbackDep, access: AccessDep, body: ProjectIn) -> 
 
 
 @router.post("/projects/invitations", response_model=InvitationsResponse, responses=_ERRORS)
-def project_invitations(feedback: FeedbackDep, access: AccessDep, body: InvitationsIn
-                        ) -> InvitationsResponse:
+def project_invitations(feedback: FeedbackDep, caller: CallerDep, settings: SettingsDep,
+                        body: InvitationsIn) -> InvitationsResponse:
     """Occasional, peripheral and transactional members (open to invitations, never hidden)
     whose expertise fits a need that core and active members cover poorly, with the reason."""
-    answer = feedback.invitations(body.to_request(), access, body.top, body.project_id,
-                                  body.shown)
+    access = caller.access
+    tracking = tracking_for(caller, settings, body.project_id, body.shown)
+    answer = feedback.invitations(body.to_request(), access, body.top, tracking)
     result = answer.result
     invitations = [InvitationOut(**member_summary_fields(i.member, access), score=i.score,
                                  covers=list(i.covers),

@@ -212,6 +212,20 @@ class FeedbackStore:
                         [("x-" + secrets.token_hex(8), p.at, m.member_id, p.suggestion_id,
                           p.kind, m.member_id) for m in p.members])
 
+    def prune(self, suggestions_before: str, exposure_before: str) -> tuple[int, int]:
+        """Delete suggestions created before ``suggestions_before`` that no feedback names
+        (with their members), and exposure rows before ``exposure_before``: what anyone's
+        answers stored is kept for a bounded time. Returns (suggestions, exposure rows)."""
+        old = ("SELECT suggestion_id FROM suggestions WHERE created_at < ? AND suggestion_id "
+               "NOT IN (SELECT suggestion_id FROM feedback WHERE suggestion_id IS NOT NULL)")
+        with self.store.transaction() as tx:
+            tx.execute(f"DELETE FROM suggestion_members WHERE suggestion_id IN ({old})",
+                       (suggestions_before,))
+            gone = tx.execute(f"DELETE FROM suggestions WHERE suggestion_id IN ({old})",
+                              (suggestions_before,)).rowcount
+            shows = tx.execute("DELETE FROM exposure WHERE at < ?", (exposure_before,)).rowcount
+        return int(gone), int(shows)
+
     def suggestion(self, suggestion_id: str) -> StoredSuggestion | None:
         conn = self.store.connection()
         row = conn.execute("SELECT * FROM suggestions WHERE suggestion_id=?",

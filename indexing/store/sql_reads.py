@@ -49,32 +49,42 @@ class SqlReads:
             for table in ("organisations", "members", "contributions")
         }
 
-    def stats(self) -> dict[str, object]:
-        """Counts a coordinator (and `wellspring stats`) wants to see."""
+    def stats(self, spaces: Collection[str] | None = None) -> dict[str, object]:
+        """Counts a coordinator (and `wellspring stats`) wants to see. With ``spaces``, only
+        what a caller holding them may see: contributions in those spaces, members not hidden
+        (no count depends on anything else)."""
         conn = self.connection()
-        c = self.counts()
+        where_c, where_m, args = "", "", list(spaces or ())
+        if spaces is not None:
+            where_c = f"WHERE space IN ({','.join('?' * len(args)) or 'NULL'})"
+            where_m = "WHERE hidden = 0"
 
-        def grouped(sql: str) -> dict[str, int]:
-            return {str(r[0]): int(r[1]) for r in conn.execute(sql)}
+        def grouped(sql: str, params: Sequence[object] = ()) -> dict[str, int]:
+            return {str(r[0]): int(r[1]) for r in conn.execute(sql, params)}
 
+        def one(sql: str, params: Sequence[object] = ()) -> int:
+            return int(conn.execute(sql, params).fetchone()[0])
+
+        private = "AND" if where_c else "WHERE"
         return {
-            "members": c["members"],
-            "organisations": c["organisations"],
-            "countries": int(conn.execute(
-                "SELECT COUNT(DISTINCT country) FROM members").fetchone()[0]),
-            "levels": grouped("SELECT level, COUNT(*) FROM members GROUP BY level ORDER BY level"),
+            "members": one(f"SELECT COUNT(*) FROM members {where_m}"),
+            "organisations": one("SELECT COUNT(*) FROM organisations"),
+            "countries": one(f"SELECT COUNT(DISTINCT country) FROM members {where_m}"),
+            "levels": grouped(f"SELECT level, COUNT(*) FROM members {where_m} GROUP BY level "
+                              "ORDER BY level"),
             "organisation_kinds": grouped(
                 "SELECT kind, COUNT(*) FROM organisations GROUP BY kind ORDER BY kind"),
-            "contributions": c["contributions"],
+            "contributions": one(f"SELECT COUNT(*) FROM contributions {where_c}", args),
             "contribution_types": grouped(
-                "SELECT type, COUNT(*) FROM contributions GROUP BY type ORDER BY type"),
+                f"SELECT type, COUNT(*) FROM contributions {where_c} GROUP BY type ORDER BY type",
+                args),
             "languages": grouped("SELECT COALESCE(language, 'unknown'), COUNT(*) "
-                                 "FROM contributions GROUP BY 1 ORDER BY 1"),
-            "private_contributions": int(conn.execute(
-                "SELECT COUNT(*) FROM contributions WHERE space <> 'public'").fetchone()[0]),
-            "spaces": grouped("SELECT space, COUNT(*) FROM contributions GROUP BY space "
-                              "ORDER BY space"),
-            "stored_vectors": vector_counts(conn),  # by encoder fingerprint (vectors.py)
+                                 f"FROM contributions {where_c} GROUP BY 1 ORDER BY 1", args),
+            "private_contributions": one(
+                f"SELECT COUNT(*) FROM contributions {where_c} {private} space <> 'public'", args),
+            "spaces": grouped(f"SELECT space, COUNT(*) FROM contributions {where_c} "
+                              "GROUP BY space ORDER BY space", args),
+            "stored_vectors": vector_counts(conn) if spaces is None else {},
         }
 
     def has_organisation(self, org_id: str) -> bool:

@@ -15,6 +15,9 @@ suggestion is derived from its content, so an answer can carry it before it is s
   suggestion this process just answered flushes first, so it always finds it;
 * ``close()`` flushes and stops the thread (the service's shutdown).
 
+With ``prune`` (the service: ``Feedback.prune_expired``), the writer thread also deletes what is
+past its retention, when it starts and then at most every ``PRUNE_EVERY_S``.
+
 A failed commit is logged and retried at the next flush; the queue is bounded (the oldest
 answers' suggestions are dropped past ``max_queued``, with a warning): a suggestion is what
 feedback names, not a record, and the answer itself was already given. What a crash can lose is
@@ -27,11 +30,13 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 
 from indexing.store.feedback import FeedbackStore, PendingSuggestion, SuggestedMember
 
 log = logging.getLogger(__name__)
+PRUNE_EVERY_S = 3600.0
 
 
 def completed(batch: list[PendingSuggestion]) -> list[PendingSuggestion]:
@@ -56,8 +61,10 @@ class SuggestionLog:
     """Answers' suggestions, committed in groups by one writer thread (or at once)."""
 
     def __init__(self, store: FeedbackStore, flush_ms: float = 0.0, max_pending: int = 256,
-                 max_queued: int = 100_000) -> None:
+                 max_queued: int = 100_000, prune: Callable[[], object] | None = None) -> None:
         self.store = store
+        self.prune = prune
+        self._pruned_at = -PRUNE_EVERY_S  # monotonic time of the last prune
         self.interval = flush_ms / 1000.0
         self.max_pending = max_pending
         self.max_queued = max_queued
@@ -118,8 +125,18 @@ class SuggestionLog:
             self._cond.notify_all()
         self._thread.join(timeout=30)
 
+    def _prune_when_due(self) -> None:
+        if self.prune is None or time.monotonic() - self._pruned_at < PRUNE_EVERY_S:
+            return
+        self._pruned_at = time.monotonic()
+        try:
+            self.prune()
+        except Exception:  # retried at the next interval; answers never wait for it
+            log.exception("suggestion log: pruning past the retention failed")
+
     def _run(self) -> None:
         while True:
+            self._prune_when_due()
             with self._cond:  # gather a group: at most one commit per interval, unless asked
                 self._cond.wait_for(lambda: self._closed or self._flush_wanted
                                     or len(self._queue) >= self.max_pending, self.interval)

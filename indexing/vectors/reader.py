@@ -186,34 +186,45 @@ class IndexReader:
         return DocumentHits(self._items.doc[items].astype(np.int64),
                             np.asarray([score for score, _ in docs], np.float64), items)
 
-    def authorship(self, hits: DocumentHits, filters: SearchFilters,
+    def authorship(self, hits: DocumentHits, filters: SearchFilters, access: Access,
                    with_profiles: bool) -> Authorship:
-        """The (hit, member) pairs of these hits and the member tables (``Authorship``)."""
+        """The (hit, member) pairs of these hits and the member tables (``Authorship``); a
+        member's contribution count is of those ``access`` may see (no score depends on the
+        number of documents the caller may not see)."""
         rows = self._items.members[hits.item]
         if not with_profiles:
             rows = np.where(self._items.is_profile[hits.item][:, None], -1, rows)
         pair_hit, column = np.nonzero(rows >= 0)
-        table = self._member_table(filters)
+        table = self._member_table(filters, access)
         return Authorship(pair_hit.astype(np.int64), rows[pair_hit, column].astype(np.int64),
                           table.ok, table.contributions, table.rank, table.ids,
                           self._items.key_array[hits.doc])
 
-    def _member_table(self, filters: SearchFilters) -> _MemberTable:
-        """Per member code: passes the filters, contribution count, rank in id order; cached
-        per filters and index version like the masks (one pass over the members)."""
+    def _member_table(self, filters: SearchFilters, access: Access) -> _MemberTable:
+        """Per member code: passes the filters, count of contributions ``access`` may see,
+        rank in id order; cached per filters, access and index version like the masks (one
+        pass over the members)."""
         def compute() -> _MemberTable:
             ids = list(self._items.member_ids)
             members = self._catalog.members
             contributions = self._catalog.member_contributions
+            metas = self._catalog.contributions
             ok = np.fromiter(((m := members.get(mid)) is not None and filters.member_passes(m)
                               for mid in ids), bool, len(ids))
-            counts = np.fromiter((len(contributions.get(mid, ())) for mid in ids), np.int64,
-                                 len(ids))
+
+            def visible(mid: str) -> int:
+                own = contributions.get(mid, ())
+                if access.all_spaces:
+                    return len(own)
+                return sum(1 for cid in own if (meta := metas.get(cid)) is not None
+                           and access.may_see(meta.space))
+
+            counts = np.fromiter((visible(mid) for mid in ids), np.int64, len(ids))
             rank = np.empty(len(ids), np.int64)
             rank[np.argsort(np.asarray(ids, dtype=object), kind="stable")] = np.arange(len(ids))
             return _MemberTable(ok, counts, rank, np.asarray(ids, dtype=object))
 
-        found = self._memo(("members", self.version, filters), compute)
+        found = self._memo(("members", self.version, filters, access), compute)
         assert isinstance(found, _MemberTable)
         return found
 

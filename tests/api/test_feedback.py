@@ -21,7 +21,9 @@ def tracked(community_home: Path, real_encoder: Encoder, api_keys: dict[str, str
 
 
 def _suggest(api: Api, **params: object) -> dict[str, object]:
-    r = api.client.get("/experts", params={"q": "leak detection", "top": 3, **params})
+    """A keyed caller's answer: the ones tracked as suggestions (the public's are not)."""
+    r = api.client.get("/experts", params={"q": "leak detection", "top": 3, **params},
+                       headers=api.h(api.reader))
     assert r.status_code == 200, r.text
     body: dict[str, object] = r.json()
     assert str(body["suggestion_id"]).startswith("s-")
@@ -59,23 +61,24 @@ def test_feedback_is_access_controlled_validated_stored_and_audited(api: Api) ->
     assert entry["ids"] == [stored["feedback_id"]] and entry["detail"]["outcome"] == \
         "declined_not_my_field"
     # deleted with the member
-    assert api.client.delete(f"/members/{member}", headers=api.h(api.editor)).status_code == 200
+    assert api.client.delete(f"/members/{member}", headers=api.h(api.admin)).status_code == 200
     after = api.client.get("/admin/feedback", headers=api.h(api.admin)).json()
     assert after["total"] == 0
 
 
 def test_teams_and_invitations_carry_suggestion_and_project_ids(api: Api) -> None:
     body = {"title": "t", "needs": ["leak detection", "desalination"], "project_id": "p-2"}
-    team = api.client.post("/projects/match", json=body).json()
+    keyed = api.h(api.reader)
+    team = api.client.post("/projects/match", json=body, headers=keyed).json()
     assert team["project_id"] == "p-2" and team["suggestion_id"].startswith("s-")
     first = team["team"][0]["member_id"]
     r = api.client.post("/feedback", json={"suggestion_id": team["suggestion_id"],
                                            "member_id": first, "outcome": "not_relevant"},
                         headers=api.h(api.admin))
     assert r.status_code == 201, r.text
-    again = api.client.post("/projects/match", json=body).json()
+    again = api.client.post("/projects/match", json=body, headers=keyed).json()
     assert first not in [t["member_id"] for t in again["team"]]
-    inv = api.client.post("/projects/invitations", json=body).json()
+    inv = api.client.post("/projects/invitations", json=body, headers=keyed).json()
     assert inv["project_id"] == "p-2" and inv["suggestion_id"].startswith("s-")
 
 
@@ -107,7 +110,8 @@ def test_suggestions_are_committed_in_groups_found_by_feedback_and_at_shutdown(
                                            "member_id": first["results"][0]["member_id"],  # type: ignore[index]
                                            "outcome": "contacted"}, headers=api.h(api.editor))
         assert r.status_code == 201, r.text
-        later = client.get("/experts", params={"q": "sludge reuse in agriculture"}).json()
+        later = client.get("/experts", params={"q": "sludge reuse in agriculture"},
+                           headers=api.h(api.reader)).json()
     store = SqliteStore(settings.database_path)
     try:
         found = store.feedback().suggestion(later["suggestion_id"])
@@ -115,3 +119,37 @@ def test_suggestions_are_committed_in_groups_found_by_feedback_and_at_shutdown(
         assert list(found.member_ids) == [m["member_id"] for m in later["results"]]
     finally:
         store.close()
+
+
+def test_the_public_stores_nothing_and_names_no_project(tracked: Api) -> None:
+    """#26 items 5-6: a caller without a key cannot pass a project (who declined it is the
+    coordinators'), and its answers, shown or not, are neither stored nor counted."""
+    for route, kwargs in (("/experts", {"params": {"q": "leak", "project_id": "p-nrw"}}),
+                          ("/projects/match", {"json": {"title": "t", "needs": ["leak"],
+                                                        "project_id": "p-nrw"}}),
+                          ("/projects/invitations", {"json": {"title": "t", "needs": ["leak"],
+                                                              "project_id": "p-nrw"}})):
+        method = tracked.client.get if route == "/experts" else tracked.client.post
+        r = method(route, **kwargs)  # type: ignore[operator]
+        assert r.status_code == 401 and r.json()["field"] == "project_id", r.text
+    for _ in range(3):
+        r = tracked.client.get("/experts", params={"q": "leak detection", "shown": "true"})
+        assert r.status_code == 200 and r.json()["suggestion_id"] is None
+        team = tracked.client.post("/projects/match", json={"title": "t", "needs": ["leak"],
+                                                            "shown": True}).json()
+        assert team["suggestion_id"] is None
+    store = SqliteStore(tracked.settings.database_path)
+    try:
+        rows = store.connection().execute("SELECT COUNT(*) FROM suggestions").fetchone()[0]
+        shows = store.connection().execute("SELECT COUNT(*) FROM exposure").fetchone()[0]
+        assert (rows, shows) == (0, 0)
+    finally:
+        store.close()
+
+
+def test_public_suggestions_when_the_community_asks_for_them(
+        community_home: Path, real_encoder: Encoder, api_keys: dict[str, str]) -> None:
+    client, _ = open_api(community_home, real_encoder, api_keys, record_public_suggestions=True)
+    with client:
+        r = client.get("/experts", params={"q": "leak detection"})
+        assert str(r.json()["suggestion_id"]).startswith("s-")

@@ -90,14 +90,19 @@ def test_contribution_hides_hidden_authors(api: Api) -> None:
     assert api.client.get("/contributions/c-00003").json()["authors"] == ["m-0001", "m-0009"]
 
 
-def test_stats_show_only_visible_spaces(api: Api) -> None:
+def test_stats_count_only_what_the_caller_may_see(api: Api) -> None:
+    """#26 item 5: no count depends on private contributions or hidden members."""
     public = api.client.get("/stats").json()
-    assert public["members"] == 12 and public["contributions"] == 41
-    assert set(public["spaces"]) == {"public"}
+    assert public["members"] == 11 and public["contributions"] == 37  # one member is hidden
+    assert public["private_contributions"] == 0 and set(public["spaces"]) == {"public"}
+    assert sum(public["contribution_types"].values()) == 37
+    assert sum(public["languages"].values()) == 37
     taskforce = api.client.get("/stats", headers=api.h(api.taskforce)).json()
     assert set(taskforce["spaces"]) == {"public", "nrw-taskforce"}
+    assert taskforce["contributions"] == 39 and taskforce["private_contributions"] == 2
     admin = api.client.get("/stats", headers=api.h(api.admin)).json()
     assert set(admin["spaces"]) == {"public", "nrw-taskforce", "board"}
+    assert admin["members"] == 12 and admin["contributions"] == 41
 
 
 def test_experts_contacts_and_limits(api: Api) -> None:
@@ -131,15 +136,19 @@ def test_a_need_in_french_shows_its_language_and_glossary_reading(
     assert english["glossary_reading"] == []
 
 
-def test_a_bad_glossary_keeps_the_service_not_ready_with_its_reason(
+def test_a_bad_glossary_keeps_the_service_not_ready_with_its_reason_for_admins(
         community_home: Path, real_encoder: Encoder, api_keys: dict[str, str], tmp_path: Path
 ) -> None:
     bad = tmp_path / "glossary.jsonl"
     bad.write_text("{not json\n", encoding="utf-8")
     client, _ = open_api(community_home, real_encoder, api_keys, glossary=str(bad))
     with client:
-        ready = client.get("/health/ready")
-        assert ready.status_code == 503
-        assert f"{bad}, line 1: not valid JSON" in ready.text
+        ready = client.get("/health/ready")  # the public: the kind of failure, no path
+        assert ready.status_code == 503 and str(tmp_path) not in ready.text
+        assert "start-up failed" in ready.json()["reason"]
+        admin = client.get("/health/ready", headers={"X-API-Key": api_keys["admin"]})
+        assert f"{bad}, line 1: not valid JSON" in admin.json()["detail"]
+        reader = client.get("/health/ready", headers={"X-API-Key": api_keys["reader"]})
+        assert "detail" not in reader.json()
         search = client.get("/experts", params={"q": "fuites"})
-        assert search.status_code == 503 and "line 1" in search.json()["detail"]
+        assert search.status_code == 503 and str(tmp_path) not in search.text

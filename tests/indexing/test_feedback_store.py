@@ -132,3 +132,30 @@ def test_migrations_add_the_tables_to_an_older_store(tmp_path: Path) -> None:
         "SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
     assert int(version) == LATEST
     assert reopened.feedback().count_outcomes() == 0
+
+
+def test_prune_keeps_what_feedback_names_and_recent_rows(fb: FeedbackStore) -> None:
+    """#26 item 6: suggestions past their retention go unless feedback names them; exposure
+    past the window goes."""
+    named = _suggest(fb, "p1")
+    fb.add_feedback("k", "m-0001", "accepted", named)
+    fb.record_suggestion("team", "Other need", None, [SuggestedMember("m-0002", ())])
+    fb.mark_shown(named, "experts", ["m-0001"])
+    assert fb.prune("2000-01-01T00:00:00+00:00", "2000-01-01T00:00:00+00:00") == (0, 0)
+    assert fb.prune("2999-01-01T00:00:00+00:00", "2999-01-01T00:00:00+00:00") == (1, 1)
+    assert fb.suggestion(named) is not None  # feedback names it: kept (training rows)
+    assert fb.training_rows()  # still readable with its features
+    conn = fb.store.connection()
+    assert conn.execute("SELECT COUNT(*) FROM suggestions").fetchone()[0] == 1
+    assert conn.execute("SELECT COUNT(*) FROM suggestion_members").fetchone()[0] == 2
+
+
+def test_the_service_log_prunes_when_it_starts(store: SqliteStore) -> None:
+    from indexing.store.suggestion_log import SuggestionLog
+
+    pruned: list[int] = []
+    log = SuggestionLog(store.feedback(), flush_ms=5, prune=lambda: pruned.append(1))
+    log.record("experts", "leak", None, [SuggestedMember("m-0001", ())])
+    assert log.flush()
+    log.close()
+    assert pruned == [1]  # once at start, then hourly (PRUNE_EVERY_S)

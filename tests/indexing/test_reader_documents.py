@@ -32,3 +32,32 @@ def test_document_vectors_average_the_chunks(tmp_path: Path) -> None:
     with community.index.reader() as reader:
         none, empty = reader.document_vectors([])
     assert none == [] and empty.shape == (0, community.encoder.dimension)
+
+
+def _truncated_public_scores(community: Community) -> dict[str, float]:
+    """Members' public scores from the 8 best items only (retrieval stopped early, so each
+    member's unretrieved documents are filled at the cutoff: their count matters)."""
+    from indexing.settings import Settings
+    from indexing.vectors.filters import Access, SearchFilters
+    from matcher.aggregation import aggregate_members
+
+    public = Access.public()
+    with community.index.reader() as reader:
+        vector = community.encoder.encode_queries(["leak detection in intermittent supply"])[0]
+        scores, ids = reader.search(vector, 8, reader.mask(SearchFilters(), public))
+        hits = reader.document_hits(scores, ids)
+        authors = reader.authorship(hits, SearchFilters(), public, True)
+        ranked = aggregate_members(hits, authors, Settings(aggregation="mean"),
+                                   float(scores[-1]))
+        return {r.member_id: round(r.score, 6) for r in ranked}
+
+
+def test_public_scores_ignore_how_many_private_documents_a_member_has(tmp_path: Path) -> None:
+    """#26 item 5: m-0001's task-force note (c-00007) must not change the public's scores."""
+    settings = make_settings(tmp_path / "a")
+    store = SqliteStore(settings.database_path)
+    ingest_paths(store, [TEST_DATA])
+    with_private, _ = Community.open(settings, encoder=HashingEncoder(), store=store)
+    before = _truncated_public_scores(with_private)
+    with_private.delete("contribution", "c-00007")
+    assert "m-0001" in before and _truncated_public_scores(with_private) == before

@@ -9,7 +9,7 @@ import pytest
 from indexing.community import Community
 from indexing.store.suggestion_log import SuggestionLog
 from matcher.experts import Matcher
-from matcher.feedback import Feedback
+from matcher.feedback import Feedback, Tracking
 from matcher.filters import Access, SearchFilters
 from matcher.needs import ProjectRequest
 from matcher.reranker import FEATURES, NotEnoughOutcomes
@@ -57,18 +57,18 @@ def test_features_computed_by_the_group_commit_are_those_of_the_answer(
 
 def test_a_declined_member_is_not_suggested_again_for_the_project(community: Community) -> None:
     fb = feedback_over(community)
-    answer = fb.experts("leak detection", SearchFilters(), ALL, 5, project_id="p-nrw")
+    answer = fb.experts("leak detection", SearchFilters(), ALL, 5, tracking=Tracking("p-nrw"))
     assert answer.suggestion_id is not None
     top = answer.result.matches[0].member.id
     fb.give("k", top, "declined_not_my_field", answer.suggestion_id)
-    again = fb.experts("leak detection", SearchFilters(), ALL, 5, project_id="p-nrw")
+    again = fb.experts("leak detection", SearchFilters(), ALL, 5, tracking=Tracking("p-nrw"))
     assert top not in [m.member.id for m in again.result.matches]
-    other = fb.experts("leak detection", SearchFilters(), ALL, 5, project_id="p-other")
+    other = fb.experts("leak detection", SearchFilters(), ALL, 5, tracking=Tracking("p-other"))
     assert other.result.matches[0].member.id == top  # another project still gets them
     request = ProjectRequest(title="t", needs=NEEDS)
-    team = fb.team(request, ALL, project_id="p-nrw")
+    team = fb.team(request, ALL, tracking=Tracking("p-nrw"))
     assert top not in [t.member.id for t in team.result.team]
-    invites = fb.invitations(request, ALL, project_id="p-nrw")
+    invites = fb.invitations(request, ALL, tracking=Tracking("p-nrw"))
     assert top not in [i.member.id for i in invites.result.invitations]
 
 
@@ -99,7 +99,7 @@ def test_a_busy_member_and_the_most_shown_are_capped_in_teams(community: Communi
 
 def test_experts_are_reordered_by_exposure_only_when_asked(community: Community) -> None:
     fb = feedback_over(community, fair_exposure="cap", exposure_cap=1)
-    first = fb.experts("leak detection", SearchFilters(), ALL, 5, shown=True)
+    first = fb.experts("leak detection", SearchFilters(), ALL, 5, tracking=Tracking(shown=True))
     ids = [m.member.id for m in first.result.matches]
     same = fb.experts("leak detection", SearchFilters(), ALL, 5)
     assert [m.member.id for m in same.result.matches] == ids

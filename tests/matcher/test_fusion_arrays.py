@@ -32,6 +32,8 @@ from tests.matcher.reference_ranking import (
 from tests.matcher.test_ranking_arrays import _reader as random_reader
 from tests.matcher.test_ranking_arrays import communities
 
+ALL_SPACES = Access(all_spaces=True)  # the reference aggregation counts every document
+
 POOL = [f"m{i:02d}" for i in range(16)]
 
 
@@ -112,8 +114,8 @@ def test_fusing_aggregated_rankings_equals_the_previous_fusion(
         scores = np.asarray(raw, np.float32)[order] if chosen else np.zeros(0, np.float32)
         ids = np.asarray(chosen, np.int64)[order] if chosen else np.zeros(0, np.int64)
         hits = reader.document_hits(scores, ids)
-        ranked.append(aggregate_members(hits, reader.authorship(hits, SearchFilters(), True),
-                                        s, None))
+        authors = reader.authorship(hits, SearchFilters(), ALL_SPACES, True)
+        ranked.append(aggregate_members(hits, authors, s, None))
     english, multilingual = ranked
     want = fuse_routes_reference(list(english), list(multilingual), weights, 60, reader, reader)
     _same(fuse_routes(english, multilingual, weights, 60, reader, reader), want)

@@ -15,11 +15,13 @@ from indexing.schema import contribution_key, member_key
 from indexing.settings import Settings
 from indexing.store import ContributionMeta
 from indexing.vectors.catalog import Catalog, MemberInfo
-from indexing.vectors.filters import SearchFilters
+from indexing.vectors.filters import Access, SearchFilters
 from indexing.vectors.item_table import ItemTable
 from indexing.vectors.reader import IndexReader
 from matcher.aggregation import aggregate_members
 from tests.matcher.reference_ranking import aggregate_members_reference
+
+ALL_SPACES = Access(all_spaces=True)  # the reference aggregation counts every document
 
 COUNTRIES = ("KE", "NL", "FR", "BR")
 
@@ -95,7 +97,7 @@ def test_numpy_aggregation_equals_the_previous_implementation(
             for key, hit in reader.documents(scores, ids).items()}
     want = aggregate_members_reference(catalog, docs, filters, s, cutoff)
     hits = reader.document_hits(scores, ids)
-    got = aggregate_members(hits, reader.authorship(hits, filters, profiles), s, cutoff)
+    got = aggregate_members(hits, reader.authorship(hits, filters, ALL_SPACES, profiles), s, cutoff)
 
     assert len(got) == len(want)
     if strategy != "softmax_votes":
@@ -133,7 +135,8 @@ def test_ranked_members_read_like_a_list() -> None:
     hits = reader.document_hits(np.asarray([0.9, 0.8, 0.5], np.float32),
                                 np.asarray([1, 0, 2], np.int64))
     assert hits.doc.tolist() == [0, 2]  # chunks 0 and 1 are one document, its best chunk first
-    ranked = aggregate_members(hits, reader.authorship(hits, SearchFilters(), True), s, None)
+    authors = reader.authorship(hits, SearchFilters(), ALL_SPACES, True)
+    ranked = aggregate_members(hits, authors, s, None)
     assert len(ranked) == 1 and ranked[0] == ranked[-1] == ranked[:5][0]
     assert [d.key for d in ranked[0].documents] == ["c:c00", "m:m00"]
     assert ranked[0].documents[0].best_item == 1
