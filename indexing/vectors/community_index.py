@@ -181,6 +181,10 @@ class CommunityIndex:
             factory = self._vectors.factory
             dirty_before = self.dirty
             self.dirty = False
+            n_members = sum(1 for k in self._items.key_hash if k.is_profile)
+            n_contributions = len(self._items.key_hash) - n_members
+            feed_sequence = self.feed_sequence
+        # written after the lock: ``items`` is a copy (ItemTable.to_json), never the live table
         write_json(tmp / ITEMS_FILE, items)
         write_manifest(tmp, {
             "encoder": self.fingerprint(),
@@ -191,9 +195,9 @@ class CommunityIndex:
             "nprobe": self._vectors.nprobe,
             "vectors": n_vectors,
             "keys": len(items["hashes"]),
-            "members": sum(1 for k in self._items.key_hash if k.is_profile),
-            "contributions": sum(1 for k in self._items.key_hash if k.is_contribution),
-            "feed_sequence": self.feed_sequence,
+            "members": n_members,
+            "contributions": n_contributions,
+            "feed_sequence": feed_sequence,
         }, [INDEX_FILE, ITEMS_FILE])
         fsync_dir(tmp)  # the files' directory entries are durable before the rename
         final = root / name

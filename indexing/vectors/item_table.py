@@ -134,13 +134,16 @@ class ItemTable:
                 self.space_code[ids] = PUBLIC
 
     def to_json(self) -> dict[str, Any]:
+        """A copy of the table as plain JSON values: nothing in it is shared with the live
+        table, so it may be written after the caller's read lock is released (a shared hash
+        table let a concurrent write slip into a saved generation: issue #26)."""
         live = [i for i in range(self.next_id) if self.keys[i] is not None]
         return {
             "next_id": self.next_id,
             "ids": live,
             "keys": [self.keys[i] for i in live],
             "chunks": [int(self.chunk[i]) for i in live],
-            "hashes": self.key_hash,
+            "hashes": {str(k): h for k, h in self.key_hash.items()},
         }
 
     @classmethod
