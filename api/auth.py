@@ -23,6 +23,7 @@ from indexing.errors import WellspringError
 from indexing.store import SqlStore, open_store
 from indexing.store.keys import ApiKey, KeyStore, Role
 from matcher.filters import Access
+from matcher.requests import Asker
 
 log = logging.getLogger(__name__)
 
@@ -73,13 +74,14 @@ class Caller:
     def key_id(self) -> str:
         return self.key.key_id if self.key else "public"
 
+    @property
+    def asker(self) -> Asker:
+        """Who asks, as the core's requests see it."""
+        return Asker(self.access, self.key.key_id if self.key else None)
+
 
 def access_for(key: ApiKey | None) -> Access:
-    if key is None:
-        return Access.public()
-    if key.role == "admin":
-        return Access(see_contacts=True, all_spaces=True)
-    return Access(spaces=frozenset(key.spaces), see_contacts=True)
+    return Asker.of_key(key).access
 
 
 class FailureLimiter:

@@ -13,14 +13,13 @@ import anyio
 import anyio.to_thread
 from fastapi import Depends
 
-from api.auth import Caller, CallerDep, get_state
+from api.auth import CallerDep, get_state
 from api.state import ServiceState
 from indexing.community import Community
 from indexing.errors import IndexNotReady
 from indexing.settings import Settings
-from matcher.errors import KeyRequired
 from matcher.experts import Matcher
-from matcher.feedback import Feedback, Tracking
+from matcher.feedback import Feedback
 from matcher.filters import Access
 from matcher.knowledge_map import KnowledgeMapper
 
@@ -102,19 +101,6 @@ async def get_searches(state: Annotated[ServiceState, Depends(get_state)]) -> Se
 async def get_access(caller: CallerDep) -> Access:
     """The caller's access; the public (no private spaces, no contacts) without a key."""
     return caller.access
-
-
-def tracking_for(caller: Caller, settings: Settings, project_id: str | None, shown: bool
-                 ) -> Tracking:
-    """How this caller's answer is tracked (docs/SECURITY.md): ``project_id`` needs a key (a
-    project's outcomes, such as who declined it, are its coordinators'), and a keyless caller's
-    answer is stored, and its show counted, only with ``record_public_suggestions``."""
-    keyed = caller.key is not None
-    if project_id is not None and not keyed:
-        raise KeyRequired("project_id", "needs an API key: a project's outcomes are seen by "
-                                        "keyed callers only")
-    recorded = keyed or settings.record_public_suggestions
-    return Tracking(project_id, shown and recorded, recorded)
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

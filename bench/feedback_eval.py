@@ -59,14 +59,21 @@ from indexing.store import SqliteStore
 from matcher.evaluation import ndcg_at_k
 from matcher.experts import Matcher
 from matcher.exposure import gini, top_share
-from matcher.feedback import Feedback, Tracking
+from matcher.feedback import Feedback
 from matcher.filters import Access, SearchFilters
 from matcher.needs import ProjectRequest
+from matcher.requests import TRACKED, Asker, ExpertsRequest, TeamRequest, Tracking
 from matcher.reranker import PAST_OUTCOMES
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- feedback:start -->", "<!-- feedback:end -->"
 ALL = Access(all_spaces=True)
+ADMIN = Asker(ALL, "bench")
+
+
+def ask(need: str, tracking: Tracking = TRACKED) -> ExpertsRequest:
+    """Who knows X over every space, top 10, places off (the benchmark's needs name none)."""
+    return ExpertsRequest(need, SearchFilters(), ADMIN, tracking, 10, places=False)
 SEED = 20
 
 
@@ -79,7 +86,7 @@ def outcome_of(grade: int, rng: random.Random) -> str:
 def mean_ndcg(fb: Feedback, needs: list[Any]) -> float:
     scores = []
     for n in needs:
-        answer = fb.experts(n.text, SearchFilters(), ALL, 10, places=False)
+        answer = fb.experts(ask(n.text))
         ranking = [m.member.id for m in answer.result.matches]
         scores.append(ndcg_at_k(ranking, n.grades, 10))
     return statistics.fmean(scores)
@@ -98,8 +105,7 @@ def learned_ranking(community: Community) -> dict[str, Any]:
     rng = random.Random(SEED)
     outcomes: dict[str, int] = {}
     for i, n in enumerate(train):
-        answer = fb.experts(n.text, SearchFilters(), ALL, 10, places=False,
-                            tracking=Tracking(f"train-{i}"))
+        answer = fb.experts(ask(n.text, Tracking(f"train-{i}")))
         assert answer.suggestion_id is not None
         for m in answer.result.matches:
             outcome = outcome_of(n.grades.get(m.member.id, 0), rng)
@@ -115,8 +121,7 @@ def learned_ranking(community: Community) -> dict[str, Any]:
     declined = again = 0
     for i, n in enumerate(train):
         gone = fb.store.declined_for_project(f"train-{i}")
-        answer = fb.experts(n.text, SearchFilters(), ALL, 10, places=False,
-                            tracking=Tracking(f"train-{i}"))
+        answer = fb.experts(ask(n.text, Tracking(f"train-{i}")))
         declined += len(gone)
         again += sum(1 for m in answer.result.matches if m.member.id in gone)
     return {"declined": declined, "declined_suggested_again": again,
@@ -142,7 +147,7 @@ def exposure_run(community: Community, mode: str, cap: int, briefs: list[Any],
     relevance, coverage, precision = [], [], []
     for title, subs in briefs:
         request = ProjectRequest(title=title, needs=tuple(s.label for s in subs), size=5)
-        result = fb.team(request, ALL, tracking=Tracking(shown=True)).result
+        result = fb.team(TeamRequest(request, ADMIN, Tracking(shown=True))).result
         busy_slots += sum(1 for t in result.team if t.member.id in busy)
         relevance.append(statistics.fmean(c.best_score for c in result.coverage))
         coverage.append(sum(1 for c in result.coverage if c.covered_by) / len(result.coverage))

@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from indexing.schema import ItemKey
+from indexing.store import Store
 from indexing.store.feedback import (
     FeedbackEntry,
     FeedbackStore,
@@ -34,12 +35,20 @@ from indexing.store.feedback import (
     SuggestionKind,
 )
 from indexing.store.suggestion_log import SuggestionLog
+from matcher.directory import check_types
 from matcher.evidence import ExpertMatch
 from matcher.experts import ExpertResult, Matcher
 from matcher.exposure import ExposureReport, capped_last, exposure_report
-from matcher.filters import Access, SearchFilters
+from matcher.filters import Access
 from matcher.invitations import InvitationResult, suggest_invitations
 from matcher.needs import ProjectRequest
+from matcher.requests import (
+    ExpertsRequest,
+    InvitationsRequest,
+    SimilarRequest,
+    TeamRequest,
+    Tracking,
+)
 from matcher.reranker import (
     MODEL_NAME,
     PAST_OUTCOMES,
@@ -49,23 +58,10 @@ from matcher.reranker import (
     member_features,
     rerank,
 )
+from matcher.similar import SimilarMember, similar_members
 from matcher.teams import TeamResult, suggest_team
 
 LEXICAL_HITS = 200
-
-
-@dataclass(frozen=True)
-class Tracking:
-    """What an answer is tracked as: the caller's project (its declined members are left out),
-    whether it is shown to a person (exposure), and whether it is stored as a suggestion at all
-    (``recorded``: keyed callers, or every caller with ``record_public_suggestions``)."""
-
-    project_id: str | None = None
-    shown: bool = False
-    recorded: bool = True
-
-
-TRACKED = Tracking()  # no project, not shown, stored (the CLI, evaluations, benchmarks)
 
 
 @dataclass(frozen=True)
@@ -114,6 +110,10 @@ class Feedback:
         feedback.log = SuggestionLog(feedback.store, flush_ms, prune=feedback.prune_expired)
         return feedback
 
+    def community_store(self) -> Store:
+        """The community's store (keys are checked against it)."""
+        return self.matcher.community.store
+
     # -- what limits an answer ---------------------------------------------------------------
     def model(self) -> RankingModel | None:
         """The stored model, None when there is none or ``learned_ranking`` is off."""
@@ -143,26 +143,27 @@ class Feedback:
         return frozenset(out)
 
     # -- answers -----------------------------------------------------------------------------
-    def experts(self, need: str, filters: SearchFilters, access: Access, top: int = 10,
-                places: bool = True, tracking: Tracking = TRACKED,
-                exposure: bool = False) -> ExpertsAnswer:
+    def experts(self, request: ExpertsRequest) -> ExpertsAnswer:
         """Who knows X, without the members declined for the project, re-ordered by the
         learned model when there is one, capped members last when ``exposure`` is asked."""
         s = self.settings
+        check_types(self.matcher.community, request.filters.types)  # the store's vocabulary
+        need, access, tracking, top = request.need, request.access, request.tracking, request.top
+        filters = request.filters
         declined = self.declined(tracking.project_id)
         if declined:
             filters = dataclasses.replace(filters,
                                           exclude_members=filters.exclude_members | declined)
         model = self.model()
         pool = top if model is None else min(s.max_top, max(top, s.rerank_pool))
-        found = self.matcher.find_experts(need, filters, access, pool, places)
+        found = self.matcher.find_experts(need, filters, access, pool, request.places)
         matches = list(found.matches)
         known: dict[str, tuple[float, ...]] | None = None  # features the model read now
         if model is not None:
             features = self.features(need, matches, access)
             known = {m.member.id: f for m, f in zip(matches, features, strict=True)}
             matches = [matches[i] for i in rerank(matches, features, model)[:top]]
-        if exposure and s.fair_exposure != "off":
+        if request.exposure and s.fair_exposure != "off":
             matches = [matches[i] for i in capped_last([m.member.id for m in matches],
                                                        self.capped())]
         result = dataclasses.replace(found, matches=matches)
@@ -177,23 +178,29 @@ class Feedback:
                               lambda: self.suggested(need, matches, access))
         return ExpertsAnswer(result, sid, model is not None)
 
-    def team(self, request: ProjectRequest, access: Access, tracking: Tracking = TRACKED
-             ) -> TeamAnswer:
+    def team(self, request: TeamRequest) -> TeamAnswer:
         """A team, without the members declined for the project, capped members replaced."""
-        request = self._excluding(request, tracking.project_id)
-        result = suggest_team(self.matcher, request, access, self.capped())
-        sid = self.record("team", _brief_text(request), tracking,
+        tracking = request.tracking
+        project = self._excluding(request.project, tracking.project_id)
+        result = suggest_team(self.matcher, project, request.asker.access, self.capped())
+        sid = self.record("team", _brief_text(project), tracking,
                           [SuggestedMember(t.member.id, ()) for t in result.team])
         return TeamAnswer(result, sid)
 
-    def invitations(self, request: ProjectRequest, access: Access, top: int = 10,
-                    tracking: Tracking = TRACKED) -> InvitationsAnswer:
+    def invitations(self, request: InvitationsRequest) -> InvitationsAnswer:
         """Invitations, without the members declined for the project, capped members last."""
-        request = self._excluding(request, tracking.project_id)
-        result = suggest_invitations(self.matcher, request, access, top, self.capped())
-        sid = self.record("invitations", _brief_text(request), tracking,
+        tracking = request.tracking
+        project = self._excluding(request.project, tracking.project_id)
+        result = suggest_invitations(self.matcher, project, request.asker.access, request.top,
+                                     self.capped())
+        sid = self.record("invitations", _brief_text(project), tracking,
                           [SuggestedMember(i.member.id, ()) for i in result.invitations])
         return InvitationsAnswer(result, sid)
+
+    def similar(self, request: SimilarRequest) -> list[SimilarMember]:
+        """Members who work on the same things as the request's member."""
+        return similar_members(self.matcher, request.member_id, request.asker.access,
+                               request.top)
 
     def _excluding(self, request: ProjectRequest, project_id: str | None) -> ProjectRequest:
         declined = self.declined(project_id)

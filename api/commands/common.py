@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +13,10 @@ from pydantic import ValidationError
 from indexing.settings import Settings
 
 if TYPE_CHECKING:
+    from indexing.store import Store
     from matcher.experts import Matcher
+    from matcher.feedback import Feedback
+    from matcher.requests import Asker
 
 
 class CliError(Exception):
@@ -37,6 +42,38 @@ def open_matcher(settings: Settings) -> Matcher:
         print(f"index brought up to date: +{stats.added_keys} -{stats.removed_keys} records, "
               f"{stats.encoded_texts} texts encoded", file=sys.stderr)
     return Matcher.configured(community)  # reads the glossary: a bad one is named (api/cli.py main)
+
+
+def open_answers(settings: Settings) -> Feedback:
+    """The answers service the HTTP routes call (``matcher.feedback.Feedback``), over the
+    community: the CLI answers as the service does, for the same caller."""
+    from matcher.feedback import Feedback
+
+    return Feedback(open_matcher(settings))
+
+
+def add_key_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--key", default=None, help="ask with this API key (default: the variable "
+                   "WELLSPRING_API_KEY): its role and spaces apply as over HTTP; without one you "
+                   "ask as the public")
+
+
+def asker_of(args: argparse.Namespace, store: Store) -> Asker:
+    """Who asks on this command line: the holder of --key (or WELLSPRING_API_KEY), else the
+    public; a key that does not verify is an error, never a silent downgrade."""
+    from indexing.store import SqlStore
+    from indexing.store.keys import KeyStore
+    from matcher.requests import Asker
+
+    presented = getattr(args, "key", None) or os.environ.get("WELLSPRING_API_KEY", "")
+    if not presented:
+        return Asker.public()
+    if not isinstance(store, SqlStore):
+        raise CliError("--key: this store keeps no keys")
+    key = KeyStore(store).verify(presented)
+    if key is None:
+        raise CliError("--key: invalid or revoked API key")
+    return Asker.of_key(key)
 
 
 def print_json(data: Any) -> None:

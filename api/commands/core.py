@@ -11,9 +11,11 @@ from typing import Any
 
 from api.commands.common import (
     CliError,
+    add_key_argument,
+    asker_of,
     load_settings,
     match_to_dict,
-    open_matcher,
+    open_answers,
     print_json,
 )
 
@@ -51,10 +53,14 @@ def register(sub: Any) -> None:
                    help="contribution type; repeatable")
     p.add_argument("--language", action="append", default=[], help="ISO 639-1; repeatable")
     p.add_argument("--since", type=dt.date.fromisoformat, help="YYYY-MM-DD")
-    p.add_argument("--space", action="append", default=[],
-                   help="private space whose contributions may count (repeatable)")
     p.add_argument("--places", choices=["boost", "off"], default="boost",
                    help="prefer members working in the places the need names (default), or not")
+    p.add_argument("--project", default=None, metavar="ID",
+                   help="the caller's project: members declined for it are left out (needs a "
+                        "key)")
+    p.add_argument("--exposure", choices=["off", "cap"], default="off",
+                   help="cap: members over the exposure cap (or busy) come last")
+    add_key_argument(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
@@ -155,19 +161,17 @@ def ray_encode(args: argparse.Namespace, settings: Any) -> dict[str, Any]:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from matcher.filters import Access, SearchFilters
+    from matcher.requests import ExpertsForm, ExpertsRequest
 
     settings = load_settings()
-    matcher = open_matcher(settings)
-    filters = SearchFilters(
-        countries=tuple(c.upper() for c in args.country), organisations=tuple(args.organisation),
-        levels=tuple(args.level), types=tuple(args.types), languages=tuple(args.language),
-        since=args.since,
-    )
-    access = Access(spaces=frozenset(args.space), see_contacts=True)
+    answers = open_answers(settings)
+    form = ExpertsForm(q=args.need, top=args.top, country=tuple(args.country),
+                       organisation=tuple(args.organisation), level=tuple(args.level),
+                       type=tuple(args.types), language=tuple(args.language), since=args.since,
+                       places=args.places, project_id=args.project, exposure=args.exposure)
+    request = ExpertsRequest.of(form, asker_of(args, answers.community_store()), settings)
     started = time.perf_counter()
-    found = matcher.find_experts(args.need, filters, access, args.top,
-                                 places=args.places == "boost")
+    found = answers.experts(request).result
     elapsed = (time.perf_counter() - started) * 1000
     matches, language = found.matches, found.language
     by = {"english": "the English index", "multilingual": "the multilingual index",

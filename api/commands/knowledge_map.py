@@ -9,15 +9,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from api.commands.common import load_settings, open_matcher, print_json
+from api.commands.common import add_key_argument, asker_of, load_settings, open_matcher, print_json
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("map", help="the community's knowledge map: who holds what, where it is "
                                    "thin, how it moves")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--space", action="append", default=[],
-                   help="private space whose contributions may count (repeatable)")
     p.add_argument("--from-year", type=int, help="count contributions from this year")
     p.add_argument("--to-year", type=int, help="count contributions up to this year")
     p.add_argument("--charter", type=Path, help="charter JSON (default: WELLSPRING_MAP_CHARTER)")
@@ -25,11 +23,11 @@ def register(sub: Any) -> None:
                    help="taxonomy JSON (default: WELLSPRING_MAP_TAXONOMY)")
     p.add_argument("--recompute", action="store_true",
                    help="cluster again even if the stored topic model still holds")
+    add_key_argument(p)
     p.set_defaults(func=cmd_map)
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from matcher.filters import Access
     from matcher.knowledge_map import KnowledgeMapper, check_years
 
     check_years(args.from_year, args.to_year)  # before loading anything
@@ -40,9 +38,9 @@ def cmd_map(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update=overrides)
     matcher = open_matcher(settings)
     started = time.perf_counter()
-    km = KnowledgeMapper.configured(matcher).build(
-        Access(spaces=frozenset(args.space), see_contacts=True), args.from_year, args.to_year,
-        recompute=args.recompute)
+    asker = asker_of(args, matcher.community.store)
+    km = KnowledgeMapper.configured(matcher).build(asker.access, args.from_year, args.to_year,
+                                                   recompute=args.recompute)
     elapsed = time.perf_counter() - started
     if args.json:
         print_json(dataclasses.asdict(km))

@@ -6,7 +6,14 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from api.commands.common import CliError, load_settings, open_matcher, print_json
+from api.commands.common import (
+    CliError,
+    add_key_argument,
+    asker_of,
+    load_settings,
+    open_answers,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from indexing.vectors.catalog import MemberInfo
@@ -31,8 +38,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("similar", help="members who work on the same things as a member")
     p.add_argument("member_id")
     p.add_argument("--top", type=int, default=10)
-    p.add_argument("--space", action="append", default=[],
-                   help="private space whose contributions may count (repeatable)")
+    add_key_argument(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_similar)
 
@@ -43,11 +49,13 @@ def _project_arguments(p: argparse.ArgumentParser) -> None:
                                                      "when no --needs is given")
     p.add_argument("--needs", action="append", default=[], metavar="NEED",
                    help="one need (repeatable)")
-    p.add_argument("--space", action="append", default=[],
-                   help="private space whose contributions may count (repeatable)")
     p.add_argument("--exclude-member", action="append", default=[], metavar="ID")
     p.add_argument("--exclude-organisation", action="append", default=[], metavar="ID")
     p.add_argument("--exclude-country", action="append", default=[], metavar="ISO")
+    p.add_argument("--project", default=None, metavar="ID",
+                   help="the caller's project: members declined for it are left out (needs a "
+                        "key)")
+    add_key_argument(p)
     p.add_argument("--json", action="store_true")
 
 
@@ -82,15 +90,15 @@ def evidence_list(items: tuple[NeedEvidence, ...]) -> list[dict[str, Any]]:
 
 
 def cmd_team(args: argparse.Namespace) -> int:
-    from matcher.filters import Access
-    from matcher.teams import covered_needs, suggest_team
+    from matcher.requests import TeamRequest
+    from matcher.teams import covered_needs
 
-    request = _request(args)
+    project = _request(args)
     settings = load_settings()
     _check_size(args.size, settings.max_team_size)
-    matcher = open_matcher(settings)
-    result = suggest_team(matcher, request, Access(spaces=frozenset(args.space),
-                                                   see_contacts=True))
+    answers = open_answers(settings)
+    asker = asker_of(args, answers.community_store())
+    result = answers.team(TeamRequest.of(project, asker, settings, args.project)).result
     if args.json:
         print_json({
             "title": result.title,
@@ -129,14 +137,14 @@ def cmd_team(args: argparse.Namespace) -> int:
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
-    from matcher.filters import Access
-    from matcher.invitations import suggest_invitations
+    from matcher.requests import InvitationsRequest
 
-    request = _request(args)
+    project = _request(args)
     settings = load_settings()
-    matcher = open_matcher(settings)
-    result = suggest_invitations(matcher, request, Access(spaces=frozenset(args.space),
-                                                          see_contacts=True), args.top)
+    answers = open_answers(settings)
+    asker = asker_of(args, answers.community_store())
+    result = answers.invitations(InvitationsRequest.of(project, asker, settings, args.top,
+                                                       args.project)).result
     if args.json:
         print_json({
             "title": result.title,
@@ -176,13 +184,12 @@ def print_needs(needs: tuple[Need, ...], languages: tuple[NeedLanguage, ...]) ->
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
-    from matcher.filters import Access
-    from matcher.similar import similar_members
+    from matcher.requests import SimilarRequest
 
     settings = load_settings()
-    matcher = open_matcher(settings)
-    peers = similar_members(matcher, args.member_id,
-                            Access(spaces=frozenset(args.space), see_contacts=True), args.top)
+    answers = open_answers(settings)
+    asker = asker_of(args, answers.community_store())
+    peers = answers.similar(SimilarRequest(args.member_id, asker, args.top))
     if args.json:
         print_json({"member_id": args.member_id, "count": len(peers),
                     "results": [{**member_fields(p.member), "score": p.score} for p in peers]})

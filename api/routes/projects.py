@@ -11,12 +11,12 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import CallerDep
-from api.deps import AccessDep, FeedbackDep, MatcherDep, SettingsDep, tracking_for
+from api.deps import FeedbackDep, SettingsDep
 from api.schemas import EvidenceOut, MemberSummary, member_summary_fields
 from matcher.filters import Access
 from matcher.languages import NeedLanguage
 from matcher.needs import Need, ProjectRequest
-from matcher.similar import similar_members
+from matcher.requests import InvitationsRequest, SimilarRequest, TeamRequest
 from matcher.teams import NeedEvidence, covered_needs
 
 router = APIRouter(tags=["projects"])
@@ -184,8 +184,8 @@ def match_project(feedback: FeedbackDep, caller: CallerDep, settings: SettingsDe
     smaller than `size` when nobody else adds coverage.
     """
     access = caller.access
-    tracking = tracking_for(caller, settings, body.project_id, body.shown)
-    answer = feedback.team(body.to_request(), access, tracking)
+    answer = feedback.team(TeamRequest.of(body.to_request(), caller.asker, settings,
+                                          body.project_id, body.shown))
     result = answer.result
     team = [TeamMemberOut(**member_summary_fields(t.member, access), score=t.score,
                           covers=list(t.covers), evidence=_evidence(t.evidence))
@@ -212,8 +212,8 @@ def project_invitations(feedback: FeedbackDep, caller: CallerDep, settings: Sett
     """Occasional, peripheral and transactional members (open to invitations, never hidden)
     whose expertise fits a need that core and active members cover poorly, with the reason."""
     access = caller.access
-    tracking = tracking_for(caller, settings, body.project_id, body.shown)
-    answer = feedback.invitations(body.to_request(), access, body.top, tracking)
+    answer = feedback.invitations(InvitationsRequest.of(
+        body.to_request(), caller.asker, settings, body.top, body.project_id, body.shown))
     result = answer.result
     invitations = [InvitationOut(**member_summary_fields(i.member, access), score=i.score,
                                  covers=list(i.covers),
@@ -228,11 +228,12 @@ def project_invitations(feedback: FeedbackDep, caller: CallerDep, settings: Sett
 
 @router.get("/members/{member_id}/similar", response_model=SimilarResponse,
             responses={404: {"description": "Unknown or hidden member"}})
-def similar(matcher: MatcherDep, access: AccessDep,
+def similar(feedback: FeedbackDep, caller: CallerDep,
             member_id: Annotated[str, Path(min_length=1, max_length=128)],
-            top: Annotated[int, Query(ge=1, le=100)] = 10) -> SimilarResponse:
+            top: Annotated[int, Query(ge=1)] = 10) -> SimilarResponse:
     """Members who work on the same things, by the mean vector of this member's work."""
-    peers = similar_members(matcher, member_id, access, top)
+    access = caller.access
+    peers = feedback.similar(SimilarRequest(member_id, caller.asker, top))
     results = [_similar_out(p.member, p.score, access) for p in peers]
     return SimilarResponse(member_id=member_id, count=len(results), results=results)
 

@@ -32,8 +32,12 @@ def test_map_json_and_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     solo = [t for t in km["topics"] if [h["member_id"] for h in t["holders"]] == [planted.solo]]
     assert solo and "bus_factor" in solo[0]["thin"]
     assert {s["id"] for s in km["scope"]} >= {"nrw", "hydropower"}
-    assert main(["map", "--space", "secret-space"]) == 0
+    assert main(["keys", "create", "--role", "reader", "--spaces", "secret-space"]) == 0
+    key = next(w for w in capsys.readouterr().out.split() if w.startswith("ws_"))
+    assert main(["map", "--key", key]) == 0  # the key's spaces count, as over HTTP
     text = capsys.readouterr().out
     assert "public + secret-space" in text and "Thin spots:" in text and "Bridges:" in text
     assert main(["map", "--from-year", "2024", "--to-year", "2020"]) == 2
     assert "to_year" in capsys.readouterr().err
+    assert main(["map", "--key", "ws_000000000000_" + "x" * 43]) == 2  # never a silent downgrade
+    assert "--key" in capsys.readouterr().err

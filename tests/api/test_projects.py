@@ -115,7 +115,9 @@ def test_keyed_caller_sees_contacts(api: Api) -> None:
 # -- CLI -------------------------------------------------------------------------------------
 @pytest.fixture
 def cli(matcher: Matcher, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("api.commands.teams.open_matcher", lambda settings: matcher)
+    from matcher.feedback import Feedback
+
+    monkeypatch.setattr("api.commands.teams.open_answers", lambda settings: Feedback(matcher))
 
 
 def test_cli_team_json(cli: None, capsys: pytest.CaptureFixture[str]) -> None:
