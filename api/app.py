@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import errors
 from api.auth import API_KEY_HEADER, authenticate
+from api.limiter import FailureLimiter
 from api.limits import SizeLimit
 from api.metrics import HttpMetrics
 from api.observe import Observe
@@ -48,6 +49,8 @@ from indexing.errors import (
     WellspringError,
 )
 from indexing.settings import Settings
+from indexing.store import SqlStore, open_store
+from indexing.store.keys import KeyStore
 from matcher.experts import Matcher
 from matcher.feedback import Feedback
 from matcher.knowledge_map import KnowledgeMapper
@@ -65,6 +68,17 @@ async def _save_periodically(state: ServiceState) -> None:
             await run_in_threadpool(state.community.save_if_dirty)
         except OSError:
             log.exception("periodic index save failed; will retry")
+
+
+def _open_keys(settings: ServiceSettings, community: Community | None) -> KeyStore | None:
+    """Keys and the audit log live in the store's database beside the records; with no
+    community (not ready), in the database alone; None when even that cannot be opened."""
+    store = community.store if community is not None else None
+    try:
+        return KeyStore(store if isinstance(store, SqlStore) else open_store(settings))
+    except Exception as exc:  # a store that cannot open: routes needing keys answer 503
+        log.error("keys unavailable: %s", exc)
+        return None
 
 
 ANOTHER_PROCESS = "another Wellspring process serves this home (one service process per home)"
@@ -88,8 +102,8 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     (an injected ``encoder`` alone serves without the multilingual index)."""
     settings = ServiceSettings.of(settings) if settings is not None else get_service_settings()
     state = ServiceState(settings=settings)
-    if settings.metrics == "on":  # docs/MONITORING.md
-        state.metrics = HttpMetrics(state)
+    http_metrics = HttpMetrics(state) if settings.metrics == "on" else None  # MONITORING.md
+    state.metrics = http_metrics
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -118,7 +132,12 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
             state.community = community
             state.matcher = matcher
             state.mapper = mapper
+            state.answers = Feedback.service(matcher, settings.suggestion_flush_ms)
             state.not_ready_reason = None
+        state.keys = await run_in_threadpool(_open_keys, settings, state.community)
+        if state.keys is not None:
+            state.limiter = FailureLimiter(state.keys, settings.auth_failure_limit,
+                                           settings.auth_failure_window_s)
         saver = asyncio.create_task(_save_periodically(state)) if state.community else None
         try:
             yield
@@ -127,9 +146,8 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
                 saver.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await saver
-            feedback = state.extras.get("feedback")
-            if isinstance(feedback, Feedback):  # the suggestions still queued
-                await run_in_threadpool(feedback.close)
+            if state.answers is not None:  # the suggestions still queued
+                await run_in_threadpool(state.answers.close)
             if state.community is not None:
                 if state.community.follower is not None:
                     await run_in_threadpool(state.community.follower.stop)
@@ -153,7 +171,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST", "PUT", "DELETE"],
                            allow_headers=[API_KEY_HEADER, "Content-Type"])
-    app.add_middleware(Observe, metrics=state.metrics)  # outermost: sees every answer, 413 too
+    app.add_middleware(Observe, metrics=http_metrics)  # outermost: sees every answer, 413 too
     app.include_router(health.router)
     if state.metrics is not None:
         app.include_router(metrics.router)

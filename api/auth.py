@@ -8,8 +8,6 @@ manages keys, reindexes, reads the audit log and sees every space.
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
@@ -18,9 +16,9 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 
 from api.clients import client_address
+from api.limiter import FailureLimiter
 from api.state import ServiceState
-from indexing.errors import WellspringError
-from indexing.store import SqlStore, open_store
+from indexing.errors import IndexNotReady, WellspringError
 from indexing.store.keys import ApiKey, KeyStore, Role
 from matcher.filters import Access
 from matcher.requests import Asker
@@ -28,8 +26,6 @@ from matcher.requests import Asker
 log = logging.getLogger(__name__)
 
 API_KEY_HEADER = "X-API-Key"
-FAILURE_LIMIT = 10  # failed key checks per client ...
-FAILURE_WINDOW_S = 60.0  # ... within this window, then 429 until the window slides past
 
 api_key_header = APIKeyHeader(
     name=API_KEY_HEADER, auto_error=False, scheme_name="ApiKey",
@@ -53,16 +49,6 @@ class Forbidden(WellspringError):
         super().__init__(message)
 
 
-class TooManyAttempts(WellspringError):
-    """Too many failed key checks from one client."""
-
-    field = "X-API-Key"
-
-    def __init__(self, retry_after: int) -> None:
-        self.headers = {"Retry-After": str(retry_after)}
-        super().__init__(f"too many failed key checks; retry in {retry_after} s")
-
-
 @dataclass(frozen=True)
 class Caller:
     """The authenticated caller: a key (or None for the public) and what it may see."""
@@ -84,36 +70,6 @@ def access_for(key: ApiKey | None) -> Access:
     return Asker.of_key(key).access
 
 
-class FailureLimiter:
-    """Failed checks of one key id from one client in a sliding window, kept in the store
-    (``auth_failures``) so that every replica on one database counts the same failures.
-
-    Only a wrong secret for an existing key id counts (the one failure that costs a KDF); a
-    client over the limit for a key id is refused that key id's unremembered secrets without
-    the KDF. Its other keys, and the same key from other clients, are never refused.
-    """
-
-    def __init__(self, keys: KeyStore, limit: int = FAILURE_LIMIT,
-                 window_s: float = FAILURE_WINDOW_S) -> None:
-        self.keys = keys
-        self.limit = limit
-        self.window_s = window_s
-
-    def check(self, client: str, key_id: str) -> None:
-        """Raise TooManyAttempts while this client is over the limit for this key id."""
-        now = time.time()
-        count, oldest = self.keys.failures_since(client, key_id, now - self.window_s)
-        if count >= self.limit and oldest is not None:
-            raise TooManyAttempts(max(1, int(oldest + self.window_s - now) + 1))
-
-    def failed(self, client: str, key_id: str) -> None:
-        self.keys.record_failure(client, key_id, time.time(),
-                                 keep_s=max(self.window_s, 3600.0))
-
-
-_init_lock = threading.Lock()
-
-
 async def get_state(request: Request) -> ServiceState:
     """The service's state (async: a plain lookup, no worker-thread hop per request)."""
     state: ServiceState = request.app.state.wellspring
@@ -121,30 +77,16 @@ async def get_state(request: Request) -> ServiceState:
 
 
 def get_keys(state: Annotated[ServiceState, Depends(get_state)]) -> KeyStore:
-    """The key store, opened once over the community's store (or the database alone)."""
-    keys = state.extras.get("keys")
-    if isinstance(keys, KeyStore):
-        return keys
-    with _init_lock:
-        keys = state.extras.get("keys")
-        if not isinstance(keys, KeyStore):
-            shared = state.community.store if state.community is not None else None
-            # keys and the audit log live in the store's database beside the records
-            store = shared if isinstance(shared, SqlStore) else open_store(state.settings)
-            keys = KeyStore(store)
-            state.extras["keys"] = keys
-        return keys
+    """The key store the service built at start-up (``api/app.py``'s lifespan)."""
+    if state.keys is None:
+        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
+    return state.keys
 
 
 def get_limiter(state: Annotated[ServiceState, Depends(get_state)]) -> FailureLimiter:
-    limiter = state.extras.get("auth_limiter")
-    if not isinstance(limiter, FailureLimiter):
-        keys = get_keys(state)  # takes _init_lock itself
-        with _init_lock:
-            limiter = state.extras.setdefault("auth_limiter", FailureLimiter(
-                keys, state.settings.auth_failure_limit, state.settings.auth_failure_window_s))
-    assert isinstance(limiter, FailureLimiter)
-    return limiter
+    if state.limiter is None:
+        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
+    return state.limiter
 
 
 def authenticate(

@@ -5,7 +5,6 @@ The caller's identity (API key, role, spaces) is resolved in api/auth.py.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
@@ -55,28 +54,12 @@ async def get_community(state: Annotated[ServiceState, Depends(get_state)]) -> C
     return state.community
 
 
-_feedback_lock = threading.Lock()
-
-
 async def get_feedback(state: Annotated[ServiceState, Depends(get_state)]) -> Feedback:
-    """Suggestions, feedback, the learned ranking and exposure over the service's matcher
-    (made in a worker thread the first time, and when the matcher was replaced)."""
-    found = state.extras.get("feedback")
-    if isinstance(found, Feedback) and found.matcher is _matcher(state):
-        return found
-    return await anyio.to_thread.run_sync(_new_feedback, state)
-
-
-def _new_feedback(state: ServiceState) -> Feedback:
-    matcher = _matcher(state)
-    with _feedback_lock:
-        found = state.extras.get("feedback")
-        if not (isinstance(found, Feedback) and found.matcher is matcher):
-            if isinstance(found, Feedback):  # the matcher was replaced: commit the old queue
-                found.close()
-            found = Feedback.service(matcher, state.settings.suggestion_flush_ms)
-            state.extras["feedback"] = found
-        return found
+    """The answers service (suggestions, feedback, the learned ranking, exposure), built once
+    at start-up over the service's matcher."""
+    if state.answers is None:
+        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
+    return state.answers
 
 
 class Searches:

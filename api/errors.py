@@ -9,8 +9,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from api.auth import Forbidden, TooManyAttempts, Unauthorized
+from api.auth import Forbidden, Unauthorized
 from api.imports import FileTooLarge
+from api.limiter import TooManyAttempts
 from indexing.errors import (
     Conflict,
     IndexCorrupt,

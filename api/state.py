@@ -1,19 +1,26 @@
-"""What the service holds for its lifetime: settings, the community and its matcher."""
+"""What the service holds for its lifetime, every part built once in ``api/app.py``'s lifespan
+(the composition root) and reached through typed dependencies (``api/deps.py``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import Protocol
 
 import anyio
 
+from api.limiter import FailureLimiter
 from api.settings import ServiceSettings
 from indexing.community import Community
+from indexing.store.keys import KeyStore
 from matcher.experts import Matcher
+from matcher.feedback import Feedback
 from matcher.knowledge_map import KnowledgeMapper
 
-if TYPE_CHECKING:
-    from api.metrics import HttpMetrics  # api.metrics reads this state: no import cycle
+
+class MetricsText(Protocol):
+    """What GET /metrics reads of the service's metrics (``api/metrics.HttpMetrics``)."""
+
+    def render(self) -> bytes: ...
 
 
 @dataclass
@@ -24,7 +31,9 @@ class ServiceState:
     mapper: KnowledgeMapper | None = None  # the knowledge map (its cache lives here)
     not_ready_reason: str | None = "starting"  # what anyone may read (no path, host or user)
     not_ready_detail: str | None = None  # the start-up error itself: the log and admin keys
-    metrics: HttpMetrics | None = None  # setting metrics=on (api/metrics.py)
-    extras: dict[str, object] = field(default_factory=dict)
+    metrics: MetricsText | None = None  # setting metrics=on (api/metrics.py)
+    keys: KeyStore | None = None  # keys and the audit log, beside the records
+    limiter: FailureLimiter | None = None  # failed key checks (api/limiter.py)
+    answers: Feedback | None = None  # the answers service (matcher/requests.py, feedback.py)
     # setting search_concurrency: searches share these worker-thread slots (made at start-up)
     searches: anyio.CapacityLimiter | None = None

@@ -8,7 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.auth import FailureLimiter, get_keys
+from api.auth import get_keys
+from api.limiter import FailureLimiter
 from indexing.encoders.base import Encoder
 from indexing.store import keys as keys_module
 from tests.api.conftest import Api
@@ -73,7 +74,7 @@ def test_keys_are_stored_hashed(api: Api) -> None:
 
 def _limit(api: Api, limit: int = 3) -> None:
     state = api.client.app.state.wellspring  # type: ignore[attr-defined]
-    state.extras["auth_limiter"] = FailureLimiter(get_keys(state), limit=limit, window_s=60)
+    state.limiter = FailureLimiter(get_keys(state), limit=limit, window_s=60)
 
 
 def _count_kdf(monkeypatch: pytest.MonkeyPatch) -> list[int]:
