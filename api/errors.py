@@ -13,6 +13,7 @@ from api.auth import Forbidden, TooManyAttempts, Unauthorized
 from api.imports import FileTooLarge
 from indexing.errors import (
     Conflict,
+    ImportTooLarge,
     IndexCorrupt,
     IndexMismatch,
     IndexNotReady,
@@ -37,6 +38,7 @@ STATUS: list[tuple[type[Exception], int]] = [
     (NotFound, 404),
     (Conflict, 409),
     (FileTooLarge, 413),
+    (ImportTooLarge, 413),
     (IndexNotReady, 503),
     (IndexMismatch, 503),
     (IndexCorrupt, 503),
