@@ -85,8 +85,19 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
+def braced_is_organisation(name: str) -> bool:
+    """A wholly braced name is kept whole on purpose: an organisation ("{SciPy 1.0
+    Contributors}", "{NASA}"), unless it reads "Surname, Given names" without an
+    organisation's word, as BibDesk and Google Scholar brace people ("{Black, Alastair}")."""
+    surname, comma, given = name.partition(",")
+    person_like = bool(comma) and "," not in given and all(
+        0 < len(part.split()) <= 4 and not any(ch.isdigit() for ch in part)
+        for part in (surname, given))
+    return not person_like or is_corporate(name)
+
+
 def author_list(names: list[tuple[str, bool]]) -> AuthorList:
-    """People, organisations and the cut mark of (name, known organisation) pairs."""
+    """People, organisations and the cut mark of (name, wholly braced) pairs."""
     out = AuthorList()
     for name, organisation in names:
         text = re.sub(r"\s+", " ", name).strip().strip(",;")
@@ -96,7 +107,7 @@ def author_list(names: list[tuple[str, bool]]) -> AuthorList:
             out.cut = True
             continue
         out.count += 1
-        if organisation or is_corporate(text):
+        if (braced_is_organisation(text) if organisation else is_corporate(text)):
             out.corporate.append(text)
         elif len(out.people) < AUTHORS_KEPT:
             out.people.append(text)

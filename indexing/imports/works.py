@@ -99,8 +99,10 @@ class WorkRecords:
         matches = self.matcher.confirm_by_coauthors([self.matcher.match(p)
                                                      for p in work.people])
         matches = [self._create_if_asked(m) for m in matches]
-        for m in matches:
-            self._decisions[m.person] = m
+        for m in matches:  # a person created once stays reported as created
+            if self._decisions.get(m.person, m).outcome != "created":
+                self._decisions[m.person] = m
+            self._decisions.setdefault(m.person, m)
         result = self.dedup.merge(work, matches)
         if result.merged_into:
             self.merged.append(result.merged_into)
