@@ -132,14 +132,20 @@ class Deduplicator:
         return candidate, "same title and year"
 
     def merge(self, work: Work, matches: list[PersonMatch]) -> Merged:
-        """The contribution with this work's part replaced or added (not yet written)."""
+        """The contribution with this work's part replaced or added (not yet written). Two
+        entries of one source record in one import (a reference manager's duplicates: same
+        title and year, no DOI) are one part with the authors of both."""
         cid, why = self.target_id(work)
         earlier = cid in self.by_id
         base = self._stored(cid)
         part = ContributionSource(source=work.source, source_id=work.source_id[:300], authors=[
             SourceAuthor(name=m.person.name[:300], orcid=m.person.orcid, member_id=m.member_id)
             for m in matches], author_count=work.author_count)
-        linked = list(dict.fromkeys(m.member_id for m in matches if m.member_id))
+        repeated = next((s for s in base.sources if (s.source, s.source_id) ==
+                         (part.source, part.source_id)), None) if base and earlier else None
+        if repeated is not None:
+            part = _union(repeated, part)
+        linked = list(dict.fromkeys(a.member_id for a in part.authors if a.member_id))
         fresh = _from_work(cid, work, linked, part)
         if base is None:
             merged, others = fresh, []
@@ -151,10 +157,26 @@ class Deduplicator:
         self._remember(merged)
         names = [f"{s.source}:{s.source_id}" for s in merged.sources]
         into = None
-        if base is not None and others:
+        if repeated is not None:
+            into = f"{work.where} merged into {cid} (repeats an entry of this import)"
+        elif base is not None and (others or not base.sources):  # not a re-import of itself
             where = "earlier in this import" if earlier else "already stored"
             into = f"{work.where} merged into {cid} ({why or 'same id'}, {where})"
         return Merged(merged, names, any(s.source != work.source for s in others), into)
+
+
+def _union(first: ContributionSource, second: ContributionSource) -> ContributionSource:
+    """One source record seen twice: the authors of both, each once (by member, else name)."""
+    seen: set[str] = set()
+    authors = []
+    for a in [*first.authors, *second.authors]:
+        key = a.member_id or a.name.casefold()
+        if key not in seen:
+            seen.add(key)
+            authors.append(a)
+    counts = [c for c in (first.author_count, second.author_count) if c is not None]
+    return second.model_copy(update={"authors": authors[:500],
+                                     "author_count": max(counts) if counts else None})
 
 
 def _from_work(cid: str, work: Work, authors: list[str], part: ContributionSource

@@ -106,7 +106,7 @@ class WorkRecords:
         result = self.dedup.merge(work, matches)
         if result.merged_into:
             self.merged.append(result.merged_into)
-        if not result.contribution.authors:
+        if not result.contribution.authors and result.contribution.id not in first:
             self.dedup.forget(result.contribution.id)
             reason = "no author is a member" if work.people else \
                 "no person among the authors" + (" (organisations only)" if work.corporate
