@@ -185,7 +185,10 @@ def read_xlsx(path: Path, options: ImportOptions) -> SourceBatch:
             continue
         try:
             rows: list[tuple[int, list[str]]] = []
-            for n, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+            sheet = book.worksheets[0]
+            if hasattr(sheet, "reset_dimensions"):  # read every row, not the declared range
+                sheet.reset_dimensions()
+            for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
                 _count_row(file, n, options)
                 rows.append((n, ["" if v is None else str(v) for v in row]))
         finally:
