@@ -42,11 +42,14 @@ function where(e) {
 
 function renderReport(report) {
   const verb = report.dry_run ? "Would import" : "Imported";
+  const left = report.state === "partial"
+    ? ` The ${report.invalid} invalid entries were left out.` : "";
   byId("import-summary").textContent = `${verb} ${report.format}: ${report.inserted} inserted,`
     + ` ${report.updated} updated, ${report.unchanged} unchanged, ${report.skipped.count}`
-    + ` skipped, ${report.invalid} invalid.${report.dry_run ? " Nothing was written." : ""}`;
+    + ` skipped, ${report.invalid} invalid.${report.dry_run ? " Nothing was written." : left}`;
   const linked = report.matches.filter((m) => m.outcome === "linked");
-  const near = report.matches.filter((m) => m.outcome !== "linked");
+  const near = report.matches.filter((m) => m.outcome === "candidate" || m.outcome === "ambiguous");
+  const created = report.matches.filter((m) => m.outcome === "created");
   const records = Object.entries(report.records || {}).flatMap(([kind, outcomes]) =>
     Object.entries(outcomes).filter(([, ids]) => ids.length)
       .map(([outcome, ids]) => `${kind} ${outcome}: ${ids.join(", ")}`));
@@ -59,10 +62,14 @@ function renderReport(report) {
     "import-near"),
     section("People with no member", report.unmatched.count
       ? [`${report.unmatched.count}: ${report.unmatched.first.join(", ")}`] : [], "import-unmatched"),
-    section("Skipped (no author is a member)", report.skipped.first.map((s) =>
-      `${s.where}: ${s.title}`), "import-skipped"),
-    section("Created members (to review)", report.created_members, "import-created"),
-    section("Merged with other sources", report.merged, "import-merged"),
+    section("Skipped", report.skipped.entries.map((s) =>
+      `${s.where}: ${s.title} (${s.reason})`), "import-skipped"),
+    section("Created members (to review)", created.map((m) => `${m.name} → ${m.member_id}`
+      + (m.candidate_id ? `; nearest member ${m.candidate_name} (${m.candidate_id}),`
+        + ` score ${m.score.toFixed(1)}` : "")), "import-created"),
+    section("Organisations among the authors (not people)", report.corporate_authors,
+      "import-corporate"),
+    section("Merged", report.merged, "import-merged"),
     section("Invalid records", report.errors.map((e) => where({ ...e, record: e.source })),
       "import-errors"),
     section("Rejected because of another record", report.root_causes.map((c) => c.message),

@@ -183,7 +183,7 @@ def clean_doi(value: object) -> str | None:
 
 def readable_id(prefix: str, name: str, limit: int = 60) -> str:
     """An id for a name in any script: transliterated to ASCII words ("Лев Толстой" ->
-    m-lev-tolstoi), else a stable hash of the name when nothing readable is left."""
+    m-lev-tolstoy), else a stable hash of the name when nothing readable is left."""
     words = re.sub(r"[^a-z0-9]+", "-", anyascii(name).lower()).strip("-")
     if not words:
         words = "h" + hashlib.sha256(name.encode()).hexdigest()[:10]

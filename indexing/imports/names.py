@@ -34,6 +34,7 @@ def name_score(source: str, member: str) -> float:
     if not a or not b:
         return 0.0
     score = float(fuzz.token_sort_ratio(" ".join(a), " ".join(b)))
+    a, b = _agreement_tokens(source) or a, _agreement_tokens(member) or b  # "FGP" -> f g p
     if any(len(t) == 1 for t in a + b):
         orders = [(a, b), (a[::-1], b), (a, b[::-1])]  # surname-first writing on either side
         abbreviated = max(fuzz.ratio(_abbreviated(x), _abbreviated(y)) for x, y in orders)
