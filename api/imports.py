@@ -47,9 +47,11 @@ def _changes(store: Store, report: ImportReport) -> WriteResult:
     """What the import changed, members of changed organisations included (their cards show
     the organisation's name)."""
     result = WriteResult()
+    if not report.committed:  # a dry run or a refused import wrote nothing
+        return result
     result.merge(report.ingest.result)
     plan = report.ingest.plan
-    if plan is not None and not report.dry_run:
+    if plan is not None:
         orgs = plan.outcomes.get("organisations", {})
         for org_id in [*orgs.get("inserted", []), *orgs.get("updated", [])]:
             result.changed_members |= set(store.member_ids_of_organisation(org_id))
@@ -107,7 +109,7 @@ def import_files(community: Community, keys: KeyStore, caller: Caller, fmt: str,
         for f in report.ingest.files:
             f.errors[:] = _uploaded(f.errors, folder)
     r = report.ingest.result
-    if not report.dry_run:
+    if report.committed:
         keys.audit(caller.key_id, "import", fmt, report.outcome("inserted")[:50] +
                    report.outcome("updated")[:50],
                    {"inserted": r.inserted, "updated": r.updated, "unchanged": r.unchanged,
