@@ -25,6 +25,7 @@ from indexing.imports.model import (
     first_text,
     input_files,
     make_date,
+    parse_iso_date,
     read_text,
 )
 from indexing.imports.people import author_list, split_bibtex_names
@@ -156,10 +157,13 @@ def _work(batch: SourceBatch, file: Path, entry: Entry) -> Work | None:
     year = _plain(fields.get("year", ""))
     month = _month(latex_text(fields["month"])) if fields.get("month") else None
     date = make_date(year, month) if re.match(r"^\d{4}", year) else None
+    if date is None and not year:  # BibLaTeX (JabRef, Zotero): date = {2019-05-02}
+        date = parse_iso_date(_plain(fields.get("date", "")))
     for name, missing in (("title", not title), ("year", date is None)):
         if missing:
             batch.errors.append(RecordError(str(file), line, entry.key, name,
-                                            "missing" if name == "title" or not year
+                                            "missing (no year or date)" if name == "year"
+                                            and not year else "missing" if name == "title"
                                             else f"'{year}' is not a year"))
     if not title or date is None:
         return None

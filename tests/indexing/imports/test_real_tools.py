@@ -96,6 +96,14 @@ def test_real_bibtex_styles(store: Store, tmp_path: Path) -> None:
     assert any("repeats" in m and "merged" in m for m in report.merged)
 
 
+def test_biblatex_dates_stand_for_the_year(store: Store, tmp_path: Path) -> None:
+    text = ("@InProceedings{Kopp2018, author = {Kopp, Oliver}, date = {2018-03-01},\n"
+            "  title = {Markdown Architectural Decision Records}}\n")
+    report = _run(store, "bibtex", _bib(tmp_path, text), **CREATE)
+    assert report.committed
+    assert str(store.get_contribution("bibtex-Kopp2018").date) == "2018-03-01"
+
+
 def test_more_than_fifty_authors_are_kept_not_refused(store: Store, tmp_path: Path) -> None:
     names = " and ".join(f"Author{chr(65 + i // 26)}{chr(65 + i % 26)}, Pat" for i in range(80))
     text = f"@article{{big2019, author = {{{names}}}, title = {{A big team}}, year = 2019}}\n"
