@@ -96,3 +96,18 @@ def test_ids_are_always_valid_and_stable(name: str) -> None:
     rid = readable_id("m", name)
     assert rid == readable_id("m", name) and len(rid) <= 62
     assert all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in rid)
+
+
+LATEX_PIECES = st.sampled_from(["\\href", "\\url", "\\emph", "{", "}", " and ", "others", "\\",
+                                "Ab", ",", "%", "$", "\\&", "&amp;", "<i>", "é", " "])
+
+
+@given(st.lists(LATEX_PIECES, max_size=40).map("".join))
+def test_any_field_text_is_read_never_raises(text: str) -> None:
+    from indexing.imports.bibtex import latex_text, strip_commands
+
+    assert isinstance(latex_text(text), str) and isinstance(strip_commands(text), str)
+    names = split_bibtex_names(text)
+    assert len(names) <= text.lower().count("and") + 1
+    authors = author_list(names)
+    assert len(authors.people) + len(authors.corporate) == authors.count
