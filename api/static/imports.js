@@ -7,6 +7,9 @@ const FIELD_IDS = {
   map: ["i-map", "Column mapping", "colmap-error"], users: ["i-users", "Forum user map", "users-error"],
   create_members: ["i-create", "Create unmatched people as", "create_members-error"],
   country: ["i-country", "Their country", "country_import-error"],
+  member: ["i-member", "Member whose works these are", "import-member-error"],
+  default_space: ["i-default-space", "Space of topics without a category",
+    "import-space-error"],
 };
 
 function clearErrors(form) {
@@ -105,6 +108,10 @@ async function onImportSubmit(event) {
   if (users) data.append("users", users, users.name);
   if (byId("i-create").value) data.append("create_members", byId("i-create").value);
   if (byId("i-country").value.trim()) data.append("country", byId("i-country").value.trim());
+  if (byId("i-member").value.trim()) data.append("member", byId("i-member").value.trim());
+  if (byId("i-default-space").value.trim()) {
+    data.append("default_space", byId("i-default-space").value.trim());
+  }
   data.append("dry_run", byId("i-dry-run").checked ? "true" : "false");
   data.append("skip_invalid", byId("i-skip-invalid").checked ? "true" : "false");
   const format = byId("i-format").value;
