@@ -41,10 +41,15 @@ def slug(text: str, limit: int = 100) -> str:
     return slug
 
 
+def base_id(work: Work) -> str:
+    """A work's id before any space: from its DOI when it has one, else the source's id."""
+    return f"doi-{slug(work.doi)}" if work.doi else f"{work.source}-{slug(work.source_id)}"
+
+
 def contribution_id(work: Work) -> str:
-    """The id a work gets: from its DOI when it has one, else from the source's id; qualified
-    by its space when that is not the public one."""
-    base = f"doi-{slug(work.doi)}" if work.doi else f"{work.source}-{slug(work.source_id)}"
+    """The id a work gets: ``base_id``, qualified by its space when that is not the public
+    one."""
+    base = base_id(work)
     return base if work.space == PUBLIC_SPACE else qualified(base, work.space)
 
 
@@ -110,6 +115,11 @@ class Deduplicator:
         own = contribution_id(work)
         if own in self.by_id:
             return own
+        if work.space != PUBLIC_SPACE:  # imported before ids were space-qualified: that record
+            plain = base_id(work)
+            legacy = self.by_id.get(plain) or self.store.get_contributions([plain]).get(plain)
+            if legacy is not None and legacy.space == work.space and self.visible(work.space):
+                return plain
         held = self.store.get_contributions([own]).get(own)
         if held is not None and not self.visible(held.space):
             return qualified(own, work.space) if work.space == PUBLIC_SPACE else \

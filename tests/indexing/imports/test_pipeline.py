@@ -142,3 +142,17 @@ def test_discourse_posts_keep_private_spaces(store: Store) -> None:
     assert store.get_contribution("discourse-post-9201--nrw-taskforce").space == "nrw-taskforce"
     assert store.get_contribution("discourse-post-9102").authors == ["m-0007"]
     assert [m.person.username for m in report.by_outcome("unmatched")] == ["wanderer42"]
+
+
+def test_private_records_imported_before_qualified_ids_are_updated_not_copied(
+        store: Store) -> None:
+    users = json.loads((IMPORTS / "discourse-users.json").read_text())
+    _import(store, "discourse", IMPORTS / "discourse", usernames=users)
+    qualified = store.get_contribution("discourse-post-9201--nrw-taskforce")
+    legacy = qualified.model_copy(update={"id": "discourse-post-9201"})
+    with store.transaction() as conn:
+        store.delete_contribution(conn, qualified.id)
+    store.write_records(contributions=[legacy])  # as an import before this change wrote it
+    again = _import(store, "discourse", IMPORTS / "discourse", usernames=users)
+    assert "discourse-post-9201" in again.outcome("unchanged") + again.outcome("updated")
+    assert "discourse-post-9201--nrw-taskforce" not in again.outcome("inserted")
