@@ -14,6 +14,7 @@ from api.imports import FileTooLarge
 from api.limiter import TooManyAttempts
 from indexing.errors import (
     Conflict,
+    ImportTooLarge,
     IndexCorrupt,
     IndexMismatch,
     IndexNotReady,
@@ -41,6 +42,7 @@ STATUS: list[tuple[type[Exception], int]] = [
     (NotFound, 404),
     (Conflict, 409),
     (FileTooLarge, 413),
+    (ImportTooLarge, 413),
     (IndexNotReady, 503),
     (IndexMismatch, 503),
     (IndexCorrupt, 503),

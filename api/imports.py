@@ -1,5 +1,11 @@
-"""Imports over HTTP: the uploaded files in a private temporary folder, one import under the
-community's write lock (the indexes follow), one audit entry. Plain functions (no FastAPI)."""
+"""Imports over HTTP: the uploaded files in a private temporary folder, parsed there before any
+lock is taken, then one import under the community's write lock (the indexes follow), one
+audit entry. Plain functions (no FastAPI).
+
+A caller sees and touches only the spaces their key holds: records in other spaces do not
+exist for the import (``Access.visible``: never merged into, overwritten or named), and a
+record the import would write into a space the key does not hold is refused (403) naming the
+space the caller chose."""
 
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ from api.auth import Caller, Forbidden
 from indexing.community import Community
 from indexing.errors import RecordError, ValidationFailed, WellspringError
 from indexing.imports.model import ImportOptions
-from indexing.imports.pipeline import run_import
+from indexing.imports.pipeline import Access, import_batch, read_source
 from indexing.imports.report import ImportReport
 from indexing.schema import Contribution
 from indexing.store import Store, WriteResult
@@ -41,9 +47,11 @@ def _changes(store: Store, report: ImportReport) -> WriteResult:
     """What the import changed, members of changed organisations included (their cards show
     the organisation's name)."""
     result = WriteResult()
+    if not report.committed:  # a dry run or a refused import wrote nothing
+        return result
     result.merge(report.ingest.result)
     plan = report.ingest.plan
-    if plan is not None and not report.dry_run:
+    if plan is not None:
         orgs = plan.outcomes.get("organisations", {})
         for org_id in [*orgs.get("inserted", []), *orgs.get("updated", [])]:
             result.changed_members |= set(store.member_ids_of_organisation(org_id))
@@ -87,19 +95,21 @@ def import_files(community: Community, keys: KeyStore, caller: Caller, fmt: str,
             names.add(safe)
             (folder / safe).write_bytes(content)
         path = folder / next(iter(names)) if len(names) == 1 else folder
+        access = Access(visible=caller.access.may_see, check=check)
         try:
+            batch = read_source(fmt, path, options)  # parsed before the write lock
             report = community.apply(
-                lambda store: run_import(store, fmt, path, options, check),
+                lambda store: import_batch(store, fmt, path, options, batch, access),
                 lambda r: _changes(community.store, r))
         except ValidationFailed as exc:
             raise ValidationFailed(_uploaded(exc.errors, folder)) from exc
-        if (report.ingest.errors or report.ingest.root_causes) and not options.skip_invalid:
+        if report.refused:
             # 422 naming the uploaded file, line (or entry) and field
             raise ValidationFailed(_uploaded(rejections(report), folder))
         for f in report.ingest.files:
             f.errors[:] = _uploaded(f.errors, folder)
     r = report.ingest.result
-    if not report.dry_run:
+    if report.committed:
         keys.audit(caller.key_id, "import", fmt, report.outcome("inserted")[:50] +
                    report.outcome("updated")[:50],
                    {"inserted": r.inserted, "updated": r.updated, "unchanged": r.unchanged,

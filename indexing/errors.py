@@ -35,6 +35,17 @@ class ValidationFailed(WellspringError):
         super().__init__(f"{len(errors)} invalid record(s): {head}{more}")
 
 
+class ImportTooLarge(WellspringError):
+    """An import file that would inflate past a limit (uncompressed size, rows): refused
+    before it is parsed whole (413 over HTTP)."""
+
+    field = "file"
+
+    def __init__(self, file_name: str, message: str) -> None:
+        self.file_name = file_name
+        super().__init__(f"file '{file_name}': {message}")
+
+
 class NotFound(WellspringError):
     """An id that the store does not hold."""
 

@@ -169,6 +169,8 @@ class ContributionSource(_Record):
     source: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     source_id: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     authors: list[SourceAuthor] = Field(default_factory=list, max_length=500)
+    # every author the source lists, when more than ``authors`` (long lists are cut)
+    author_count: int | None = Field(None, ge=0)
 
 
 class Contribution(_Record):

@@ -238,6 +238,12 @@ class ImportSettings(BaseSettings):
     import_name_threshold: float = Field(
         94.0, ge=50, le=100, description="Imports: lowest name-similarity score (0-100, "
         "rapidfuzz) that links an author to a member; lower matches are reported, not linked")
+    import_max_uncompressed_bytes: int = Field(
+        50_000_000, ge=100_000, description="Imports: most bytes an XLSX workbook may inflate "
+        "to (its zip parts' declared and actual sizes, checked before parsing; 413 beyond)")
+    import_max_rows: int = Field(
+        100_000, ge=10, description="Imports: most rows read from one CSV file or XLSX sheet "
+        "(413 beyond)")
 
 
 class MapSettings(BaseSettings):

@@ -22,7 +22,9 @@ def register(sub: Any) -> None:
     p.add_argument("--dry-run", action="store_true",
                    help="report what would be inserted, updated and skipped; write nothing")
     p.add_argument("--skip-invalid", action="store_true",
-                   help="commit the good records of a file that has bad ones")
+                   help="write the valid entries of an import that has invalid ones (each "
+                        "listed with file, line and field; exit status 3); without it one "
+                        "invalid entry writes nothing (exit status 1)")
     p.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
                    help="csv/xlsx: the field a column holds; repeatable")
     p.add_argument("--map-file", type=Path, help="csv/xlsx: a file of COLUMN=FIELD lines")
@@ -30,9 +32,16 @@ def register(sub: Any) -> None:
                    help="csv/xlsx: what the rows are (default: from the file name or columns)")
     p.add_argument("--create-members", metavar="LEVEL",
                    help="create unmatched people as members of this level, flagged as imported")
-    p.add_argument("--country", help="country of created members when the source has none")
+    p.add_argument("--country", help="country of created members when the source has none "
+                   "(required with --create-members)")
     p.add_argument("--users", type=Path,
                    help="discourse: user name -> member id (JSON object or CSV)")
+    p.add_argument("--default-space", metavar="SPACE",
+                   help="discourse: the space of topics whose category the archive does not "
+                        "describe (no categories.json)")
+    p.add_argument("--member", metavar="ID",
+                   help="orcid: the member whose ORCID works these are (a works response "
+                        "names no one)")
     p.add_argument("--name-threshold", type=float,
                    help="lowest name score (0-100) that links an author; default "
                         "WELLSPRING_IMPORT_NAME_THRESHOLD")
@@ -59,7 +68,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         settings, dry_run=args.dry_run, skip_invalid=args.skip_invalid, map_pairs=args.map,
         map_text=_text(args.map_file, "--map-file"), records=args.records,
         create_members=args.create_members, country=args.country,
-        users_text=_text(args.users, "--users"), name_threshold=args.name_threshold)
+        users_text=_text(args.users, "--users"), name_threshold=args.name_threshold,
+        member=args.member, default_space=args.default_space)
     started = time.perf_counter()
     try:
         report = run_import(open_store(settings), args.format, args.path, options)
@@ -72,4 +82,6 @@ def cmd_import(args: argparse.Namespace) -> int:
         for line in details:
             print(line, file=sys.stderr)
         print(f"{summary} ({time.perf_counter() - started:.1f}s)")
-    return 1 if report.ingest.errors or report.ingest.root_causes else 0
+    # 0 all written (or would be); 1 refused, nothing written; 3 written without the invalid
+    # entries (--skip-invalid), each listed above
+    return 1 if report.refused else 3 if report.partial else 0

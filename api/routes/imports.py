@@ -29,10 +29,12 @@ class ImportResponse(BaseModel):
 
     format: str
     dry_run: bool
+    state: str = Field(description="written, partial (invalid entries left out: skip_invalid), "
+                       "dry_run or refused (nothing written)")
     inserted: int
     updated: int
     unchanged: int
-    invalid: int
+    invalid: int = Field(description="Invalid entries (each listed under errors, by field)")
     records: dict[str, dict[str, list[str]]] = Field(
         description="Ids per record kind: inserted, updated, unchanged")
     errors: list[dict[str, Any]] = Field(description="Bad records: source, line, id, field")
@@ -41,9 +43,13 @@ class ImportResponse(BaseModel):
     matches: list[dict[str, Any]] = Field(
         description="Each person linked (or close but not linked), with method and score")
     unmatched: dict[str, Any]
-    skipped: dict[str, Any]
+    skipped: dict[str, Any] = Field(description="Entries that became no contribution, each "
+                                    "with where it is and why")
     created_members: list[str]
-    merged: list[str]
+    merged: list[str] = Field(description="Entries merged into another record, and why")
+    corporate_authors: list[str] = Field(description="Organisations among the authors (not "
+                                         "made into people)")
+    notes: list[str]
     vocabulary_added: list[str]
 
 
@@ -69,6 +75,11 @@ def import_upload(
     country: Annotated[str | None, Form(max_length=100)] = None,
     users: Annotated[UploadFile | None, File(description="discourse: user name map")] = None,
     name_threshold: Annotated[float | None, Form(ge=50, le=100)] = None,
+    member: Annotated[str | None, Form(max_length=128, description="orcid: the member whose "
+                                       "works these are")] = None,
+    default_space: Annotated[str | None, Form(max_length=64, description="discourse: the "
+                                              "space of topics of undescribed categories")
+                             ] = None,
 ) -> ImportResponse:
     """Import a file in one transaction: all of it, or (with skip_invalid) its good records."""
     limit = ServiceSettings.of(settings).max_import_bytes
@@ -76,6 +87,7 @@ def import_upload(
     users_text = _read(users, limit)[1].decode("utf-8", "replace") if users else ""
     options = make_options(settings, dry_run=dry_run, skip_invalid=skip_invalid, map_pairs=map,
                            records=records, create_members=create_members, country=country,
-                           users_text=users_text, name_threshold=name_threshold)
+                           users_text=users_text, name_threshold=name_threshold,
+                           member=member, default_space=default_space)
     report = import_files(community, keys, caller, format, uploads, options)
     return ImportResponse.model_validate(report.to_dict())

@@ -7,6 +7,9 @@ const FIELD_IDS = {
   map: ["i-map", "Column mapping", "colmap-error"], users: ["i-users", "Forum user map", "users-error"],
   create_members: ["i-create", "Create unmatched people as", "create_members-error"],
   country: ["i-country", "Their country", "country_import-error"],
+  member: ["i-member", "Member whose works these are", "import-member-error"],
+  default_space: ["i-default-space", "Space of topics without a category",
+    "import-space-error"],
 };
 
 function clearErrors(form) {
@@ -42,11 +45,14 @@ function where(e) {
 
 function renderReport(report) {
   const verb = report.dry_run ? "Would import" : "Imported";
+  const left = report.state === "partial"
+    ? ` The ${report.invalid} invalid entries were left out.` : "";
   byId("import-summary").textContent = `${verb} ${report.format}: ${report.inserted} inserted,`
     + ` ${report.updated} updated, ${report.unchanged} unchanged, ${report.skipped.count}`
-    + ` skipped, ${report.invalid} invalid.${report.dry_run ? " Nothing was written." : ""}`;
+    + ` skipped, ${report.invalid} invalid.${report.dry_run ? " Nothing was written." : left}`;
   const linked = report.matches.filter((m) => m.outcome === "linked");
-  const near = report.matches.filter((m) => m.outcome !== "linked");
+  const near = report.matches.filter((m) => m.outcome === "candidate" || m.outcome === "ambiguous");
+  const created = report.matches.filter((m) => m.outcome === "created");
   const records = Object.entries(report.records || {}).flatMap(([kind, outcomes]) =>
     Object.entries(outcomes).filter(([, ids]) => ids.length)
       .map(([outcome, ids]) => `${kind} ${outcome}: ${ids.join(", ")}`));
@@ -59,10 +65,14 @@ function renderReport(report) {
     "import-near"),
     section("People with no member", report.unmatched.count
       ? [`${report.unmatched.count}: ${report.unmatched.first.join(", ")}`] : [], "import-unmatched"),
-    section("Skipped (no author is a member)", report.skipped.first.map((s) =>
-      `${s.where}: ${s.title}`), "import-skipped"),
-    section("Created members (to review)", report.created_members, "import-created"),
-    section("Merged with other sources", report.merged, "import-merged"),
+    section("Skipped", report.skipped.entries.map((s) =>
+      `${s.where}: ${s.title} (${s.reason})`), "import-skipped"),
+    section("Created members (to review)", created.map((m) => `${m.name} → ${m.member_id}`
+      + (m.candidate_id ? `; nearest member ${m.candidate_name} (${m.candidate_id}),`
+        + ` score ${m.score.toFixed(1)}` : "")), "import-created"),
+    section("Organisations among the authors (not people)", report.corporate_authors,
+      "import-corporate"),
+    section("Merged", report.merged, "import-merged"),
     section("Invalid records", report.errors.map((e) => where({ ...e, record: e.source })),
       "import-errors"),
     section("Rejected because of another record", report.root_causes.map((c) => c.message),
@@ -98,6 +108,10 @@ async function onImportSubmit(event) {
   if (users) data.append("users", users, users.name);
   if (byId("i-create").value) data.append("create_members", byId("i-create").value);
   if (byId("i-country").value.trim()) data.append("country", byId("i-country").value.trim());
+  if (byId("i-member").value.trim()) data.append("member", byId("i-member").value.trim());
+  if (byId("i-default-space").value.trim()) {
+    data.append("default_space", byId("i-default-space").value.trim());
+  }
   data.append("dry_run", byId("i-dry-run").checked ? "true" : "false");
   data.append("skip_invalid", byId("i-skip-invalid").checked ? "true" : "false");
   const format = byId("i-format").value;

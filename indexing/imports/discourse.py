@@ -26,7 +26,6 @@ from indexing.imports.model import (
     read_json,
 )
 from indexing.schema import PUBLIC_SPACE
-from indexing.store import Store
 
 REGULAR_POST = 1  # post_type: 1 regular, 2 moderator action, 3 small action, 4 whisper
 
@@ -76,8 +75,10 @@ def _space(category: dict[str, Any]) -> str:
     return slug.strip("-")[:64] or f"category-{category['id']}"
 
 
-def read(path: Path, options: ImportOptions, store: Store) -> SourceBatch:
-    """Forum posts of the topics in a folder (with its categories.json) or one topic file."""
+def read(path: Path, options: ImportOptions) -> SourceBatch:
+    """Forum posts of the topics in a folder (with its categories.json) or one topic file;
+    topics of a category the archive does not describe go to ``options.default_space`` when
+    the caller chose one, else are refused (a private category must not become public)."""
     batch = SourceBatch()
     categories: dict[int, dict[str, Any]] = {}
     topics: list[tuple[Path, dict[str, Any]]] = []
@@ -94,20 +95,22 @@ def read(path: Path, options: ImportOptions, store: Store) -> SourceBatch:
             batch.errors.append(RecordError(str(file), None, None, "file", "neither a "
                                             "categories.json nor a topic (/t/{id}.json)"))
     for file, topic in topics:
-        _topic(batch, file, topic, categories)
+        _topic(batch, file, topic, categories, options.default_space)
     return batch
 
 
 def _topic(batch: SourceBatch, file: Path, topic: dict[str, Any],
-           categories: dict[int, dict[str, Any]]) -> None:
+           categories: dict[int, dict[str, Any]], default_space: str | None) -> None:
     tid = topic.get("id")
     title = first_text(topic.get("title"), topic.get("fancy_title"))
     category = categories.get(topic.get("category_id"))  # type: ignore[arg-type]
-    if category is None:
+    if category is None and default_space is None:
         batch.errors.append(RecordError(str(file), None, str(tid), "category_id",
                                         f"category {topic.get('category_id')!r} is not in "
-                                        "categories.json (needed to keep private ones private)"))
+                                        "a categories.json (needed to keep private ones "
+                                        "private); upload it, or choose a default space"))
         return
+    space = _space(category) if category is not None else str(default_space)
     if not title or not isinstance(tid, int):
         batch.errors.append(RecordError(str(file), None, str(tid), "title" if isinstance(
             tid, int) else "id", "missing"))
@@ -130,8 +133,8 @@ def _topic(batch: SourceBatch, file: Path, topic: dict[str, Any],
             continue
         number = post.get("post_number", n + 1)
         batch.works.append(Work(
-            source="discourse", source_id=f"post-{post['id']}",
+            source="discourse", source_id=f"post-{post['id']}", file=str(file),
             where=f"{file.name}: topic {tid} post {number}",
             title=title if number == 1 else f"Re: {title}", date=date, type="forum_post",
             people=[Person(name=first_text(post.get("name")), username=username)], text=text,
-            space=_space(category)))
+            space=space))

@@ -9,6 +9,7 @@ from typing import Any
 
 from indexing.errors import RecordError
 from indexing.imports.model import (
+    AUTHORS_KEPT,
     ImportOptions,
     Person,
     SourceBatch,
@@ -21,8 +22,8 @@ from indexing.imports.model import (
     parse_iso_date,
     read_json,
 )
+from indexing.imports.people import is_corporate
 from indexing.imports.types import contribution_type
-from indexing.store import Store
 
 
 def abstract_text(inverted: object) -> str:
@@ -37,8 +38,11 @@ def abstract_text(inverted: object) -> str:
     return " ".join(slots[i] for i in sorted(slots))
 
 
-def _people(work: dict[str, Any]) -> list[Person]:
-    people = []
+def _people(work: dict[str, Any]) -> tuple[list[Person], list[str], int]:
+    """The first AUTHORS_KEPT people, the organisations among the authors, and the count."""
+    people: list[Person] = []
+    corporate: list[str] = []
+    count = 0
     for a in work.get("authorships") or []:
         if not isinstance(a, dict):
             continue
@@ -48,12 +52,19 @@ def _people(work: dict[str, Any]) -> list[Person]:
             countries = [str(i["country_code"]) for i in a.get("institutions") or []
                          if isinstance(i, dict) and isinstance(i.get("country_code"), str)]
         name = first_text(author.get("display_name"), a.get("raw_author_name"))
-        people.append(Person(name=name, orcid=clean_orcid(author.get("orcid")),
-                             country=countries[0].upper() if countries else None))
-    return people
+        if not name:
+            continue
+        count += 1
+        orcid = clean_orcid(author.get("orcid"))
+        if orcid is None and is_corporate(name):
+            corporate.append(name)
+        elif len(people) < AUTHORS_KEPT:
+            people.append(Person(name=name, orcid=orcid,
+                                 country=countries[0].upper() if countries else None))
+    return people, corporate, count
 
 
-def read(path: Path, options: ImportOptions, store: Store) -> SourceBatch:
+def read(path: Path, options: ImportOptions) -> SourceBatch:
     """Works of the OpenAlex results pages (or single works) in a file or folder."""
     batch = SourceBatch()
     for file in input_files(path, (".json",)):
@@ -87,10 +98,13 @@ def _work(batch: SourceBatch, file: Path, n: int, work: object) -> None:
     if not wid or not title or date is None:
         return
     ids: dict[str, Any] = work["ids"] if isinstance(work.get("ids"), dict) else {}
+    people, corporate, count = _people(work)
     language = work.get("language")
     batch.works.append(Work(
-        source="openalex", source_id=wid, where=f"{file.name}: results[{n}] ({wid})",
-        title=title, date=date, type=contribution_type(work.get("type")), people=_people(work),
-        text=abstract_text(work.get("abstract_inverted_index")),
+        source="openalex", source_id=wid, file=str(file),
+        where=f"{file.name}: results[{n}] ({wid})",
+        title=title, date=date, type=contribution_type(work.get("type")), people=people,
+        corporate=corporate, author_count=count if count > len(people) + len(corporate) else None,
+        text=first_text(abstract_text(work.get("abstract_inverted_index"))),
         doi=clean_doi(work.get("doi")) or clean_doi(ids.get("doi")),
         language=language if isinstance(language, str) and len(language) == 2 else None))

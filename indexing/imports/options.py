@@ -9,11 +9,12 @@ from indexing.errors import RecordError, ValidationFailed
 from indexing.imports.discourse import read_username_map
 from indexing.imports.model import ImportOptions
 from indexing.imports.tabular import parse_column_map
-from indexing.schema import Level
+from indexing.schema import Level, SpaceName
 from indexing.settings import Settings
 from indexing.vocabulary import configured_vocabulary
 
 _LEVEL = TypeAdapter(Level)
+_SPACE = TypeAdapter(SpaceName)
 
 
 def _refuse(field: str, message: str) -> ValidationFailed:
@@ -24,9 +25,12 @@ def make_options(settings: Settings, *, dry_run: bool = False, skip_invalid: boo
                  map_pairs: list[str] | None = None, map_text: str = "",
                  records: str | None = None, create_members: str | None = None,
                  country: str | None = None, users_text: str = "",
-                 name_threshold: float | None = None) -> ImportOptions:
+                 name_threshold: float | None = None, member: str | None = None,
+                 default_space: str | None = None) -> ImportOptions:
     """ImportOptions, or ValidationFailed naming the option (``map``, ``records``,
-    ``create_members``, ``country``, ``users``, ``name_threshold``) that is wrong."""
+    ``create_members``, ``country``, ``users``, ``name_threshold``, ``default_space``) that is
+    wrong. Creating members needs a country for those the source gives none: a missing
+    ``country`` is refused rather than silently creating nobody."""
     column_map = parse_column_map(map_text.splitlines(), "map_file")
     column_map.update(parse_column_map(map_pairs or []))
     if records not in (None, "", "members", "organisations"):
@@ -43,6 +47,16 @@ def make_options(settings: Settings, *, dry_run: bool = False, skip_invalid: boo
         code = country_code(country)
         if code is None:
             raise _refuse("country", f"'{country}' is not a country name or code")
+    if level is not None and code is None:
+        raise _refuse("country", "create_members needs a country (ISO code or name) for the "
+                      "members it creates when the source gives none")
+    space = None
+    if default_space:
+        try:
+            space = _SPACE.validate_python(default_space.strip())
+        except ValidationError as exc:
+            raise _refuse("default_space", f"'{default_space}' is not a space name (lower-case "
+                          "letters, digits, - and _)") from exc
     threshold = settings.import_name_threshold if name_threshold is None else name_threshold
     if not 50 <= threshold <= 100:
         raise _refuse("name_threshold", "between 50 and 100")
@@ -51,4 +65,7 @@ def make_options(settings: Settings, *, dry_run: bool = False, skip_invalid: boo
         dry_run=dry_run, skip_invalid=skip_invalid, create_members=level, create_country=code,
         name_threshold=threshold, column_map=column_map,
         records=records or None,  # type: ignore[arg-type]
-        usernames=usernames, vocabulary=configured_vocabulary(settings.vocabulary))
+        usernames=usernames, vocabulary=configured_vocabulary(settings.vocabulary),
+        member=member.strip() if member and member.strip() else None, default_space=space,
+        max_uncompressed_bytes=settings.import_max_uncompressed_bytes,
+        max_rows=settings.import_max_rows)

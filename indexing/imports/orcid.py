@@ -1,6 +1,8 @@
 """ORCID public API v3.0 JSON, saved as files: a ``/record`` (with ``activities-summary.works``),
 a ``/works`` response (``group[].work-summary[]``), or a bulk ``/works/{put-codes}`` response
-(``bulk[].work``). Every work belongs to the profile's holder, found by ORCID iD."""
+(``bulk[].work``). Every work belongs to the profile's holder: the member the caller names
+(``--member``), else the member with that ORCID iD (a works response holds no name, so its
+holder cannot be created)."""
 
 from __future__ import annotations
 
@@ -21,7 +23,6 @@ from indexing.imports.model import (
     read_json,
 )
 from indexing.imports.types import contribution_type
-from indexing.store import Store
 
 
 def _value(node: Any, *keys: str) -> Any:
@@ -72,7 +73,7 @@ def _doi(summary: dict[str, Any]) -> str | None:
     return None
 
 
-def read(path: Path, options: ImportOptions, store: Store) -> SourceBatch:
+def read(path: Path, options: ImportOptions) -> SourceBatch:
     """Works of the ORCID records or works responses in a file or folder."""
     batch = SourceBatch()
     for file in input_files(path, (".json",)):
@@ -93,6 +94,8 @@ def read(path: Path, options: ImportOptions, store: Store) -> SourceBatch:
                                             "no ORCID iD in the file (orcid-identifier.path or "
                                             "path)"))
             continue
+        if options.member:
+            holder = Person(name=holder.name, orcid=holder.orcid, member_id=options.member)
         for n, summary in enumerate(summaries, start=1):
             _work(batch, file, n, summary, holder)
     return batch
@@ -114,6 +117,7 @@ def _work(batch: SourceBatch, file: Path, n: int, summary: dict[str, Any], holde
     if not title or published is None:
         return
     batch.works.append(Work(
-        source="orcid", source_id=f"{holder.orcid}/{put_code}", where=where, title=title,
+        source="orcid", source_id=f"{holder.orcid}/{put_code}", file=str(file),
+        where=where, title=title,
         date=published, type=contribution_type(summary.get("type")), people=[holder],
         text=first_text(summary.get("short-description")), doi=_doi(summary)))

@@ -1,37 +1,40 @@
-"""One import: read the source, link its people, merge its works, then ingest (or dry-run).
+"""One import: read the source (no store, no lock), then link its people, merge its works and
+ingest it as one transaction (or dry-run).
 
-The records go through ``indexing.ingest.ingest_parsed``: the same reference and vocabulary
-checks, all-or-nothing per file, root causes and dry run as ``wellspring ingest``.
+``read_source`` parses a file or folder alone, so the HTTP service parses an upload before it
+takes the community's write lock; ``import_batch`` does the rest against the store. The
+records go through ``indexing.ingest.ingest_parsed`` (reference and vocabulary checks, root
+causes, dry run), first as a plan: by default an import with any bad entry writes nothing at
+all, members and organisations included; with ``skip_invalid`` the bad entries are left out,
+and so are the members created only for them, and the report lists each of them.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from indexing.errors import RecordError, ValidationFailed
-from indexing.imports.dedup import Deduplicator, slug
-from indexing.imports.matching import MemberMatcher, PersonMatch
-from indexing.imports.model import ImportOptions, Person, SourceBatch, Work
-from indexing.imports.names import name_tokens
-from indexing.imports.report import ImportReport, Skipped
-from indexing.ingest import ParsedFile, ingest_parsed, validation_errors
-from indexing.schema import Contribution, Level, Member, Organisation
+from indexing.errors import ImportTooLarge, RecordError, ValidationFailed
+from indexing.imports.model import ImportOptions, SourceBatch
+from indexing.imports.report import ImportReport
+from indexing.imports.tabular import table_files
+from indexing.imports.works import IMPORTED_ORGANISATION, WorkRecords
+from indexing.ingest import IngestReport, ParsedFile, ingest_parsed
+from indexing.schema import Contribution, Member
 from indexing.store import Store
 from indexing.vocabulary import folder_vocabulary
 
 ImportFormat = Literal["csv", "xlsx", "orcid", "openalex", "bibtex", "ris", "discourse"]
 FORMATS: tuple[ImportFormat, ...] = ("csv", "xlsx", "orcid", "openalex", "bibtex", "ris",
                                      "discourse")
-IMPORTED_ORGANISATION = Organisation(id="org-imported", name="Imported, to review",
-                                     kind="other")
+__all__ = ["FORMATS", "IMPORTED_ORGANISATION", "ImportFormat", "import_batch", "read_source",
+           "run_import"]
 
-
-Reader = Callable[[Path, ImportOptions, Store], SourceBatch]
+Reader = Callable[[Path, ImportOptions], SourceBatch]
 
 
 def _readers() -> dict[str, Reader]:
@@ -42,112 +45,103 @@ def _readers() -> dict[str, Reader]:
             "discourse": discourse.read}
 
 
-def run_import(store: Store, fmt: str, path: Path, options: ImportOptions,
-               check_records: Callable[[list[BaseModel]], None] | None = None) -> ImportReport:
-    """Import one file (or folder of files) of this format; see the module docstring.
-
-    ``check_records`` sees every record before anything is written and may refuse by raising
-    (the HTTP service checks that an editor holds the spaces of the contributions)."""
+def read_source(fmt: str, path: Path, options: ImportOptions) -> SourceBatch:
+    """Parse a file (or folder) of this format; no store is touched. A file its library cannot
+    read is a ValidationFailed naming it; one too large an ImportTooLarge."""
     readers = _readers()
     if fmt not in readers:
         raise ValidationFailed([RecordError(str(path), None, None, "format", f"unknown format "
                                             f"'{fmt}'; one of {', '.join(FORMATS)}")])
     try:
-        batch = readers[fmt](path, options, store)
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+        return readers[fmt](path, options)
+    except (ImportTooLarge, ValidationFailed, FileNotFoundError):
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError,
+            UnicodeError) as exc:
         # a reader meeting input its library does not understand: the file's fault, named
         raise ValidationFailed([RecordError(str(path), None, None, "file",
                                             f"cannot be read as {fmt}: {exc}")]) from exc
+
+
+@dataclass(frozen=True)
+class Access:
+    """What the caller may touch: ``visible`` says whether a space's records exist for them
+    (dedup ignores the others); ``check`` may refuse the records to be written."""
+
+    visible: Callable[[str], bool] = lambda space: True
+    check: Callable[[list[BaseModel]], None] | None = None
+
+
+def run_import(store: Store, fmt: str, path: Path, options: ImportOptions,
+               access: Access | None = None) -> ImportReport:
+    """Read and import one file or folder (the CLI's path; see the module docstring)."""
+    return import_batch(store, fmt, path, options, read_source(fmt, path, options), access)
+
+
+def import_batch(store: Store, fmt: str, path: Path, options: ImportOptions,
+                 batch: SourceBatch, access: Access | None = None) -> ImportReport:
+    """Match, merge and ingest what ``read_source`` read, as one transaction."""
+    access = access or Access()
+    if options.member is not None and not store.existing_ids("members", [options.member]):
+        raise ValidationFailed([RecordError("options", None, options.member, "member",
+                                            f"no member '{options.member}'")])
     vocabulary = options.vocabulary.extended(folder_vocabulary([path]))
-    works = _Works(store, fmt, path, options)
-    files = list(batch.files)
-    if batch.works or not batch.files:
-        files += works.to_files(batch)
-    if check_records is not None:
-        check_records([r for f in files for r in f.records])
-    ingest = ingest_parsed(store, files, options.skip_invalid, vocabulary, options.dry_run)
-    return ImportReport(format=fmt, paths=[str(path)], ingest=ingest,
-                        matches=list(works.decisions.values()), skipped=works.skipped,
-                        created_members=[m.id for m in works.created.values()],
-                        merged=works.merged)
+    works = WorkRecords(store, fmt, path, options, access.visible)
+    contributions, created = works.records(batch.works)
+    files = table_files(store, batch.tables, options)
+    base = [*files, *contributions, *created]
+    if batch.errors:
+        base.append(ParsedFile(path=Path(f"{path} (entries)"), kind="contributions",
+                               errors=list(batch.errors)))
+    if access.check is not None:
+        access.check([r for f in base for r in f.records])
+    plan = ingest_parsed(store, _fresh(base), options.skip_invalid, vocabulary, dry_run=True)
+    refused = bool(plan.errors or plan.root_causes) and not options.skip_invalid
+    if refused:
+        ingest = plan
+    else:
+        kept = _without_unused_members(base, plan)
+        ingest = plan if options.dry_run and kept is base else ingest_parsed(
+            store, _fresh(kept), options.skip_invalid, vocabulary, options.dry_run)
+        works.keep_created(_ids(ingest, "members"))
+    return ImportReport(format=fmt, paths=[str(path)], ingest=ingest, refused=refused,
+                        matches=works.decisions(), skipped=works.skipped,
+                        created_members=works.created_ids(), merged=batch.merged + works.merged,
+                        notes=list(batch.notes), corporate=works.corporate)
 
 
-class _Works:
-    """Matching and merging of a batch's works into contribution records."""
+def _fresh(files: list[ParsedFile]) -> list[ParsedFile]:
+    """Copies that ingest may annotate (it appends reference errors and dependents)."""
+    return [ParsedFile(path=f.path, kind=f.kind, records=list(f.records), lines=list(f.lines),
+                       errors=list(f.errors)) for f in files]
 
-    def __init__(self, store: Store, fmt: str, path: Path, options: ImportOptions) -> None:
-        self.store, self.fmt, self.path, self.options = store, fmt, path, options
-        self.matcher = MemberMatcher(store.members(), options.name_threshold, options.usernames)
-        self.dedup = Deduplicator(store)
-        self.decisions: dict[Person, PersonMatch] = {}
-        self.created: dict[str, Member] = {}
-        self.skipped: list[Skipped] = []
-        self.merged: list[str] = []
 
-    def _match(self, person: Person) -> PersonMatch:
-        decision = self.matcher.match(person)
-        # only people nobody resembles are created; a near miss may be a member misspelt
-        if decision.outcome == "unmatched" and self.options.create_members is not None:
-            member = self._create(person)
-            if member is not None:
-                decision = self.matcher.match(person)
-        self.decisions[person] = decision
-        return decision
+def _ids(ingest: IngestReport, kind: str) -> set[str]:
+    plan = ingest.plan
+    outcomes = plan.outcomes.get(kind, {}) if plan is not None else {}
+    return {i for ids in outcomes.values() for i in ids}
 
-    def _create(self, person: Person) -> Member | None:
-        country = person.country or self.options.create_country
-        if not country or not (person.name or person.username):
-            return None
-        name = person.name or person.username or ""
-        words = "-".join(name_tokens(name)) or "member"
-        base = f"m-orcid-{person.orcid}" if person.orcid else f"m-{slug(words, 60)}"
-        mid = base if base not in self.matcher.members else \
-            f"{base}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
-        member = Member(id=mid, name=name, organisation_id=IMPORTED_ORGANISATION.id,
-                        country=country, level=self.options.create_members or Level.peripheral,
-                        orcid=person.orcid, imported_from=self.fmt)
-        self.created[mid] = member
-        self.matcher.add(member)
-        if person.username:  # a forum user is then found by their user name
-            self.matcher.usernames[person.username.lower()] = mid
-        return member
 
-    def to_files(self, batch: SourceBatch) -> list[ParsedFile]:
-        order: dict[str, int] = {}
-        errors = list(batch.errors)
-        for number, work in enumerate(batch.works, start=1):
-            self._add(work, number, order, errors)
-        records: list[Contribution] = []
-        lines: list[int] = []
-        for cid, number in order.items():
-            try:
-                records.append(Contribution.model_validate(
-                    self.dedup.by_id[cid].model_dump(), strict=False))
-                lines.append(number)
-            except ValidationError as exc:
-                errors.extend(validation_errors(exc, batch.works[number - 1].where, None, cid))
-        files = [ParsedFile(path=self.path, kind="contributions", records=list(records),
-                            lines=lines, errors=errors)]
-        if self.created:
-            known = self.store.existing_ids("organisations", [IMPORTED_ORGANISATION.id])
-            if not known:
-                files.append(ParsedFile(path=Path(f"{self.path} (created organisation)"),
-                                        kind="organisations", records=[IMPORTED_ORGANISATION],
-                                        lines=[1]))
-            created = list(self.created.values())
-            files.append(ParsedFile(path=Path(f"{self.path} (created members)"), kind="members",
-                                    records=list(created), lines=list(range(1, len(created) + 1))))
-        return files
-
-    def _add(self, work: Work, number: int, order: dict[str, int],
-             errors: list[RecordError]) -> None:
-        matches = [self._match(p) for p in work.people]
-        result = self.dedup.merge(work, matches)
-        if not result.contribution.authors:
-            self.dedup.forget(result.contribution.id)
-            reason = "no author is a member" if work.people else "no author given"
-            self.skipped.append(Skipped(work.where, work.title, reason))
-            return
-        order.setdefault(result.contribution.id, number)
-        if result.merged_with_other_source:
-            self.merged.append(f"{result.contribution.id} <- {', '.join(result.sources)}")
+def _without_unused_members(files: list[ParsedFile], plan: IngestReport) -> list[ParsedFile]:
+    """The files less the members this import created for entries that were left out (and
+    its organisation when no created member is left): nobody is created for nothing."""
+    accepted = _ids(plan, "contributions")
+    authors = {a for f in files for r in f.records if isinstance(r, Contribution)
+               and r.id in accepted for a in r.authors}
+    out: list[ParsedFile] = []
+    changed = False
+    for f in files:
+        if f.path.name.endswith("(created members)"):
+            keep = [(r, n) for r, n in zip(f.records, f.lines, strict=True)
+                    if isinstance(r, Member) and r.id in authors]
+            changed |= len(keep) != len(f.records)
+            if not keep:
+                continue
+            f = ParsedFile(path=f.path, kind=f.kind, records=[r for r, _ in keep],
+                           lines=[n for _, n in keep])
+        out.append(f)
+    if not any(f.path.name.endswith("(created members)") for f in out):
+        before = len(out)
+        out = [f for f in out if not f.path.name.endswith("(created organisation)")]
+        changed |= len(out) != before
+    return out if changed else files

@@ -1,5 +1,7 @@
-"""RIS (EndNote, Zotero, Mendeley exports), parsed entry by entry with rispy so that an entry
-without ``TY`` or ``ER`` is reported at its line instead of silently dropped."""
+"""RIS (EndNote, Zotero, Mendeley, Scopus, Embase, Web of Science, Google Scholar exports),
+parsed entry by entry with rispy so that an entry without ``TY`` or ``ER`` is reported at its
+line instead of silently dropped. Author lines may hold several authors separated by ";"
+(``people.py``); the file's encoding is detected."""
 
 from __future__ import annotations
 
@@ -23,8 +25,8 @@ from indexing.imports.model import (
     parse_iso_date,
     read_text,
 )
+from indexing.imports.people import author_list, split_ris_authors
 from indexing.imports.types import contribution_type
-from indexing.store import Store
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
 
@@ -57,11 +59,11 @@ def _entries(text: str) -> list[tuple[int, list[str], bool]]:
     return out
 
 
-def read(path: Path, options: ImportOptions, store: Store) -> SourceBatch:
+def read(path: Path, options: ImportOptions) -> SourceBatch:
     """Works of the RIS records in a .ris file or folder of them."""
     batch = SourceBatch()
     for file in input_files(path, (".ris", ".txt")):
-        text = read_text(file, batch.errors)
+        text = read_text(file, batch.errors, batch.notes)
         if text is None:
             continue
         for n, (line, lines, closed) in enumerate(_entries(text), start=1):
@@ -91,12 +93,15 @@ def _work(batch: SourceBatch, file: Path, line: int, n: int, rec: dict[str, Any]
     if not title or date is None:
         return
     doi = clean_doi(rec.get("doi"))
-    names = [*(rec.get("first_authors") or []), *(rec.get("authors") or [])]
+    names = [first_text(x) for x in [*(rec.get("first_authors") or []),
+                                     *(rec.get("authors") or [])] if isinstance(x, str)]
+    authors = author_list(split_ris_authors(list(dict.fromkeys(names))))
     # an entry without ID or DO is known by its title and year (stable across re-exports)
     digest = hashlib.sha256(f"{normalise_name(title)}|{date.year}".encode()).hexdigest()[:12]
     source_id = rid or doi or f"t-{digest}"
     batch.works.append(Work(
-        source="ris", source_id=source_id, where=f"{file.name}:{line}", title=title,
+        source="ris", source_id=source_id, file=str(file), where=f"{file.name}:{line}", title=title,
         date=date, type=contribution_type(rec.get("type_of_reference")),
-        people=[Person(name=first_text(x)) for x in dict.fromkeys(names) if first_text(x)],
+        people=[Person(name=n) for n in dict.fromkeys(authors.people)],
+        corporate=authors.corporate, author_count=authors.author_count, line=line,
         text=first_text(rec.get("abstract"), rec.get("notes_abstract")), doi=doi))

@@ -11,11 +11,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import zipfile
 from pathlib import Path
 
 from indexing.countries import normalise_name
-from indexing.errors import RecordError, ValidationFailed
-from indexing.imports.model import ImportOptions, SourceBatch, input_files, read_text
+from indexing.errors import ImportTooLarge, RecordError, ValidationFailed
+from indexing.imports.model import ImportOptions, SourceBatch, Table, input_files, read_text
 from indexing.imports.rows import MEMBER_FIELDS, ORGANISATION_FIELDS, RowConverter
 from indexing.ingest import ParsedFile, RecordKind
 from indexing.store import Store
@@ -80,11 +81,24 @@ def _check_map(options: ImportOptions, kind: RecordKind, header: list[str], sour
         raise ValidationFailed(errors)
 
 
-def _rows(path: Path, converter: RowConverter, options: ImportOptions, batch: SourceBatch,
-          table: list[tuple[int, list[str]]]) -> None:
+def table_files(store: Store, tables: list[Table], options: ImportOptions
+                ) -> list[ParsedFile]:
+    """The tables' rows as member or organisation records, organisation lists first so members
+    can name an organisation by its name (organisations stored or in the batch)."""
+    converter = RowConverter(store)
+    files: list[ParsedFile] = []
+    for table in sorted(tables, key=lambda t: _org_first(t.path)):
+        parsed = _rows(table.path, converter, options, table.rows)
+        if parsed is not None:
+            files.append(parsed)
+    return files
+
+
+def _rows(path: Path, converter: RowConverter, options: ImportOptions,
+          table: list[tuple[int, list[str]]]) -> ParsedFile | None:
     if not table:
-        batch.errors.append(RecordError(str(path), None, None, "file", "empty: no header row"))
-        return
+        return ParsedFile(path=path, kind="members", errors=[
+            RecordError(str(path), None, None, "file", "empty: no header row")])
     header = [h.strip() for h in table[0][1]]
     kind = _kind(path, header, options)
     _check_map(options, kind, header, str(path))
@@ -101,49 +115,88 @@ def _rows(path: Path, converter: RowConverter, options: ImportOptions, batch: So
             if i in columns and value.strip():
                 values[columns[i]] = value.strip()
         converter.add(parsed, line, values, {f: header[i] for i, f in columns.items()})
-    batch.files.append(parsed)
+    return parsed
 
 
-def read_csv(path: Path, options: ImportOptions, store: Store) -> SourceBatch:
-    """Members or organisations from a CSV file (or every CSV in a folder)."""
+def read_csv(path: Path, options: ImportOptions) -> SourceBatch:
+    """Rows of a CSV file (or every CSV in a folder), at most ``options.max_rows`` each."""
     batch = SourceBatch()
-    converter = RowConverter(store)
-    for file in _ordered(input_files(path, (".csv",))):
-        text = read_text(file, batch.errors, "utf-8-sig")
+    for file in input_files(path, (".csv",)):
+        text = read_text(file, batch.errors, batch.notes)
         if text is None:
             continue
         dialect: type[csv.Dialect] | csv.Dialect = csv.excel
         with contextlib.suppress(csv.Error):  # an unusual file: plain commas
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         reader = csv.reader(io.StringIO(text), dialect)
-        table = []
+        rows: list[tuple[int, list[str]]] = []
         for cells in reader:
-            table.append((reader.line_num, cells))
-        _rows(file, converter, options, batch, table)
+            _count_row(file, len(rows) + 1, options)
+            rows.append((reader.line_num, cells))
+        batch.tables.append(Table(file, rows))
     return batch
 
 
-def read_xlsx(path: Path, options: ImportOptions, store: Store) -> SourceBatch:
-    """Members or organisations from the first sheet of an XLSX workbook (or a folder)."""
+def _count_row(file: Path, rows: int, options: ImportOptions) -> None:
+    if rows > options.max_rows:
+        raise ImportTooLarge(file.name, f"more than {options.max_rows} rows; split it")
+
+
+def check_workbook(file: Path, limit: int) -> None:
+    """Refuse a workbook whose parts inflate past ``limit`` bytes, by the sizes its zip
+    directory declares and by the bytes they actually inflate to (read in chunks, never
+    held), before any XML is parsed; a damaged zip is a ValueError."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+            declared = sum(m.file_size for m in members)
+            if declared > limit:
+                raise ImportTooLarge(file.name, f"inflates to {declared} bytes, more than the "
+                                     f"{limit} allowed (import_max_uncompressed_bytes)")
+            actual = 0
+            for member in members:
+                with archive.open(member) as part:
+                    while chunk := part.read(1 << 20):
+                        actual += len(chunk)
+                        if actual > limit:
+                            raise ImportTooLarge(file.name, f"inflates past the {limit} bytes "
+                                                 "allowed (import_max_uncompressed_bytes)")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+        raise ValueError(f"not a readable .xlsx workbook: {exc}") from exc
+
+
+def read_xlsx(path: Path, options: ImportOptions) -> SourceBatch:
+    """Rows of the first sheet of an XLSX workbook (or of each in a folder): its size checked
+    first (``check_workbook``), then read streaming (openpyxl read-only), row by row."""
     import openpyxl
 
     batch = SourceBatch()
-    converter = RowConverter(store)
-    for file in _ordered(input_files(path, (".xlsx",))):
+    for file in input_files(path, (".xlsx",)):
+        try:
+            check_workbook(file, options.max_uncompressed_bytes)
+        except ValueError as exc:
+            batch.errors.append(RecordError(str(file), None, None, "file", str(exc)))
+            continue
         try:
             book = openpyxl.load_workbook(file, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a damaged file
             batch.errors.append(RecordError(str(file), None, None, "file",
                                             f"not a readable .xlsx workbook: {exc}"))
             continue
-        sheet = book.worksheets[0]
-        table = [(n, ["" if v is None else str(v) for v in row])
-                 for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-        book.close()
-        _rows(file, converter, options, batch, table)
+        try:
+            rows: list[tuple[int, list[str]]] = []
+            sheet = book.worksheets[0]
+            if hasattr(sheet, "reset_dimensions"):  # read every row, not the declared range
+                sheet.reset_dimensions()
+            for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                _count_row(file, n, options)
+                rows.append((n, ["" if v is None else str(v) for v in row]))
+        finally:
+            book.close()
+        batch.tables.append(Table(file, rows))
     return batch
 
 
-def _ordered(files: list[Path]) -> list[Path]:
+def _org_first(path: Path) -> tuple[bool, str]:
     """Organisation lists before member lists, so members can name their organisation."""
-    return sorted(files, key=lambda p: (not p.name.lower().startswith("org"), p.name))
+    return (not path.name.lower().startswith("org"), path.name)

@@ -39,5 +39,6 @@ def contribution_type(source_type: object) -> str:
     if not isinstance(source_type, str):
         return "publication"
     key = source_type.strip()
+    dashed = key.lower().replace("_", "-")  # ORCID v2 writes JOURNAL_ARTICLE
     return PUBLICATION_TYPES.get(key) or PUBLICATION_TYPES.get(key.lower()) or \
-        PUBLICATION_TYPES.get(key.upper(), "other")
+        PUBLICATION_TYPES.get(dashed) or PUBLICATION_TYPES.get(key.upper(), "other")

@@ -131,3 +131,40 @@ def test_ingest_dry_run_and_root_causes(tmp_path: Path, monkeypatch: pytest.Monk
     assert "rejected: 40 members refer to organisations of a rejected file: first org-x " \
            "(line 1: kind 'international_body' is not one of" in err
     assert err.count("refer") == 1  # one line, not 40
+
+
+def test_exit_status_says_written_refused_or_partial(home: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{good, author = {Kamau, Peter}, title = {Wells}, year = 2020}\n"
+                   "@article{bad, author = {Otieno, Brian}, year = {20x1}}\n")
+    before = _counts(home)
+    create = ["--create-members", "peripheral", "--country", "NL"]
+    assert main(["import", "bibtex", str(bib), *create]) == 1
+    captured = capsys.readouterr()
+    assert "refused bibtex: 1 invalid entry; nothing was written" in captured.out
+    assert "refs.bib:2 (id bad): field 'title': missing" in captured.err
+    assert _counts(home) == before  # not even the member it would have created
+    assert main(["import", "bibtex", str(bib), *create, "--skip-invalid"]) == 3
+    captured = capsys.readouterr()
+    assert captured.out.startswith("imported bibtex: 3 inserted, 0 updated, 0 unchanged, "
+                                   "0 skipped, 1 invalid (the 1 invalid entries were left out)")
+    assert _counts(home)["members"] == before["members"] + 1
+    assert main(["import", "bibtex", str(bib), "--create-members", "peripheral"]) == 2
+    assert "country" in capsys.readouterr().err
+
+
+def test_orcid_member_and_discourse_default_space(home: Path, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    works = IMPORTS / "orcid" / "works-0000-0003-4444-5552.json"
+    assert main(["import", "orcid", str(works), "--member", "m-0003", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["state"] == "written" and report["matches"][0]["method"] == "member"
+    topic = tmp_path / "t-2001.json"
+    topic.write_text((IMPORTS / "discourse" / "t-2001.json").read_text())
+    users = str(IMPORTS / "discourse-users.json")
+    assert main(["import", "discourse", str(topic), "--users", users]) == 1
+    assert "choose a default space" in capsys.readouterr().err
+    assert main(["import", "discourse", str(topic), "--users", users,
+                 "--default-space", "forum-archive"]) == 0

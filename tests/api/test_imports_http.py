@@ -197,3 +197,21 @@ def test_upload_then_search_with_the_real_model(api: Api) -> None:
     assert r.json()["results"][0]["member_id"] == "m-orcid-0000-0001-5109-3700"
     audit = api.client.get("/admin/audit", headers=api.h(api.admin)).json()["results"][0]
     assert audit["action"] == "import" and audit["detail"]["inserted"] == 6
+
+
+def test_a_refused_upload_creates_no_member(fake: Fake, tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{good, author = {Kamau, Peter}, title = {Wells}, year = 2020}\n"
+                   "@article{bad, author = {Otieno, Brian}, year = {20x1}}\n")
+    before = fake.counts()
+    r = fake.post("bibtex", [bib], create_members="peripheral", country="NL")
+    assert r.status_code == 422 and {e["field"] for e in r.json()["errors"]} == {"title",
+                                                                                  "year"}
+    assert all(e["record"] == "refs.bib" and e["line"] == 2 for e in r.json()["errors"])
+    assert fake.counts() == before
+    r = fake.post("bibtex", [bib], create_members="peripheral", country="NL",
+                  skip_invalid="true")
+    assert r.status_code == 200 and r.json()["state"] == "partial" and r.json()["invalid"] == 1
+    assert r.json()["created_members"] == ["m-peter-kamau"]
+    r = fake.post("bibtex", [bib], create_members="peripheral")
+    assert r.status_code == 422 and r.json()["field"] == "country"

@@ -416,3 +416,10 @@ def test_import_a_file_and_read_the_report(page: Any,
     expect(page.locator(".import-errors")).to_contain_text("broken.bib:8 (broken2021): entry")
     assert page.locator(".import-errors script").count() == 0
     assert page.request.get("/contributions/bibtex-diallo2021boues").status == 200
+    page.select_option("#i-format", "orcid")
+    works = imports.parent / "orcid" / "works-0000-0003-4444-5552.json"
+    page.set_input_files("#i-file", str(works))
+    page.fill("#i-member", "m-nobody")
+    with page.expect_response(lambda r: "/imports/orcid" in r.url):
+        page.click("#import-submit")
+    expect(page.locator("#import-member-error")).to_contain_text("no member 'm-nobody'")

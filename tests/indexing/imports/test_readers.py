@@ -21,7 +21,7 @@ OPTIONS = ImportOptions()
 
 
 def test_orcid_record_and_works_response(store: Store) -> None:
-    batch = orcid.read(IMPORTS / "orcid", OPTIONS, store)
+    batch = orcid.read(IMPORTS / "orcid", OPTIONS)
     assert not batch.errors
     by_code = {w.source_id: w for w in batch.works}
     paper = by_code["0000-0002-1825-0097/148702611"]
@@ -36,7 +36,7 @@ def test_orcid_record_and_works_response(store: Store) -> None:
 
 
 def test_openalex_page_with_inverted_abstracts(store: Store) -> None:
-    batch = openalex.read(IMPORTS / "openalex", OPTIONS, store)
+    batch = openalex.read(IMPORTS / "openalex", OPTIONS)
     assert not batch.errors
     first, second, third = batch.works
     assert first.source_id == "W4385012345" and first.doi == "10.2166/ws.2023.101"
@@ -48,7 +48,7 @@ def test_openalex_page_with_inverted_abstracts(store: Store) -> None:
 
 
 def test_bibtex_decodes_latex_and_splits_authors(store: Store) -> None:
-    batch = bibtex.read(IMPORTS / "bibtex" / "library.bib", OPTIONS, store)
+    batch = bibtex.read(IMPORTS / "bibtex" / "library.bib", OPTIONS)
     assert not batch.errors
     works = {w.source_id: w for w in batch.works}
     report = works["diallo2021boues"]
@@ -60,7 +60,7 @@ def test_bibtex_decodes_latex_and_splits_authors(store: Store) -> None:
 
 
 def test_bibtex_malformed_entries_name_line_entry_and_field(store: Store) -> None:
-    batch = bibtex.read(IMPORTS / "bibtex" / "broken.bib", OPTIONS, store)
+    batch = bibtex.read(IMPORTS / "bibtex" / "broken.bib", OPTIONS)
     errors = {(e.line, e.record_id, e.field) for e in batch.errors}
     assert errors == {(8, "broken2021", "entry"), (13, "noyear", "year")}
     assert all(e.source.endswith("broken.bib") for e in batch.errors)
@@ -68,19 +68,19 @@ def test_bibtex_malformed_entries_name_line_entry_and_field(store: Store) -> Non
 
 
 def test_ris_records_and_their_problems(store: Store) -> None:
-    batch = ris.read(IMPORTS / "ris" / "endnote-export.ris", OPTIONS, store)
+    batch = ris.read(IMPORTS / "ris" / "endnote-export.ris", OPTIONS)
     assert not batch.errors
     conf, article, report = batch.works
     assert conf.type == "publication" and conf.date == dt.date(2022, 9, 21)
     assert [p.name for p in conf.people] == ["Quispe, C.", "Pereira, João"]
     assert article.source_id == "1742" and article.doi == "10.5004/dwt.2021.27100"
     assert report.type == "project_report" and report.source_id.startswith("t-")
-    broken = ris.read(IMPORTS / "ris" / "broken.ris", OPTIONS, store)
+    broken = ris.read(IMPORTS / "ris" / "broken.ris", OPTIONS)
     assert {(e.line, e.field) for e in broken.errors} == {(7, "ER"), (18, "TY")}
 
 
 def test_discourse_topics_posts_and_private_categories(store: Store) -> None:
-    batch = discourse.read(IMPORTS / "discourse", OPTIONS, store)
+    batch = discourse.read(IMPORTS / "discourse", OPTIONS)
     assert not batch.errors
     posts = {w.source_id: w for w in batch.works}
     assert set(posts) == {"post-9101", "post-9102", "post-9103", "post-9201"}  # no system post
@@ -94,7 +94,7 @@ def test_discourse_topics_posts_and_private_categories(store: Store) -> None:
 
 def test_discourse_topic_without_its_category_is_refused(store: Store, tmp_path: Path) -> None:
     (tmp_path / "t-1.json").write_text((IMPORTS / "discourse" / "t-2002.json").read_text())
-    batch = discourse.read(tmp_path / "t-1.json", OPTIONS, store)
+    batch = discourse.read(tmp_path / "t-1.json", OPTIONS)
     assert [e.field for e in batch.errors] == ["category_id"] and not batch.works
 
 
@@ -111,8 +111,9 @@ def test_html_is_reduced_to_text() -> None:
 
 def test_csv_members_with_mapping_names_and_codes(store: Store) -> None:
     mapping = parse_column_map((IMPORTS / "csv" / "members.map").read_text().splitlines())
-    batch = tabular.read_csv(IMPORTS / "csv", ImportOptions(column_map=mapping), store)
-    orgs_file, members_file = batch.files
+    options = ImportOptions(column_map=mapping)
+    batch = tabular.read_csv(IMPORTS / "csv", options)
+    orgs_file, members_file = tabular.table_files(store, batch.tables, options)
     assert orgs_file.kind == "organisations" and not orgs_file.errors
     orgs = {o.name: o for o in orgs_file.records if isinstance(o, Organisation)}
     assert orgs["Instituto Andino de Glaciares"].kind == "research_institute"
@@ -130,16 +131,17 @@ def test_csv_members_with_mapping_names_and_codes(store: Store) -> None:
 
 
 def test_csv_bad_rows_name_line_field_and_column(store: Store) -> None:
-    batch = tabular.read_csv(IMPORTS / "csv-broken", OPTIONS, store)
-    errors = {(e.line, e.field): e.message for e in batch.files[0].errors}
+    batch = tabular.read_csv(IMPORTS / "csv-broken", OPTIONS)
+    files = tabular.table_files(store, batch.tables, OPTIONS)
+    errors = {(e.line, e.field): e.message for e in files[0].errors}
     assert set(errors) == {(2, "country"), (3, "level")}
     assert "'Atlantis' is not a country name or code" in errors[(2, "country")]
     assert "(column 'Country')" in errors[(2, "country")]
 
 
 def test_xlsx_members(store: Store) -> None:
-    batch = tabular.read_xlsx(IMPORTS / "xlsx-members.xlsx", OPTIONS, store)
-    (members_file,) = batch.files
+    batch = tabular.read_xlsx(IMPORTS / "xlsx-members.xlsx", OPTIONS)
+    (members_file,) = tabular.table_files(store, batch.tables, OPTIONS)
     assert not members_file.errors
     zainab, kwame = members_file.records
     assert isinstance(zainab, Member) and isinstance(kwame, Member)
@@ -153,18 +155,19 @@ def test_column_map_errors_name_the_option(store: Store) -> None:
         parse_column_map(["no equals sign"])
     assert exc.value.errors[0].field == "map"
     with pytest.raises(ValidationFailed) as exc:
-        tabular.read_csv(IMPORTS / "csv-broken", ImportOptions(column_map={"Level": "rank"}),
-                         store)
+        options = ImportOptions(column_map={"Level": "rank"})
+        tabular.table_files(store, tabular.read_csv(IMPORTS / "csv-broken", options).tables,
+                            options)
     assert "'rank'" in exc.value.errors[0].message
 
 
 def test_bad_json_names_the_file_and_line(store: Store, tmp_path: Path) -> None:
     (tmp_path / "works.json").write_text('{"results": [\n{"id": 1,,}]}')
-    batch = openalex.read(tmp_path / "works.json", OPTIONS, store)
+    batch = openalex.read(tmp_path / "works.json", OPTIONS)
     (error,) = batch.errors
     assert error.source.endswith("works.json") and error.line == 2 and error.field == "file"
     (tmp_path / "works.json").write_text(json.dumps({"results": [{"id": "W1"}]}))
-    fields = {e.field for e in openalex.read(tmp_path / "works.json", OPTIONS, store).errors}
+    fields = {e.field for e in openalex.read(tmp_path / "works.json", OPTIONS).errors}
     assert fields == {"title", "publication_date"}
 
 
@@ -187,7 +190,7 @@ def test_any_text_is_read_or_named_never_raises(store: Store, tmp_path: Path, fm
         path = tmp_path / f"input{suffix}"
         path.write_text(text, encoding="utf-8")
         with contextlib.suppress(ValidationFailed):  # a refusal naming the field is fine
-            read(path, OPTIONS, store)
+            read(path, OPTIONS)
 
     check()
 
@@ -196,7 +199,8 @@ def test_csv_duplicate_ids_name_the_first_line(store: Store, tmp_path: Path) -> 
     path = tmp_path / "members.csv"
     path.write_text("Full name,Organisation,Country,Level\nAna Silva,org-nairobi-water,KE,core\n"
                     "Ana Silva,org-nairobi-water,KE,core\n")
-    (members_file,) = tabular.read_csv(path, OPTIONS, store).files
+    (members_file,) = tabular.table_files(store, tabular.read_csv(path, OPTIONS).tables,
+                                          OPTIONS)
     (error,) = members_file.errors
     assert (error.line, error.field, error.message) == (3, "id",
                                                         "duplicate id (first seen on line 2)")
