@@ -47,8 +47,7 @@ class ProjectRequest:
 
     def validated(self, settings: Settings, catalog: CatalogView) -> ProjectRequest:
         """This request with defaults filled in; InvalidRequest names the first bad field."""
-        if not self.title or not self.title.strip():
-            raise InvalidRequest("title", "is empty")
+        self.check_title()
         size = settings.team_size if self.size is None else self.size
         if not 1 <= size <= settings.max_team_size:
             raise InvalidRequest("size", f"must be between 1 and {settings.max_team_size}")
@@ -74,6 +73,11 @@ class ProjectRequest:
             max_per_organisation=self.max_per_organisation or settings.team_max_per_organisation,
             max_per_country=self.max_per_country or settings.team_max_per_country,
         )
+
+    def check_title(self) -> None:
+        """InvalidRequest naming ``title`` when it is empty (checked before needs are derived)."""
+        if not self.title or not self.title.strip():
+            raise InvalidRequest("title", "is empty")
 
     def filters(self, levels: tuple[str, ...] = ()) -> SearchFilters:
         return SearchFilters(levels=levels, exclude_members=self.exclude_members,
