@@ -69,24 +69,60 @@ def derive_needs(description: str, max_needs: int, language: str | None = None) 
     rules, tries every rule set: a sentence that opens with a request in one language ("nous
     cherchons", English first on a tie) is cut with that language's rules, any other with all.
     """
-    known = language in RULES
     description = normalise_space(description)
-    fragments: list[str] = []
-    for sentence in _SENTENCE.split(description):
-        sentence = sentence.strip().rstrip(".!?;؛؟").strip() if sentence else ""
-        if not sentence:
-            continue
-        if ":" in sentence:
-            sentence = sentence.partition(":")[2].strip()  # "We need: ..."; a bare header goes
-        rules = _compiled(language) if known else _rules_of(sentence)
-        if tail := rules.tail.search(fold(sentence)):
-            sentence = sentence[:tail.start()] or sentence  # "... are needed"
-        clause, lead = _lead_in(sentence, rules)
-        fragments.extend(_split_clause(clause, rules, lead))
+    fragments = [f for sentence in split_sentences(description)
+                 for f in cut_sentence(sentence, language).needs]
     needs = dedupe(" ".join(f.split()) for f in fragments if _WORD.search(f))
     if not needs:
         return [" ".join(description.split())]
     return needs[:max_needs]
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences, bullets and lines of normalised ``text``, without end punctuation."""
+    out = []
+    for sentence in _SENTENCE.split(text):
+        sentence = sentence.strip().rstrip(".!?;؛؟").strip() if sentence else ""
+        if sentence:
+            out.append(sentence)
+    return out
+
+
+@dataclass(frozen=True)
+class SentenceCut:
+    """A sentence's needs by the rules, and whether it asked for them: a request opener ("we
+    need", "nous cherchons"), a request ending ("... are needed") or a clause before a colon
+    that holds one ("We need: ..."), rather than prose the rules cut for want of a request."""
+
+    needs: list[str]
+    asked: bool
+
+
+def cut_sentence(sentence: str, language: str | None = None) -> SentenceCut:
+    """One sentence cut into needs by the rules of ``language`` (module doc, steps 2-5)."""
+    rules = _compiled(language) if language in RULES else _rules_of(sentence)
+    asked = False
+    if ":" in sentence:
+        head, _, sentence = sentence.partition(":")  # "We need: ..."; a bare header goes
+        sentence = sentence.strip()
+        asked = _asks(head, rules)
+    if tail := rules.tail.search(fold(sentence)):
+        sentence = sentence[:tail.start()] or sentence  # "... are needed"
+        asked = True
+    asked = asked or _asks(sentence, rules)
+    clause, lead = _lead_in(sentence, rules)
+    return SentenceCut(_split_clause(clause, rules, lead), asked)
+
+
+def _asks(text: str, rules: _Rules) -> bool:
+    """Whether ``text`` opens with a request, a kind of person or a skill ("we need", "experts
+    in", "expertise in"), not merely an opener ("and", "also")."""
+    folded = fold(_drop_waw(text.strip(" \t,;:-"), rules))
+    for pattern in rules.lead_ins:
+        m = pattern.match(folded)
+        if m is not None and (m["request"] or m["people"] or m["skills"]):
+            return True
+    return False
 
 
 def normalise_space(text: str) -> str:

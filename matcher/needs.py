@@ -20,15 +20,22 @@ from indexing.vectors.reader import CatalogView
 from matcher.errors import InvalidRequest
 from matcher.experts import Evidence, Matcher, RankedMember, Snapshot
 from matcher.filters import Access, SearchFilters
-from matcher.need_derivation import dedupe, derive_needs
+from matcher.glossary import Glossary
+from matcher.need_derivation import dedupe, derive_needs  # noqa: F401 (re-exported)
+from matcher.need_expertise import derive_brief_needs
+from matcher.places import PlaceReading
 
 
 @dataclass(frozen=True)
 class Need:
-    """One thing the project needs; ``derived`` when it was cut out of the description."""
+    """One thing the project needs; ``derived`` when it was taken from the description, then
+    with the sentence it came from (``source``) and the places the brief names (``places``,
+    preferred when ranking members for it; None: no preference)."""
 
     text: str
     derived: bool
+    source: str | None = None
+    places: PlaceReading | None = None
 
 
 @dataclass(frozen=True)
@@ -138,11 +145,16 @@ def need_evidence(matcher: Matcher, snap: Snapshot, scores: NeedScores,
 
 
 def project_needs(description: str, needs: list[str] | tuple[str, ...] | None,
-                  max_needs: int, max_chars: int, language: str | None = None) -> list[Need]:
+                  max_needs: int, max_chars: int, language: str | None = None,
+                  glossary: Glossary | None = None, places: PlaceReading | None = None
+                  ) -> list[Need]:
     """The needs of a project: the explicit list when given, else derived from the description.
 
     ``language`` is the brief's language (detected by the caller on title and description),
-    which chooses the derivation rules; None tries the rules of every language.
+    which chooses the derivation rules; None tries the rules of every language. ``glossary``
+    is the community's vocabulary, which tells expertise from context in long descriptions
+    (matcher.need_expertise; None: the rules alone); ``places`` those the brief names, given to
+    every derived need.
 
     Raises InvalidRequest naming ``needs`` or ``description`` when neither yields a need.
     """
@@ -158,5 +170,5 @@ def project_needs(description: str, needs: list[str] | tuple[str, ...] | None,
         return [Need(text, derived=False) for text in cleaned]
     if not description or not description.strip():
         raise InvalidRequest("description", "is empty and no needs are given")
-    return [Need(text[:max_chars], derived=True)
-            for text in derive_needs(description, max_needs, language)]
+    return [Need(d.text[:max_chars], derived=True, source=d.source, places=places)
+            for d in derive_brief_needs(description, max_needs, language, glossary)]

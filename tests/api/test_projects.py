@@ -23,8 +23,9 @@ def test_match_contract(api: Api) -> None:
     assert set(body) == {"title", "needs", "team", "coverage", "gaps", "spread", "shortfall",
                          "alternates", "count", "suggestion_id", "project_id"}
     assert body["suggestion_id"].startswith("s-") and body["project_id"] is None
-    assert body["needs"] == [{"need": n, "derived": False, "detected_language": "en",
-                              "language_route": "english"} for n in NEEDS]
+    assert body["needs"] == [{"need": n, "derived": False, "source": None,
+                              "detected_language": "en", "language_route": "english"}
+                             for n in NEEDS]
     assert {t["member_id"] for t in body["team"]} == {"m-0001", "m-0003", "m-0006"}
     assert body["count"] == 3
     for t in body["team"]:
