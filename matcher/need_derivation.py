@@ -96,6 +96,7 @@ class SentenceCut:
 
     needs: list[str]
     asked: bool
+    opened: bool = False  # asked by an opener ("we need ...", "Needs: ..."), not only a tail
 
 
 def cut_sentence(sentence: str, language: str | None = None) -> SentenceCut:
@@ -106,12 +107,11 @@ def cut_sentence(sentence: str, language: str | None = None) -> SentenceCut:
         head, _, sentence = sentence.partition(":")  # "We need: ..."; a bare header goes
         sentence = sentence.strip()
         asked = _asks(head, rules)
+    opened = asked or _asks(sentence, rules)
     if tail := rules.tail.search(fold(sentence)):
         sentence = sentence[:tail.start()] or sentence  # "... are needed"
-        asked = True
-    asked = asked or _asks(sentence, rules)
     clause, lead = _lead_in(sentence, rules)
-    return SentenceCut(_split_clause(clause, rules, lead), asked)
+    return SentenceCut(_split_clause(clause, rules, lead), opened or tail is not None, opened)
 
 
 def _asks(text: str, rules: _Rules) -> bool:

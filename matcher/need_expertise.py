@@ -55,6 +55,7 @@ OPENING_WEIGHT = 2  # a mention in the first line (the title of most terms of re
 _JOINER = re.compile(r"(?: |-|'|\b(?:de|du|des|d|la|l|en|of|the|for|para|del|los|las|el|do|da"
                      r"|dos|das|no|na))*")
 _BULLET_LINE = re.compile(r"^[-*•–] ")
+_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
     if glossary is None or (nothing_asked and len(text) <= SHORT_DESCRIPTION_CHARS):
         return _by_rules(text, sentences, cuts, max_needs)
     spotting = _spotting_language(text, language, glossary)
-    mentions = Counter(t.concept for t in glossary.find_terms(text.replace("-", " "), spotting)
+    mentions = Counter(t.concept for t in glossary.find_terms(text, spotting)
                        if _plain(t, text[t.start:t.end]))
     repeated = frozenset(c for c, n in mentions.items() if n >= BROAD_MIN_MENTIONS)
     candidates: list[_Candidate] = []
@@ -102,18 +103,20 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
                                                                   strict=True)):
         weight = OPENING_WEIGHT if line_number == 0 else 1
         if cut.asked or (bullet and len(sentence.split()) <= LIST_ITEM_WORDS):
-            for need in cut.needs:  # asked, and kept when it names some expertise
+            for k, need in enumerate(cut.needs):
                 spans = _expertise_spans(need, spotting, glossary, repeated)
+                at = i * 1000 + k
                 if len(need.split()) > ASKED_MAX_WORDS:  # a clause, not a need: its terms
-                    candidates += [_Candidate(need[a:b], sentence, i, c, mentions=weight)
+                    candidates += [_Candidate(need[a:b], sentence, at, c, mentions=weight)
                                    for a, b, c in spans]
-                elif spans:
+                elif spans or (cut.opened and _WORD.search(need)):
                     concepts = frozenset().union(*(c for _, _, c in spans))
-                    candidates.append(_Candidate(" ".join(need.split()), sentence, i, concepts,
+                    candidates.append(_Candidate(" ".join(need.split()), sentence, at, concepts,
                                                  asked=True, mentions=weight))
             continue
-        for start, end, concepts in _expertise_spans(sentence, spotting, glossary, repeated):
-            candidates.append(_Candidate(sentence[start:end], sentence, i, concepts,
+        for k, (start, end, concepts) in enumerate(
+                _expertise_spans(sentence, spotting, glossary, repeated)):
+            candidates.append(_Candidate(sentence[start:end], sentence, i * 1000 + k, concepts,
                                          mentions=weight))
     broad, generic, _ = _not_expertise(glossary)
     for c in candidates:
@@ -148,7 +151,7 @@ def _expertise_spans(sentence: str, language: str, glossary: Glossary,
     counts only when it is among the ``repeated`` ones."""
     broad, generic, context = _not_expertise(glossary)
     runs: list[list[FoundTerm]] = []
-    for term in glossary.find_terms(sentence.replace("-", " "), language):
+    for term in glossary.find_terms(sentence, language):
         if not _plain(term, sentence[term.start:term.end]):
             continue
         if runs and _joined(sentence[runs[-1][-1].end:term.start]):
@@ -194,7 +197,7 @@ def _merged(candidates: list[_Candidate]) -> list[_Candidate]:
     one, else the more specific; its mentions add up."""
     kept: list[_Candidate] = []
     for c in sorted(candidates, key=lambda c: (not c.asked, -len(c.concepts), c.position)):
-        home = next((k for k in kept if c.core <= k.core), None)
+        home = next((k for k in kept if c.core and c.core <= k.core), None)
         if home is None:
             kept.append(c)
             continue
