@@ -50,12 +50,14 @@ LIST_ITEM_WORDS = 6
 ASKED_MAX_WORDS = 8  # an asked need longer than this is a clause: its glossary terms count
 SHORT_DESCRIPTION_CHARS = 400
 BROAD_MIN_MENTIONS = 2
-OPENING_WEIGHT = 2  # a mention in the first line (the title of most terms of reference)
+OPENING_WEIGHT = 2
+LONG_STEM = 8  # a one-word match this long on the term's own letters is a form of it  # a mention in the first line (the title of most terms of reference)
 # what may stand between two glossary terms of one need: white space and small words
-_JOINER = re.compile(r"(?: |-|'|\b(?:de|du|des|d|la|l|en|of|the|for|para|del|los|las|el|do|da"
+_JOINER = re.compile(r"(?: |-|'|\b(?:de|du|des|d|la|l|en|of|the|del|los|las|el|do|da"
                      r"|dos|das|no|na))*")
 _BULLET_LINE = re.compile(r"^[-*•–] ")
 _WORD = re.compile(r"[^\W\d_]{3,}")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
     if glossary is None or (nothing_asked and len(text) <= SHORT_DESCRIPTION_CHARS):
         return _by_rules(text, sentences, cuts, max_needs)
     spotting = _spotting_language(text, language, glossary)
-    mentions = Counter(t.concept for t in glossary.find_terms(text, spotting)
+    mentions = Counter(t.concept for t in _terms(text, spotting, glossary)
                        if _plain(t, text[t.start:t.end]))
     repeated = frozenset(c for c, n in mentions.items() if n >= BROAD_MIN_MENTIONS)
     candidates: list[_Candidate] = []
@@ -151,7 +153,7 @@ def _expertise_spans(sentence: str, language: str, glossary: Glossary,
     counts only when it is among the ``repeated`` ones."""
     broad, generic, context = _not_expertise(glossary)
     runs: list[list[FoundTerm]] = []
-    for term in glossary.find_terms(sentence, language):
+    for term in _terms(sentence, language, glossary):
         if not _plain(term, sentence[term.start:term.end]):
             continue
         if runs and _joined(sentence[runs[-1][-1].end:term.start]):
@@ -171,10 +173,26 @@ def _expertise_spans(sentence: str, language: str, glossary: Glossary,
     return out
 
 
+def _terms(sentence: str, language: str, glossary: Glossary) -> list[FoundTerm]:
+    """The glossary terms of a sentence; a hyphenated word the glossary does not know whole is
+    also read as its parts ("gender-responsive": gender), never across a term it knows
+    ("community-led total sanitation")."""
+    whole = glossary.find_terms(sentence, language)
+    if "-" not in sentence:
+        return whole
+    parts = glossary.find_terms(sentence.replace("-", " "), language)  # offsets unchanged
+    taken = [(t.start, t.end) for t in whole]
+    extra = [t for t in parts if "-" in sentence[max(0, t.start - 1):t.end + 1]
+             and not any(a < t.end and t.start < b for a, b in taken)]
+    return sorted([*whole, *extra], key=lambda t: t.start)
+
+
 def _plain(term: FoundTerm, written: str) -> bool:
     """Whether a one-word match means the term: an acronym as written ("EHA", "AEP"), or the
-    concept's first term written nearly alike ("latrines"); not a synonym that is an everyday
-    word ("well") nor a word that only shares a stem ("integration" is not "integrity")."""
+    concept's first term itself, in the plural ("latrines", "inundaciones") or sharing its
+    first ``LONG_STEM`` letters ("decentralized": decentralisation); not a synonym
+    that is an everyday word ("well"), nor a word that only shares a stem ("integration" is not
+    "integrity", "costed" is not "cost", "pompées" is not "pompage")."""
     if " " in written or "-" in written:
         return True
     if written.isupper() and len(written) >= 2:
@@ -182,9 +200,20 @@ def _plain(term: FoundTerm, written: str) -> bool:
     if not term.primary:
         return False
     a, b = fold(written), fold(term.term)
-    common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+    if _ARABIC.search(a):  # matched on light stems (ال, و, ب, ...): the stem is the word
+        return True
+    shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
                   min(len(a), len(b)))
-    return common >= min(len(a), len(b)) - 1 and abs(len(a) - len(b)) <= 3
+    return a == b or bool(_singulars(a) & _singulars(b)) or shared >= LONG_STEM
+
+
+def _singulars(word: str) -> set[str]:
+    """The word and what it is the plural of, in en/fr/es/pt ("latrines", "inundaciones")."""
+    out = {word}
+    for plural, singular in (("ies", "y"), ("oes", "ao"), ("es", ""), ("s", ""), ("x", "")):
+        if word.endswith(plural) and len(word) > len(plural) + 2:
+            out.add(word[: -len(plural)] + singular)
+    return out
 
 
 def _joined(gap: str) -> bool:
