@@ -50,8 +50,8 @@ LIST_ITEM_WORDS = 6
 ASKED_MAX_WORDS = 8  # an asked need longer than this is a clause: its glossary terms count
 SHORT_DESCRIPTION_CHARS = 400
 BROAD_MIN_MENTIONS = 2
-OPENING_WEIGHT = 2
-LONG_STEM = 8  # a one-word match this long on the term's own letters is a form of it  # a mention in the first line (the title of most terms of reference)
+OPENING_WEIGHT = 2  # a mention in the first line (the title of most terms of reference)
+LONG_STEM = 8  # a one-word match this long on the term's own letters is a form of it
 # what may stand between two glossary terms of one need: white space and small words
 _JOINER = re.compile(r"(?: |-|'|\b(?:de|du|des|d|la|l|en|of|the|del|los|las|el|do|da"
                      r"|dos|das|no|na))*")
