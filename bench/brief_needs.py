@@ -5,7 +5,8 @@
 
 Reads bench/briefs/real/labels.jsonl (the needs a professional names in each brief, written
 before any run) and judgements.jsonl (for each derived need: whether it is expertise a
-professional would accept, and which label it matches, judged by hand as "the same expertise").
+professional would accept, and which label it matches (a list when it names several), judged by
+hand as "the same expertise").
 Needs are derived through the product's path: ``matcher.needs.project_needs`` with the brief's
 detected language (first line as title, whole text as description), the shipped glossary and
 the ``team_max_needs`` setting. Precision: accepted derived needs / derived needs. Recall:
@@ -68,10 +69,11 @@ def real_briefs(glossary: Glossary, max_needs: int) -> dict[str, Any]:
                                  "expertise": None, "label": None})
                 continue
             accepted += bool(j["expertise"])
-            if j.get("label") is not None:
-                if j["label"] not in b["needs"]:
-                    raise SystemExit(f"{b['id']}: judged label {j['label']!r} is not a label")
-                matched.add(j["label"])
+            names = j.get("label") or []  # one label, or a list when a need names several
+            for name in [names] if isinstance(names, str) else names:
+                if name not in b["needs"]:
+                    raise SystemExit(f"{b['id']}: judged label {name!r} is not a label")
+                matched.add(name)
         per_brief.append({"id": b["id"], "set": b["set"], "language": b["language"],
                           "derived": len(needs), "accepted": accepted,
                           "labels": len(b["needs"]), "found": len(matched),
