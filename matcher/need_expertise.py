@@ -89,13 +89,17 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
                        glossary: Glossary | None) -> list[DerivedNeed]:
     """The needs of a description with their source sentences (module doc)."""
     text = normalise_space(description)
+    if not text:
+        return []
     lines = text.split("\n")
-    sentences = [(s, line_number, _BULLET_LINE.match(line) is not None)
-                 for line_number, line in enumerate(lines) for s in split_sentences(line)]
+    sentences = [(s, line_number, bullet is not None)
+                 for line_number, line in enumerate(lines)
+                 for bullet in [_BULLET_LINE.match(line)]
+                 for s in split_sentences(line[bullet.end():] if bullet else line)]
     cuts = [cut_sentence(s, language) for s, _, _ in sentences]
-    nothing_asked = not any(c.asked for c in cuts)
-    if glossary is None or (nothing_asked and len(text) <= SHORT_DESCRIPTION_CHARS):
+    if glossary is None:
         return _by_rules(text, sentences, cuts, max_needs)
+    short = len(text) <= SHORT_DESCRIPTION_CHARS
     spotting = _spotting_language(text, language, glossary)
     mentions = Counter(t.concept for t in _terms(text, spotting, glossary)
                        if _plain(t, text[t.start:t.end]))
@@ -104,14 +108,16 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
     for i, ((sentence, line_number, bullet), cut) in enumerate(zip(sentences, cuts,
                                                                   strict=True)):
         weight = OPENING_WEIGHT if line_number == 0 else 1
-        if cut.asked or (bullet and len(sentence.split()) <= LIST_ITEM_WORDS):
+        listed = _a_list(sentence, bullet, len(sentences) == 1)
+        if cut.asked or listed:
             for k, need in enumerate(cut.needs):
                 spans = _expertise_spans(need, spotting, glossary, repeated)
                 at = i * 1000 + k
-                if len(need.split()) > ASKED_MAX_WORDS:  # a clause, not a need: its terms
-                    candidates += [_Candidate(need[a:b], sentence, at, c, mentions=weight)
-                                   for a, b, c in spans]
-                elif spans or (cut.opened and _WORD.search(need)):
+                if len(need.split()) > ASKED_MAX_WORDS or (spans and not cut.asked):
+                    # a clause, or an item of a list nobody asked for: its terms count
+                    candidates += [_Candidate(need[a:b], sentence, at + j, c, mentions=weight)
+                                   for j, (a, b, c) in enumerate(spans)]
+                elif spans or ((cut.opened or (listed and short)) and _WORD.search(need)):
                     concepts = frozenset().union(*(c for _, _, c in spans))
                     candidates.append(_Candidate(" ".join(need.split()), sentence, at, concepts,
                                                  asked=True, mentions=weight))
@@ -124,6 +130,16 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
     for c in candidates:
         c.specific = c.concepts - broad - generic
     return _selected(_merged(candidates), max_needs)
+
+
+def _a_list(sentence: str, bullet: bool, whole: bool) -> bool:
+    """Whether a sentence is a list of needs rather than prose: a bullet or a comma list whose
+    items are all at most ``LIST_ITEM_WORDS`` words long ("desalination, water law"), or a
+    description that is one such item ("Operation and maintenance of rural pumps")."""
+    items = [x for x in re.split("[,،]", sentence) if x.strip()]
+    if not items or any(len(x.split()) > LIST_ITEM_WORDS for x in items):
+        return False
+    return bullet or whole or len(items) >= 2
 
 
 def _by_rules(text: str, sentences: list[tuple[str, int, bool]], cuts: list[SentenceCut],

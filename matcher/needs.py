@@ -156,7 +156,8 @@ def project_needs(description: str, needs: list[str] | tuple[str, ...] | None,
     (matcher.need_expertise; None: the rules alone); ``places`` those the brief names, given to
     every derived need.
 
-    Raises InvalidRequest naming ``needs`` or ``description`` when neither yields a need.
+    Raises InvalidRequest naming ``needs`` or ``description`` when neither yields a need (a
+    long description that names no expertise yields none).
     """
     if needs:
         cleaned = dedupe(" ".join(n.split()) for n in needs)
@@ -170,5 +171,9 @@ def project_needs(description: str, needs: list[str] | tuple[str, ...] | None,
         return [Need(text, derived=False) for text in cleaned]
     if not description or not description.strip():
         raise InvalidRequest("description", "is empty and no needs are given")
+    derived = derive_brief_needs(description, max_needs, language, glossary)
+    if not derived:  # a long text naming no expertise: never offer context as a need
+        raise InvalidRequest("description", "names no expertise the community's vocabulary "
+                             "knows; list the needs")
     return [Need(d.text[:max_chars], derived=True, source=d.source, places=places)
-            for d in derive_brief_needs(description, max_needs, language, glossary)]
+            for d in derived]
