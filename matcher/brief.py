@@ -29,7 +29,6 @@ from matcher.analysis import analyse_need, cross_lingual_vector
 from matcher.experts import Matcher, Snapshot
 from matcher.languages import NeedLanguage, detect_need_language
 from matcher.needs import Need, NeedScores
-from matcher.places import PlaceReading
 from matcher.query_vectors import QueryVectors
 from matcher.rankings import referred_members
 
@@ -69,26 +68,22 @@ def query_vectors(matcher: Matcher) -> QueryVectors:
 
 def need_relevance(matcher: Matcher, snap: Snapshot, need: str, language: NeedLanguage,
                    filters: SearchFilters, access: Access, vectors: QueryVectors,
-                   top: int = CANDIDATES_PER_NEED, places: PlaceReading | None = None
-                   ) -> Sequence[RankedMember]:
-    """Members with a cosine-scale relevance for one need through its language route;
-    members working in ``places`` preferred (``Matcher.rank``)."""
+                   top: int = CANDIDATES_PER_NEED) -> Sequence[RankedMember]:
+    """Members with a cosine-scale relevance for one need through its language route."""
     text = matcher.check_need(need)
     if language.route != "multilingual" or snap.multilingual is None:
-        return matcher.rank(snap, need, vectors.english(text), filters, access, top,
-                            places=places)
+        return matcher.rank(snap, need, vectors.english(text), filters, access, top)
     ml_vector = vectors.multilingual(text)
     en_vector = cross_lingual_vector(ml_vector, language, filters, access, snap.multilingual,
                                      snap.english, vectors, matcher.settings)
     if en_vector is not None:
-        ranked = matcher.rank(snap, need, en_vector, filters, access, top, places=places)
+        ranked = matcher.rank(snap, need, en_vector, filters, access, top)
         if language.gloss is None:
             return ranked
         reading = matcher.rank(snap, need, vectors.english(language.gloss.text), filters,
-                               access, top, places=places)
+                               access, top)
         return calibrated(ranked, reading)
-    ranked = matcher.rank(snap, need, ml_vector, filters, access, top, index="multilingual",
-                          places=places)
+    ranked = matcher.rank(snap, need, ml_vector, filters, access, top, index="multilingual")
     return referred_members(ranked, snap.multilingual, snap.english)
 
 
@@ -129,6 +124,6 @@ def rank_brief_needs(matcher: Matcher, snap: Snapshot, needs: Sequence[Need],
     vectors.prefetch(english, multilingual)
     ranked = tuple(
         {r.member_id: r for r in need_relevance(matcher, snap, n.text, lang, filters, access,
-                                                vectors, top, n.places)}
+                                                vectors, top)}
         for n, lang in zip(needs, languages, strict=True))
     return NeedScores(tuple(needs), ranked)

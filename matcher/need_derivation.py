@@ -1,17 +1,15 @@
 """Needs derived from a project's free-text description, in en, fr, es, pt or ar.
 
-Derivation is deliberately simple and predictable, so that a caller can read the result and
-correct it (matcher.needs.project_needs returns the needs flagged ``derived=True``). It follows
-the rules of the brief's language (en, fr, es, pt, ar; data in matcher/need_rules.py), or of all
-five when the language is not given. Patterns are matched on a folded copy of the text (lower
-case, accents dropped, Arabic letter variants unified) and the needs are cut from the original
-text, so a need is always a piece of the description.
+Simple and predictable rules, so that a caller can read and correct the result; they serve
+the sentences that ask (matcher.need_expertise reads the rest). They follow the brief's
+language (data in matcher/need_rules.py), or all five when it is not given. Patterns run on a
+folded copy of the text (lower case, no accents, Arabic letter variants unified) and the needs
+are cut from the original text, so a need is always a piece of the description.
 
-0. **White space** is normalised first (one space within a line, one line break between
-   lines), so that no pattern needs to repeat white space: the work is linear in the
-   description, whatever its runs of spaces (tests/matcher/test_need_derivation_work.py).
-1. **Sentences.** The description is split after ``.``, ``!``, ``?``, ``;`` (and Arabic ``؛``
-   ``؟``) followed by white space, and at line breaks and bullet marks (``-``, ``*``, ``•``).
+0. **White space** is normalised first, so no pattern repeats it: linear work, whatever the
+   runs of spaces (tests/matcher/test_need_derivation_work.py).
+1. **Sentences.** Split after ``.``, ``!``, ``?``, ``;``, ``؛``, ``؟`` and a space, at line
+   breaks and bullet marks (``-``, ``*``, ``•``).
 2. **Lead-ins.** A clause up to a colon ("We need: ...") is dropped, then a request opener:
    an optional opener ("and", "également", و), a request ("we need", "nous cherchons", "buscamos",
    "precisamos de", "نحتاج إلى"), a kind of person ("experts in", "someone who knows", "des
@@ -36,11 +34,9 @@ text, so a need is always a piece of the description.
    whole. A second half that repeats the small word before the first ("experts in hydrogeology
    and in remote sensing", "en A et en B") is a need of its own however short. An Arabic word
    that starts with و as part of the word (وزارة, وادي) is not read as "and".
-6. **Clean-up.** White space is collapsed, fragments without a word of three letters or more
-   are dropped, duplicates (case-insensitive) are merged, and at most ``max_needs`` are kept, in
-   order of appearance.
-
-If nothing survives, the whole description is the single need.
+6. **Clean-up.** Fragments without a word of three letters or more are dropped, duplicates
+   (case-insensitive) merged, and at most ``max_needs`` kept, in order of appearance; if
+   nothing survives, the whole description is the single need.
 """
 
 from __future__ import annotations

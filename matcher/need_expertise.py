@@ -14,8 +14,8 @@ they turn context into needs (issue #36). So a sentence is read one of two ways:
   latrines", "extension du réseau AEP") are one need; a need made only of concepts that carry no
   expertise on their own (matcher/data/not_expertise.txt: places, people, organisations, money,
   procedure, "water") is never offered. Dates, places, organisation names and procedure are not
-  glossary expertise, so they are left out by construction; places still feed the place
-  preference (matcher.teams.brief_needs reads them from the whole description).
+  glossary expertise, so they are left out by construction (teams rank with no place
+  preference, docs/ARCHITECTURE.md; who knows X reads places from its own need).
 
 Needs naming the same expertise concepts are merged (near-duplicates: one need's concepts
 within another's are merged into the more specific one), the most mentioned are kept when there

@@ -23,19 +23,16 @@ from matcher.filters import Access, SearchFilters
 from matcher.glossary import Glossary
 from matcher.need_derivation import dedupe, derive_needs  # noqa: F401 (re-exported)
 from matcher.need_expertise import derive_brief_needs
-from matcher.places import PlaceReading
 
 
 @dataclass(frozen=True)
 class Need:
     """One thing the project needs; ``derived`` when it was taken from the description, then
-    with the sentence it came from (``source``) and the places the brief names (``places``,
-    preferred when ranking members for it; None: no preference)."""
+    with the sentence it came from (``source``)."""
 
     text: str
     derived: bool
     source: str | None = None
-    places: PlaceReading | None = None
 
 
 @dataclass(frozen=True)
@@ -146,15 +143,13 @@ def need_evidence(matcher: Matcher, snap: Snapshot, scores: NeedScores,
 
 def project_needs(description: str, needs: list[str] | tuple[str, ...] | None,
                   max_needs: int, max_chars: int, language: str | None = None,
-                  glossary: Glossary | None = None, places: PlaceReading | None = None
-                  ) -> list[Need]:
+                  glossary: Glossary | None = None) -> list[Need]:
     """The needs of a project: the explicit list when given, else derived from the description.
 
     ``language`` is the brief's language (detected by the caller on title and description),
     which chooses the derivation rules; None tries the rules of every language. ``glossary``
     is the community's vocabulary, which tells expertise from context in long descriptions
-    (matcher.need_expertise; None: the rules alone); ``places`` those the brief names, given to
-    every derived need.
+    (matcher.need_expertise; None: the rules alone).
 
     Raises InvalidRequest naming ``needs`` or ``description`` when neither yields a need (a
     long description that names no expertise yields none).
@@ -175,5 +170,4 @@ def project_needs(description: str, needs: list[str] | tuple[str, ...] | None,
     if not derived:  # a long text naming no expertise: never offer context as a need
         raise InvalidRequest("description", "names no expertise the community's vocabulary "
                              "knows; list the needs")
-    return [Need(d.text[:max_chars], derived=True, source=d.source, places=places)
-            for d in derived]
+    return [Need(d.text[:max_chars], derived=True, source=d.source) for d in derived]

@@ -110,10 +110,8 @@ def brief_needs(matcher: Matcher, request: ProjectRequest) -> BriefNeeds:
     s = matcher.settings
     request.check_title()
     brief = brief_language(request.title, request.description)
-    places = None if request.needs else matcher.need_places(
-        f"{request.title}. {request.description}")  # derived needs leave places out
     needs = project_needs(request.description, request.needs, s.team_max_needs,
-                          s.max_query_chars, brief.code, matcher.glossary, places)
+                          s.max_query_chars, brief.code, matcher.glossary)
     return needs, need_languages(matcher, needs, brief)
 
 

@@ -19,7 +19,6 @@ from matcher.glossary import Glossary, glossary_file, load_glossary, parse_gloss
 from matcher.need_derivation import derive_needs, normalise_space, split_sentences
 from matcher.need_expertise import derive_brief_needs
 from matcher.needs import project_needs
-from matcher.places import read_places
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT / "bench/briefs/real"
@@ -148,14 +147,11 @@ def test_a_small_glossary_decides_what_counts_as_expertise() -> None:
     assert derived[0].source.startswith("Le projet de la ville de Lyon")
 
 
-def test_derived_needs_carry_the_places_of_the_brief(glossary: Glossary) -> None:
+def test_explicit_needs_have_no_source(glossary: Glossary) -> None:
     text = _brief("fr-gado-boues")
-    places = read_places(text)
-    assert "CM" in places.countries
-    needs = project_needs(text, None, MAX_NEEDS, 500, "fr", glossary, places)
-    assert needs and all(n.derived and n.places == places for n in needs)
-    explicit = project_needs(text, ["leak detection"], MAX_NEEDS, 500, "fr", glossary, places)
-    assert explicit[0].places is None and explicit[0].source is None
+    explicit = project_needs(text, ["leak detection"], MAX_NEEDS, 500, "fr", glossary)
+    assert [(n.text, n.derived, n.source) for n in explicit] == [
+        ("leak detection", False, None)]
 
 
 _PIECES = ["We need experts in leak detection. ", "Nous cherchons ", "gestion des boues ",
