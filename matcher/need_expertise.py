@@ -3,11 +3,15 @@
 Coordinators paste the terms of reference or the call for consultants they have: a context full
 of organisations, places and dates, then objectives, then what is asked. Rules that cut clauses
 (matcher.need_derivation) serve short briefs ("We need experts in A, B and C"); on such texts
-they turn context into needs (issue #36). So a sentence is read one of two ways:
+they turn context into needs (issue #36). So a sentence is read one of three ways:
 
-* **Asked** (a request opener, "we need", "nous cherchons", "... are needed", "Needs: ..."), or
-  a short list item (a bullet line of at most ``LIST_ITEM_WORDS`` words): it is cut by the rules,
-  as before; the coordinator named the needs.
+* **Asked** (a request opener, "we need", "nous cherchons", "... are needed", "Needs: ..."): it
+  is cut by the rules, as before, and each piece of at most ``ASKED_MAX_WORDS`` words is a need
+  when a request opens the sentence or the piece names some expertise (a longer piece is a
+  clause: its glossary terms count, as in prose).
+* **A list** (a bullet, or a comma list, of items of at most ``LIST_ITEM_WORDS`` words, or a
+  description that is one such item): each item's glossary terms count; in a short description
+  (``SHORT_DESCRIPTION_CHARS``) an item without any is kept whole ("stakeholder facilitation").
 * **Prose** (context, objectives, justification): only the community's vocabulary comes out of
   it. The domain glossary (matcher/data/glossary.jsonl, in en/fr/es/pt/ar) is looked up in the
   sentence (stems, longest term first); adjacent terms joined by small words ("construction *de*
@@ -23,8 +27,8 @@ are more than ``max_needs`` (asked needs first, then by mentions, a mention in t
 the title of most terms of reference, counting twice), and they are returned in the order of
 the text, each with the sentence it came from.
 
-Without a glossary, or for a short description in which nothing is asked (a bare list such as
-"desalination, water law"), every sentence is cut by the rules, as before.
+Without a glossary every sentence is cut by the rules, as before. A long description that names
+no expertise gives no need (matcher.needs.project_needs then names the description).
 """
 
 from __future__ import annotations
