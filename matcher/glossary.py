@@ -43,6 +43,7 @@ _STOPWORDS = {
     "pt": "a ao aos as à às com da das de do dos e em na nas no nos o os ou para pela pelo por "
           "um uma sobre",
     "ar": "في من على إلى الى عن مع و أو او ل ب",
+    "en": "a an and the of in on for to with by or at from",
 }
 _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 # Light10 (Larkey, Ballesteros & Connell, 2002): the light stemmer that works best for Arabic
@@ -64,6 +65,19 @@ class GlossTerm:
 
     source: str
     english: str
+
+
+@dataclass(frozen=True)
+class FoundTerm:
+    """A glossary term found in a text: where (character offsets), and its concept (the index
+    of its line in the glossary, and the concept's first English term)."""
+
+    start: int
+    end: int
+    concept: int
+    english: str
+    term: str  # the glossary's term that matched
+    primary: bool  # the concept's first term in this language
 
 
 @dataclass(frozen=True)
@@ -126,7 +140,7 @@ class _Analyzer:
     def __init__(self, language: str) -> None:
         self.language = language
         self._stemmer = (None if language == "ar"
-                         else Stemmer.Stemmer(STEMMERS[language]))
+                         else Stemmer.Stemmer(STEMMERS.get(language, "english")))
         words = _STOPWORDS.get(language, "").split()
         self._stop = {self._norm(w) for w in words}
 
@@ -152,10 +166,22 @@ class Glossary:
     def __init__(self, concepts: Iterable[dict[str, list[str]]]) -> None:
         self._analyzers: dict[str, _Analyzer] = {}
         self._terms: dict[str, dict[tuple[str, ...], str]] = {}
+        self._concepts: dict[str, dict[tuple[str, ...], tuple[int, str, bool]]] = {}  # en too
         self.size = 0
-        for concept in concepts:
+        self.english: list[str] = []  # each concept's first English term, by concept index
+        for number, concept in enumerate(concepts):
             self.size += 1
             english = concept["en"][0]
+            self.english.append(english)
+            for language, terms in concept.items():
+                if language != "en" and language not in STEMMERS:
+                    continue
+                analyzer = self._analyzer(language)
+                by_stems = self._concepts.setdefault(language, {})
+                for k, term in enumerate(terms):
+                    stems = tuple(t.stem for t in analyzer.tokens(term))
+                    if stems and len(stems) <= MAX_TERM_TOKENS:
+                        by_stems.setdefault(stems, (number, term, k == 0))
             for language, terms in concept.items():
                 if language == "en" or language not in STEMMERS:
                     continue
@@ -174,6 +200,28 @@ class Glossary:
         if language not in self._analyzers:
             self._analyzers[language] = _Analyzer(language)
         return self._analyzers[language]
+
+    def find_terms(self, text: str, language: str) -> list[FoundTerm]:
+        """The glossary terms of ``language`` (English included) in ``text``, longest first,
+        left to right, without overlaps; one pass over the text's words."""
+        table = self._concepts.get(language)
+        if not table:
+            return []
+        tokens = self._analyzer(language).tokens(text)
+        found: list[FoundTerm] = []
+        i = 0
+        while i < len(tokens):
+            for n in range(min(MAX_TERM_TOKENS, len(tokens) - i), 0, -1):
+                entry = table.get(tuple(t.stem for t in tokens[i:i + n]))
+                if entry is not None:
+                    number, term, primary = entry
+                    found.append(FoundTerm(tokens[i].start, tokens[i + n - 1].end, number,
+                                           self.english[number], term, primary))
+                    i += n
+                    break
+            else:
+                i += 1
+        return found
 
     def gloss(self, text: str, language: str | None) -> Gloss | None:
         """The English terms in a need, longest match first; None for a language the glossary

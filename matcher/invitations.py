@@ -35,7 +35,7 @@ from matcher.experts import Matcher
 from matcher.filters import Access
 from matcher.languages import NeedLanguage
 from matcher.needs import Need, ProjectRequest, need_evidence
-from matcher.teams import NeedEvidence, plan_team, relevance_table
+from matcher.teams import NeedEvidence, brief_needs, plan_team, relevance_table
 
 CORE_LEVELS = ("core", "active")
 INVITEE_LEVELS = ("occasional", "peripheral", "transactional")
@@ -143,8 +143,9 @@ def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Acces
     s = matcher.settings
     if not 1 <= top <= s.max_top:
         raise InvalidRequest("top", f"must be between 1 and {s.max_top}")
+    brief = brief_needs(matcher, request)  # text work, before the snapshot's read locks
     with matcher.snapshot() as snap:
-        plan = plan_team(matcher, snap, request, access, capped)
+        plan = plan_team(matcher, snap, request, access, brief, capped)
         needs, catalog, req = plan.needs, snap.catalog, plan.request
         core = rank_brief_needs(matcher, snap, needs, plan.languages,
                                 req.filters(CORE_LEVELS), access, plan.vectors)

@@ -1,14 +1,15 @@
 """Needs derived from a project's free-text description, in en, fr, es, pt or ar.
 
-Derivation is deliberately simple and predictable, so that a caller can read the result and
-correct it (matcher.needs.project_needs returns the needs flagged ``derived=True``). It follows
-the rules of the brief's language (en, fr, es, pt, ar; data in matcher/need_rules.py), or of all
-five when the language is not given. Patterns are matched on a folded copy of the text (lower
-case, accents dropped, Arabic letter variants unified) and the needs are cut from the original
-text, so a need is always a piece of the description.
+Simple and predictable rules, so that a caller can read and correct the result; they serve
+the sentences that ask (matcher.need_expertise reads the rest). They follow the brief's
+language (data in matcher/need_rules.py), or all five when it is not given. Patterns run on a
+folded copy of the text (lower case, no accents, Arabic letter variants unified) and the needs
+are cut from the original text, so a need is always a piece of the description.
 
-1. **Sentences.** The description is split after ``.``, ``!``, ``?``, ``;`` (and Arabic ``؛``
-   ``؟``) followed by white space, and at line breaks and bullet marks (``-``, ``*``, ``•``).
+0. **White space** is normalised first, so no pattern repeats it: linear work, whatever the
+   runs of spaces (tests/matcher/test_need_derivation_work.py).
+1. **Sentences.** Split after ``.``, ``!``, ``?``, ``;``, ``؛``, ``؟`` and a space, at line
+   breaks and bullet marks (``-``, ``*``, ``•``).
 2. **Lead-ins.** A clause up to a colon ("We need: ...") is dropped, then a request opener:
    an optional opener ("and", "également", و), a request ("we need", "nous cherchons", "buscamos",
    "precisamos de", "نحتاج إلى"), a kind of person ("experts in", "someone who knows", "des
@@ -33,11 +34,9 @@ text, so a need is always a piece of the description.
    whole. A second half that repeats the small word before the first ("experts in hydrogeology
    and in remote sensing", "en A et en B") is a need of its own however short. An Arabic word
    that starts with و as part of the word (وزارة, وادي) is not read as "and".
-6. **Clean-up.** White space is collapsed, fragments without a word of three letters or more
-   are dropped, duplicates (case-insensitive) are merged, and at most ``max_needs`` are kept, in
-   order of appearance.
-
-If nothing survives, the whole description is the single need.
+6. **Clean-up.** Fragments without a word of three letters or more are dropped, duplicates
+   (case-insensitive) merged, and at most ``max_needs`` kept, in order of appearance; if
+   nothing survives, the whole description is the single need.
 """
 
 from __future__ import annotations
@@ -50,9 +49,13 @@ from functools import lru_cache
 
 from matcher.need_rules import ARABIC_WAW_WORDS, DETERMINERS, FIXED_PHRASES, LANGUAGES, RULES
 
-_SENTENCE = re.compile(r"(?<=[.!?;؛؟])\s+|\s*\n\s*(?:[-*•]\s+)?|\s+•\s+")
+# Patterns run on text whose white space is normalised first (normalise_space): single spaces
+# within a line, single line breaks. So no pattern repeats white space, and none can backtrack
+# over a run of it (issue #26: ~10,000 spaces took seconds of CPU with ``\s+`` patterns).
+_SENTENCE = re.compile(r"(?<=[.!?;؛؟]) |\n(?:[-*•] )?| • ")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _WORD = re.compile(r"[^\W\d_]{3,}")
+_NEXT_WORD = re.compile(r"\S+")
 
 
 def derive_needs(description: str, max_needs: int, language: str | None = None) -> list[str]:
@@ -62,23 +65,67 @@ def derive_needs(description: str, max_needs: int, language: str | None = None) 
     rules, tries every rule set: a sentence that opens with a request in one language ("nous
     cherchons", English first on a tie) is cut with that language's rules, any other with all.
     """
-    known = language in RULES
-    fragments: list[str] = []
-    for sentence in _SENTENCE.split(description):
-        sentence = sentence.strip().rstrip(".!?;؛؟").strip() if sentence else ""
-        if not sentence:
-            continue
-        if ":" in sentence:
-            sentence = sentence.partition(":")[2].strip()  # "We need: ..."; a bare header goes
-        rules = _compiled(language) if known else _rules_of(sentence)
-        if tail := rules.tail.search(fold(sentence)):
-            sentence = sentence[:tail.start()] or sentence  # "... are needed"
-        clause, lead = _lead_in(sentence, rules)
-        fragments.extend(_split_clause(clause, rules, lead))
+    description = normalise_space(description)
+    fragments = [f for sentence in split_sentences(description)
+                 for f in cut_sentence(sentence, language).needs]
     needs = dedupe(" ".join(f.split()) for f in fragments if _WORD.search(f))
     if not needs:
         return [" ".join(description.split())]
     return needs[:max_needs]
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences, bullets and lines of normalised ``text``, without end punctuation."""
+    out = []
+    for sentence in _SENTENCE.split(text):
+        sentence = sentence.strip().rstrip(".!?;؛؟").strip() if sentence else ""
+        if sentence:
+            out.append(sentence)
+    return out
+
+
+@dataclass(frozen=True)
+class SentenceCut:
+    """A sentence's needs by the rules, and whether it asked for them: a request opener ("we
+    need", "nous cherchons"), a request ending ("... are needed") or a clause before a colon
+    that holds one ("We need: ..."), rather than prose the rules cut for want of a request."""
+
+    needs: list[str]
+    asked: bool
+    opened: bool = False  # asked by an opener ("we need ...", "Needs: ..."), not only a tail
+
+
+def cut_sentence(sentence: str, language: str | None = None) -> SentenceCut:
+    """One sentence cut into needs by the rules of ``language`` (module doc, steps 2-5)."""
+    rules = _compiled(language) if language in RULES else _rules_of(sentence)
+    asked = False
+    if ":" in sentence:
+        head, _, sentence = sentence.partition(":")  # "We need: ..."; a bare header goes
+        sentence = sentence.strip()
+        asked = _asks(head, rules)
+    opened = asked or _asks(sentence, rules)
+    if tail := rules.tail.search(fold(sentence)):
+        sentence = sentence[:tail.start()] or sentence  # "... are needed"
+    clause, lead = _lead_in(sentence, rules)
+    return SentenceCut(_split_clause(clause, rules, lead), opened or tail is not None, opened)
+
+
+def _asks(text: str, rules: _Rules) -> bool:
+    """Whether ``text`` opens with a request, a kind of person or a skill ("we need", "experts
+    in", "expertise in"), not merely an opener ("and", "also")."""
+    folded = fold(_drop_waw(text.strip(" \t,;:-"), rules))
+    for pattern in rules.lead_ins:
+        m = pattern.match(folded)
+        if m is not None and (m["request"] or m["people"] or m["skills"]):
+            return True
+    return False
+
+
+def normalise_space(text: str) -> str:
+    """``text`` with each run of white space within a line made one space, and blank lines and
+    spaces around line breaks dropped (linear: ``str.split`` and ``join``, no pattern)."""
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def fold(text: str) -> str:
@@ -116,8 +163,8 @@ class _Rules:
 
 def _fragment(text: str) -> str:
     """A rule fragment as a regex that also eats the white space after it."""
-    body = fold(text).replace(" ", r"\s+")
-    return f"(?:{body})(?:(?<=')\\s*|\\s+)"  # no space needed after an apostrophe (d'un)
+    body = fold(text)
+    return f"(?:{body})(?:(?<=') ?| )"  # no space needed after an apostrophe (d'un)
 
 
 def _alternatives(fragments: Iterable[str]) -> str:
@@ -130,14 +177,14 @@ def _fixed_phrase(phrase: str) -> str:
     arabic = bool(_ARABIC.search(phrase))
     for token in fold(phrase).split():
         if token == "و":
-            parts.append(r"و\s*")
+            parts.append("و ?")
             continue
         if arabic and token.startswith("ال"):
             token = "(?:ال)?" + re.escape(token[2:])
         else:
-            token = r"(?:l'\s*)?" + re.escape(token).replace("'", r"'\s*").replace(",", r"\s*,")
-        parts.append(token + ("" if token.endswith(r"\s*") else r"\s+"))
-    body = "".join(parts).removesuffix(r"\s+")
+            token = "(?:l' ?)?" + re.escape(token).replace("'", "' ?").replace(",", " ?,")
+        parts.append(token + ("" if token.endswith(" ?") else " "))
+    body = "".join(parts).removesuffix(" ")
     return (r"(?<!\w)(?:[وبلفك]{1,2})?" if arabic else r"(?<!\w)") + body + r"(?!\w)"
 
 
@@ -149,19 +196,19 @@ def _compiled(language: str | None) -> _Rules:
         f"^(?P<opener>{_alternatives(r.openers)})?(?P<request>{_alternatives(r.requests)})?"
         f"(?P<people>{_alternatives(r.people)})?(?P<skills>{_alternatives(r.skills)})?"
         f"(?P<article>{_alternatives(r.articles)})?") for r in sets)
-    articles = re.compile("^" + _alternatives(a for r in sets for a in r.articles))
+    articles = re.compile(_alternatives(a for r in sets for a in r.articles))  # .match(s, at)
     words = sorted({fold(c) for r in sets for c in r.conjunctions}, key=len, reverse=True)
-    alternatives = "|".join(w.replace(" ", r"\s+") for w in words)
-    conjunction = rf"\s+(?:{alternatives})\s+"
+    alternatives = "|".join(words)
+    conjunction = f" (?:{alternatives}) "
     if "ar" in languages:
-        conjunction += r"|\s+و(?=[^\W\d_]{2})"  # Arabic "and" written onto the next word
-    tails = "|".join(fold(t).replace(" ", r"\s+") for r in sets for t in r.tails)
+        conjunction += r"| و(?=[^\W\d_]{2})"  # Arabic "and" written onto the next word
+    tails = "|".join(fold(t) for r in sets for t in r.tails)
     phrases = sorted((p for lang in languages for p in FIXED_PHRASES[lang]), key=len,
                      reverse=True)
     return _Rules(lead_ins, articles, re.compile(conjunction),
                   re.compile("|".join(_fixed_phrase(p) for p in phrases)),
-                  re.compile(rf"^(?:{alternatives})\s+"),
-                  re.compile(rf"\s+(?:{tails})$"),
+                  re.compile(f"^(?:{alternatives}) "),
+                  re.compile(f" (?:{tails})$"),
                   frozenset(w.strip("'") for r in sets for a in r.articles
                             for w in fold(a).split()) - DETERMINERS,
                   frozenset(fold(w) for r in sets for w in r.stopwords),
@@ -216,11 +263,12 @@ def _drop_waw(text: str, rules: _Rules) -> str:
 def _strip_articles(text: str, rules: _Rules) -> str:
     """``text`` without the small words it opens with ("in the", "de la", "en el")."""
     stripped = text.strip()
-    while m := rules.articles.match(fold(stripped)):
+    folded, at = fold(stripped), 0  # folded once: a run of small words costs one pass
+    while m := rules.articles.match(folded, at):
         if not stripped[m.end():].strip():
             break
-        stripped = stripped[m.end():].strip()
-    return stripped
+        at = m.end()
+    return stripped[at:].strip()
 
 
 def _mask(text: str, rules: _Rules) -> str:
@@ -271,26 +319,51 @@ def _coordinated(text: str, rules: _Rules, list_end: bool, lead: str = "") -> li
     starts = [0, *(m.end() for m in joints)]
     ends = [*(m.start() for m in joints), len(text)]
     out = [text[starts[0]:ends[0]]]
+    half = _Half().extended(_words(out[-1]), rules)  # out[-1], kept as it grows
     for i in range(1, len(starts)):
         raw = text[starts[i]:ends[i]].strip()
         piece = _strip_articles(raw, rules)
+        second = _Half().extended(_words(piece), rules)
         parallel = (lead in rules.small_words and _words(raw)[:1] == [lead]
-                    and bool(_content_words(out[-1], rules)) and bool(_content_words(piece, rules)))
-        if (list_end and i == 1) or parallel or _two_needs(out[-1], piece, rules):
+                    and half.content > 0 and second.content > 0)
+        if (list_end and i == 1) or parallel or _two_needs(half, second):
             out.append(piece)
+            half = second
         else:
             out[-1] = out[-1] + text[ends[i - 1]:ends[i]]
+            half = half.extended(_words(text[ends[i - 1]:ends[i]]), rules)
     return out
+
+
+@dataclass(frozen=True)
+class _Half:
+    """What ``_two_needs`` reads of one side of a conjunction, extended word by word (a side
+    that grows by merging is never read again from its start)."""
+
+    content: int = 0  # content words
+    after_object: int | None = None  # content words after its last object word; None: no object
+    has_object: bool = False
+
+    def extended(self, words: list[str], rules: _Rules) -> _Half:
+        content, after = self.content, self.after_object
+        for w in words:
+            if _is_content(w, rules):
+                content += 1
+                after = None if after is None else after + 1
+            if w in rules.objects:
+                after = 0
+        return _Half(content, after, after is not None)
 
 
 def _waw_word(masked: str, at: int) -> bool:
     """Whether an Arabic و at ``at - 1`` begins a word of its own (وزارة) instead of "and"."""
     if masked[at - 1:at] != "و" or at >= len(masked) or masked[at].isspace():
         return False
-    return "و" + masked[at:].split(maxsplit=1)[0] in ARABIC_WAW_WORDS
+    word = _NEXT_WORD.match(masked, at)
+    return word is not None and "و" + word[0] in ARABIC_WAW_WORDS
 
 
-def _two_needs(first: str, second: str, rules: _Rules) -> bool:
+def _two_needs(first: _Half, second: _Half) -> bool:
     """Whether "first and second" joins two needs rather than two parts of one.
 
     Each half needs two content words of its own ("design and construction of plants" stays
@@ -298,17 +371,12 @@ def _two_needs(first: str, second: str, rules: _Rules) -> bool:
     "reuse for irrigation and aquifer recharge") a second half of fewer than three content
     words and no such object of its own is read as a second object, so the need stays whole.
     """
-    head, tail = _content_words(first, rules), _content_words(second, rules)
-    if len(head) < 2 or len(tail) < 2:
+    if first.content < 2 or second.content < 2:
         return False
-    words = _words(first)
-    objects = [i for i, w in enumerate(words) if w in rules.objects]
-    if not objects:
+    if first.after_object is None:
         return True
-    after = [w for w in words[objects[-1] + 1:] if _is_content(w, rules)]
-    short_object = 1 <= len(after) <= 2
-    return not (short_object and len(tail) < 3
-                and not any(w in rules.objects for w in _words(second)))
+    short_object = 1 <= first.after_object <= 2
+    return not (short_object and second.content < 3 and not second.has_object)
 
 
 def _words(text: str) -> list[str]:
@@ -317,10 +385,6 @@ def _words(text: str) -> list[str]:
 
 def _is_content(word: str, rules: _Rules) -> bool:
     return bool(_WORD.search(word)) and word not in rules.stopwords
-
-
-def _content_words(text: str, rules: _Rules) -> list[str]:
-    return [w for w in _words(text) if _is_content(w, rules)]
 
 
 def dedupe(texts: Iterable[str]) -> list[str]:

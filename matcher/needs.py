@@ -19,16 +19,20 @@ from indexing.vectors.reader import CatalogView
 from matcher.errors import InvalidRequest
 from matcher.experts import Evidence, Matcher, RankedMember, Snapshot
 from matcher.filters import Access, SearchFilters
-from matcher.need_derivation import dedupe, derive_needs
+from matcher.glossary import Glossary
+from matcher.need_derivation import dedupe, derive_needs  # noqa: F401 (re-exported)
+from matcher.need_expertise import derive_brief_needs
 from matcher.text_checks import check_countries, check_printable
 
 
 @dataclass(frozen=True)
 class Need:
-    """One thing the project needs; ``derived`` when it was cut out of the description."""
+    """One thing the project needs; ``derived`` when it was taken from the description, then
+    with the sentence it came from (``source``)."""
 
     text: str
     derived: bool
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,11 +51,7 @@ class ProjectRequest:
 
     def validated(self, settings: Settings, catalog: CatalogView) -> ProjectRequest:
         """This request with defaults filled in; InvalidRequest names the first bad field."""
-        if not self.title or not check_printable("title", self.title).strip():
-            raise InvalidRequest("title", "is empty")
-        check_printable("description", self.description, words=False)
-        for text in self.needs or ():
-            check_printable("needs", text)
+        self.check_title()
         size = settings.team_size if self.size is None else self.size
         if not 1 <= size <= settings.max_team_size:
             raise InvalidRequest("size", f"must be between 1 and {settings.max_team_size}")
@@ -74,6 +74,15 @@ class ProjectRequest:
             max_per_organisation=self.max_per_organisation or settings.team_max_per_organisation,
             max_per_country=self.max_per_country or settings.team_max_per_country,
         )
+
+    def check_title(self) -> None:
+        """InvalidRequest naming ``title`` when it is empty, or the first of title,
+        description and needs that is not printable text (checked before needs are derived)."""
+        if not self.title or not check_printable("title", self.title).strip():
+            raise InvalidRequest("title", "is empty")
+        check_printable("description", self.description, words=False)
+        for text in self.needs or ():
+            check_printable("needs", text)
 
     def filters(self, levels: tuple[str, ...] = ()) -> SearchFilters:
         return SearchFilters(levels=levels, exclude_members=self.exclude_members,
@@ -134,13 +143,17 @@ def need_evidence(matcher: Matcher, snap: Snapshot, scores: NeedScores,
 
 
 def project_needs(description: str, needs: list[str] | tuple[str, ...] | None,
-                  max_needs: int, max_chars: int, language: str | None = None) -> list[Need]:
+                  max_needs: int, max_chars: int, language: str | None = None,
+                  glossary: Glossary | None = None) -> list[Need]:
     """The needs of a project: the explicit list when given, else derived from the description.
 
     ``language`` is the brief's language (detected by the caller on title and description),
-    which chooses the derivation rules; None tries the rules of every language.
+    which chooses the derivation rules; None tries the rules of every language. ``glossary``
+    is the community's vocabulary, which tells expertise from context in long descriptions
+    (matcher.need_expertise; None: the rules alone).
 
-    Raises InvalidRequest naming ``needs`` or ``description`` when neither yields a need.
+    Raises InvalidRequest naming ``needs`` or ``description`` when neither yields a need (a
+    long description that names no expertise yields none).
     """
     if needs:
         cleaned = dedupe(" ".join(n.split()) for n in needs)
@@ -154,5 +167,8 @@ def project_needs(description: str, needs: list[str] | tuple[str, ...] | None,
         return [Need(text, derived=False) for text in cleaned]
     if not description or not description.strip():
         raise InvalidRequest("description", "is empty and no needs are given")
-    return [Need(text[:max_chars], derived=True)
-            for text in derive_needs(description, max_needs, language)]
+    derived = derive_brief_needs(description, max_needs, language, glossary)
+    if not derived:  # a long text naming no expertise: never offer context as a need
+        raise InvalidRequest("description", "names no expertise the community's vocabulary "
+                             "knows; list the needs")
+    return [Need(d.text[:max_chars], derived=True, source=d.source) for d in derived]

@@ -99,24 +99,30 @@ def relevance_table(scores: NeedScores) -> dict[str, dict[int, float]]:
     return table
 
 
-def brief_needs(matcher: Matcher, request: ProjectRequest
-                ) -> tuple[list[Need], list[NeedLanguage]]:
-    """The needs of a validated request with their languages (detected on the whole brief)."""
+BriefNeeds = tuple[list[Need], list[NeedLanguage]]
+
+
+def brief_needs(matcher: Matcher, request: ProjectRequest) -> BriefNeeds:
+    """The needs of a request with their languages (detected on the whole brief).
+
+    Text work only (no index, no lock): callers derive the needs before opening the snapshot,
+    so a long description never holds the read locks that writes wait for (issue #26)."""
     s = matcher.settings
+    request.check_title()
     brief = brief_language(request.title, request.description)
     needs = project_needs(request.description, request.needs, s.team_max_needs,
-                          s.max_query_chars, brief.code)
+                          s.max_query_chars, brief.code, matcher.glossary)
     return needs, need_languages(matcher, needs, brief)
 
 
 def plan_team(matcher: Matcher, snap: Snapshot, request: ProjectRequest, access: Access,
-              capped: frozenset[str] = frozenset()) -> PlannedTeam:
-    """Validate the request, rank its needs through their routes and pick the team; members
-    in ``capped`` (fair exposure, busy cool-down) are replaced last where coverage allows
-    (``exposure.cap_team``)."""
+              brief: BriefNeeds, capped: frozenset[str] = frozenset()) -> PlannedTeam:
+    """Validate the request, rank its needs (``brief_needs``, derived before the snapshot)
+    through their routes and pick the team; members in ``capped`` (fair exposure, busy
+    cool-down) are replaced last where coverage allows (``exposure.cap_team``)."""
     s = matcher.settings
     request = request.validated(s, snap.catalog)
-    needs, languages = brief_needs(matcher, request)
+    needs, languages = brief
     vectors = query_vectors(matcher)
     scores = rank_brief_needs(matcher, snap, needs, languages, request.filters(), access, vectors)
     limits = TeamLimits(len(needs), request.size or s.team_size, s.team_coverage_threshold,
@@ -136,8 +142,9 @@ def suggest_team(matcher: Matcher, request: ProjectRequest, access: Access,
                  capped: frozenset[str] = frozenset()) -> TeamResult:
     """A team for a project: needs, members with what they cover and evidence, gaps, and why
     it is smaller than asked or who would widen its spread."""
+    brief = brief_needs(matcher, request)
     with matcher.snapshot() as snap:
-        plan = plan_team(matcher, snap, request, access, capped)
+        plan = plan_team(matcher, snap, request, access, brief, capped)
         return assemble_team(matcher, snap, plan)
 
 

@@ -69,6 +69,8 @@ class InvitationsIn(ProjectIn):
 class NeedOut(BaseModel):
     need: str
     derived: bool
+    source: str | None = Field(None, description="the sentence of the description a derived "
+                               "need came from")
     detected_language: str | None = Field(
         description="ISO 639-1; the brief's for derived and short needs")
     language_route: str = Field(description="english, multilingual or fused")
@@ -166,8 +168,8 @@ class SimilarResponse(BaseModel):
 
 
 def _needs(needs: tuple[Need, ...], languages: tuple[NeedLanguage, ...]) -> list[NeedOut]:
-    return [NeedOut(need=n.text, derived=n.derived, detected_language=lang.code,
-                    language_route=lang.route)
+    return [NeedOut(need=n.text, derived=n.derived, source=n.source,
+                    detected_language=lang.code, language_route=lang.route)
             for n, lang in zip(needs, languages, strict=True)]
 
 

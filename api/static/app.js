@@ -294,6 +294,8 @@ function renderTeam(data) {
   const names = Object.fromEntries(data.team.map((m) => [m.member_id, m.name]));
   const derived = Object.fromEntries((data.needs || []).map((n) => [n.need, n.derived]));
   const langs = Object.fromEntries((data.needs || []).map((n) => [n.need, n.detected_language]));
+  const sources = Object.fromEntries((data.needs || []).map((n) => [n.need, n.source]));
+  fillDerivedNeeds(data.needs || []);
   const gaps = data.gaps || [];
   const covered = (data.coverage || []).filter((c) => c.covered_by && c.covered_by.length).length;
   byId("project-summary").textContent = `Team of ${data.count} for “${data.title}”: ${covered} of`
@@ -302,7 +304,8 @@ function renderTeam(data) {
     const who = c.covered_by || [];
     return el("tr", { class: who.length ? "covered" : "gap", "data-need": c.need },
       el("th", { scope: "row" }, c.need, derived[c.need] ? el("span", { class: "tag" }, " derived") : null,
-        langs[c.need] && langs[c.need] !== "en" ? el("span", { class: "tag" }, ` ${languageName(langs[c.need])}`) : null),
+        langs[c.need] && langs[c.need] !== "en" ? el("span", { class: "tag" }, ` ${languageName(langs[c.need])}`) : null,
+        sources[c.need] ? el("span", { class: "need-source" }, `from: “${sources[c.need]}”`) : null),
       el("td", {}, who.length
         ? who.map((id, i) => [i ? ", " : "", el("a", { href: memberHref(id) }, names[id] || id)])
         : el("strong", { class: "gap-label" }, "Gap: nobody on the team")),
@@ -324,6 +327,17 @@ function renderTeam(data) {
   byId("spread").replaceChildren(barTable("Team by country", countries, "bars-countries"),
     barTable("Team by organisation", spread.organisations || {}, "bars-organisations"));
   byId("project-result").hidden = false;
+}
+
+/** Derived needs fill the (empty) needs list, so the coordinator can drop, edit or add lines
+ * and ask again with the list as explicit needs. */
+function fillDerivedNeeds(needs) {
+  const box = byId("p-needs");
+  const derived = needs.filter((n) => n.derived).map((n) => n.need);
+  if (!derived.length || box.value.trim()) return;
+  box.value = derived.join("\n");
+  byId("needs-hint").textContent = "Derived from the description: drop, edit or add lines, then"
+    + " ask again to use this list.";
 }
 
 /** Links that show a bare member id get the member's name (best effort, one call each). */

@@ -257,6 +257,30 @@ def test_invitations_show_their_reasons_and_a_short_team_says_why(page: Any) -> 
     page.screenshot(path=screenshot_path("project-invitations"), full_page=True)
 
 
+def test_derived_needs_show_their_sentence_and_fill_the_needs_list(page: Any) -> None:
+    """Issue #36: each derived need shows the sentence it was read in; the derived needs fill
+    the needs list, where the coordinator drops, edits or adds lines and asks again."""
+    text = (Path(__file__).resolve().parents[2] / "bench/briefs/real/fr-gado-boues.txt"
+            ).read_text(encoding="utf-8")
+    page.click("nav a[data-view='project']")
+    page.fill("#p-title", "Boues de vidange au camp de Gado")
+    page.fill("#p-description", text)
+    page.fill("#p-needs", "")
+    page.click("#project-submit")
+    expect(page.locator("#project-result")).to_be_visible()
+    row = page.locator("#coverage-table tr[data-need='gestion des boues de vidange']")
+    expect(row.locator(".need-source")).to_contain_text("GESTION DES BOUES DE VIDANGE")
+    needs = page.input_value("#p-needs").splitlines()
+    assert "gestion des boues de vidange" in needs and len(needs) >= 3
+    expect(page.locator("#needs-hint")).to_contain_text("drop, edit or add")
+    kept = [n for n in needs if n != needs[-1]] + ["chloration de l'eau"]
+    page.fill("#p-needs", "\n".join(kept))
+    with page.expect_request(lambda r: "/projects/match" in r.url) as asked:
+        page.click("#project-submit")
+    assert json.loads(asked.value.post_data)["needs"] == kept
+    expect(page.locator("#coverage-table tr[data-need=\"chloration de l'eau\"]")).to_be_visible()
+
+
 def test_invalid_input_is_named_next_to_its_field(page: Any) -> None:
     page.click("#search-submit")  # empty need: refused by the page
     expect(page.locator("#q")).to_have_attribute("aria-invalid", "true")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,7 @@ from api.cli import main
 from matcher.experts import Matcher
 from tests.api.conftest import Api
 
+ROOT = Path(__file__).resolve().parents[2]
 NEEDS = ["leak detection", "desalination", "water law", "space debris tracking"]
 SUMMARY = {"member_id", "name", "organisation_id", "organisation", "country", "level",
            "languages", "topics", "open_to_invitations", "contact"}
@@ -23,8 +25,9 @@ def test_match_contract(api: Api) -> None:
     assert set(body) == {"title", "needs", "team", "coverage", "gaps", "spread", "shortfall",
                          "alternates", "count", "suggestion_id", "project_id"}
     assert body["suggestion_id"] is None and body["project_id"] is None  # the public's
-    assert body["needs"] == [{"need": n, "derived": False, "detected_language": "en",
-                              "language_route": "english"} for n in NEEDS]
+    assert body["needs"] == [{"need": n, "derived": False, "source": None,
+                              "detected_language": "en", "language_route": "english"}
+                             for n in NEEDS]
     assert {t["member_id"] for t in body["team"]} == {"m-0001", "m-0003", "m-0006"}
     assert body["count"] == 3
     for t in body["team"]:
@@ -160,3 +163,41 @@ def test_cli_bad_input_exits_2_with_one_line(cli: None, args: list[str],
     assert main(args) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and "\n" not in err
+
+
+def test_terms_of_reference_give_expertise_needs_with_their_sentences(api: Api) -> None:
+    """Issue #36: a pasted call for consultants gives the expertise it asks for, each need with
+    the sentence it was read in; organisations, places and dates are never needs."""
+    text = (ROOT / "bench/briefs/real/fr-gado-boues.txt").read_text(encoding="utf-8")
+    r = api.client.post("/projects/match", json={
+        "title": "Étude de faisabilité d'une filière de boues de vidange", "description": text})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    needs = [n["need"] for n in body["needs"]]
+    assert "gestion des boues de vidange" in [n.casefold() for n in needs]
+    assert all(n["derived"] and n["source"] and n["need"].casefold() in n["source"].casefold()
+               for n in body["needs"])
+    flat = " ".join(text.split())
+    assert all(n["source"] in flat for n in body["needs"])
+    context = ("Solidarités", "Garoua", "Cameroun", "2014", "ECHO", "Dans le cadre", "hôtes")
+    assert not [n for n in needs if any(c.casefold() in n.casefold() for c in context)]
+    assert {c["need"] for c in body["coverage"]} == set(needs)
+    for member in body["team"]:
+        assert set(member["covers"]) <= set(needs)
+
+
+def test_a_description_of_spaces_is_answered(api: Api) -> None:
+    """Issue #26 item 1: the anonymous brief that stalled the service (the work of deriving its
+    needs is bounded in tests/matcher/test_need_derivation_work.py)."""
+    r = api.client.post("/projects/match", json={
+        "title": "t", "description": "water" + " " * 9_990 + "x"})
+    assert r.status_code == 200, r.text
+    assert [n["need"] for n in r.json()["needs"]] == ["water x"]
+
+
+def test_a_description_naming_no_expertise_is_refused_on_its_field(api: Api) -> None:
+    r = api.client.post("/projects/match", json={"title": "t", "description": (
+        "The ministry and the municipality signed an agreement in March 2021 in Niamey. "
+        "The mission will last three months and reports to the director of the programme. "
+        "Applications are due on 4 May; the contract follows the donor's rules.")})
+    assert r.status_code == 422 and r.json()["field"] == "description"

@@ -134,9 +134,13 @@ def test_derived_needs_from_description(matcher: Matcher) -> None:
         "p", description="Sanitation and safe water in peri-urban settlements. We need expertise "
                          "in faecal sludge management, flood early warning and arsenic in "
                          "tube wells."), FULL)
-    assert [(n.text, n.derived) for n in result.needs][1:] == [
+    # the opening sentence is context, not a need (issue #36); each need says where it was read
+    assert [(n.text, n.derived) for n in result.needs] == [
         ("faecal sludge management", True), ("flood early warning", True),
         ("arsenic in tube wells", True)]
+    assert {n.source for n in result.needs} == {
+        "We need expertise in faecal sludge management, flood early warning and arsenic in "
+        "tube wells"}
     assert {t.member.id for t in result.team} >= {"m-0004", "m-0005", "m-0011"}
 
 

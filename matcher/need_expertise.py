@@ -1,0 +1,292 @@
+"""Needs from a brief as a coordinator pastes it: the expertise asked for, each with its sentence.
+
+Coordinators paste the terms of reference or the call for consultants they have: a context full
+of organisations, places and dates, then objectives, then what is asked. Rules that cut clauses
+(matcher.need_derivation) serve short briefs ("We need experts in A, B and C"); on such texts
+they turn context into needs (issue #36). So a sentence is read one of three ways:
+
+* **Asked** (a request opener, "we need", "nous cherchons", "... are needed", "Needs: ..."): it
+  is cut by the rules, as before, and each piece of at most ``ASKED_MAX_WORDS`` words is a need
+  when a request opens the sentence or the piece names some expertise (a longer piece is a
+  clause: its glossary terms count, as in prose).
+* **A list** (a bullet, or a comma list, of items of at most ``LIST_ITEM_WORDS`` words, or a
+  description that is one such item): each item's glossary terms count; in a short description
+  (``SHORT_DESCRIPTION_CHARS``) an item without any is kept whole ("stakeholder facilitation").
+* **Prose** (context, objectives, justification): only the community's vocabulary comes out of
+  it. The domain glossary (matcher/data/glossary.jsonl, in en/fr/es/pt/ar) is looked up in the
+  sentence (stems, longest term first); adjacent terms joined by small words ("construction *de*
+  latrines", "extension du réseau AEP") are one need; a need made only of concepts that carry no
+  expertise on their own (matcher/data/not_expertise.txt: places, people, organisations, money,
+  procedure, "water") is never offered. Dates, places, organisation names and procedure are not
+  glossary expertise, so they are left out by construction (teams rank with no place
+  preference, docs/ARCHITECTURE.md; who knows X reads places from its own need).
+
+Needs naming the same expertise concepts are merged (near-duplicates: one need's concepts
+within another's are merged into the more specific one), the most mentioned are kept when there
+are more than ``max_needs`` (asked needs first, then by mentions, a mention in the opening line,
+the title of most terms of reference, counting twice), and they are returned in the order of
+the text, each with the sentence it came from.
+
+Without a glossary every sentence is cut by the rules, as before. A long description that names
+no expertise gives no need (matcher.needs.project_needs then names the description).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+
+from matcher.glossary import FoundTerm, Glossary
+from matcher.need_derivation import (
+    SentenceCut,
+    cut_sentence,
+    dedupe,
+    fold,
+    normalise_space,
+    split_sentences,
+)
+from matcher.need_rules import LANGUAGES
+
+LIST_ITEM_WORDS = 6
+ASKED_MAX_WORDS = 8  # an asked need longer than this is a clause: its glossary terms count
+SHORT_DESCRIPTION_CHARS = 400
+BROAD_MIN_MENTIONS = 2
+OPENING_WEIGHT = 2  # a mention in the first line (the title of most terms of reference)
+LONG_STEM = 8  # a one-word match this long on the term's own letters is a form of it
+# what may stand between two glossary terms of one need: white space and small words
+_JOINER = re.compile(r"(?: |-|'|\b(?:de|du|des|d|la|l|en|of|the|del|los|las|el|do|da"
+                     r"|dos|das|no|na))*")
+_BULLET_LINE = re.compile(r"^[-*•–] ")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+@dataclass(frozen=True)
+class DerivedNeed:
+    """A need derived from a description and the sentence it came from."""
+
+    text: str
+    source: str
+
+
+@dataclass
+class _Candidate:
+    text: str
+    source: str
+    position: int
+    concepts: frozenset[int] = field(default_factory=frozenset)
+    asked: bool = False
+    mentions: int = 1
+    specific: frozenset[int] = field(default_factory=frozenset)  # concepts that are expertise
+
+    @property
+    def core(self) -> frozenset[int]:
+        """What the need is about: its specific concepts, else all of them ("latrines
+        d'urgence" and "construction de latrines" are both about latrines)."""
+        return self.specific or self.concepts
+
+
+def derive_brief_needs(description: str, max_needs: int, language: str | None,
+                       glossary: Glossary | None) -> list[DerivedNeed]:
+    """The needs of a description with their source sentences (module doc)."""
+    text = normalise_space(description)
+    if not text:
+        return []
+    lines = text.split("\n")
+    sentences = [(s, line_number, bullet is not None)
+                 for line_number, line in enumerate(lines)
+                 for bullet in [_BULLET_LINE.match(line)]
+                 for s in split_sentences(line[bullet.end():] if bullet else line)]
+    cuts = [cut_sentence(s, language) for s, _, _ in sentences]
+    if glossary is None:
+        return _by_rules(text, sentences, cuts, max_needs)
+    short = len(text) <= SHORT_DESCRIPTION_CHARS
+    spotting = _spotting_language(text, language, glossary)
+    mentions = Counter(t.concept for t in _terms(text, spotting, glossary)
+                       if _plain(t, text[t.start:t.end]))
+    repeated = frozenset(c for c, n in mentions.items() if n >= BROAD_MIN_MENTIONS)
+    candidates: list[_Candidate] = []
+    for i, ((sentence, line_number, bullet), cut) in enumerate(zip(sentences, cuts,
+                                                                  strict=True)):
+        weight = OPENING_WEIGHT if line_number == 0 else 1
+        listed = _a_list(sentence, bullet, len(sentences) == 1)
+        if cut.asked or listed:
+            for k, need in enumerate(cut.needs):
+                spans = _expertise_spans(need, spotting, glossary, repeated)
+                at = i * 1000 + k
+                if len(need.split()) > ASKED_MAX_WORDS or (spans and not cut.asked):
+                    # a clause, or an item of a list nobody asked for: its terms count
+                    candidates += [_Candidate(need[a:b], sentence, at + j, c, mentions=weight)
+                                   for j, (a, b, c) in enumerate(spans)]
+                elif spans or ((cut.opened or (listed and short)) and _WORD.search(need)):
+                    concepts = frozenset().union(*(c for _, _, c in spans))
+                    candidates.append(_Candidate(" ".join(need.split()), sentence, at, concepts,
+                                                 asked=True, mentions=weight))
+            continue
+        for k, (start, end, concepts) in enumerate(
+                _expertise_spans(sentence, spotting, glossary, repeated)):
+            candidates.append(_Candidate(sentence[start:end], sentence, i * 1000 + k, concepts,
+                                         mentions=weight))
+    broad, generic, _ = _not_expertise(glossary)
+    for c in candidates:
+        c.specific = c.concepts - broad - generic
+    return _selected(_merged(candidates), max_needs)
+
+
+def _a_list(sentence: str, bullet: bool, whole: bool) -> bool:
+    """Whether a sentence is a list of needs rather than prose: a bullet or a comma list whose
+    items are all at most ``LIST_ITEM_WORDS`` words long ("desalination, water law"), or a
+    description that is one such item ("Operation and maintenance of rural pumps")."""
+    items = [x for x in re.split("[,،]", sentence) if x.strip()]
+    if not items or any(len(x.split()) > LIST_ITEM_WORDS for x in items):
+        return False
+    return bullet or whole or len(items) >= 2
+
+
+def _by_rules(text: str, sentences: list[tuple[str, int, bool]], cuts: list[SentenceCut],
+              max_needs: int) -> list[DerivedNeed]:
+    """Every sentence's needs by the rules (matcher.need_derivation), as before #36."""
+    out: dict[str, DerivedNeed] = {}
+    for (sentence, _, _), cut in zip(sentences, cuts, strict=True):
+        for need in dedupe(" ".join(n.split()) for n in cut.needs):
+            if re.search(r"[^\W\d_]{3,}", need):
+                out.setdefault(need.casefold(), DerivedNeed(need, sentence))
+    needs = list(out.values())[:max_needs]
+    return needs or [DerivedNeed(" ".join(text.split()), text)]
+
+
+def _spotting_language(text: str, language: str | None, glossary: Glossary) -> str:
+    """The brief's language, or (none given) the one whose glossary terms it uses most."""
+    if language in glossary.languages or language == "en":
+        return language or "en"
+    return max(("en", *LANGUAGES), key=lambda lang: len(glossary.find_terms(text, lang)))
+
+
+def _expertise_spans(sentence: str, language: str, glossary: Glossary,
+                     repeated: frozenset[int] = frozenset()
+                     ) -> list[tuple[int, int, frozenset[int]]]:
+    """Runs of adjacent glossary terms in a sentence that name some expertise, without the
+    context terms at their ends, and the expertise concepts of each; a broad concept alone
+    counts only when it is among the ``repeated`` ones."""
+    broad, generic, context = _not_expertise(glossary)
+    runs: list[list[FoundTerm]] = []
+    for term in _terms(sentence, language, glossary):
+        if not _plain(term, sentence[term.start:term.end]):
+            continue
+        if runs and _joined(sentence[runs[-1][-1].end:term.start]):
+            runs[-1].append(term)
+        else:
+            runs.append([term])
+    out = []
+    for run in runs:
+        while run and run[0].concept in context:
+            run = run[1:]
+        while run and run[-1].concept in context:
+            run = run[:-1]
+        concepts = frozenset(t.concept for t in run) - context
+        specific = concepts - generic - broad
+        if specific or len(concepts) >= 2 or concepts & repeated - generic:
+            out.append((run[0].start, run[-1].end, concepts))
+    return out
+
+
+def _terms(sentence: str, language: str, glossary: Glossary) -> list[FoundTerm]:
+    """The glossary terms of a sentence; a hyphenated word the glossary does not know whole is
+    also read as its parts ("gender-responsive": gender), never across a term it knows
+    ("community-led total sanitation")."""
+    whole = glossary.find_terms(sentence, language)
+    if "-" not in sentence:
+        return whole
+    parts = glossary.find_terms(sentence.replace("-", " "), language)  # offsets unchanged
+    taken = [(t.start, t.end) for t in whole]
+    extra = [t for t in parts if "-" in sentence[max(0, t.start - 1):t.end + 1]
+             and not any(a < t.end and t.start < b for a, b in taken)]
+    return sorted([*whole, *extra], key=lambda t: t.start)
+
+
+def _plain(term: FoundTerm, written: str) -> bool:
+    """Whether a one-word match means the term: an acronym as written ("EHA", "AEP"), or the
+    concept's first term itself, in the plural ("latrines", "inundaciones") or sharing its
+    first ``LONG_STEM`` letters ("decentralized": decentralisation); not a synonym
+    that is an everyday word ("well"), nor a word that only shares a stem ("integration" is not
+    "integrity", "costed" is not "cost", "pompées" is not "pompage")."""
+    if " " in written or "-" in written:
+        return True
+    if written.isupper() and len(written) >= 2:
+        return True
+    if not term.primary:
+        return False
+    a, b = fold(written), fold(term.term)
+    if _ARABIC.search(a):  # matched on light stems (ال, و, ب, ...): the stem is the word
+        return True
+    shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                  min(len(a), len(b)))
+    return a == b or bool(_singulars(a) & _singulars(b)) or shared >= LONG_STEM
+
+
+def _singulars(word: str) -> set[str]:
+    """The word and what it is the plural of, in en/fr/es/pt ("latrines", "inundaciones")."""
+    out = {word}
+    for plural, singular in (("ies", "y"), ("oes", "ao"), ("es", ""), ("s", ""), ("x", "")):
+        if word.endswith(plural) and len(word) > len(plural) + 2:
+            out.add(word[: -len(plural)] + singular)
+    return out
+
+
+def _joined(gap: str) -> bool:
+    folded = fold(gap)
+    return _JOINER.fullmatch(folded) is not None and len(folded) <= 12
+
+
+def _merged(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Candidates naming the same concepts (or concepts within another's) made one: the asked
+    one, else the more specific; its mentions add up."""
+    kept: list[_Candidate] = []
+    for c in sorted(candidates, key=lambda c: (not c.asked, -len(c.concepts), c.position)):
+        home = next((k for k in kept if c.core and c.core <= k.core), None)
+        if home is None:
+            kept.append(c)
+            continue
+        home.mentions += c.mentions
+        home.position = min(home.position, c.position)
+        if home.core == c.core and not home.asked and (
+                (home.text.isupper() and not c.text.isupper())  # a title in capitals
+                or len(c.text) > len(home.text)):  # the fuller mention of the same thing
+            home.text, home.source = c.text, c.source
+    for c in kept:
+        if c.text.isupper() and len(c.text) > 5:  # "GESTION DES BOUES": not an acronym
+            c.text = c.text.lower()
+    return kept
+
+
+def _selected(candidates: list[_Candidate], max_needs: int) -> list[DerivedNeed]:
+    ranked = sorted(candidates, key=lambda c: (not c.asked, -c.mentions, c.position))
+    kept = sorted(ranked[:max_needs], key=lambda c: c.position)
+    return [DerivedNeed(c.text, c.source) for c in kept]
+
+
+def _not_expertise(glossary: Glossary
+                   ) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+    """The glossary's broad, generic and context concepts (matcher/data/not_expertise.txt)."""
+    return _stop_concepts(tuple(glossary.english))
+
+
+@lru_cache(maxsize=4)
+def _stop_concepts(english: tuple[str, ...]
+                   ) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+    path = files("matcher").joinpath("data", "not_expertise.txt")
+    sections: dict[str, set[str]] = {"[broad]": set(), "[generic]": set(), "[context]": set()}
+    current = sections["[generic]"]
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line in sections:
+            current = sections[line]
+        elif line and not line.startswith("#"):
+            current.add(line)
+    by_name = {t: i for i, t in reversed(list(enumerate(english)))}
+    broad, generic, context = (frozenset(by_name[t] for t in sections[k] if t in by_name)
+                               for k in ("[broad]", "[generic]", "[context]"))
+    return broad, generic, context
