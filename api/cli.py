@@ -11,12 +11,22 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from api.commands import adapt, core, feedback, imports, keys, knowledge_map, ops, teams
+from api.commands import (
+    adapt,
+    core,
+    feedback,
+    imports,
+    keys,
+    knowledge_map,
+    ops,
+    reference,
+    teams,
+)
 from api.commands import eval as eval_commands
 
 REGISTRARS = [core.register, imports.register, eval_commands.register, ops.register,
               keys.register, teams.register, knowledge_map.register, feedback.register,
-              adapt.register]
+              adapt.register, reference.register]
 
 
 def build_parser() -> argparse.ArgumentParser:

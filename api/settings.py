@@ -24,10 +24,12 @@ LogFormat = Literal["text", "json"]
 class ServiceSettings(Settings):
     """Settings of ``wellspring serve``: the core's and the HTTP limits."""
 
-    max_body_bytes: int = Field(5_000_000, ge=1000)
+    max_body_bytes: int = Field(5_000_000, ge=1000, description="Largest request body (413 "
+                                "beyond, checked while it streams)")
     max_import_bytes: int = Field(5_000_000, ge=1000, description="POST /imports: file size")
     max_query_bytes: int = Field(16_384, ge=1024, description="Longest query string (413)")
-    cors_origins: list[str] = Field(default_factory=list)
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to "
+                                    "call the API from a browser (CORS is off when empty)")
     auth_failure_limit: int = Field(
         10, ge=1, description="Failed checks of one key id from one client ...")
     auth_failure_window_s: float = Field(60.0, gt=0, description="... in this many seconds; "

@@ -72,9 +72,11 @@ class EncodingSettings(BaseSettings):
     model_config = _CONFIG
 
     model: str = Field("", description="sentence-transformers model folder; '' = bundled MiniLM")
-    batch_size: int = Field(32, ge=1, le=1024)
+    batch_size: int = Field(32, ge=1, le=1024, description="Texts per forward pass of the "
+                            "encoder when an index is built")
     chunk_words: int = Field(160, ge=16, le=2000, description="Words per chunk of long texts")
-    chunk_overlap: int = Field(32, ge=0, le=500)
+    chunk_overlap: int = Field(32, ge=0, le=500, description="Words shared by consecutive "
+                               "windows of a long text (in the index manifest)")
     torch_threads: int = Field(0, ge=0, le=256, description="intra-op threads for the model "
                                "(torch or ONNX Runtime); 0 = the runtime's default "
                                "(docs/BENCHMARKS.md: 1 on a busy host)")
@@ -111,7 +113,9 @@ class IndexSettings(BaseSettings):
 
     model_config = _CONFIG
 
-    index_kind: IndexKind = "auto"
+    index_kind: IndexKind = Field(
+        "auto", description="auto: exact (Flat) below ivf_threshold vectors, IVF above; flat or "
+        "ivf to force one (recorded in the manifest)")
     ivf_threshold: int = Field(50_000, ge=1000, description="auto: IVF from this many vectors")
     ivf_nprobe: int = Field(0, ge=0, le=4096, description="0 = rule: max(16, nlist // 16)")
     faiss_threads: int = Field(0, ge=0, le=256, description="OpenMP threads; 0 = 1 (see "
@@ -129,13 +133,18 @@ class MatchingSettings(BaseSettings):
 
     model_config = _CONFIG
 
-    aggregation: Aggregation = "topk_mean"
+    aggregation: Aggregation = Field(
+        "topk_mean", description="A member's score from their documents' scores: max, mean, "
+        "topk_mean (mean of the aggregation_k best) or softmax_votes (Balog's Model 2)")
     aggregation_k: int = Field(2, ge=1, le=50, description="topk_mean: mean of the k best docs")
-    softmax_temperature: float = Field(0.05, gt=0, le=10)
+    softmax_temperature: float = Field(0.05, gt=0, le=10,
+                                       description="aggregation=softmax_votes: temperature")
     match_profiles: bool = Field(
         True, description="Match members' profiles (bio + topics) as one more document each"
     )
-    fusion: Fusion = "dense"
+    fusion: Fusion = Field(
+        "dense", description="dense: the model's ranking alone; weighted or rrf: BM25 blended "
+        "in (docs/QUALITY.md)")
     lexical_weight: float = Field(0.1, ge=0, le=1, description="fusion=weighted: BM25 share")
     lexical_norm: LexicalNorm = Field(
         "peak", description="fusion=weighted: BM25 / the need's best (peak) or z-scores over the "
@@ -147,10 +156,14 @@ class MatchingSettings(BaseSettings):
         0.0, ge=0, le=1, description="share of the mean over all of a member's documents blended "
         "into their aggregated score: a specialist over a generalist with the same best "
         "documents (0 = off; docs/QUALITY.md, #18 round 2)")
-    rrf_k: int = Field(60, ge=1, le=1000)
-    candidate_items: int = Field(2000, ge=10, le=1_000_000)
-    evidence_per_member: int = Field(3, ge=1, le=20)
-    min_evidence_score: float = Field(0.0, ge=-1, le=1)
+    rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal rank fusion constant (the "
+                       "English and multilingual rankings, fusion=rrf)")
+    candidate_items: int = Field(2000, ge=10, le=1_000_000, description="Items (chunks and "
+                                 "profiles) retrieved per need before members are scored")
+    evidence_per_member: int = Field(3, ge=1, le=20, description="Contributions shown as a "
+                                     "member's evidence")
+    min_evidence_score: float = Field(0.0, ge=-1, le=1, description="A contribution below "
+                                      "this score is not shown as evidence")
     places: PlacePreference = Field(
         "boost", description="A need naming countries, regions or cities prefers members "
         "working there (matcher/places.py); 'off' ignores places (a country filter still "
@@ -158,8 +171,9 @@ class MatchingSettings(BaseSettings):
     place_boost: float = Field(0.05, ge=0, le=1, description="places=boost: added to the "
                                "score (cosine units) of members working in a named place")
 
-    max_query_chars: int = Field(1000, ge=10)
-    max_top: int = Field(100, ge=1)
+    max_query_chars: int = Field(1000, ge=10, description="Longest need (characters), CLI "
+                                 "and API alike")
+    max_top: int = Field(100, ge=1, description="Most members an answer may ask for (top)")
     max_batch: int = Field(500, ge=1, description="Records per batch write")
 
 
@@ -201,15 +215,19 @@ class TeamSettings(BaseSettings):
     model_config = _CONFIG
 
     team_size: int = Field(5, ge=1, le=100, description="Default size of a suggested team")
-    max_team_size: int = Field(15, ge=1, le=100)
-    team_max_per_organisation: int = Field(2, ge=1, le=100)
-    team_max_per_country: int = Field(2, ge=1, le=100)
+    max_team_size: int = Field(15, ge=1, le=100, description="Largest team a request may ask "
+                               "for (size)")
+    team_max_per_organisation: int = Field(2, ge=1, le=100, description="Team members from "
+                                           "one organisation, unless a request says otherwise")
+    team_max_per_country: int = Field(2, ge=1, le=100, description="Team members from one "
+                                      "country, unless a request says otherwise")
     team_diversity_weight: float = Field(0.1, ge=0, le=1,
                                          description="MMR penalty (relevance units) for a "
                                                      "member sharing organisation and country")
     team_coverage_threshold: float = Field(0.45, ge=-1, le=1,
                                            description="Relevance that counts as covering a need")
-    team_max_needs: int = Field(12, ge=1, le=50)
+    team_max_needs: int = Field(12, ge=1, le=50, description="Most needs a brief is read as "
+                                "(derived or given)")
     team_max_alternates: int = Field(5, ge=0, le=50, description="Members outside the team "
                                      "listed as alternates that widen its spread")
     team_alternate_max_cost: float = Field(
