@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
-from indexing.errors import RecordError, ValidationFailed
+from indexing.errors import RecordError
 from indexing.plan import WritePlan, plan_writes
 from indexing.schema import Contribution, Member, Organisation
 from indexing.store import Store, WriteResult
@@ -339,20 +339,3 @@ def ingest_parsed(store: Store, files: list[ParsedFile], skip_invalid: bool = Fa
                         root_causes=root_causes(files, rejected, rejected_files,
                                                 not skip_invalid), plan=plan,
                         dry_run=dry_run, vocabulary_added=added)
-
-
-def validate_records(kind: RecordKind, objects: list[object], source: str = "request"
-                     ) -> list[BaseModel]:
-    """Validate records given as Python objects (e.g. an HTTP batch); all or nothing."""
-    model = MODELS[kind]
-    errors: list[RecordError] = []
-    out: list[BaseModel] = []
-    for i, obj in enumerate(objects):
-        rid = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else None
-        try:
-            out.append(model.model_validate(obj))
-        except ValidationError as exc:
-            errors.extend(validation_errors(exc, f"{source}[{i}]", None, rid))
-    if errors:
-        raise ValidationFailed(errors)
-    return out

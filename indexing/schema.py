@@ -197,10 +197,6 @@ class Contribution(_Record):
             raise ValueError("an author is listed twice")
         return v
 
-    @property
-    def is_private(self) -> bool:
-        return self.space != PUBLIC_SPACE
-
     def index_text(self) -> str:
         """Title and body as one text: what is embedded and searched."""
         return f"{self.title}\n{self.text}".strip()

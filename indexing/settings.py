@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -340,8 +339,3 @@ class Settings(StorageSettings, EncodingSettings, IndexSettings, MatchingSetting
 
     model_config = _CONFIG
 
-
-@lru_cache
-def get_settings() -> Settings:
-    """The process-wide settings, read once from the environment."""
-    return Settings()

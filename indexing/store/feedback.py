@@ -397,6 +397,3 @@ class FeedbackStore:
             return None
         return StoredModel(row["name"], row["version"], row["created_at"], json.loads(row["data"]))
 
-    def delete_model(self, name: str) -> None:
-        with self.store.transaction() as tx:
-            tx.execute("DELETE FROM ranking_models WHERE name=?", (name,))

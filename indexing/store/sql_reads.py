@@ -87,10 +87,6 @@ class SqlReads:
             "stored_vectors": vector_counts(conn) if spaces is None else {},
         }
 
-    def has_organisation(self, org_id: str) -> bool:
-        row = self.connection().execute("SELECT 1 FROM organisations WHERE id=?", (org_id,))
-        return row.fetchone() is not None
-
     def existing_ids(self, table: str, ids: Iterable[str]) -> set[str]:
         """Which of these ids the table holds (table is one of the three record tables)."""
         assert table in ("organisations", "members", "contributions")

@@ -60,6 +60,7 @@ from indexing.vectors.manifest import (
 )
 from indexing.vectors.reader import IndexReader, MaskCache
 from indexing.vectors.rwlock import RWLock
+from indexing.vectors.vector_index import VectorIndex
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class CommunityIndex:
         self.encoder = encoder
         self.settings = settings
         configure_faiss(settings.faiss_threads)
-        self._vectors = FaissVectorIndex(encoder.dimension, factory,
+        self._vectors: VectorIndex = FaissVectorIndex(encoder.dimension, factory,
                                         choose_nprobe(factory, settings.ivf_nprobe))
         self._items = ItemTable()
         self._catalog = Catalog()

@@ -1,4 +1,4 @@
-"""Vector indexes behind one small interface: FAISS for real use, numpy for unit tests.
+"""The FAISS implementation of the vector index interface (``vector_index.VectorIndex``).
 
 Ids are int64 chosen by the caller. Scores are inner products of L2-normalised vectors (cosine).
 An optional boolean ``allowed`` mask, indexed by id, pre-filters the search: only allowed ids are
@@ -11,37 +11,21 @@ import importlib
 import math
 import os
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-IdArray = npt.NDArray[np.int64]
-ScoreArray = npt.NDArray[np.float32]
-Mask = npt.NDArray[np.bool_]
+from indexing.vectors.vector_index import IdArray, Mask, ScoreArray
+
+__all__ = ["INDEX_FILE", "FaissVectorIndex", "IdArray", "Mask", "ScoreArray", "choose_factory",
+           "choose_nprobe", "configure_faiss"]
 
 faiss: Any = importlib.import_module("faiss")  # its bundled stubs are partial
 
 INDEX_FILE = "index.faiss"
 TRAIN_PER_LIST = 64  # training vectors per IVF list (FAISS warns below 39)
 BLAS_THRESHOLD = 20
-
-
-class VectorIndex(Protocol):
-    factory: str
-
-    def add(self, ids: IdArray, vectors: npt.NDArray[np.float32]) -> None: ...
-
-    def remove(self, ids: IdArray) -> int: ...
-
-    def search(self, query: npt.NDArray[np.float32], k: int, allowed: Mask | None = None
-               ) -> tuple[ScoreArray, IdArray]: ...
-
-    def reconstruct(self, ids: IdArray) -> npt.NDArray[np.float32]: ...
-
-    def save(self, folder: Path) -> None: ...
-
-    def count(self) -> int: ...
 
 
 def choose_factory(n_vectors: int, kind: str = "auto", ivf_threshold: int = 50_000) -> str:
@@ -190,46 +174,3 @@ class FaissVectorIndex:
         if factory.startswith("IVF"):
             faiss.extract_index_ivf(self._index).set_direct_map_type(faiss.DirectMap.Hashtable)
         return self
-
-
-class NumpyVectorIndex:
-    """Exact search in plain numpy: the small reference implementation used by unit tests."""
-
-    factory = "numpy"
-
-    def __init__(self, dimension: int) -> None:
-        self.dimension = dimension
-        self._ids = np.zeros(0, np.int64)
-        self._vectors = np.zeros((0, dimension), np.float32)
-
-    def add(self, ids: IdArray, vectors: npt.NDArray[np.float32]) -> None:
-        self._ids = np.concatenate([self._ids, ids.astype(np.int64)])
-        self._vectors = np.vstack([self._vectors, vectors.astype(np.float32)])
-
-    def remove(self, ids: IdArray) -> int:
-        keep = ~np.isin(self._ids, ids)
-        removed = int((~keep).sum())
-        self._ids, self._vectors = self._ids[keep], self._vectors[keep]
-        return removed
-
-    def search(self, query: npt.NDArray[np.float32], k: int, allowed: Mask | None = None
-               ) -> tuple[ScoreArray, IdArray]:
-        scores = self._vectors @ query.reshape(-1).astype(np.float32)
-        ids = self._ids
-        if allowed is not None:
-            ok = np.zeros(len(ids), dtype=bool)
-            inside = ids < len(allowed)
-            ok[inside] = allowed[ids[inside]]
-            scores, ids = scores[ok], ids[ok]
-        order = np.argsort(-scores, kind="stable")[:k]
-        return scores[order].astype(np.float32), ids[order]
-
-    def reconstruct(self, ids: IdArray) -> npt.NDArray[np.float32]:
-        pos = {int(i): p for p, i in enumerate(self._ids)}
-        return self._vectors[[pos[int(i)] for i in ids]]
-
-    def count(self) -> int:
-        return len(self._ids)
-
-    def save(self, folder: Path) -> None:
-        raise NotImplementedError("the numpy index is for tests and is never persisted")

@@ -19,9 +19,10 @@ import numpy.typing as npt
 from indexing.schema import Contribution, ItemKey, Organisation
 from indexing.vectors.catalog import Catalog, MemberInfo
 from indexing.vectors.chunking import contribution_body_chunks
-from indexing.vectors.faiss_index import FaissVectorIndex, Mask
+from indexing.vectors.faiss_index import Mask
 from indexing.vectors.filters import Access, SearchFilters, item_mask
 from indexing.vectors.item_table import ItemTable
+from indexing.vectors.vector_index import VectorIndex
 
 if TYPE_CHECKING:
     from indexing.settings import Settings
@@ -108,7 +109,7 @@ class Passage:
 class IndexReader:
     """One request's view of an index. Obtain it with ``CommunityIndex.reader()``."""
 
-    def __init__(self, items: ItemTable, vectors: FaissVectorIndex, catalog: Catalog,
+    def __init__(self, items: ItemTable, vectors: VectorIndex, catalog: Catalog,
                  version: int, masks: MaskCache,
                  texts_from: Store | None, settings: Settings) -> None:
         self._items = items

@@ -15,7 +15,8 @@ from indexing.ingest import ingest_paths
 from indexing.schema import Contribution
 from indexing.store import SqliteStore
 from indexing.vectors.community_index import CURRENT, CommunityIndex
-from indexing.vectors.faiss_index import FaissVectorIndex, NumpyVectorIndex, choose_factory
+from indexing.vectors.faiss_index import FaissVectorIndex, choose_factory
+from indexing.vectors.vector_index import NumpyVectorIndex
 from tests.conftest import TEST_DATA, make_settings
 
 
