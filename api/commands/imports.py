@@ -59,17 +59,17 @@ def _text(path: Path | None, option: str) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from indexing.imports.options import make_options
+    from indexing.imports.options import ImportForm, make_options
     from indexing.imports.pipeline import run_import
     from indexing.store import open_store
 
     settings = load_settings()
-    options = make_options(
-        settings, dry_run=args.dry_run, skip_invalid=args.skip_invalid, map_pairs=args.map,
+    options = make_options(settings, ImportForm(
+        dry_run=args.dry_run, skip_invalid=args.skip_invalid, map_pairs=tuple(args.map),
         map_text=_text(args.map_file, "--map-file"), records=args.records,
         create_members=args.create_members, country=args.country,
         users_text=_text(args.users, "--users"), name_threshold=args.name_threshold,
-        member=args.member, default_space=args.default_space)
+        member=args.member, default_space=args.default_space))
     started = time.perf_counter()
     try:
         report = run_import(open_store(settings), args.format, args.path, options)

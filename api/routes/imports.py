@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Path, UploadFile
+from fastapi import APIRouter, Form, Path, UploadFile
 from pydantic import BaseModel, Field
 
 from api.auth import EditorDep, KeysDep
 from api.deps import CommunityDep, SettingsDep
 from api.imports import FileTooLarge, import_files
 from api.settings import ServiceSettings
-from indexing.imports.options import make_options
+from indexing.imports.options import ImportForm, make_options
 from indexing.imports.pipeline import ImportFormat
 
 router = APIRouter(tags=["imports"])
@@ -60,34 +60,43 @@ def _read(upload: UploadFile, limit: int) -> tuple[str, bytes]:
     return upload.filename or "upload", content
 
 
+class ImportFormIn(BaseModel):
+    """The multipart form of POST /imports/{format}."""
+
+    file: list[UploadFile] = Field(description="The export; several for a folder (e.g. "
+                                   "categories.json and topics)")
+    dry_run: bool = False
+    skip_invalid: bool = False
+    map: list[str] = Field([], description="csv/xlsx: column=field")
+    records: str | None = Field(None, max_length=20)
+    create_members: str | None = Field(None, max_length=20)
+    country: str | None = Field(None, max_length=100)
+    users: UploadFile | None = Field(None, description="discourse: user name map")
+    name_threshold: float | None = Field(None, ge=50, le=100)
+    member: str | None = Field(None, max_length=128, description="orcid: the member whose "
+                               "works these are")
+    default_space: str | None = Field(None, max_length=64, description="discourse: the space "
+                                      "of topics of undescribed categories")
+
+    def options_form(self, users_text: str) -> ImportForm:
+        return ImportForm(
+            dry_run=self.dry_run, skip_invalid=self.skip_invalid, map_pairs=tuple(self.map),
+            records=self.records, create_members=self.create_members, country=self.country,
+            users_text=users_text, name_threshold=self.name_threshold, member=self.member,
+            default_space=self.default_space)
+
+
 @router.post("/imports/{format}", response_model=ImportResponse, responses=ERRORS)
 def import_upload(
     community: CommunityDep, keys: KeysDep, caller: EditorDep, settings: SettingsDep,
     format: Annotated[ImportFormat, Path(description="csv, xlsx, orcid, openalex, bibtex, "
                                                      "ris or discourse")],
-    file: Annotated[list[UploadFile], File(description="The export; several for a folder "
-                                           "(e.g. categories.json and topics)")],
-    dry_run: Annotated[bool, Form()] = False,
-    skip_invalid: Annotated[bool, Form()] = False,
-    map: Annotated[list[str], Form(description="csv/xlsx: column=field")] = [],  # noqa: B006
-    records: Annotated[str | None, Form(max_length=20)] = None,
-    create_members: Annotated[str | None, Form(max_length=20)] = None,
-    country: Annotated[str | None, Form(max_length=100)] = None,
-    users: Annotated[UploadFile | None, File(description="discourse: user name map")] = None,
-    name_threshold: Annotated[float | None, Form(ge=50, le=100)] = None,
-    member: Annotated[str | None, Form(max_length=128, description="orcid: the member whose "
-                                       "works these are")] = None,
-    default_space: Annotated[str | None, Form(max_length=64, description="discourse: the "
-                                              "space of topics of undescribed categories")
-                             ] = None,
+    form: Annotated[ImportFormIn, Form(media_type="multipart/form-data")],
 ) -> ImportResponse:
     """Import a file in one transaction: all of it, or (with skip_invalid) its good records."""
     limit = ServiceSettings.of(settings).max_import_bytes
-    uploads = [_read(f, limit) for f in file]
-    users_text = _read(users, limit)[1].decode("utf-8", "replace") if users else ""
-    options = make_options(settings, dry_run=dry_run, skip_invalid=skip_invalid, map_pairs=map,
-                           records=records, create_members=create_members, country=country,
-                           users_text=users_text, name_threshold=name_threshold,
-                           member=member, default_space=default_space)
+    uploads = [_read(f, limit) for f in form.file]
+    users_text = _read(form.users, limit)[1].decode("utf-8", "replace") if form.users else ""
+    options = make_options(settings, form.options_form(users_text))
     report = import_files(community, keys, caller, format, uploads, options)
     return ImportResponse.model_validate(report.to_dict())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import TypeAdapter, ValidationError
 
 from indexing.countries import country_code
@@ -21,18 +23,34 @@ def _refuse(field: str, message: str) -> ValidationFailed:
     return ValidationFailed([RecordError("options", None, None, field, message)])
 
 
-def make_options(settings: Settings, *, dry_run: bool = False, skip_invalid: bool = False,
-                 map_pairs: list[str] | None = None, map_text: str = "",
-                 records: str | None = None, create_members: str | None = None,
-                 country: str | None = None, users_text: str = "",
-                 name_threshold: float | None = None, member: str | None = None,
-                 default_space: str | None = None) -> ImportOptions:
+@dataclass(frozen=True)
+class ImportForm:
+    """The options of an import as a person typed them (CLI flags, HTTP form fields)."""
+
+    dry_run: bool = False
+    skip_invalid: bool = False
+    map_pairs: tuple[str, ...] = ()
+    map_text: str = ""
+    records: str | None = None
+    create_members: str | None = None
+    country: str | None = None
+    users_text: str = ""
+    name_threshold: float | None = None
+    member: str | None = None
+    default_space: str | None = None
+
+
+def make_options(settings: Settings, form: ImportForm) -> ImportOptions:
     """ImportOptions, or ValidationFailed naming the option (``map``, ``records``,
     ``create_members``, ``country``, ``users``, ``name_threshold``, ``default_space``) that is
     wrong. Creating members needs a country for those the source gives none: a missing
     ``country`` is refused rather than silently creating nobody."""
-    column_map = parse_column_map(map_text.splitlines(), "map_file")
-    column_map.update(parse_column_map(map_pairs or []))
+    f = form
+    records, create_members, country = f.records, f.create_members, f.country
+    name_threshold, member, default_space = f.name_threshold, f.member, f.default_space
+    dry_run, skip_invalid, users_text = f.dry_run, f.skip_invalid, f.users_text
+    column_map = parse_column_map(f.map_text.splitlines(), "map_file")
+    column_map.update(parse_column_map(list(f.map_pairs)))
     if records not in (None, "", "members", "organisations"):
         raise _refuse("records", f"'{records}' is neither 'members' nor 'organisations'")
     level = None

@@ -11,7 +11,7 @@ import pytest
 
 from indexing.errors import ValidationFailed
 from indexing.imports.model import ImportOptions
-from indexing.imports.options import make_options
+from indexing.imports.options import ImportForm, make_options
 from indexing.imports.pipeline import run_import
 from indexing.schema import Level
 from indexing.settings import Settings
@@ -171,9 +171,9 @@ def test_discourse_without_categories_needs_a_default_space(store: Store,
 
 def test_create_members_without_a_country_is_refused_by_name() -> None:
     with pytest.raises(ValidationFailed) as exc:
-        make_options(Settings(), create_members="peripheral")
+        make_options(Settings(), ImportForm(create_members="peripheral"))
     assert exc.value.errors[0].field == "country"
-    assert make_options(Settings(), create_members="peripheral", country="Kenya"
+    assert make_options(Settings(), ImportForm(create_members="peripheral", country="Kenya")
                         ).create_country == "KE"
 
 
