@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from api.auth import Caller
@@ -41,9 +42,29 @@ def _changed_fields(community: Community, record: Record) -> list[str]:
     return sorted(k for k in new if new[k] != old.get(k))
 
 
-def write(community: Community, keys: KeyStore, caller: Caller, kind: Kind,
-          records: Sequence[Record], mode: WriteMode, action: str) -> WriteResult:
+@dataclass(frozen=True)
+class WriteRequest:
+    """One write as a route received it: what kind of records, which, how, and the audited
+    action (``create``, ``replace`` or ``batch``)."""
+
+    kind: Kind
+    records: Sequence[Record]
+    mode: WriteMode
+    action: str
+
+    @classmethod
+    def one(cls, kind: Kind, record: Record, mode: WriteMode) -> WriteRequest:
+        return cls(kind, [record], mode, mode)
+
+    @classmethod
+    def batch(cls, kind: Kind, records: Sequence[Record], mode: WriteMode) -> WriteRequest:
+        return cls(kind, records, mode, "batch")
+
+
+def write(community: Community, keys: KeyStore, caller: Caller, request: WriteRequest
+          ) -> WriteResult:
     """Check, commit and index the records (all or nothing), then audit the write."""
+    kind, records, mode, action = request.kind, request.records, request.mode, request.action
     fields = _changed_fields(community, records[0]) if mode == "replace" and len(records) == 1 \
         else None
     result = community.write(records, mode, may_change=caller.access.may_see)

@@ -16,7 +16,7 @@ from api.schemas import (
     contribution_out,
     write_response,
 )
-from api.writes import check_path_id, delete, write
+from api.writes import WriteRequest, check_path_id, delete, write
 from indexing.schema import Contribution
 from matcher.directory import visible_contribution
 
@@ -37,7 +37,7 @@ def contribution(community: CommunityDep, access: AccessDep, contribution_id: Id
 def create_contribution(community: CommunityDep, keys: KeysDep, caller: EditorDep,
                         body: Contribution) -> WriteResponse:
     """Add a contribution (its authors must exist); evidence in the very next search."""
-    result = write(community, keys, caller, "contribution", [body], "create", "create")
+    result = write(community, keys, caller, WriteRequest.one("contribution", body, "create"))
     return write_response("contribution", [body.id], result)
 
 
@@ -47,7 +47,7 @@ def replace_contribution(community: CommunityDep, keys: KeysDep, caller: EditorD
                          contribution_id: IdPath, body: Contribution) -> WriteResponse:
     """Replace a contribution (404 if unknown); re-encoded only if its text changed."""
     check_path_id(contribution_id, body)
-    result = write(community, keys, caller, "contribution", [body], "replace", "replace")
+    result = write(community, keys, caller, WriteRequest.one("contribution", body, "replace"))
     return write_response("contribution", [body.id], result)
 
 
@@ -65,5 +65,6 @@ def batch_contributions(community: CommunityDep, keys: KeysDep, caller: EditorDe
                         settings: SettingsDep, body: ContributionBatch) -> WriteResponse:
     """Write many contributions in one transaction: all of them, or none (at most max_batch)."""
     check_batch(settings, len(body.records))
-    result = write(community, keys, caller, "contribution", body.records, body.mode, "batch")
+    request = WriteRequest.batch("contribution", body.records, body.mode)
+    result = write(community, keys, caller, request)
     return write_response("contribution", [r.id for r in body.records], result)

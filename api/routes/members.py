@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import EditorDep, KeysDep
 from api.deps import AccessDep, CommunityDep, SettingsDep
@@ -18,7 +19,7 @@ from api.schemas import (
     member_summary_fields,
     write_response,
 )
-from api.writes import check_path_id, delete, write
+from api.writes import WriteRequest, check_path_id, delete, write
 from indexing.schema import Level, Member
 from matcher.directory import list_members, member_detail
 from matcher.filters import SearchFilters
@@ -27,23 +28,29 @@ router = APIRouter(tags=["members"])
 IdPath = Annotated[str, Path(min_length=1, max_length=128, description="Member id")]
 
 
+class MembersQuery(BaseModel):
+    """The query parameters of GET /members."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    offset: int = Field(0, ge=0, le=1_000_000)
+    limit: int = Field(50, ge=1, le=500)
+    country: list[str] = Field([], description="ISO 3166-1 alpha-2; repeatable")
+    organisation: list[str] = Field([], description="Organisation id; repeatable")
+    level: list[Level] = []
+
+
 @router.get("/members", response_model=MembersResponse)
-def members(
-    community: CommunityDep,
-    access: AccessDep,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    country: Annotated[list[str], Query(description="ISO 3166-1 alpha-2; repeatable")] = [],  # noqa: B006
-    organisation: Annotated[list[str], Query(description="Organisation id; repeatable")] = [],  # noqa: B006
-    level: Annotated[list[Level], Query()] = [],  # noqa: B006
-) -> MembersResponse:
+def members(community: CommunityDep, access: AccessDep,
+            query: Annotated[MembersQuery, Query()]) -> MembersResponse:
     """Members in id order, filtered, one page at a time; hidden members never appear."""
-    filters = SearchFilters(countries=tuple(c.upper() for c in country),
-                            organisations=tuple(organisation), levels=tuple(x.value for x in level))
-    page = list_members(community, filters, offset, limit)
+    filters = SearchFilters(countries=tuple(c.upper() for c in query.country),
+                            organisations=tuple(query.organisation),
+                            levels=tuple(x.value for x in query.level))
+    page = list_members(community, filters, query.offset, query.limit)
     results = [MemberSummary(**member_summary_fields(m, access)) for m in page.members]
-    return MembersResponse(total=page.total, offset=offset, limit=limit, count=len(results),
-                           results=results)
+    return MembersResponse(total=page.total, offset=query.offset, limit=query.limit,
+                           count=len(results), results=results)
 
 
 @router.get("/members/{member_id}", response_model=MemberDetailOut,
@@ -59,7 +66,7 @@ def member(community: CommunityDep, access: AccessDep, member_id: IdPath) -> Mem
 def create_member(community: CommunityDep, keys: KeysDep, caller: EditorDep, body: Member
                   ) -> WriteResponse:
     """Add a member (409 if the id exists); searchable as soon as this returns."""
-    result = write(community, keys, caller, "member", [body], "create", "create")
+    result = write(community, keys, caller, WriteRequest.one("member", body, "create"))
     return write_response("member", [body.id], result)
 
 
@@ -68,7 +75,7 @@ def replace_member(community: CommunityDep, keys: KeysDep, caller: EditorDep, me
                    body: Member) -> WriteResponse:
     """Replace a member (404 if unknown); the profile is re-encoded only if its text changed."""
     check_path_id(member_id, body)
-    result = write(community, keys, caller, "member", [body], "replace", "replace")
+    result = write(community, keys, caller, WriteRequest.one("member", body, "replace"))
     return write_response("member", [body.id], result)
 
 
@@ -85,5 +92,6 @@ def batch_members(community: CommunityDep, keys: KeysDep, caller: EditorDep,
                   settings: SettingsDep, body: MemberBatch) -> WriteResponse:
     """Write many members in one transaction: all of them, or none (at most max_batch)."""
     check_batch(settings, len(body.records))
-    result = write(community, keys, caller, "member", body.records, body.mode, "batch")
+    request = WriteRequest.batch("member", body.records, body.mode)
+    result = write(community, keys, caller, request)
     return write_response("member", [r.id for r in body.records], result)

@@ -10,7 +10,7 @@ from api.auth import EditorDep, KeysDep
 from api.deps import CommunityDep, SettingsDep
 from api.routes.common import WRITE_ERRORS, check_batch
 from api.schemas import OrganisationBatch, WriteResponse, write_response
-from api.writes import check_path_id, delete, write
+from api.writes import WriteRequest, check_path_id, delete, write
 from indexing.schema import Organisation
 
 router = APIRouter(tags=["organisations"])
@@ -22,7 +22,7 @@ IdPath = Annotated[str, Path(min_length=1, max_length=128, description="Organisa
 def create_organisation(community: CommunityDep, keys: KeysDep, caller: EditorDep,
                         body: Organisation) -> WriteResponse:
     """Add an organisation (409 if the id exists)."""
-    result = write(community, keys, caller, "organisation", [body], "create", "create")
+    result = write(community, keys, caller, WriteRequest.one("organisation", body, "create"))
     return write_response("organisation", [body.id], result)
 
 
@@ -32,7 +32,7 @@ def replace_organisation(community: CommunityDep, keys: KeysDep, caller: EditorD
                          organisation_id: IdPath, body: Organisation) -> WriteResponse:
     """Replace an organisation (404 if unknown); its members show the new name at once."""
     check_path_id(organisation_id, body)
-    result = write(community, keys, caller, "organisation", [body], "replace", "replace")
+    result = write(community, keys, caller, WriteRequest.one("organisation", body, "replace"))
     return write_response("organisation", [body.id], result)
 
 
@@ -50,5 +50,6 @@ def batch_organisations(community: CommunityDep, keys: KeysDep, caller: EditorDe
                         settings: SettingsDep, body: OrganisationBatch) -> WriteResponse:
     """Write many organisations in one transaction: all of them, or none (at most max_batch)."""
     check_batch(settings, len(body.records))
-    result = write(community, keys, caller, "organisation", body.records, body.mode, "batch")
+    request = WriteRequest.batch("organisation", body.records, body.mode)
+    result = write(community, keys, caller, request)
     return write_response("organisation", [r.id for r in body.records], result)
