@@ -15,7 +15,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
-from api import errors
+from api import errors, openapi
 from api.auth import API_KEY_HEADER, authenticate
 from api.limiter import FailureLimiter
 from api.limits import SizeLimit
@@ -165,6 +165,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     )
     app.state.wellspring = state
     errors.install(app)
+    openapi.install(app, settings)  # errors, optional keys and limits as they are (#35)
     app.add_middleware(SizeLimit, max_body_bytes=settings.max_body_bytes,
                        max_query_bytes=settings.max_query_bytes)
     if settings.cors_origins:  # off by default

@@ -8,10 +8,12 @@ from collections.abc import Mapping, Sequence
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth import Forbidden, Unauthorized
 from api.imports import FileTooLarge
 from api.limiter import TooManyAttempts
+from api.openapi import allowed_methods
 from indexing.errors import (
     Conflict,
     ImportTooLarge,
@@ -85,6 +87,17 @@ def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
                                    if errors else None, errors), status_code=422)
 
 
+def _http_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Starlette's own errors (405, a body that is not JSON: 400) in the service's error body;
+    a 405's Allow lists every method of the path."""
+    assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request.app, request.scope))
+    return JSONResponse(error_body(str(exc.detail)), status_code=exc.status_code,
+                        headers=headers or None)
+
+
 def _unexpected_handler(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return JSONResponse(error_body("internal error; the service logged it"), status_code=500)
@@ -93,4 +106,5 @@ def _unexpected_handler(request: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(WellspringError, _domain_handler)
     app.add_exception_handler(RequestValidationError, _validation_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_handler)
     app.add_exception_handler(Exception, _unexpected_handler)

@@ -32,6 +32,9 @@ VocabularyTerm = Annotated[
     ),
 ]
 Orcid = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")]
+# what the validators accept, stated in the JSON schema (OpenAPI): ISO 3166-1 alpha-2 codes
+CountryCode = Annotated[str, Field(json_schema_extra={"enum": sorted(COUNTRY_CODES)})]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^\s*[A-Za-z]{2}\s*$")]
 PUBLIC_SPACE = "public"
 _LANG = re.compile(r"^[a-z]{2}$")
 
@@ -108,7 +111,7 @@ class Organisation(_Record):
     id: RecordId
     name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     kind: VocabularyTerm
-    country: str | None = None
+    country: CountryCode | None = None
 
     @field_validator("country")
     @classmethod
@@ -120,8 +123,8 @@ class Member(_Record):
     id: RecordId
     name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     organisation_id: RecordId
-    country: str
-    languages: list[str] = Field(default_factory=lambda: ["en"], max_length=20)
+    country: CountryCode
+    languages: list[LanguageCode] = Field(default_factory=lambda: ["en"], max_length=20)
     level: Level
     bio: Annotated[str, StringConstraints(max_length=5000)] = ""
     topics: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = Field(
@@ -179,8 +182,9 @@ class Contribution(_Record):
     title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
     text: Annotated[str, StringConstraints(max_length=200_000)] = ""
     date: dt.date
-    language: str | None = None
-    authors: list[RecordId] = Field(min_length=1, max_length=50)
+    language: LanguageCode | None = None
+    authors: list[RecordId] = Field(min_length=1, max_length=50,
+                                    json_schema_extra={"uniqueItems": True})
     space: SpaceName = PUBLIC_SPACE
     doi: Annotated[str, StringConstraints(max_length=300)] | None = None
     sources: list[ContributionSource] = Field(default_factory=list, max_length=50)
