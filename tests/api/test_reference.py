@@ -1,8 +1,10 @@
-"""Docs that cannot drift: the configuration reference is generated from the settings' own
-descriptions (#35)."""
+"""Docs that cannot drift (#35): the configuration reference is
+generated from the settings' own descriptions and docs/ARCHITECTURE.md names every module of the
+three packages and none that is gone."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -30,3 +32,20 @@ def test_a_stale_reference_is_caught(tmp_path: Path) -> None:
     stale.write_text(configuration().replace("WELLSPRING_MAX_TOP", "WELLSPRING_MAX_TOPS"),
                      encoding="utf-8")
     assert main(["reference", "configuration", "--check", str(stale)]) == 1
+
+
+def _modules() -> set[str]:
+    return {p.relative_to(ROOT).as_posix()
+            for package in ("api", "matcher", "indexing")
+            for p in (ROOT / package).rglob("*.py") if p.name != "__init__.py"}
+
+
+def test_architecture_names_every_module_and_none_that_is_gone() -> None:
+    text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    modules = _modules()
+    missing = sorted(m for m in modules if Path(m).name not in text)
+    assert not missing, f"docs/ARCHITECTURE.md does not name: {missing}"
+    named = set(re.findall(r"\b([a-z_][a-z0-9_]*\.py)\b", text))
+    known = {Path(m).name for m in modules} | {p.name for p in (ROOT / "tests").rglob("*.py")}
+    gone = sorted(n for n in named if n not in known)
+    assert not gone, f"docs/ARCHITECTURE.md names modules that do not exist: {gone}"
