@@ -9,7 +9,7 @@ this module writes that into the description once the routes are known:
 * **security**: a key is optional on routes the public may call (the public is who calls
   without one) and required only where a role is;
 * **limits from the settings**: the bounds the core checks (``max_top``, ``max_query_chars``,
-  ``max_team_size``, ``team_max_needs``) are the values this service runs with;
+  ``max_team_size``) are the values this service runs with;
 * **the community's vocabulary**: a contribution's ``type`` and an organisation's ``kind`` are
   enums of the terms the community uses now (the description is made again when they change).
   What JSON Schema cannot say (an ORCID iD's check digit, an author or organisation that must
@@ -98,10 +98,6 @@ def _settings_limits(schema: dict[str, Any], settings: Settings) -> None:
             properties["size"]["maximum"] = settings.max_team_size
         if "top" in properties:
             properties["top"]["maximum"] = settings.max_top
-        needs = properties.get("needs", {})
-        for option in needs.get("anyOf", [needs]):
-            if option.get("type") == "array":
-                option["maxItems"] = settings.team_max_needs
 
 
 def _vocabulary_terms(app: FastAPI) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -167,11 +163,12 @@ def install(app: FastAPI, settings: Settings) -> None:
 
 def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
     """Every method some route serves at this request's path (a 405's ``Allow``)."""
+    matching = [route for route in _routes(app)
+                if route.matches(scope)[0] != Match.NONE]  # FULL, or PARTIAL: another method
+    literal = [r for r in matching if getattr(r, "path", None) == scope.get("path")]
     methods: set[str] = set()
-    for route in _routes(app):
-        match, _ = route.matches(scope)  # FULL, or PARTIAL: the path with another method
-        if match != Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
+    for route in literal or matching:  # /members/batch is its own path, not /members/{id}
+        methods |= set(getattr(route, "methods", None) or ())
     if "GET" in methods:
         methods.add("HEAD")
     return sorted(methods)
