@@ -144,14 +144,14 @@ def ray_encode(args: argparse.Namespace, settings: Any) -> dict[str, Any]:
     from indexing.vectors.multilingual_index import load_multilingual_encoder
 
     try:
-        from indexing.vectors.ray_encoding import encode_with_ray
+        from indexing.vectors.ray_encoding import RayPlan, encode_with_ray
     except ImportError as exc:  # pragma: no cover - the extra is installed by setup
         raise CliError(f"--ray needs Ray: pip install -e '.[ray]' ({exc})") from exc
     encoder, ml = load_encoder(settings), load_multilingual_encoder(settings)
     kinds = [("english", encoder)] + ([("multilingual", ml)] if ml is not None else [])
     store = open_store(settings.database_path)
-    reports = encode_with_ray(store, settings, kinds, None if args.ray == "local" else args.ray,
-                              args.ray_actors, args.ray_threads)
+    plan = RayPlan(None if args.ray == "local" else args.ray, args.ray_actors, args.ray_threads)
+    reports = encode_with_ray(store, settings, kinds, plan)
     store.close()
     for r in reports:
         print(f"ray {r.index}: {r.encoded} texts encoded by {r.actors} actors "

@@ -139,14 +139,25 @@ def missing_batches(store: Store, settings: Settings, fingerprint: str, report: 
         yield batch
 
 
+@dataclass(frozen=True)
+class RayPlan:
+    """Where and how to encode on Ray: the cluster (None: a local Ray, or the one this process
+    already joined), encoder actors, model threads per actor, and an optional trace file."""
+
+    address: str | None = None
+    actors: int | None = None  # None: the setting ray_actors
+    threads: int | None = None  # None: the setting ray_threads
+    trace: Path | None = None
+
+
 def encode_with_ray(store: Store, settings: Settings, encoders: Sequence[tuple[str, Encoder]],
-                    address: str | None = None, actors: int | None = None,
-                    threads: int | None = None, trace: Path | None = None) -> list[RayReport]:
-    """Encode on Ray every text the store lacks a vector for, for each (kind, encoder) given;
-    ``address`` None starts a local Ray (or uses the one this process already joined). Ray
-    is not started at all when nothing is missing."""
-    n_actors = actors or settings.ray_actors
-    n_threads = threads or settings.ray_threads
+                    plan: RayPlan = RayPlan()) -> list[RayReport]:
+    """Encode on Ray every text the store lacks a vector for, for each (kind, encoder) given.
+    Ray is not started at all when nothing is missing."""
+    address, trace = plan.address, plan.trace
+    n_actors = plan.actors or settings.ray_actors
+    n_threads = plan.threads or settings.ray_threads
+    plan = RayPlan(address, n_actors, n_threads, trace)
     work = []
     for kind, encoder in encoders:
         started = time.perf_counter()
@@ -169,8 +180,7 @@ def encode_with_ray(store: Store, settings: Settings, encoders: Sequence[tuple[s
         try:
             for report, pending in work:
                 if pending is not None:
-                    _encode_index(ray, store, settings, report, pending, n_actors, n_threads,
-                                  trace)
+                    _encode_index(ray, store, settings, report, pending, plan)
         finally:
             if started_here:
                 ray.shutdown()
@@ -182,12 +192,10 @@ def encode_with_ray(store: Store, settings: Settings, encoders: Sequence[tuple[s
 
 
 def _encode_index(ray: Any, store: Store, settings: Settings, report: RayReport,
-                  batches: Iterator[Batch], n_actors: int, threads: int, trace: Path | None
-                  ) -> None:
+                  batches: Iterator[Batch], plan: RayPlan) -> None:
     """Start the actors (model loads) for one index and run its missing batches on them."""
     started = time.perf_counter()
-    handles = _start_actors(ray, settings, report.index, n_actors, threads, report.fingerprint,
-                            trace)
+    handles = _start_actors(ray, settings, report, plan)
     report.actors = len(handles)
     _run(ray, store, report.fingerprint, handles, batches, report)
     for handle in handles:  # free their CPUs for the next index's actors
@@ -200,8 +208,10 @@ def _chain(first: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:
     yield from rest
 
 
-def _start_actors(ray: Any, settings: Settings, kind: str, n: int, threads: int,
-                  fingerprint: str, trace: Path | None) -> list[Any]:
+def _start_actors(ray: Any, settings: Settings, report: RayReport, plan: RayPlan
+                  ) -> list[Any]:
+    kind, fingerprint, trace = report.index, report.fingerprint, plan.trace
+    n, threads = plan.actors or settings.ray_actors, plan.threads or settings.ray_threads
     worker = ray.remote(EncoderWorker)
     run = uuid.uuid4().hex[:6]
     dump = {k: v for k, v in settings.model_dump(mode="json").items()

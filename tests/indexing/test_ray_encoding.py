@@ -17,7 +17,7 @@ from indexing.community import Community
 from indexing.encoders.base import Encoder
 from indexing.ingest import ingest_paths
 from indexing.store import SqliteStore
-from indexing.vectors.ray_encoding import NAMESPACE, encode_with_ray
+from indexing.vectors.ray_encoding import NAMESPACE, RayPlan, encode_with_ray
 from tests.conftest import TEST_DATA, make_settings
 
 ray = pytest.importorskip("ray", reason="the `ray` extra is not installed")
@@ -59,8 +59,8 @@ def test_two_actors_one_killed_nothing_encoded_twice_but_its_batch(
     killer = threading.Thread(target=_kill_one_actor_after,
                               args=(settings.database_path, 6, killed))
     killer.start()
-    [report] = encode_with_ray(store, settings, [("english", real_encoder)], actors=2,
-                               threads=1, trace=trace)
+    [report] = encode_with_ray(store, settings, [("english", real_encoder)],
+                               RayPlan(actors=2, threads=1, trace=trace))
     killer.join()
     assert killed, "no actor was killed"
     assert report.actors == 2 and report.actors_lost == 1 and report.requeued_batches >= 1
@@ -77,7 +77,7 @@ def test_two_actors_one_killed_nothing_encoded_twice_but_its_batch(
     assert stats.encoded_texts == 0 and stats.stored_texts == 53
     assert community.index.count() == 53
     # a rerun finds nothing missing and starts no actor (no model load)
-    [again] = encode_with_ray(store, settings, [("english", real_encoder)], actors=2)
+    [again] = encode_with_ray(store, settings, [("english", real_encoder)], RayPlan(actors=2))
     assert again.actors == 0 and again.encoded == 0 and again.stored_before == 53
 
 
