@@ -106,8 +106,8 @@ def aggregate_members(hits: DocumentHits, authors: Authorship, settings: Setting
     member_scores = run_scores(score, starts, counts, missing, fill, s)
     rank = np.lexsort((authors.member_rank[codes], -member_scores))
     return RankedMembers(
-        authors.member_ids[codes[rank]], member_scores[rank], starts[rank], counts[rank],
-        authors.keys[pair_hit], score, hits.item[pair_hit],
+        authors.member_ids[codes[rank]], member_scores[rank], (starts[rank], counts[rank]),
+        RankedDocuments(authors.keys[pair_hit], score, hits.item[pair_hit]),
     )
 
 
@@ -186,22 +186,31 @@ class LazyMembers(Sequence[RankedMember]):
         return self._member(index)
 
 
+@dataclass(frozen=True)
+class RankedDocuments:
+    """The documents behind a ranking, as arrays in member order (``RankedMembers``)."""
+
+    keys: npt.NDArray[np.object_]
+    scores: npt.NDArray[np.float64]
+    items: npt.NDArray[np.int64]
+
+
 class RankedMembers(LazyMembers):
     """Members ranked by ``aggregate_members``, as arrays; a ``RankedMember`` is built when it
     is read, so a request that shows ten members builds ten. Holds copies: it stays valid
     after the index reader is released."""
 
     def __init__(self, member_ids: npt.NDArray[np.object_], scores: npt.NDArray[np.float64],
-                 starts: npt.NDArray[np.int64], counts: npt.NDArray[np.int64],
-                 doc_keys: npt.NDArray[np.object_], doc_scores: npt.NDArray[np.float64],
-                 doc_items: npt.NDArray[np.int64]) -> None:
+                 runs: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+                 documents: RankedDocuments) -> None:
+        """``runs``: each member's (start, count) in ``documents``, which hold the (hit,
+        member) pairs' document keys, scores and best items, member by member."""
         self._ids = member_ids
         self._scores = scores
-        self._starts = starts
-        self._counts = counts
-        self._doc_keys = doc_keys
-        self._doc_scores = doc_scores
-        self._doc_items = doc_items
+        self._starts, self._counts = runs
+        self._doc_keys = documents.keys
+        self._doc_scores = documents.scores
+        self._doc_items = documents.items
 
     @property
     def member_ids(self) -> npt.NDArray[np.object_]:

@@ -58,7 +58,7 @@ from indexing.vectors.manifest import (
     verify_checksums,
     write_manifest,
 )
-from indexing.vectors.reader import IndexReader, MaskCache
+from indexing.vectors.reader import IndexParts, IndexReader, MaskCache
 from indexing.vectors.rwlock import RWLock
 from indexing.vectors.vector_index import VectorIndex
 
@@ -97,7 +97,8 @@ class CommunityIndex:
         item ids from its searches always mean the same items. Not re-entrant: a request
         opens one reader per index and passes it along."""
         with self._lock.read():
-            yield IndexReader(self._items, self._vectors, self._catalog, self._version,
+            yield IndexReader(IndexParts(self._items, self._vectors, self._catalog,
+                                         self._version),
                               self._masks, self._texts_from, self.settings)
 
     @property

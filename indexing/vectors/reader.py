@@ -106,19 +106,28 @@ class Passage:
     text: str
 
 
+@dataclass(frozen=True)
+class IndexParts:
+    """What a reader reads of one index version: its items, vectors and catalog."""
+
+    items: ItemTable
+    vectors: VectorIndex
+    catalog: Catalog
+    version: int
+
+
 class IndexReader:
     """One request's view of an index. Obtain it with ``CommunityIndex.reader()``."""
 
-    def __init__(self, items: ItemTable, vectors: VectorIndex, catalog: Catalog,
-                 version: int, masks: MaskCache,
-                 texts_from: Store | None, settings: Settings) -> None:
-        self._items = items
-        self._vectors = vectors
-        self._catalog = catalog
+    def __init__(self, parts: IndexParts, masks: MaskCache, texts_from: Store | None,
+                 settings: Settings) -> None:
+        self._items = parts.items
+        self._vectors = parts.vectors
+        self._catalog = parts.catalog
         self._masks = masks
         self._texts_from = texts_from
         self._settings = settings
-        self.version = version
+        self.version = parts.version
 
     @property
     def catalog(self) -> CatalogView:

@@ -17,7 +17,7 @@ from indexing.store import ContributionMeta
 from indexing.vectors.catalog import Catalog, MemberInfo
 from indexing.vectors.filters import Access, SearchFilters
 from indexing.vectors.item_table import ItemTable
-from indexing.vectors.reader import IndexReader
+from indexing.vectors.reader import IndexParts, IndexReader
 from matcher.aggregation import aggregate_members
 from tests.matcher.reference_ranking import aggregate_members_reference
 
@@ -65,7 +65,7 @@ def _reader(data: dict[str, Any], s: Settings) -> tuple[IndexReader, Catalog]:
             items.release(keys[r])
             items.allocate(keys[r], 1)
             items.set_attributes(catalog, [keys[r]])
-    reader = IndexReader(items, None, catalog, 1, {}, None, s)  # type: ignore[arg-type]
+    reader = IndexReader(IndexParts(items, None, catalog, 1), {}, None, s)  # type: ignore[arg-type]
     return reader, catalog
 
 
