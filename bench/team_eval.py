@@ -47,6 +47,7 @@ from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters
 from matcher.needs import NeedScores, encode_needs, project_needs, rank_needs
 from matcher.teams import relevance_table, select_team
+from matcher.teams_core import TeamLimits
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- teams:start -->", "<!-- teams:end -->"
@@ -111,9 +112,9 @@ def evaluate(data: Path, briefs_path: Path, keep_home: Path | None = None) -> di
             with matcher.snapshot() as snap:
                 scores = rank_needs(matcher, snap, needs, vectors, SearchFilters(),
                                     Access(all_spaces=True))
-            picks = select_team(relevance_table(scores), members, len(needs), size,
-                                s.team_coverage_threshold, s.team_diversity_weight,
-                                s.team_max_per_organisation, s.team_max_per_country)
+            picks = select_team(relevance_table(scores), members, TeamLimits(
+                len(needs), size, s.team_coverage_threshold, s.team_diversity_weight,
+                s.team_max_per_organisation, s.team_max_per_country))
             timings.append((time.perf_counter() - t0) * 1000)
             team = [p.member_id for p in picks]
             naive = naive_team(scores, size)

@@ -26,21 +26,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from indexing.vectors.catalog import MemberInfo
-from matcher.teams_core import Pick, select_team
+from matcher.teams_core import Pick, TeamLimits, select_team
 
 TOP_SHARE_N = 10
-
-
-@dataclass(frozen=True)
-class TeamLimits:
-    """The arguments of select_team besides the relevance table."""
-
-    n_needs: int
-    size: int
-    threshold: float
-    diversity_weight: float
-    max_per_organisation: int
-    max_per_country: int
 
 
 def gini(counts: Sequence[float]) -> float:
@@ -79,9 +67,7 @@ def cap_team(picks: Sequence[Pick], relevance: Mapping[str, Mapping[int, float]]
         if step:
             excluded.discard(readmit[step - 1])
         trial = select_team({m: r for m, r in relevance.items() if m not in excluded}, members,
-                            limits.n_needs, limits.size, limits.threshold,
-                            limits.diversity_weight, limits.max_per_organisation,
-                            limits.max_per_country)
+                            limits)
         if needs_covered(trial, relevance, limits.n_needs, limits.threshold) >= want:
             return trial
     return list(picks)

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from indexing.vectors.catalog import MemberInfo
-from matcher.teams_core import MIN_GAIN, Pick, coverage_gain
+from matcher.teams_core import MIN_GAIN, Pick, TeamLimits, coverage_gain
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,11 @@ class Alternate:
 
 
 def explain_shortfall(relevance: Mapping[str, Mapping[int, float]],
-                      members: Mapping[str, MemberInfo], picks: Sequence[Pick], n_needs: int,
-                      size: int, threshold: float, max_per_organisation: int,
-                      max_per_country: int) -> Shortfall | None:
+                      members: Mapping[str, MemberInfo], picks: Sequence[Pick],
+                      limits: TeamLimits) -> Shortfall | None:
     """None when the team has the size asked; else why it stopped short."""
+    n_needs, size, threshold = limits.n_needs, limits.size, limits.threshold
+    max_per_organisation, max_per_country = limits.max_per_organisation, limits.max_per_country
     if len(picks) >= size:
         return None
     taken = {p.member_id for p in picks}

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from indexing.settings import Settings
 from indexing.vectors.catalog import MemberInfo
 from matcher.brief import (
     QueryVectors,
@@ -22,12 +23,12 @@ from matcher.brief import (
     rank_brief_needs,
 )
 from matcher.experts import Evidence, Matcher, Snapshot
-from matcher.exposure import TeamLimits, cap_team
+from matcher.exposure import cap_team
 from matcher.filters import Access
 from matcher.languages import NeedLanguage
 from matcher.needs import Need, NeedScores, ProjectRequest, need_evidence, project_needs
 from matcher.team_spread import Alternate, Shortfall, explain_shortfall, find_alternates
-from matcher.teams_core import Pick, select_team
+from matcher.teams_core import Pick, TeamLimits, select_team
 
 
 @dataclass(frozen=True)
@@ -125,17 +126,21 @@ def plan_team(matcher: Matcher, snap: Snapshot, request: ProjectRequest, access:
     needs, languages = brief
     vectors = query_vectors(matcher)
     scores = rank_brief_needs(matcher, snap, needs, languages, request.filters(), access, vectors)
-    limits = TeamLimits(len(needs), request.size or s.team_size, s.team_coverage_threshold,
-                        s.team_diversity_weight,
-                        request.max_per_organisation or s.team_max_per_organisation,
-                        request.max_per_country or s.team_max_per_country)
+    limits = team_limits(request, len(needs), s)
     table = relevance_table(scores)
-    picks = select_team(table, snap.catalog.members, limits.n_needs, limits.size,
-                        limits.threshold, limits.diversity_weight, limits.max_per_organisation,
-                        limits.max_per_country)
+    picks = select_team(table, snap.catalog.members, limits)
     if capped:  # applied last: after filters, preferences and coverage with spread
         picks = cap_team(picks, table, snap.catalog.members, limits, capped)
     return PlannedTeam(request, tuple(needs), tuple(languages), scores, tuple(picks), vectors)
+
+
+def team_limits(request: ProjectRequest, n_needs: int, settings: Settings) -> TeamLimits:
+    """What the team is selected under: the request's size and caps, else the settings'."""
+    s = settings
+    return TeamLimits(n_needs, request.size or s.team_size, s.team_coverage_threshold,
+                      s.team_diversity_weight,
+                      request.max_per_organisation or s.team_max_per_organisation,
+                      request.max_per_country or s.team_max_per_country)
 
 
 def suggest_team(matcher: Matcher, request: ProjectRequest, access: Access,
@@ -182,11 +187,8 @@ def assemble_team(matcher: Matcher, snap: Snapshot, plan: PlannedTeam) -> TeamRe
                             best.member_id if best else None))
     request = plan.request
     table = relevance_table(scores)
-    size = request.size or s.team_size
-    shortfall = explain_shortfall(
-        table, catalog.members, picks, len(needs), size, threshold,
-        request.max_per_organisation or s.team_max_per_organisation,
-        request.max_per_country or s.team_max_per_country)
+    shortfall = explain_shortfall(table, catalog.members, picks,
+                                  team_limits(request, len(needs), s))
     alternates = find_alternates(table, catalog.members, picks, threshold,
                                  s.team_alternate_max_cost, s.team_max_alternates)
     return TeamResult(

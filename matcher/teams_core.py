@@ -42,13 +42,28 @@ class Pick:
     gain: float
 
 
+@dataclass(frozen=True)
+class TeamLimits:
+    """What a team is selected under, besides the relevance table: the number of needs, the
+    size asked, the coverage threshold, the diversity penalty and the caps."""
+
+    n_needs: int
+    size: int
+    threshold: float
+    diversity_weight: float
+    max_per_organisation: int
+    max_per_country: int
+
+
 def select_team(relevance: Mapping[str, Mapping[int, float]], members: Mapping[str, MemberInfo],
-                n_needs: int, size: int, threshold: float, diversity_weight: float,
-                max_per_organisation: int, max_per_country: int) -> list[Pick]:
+                limits: TeamLimits) -> list[Pick]:
     """Greedy submodular coverage with an MMR diversity penalty and hard caps (see module doc).
 
     ``relevance[member][need]`` is a raw score; values under ``threshold`` count as zero.
     """
+    n_needs, size, threshold = limits.n_needs, limits.size, limits.threshold
+    diversity_weight = limits.diversity_weight
+    max_per_organisation, max_per_country = limits.max_per_organisation, limits.max_per_country
     useful = {m: {n: s for n, s in needs.items() if s >= threshold and 0 <= n < n_needs}
               for m, needs in relevance.items() if m in members}
     useful = {m: needs for m, needs in useful.items() if needs}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from indexing.vectors.catalog import MemberInfo
-from matcher.exposure import TeamLimits, cap_team, capped_last, gini, needs_covered, top_share
-from matcher.teams_core import select_team
+from matcher.exposure import cap_team, capped_last, gini, needs_covered, top_share
+from matcher.teams_core import TeamLimits, select_team
 
 
 def member(mid: str, org: str, country: str) -> MemberInfo:
@@ -30,7 +30,7 @@ def test_gini_and_top_share() -> None:
 
 def test_cap_replaces_capped_members_when_others_cover_the_need() -> None:
     relevance = {"a": {0: 0.9}, "b": {1: 0.8}, "c": {0: 0.6}, "d": {1: 0.5}}
-    picks = select_team(relevance, MEMBERS, 2, 2, 0.45, 0.1, 2, 2)
+    picks = select_team(relevance, MEMBERS, TeamLimits(2, 2, 0.45, 0.1, 2, 2))
     assert {p.member_id for p in picks} == {"a", "b"}
     capped = cap_team(picks, relevance, MEMBERS, LIMITS, frozenset({"a"}))
     assert {p.member_id for p in capped} == {"c", "b"}  # the cap holds, coverage kept
@@ -41,7 +41,7 @@ def test_cap_replaces_capped_members_when_others_cover_the_need() -> None:
 
 def test_cap_never_opens_a_gap() -> None:
     relevance = {"a": {0: 0.9}, "b": {1: 0.8}, "c": {0: 0.3}}  # only a covers need 0
-    picks = select_team(relevance, MEMBERS, 2, 2, 0.45, 0.1, 2, 2)
+    picks = select_team(relevance, MEMBERS, TeamLimits(2, 2, 0.45, 0.1, 2, 2))
     capped = cap_team(picks, relevance, MEMBERS, LIMITS, frozenset({"a"}))
     assert {p.member_id for p in capped} == {"a", "b"}
     assert cap_team(picks, relevance, MEMBERS, LIMITS, frozenset()) == picks

@@ -13,7 +13,7 @@ from matcher.filters import Access
 from matcher.needs import ProjectRequest
 from matcher.team_spread import explain_shortfall, find_alternates
 from matcher.teams import select_team, suggest_team
-from matcher.teams_core import Pick
+from matcher.teams_core import Pick, TeamLimits
 
 T = 0.45  # threshold used by the unit tests
 
@@ -31,8 +31,8 @@ MEMBERS = {m.id: m for m in [
 
 def pick(relevance: dict[str, dict[int, float]], n_needs: int, size: int = 5, w: float = 0.1,
          max_org: int = 2, max_country: int = 2) -> list[str]:
-    return [p.member_id for p in select_team(relevance, MEMBERS, n_needs, size, T, w, max_org,
-                                             max_country)]
+    limits = TeamLimits(n_needs, size, T, w, max_org, max_country)
+    return [p.member_id for p in select_team(relevance, MEMBERS, limits)]
 
 
 def test_every_need_gets_its_expert_and_weak_matches_never_pad() -> None:
@@ -47,7 +47,7 @@ def test_generalist_covering_two_needs_beats_two_specialists_for_one_seat() -> N
 
 def test_spare_seats_go_to_backup_experts_and_stop_when_nothing_adds() -> None:
     rel = {"a": {0: 0.7}, "c": {0: 0.6}, "d": {0: 0.5}}
-    team = select_team(rel, MEMBERS, 1, 5, T, 0.1, 5, 5)
+    team = select_team(rel, MEMBERS, TeamLimits(1, 5, T, 0.1, 5, 5))
     # a covers the need, c is the backup (half weight); a third expert adds nothing: stop
     assert [p.member_id for p in team] == ["a", "c"]
     assert team[1].gain == pytest.approx(0.5 * 0.6)
@@ -164,17 +164,17 @@ def test_bad_requests(matcher: Matcher, request_: ProjectRequest, field: str) ->
 # -- why a team is smaller than asked, and who would widen its spread ---------------------------
 def test_a_short_team_says_why_and_what_the_next_candidate_would_add() -> None:
     rel = {"a": {0: 0.7}, "c": {1: 0.6}, "d": {1: 0.3}}
-    picks = select_team(rel, MEMBERS, 2, 4, T, 0.1, 2, 2)
-    short = explain_shortfall(rel, MEMBERS, picks, 2, 4, T, 2, 2)
+    picks = select_team(rel, MEMBERS, TeamLimits(2, 4, T, 0.1, 2, 2))
+    short = explain_shortfall(rel, MEMBERS, picks, TeamLimits(2, 4, T, 0.1, 2, 2))
     assert short is not None and (short.asked, short.chosen) == (4, 2)
     assert "nobody else adds coverage" in short.reason and short.next_gain == 0.0
-    assert explain_shortfall(rel, MEMBERS, picks, 2, 2, T, 2, 2) is None
+    assert explain_shortfall(rel, MEMBERS, picks, TeamLimits(2, 2, T, 0.1, 2, 2)) is None
 
 
 def test_a_shortfall_held_back_by_a_cap_names_the_cap() -> None:
     rel = {"a": {0: 0.7}, "b": {1: 0.6}}  # same organisation and country
-    picks = select_team(rel, MEMBERS, 2, 2, T, 0.1, 1, 5)
-    short = explain_shortfall(rel, MEMBERS, picks, 2, 2, T, 1, 5)
+    picks = select_team(rel, MEMBERS, TeamLimits(2, 2, T, 0.1, 1, 5))
+    short = explain_shortfall(rel, MEMBERS, picks, TeamLimits(2, 2, T, 0.1, 1, 5))
     assert short is not None and short.next_member_id == "b"
     assert "max_per_organisation" in short.reason
 
