@@ -100,10 +100,20 @@ class ExposureReport:
     never_with_evidence_count: int
 
 
+@dataclass(frozen=True)
+class ExposureWindow:
+    """What was counted: shows or suggestions (``basis``), over which days, from when."""
+
+    basis: str
+    days: int
+    since: str
+
+
 def exposure_report(counts: Mapping[str, int], members: Mapping[str, MemberInfo],
-                    contributions: Mapping[str, object], basis: str, window_days: int,
-                    since: str, list_limit: int = 100) -> ExposureReport:
+                    contributions: Mapping[str, object], window: ExposureWindow,
+                    list_limit: int = 100) -> ExposureReport:
     """The distribution of ``counts`` over the visible members."""
+    basis, window_days, since = window.basis, window.days, window.since
     visible = sorted(m for m, info in members.items() if not info.hidden)
     values = [counts.get(m, 0) for m in visible]
     ranked = sorted(((counts.get(m, 0), m) for m in visible if counts.get(m, 0)),

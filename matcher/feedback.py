@@ -38,7 +38,7 @@ from indexing.store.suggestion_log import SuggestionLog
 from matcher.directory import check_types
 from matcher.evidence import ExpertMatch
 from matcher.experts import ExpertResult, Matcher
-from matcher.exposure import ExposureReport, capped_last, exposure_report
+from matcher.exposure import ExposureReport, ExposureWindow, capped_last, exposure_report
 from matcher.filters import Access
 from matcher.invitations import InvitationResult, suggest_invitations
 from matcher.needs import ProjectRequest
@@ -302,7 +302,7 @@ class Feedback:
         with self.matcher.snapshot() as snap:
             catalog = snap.catalog
             return exposure_report(counts, catalog.members, catalog.member_contributions,
-                                   basis, days, since)
+                                   ExposureWindow(basis, days, since))
 
 
 def _brief_text(request: ProjectRequest) -> str:

@@ -96,10 +96,22 @@ def may_invite(member: MemberInfo) -> bool:
             and not member.hidden)
 
 
-def invitation_reasons(member: MemberInfo, fits: Mapping[int, float], needs: Sequence[str],
-                       core_best: Sequence[float], rules: InviteRules, org_kind: str | None,
-                       n_contributions: int) -> list[Reason]:
+@dataclass(frozen=True)
+class Candidate:
+    """A member who may be invited, with their fit per need (need index -> relevance), their
+    organisation's kind and how many contributions they have."""
+
+    member: MemberInfo
+    fits: Mapping[int, float]
+    org_kind: str | None
+    n_contributions: int
+
+
+def invitation_reasons(candidate: Candidate, needs: Sequence[str], core_best: Sequence[float],
+                       rules: InviteRules) -> list[Reason]:
     """Every reason that holds for this member (``fits``: need index -> relevance)."""
+    member, fits = candidate.member, candidate.fits
+    org_kind, n_contributions = candidate.org_kind, candidate.n_contributions
     above = sorted((i for i, s in fits.items() if s >= rules.floor), key=lambda i: -fits[i])
     if not above:
         return []
@@ -161,9 +173,9 @@ def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Acces
             if info is None or not may_invite(info):
                 continue
             org = catalog.organisations.get(info.organisation_id)
-            reasons = invitation_reasons(
-                info, row, texts, core_best, rules, org.kind if org else None,
-                len(catalog.member_contributions.get(mid, ())))
+            candidate = Candidate(info, row, org.kind if org else None,
+                                  len(catalog.member_contributions.get(mid, ())))
+            reasons = invitation_reasons(candidate, texts, core_best, rules)
             if reasons:
                 named = sorted({texts.index(r.need) for r in reasons})
                 found.append((max(row[i] for i in named), mid, reasons, named))

@@ -117,9 +117,11 @@ def encode_needs(matcher: Matcher, needs: list[Need]) -> npt.NDArray[np.float32]
 
 
 def rank_needs(matcher: Matcher, snap: Snapshot, needs: list[Need],
-               vectors: npt.NDArray[np.float32], filters: SearchFilters, access: Access,
-               top: int = CANDIDATES_PER_NEED) -> NeedScores:
-    """Members ranked for every need with Matcher.rank (filters act before truncation)."""
+               vectors: npt.NDArray[np.float32], filters: SearchFilters, access: Access
+               ) -> NeedScores:
+    """The ``CANDIDATES_PER_NEED`` best members for every need with Matcher.rank (filters act
+    before truncation)."""
+    top = CANDIDATES_PER_NEED
     ranked = tuple(
         {r.member_id: r for r in matcher.rank(snap, n.text, vectors[i], filters, access, top)}
         for i, n in enumerate(needs)

@@ -11,7 +11,9 @@ from matcher.experts import Matcher
 from matcher.filters import Access
 from matcher.invitations import (
     REASON_TYPES,
+    Candidate,
     InviteRules,
+    Reason,
     invitation_reasons,
     may_invite,
     suggest_invitations,
@@ -22,6 +24,11 @@ RULES = InviteRules(floor=0.40, coverage_threshold=0.45, depth_margin=0.05, newc
                     team_kinds=frozenset({"utility"}), team_countries=frozenset({"KE"}),
                     team_languages=frozenset({"en"}))
 NEEDS = ["leak detection", "faecal sludge"]
+
+
+def reasons_of(m: MemberInfo, fits: dict[int, float], needs: list[str], core: list[float],
+               rules: InviteRules, kind: str, n: int) -> list[Reason]:
+    return invitation_reasons(Candidate(m, fits, kind, n), needs, core, rules)
 
 
 def member(mid: str, level: str, open_: bool = True, hidden: bool = False,
@@ -42,23 +49,23 @@ def test_only_open_visible_members_outside_the_core_may_be_invited() -> None:
 
 
 def test_fills_gap_when_the_core_is_under_the_coverage_threshold() -> None:
-    reasons = invitation_reasons(member("occ", "occasional"), {1: 0.5}, NEEDS, [0.7, 0.3],
+    reasons = reasons_of(member("occ", "occasional"), {1: 0.5}, NEEDS, [0.7, 0.3],
                                  RULES, "utility", 10)
     assert types(reasons) == ["fills_gap"]
     assert reasons[0].need == "faecal sludge" and "0.30" in reasons[0].detail
 
 
 def test_adds_depth_within_the_margin_of_a_core_that_covers_the_need() -> None:
-    near = invitation_reasons(member("occ", "occasional"), {0: 0.66}, NEEDS, [0.7, 0.3], RULES,
+    near = reasons_of(member("occ", "occasional"), {0: 0.66}, NEEDS, [0.7, 0.3], RULES,
                               "utility", 10)
-    far = invitation_reasons(member("occ", "occasional"), {0: 0.60}, NEEDS, [0.7, 0.3], RULES,
+    far = reasons_of(member("occ", "occasional"), {0: 0.60}, NEEDS, [0.7, 0.3], RULES,
                              "utility", 10)
     assert types(near) == ["adds_depth"]
     assert far == []  # the core covers it better by more than the margin; nothing new
 
 
 def test_new_perspective_names_what_the_team_lacks() -> None:
-    reasons = invitation_reasons(member("occ", "occasional", country="SN",
+    reasons = reasons_of(member("occ", "occasional", country="SN",
                                         languages=("fr", "en")),
                                  {0: 0.5}, NEEDS, [0.7, 0.3], RULES, "ngo", 10)
     assert types(reasons) == ["new_perspective"]
@@ -67,17 +74,17 @@ def test_new_perspective_names_what_the_team_lacks() -> None:
 
 
 def test_grow_newcomer_only_for_peripheral_members_with_few_contributions() -> None:
-    newcomer = invitation_reasons(member("per", "peripheral"), {0: 0.45}, NEEDS, [0.9, 0.9],
+    newcomer = reasons_of(member("per", "peripheral"), {0: 0.45}, NEEDS, [0.9, 0.9],
                                   RULES, "utility", 2)
-    veteran = invitation_reasons(member("per", "peripheral"), {0: 0.45}, NEEDS, [0.9, 0.9],
+    veteran = reasons_of(member("per", "peripheral"), {0: 0.45}, NEEDS, [0.9, 0.9],
                                  RULES, "utility", 4)
-    occasional = invitation_reasons(member("occ", "occasional"), {0: 0.45}, NEEDS, [0.9, 0.9],
+    occasional = reasons_of(member("occ", "occasional"), {0: 0.45}, NEEDS, [0.9, 0.9],
                                     RULES, "utility", 0)
     assert types(newcomer) == ["grow_newcomer"] and veteran == [] and occasional == []
 
 
 def test_nothing_below_the_fit_floor() -> None:
-    reasons = invitation_reasons(member("per", "peripheral", country="SN"), {0: 0.39, 1: 0.3},
+    reasons = reasons_of(member("per", "peripheral", country="SN"), {0: 0.39, 1: 0.3},
                                  NEEDS, [0.1, 0.1], RULES, "ngo", 0)
     assert reasons == []
 
