@@ -121,8 +121,9 @@ def _verified_key(request: Request, state: ServiceState, presented: str) -> ApiK
         key = check.verify()
         if key is None:
             limiter.failed(client, check.key_id)
-            log.warning("refused an invalid API key for key id %s from %s", check.key_id, client)
     if key is None:
+        log.warning("refused an invalid API key from %s", client_address(
+            request, state.settings.trusted_proxies))  # never the key itself
         raise Unauthorized("invalid or revoked API key")
     return key
 
