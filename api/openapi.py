@@ -121,6 +121,19 @@ def _vocabulary_enums(schema: dict[str, Any], terms: tuple[tuple[str, ...], tupl
                     prop["enum"] = list(allowed)
 
 
+def _plain_optional_files(components: dict[str, Any]) -> None:
+    """An optional file of a multipart form is a part that may be absent, not a part holding
+    ``null``: its schema is the binary string alone (not required)."""
+    for component in components.values():
+        for name, prop in component.get("properties", {}).items():
+            options = prop.get("anyOf", [])
+            files = [o for o in options if o.get("format") == "binary"
+                     or o.get("contentMediaType") == "application/octet-stream"]
+            if files and all(o in files or o == {"type": "null"} for o in options):
+                component["properties"][name] = {
+                    **{k: v for k, v in prop.items() if k != "anyOf"}, **files[0]}
+
+
 def describe(app: FastAPI, settings: Settings) -> dict[str, Any]:
     """The service's OpenAPI description (made again only when the community's vocabulary,
     which types and kinds a record may have, changed)."""
@@ -151,6 +164,7 @@ def describe(app: FastAPI, settings: Settings) -> dict[str, Any]:
             if (path, method) not in keyed and "security" in operation:
                 operation["security"] = [{}, *operation["security"]]  # the public may call
     _settings_limits(schema, settings)
+    _plain_optional_files(components)
     if terms is not None:
         _vocabulary_enums(schema, terms)
     app.openapi_schema = schema
