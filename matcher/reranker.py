@@ -120,7 +120,7 @@ def member_features(matches: Sequence[ExpertMatch], lexical: Mapping[str, float]
     """The FEATURES of each match, in the ranking's order."""
     out = []
     for rank, m in enumerate(matches, start=1):
-        scores = [e.score for e in m.evidence]
+        scores = [e.score for e in m.evidence if e.kind == "contribution"]  # not the bio
         dates = [dt.date.fromisoformat(e.date) for e in m.evidence if e.date]
         age = min(20.0, (today - max(dates)).days / 365.25) if dates else 20.0
         pos, neg = outcomes.get(m.member.id, (0, 0))
