@@ -77,3 +77,20 @@ def test_the_same_need_in_french_scores_like_in_english(ml_matcher: Matcher) -> 
     assert abs(en[0].score - fr[0].score) < 0.15
     cake = ml_matcher.find_experts("une recette de gâteau au chocolat avec des fraises", top=3)
     assert not len(cake) or cake[0].score < en[0].score - 0.2
+
+
+@pytest.mark.slow
+def test_a_need_without_glossary_terms_is_brought_to_the_scale(ml_matcher: Matcher) -> None:
+    """The multilingual → English line is fitted on the glossary's English terms; a need with
+    no glossary term is placed on the English scale by it, whatever its language."""
+    need = "una receta de pastel de chocolate con fresas"
+    language = ml_matcher.need_language(need)
+    assert language.route == "multilingual" and language.gloss is None
+    vectors = ml_matcher.need_vectors(need, language)
+    with ml_matcher.snapshot() as snap:
+        scale = ml_matcher.relevance_scale(snap, vectors)
+    assert scale is not None and scale.slope > 0
+    cake = ml_matcher.find_experts(need, top=3)
+    sludge = ml_matcher.find_experts("gestión de lodos fecales y vaciado de letrinas", top=3)
+    assert all(0.0 <= m.score <= 1.0 for m in cake)
+    assert cake[0].score < sludge[0].score - 0.2
