@@ -7,14 +7,14 @@ import pytest
 from indexing.vectors.catalog import MemberInfo
 from matcher.aggregation import RankedMember
 from matcher.broad import breadth, broad_hint, evidence_first, sentences
-from matcher.evidence import Evidence, ExpertMatch
+from matcher.evidence import Evidence, EvidenceKind, ExpertMatch
 from matcher.experts import Matcher
 from matcher.relevance import calibrated, on_scale, shifted
 
 
 def _match(mid: str, score: float, contribution: bool) -> ExpertMatch:
     member = MemberInfo(mid, mid, "org", "Org", "KE", "active", ("en",), (), True, False, None)
-    kind = "contribution" if contribution else "profile"
+    kind: EvidenceKind = "contribution" if contribution else "profile"
     ev = (Evidence("c-1" if contribution else None, "t", "report", "", "en", "public", score,
                    "s", kind),)
     return ExpertMatch(member, score, ev, None)
