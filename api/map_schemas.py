@@ -50,8 +50,9 @@ class TopicOut(BaseModel):
     countries: dict[str, int]
     per_year: dict[int, int]
     bus_factor: int = Field(description="Fewest members holding half of the topic's evidence")
-    thin: list[str] = Field(description="bus_factor | only_core | one_country | "
-                                        "one_organisation_kind")
+    thin: list[str] = Field(description="Why the topic is thin (empty: it is not): "
+                            "few_primary_experts | one_organisation | one_country")
+    primary_experts: int = Field(description="Visible members whose primary topic this is")
     trend: TrendOut
 
 
@@ -60,11 +61,19 @@ class TopicDetailOut(TopicOut):
 
 
 class ThinSpotOut(BaseModel):
-    topic_id: str
+    """Knowledge resting on one or two primary experts for its size, or on one organisation
+    or one country: a taxonomy entry when the community gives a taxonomy, else a topic."""
+
+    topic_id: str = Field(description="The map topic holding most of its contributions")
     label: str
-    reasons: list[str]
+    reasons: list[str] = Field(description="few_primary_experts | one_organisation | "
+                                           "one_country")
     bus_factor: int
     members: int
+    primary_experts: int = Field(description="Visible members whose primary area this is")
+    contributions: int
+    taxonomy: TaxonomyMatchOut | None = Field(
+        None, description="The taxonomy entry judged (null: the topic itself)")
 
 
 class BridgeOut(BaseModel):
@@ -96,7 +105,8 @@ class TaxonomyGapOut(BaseModel):
 class ScopeOut(BaseModel):
     id: str
     title: str
-    status: str = Field(description="none | thin | covered")
+    status: str = Field(description="none (nobody relevant) | gap (members near it but no "
+                        "topic of its own) | thin | covered")
     members_covering: int
     best_score: float | None
     best_members: list[str]

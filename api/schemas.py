@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -13,16 +13,27 @@ from indexing.store.keys import ApiKey, Role
 from matcher.experts import ExpertMatch
 from matcher.filters import Access
 
+RELEVANCE = ("Relevance in [0, 1], one scale in every language and route: the English model's "
+             "(all-MiniLM-L6-v2) cosine between the need and the member's documents, "
+             "aggregated as the ranking does; a need in another language is brought to the "
+             "English scale (matcher/relevance.py), so the same need asked in French or in "
+             "English shows similar numbers for the same people. Also what teams and "
+             "invitations threshold.")
+
 
 class EvidenceOut(BaseModel):
-    contribution_id: str
+    contribution_id: str | None = Field(description="null for profile evidence")
     title: str
     type: str
     date: str
     language: str | None
     space: str
-    score: float
-    snippet: str
+    score: float = Field(description="This passage's relevance, on the member score's scale")
+    snippet: str = Field(description="The chunk that matched, or for profile evidence the "
+                                     "sentence of the profile that matched")
+    kind: Literal["contribution", "profile"] = Field(
+        "contribution", description="contribution: a contribution's chunk; profile: the "
+        "member's bio")
 
 
 class MemberSummary(BaseModel):
@@ -39,7 +50,7 @@ class MemberSummary(BaseModel):
 
 
 class ExpertOut(MemberSummary):
-    score: float
+    score: float = Field(description=RELEVANCE)
     profile_score: float | None
     evidence: list[EvidenceOut]
 
@@ -73,7 +84,9 @@ class ExpertsResponse(BaseModel):
                           "off); the same answer to the same request has the same id")
     project_id: str | None = Field(None, description="The caller's project, as given")
     learned_ranking: bool = Field(False, description="The order was learned from feedback "
-                                  "(`wellspring learn`)")
+                                  "(`wellspring learn`); scores stay the relevance")
+    hint: str | None = Field(None, description="Advice when the need is so broad that most "
+                             "members match it about as well (null otherwise)")
 
     model_config = {
         "json_schema_extra": {

@@ -12,9 +12,10 @@ without one the sample is ingested and encoded into a temporary home first (minu
    each candidate k (and at the true number of subtopics, for reference); the labels' own top
    terms (c-TF-IDF over the ground-truth classes); how often the taxonomy mapping names the
    cluster's majority subtopic.
-2. **Sample, thin spots** against the ground truth: a subtopic is thin in truth when exactly one
-   (visible) member has it as primary subtopic; the map calls it thin when the topic holding most
-   of its contributions has a bus factor ≤ 2. Precision and recall.
+2. **Sample, thin spots** against the ground truth: a subtopic is thin in truth when one (or, the
+   issue #27 truth, at most two) visible members have it as primary subtopic; the map calls it
+   thin when a thin spot names it (``thin_spots``: taxonomy entries), or when the topic holding
+   most of its contributions is thin (``thin_topic``). Precision and recall.
 3. **Planted community** (tests/matcher/planted_community.py) with the real model: the
    single-expert topic, the bridge member, the all-recent topic, the peripheral expert.
 4. **Timings**: the map of the sample (topic model computed, another access level, cached), and
@@ -158,8 +159,11 @@ def thin_eval(truth: dict[str, Any], km: Any, assignments: dict[str, str],
     where: dict[str, Counter[str]] = defaultdict(Counter)
     for cid, topic in assignments.items():
         where[sub_of[cid]][topic] += 1
-    thin_topics = {t.id for t in km.topics if "bus_factor" in t.thin}
-    by_bus_factor = {s for s in subs if where[s] and where[s].most_common(1)[0][0] in thin_topics}
+    thin_topics = {t.id for t in km.topics if t.thin}
+    by_thin_topic = {s for s in subs if where[s] and where[s].most_common(1)[0][0] in thin_topics}
+    # issue #27: the map's thin spots (taxonomy entries when the community gives a taxonomy)
+    by_thin_spot = {ts.taxonomy.subtopic for ts in km.thin_spots
+                    if ts.taxonomy is not None and ts.taxonomy.subtopic}
     gaps = {g.subtopic for g in km.taxonomy_gaps}
     n_contributions = Counter(sub_of.values())
     out: dict[str, Any] = {"subtopics": len(subs), "thin_topics": len(thin_topics),
@@ -168,7 +172,8 @@ def thin_eval(truth: dict[str, Any], km: Any, assignments: dict[str, str],
     for truth_name, truth_set in (("one_primary_expert", true_thin),
                                   ("at_most_two_primary_experts",
                                    {s for s in subs if experts.get(s, 0) <= 2})):
-        for name, predicted in (("bus_factor", by_bus_factor), ("taxonomy_gap", gaps)):
+        for name, predicted in (("thin_spots", by_thin_spot), ("thin_topic", by_thin_topic),
+                                ("taxonomy_gap", gaps)):
             hit = len(truth_set & predicted)
             out[f"{name}_vs_{truth_name}"] = {
                 "truth": len(truth_set), "predicted": len(predicted),

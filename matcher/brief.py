@@ -7,12 +7,8 @@ to tell, and passed to the needs derived from it: a two-word need is too short t
 least ``need_min_detect_words`` words and the detector is confident; otherwise it takes the
 brief's language.
 
-Relevance is what teams and invitations threshold, so it must stay on one scale (a cosine of
-the English model): an English need is ranked by its own vector; a need in another language by
-the English index queried with the route's English reading of it (glossary reading plus
-cross-lingual feedback from the multilingual index, ``analysis.cross_lingual_vector``), its
-scores brought back to the English scale (``calibrated``). Only when a need has neither (no
-glossary term, no multilingual document) does the multilingual ranking answer alone.
+Relevance is what teams and invitations threshold, so it must stay on one scale: the one who
+knows X shows too, defined and computed in ``relevance.py`` (``need_relevance``).
 """
 
 from __future__ import annotations
@@ -24,18 +20,17 @@ import numpy.typing as npt
 
 from indexing.encoders.language import DetectedLanguage
 from indexing.vectors.filters import Access, SearchFilters
-from matcher.aggregation import RankedMember
-from matcher.analysis import analyse_need, cross_lingual_vector
+from matcher.analysis import analyse_need
 from matcher.experts import Matcher, Snapshot
 from matcher.languages import NeedLanguage, detect_need_language
 from matcher.needs import Need, NeedScores
 from matcher.query_vectors import QueryVectors
-from matcher.rankings import referred_members
+from matcher.relevance import CALIBRATION_TOP, calibrated, need_relevance
 
-__all__ = ["QueryVectors", "query_vectors"]  # teams.py and tests take them from here
+__all__ = ["CALIBRATION_TOP", "QueryVectors", "calibrated", "need_relevance", "query_vectors"]
+# teams.py and tests take them from here
 
 CANDIDATES_PER_NEED = 50
-CALIBRATION_TOP = 10  # members whose scores set a cross-lingual need's scale
 Vector = npt.NDArray[np.float32]
 
 
@@ -64,47 +59,6 @@ def need_languages(matcher: Matcher, needs: Sequence[Need], brief: DetectedLangu
 
 def query_vectors(matcher: Matcher) -> QueryVectors:
     return QueryVectors.of(matcher.community)
-
-
-def need_relevance(matcher: Matcher, snap: Snapshot, need: str, language: NeedLanguage,
-                   filters: SearchFilters, access: Access, vectors: QueryVectors,
-                   top: int = CANDIDATES_PER_NEED) -> Sequence[RankedMember]:
-    """Members with a cosine-scale relevance for one need through its language route."""
-    text = matcher.check_need(need)
-    if language.route != "multilingual" or snap.multilingual is None:
-        return matcher.rank(snap, need, vectors.english(text), filters, access, top)
-    ml_vector = vectors.multilingual(text)
-    en_vector = cross_lingual_vector(ml_vector, language, filters, access, snap.multilingual,
-                                     snap.english, vectors, matcher.settings)
-    if en_vector is not None:
-        ranked = matcher.rank(snap, need, en_vector, filters, access, top)
-        if language.gloss is None:
-            return ranked
-        reading = matcher.rank(snap, need, vectors.english(language.gloss.text), filters,
-                               access, top)
-        return calibrated(ranked, reading)
-    ranked = matcher.rank(snap, need, ml_vector, filters, access, top, index="multilingual")
-    return referred_members(ranked, snap.multilingual, snap.english)
-
-
-def calibrated(ranked: Sequence[RankedMember], reading: Sequence[RankedMember],
-               k: int = CALIBRATION_TOP) -> Sequence[RankedMember]:
-    """The cross-lingual ranking with its scores brought to the English scale.
-
-    The cross-lingual query adds the English vectors of real documents (feedback) to the
-    glossary reading, so every document comes closer to it: on the sample, the best cosines of
-    "alerte précoce aux inondations" are ~0.15 above those of "flood early warning", and members
-    off the topic would clear the coverage threshold. The shift is measured per need, as the
-    mean of the ``k`` best member scores of the cross-lingual query minus that of the reading
-    alone (a plain English query), and subtracted when positive; the order is unchanged."""
-    top_x = [r.score for r in ranked[:k]]
-    top_r = [r.score for r in reading[:k]]
-    if not top_x or not top_r:
-        return ranked
-    shift = sum(top_x) / len(top_x) - sum(top_r) / len(top_r)
-    if shift <= 0:
-        return ranked
-    return [RankedMember(r.member_id, r.score - shift, r.documents) for r in ranked]
 
 
 def rank_brief_needs(matcher: Matcher, snap: Snapshot, needs: Sequence[Need],

@@ -1,22 +1,31 @@
 """Evidence: ranked members -> member facts and their best contributions with the chunk that
-matched (title, type, date, language, snippet), read through the index's reader."""
+matched (title, type, date, language, snippet), read through the index's reader.
+
+Evidence is of two kinds (``Evidence.kind``): a ``contribution`` (the chunk that matched) or the
+member's ``profile`` (the sentence of their bio that matched: ``profile_evidence``), so a member
+found on the profile alone still shows a reason the coordinator can check."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from indexing.settings import Settings
 from indexing.vectors.catalog import MemberInfo
 from indexing.vectors.reader import IndexReader
 from matcher.aggregation import DocScore, RankedMember
+from matcher.relevance import on_scale
 
 SNIPPET_CHARS = 240
 
 
+EvidenceKind = Literal["contribution", "profile"]
+
+
 @dataclass(frozen=True)
 class Evidence:
-    contribution_id: str
+    contribution_id: str | None  # None for profile evidence
     title: str
     type: str
     date: str
@@ -24,6 +33,7 @@ class Evidence:
     space: str
     score: float
     snippet: str
+    kind: EvidenceKind = "contribution"
 
 
 @dataclass(frozen=True)
@@ -34,10 +44,21 @@ class ExpertMatch:
     profile_score: float | None
 
 
-def explain(reader: IndexReader, ranked: Sequence[RankedMember], settings: Settings
-            ) -> list[ExpertMatch]:
-    """Attach member facts and the best contributions (title, type, date, snippet)."""
+    @property
+    def has_contribution(self) -> bool:
+        """Whether a contribution (not the profile alone) backs the match."""
+        return any(e.kind == "contribution" for e in self.evidence)
+
+
+def explain(reader: IndexReader, ranked: Sequence[RankedMember], settings: Settings,
+            relevance: Sequence[RankedMember] | None = None) -> list[ExpertMatch]:
+    """Attach member facts and the best contributions (title, type, date, snippet); with
+    ``relevance``, a member's score and documents are taken from it (``relevance.py``: the
+    one scale), clipped to [0, 1]; the order stays ``ranked``'s."""
     s = settings
+    if relevance is not None:
+        by_member = {r.member_id: r for r in relevance}
+        ranked = [by_member.get(r.member_id, r) for r in ranked]
     wanted: dict[str, list[DocScore]] = {}
     for r in ranked:
         docs = [d for d in r.documents if d.key.is_contribution
@@ -61,10 +82,12 @@ def explain(reader: IndexReader, ranked: Sequence[RankedMember], settings: Setti
                 contribution_id=c.id, title=c.title, type=c.type,
                 date=c.date.isoformat(), space=c.space,
                 language=c.language or (meta.language if meta else None),  # detected at ingest
-                score=round(d.score, 4), snippet=shorten(passage.text),
+                score=on_scale(d.score) if relevance is not None else round(d.score, 4),
+                snippet=shorten(passage.text),
             ))
         profile = next((d.score for d in r.documents if d.key.is_profile), None)
-        out.append(ExpertMatch(member, round(r.score, 4), tuple(evidence),
+        score = on_scale(r.score) if relevance is not None else round(r.score, 4)
+        out.append(ExpertMatch(member, score, tuple(evidence),
                                None if profile is None else round(profile, 4)))
     return out
 

@@ -25,6 +25,13 @@ from indexing.vectors.reader import CatalogView, IndexReader
 from matcher import rankings
 from matcher.aggregation import DocScore, RankedMember
 from matcher.analysis import analyse_need, cross_lingual_vector
+from matcher.broad import (
+    EXTRA_CANDIDATES,
+    breadth,
+    broad_hint,
+    evidence_first,
+    with_profile_evidence,
+)
 from matcher.errors import InvalidRequest
 from matcher.evidence import Evidence, ExpertMatch, explain
 from matcher.glossary import Glossary, glossary_file, load_glossary
@@ -32,6 +39,7 @@ from matcher.languages import NeedLanguage
 from matcher.places import NO_PLACE, PlaceReading, prefer_places, read_places
 from matcher.query_vectors import QueryVectors
 from matcher.rankings import picked_members, referred_members
+from matcher.relevance import ScaleCache, ScaleMap, need_relevance
 from matcher.retrieval import fuse_routes, non_english_writers, rank_members
 from matcher.text_checks import check_countries, check_printable
 
@@ -61,6 +69,7 @@ class ExpertResult(Sequence[ExpertMatch]):
     matches: list[ExpertMatch]
     language: NeedLanguage
     places: PlaceReading = NO_PLACE
+    hint: str | None = None  # a broad need's advice (``broad.py``)
 
     @overload
     def __getitem__(self, index: int) -> ExpertMatch: ...
@@ -83,6 +92,7 @@ class Matcher:
         self.community = community
         self.settings = settings
         self.glossary = glossary
+        self._scale = ScaleCache(glossary.english if glossary is not None else [])
 
     @classmethod
     def configured(cls, community: Community, settings: Settings | None = None) -> Matcher:
@@ -129,12 +139,46 @@ class Matcher:
         text = self.check_need(need)
         language = self.need_language(text)
         reading = self.need_places(text) if places else NO_PLACE
+        filters, access = filters or SearchFilters(), access or Access.public()
         vectors = self.need_vectors(text, language)  # encoded before the read locks
         with self.snapshot() as snap:
-            ranked = self.rank_need(snap, need, filters or SearchFilters(),
-                                    access or Access.public(), top, language=language,
+            ranked = self.rank_need(snap, need, filters, access, top, language=language,
                                     places=reading, vectors=vectors)
-            return ExpertResult(self.explain(snap, ranked[:top]), language, reading)
+            shown = ranked[:top + EXTRA_CANDIDATES]  # evidence first may reach beyond top
+            relevance = need_relevance(self, snap, text, language, filters, access, vectors,
+                                       members=[r.member_id for r in shown])
+            matches = self.explain(snap, shown, relevance)
+            share = breadth(relevance)
+        matches = self.profile_evidence(text, language, evidence_first(matches)[:top], vectors)
+        return ExpertResult(matches, language, reading, broad_hint(share, matches))
+
+    def profile_evidence(self, text: str, language: NeedLanguage,
+                         matches: Sequence[ExpertMatch], vectors: QueryVectors
+                         ) -> list[ExpertMatch]:
+        """The matches, each member found on the profile alone with the sentence of their bio
+        that matched (read with the model of the need's route, outside the read locks)."""
+        ids = [m.member.id for m in matches if not m.has_contribution]
+        if not ids:
+            return list(matches)
+        bios = {mid: m.bio for mid, m in self.community.store.get_members(ids).items()}
+        multilingual = (language.route == "multilingual"
+                        and self.community.multilingual_index is not None)
+
+        def encode(texts: list[str]) -> npt.NDArray[np.float32]:
+            vectors.prefetch([] if multilingual else texts, texts if multilingual else [])
+            get = vectors.multilingual if multilingual else vectors.english
+            return np.stack([get(t) for t in texts])
+
+        need = vectors.multilingual(text) if multilingual else vectors.english(text)
+        return with_profile_evidence(matches, bios, need, encode)
+
+    def scale_terms(self) -> list[str]:
+        """The English glossary terms the relevance scale's multilingual line is fitted on."""
+        return self._scale.terms
+
+    def relevance_scale(self, snap: Snapshot, vectors: QueryVectors) -> ScaleMap | None:
+        """The multilingual → English relevance line for this snapshot (``relevance.py``)."""
+        return self._scale.scale(self, snap, vectors)
 
     def need_places(self, need: str) -> PlaceReading:
         """The places a need names and the countries they imply (NO_PLACE when the
@@ -162,7 +206,10 @@ class Matcher:
         if ml_index is None:
             vectors.prefetch([text], [])
         elif language.route == "multilingual":
-            vectors.prefetch([language.gloss.text] if language.gloss else [], [text])
+            terms = self._scale.pending()  # once per process: the relevance line's terms
+            vectors.prefetch(([language.gloss.text] if language.gloss else []) + terms,
+                             [text, *terms])
+            self._scale.prepare(vectors)
         elif language.route == "english":
             with self.community.index.reader() as reader:
                 fused = bool(self.other_writers(reader))
@@ -266,6 +313,9 @@ class Matcher:
             return ranked
         return prefer_places(ranked, reader.catalog, places, self.settings.place_boost)
 
-    def explain(self, snap: Snapshot, ranked: Sequence[RankedMember]) -> list[ExpertMatch]:
-        """Attach member facts and the best contributions (title, type, date, snippet)."""
-        return explain(snap.english, ranked, self.settings)
+    def explain(self, snap: Snapshot, ranked: Sequence[RankedMember],
+                relevance: Sequence[RankedMember] | None = None) -> list[ExpertMatch]:
+        """Attach member facts and the best contributions (title, type, date, snippet); with
+        ``relevance`` (``need_relevance``), each member's score and evidence scores are their
+        relevance (the order stays ``ranked``'s)."""
+        return explain(snap.english, ranked, self.settings, relevance)

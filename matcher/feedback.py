@@ -35,6 +35,7 @@ from indexing.store.feedback import (
     SuggestionKind,
 )
 from indexing.store.suggestion_log import SuggestionLog
+from matcher.broad import evidence_first
 from matcher.directory import check_types
 from matcher.evidence import ExpertMatch
 from matcher.experts import ExpertResult, Matcher
@@ -162,7 +163,10 @@ class Feedback:
         if model is not None:
             features = self.features(need, matches, access)
             known = {m.member.id: f for m, f in zip(matches, features, strict=True)}
-            matches = [matches[i] for i in rerank(matches, features, model)[:top]]
+            # the order is learned, the scores stay the relevance; a member found on the
+            # profile alone still follows members with evidence (broad.py)
+            matches = evidence_first([matches[i] for i in rerank(matches, features, model)])
+            matches = matches[:top]
         if request.exposure and s.fair_exposure != "off":
             matches = [matches[i] for i in capped_last([m.member.id for m in matches],
                                                        self.capped())]

@@ -26,6 +26,11 @@ every replica serves the same one, and refused below ``learn_min_outcomes`` pair
 **Re-ranking**: with a model (and ``learned_ranking=auto``) the ``rerank_pool`` best members of
 the untrained ranking are re-ordered by the model's logit, and the answer's ``top`` kept. Scores
 are not changed: ``score`` stays the relevance; only the order is learned.
+
+**Scales**: the ``score`` features are the relevance (``relevance.py``) since issue #27; the
+rows recorded before hold the ranking's own score (fused by reciprocal rank, place-boosted) and
+are marked ``LEGACY_SCALE`` by the store. ``learn`` trains on relevance rows only and reports
+how many outcomes it left out (``skipped_old_scale``); a model fitted before is not served.
 """
 
 from __future__ import annotations
@@ -38,7 +43,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexing.errors import WellspringError
-from indexing.store.feedback import NEGATIVE, POSITIVE, FeedbackStore, StoredModel
+from indexing.store.feedback import (
+    LEGACY_SCALE,
+    NEGATIVE,
+    POSITIVE,
+    RELEVANCE_SCALE,
+    FeedbackStore,
+    StoredModel,
+)
 from matcher.evidence import ExpertMatch
 
 MODEL_NAME = "experts_rerank"
@@ -79,10 +91,11 @@ class RankingModel:
 
     @classmethod
     def from_stored(cls, stored: StoredModel) -> RankingModel | None:
-        """The stored model, None if it was fitted over other features (refit it)."""
+        """The stored model, None if it was fitted over other features or on the scores of
+        another scale (a model fitted before issue #27: refit it)."""
         d = stored.data
         features = tuple(str(f) for f in d["features"])  # type: ignore[attr-defined]
-        if features != FEATURES:
+        if features != FEATURES or d.get("score_scale", LEGACY_SCALE) != RELEVANCE_SCALE:
             return None
         return cls(features, tuple(d["mean"]), tuple(d["scale"]),  # type: ignore[arg-type]
                    tuple(d["coef"]), float(d["intercept"]),  # type: ignore[arg-type]
@@ -95,6 +108,7 @@ class LearnReport:
     positive: int
     negative: int
     skipped_busy: int
+    skipped_old_scale: int  # outcomes on suggestions recorded on the pre-#27 scale
     version: str
     train_accuracy: float
     coefficients: dict[str, float]
@@ -106,7 +120,7 @@ def member_features(matches: Sequence[ExpertMatch], lexical: Mapping[str, float]
     """The FEATURES of each match, in the ranking's order."""
     out = []
     for rank, m in enumerate(matches, start=1):
-        scores = [e.score for e in m.evidence]
+        scores = [e.score for e in m.evidence if e.kind == "contribution"]  # not the bio
         dates = [dt.date.fromisoformat(e.date) for e in m.evidence if e.date]
         age = min(20.0, (today - max(dates)).days / 365.25) if dates else 20.0
         pos, neg = outcomes.get(m.member.id, (0, 0))
@@ -131,7 +145,8 @@ def learn(feedback: FeedbackStore, min_outcomes: int, without: Sequence[str] = (
     """Fit the re-ranking model on every outcome given on a suggested member, store it, and
     report; NotEnoughOutcomes below ``min_outcomes`` pairs or with one class only. Features
     named in ``without`` get no weight (ablations: bench/feedback_eval.py)."""
-    rows = feedback.training_rows()
+    rows = feedback.training_rows(RELEVANCE_SCALE)
+    old_scale = len(feedback.training_rows(LEGACY_SCALE))
     pairs = [(f, 1 if o in POSITIVE else 0) for f, o in rows
              if (o in POSITIVE or o in NEGATIVE) and len(f) == len(FEATURES)]
     busy = sum(1 for _, o in rows if o == "declined_busy")
@@ -160,8 +175,10 @@ def learn(feedback: FeedbackStore, min_outcomes: int, without: Sequence[str] = (
                          tuple(coef), float(fitted.intercept_[0]))
     accuracy = float(fitted.score(z, y))
     stored = feedback.save_model(MODEL_NAME, {
-        **model.to_json(), "pairs": len(pairs), "positive": positive,
+        **model.to_json(), "score_scale": RELEVANCE_SCALE, "pairs": len(pairs),
+        "positive": positive,
         "train_accuracy": round(accuracy, 4)})
-    return LearnReport(len(pairs), positive, len(pairs) - positive, busy, stored.version,
+    return LearnReport(len(pairs), positive, len(pairs) - positive, busy, old_scale,
+                       stored.version,
                        round(accuracy, 4),
                        {f: round(c, 4) for f, c in zip(FEATURES, model.coef, strict=True)})

@@ -95,7 +95,8 @@ def match_to_dict(match: Any) -> dict[str, Any]:
         "profile_score": match.profile_score,
         "evidence": [
             {"contribution_id": e.contribution_id, "title": e.title, "type": e.type,
-             "date": e.date, "language": e.language, "score": e.score, "snippet": e.snippet}
+             "date": e.date, "language": e.language, "score": e.score, "snippet": e.snippet,
+             "kind": e.kind}
             for e in match.evidence
         ],
     }

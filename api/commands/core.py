@@ -185,8 +185,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.json:
         print_json([match_to_dict(m) for m in matches])
         print(f"({note})", file=sys.stderr)
+        if found.hint:
+            print(f"(hint: {found.hint})", file=sys.stderr)
         return 0
     print(f"({note})")
+    if found.hint:
+        print(f"(hint: {found.hint})")
     if not matches:
         print("no members match")
     for rank, m in enumerate(matches, start=1):
@@ -194,8 +198,12 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"{rank:2}. {m.score:.3f}  {mi.name} — {mi.organisation_name}, {mi.country} "
               f"[{mi.level}]  ({mi.id})")
         for e in m.evidence:
-            print(f"      {e.score:.3f} {e.type:<18} {e.date}  {e.title}")
-    print(f"({len(matches)} members, {elapsed:.0f} ms)", file=sys.stderr)
+            if e.kind == "profile":
+                print(f"      {e.score:.3f} {'profile':<18} {'':10}  “{e.snippet}”")
+            else:
+                print(f"      {e.score:.3f} {e.type:<18} {e.date}  {e.title}")
+    print(f"({len(matches)} members, {elapsed:.0f} ms; score: relevance, one scale in every "
+          "language)", file=sys.stderr)
     return 0
 
 

@@ -87,4 +87,4 @@ def experts_response(need: str, answer: ExpertsAnswer, request: ExpertsRequest
                            glossary_reading=reading, place_hints=hints, count=len(results),
                            results=results, suggestion_id=answer.suggestion_id,
                            project_id=request.tracking.project_id,
-                           learned_ranking=answer.learned)
+                           learned_ranking=answer.learned, hint=answer.result.hint)

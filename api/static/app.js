@@ -216,6 +216,7 @@ async function runSearch(params) {
         + ` “${data.need}”${within}.${languageNote(data)}${placeNote(data)}`;
       results.append(...data.results.map((m) => memberCard(m)));
     }
+    showHint(data.hint);
   } catch (err) {
     reportError(err, form, alertBox);
   } finally {
@@ -471,6 +472,7 @@ function init() {
     showAlert(byId("search-error"), "");
     byId("search-results").replaceChildren();
     byId("search-summary").textContent = "";
+    showHint(null);
     if (location.hash !== "#/search") location.hash = "#/search";
   });
   byId("project-form").addEventListener("submit", onProjectSubmit);
@@ -482,6 +484,13 @@ function init() {
 }
 
 init();
+
+/** A broad need's advice under the summary (hidden when the answer carries none). */
+function showHint(text) {
+  const hint = byId("search-hint");
+  hint.textContent = text || "";
+  hint.hidden = !text;
+}
 
 /** " Members working in West Africa (BJ, BF, …) preferred." (empty when the need names no place). */
 function placeNote(data) {

@@ -171,9 +171,9 @@ export function memberMeta(m) {
 function evidenceItem(e) {
   const isPrivate = e.space && e.space !== "public";
   return el("li", { class: "evidence-item", "data-contribution-id": e.contribution_id },
-    el("p", { class: "evidence-title" }, e.title),
+    el("p", { class: "evidence-title" }, e.kind === "profile" ? "From the profile" : e.title),
     el("p", { class: "evidence-meta" },
-      chip(humanise(e.type), "chip-type"),
+      e.kind === "profile" ? chip("profile", "chip-profile") : chip(humanise(e.type), "chip-type"),
       e.date ? el("time", { datetime: e.date }, e.date) : null,
       e.language ? el("span", { class: "lang" }, languageName(e.language)) : null,
       isPrivate ? chip(`private: ${e.space}`, "chip-private") : null,
@@ -221,7 +221,7 @@ export function memberCard(m, { covers, reason, reasons, compact = false } = {})
         ? [el("h4", { class: "evidence-head" }, "Evidence"),
           el("ul", { class: "evidence" }, evidence.map(evidenceItem))]
         : null,
-      !compact && !evidence.length && Array.isArray(m.evidence)
+      !compact && !evidence.some((e) => e.kind !== "profile") && Array.isArray(m.evidence)
         ? el("p", { class: "note" }, "Matched on profile only (no contribution evidence).")
         : null));
 }

@@ -7,8 +7,8 @@ import {
 
 const LEVELS = ["core", "active", "occasional", "peripheral", "transactional"];
 const YEAR_FIELDS = { from_year: ["m-from-year", "From year"], to_year: ["m-to-year", "To year"] };
-const REASONS = { bus_factor: "rests on one or two members", only_core: "only core members",
-  one_country: "one country only", one_organisation_kind: "one kind of organisation only" };
+const REASONS = { few_primary_experts: "rests on one or two primary experts",
+  one_organisation: "one organisation only", one_country: "one country only" };
 let controller = null;
 
 const searchHref = (topic, extra = {}) => `#/search?${new URLSearchParams({ q: topic.search_query, ...extra })}`;
@@ -108,8 +108,11 @@ function renderMap(data) {
       countryList: Object.keys(t.countries).map(countryName).join(", ") })),
   }));
   const topicLink = (id) => (byTopic[id] ? el("a", { href: searchHref(byTopic[id]) }, byTopic[id].label) : id);
-  list("map-thin", data.thin_spots, (s) => [topicLink(s.topic_id), `: ${s.reasons.map((r) => REASONS[r] || r)
-    .join("; ")} (${s.members} member${s.members === 1 ? "" : "s"}, bus factor ${s.bus_factor})`],
+  const areaLink = (s) => (s.taxonomy
+    ? el("a", { href: `#/search?${new URLSearchParams({ q: s.taxonomy.subtopic_label || s.taxonomy.topic_label })}` }, s.label)
+    : topicLink(s.topic_id));
+  list("map-thin", data.thin_spots, (s) => [areaLink(s), `: ${s.reasons.map((r) => REASONS[r] || r)
+    .join("; ")} (${s.primary_experts} primary expert${s.primary_experts === 1 ? "" : "s"} for ${s.contributions} contribution${s.contributions === 1 ? "" : "s"})`],
   "No thin spots.");
   const trend = (id) => {
     const t = byTopic[id].trend;
@@ -138,7 +141,8 @@ function renderScope(data, byTopic) {
   block.hidden = !data.charter;
   if (!data.charter) return;
   byId("map-charter").textContent = `${data.charter.name}: ${data.charter.purpose}`;
-  const status = { none: "No expertise", thin: "Thin", covered: "Covered" };
+  const status = { none: "No expertise", gap: "Gap: no topic of its own", thin: "Thin",
+    covered: "Covered" };
   byId("map-scope").tBodies[0].replaceChildren(...data.scope.map((s) => el("tr",
     { class: `scope-${s.status}`, "data-scope": s.id },
     el("th", { scope: "row" }, el("a", { href: `#/search?${new URLSearchParams({ q: s.title })}` }, s.title)),

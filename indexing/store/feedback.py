@@ -82,10 +82,34 @@ class FeedbackBackend(Protocol):
     def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
 
+# The scale of a suggested member's ranking features (its ``score`` above all): rows written
+# before issue #27 hold the ranking's own score (reciprocal-rank fused or place-boosted, by
+# route) and read as LEGACY_SCALE; rows written since name the scale they were recorded on.
+# ``wellspring learn`` trains on one scale only (matcher/reranker.py).
+LEGACY_SCALE = "ranking"
+RELEVANCE_SCALE = "relevance"
+
+
 @dataclass(frozen=True)
 class SuggestedMember:
     member_id: str
     features: tuple[float, ...]  # empty for teams and invitations
+    scale: str = RELEVANCE_SCALE  # what the features' scores are on (LEGACY_SCALE, ...)
+
+
+def features_json(member: SuggestedMember) -> str:
+    """A member's features as stored: ``{"scale": ..., "features": [...]}`` (``[]`` without)."""
+    if not member.features:
+        return "[]"
+    return json.dumps({"scale": member.scale, "features": list(member.features)})
+
+
+def parse_features(text: str) -> tuple[tuple[float, ...], str]:
+    """Stored features and their scale (a bare list is a row from before scales: legacy)."""
+    data = json.loads(text)
+    if isinstance(data, dict):
+        return tuple(float(x) for x in data["features"]), str(data["scale"])
+    return tuple(float(x) for x in data), LEGACY_SCALE
 
 
 @dataclass(frozen=True)
@@ -203,7 +227,7 @@ class FeedbackStore:
                     "INSERT INTO suggestion_members(suggestion_id, member_id, position, "
                     f"features) SELECT ?,?,?,? {exists} "
                     "ON CONFLICT(suggestion_id, member_id) DO NOTHING",
-                    [(p.suggestion_id, m.member_id, i, json.dumps(list(m.features)), m.member_id)
+                    [(p.suggestion_id, m.member_id, i, features_json(m), m.member_id)
                      for i, m in enumerate(p.members)])
                 if p.shown:
                     tx.executemany(
@@ -232,7 +256,7 @@ class FeedbackStore:
                            (suggestion_id,)).fetchone()
         if row is None:
             return None
-        members = tuple(SuggestedMember(r["member_id"], tuple(json.loads(r["features"])))
+        members = tuple(SuggestedMember(r["member_id"], *parse_features(r["features"]))
                         for r in conn.execute(
                             "SELECT member_id, features FROM suggestion_members "
                             "WHERE suggestion_id=? ORDER BY position", (suggestion_id,)))
@@ -328,17 +352,18 @@ class FeedbackStore:
                 counts[1] += int(n)
         return {m: (c[0], c[1]) for m, c in out.items()}
 
-    def training_rows(self) -> list[tuple[tuple[float, ...], str]]:
+    def training_rows(self, scale: str | None = None) -> list[tuple[tuple[float, ...], str]]:
         """(features, outcome) of every outcome given on a member of a suggestion that kept
-        features (the latest outcome per suggestion and member)."""
+        features (the latest outcome per suggestion and member); with ``scale``, only the rows
+        recorded on that scale."""
         rows = self.store.connection().execute(
             "SELECT sm.features, f.outcome, f.suggestion_id, f.member_id, f.at, f.feedback_id "
             "FROM feedback f JOIN suggestion_members sm ON sm.suggestion_id=f.suggestion_id "
             "AND sm.member_id=f.member_id ORDER BY f.at, f.feedback_id")
         latest: dict[tuple[str, str], tuple[tuple[float, ...], str]] = {}
         for r in rows:
-            features = tuple(float(x) for x in json.loads(r[0]))
-            if features:
+            features, row_scale = parse_features(r[0])
+            if features and (scale is None or row_scale == scale):
                 latest[(r[2], r[3])] = (features, str(r[1]))
         return list(latest.values())
 

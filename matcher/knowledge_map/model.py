@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ThinReason = Literal["bus_factor", "only_core", "one_country", "one_organisation_kind"]
+ThinReason = Literal["few_primary_experts", "one_organisation", "one_country"]
 TrendDirection = Literal["rising", "fading", "steady", "new"]
-ScopeStatus = Literal["none", "thin", "covered"]
+ScopeStatus = Literal["none", "gap", "thin", "covered"]
 LEVELS = ("core", "active", "occasional", "peripheral", "transactional")
 
 
@@ -66,16 +66,24 @@ class Topic:
     bus_factor: int
     thin: tuple[ThinReason, ...]
     trend: Trend
+    primary_experts: int  # visible members whose primary topic this is (``thin.py``)
     holders: tuple[Holder, ...]
 
 
 @dataclass(frozen=True)
 class ThinSpot:
+    """An area whose visible knowledge is thin (``thin.py``): a taxonomy entry (``taxonomy``
+    set) when the community gives a taxonomy, else a topic; ``topic_id`` is the map topic that
+    holds most of its contributions."""
+
     topic_id: str
     label: str
     reasons: tuple[ThinReason, ...]
     bus_factor: int
     members: int
+    primary_experts: int
+    contributions: int
+    taxonomy: TaxonomyMatch | None = None
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ and which peripheral members hold a topic's strongest evidence.
 
 Definitions (docs/QUALITY.md, Community map):
 - **bus factor**: the fewest members who together authored at least half of the topic's
-  contributions (the "truck factor" of software projects). Thin at ``THIN_BUS_FACTOR`` or less.
-- **thin** also when every author is core, or all come from one country or one organisation kind.
+  contributions (the "truck factor" of software projects), shown with each topic.
+- **thin**: few primary experts for the topic's size, or one organisation or one country
+  (``thin.py``; issue #27: the bus factor flagged 42 of 59 topics of the sample).
 - **trend**: the topic's share of the community's contributions in the 24 months before
   ``as_of`` against its share before them; rising at ≥ ``RISING_RATIO`` (or new), fading at
   ≤ ``FADING_RATIO``, both only with at least ``TREND_MIN`` contributions on the growing side.
@@ -32,14 +33,13 @@ from matcher.knowledge_map.model import (
     Holder,
     PeripheryExpert,
     TaxonomyMatch,
-    ThinReason,
     ThinSpot,
     Topic,
     Trend,
     TrendDirection,
 )
+from matcher.knowledge_map.thin import area_thinness
 
-THIN_BUS_FACTOR = 2
 RISING_RATIO = 1.5
 FADING_RATIO = 0.5
 TREND_MIN = 3
@@ -120,6 +120,8 @@ def describe_topics(evidence: Sequence[Evidence], members: Mapping[str, MemberIn
     y2 = as_of - dt.timedelta(days=730)
     all_recent = sum(1 for e in evidence if e.date > y2)
     all_before = len(evidence) - all_recent
+    thinness = area_thinness({e.id: e.topic for e in evidence},
+                             {e.id: e.authors for e in evidence}, members)
     out: list[Topic] = []
     for topic_id, items in by_topic.items():
         count: Counter[str] = Counter()
@@ -133,15 +135,7 @@ def describe_topics(evidence: Sequence[Evidence], members: Mapping[str, MemberIn
         levels = Counter(i.level for i in infos)
         countries = Counter(i.country for i in infos)
         bf = bus_factor([e.authors for e in items])
-        thin: list[ThinReason] = []
-        if bf <= THIN_BUS_FACTOR:
-            thin.append("bus_factor")
-        if set(levels) == {"core"}:
-            thin.append("only_core")
-        if len(countries) == 1:
-            thin.append("one_country")
-        if len(kinds) == 1:
-            thin.append("one_organisation_kind")
+        standing = thinness[topic_id]
         holders = sorted(count, key=lambda m: (-strength[m], m))[:HOLDERS_KEPT]
         words = terms.get(topic_id, [])
         match = taxonomy.get(topic_id)
@@ -154,8 +148,9 @@ def describe_topics(evidence: Sequence[Evidence], members: Mapping[str, MemberIn
             organisations=len({i.organisation_id for i in infos}),
             organisation_kinds=dict(kinds.most_common()), countries=dict(countries.most_common()),
             per_year=dict(sorted(Counter(e.date.year for e in items).items())),
-            bus_factor=bf, thin=tuple(thin),
+            bus_factor=bf, thin=standing.reasons,
             trend=trend_of([e.date for e in items], all_recent, all_before, as_of),
+            primary_experts=standing.primary_experts,
             holders=tuple(_holder(members[m], count[m], strength[m]) for m in holders),
         ))
     return sorted(out, key=lambda t: (-t.contributions, t.id))
@@ -172,7 +167,10 @@ def _holder(m: MemberInfo, contributions: int, strength: float) -> Holder:
 
 
 def thin_spots(topics: Iterable[Topic]) -> list[ThinSpot]:
-    return [ThinSpot(t.id, t.label, t.thin, t.bus_factor, t.members) for t in topics if t.thin]
+    """The thin topics (a community without a taxonomy: ``service`` judges taxonomy entries
+    when there is one)."""
+    return [ThinSpot(t.id, t.label, t.thin, t.bus_factor, t.members, t.primary_experts,
+                     t.contributions) for t in topics if t.thin]
 
 
 def find_bridges(evidence: Sequence[Evidence], members: Mapping[str, MemberInfo]

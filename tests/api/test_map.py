@@ -74,8 +74,11 @@ def test_map_sections(map_api: Api) -> None:
     scope = {s["id"]: s for s in body["scope"]}
     assert set(scope) >= {"nrw", "ocean", "hydropower"}
     assert scope["ocean"]["status"] in {"none", "thin"}
+    assert scope["hydropower"]["status"] in {"none", "gap"}  # issue #27: never covered
     assert scope["nrw"]["members_covering"] >= 1 and "m-0001" in scope["nrw"]["best_members"]
     assert {x["topic_id"] for x in body["thin_spots"]} <= {t["id"] for t in body["topics"]}
+    for x in body["thin_spots"]:  # with a taxonomy, thin spots are its entries (issue #27)
+        assert x["taxonomy"] and x["reasons"] and x["contributions"] >= 1
 
 
 def test_topic_detail_and_bad_input(map_api: Api) -> None:

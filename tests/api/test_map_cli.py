@@ -30,7 +30,7 @@ def test_map_json_and_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert not any(SECRET_WORD in term for t in km["topics"] for term in t["terms"])
     assert km["bridges"][0]["member_id"] == planted.bridge
     solo = [t for t in km["topics"] if [h["member_id"] for h in t["holders"]] == [planted.solo]]
-    assert solo and "bus_factor" in solo[0]["thin"]
+    assert solo and "few_primary_experts" in solo[0]["thin"]
     assert {s["id"] for s in km["scope"]} >= {"nrw", "hydropower"}
     assert main(["keys", "create", "--role", "reader", "--spaces", "secret-space"]) == 0
     key = next(w for w in capsys.readouterr().out.split() if w.startswith("ws_"))

@@ -147,6 +147,16 @@ def test_a_need_naming_a_place_says_who_is_preferred(page: Any) -> None:
     expect(page.locator("#search-summary")).not_to_contain_text("Members working in")
 
 
+def test_a_broad_need_shows_its_hint_and_a_specific_one_none(page: Any) -> None:
+    search(page, "water")
+    wait_for_results(page)
+    expect(page.locator("#search-hint")).to_be_visible()
+    expect(page.locator("#search-hint")).to_contain_text("broad")
+    search(page, "faecal sludge treatment")
+    wait_for_results(page)
+    expect(page.locator("#search-hint")).to_be_hidden()
+
+
 def test_country_filter_keeps_only_that_country(page: Any) -> None:
     search(page, "desalination, reverse osmosis membranes and brine disposal", country="JO")
     wait_for_results(page)

@@ -152,3 +152,13 @@ def test_a_bad_glossary_keeps_the_service_not_ready_with_its_reason_for_admins(
         assert "detail" not in reader.json()
         search = client.get("/experts", params={"q": "fuites"})
         assert search.status_code == 503 and str(tmp_path) not in search.text
+
+
+def test_experts_water_is_broad_with_contribution_evidence_first(api: Api) -> None:
+    broad = api.client.get("/experts", params={"q": "water", "top": 3}).json()
+    assert broad["hint"]  # issue #27: a need too broad to single anyone out says so
+    kinds = [{e["kind"] for e in r["evidence"]} for r in broad["results"]]
+    assert "contribution" in kinds[0]
+    assert all(0.0 <= r["score"] <= 1.0 for r in broad["results"])
+    specific = api.client.get("/experts", params={"q": "acoustic leak detection"}).json()
+    assert specific["hint"] is None

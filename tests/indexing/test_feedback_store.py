@@ -10,7 +10,13 @@ import pytest
 
 from indexing.ingest import ingest_paths
 from indexing.store import SqliteStore
-from indexing.store.feedback import FeedbackStore, InvalidFeedback, SuggestedMember
+from indexing.store.feedback import (
+    LEGACY_SCALE,
+    RELEVANCE_SCALE,
+    FeedbackStore,
+    InvalidFeedback,
+    SuggestedMember,
+)
 from indexing.store.migrations import LATEST
 from tests.conftest import TEST_DATA
 
@@ -159,3 +165,24 @@ def test_the_service_log_prunes_when_it_starts(store: SqliteStore) -> None:
     assert log.flush()
     log.close()
     assert pruned == [1]  # once at start, then hourly (PRUNE_EVERY_S)
+
+
+def test_rows_recorded_before_scales_read_as_legacy_and_are_kept_apart(
+        fb: FeedbackStore, store: SqliteStore) -> None:
+    """Issue #27: features stored as a bare list (before the relevance scale) are the legacy
+    scale; new rows name their scale; ``training_rows(scale)`` keeps them apart."""
+    sid = _suggest(fb)
+    with store.transaction() as tx:  # as a store written before issue #27 holds it
+        tx.execute("UPDATE suggestion_members SET features=? WHERE member_id=?",
+                   ("[0.7, 1.0]", "m-0009"))
+    stored = fb.suggestion(sid)
+    assert stored is not None
+    scales = {m.member_id: m.scale for m in stored.members}
+    assert scales == {"m-0001": RELEVANCE_SCALE, "m-0009": LEGACY_SCALE}
+    assert {m.member_id: m.features for m in stored.members} == {
+        "m-0001": (0.7, 1.0), "m-0009": (0.7, 1.0)}
+    fb.add_feedback("k1", "m-0001", "accepted", suggestion_id=sid)
+    fb.add_feedback("k1", "m-0009", "not_relevant", suggestion_id=sid)
+    assert [o for _, o in fb.training_rows(RELEVANCE_SCALE)] == ["accepted"]
+    assert [o for _, o in fb.training_rows(LEGACY_SCALE)] == ["not_relevant"]
+    assert len(fb.training_rows()) == 2

@@ -74,7 +74,7 @@ def test_thin_spot_bridge_rising_and_periphery(planted: Fixture) -> None:
     by_name = {names[t.id]: t for t in km.topics}
     desal = by_name["desal"]
     assert desal.bus_factor == 1 and [h.member_id for h in desal.holders] == [p.solo]
-    assert set(desal.thin) == {"bus_factor", "one_country", "one_organisation_kind"}
+    assert set(desal.thin) == {"few_primary_experts", "one_organisation", "one_country"}
     thin_ids = {s.topic_id for s in km.thin_spots}
     assert desal.id in thin_ids
     assert by_name["leaks"].id not in thin_ids and by_name["floods"].id not in thin_ids

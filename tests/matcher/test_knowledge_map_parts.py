@@ -81,3 +81,28 @@ def test_sample_charter_and_taxonomy_are_read_and_not_ingested(tmp_path: Path) -
     with pytest.raises(MapFileError) as missing:
         load_taxonomy(tmp_path / "none.json")
     assert missing.value.field == "file"
+
+
+def test_thin_areas_rest_on_few_primary_experts_for_their_size() -> None:
+    """Issue #27: an area is thin when at most max(1, 5 % of its contributions) members have
+    it as primary area, or when one organisation or one country holds it."""
+    from indexing.vectors.catalog import MemberInfo
+    from matcher.knowledge_map.thin import area_thinness, primary_areas
+
+    def member(mid: str, org: str, country: str) -> MemberInfo:
+        return MemberInfo(mid, mid, org, org, country, "active", ("en",), (), True, False, None)
+
+    members = {"a": member("a", "o1", "KE"), "b": member("b", "o2", "SN"),
+               "c": member("c", "o3", "IN"), "d": member("d", "o1", "KE")}
+    area_of: dict[str, object] = {}
+    authors: dict[str, tuple[str, ...]] = {}
+    for i in range(6):  # "wide": three primary experts
+        area_of[f"w{i}"], authors[f"w{i}"] = "wide", ("abc"[i % 3],)
+    for i in range(4):  # "solo": d alone, a once (a's primary stays "wide")
+        area_of[f"s{i}"], authors[f"s{i}"] = "solo", ("d",) if i else ("a", "d")
+    assert primary_areas(area_of, authors) == {"a": "wide", "b": "wide", "c": "wide",
+                                               "d": "solo"}
+    standing = area_thinness(area_of, authors, members)
+    assert standing["wide"].reasons == () and standing["wide"].primary_experts == 3
+    assert standing["solo"].reasons == ("few_primary_experts", "one_organisation",
+                                        "one_country")

@@ -1,0 +1,204 @@
+"""Relevance: one scale for who knows X, teams and invitations, in every language and route.
+
+**The scale** is the English model's (all-MiniLM-L6-v2) aggregated cosine between the need and
+a member's documents (``aggregation``), as an English need gets it from the English index. What
+a route ranks by differs (reciprocal-rank fusion of two indexes, a cross-lingual query built
+with feedback, the multilingual model's cosine); what a coordinator reads beside a name is this
+relevance, so "0.6" means the same for a French need as for its English twin:
+
+* an English need (route ``english``/``fused``, or a community with one index): the English
+  index's score for the need's own vector;
+* a need in another language with a glossary reading: the English index queried with the
+  route's English reading (glossary reading + cross-lingual feedback), its scores shifted down
+  by how far that query's ``CALIBRATION_TOP`` best members score above the plain reading's
+  (``calibrated``: the feedback pulls every document closer to the query);
+* a need in another language without a glossary reading (feedback alone, or the multilingual
+  index alone): the multilingual model's own closeness to the community's documents says how
+  related the need is, whatever its language; its ``CALIBRATION_TOP`` best members' mean is
+  brought to the English scale by a line fitted on the community's own glossary terms in
+  English (``ScaleMap``: English top-k mean against multilingual top-k mean for the same term,
+  refitted per index version), and the ranking shifted to that level.
+
+Without a glossary (no terms to fit the line) the last case keeps the route's own scores.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from indexing.vectors.filters import Access, SearchFilters
+from matcher.aggregation import DocScore, RankedMember
+from matcher.analysis import cross_lingual_vector
+from matcher.languages import NeedLanguage
+from matcher.query_vectors import QueryVectors
+from matcher.rankings import ArrayRanking, member_ids, member_scores, referred_members
+
+if TYPE_CHECKING:
+    from matcher.experts import Matcher, Snapshot
+
+CANDIDATES = 50  # members ranked for relevance (more only when a shown member lies beyond)
+CALIBRATION_TOP = 10  # members whose scores set a cross-lingual need's scale
+SCALE_TERMS = 80  # glossary terms (English) the multilingual → English line is fitted on
+Vector = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class ScaleMap:
+    """English top-k mean ≈ ``intercept + slope ×`` multilingual top-k mean (for one need)."""
+
+    intercept: float
+    slope: float
+
+    def english(self, multilingual: float) -> float:
+        return self.intercept + self.slope * multilingual
+
+
+def top_mean(ranked: Sequence[RankedMember], k: int = CALIBRATION_TOP) -> float | None:
+    scores = [r.score for r in ranked[:k]]
+    return sum(scores) / len(scores) if scores else None
+
+
+def shifted(ranked: Sequence[RankedMember], shift: float) -> ArrayRanking:
+    """The ranking with every member's and document's score lowered by ``shift`` (a member is
+    built when read, as in ``rankings.py``)."""
+    def build(i: int) -> RankedMember:
+        r = ranked[i]
+        return RankedMember(r.member_id, r.score - shift,
+                            tuple(DocScore(d.key, d.score - shift, d.best_item)
+                                  for d in r.documents))
+
+    return ArrayRanking(member_ids(ranked), member_scores(ranked) - shift, build)
+
+
+def calibrated(ranked: Sequence[RankedMember], reading: Sequence[RankedMember],
+               k: int = CALIBRATION_TOP) -> Sequence[RankedMember]:
+    """The cross-lingual ranking with its scores brought to the English scale.
+
+    The cross-lingual query adds the English vectors of real documents (feedback) to the
+    glossary reading, so every document comes closer to it: on the sample, the best cosines of
+    "alerte précoce aux inondations" are ~0.15 above those of "flood early warning", and members
+    off the topic would clear the coverage threshold. The shift is measured per need, as the
+    mean of the ``k`` best member scores of the cross-lingual query minus that of the reading
+    alone (a plain English query), and subtracted when positive; the order is unchanged."""
+    top_x, top_r = top_mean(ranked, k), top_mean(reading, k)
+    if top_x is None or top_r is None or top_x <= top_r:
+        return ranked
+    return shifted(ranked, top_x - top_r)
+
+
+class ScaleCache:
+    """The community's ``ScaleMap``, fitted once per (English, multilingual) index version on
+    the glossary's English terms; their vectors are encoded once per process (``prepare``,
+    called before a request takes the read locks)."""
+
+    def __init__(self, terms: Sequence[str]) -> None:
+        step = max(1, len(terms) // SCALE_TERMS)
+        self.terms = list(dict.fromkeys(terms))[::step][:SCALE_TERMS]
+        self._vectors: tuple[Vector, Vector] | None = None
+        self._fitted: dict[tuple[int, int], ScaleMap | None] = {}
+        self._lock = threading.Lock()
+
+    def pending(self) -> list[str]:
+        """The terms still to encode (none once ``prepare`` has run), for a request to encode
+        with its own texts in one pass per encoder."""
+        return [] if self._vectors is not None or len(self.terms) < 3 else list(self.terms)
+
+    def prepare(self, vectors: QueryVectors) -> tuple[Vector, Vector] | None:
+        """The terms' English and multilingual vectors (encoded at the first call)."""
+        if len(self.terms) < 3:
+            return None
+        with self._lock:
+            if self._vectors is None:
+                vectors.prefetch(self.terms, self.terms)
+                self._vectors = (np.stack([vectors.english(t) for t in self.terms]),
+                                 np.stack([vectors.multilingual(t) for t in self.terms]))
+            return self._vectors
+
+    def scale(self, matcher: Matcher, snap: Snapshot, vectors: QueryVectors) -> ScaleMap | None:
+        """The fitted line for this snapshot's indexes (None without a multilingual index or
+        enough glossary terms)."""
+        ml = snap.multilingual
+        if ml is None:
+            return None
+        key = (snap.english.version, ml.version)
+        with self._lock:
+            if key in self._fitted:
+                return self._fitted[key]
+        probes = self.prepare(vectors)
+        fitted = None if probes is None else _fit(matcher, snap, *probes)
+        with self._lock:
+            self._fitted = {key: fitted}  # one version kept: older snapshots refit if asked
+        return fitted
+
+
+def _fit(matcher: Matcher, snap: Snapshot, english: Vector, multilingual: Vector
+         ) -> ScaleMap | None:
+    """Least-squares line through (multilingual top-k mean, English top-k mean) of the terms,
+    over what the public sees (a calibration never depends on the caller)."""
+    filters, access = SearchFilters(), Access.public()
+    xs, ys = [], []
+    for term, en_v, ml_v in zip(matcher.scale_terms(), english, multilingual, strict=True):
+        x = top_mean(matcher.rank(snap, term, ml_v, filters, access, CALIBRATION_TOP,
+                                  index="multilingual"))
+        y = top_mean(matcher.rank(snap, term, en_v, filters, access, CALIBRATION_TOP))
+        if x is not None and y is not None:
+            xs.append(x)
+            ys.append(y)
+    if len(xs) < 3 or float(np.std(xs)) == 0.0:
+        return None
+    slope, intercept = np.polyfit(np.asarray(xs), np.asarray(ys), 1)
+    return ScaleMap(float(intercept), float(slope))
+
+
+def need_relevance(matcher: Matcher, snap: Snapshot, need: str, language: NeedLanguage,
+                   filters: SearchFilters, access: Access, vectors: QueryVectors,
+                   top: int = CANDIDATES, members: Sequence[str] = ()
+                   ) -> Sequence[RankedMember]:
+    """Members with their relevance (module doc) for one need through its language route,
+    best first; every member of ``members`` is among them when the filters let them through
+    (the ranking is then exhaustive)."""
+    text = matcher.check_need(need)
+    ranked = _relevance(matcher, snap, text, language, filters, access, vectors, top, False)
+    if members and not set(members) <= set(member_ids(ranked).tolist()):
+        ranked = _relevance(matcher, snap, text, language, filters, access, vectors, top, True)
+    return ranked
+
+
+def _relevance(matcher: Matcher, snap: Snapshot, text: str, language: NeedLanguage,
+               filters: SearchFilters, access: Access, vectors: QueryVectors, top: int,
+               exhaustive: bool) -> Sequence[RankedMember]:
+    if language.route != "multilingual" or snap.multilingual is None:
+        return matcher.rank(snap, text, vectors.english(text), filters, access, top, exhaustive)
+    ml_vector = vectors.multilingual(text)
+    en_vector = cross_lingual_vector(ml_vector, language, filters, access, snap.multilingual,
+                                     snap.english, vectors, matcher.settings)
+    if en_vector is not None:
+        ranked = matcher.rank(snap, text, en_vector, filters, access, top, exhaustive)
+        if language.gloss is not None:
+            reading = matcher.rank(snap, text, vectors.english(language.gloss.text), filters,
+                                   access, CALIBRATION_TOP)
+            return calibrated(ranked, reading)
+    ml_ranked = matcher.rank(snap, text, ml_vector, filters, access,
+                             max(top, CALIBRATION_TOP), exhaustive, index="multilingual")
+    scale = matcher.relevance_scale(snap, vectors)
+    level = top_mean(ml_ranked)
+    if en_vector is not None:
+        current = top_mean(ranked)
+        if scale is None or level is None or current is None:
+            return ranked
+        return shifted(ranked, current - scale.english(level))
+    referred = referred_members(ml_ranked, snap.multilingual, snap.english)
+    if scale is None or level is None:
+        return referred
+    return shifted(referred, level - scale.english(level))
+
+
+def on_scale(score: float) -> float:
+    """A relevance as shown: within [0, 1], four decimals."""
+    return round(min(1.0, max(0.0, score)), 4)

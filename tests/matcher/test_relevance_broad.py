@@ -1,0 +1,96 @@
+"""Issue #27: one relevance scale, evidence first on broad needs, profile evidence, the hint."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexing.vectors.catalog import MemberInfo
+from matcher.aggregation import RankedMember
+from matcher.broad import breadth, broad_hint, evidence_first, sentences
+from matcher.evidence import Evidence, EvidenceKind, ExpertMatch
+from matcher.experts import Matcher
+from matcher.relevance import calibrated, on_scale, shifted
+
+
+def _match(mid: str, score: float, contribution: bool) -> ExpertMatch:
+    member = MemberInfo(mid, mid, "org", "Org", "KE", "active", ("en",), (), True, False, None)
+    kind: EvidenceKind = "contribution" if contribution else "profile"
+    ev = (Evidence("c-1" if contribution else None, "t", "report", "", "en", "public", score,
+                   "s", kind),)
+    return ExpertMatch(member, score, ev, None)
+
+
+def test_profile_only_members_follow_members_with_evidence_unless_clearly_better() -> None:
+    ranked = [_match("p1", 0.40, False), _match("e1", 0.38, True), _match("e2", 0.35, True),
+              _match("p2", 0.60, False), _match("e3", 0.45, True)]
+    ordered = [m.member.id for m in evidence_first(ranked, margin=0.10)]
+    # p1 is not clearly better than any backed member: it goes after all of them; p2 is
+    # clearly better than every backed one, but profile-only members keep their own order
+    assert ordered == ["e1", "e2", "e3", "p1", "p2"]
+
+
+def test_a_clearly_better_profile_match_keeps_its_place() -> None:
+    ranked = [_match("p1", 0.80, False), _match("e1", 0.40, True)]
+    assert [m.member.id for m in evidence_first(ranked, margin=0.10)] == ["p1", "e1"]
+
+
+def test_breadth_and_hint() -> None:
+    flat = [RankedMember(f"m{i}", 0.40 - i * 0.001, ()) for i in range(20)]
+    steep = [RankedMember(f"m{i}", 0.80 - i * 0.05, ()) for i in range(20)]
+    assert breadth(flat) == 1.0 and breadth(steep) < 0.25
+    assert broad_hint(breadth(steep), []) is None
+    assert "broad" in (broad_hint(breadth(flat), []) or "")
+
+
+def test_scale_helpers() -> None:
+    ranked = [RankedMember("a", 0.9, ()), RankedMember("b", 0.7, ())]
+    reading = [RankedMember("a", 0.6, ()), RankedMember("b", 0.4, ())]
+    assert [round(r.score, 3) for r in calibrated(ranked, reading)] == [0.6, 0.4]
+    assert [round(r.score, 3) for r in shifted(ranked, -0.1)] == [1.0, 0.8]
+    assert on_scale(1.2) == 1.0 and on_scale(-0.3) == 0.0
+    assert sentences("Works on leaks. Also on tariffs!\nTopics: nrw") == [
+        "Works on leaks.", "Also on tariffs!", "Topics: nrw"]
+
+
+def test_water_is_broad_and_answered_with_evidence_first(matcher: Matcher) -> None:
+    found = matcher.find_experts("water", top=5)
+    assert found.hint and "broad" in found.hint
+    backed = [m.has_contribution for m in found]
+    assert backed == sorted(backed, reverse=True)  # members with contributions first
+    assert all(0.0 <= m.score <= 1.0 for m in found)
+    for m in found:
+        if not m.has_contribution and m.evidence:
+            assert m.evidence[0].kind == "profile" and m.evidence[0].contribution_id is None
+
+
+def test_a_specific_need_carries_no_hint(matcher: Matcher) -> None:
+    found = matcher.find_experts("acoustic leak detection with noise loggers", top=5)
+    assert found.hint is None
+    assert found[0].has_contribution and 0.3 < found[0].score <= 1.0
+
+
+@pytest.mark.slow
+def test_the_same_need_in_french_scores_like_in_english(ml_matcher: Matcher) -> None:
+    en = ml_matcher.find_experts("faecal sludge management and pit latrine emptying", top=3)
+    fr = ml_matcher.find_experts("gestion des boues de vidange et vidange des latrines", top=3)
+    assert fr.language.route == "multilingual"
+    assert abs(en[0].score - fr[0].score) < 0.15
+    cake = ml_matcher.find_experts("une recette de gâteau au chocolat avec des fraises", top=3)
+    assert not len(cake) or cake[0].score < en[0].score - 0.2
+
+
+@pytest.mark.slow
+def test_a_need_without_glossary_terms_is_brought_to_the_scale(ml_matcher: Matcher) -> None:
+    """The multilingual → English line is fitted on the glossary's English terms; a need with
+    no glossary term is placed on the English scale by it, whatever its language."""
+    need = "una receta de pastel de chocolate con fresas"
+    language = ml_matcher.need_language(need)
+    assert language.route == "multilingual" and language.gloss is None
+    vectors = ml_matcher.need_vectors(need, language)
+    with ml_matcher.snapshot() as snap:
+        scale = ml_matcher.relevance_scale(snap, vectors)
+    assert scale is not None and scale.slope > 0
+    cake = ml_matcher.find_experts(need, top=3)
+    sludge = ml_matcher.find_experts("gestión de lodos fecales y vaciado de letrinas", top=3)
+    assert all(0.0 <= m.score <= 1.0 for m in cake)
+    assert cake[0].score < sludge[0].score - 0.2
