@@ -33,6 +33,11 @@ PROFILE_MARGIN = 0.10
 EXTRA_CANDIDATES = 20
 BROAD_MARGIN = 0.15
 BROAD_SHARE = 0.50  # "most of the community": more than half
+# on the relevance scale, off-topic English needs score ~0.10 and broad water needs ~0.35
+FAR_BELOW = 0.25
+FAR_HINT = ("Nobody in the community comes close to this need (the best relevance is {best:.2f} "
+            "on a scale of 0 to 1): it may lie outside what the community works on. Try the "
+            "words its members would use.")
 BROAD_HINT = ("This need is broad: {share:.0%} of the members reached match it about as well "
               "as the best one. Name the problem, the place or the method{example} to single "
               "out who knows it.")
@@ -65,8 +70,12 @@ def breadth(relevance: Sequence[RankedMember], margin: float = BROAD_MARGIN) -> 
 
 
 def broad_hint(share: float, matches: Sequence[ExpertMatch]) -> str | None:
-    """The hint of a broad need (None when it is specific enough); its example is the title of
-    the first contribution the answer shows."""
+    """The hint of a need nobody comes close to (the best relevance under ``FAR_BELOW``), or of
+    a broad need (None when it is specific enough); a broad need's example is the title of the
+    first contribution the answer shows."""
+    best = max((m.score for m in matches), default=None)
+    if best is not None and best < FAR_BELOW:
+        return FAR_HINT.format(best=best)
     if share < BROAD_SHARE:
         return None
     title = next((e.title for m in matches for e in m.evidence if e.kind == "contribution"),

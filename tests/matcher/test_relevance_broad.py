@@ -42,6 +42,14 @@ def test_breadth_and_hint() -> None:
     assert "broad" in (broad_hint(breadth(flat), []) or "")
 
 
+def test_a_need_nobody_comes_close_to_says_so_instead_of_broad() -> None:
+    far = [_match(f"m{i}", 0.10 - i * 0.001, True) for i in range(5)]
+    hint = broad_hint(1.0, far) or ""
+    assert "Nobody in the community comes close" in hint and "0.10" in hint
+    near = [_match(f"m{i}", 0.36 - i * 0.001, True) for i in range(5)]
+    assert "broad" in (broad_hint(1.0, near) or "")
+
+
 def test_scale_helpers() -> None:
     ranked = [RankedMember("a", 0.9, ()), RankedMember("b", 0.7, ())]
     reading = [RankedMember("a", 0.6, ()), RankedMember("b", 0.4, ())]
