@@ -111,6 +111,12 @@ def _vocabulary_terms(app: FastAPI) -> tuple[tuple[str, ...], tuple[str, ...]] |
 
 def _vocabulary_enums(schema: dict[str, Any], terms: tuple[tuple[str, ...], tuple[str, ...]]
                       ) -> None:
+    for item in schema.get("paths", {}).values():  # the `type` filter of /experts
+        for parameter in item.get("get", {}).get("parameters", []):
+            if parameter.get("name") == "type" and parameter.get("in") == "query":
+                items = parameter.get("schema", {}).get("items")
+                if isinstance(items, dict):
+                    items["enum"] = list(terms[0])
     components = schema.get("components", {}).get("schemas", {})
     for model, field, allowed in (("Contribution", "type", terms[0]),
                                   ("Organisation", "kind", terms[1])):

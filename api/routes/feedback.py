@@ -31,8 +31,8 @@ class FeedbackIn(BaseModel):
         None, min_length=1, max_length=128, description="Required without a suggestion_id "
         "(the member must then exist); with one, it must be the suggestion's project")
     member_id: str = Field(min_length=1, max_length=128)
-    outcome: str = Field(description="contacted, accepted, declined_not_my_field, "
-                                     "declined_busy or not_relevant")
+    outcome: Outcome = Field(description="contacted, accepted, declined_not_my_field, "
+                                         "declined_busy or not_relevant")
 
 
 class FeedbackOut(BaseModel):

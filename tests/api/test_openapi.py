@@ -35,6 +35,9 @@ def test_the_vocabulary_is_an_enum_once_the_community_is_open(api: Api) -> None:
     schema = api.client.get("/openapi.json").json()
     types = schema["components"]["schemas"]["Contribution"]["properties"]["type"]["enum"]
     assert "case_study" in types and "publication" in types
+    type_filter = next(p for p in schema["paths"]["/experts"]["get"]["parameters"]
+                       if p["name"] == "type")
+    assert type_filter["schema"]["items"]["enum"] == types
     country = schema["components"]["schemas"]["Member"]["properties"]["country"]
     assert "KE" in country["enum"] and "ZZ" not in country["enum"]
 
