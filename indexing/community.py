@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 from indexing.backup import set_aside_damaged
 from indexing.encoders.base import Encoder
 from indexing.encoders.batching import BatchingEncoder
-from indexing.encoders.onnx_runtime import load_minilm
+from indexing.encoders.onnx_runtime import load_minilm, warm_encoder
 from indexing.errors import (
     Conflict,
     IndexCorrupt,
@@ -88,6 +88,15 @@ class Community:
             return None
         status = self.follower.status()
         return FeedPosition(status.applied_sequence, status.lag_seconds)
+
+    def warm_encoders(self) -> None:
+        """Run each encoder's first passes (queries and documents, English and multilingual),
+        so the first need or write after start-up finds its runtime sessions made and run."""
+        encoders = [self.encoder]
+        if self.multilingual_index is not None:
+            encoders.append(self.multilingual_index.encoder)
+        for encoder in encoders:
+            warm_encoder(encoder)
 
     @classmethod
     def open(cls, settings: Settings, encoder: Encoder | None = None, store: Store | None = None,
