@@ -126,7 +126,7 @@ def write_report(command: str, r: dict[str, Any]) -> None:
             f"load before {r['load_before']}, after {r['load_after']}\n\n"
             "| source | start to ready | first /experts | median of next 20 | first ÷ median "
             "(goal ≤ 2) | load |\n|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
-    append_to_docs(text)
+    append_to_docs(text, docs=("BENCHMARKS.md",))
 
 
 if __name__ == "__main__":
