@@ -97,6 +97,7 @@ class OnnxMiniLM:
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
         self._sessions: dict[int, Any] = {}  # intra-op threads -> session
+        self._inputs: frozenset[str] = frozenset()  # the graph's input names (every session's)
         self._sessions_lock = threading.Lock()
         # mean pooling (the export refuses anything else): the vector is the hidden state's size
         hidden = json.loads((model_path / "config.json").read_text()).get("hidden_size")
@@ -119,6 +120,7 @@ class OnnxMiniLM:
                 options.add_session_config_entry("session.intra_op.allow_spinning", "0")
                 session = ort.InferenceSession(str(self._file), options,
                                                providers=["CPUExecutionProvider"])
+                self._inputs = frozenset(i.name for i in session.get_inputs())
                 self._sessions[threads] = session
             return session
 
@@ -138,8 +140,7 @@ class OnnxMiniLM:
             mask[row, :n] = e.attention_mask
             types[row, :n] = e.type_ids
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-        names = {i.name for i in session.get_inputs()}
-        return session.run(None, {k: v for k, v in feeds.items() if k in names})[0]
+        return session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
 
     def encode(self, texts: Sequence[str], documents: bool = False,
                parallel: bool = False) -> Vectors:
