@@ -7,6 +7,7 @@ import contextlib
 import functools
 import logging
 import os
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -53,6 +54,7 @@ from indexing.store import SqlStore, open_store
 from indexing.store.keys import KeyStore
 from matcher.experts import Matcher
 from matcher.feedback import Feedback
+from matcher.filters import Access
 from matcher.knowledge_map import KnowledgeMapper
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,22 @@ def _open_keys(settings: ServiceSettings, community: Community | None) -> KeySto
     except Exception as exc:  # a store that cannot open: routes needing keys answer 503
         log.error("keys unavailable: %s", exc)
         return None
+
+
+def warm_up(answers: Feedback, mapper: KnowledgeMapper) -> float:
+    """Run what the first requests would build on first use (``Feedback.warm_up``: encoders,
+    learned model, masks, lexical features, suggestion log; the public knowledge map), so the
+    first answer after ready is as fast as the tenth. Seconds taken; a failure is logged and
+    the service still starts (it then builds on first use, as before)."""
+    started = time.perf_counter()
+    try:
+        answers.warm_up()
+        mapper.build(Access.public())
+    except Exception:  # never keep a service down for its warm-up
+        log.exception("warm-up incomplete; the first requests build what is missing")
+    seconds = time.perf_counter() - started
+    log.info("warmed up in %.1f s", seconds)
+    return seconds
 
 
 ANOTHER_PROCESS = "another Wellspring process serves this home (one service process per home)"
@@ -133,6 +151,9 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
             state.matcher = matcher
             state.mapper = mapper
             state.answers = Feedback.service(matcher, settings.suggestion_flush_ms)
+            # ready means warm: what the routes build on first use is built before the server
+            # accepts its first connection (uvicorn serves once this lifespan has started)
+            state.warm_up_seconds = await run_in_threadpool(warm_up, state.answers, mapper)
             state.not_ready_reason = None
         state.keys = await run_in_threadpool(_open_keys, settings, state.community)
         if state.keys is not None:

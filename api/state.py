@@ -37,3 +37,4 @@ class ServiceState:
     answers: Feedback | None = None  # the answers service (matcher/requests.py, feedback.py)
     # setting search_concurrency: searches share these worker-thread slots (made at start-up)
     searches: anyio.CapacityLimiter | None = None
+    warm_up_seconds: float | None = None  # the start-up's warm-up (api/app.py), before ready

@@ -75,7 +75,8 @@ def visible_latency(a: Replica, b: Replica, key: str, n: int, author: str) -> di
             if time.perf_counter() - acked > 30:
                 raise RuntimeError(f"{cid} not visible on B after 30 s")
             time.sleep(0.02)
-    return {"n": n, **percentiles(out)}
+    # the first write is read through a B that has served nothing yet (ready means warm)
+    return {"n": n, "first_ms": round(out[0], 1) if out else None, **percentiles(out)}
 
 
 def throughput(base: str, key: str, pids: list[int], n: int, concurrency: int, seed: int,
@@ -132,6 +133,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--data", type=Path, default=ROOT / "data",
                         help="the community to load (default: the sample, data/)")
+    parser.add_argument("--visible-only", action="store_true",
+                        help="only write-to-visible (no throughput, no kill): issue #32")
     parser.add_argument("--no-report", action="store_true")
     args = parser.parse_args()
     command = "python -m bench.replicas " + " ".join(sys.argv[1:])
@@ -156,6 +159,12 @@ def main() -> int:
             report["two_replicas_ready_s"] = round(time.perf_counter() - started, 1)
             report["replica_encoded"] = [_encoded(r) for r in (a, b)]
             report["visible_ms"] = visible_latency(a, b, key, args.visible, members[0]["id"])
+            if args.visible_only:
+                report["load_after"] = load()
+                print(json.dumps(report, indent=1))
+                if not args.no_report:
+                    write_visible_report(command, report)
+                return 0
             hosts = [r.url.removeprefix("http://") for r in (a, b)]
             for r in (a, b):  # warm-up: lazily loaded parts (language detection, caches)
                 throughput(r.url, key, [r.process.pid], 40, 4, 3, f"warm{r.url[-5:]}", members)
@@ -199,6 +208,21 @@ def _encoded(r: Replica) -> str:
     """What the replica's start-up sync encoded (/health/ready's startup_sync)."""
     sync = httpx.get(f"{r.url}/health/ready", timeout=10).json()["startup_sync"]
     return f"{sync['encoded_texts']} encoded, {sync['stored_texts']} from the store"
+
+
+def write_visible_report(command: str, r: dict[str, Any]) -> None:
+    """``--visible-only``: the first write read through a replica that has served nothing."""
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    vis = r["visible_ms"]
+    text = (f"\n### {when} — bench/replicas.py (write-to-visible only)\n\n`{command}`  \n"
+            f"Machine: {os.cpu_count()} CPU cores, Python {platform.python_version()}; "
+            f"PostgreSQL 15 (throwaway cluster); load before {r['load_before']}, after "
+            f"{r['load_after']}\n\n| measure | figure |\n|---|---|\n"
+            f"| first write on A → visible on B, B having served nothing (goal ≤ 1,000 ms) | "
+            f"**{vis['first_ms']} ms** |\n| all {vis['n']} writes | p50 {vis.get('p50_ms')} ms, "
+            f"p95 {vis.get('p95_ms')} ms |\n| two replicas ready | "
+            f"{r['two_replicas_ready_s']} s (start-up syncs: {r['replica_encoded']}) |\n")
+    append_to_docs(text)
 
 
 def write_report(command: str, r: dict[str, Any]) -> None:

@@ -10,13 +10,14 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from indexing.backup import set_aside_damaged
 from indexing.encoders.base import Encoder
 from indexing.encoders.batching import BatchingEncoder
-from indexing.encoders.onnx_runtime import load_minilm
+from indexing.encoders.onnx_runtime import load_minilm, warm_encoder
 from indexing.errors import (
     Conflict,
     IndexCorrupt,
@@ -89,6 +90,15 @@ class Community:
         status = self.follower.status()
         return FeedPosition(status.applied_sequence, status.lag_seconds)
 
+    def warm_encoders(self) -> None:
+        """Run each encoder's first passes (queries and documents, English and multilingual),
+        so the first need or write after start-up finds its runtime sessions made and run."""
+        encoders = [self.encoder]
+        if self.multilingual_index is not None:
+            encoders.append(self.multilingual_index.encoder)
+        for encoder in encoders:
+            warm_encoder(encoder)
+
     @classmethod
     def open(cls, settings: Settings, encoder: Encoder | None = None, store: Store | None = None,
              show_progress: bool = False, multilingual_encoder: Encoder | None = None
@@ -120,15 +130,19 @@ class Community:
                 settings.ivf_threshold))
         self = cls(settings, store, encoder, index)
         self.recovered_from = recovered
-        stats = index.sync(store, show_progress=show_progress)
-        self.startup = stats
-        log.info("index: %d vectors (%d texts encoded, %d taken from the store) in %.1f s",
-                 index.count(), stats.encoded_texts, stats.stored_texts, stats.seconds)
-        if stats.changed or index.generation is None:
-            index.save(settings.index_path)
-        backfill_if_missing(index, store)  # a store from before vectors were kept there
-        self.multilingual_index = open_multilingual_index(settings, store, ml_encoder,
-                                                          show_progress)
+        # the multilingual index syncs beside the English one: its encoder runs one BLAS
+        # thread (use_m3.py), the English one the other core's worth, so no core idles in a
+        # first build; each keeps its own texts' vectors in the store
+        with ThreadPoolExecutor(1, thread_name_prefix="multilingual-sync") as pool:
+            multilingual = pool.submit(open_multilingual_index, settings, store, ml_encoder)
+            stats = index.sync(store, show_progress=show_progress)
+            self.startup = stats
+            log.info("index: %d vectors (%d texts encoded, %d taken from the store) in %.1f s",
+                     index.count(), stats.encoded_texts, stats.stored_texts, stats.seconds)
+            if stats.changed or index.generation is None:
+                index.save(settings.index_path)
+            backfill_if_missing(index, store)  # a store from before vectors were kept there
+            self.multilingual_index = multilingual.result()
         return self, stats
 
     @classmethod

@@ -91,6 +91,11 @@ def _since(days: int) -> str:
     return (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
 
 
+# a need in English and one in another language that names a place: every route of a need
+WARM_NEEDS = ("reducing non-revenue water in intermittent supply systems",
+              "réutilisation des eaux usées traitées pour l'irrigation au Maroc")
+
+
 class Feedback:
     """Suggestions, feedback, the learned ranking and fair exposure over one matcher."""
 
@@ -142,6 +147,22 @@ class Feedback:
             counts = self.store.exposure_counts(_since(s.exposure_window_days))
             out |= {m for m, c in counts.items() if c >= s.exposure_cap}
         return frozenset(out)
+
+    # -- start-up ----------------------------------------------------------------------------
+    def warm_up(self, needs: Sequence[str] = WARM_NEEDS) -> None:
+        """Build now what the first answers would build on first use, recording nothing: the
+        encoders' sessions, the learned model, the exposure counts, the language detector, the
+        gazetteer and glossary, the index's public masks and member tables, and the lexical
+        features the suggestion log computes (the service calls this before it is ready)."""
+        self.matcher.community.warm_encoders()
+        model = self.model()
+        self.capped()
+        access = Access.public()
+        for need in needs:
+            pool = self.settings.rerank_pool if model is not None else 10
+            found = self.matcher.find_experts(need, None, access, min(pool, self.settings.max_top))
+            self.suggested(need, found.matches, access)
+        self.log.flush()  # its thread started, its statements prepared
 
     # -- answers -----------------------------------------------------------------------------
     def experts(self, request: ExpertsRequest) -> ExpertsAnswer:

@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
 # Fresh-machine set-up: a virtual environment with everything Wellspring needs, and chromium
-# for the browser tests. Idempotent. Usage: scripts/setup.sh [python] [venv]
+# for the browser tests. Idempotent. Usage: scripts/setup.sh [python] [venv] [run|test]
+# run: what serving needs only (`make run`: a community's first run waits for nothing else);
+# test (the default): also the dev and ray extras and the Debian packages the tests use.
 set -euo pipefail
 PY=${1:-python3.11}
 VENV=${2:-.venv}
+MODE=${3:-test}
 "$PY" -m venv "$VENV"
 "$VENV/bin/pip" install -q --upgrade pip
 # torch first, pinned: the CPU wheel lies on local disk; unpinned it pulls a multi-GB CUDA build.
 "$VENV/bin/pip" install -q torch==2.13.0
-"$VENV/bin/pip" install -q -e '.[dev,ray]'   # ray: `wellspring index --ray` and its test
+if [ "$MODE" = run ]; then
+  "$VENV/bin/pip" install -q -e .
+else
+  "$VENV/bin/pip" install -q -e '.[dev,ray]'   # ray: `wellspring index --ray` and its test
+fi
 # Debian packages the tests use: chromium (the page), PostgreSQL 15 and nginx (replicas)
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing="$missing postgresql"
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing="$missing nginx"
-if [ -n "$missing" ]; then
+if [ -n "$missing" ] && [ "$MODE" != run ]; then
   if [ "$(id -u)" = 0 ]; then
     (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing) >/dev/null
   else

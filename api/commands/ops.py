@@ -62,13 +62,14 @@ def cmd_export_onnx(args: argparse.Namespace) -> int:
     import logging
 
     from indexing.encoders.onnx_export import export_onnx
-    from indexing.encoders.onnx_runtime import onnx_folder
+    from indexing.encoders.onnx_files import onnx_folder
 
     for noisy in ("onnxscript", "onnx_ir", "torch.onnx", "torch._dynamo", "torch.export"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     settings = load_settings()
     folder = onnx_folder(settings)
-    report = export_onnx(settings.resolved_model_path(), folder, force=args.force)
+    report = export_onnx(settings.resolved_model_path(), folder, force=args.force,
+                         threads=settings.torch_threads)
     if not report.passed:
         print(f"ONNX export refused, the service will use torch: {report.reason}")
         return 1

@@ -23,7 +23,8 @@ def live() -> dict[str, str]:
 @router.get("/health/ready", responses={503: {"description": "Not ready, with the reason"}})
 def ready(request: Request, state: Annotated[ServiceState, Depends(get_state)],
           presented: Annotated[str | None, Security(api_key_header)] = None) -> JSONResponse:
-    """Ready when the model and a consistent index are loaded. Not ready: the kind of failure
+    """Ready when the model and a consistent index are loaded and warmed up (the first
+    answer is as fast as the tenth). Not ready: the kind of failure
     for anyone, and the start-up error itself (`detail`) for an admin key."""
     if state.community is None:
         body = {"status": "not-ready", "reason": state.not_ready_reason}
@@ -39,6 +40,9 @@ def ready(request: Request, state: Annotated[ServiceState, Depends(get_state)],
         "startup_sync": {"encoded_texts": state.community.startup.encoded_texts,
                          "stored_texts": state.community.startup.stored_texts,
                          "seconds": round(state.community.startup.seconds, 1)},
+        # ready means warm: what the routes build on first use was built before this answer
+        "warm_up_seconds": (round(state.warm_up_seconds, 2)
+                            if state.warm_up_seconds is not None else None),
     })
 
 

@@ -8,6 +8,9 @@ is the sentence vector. The export is accepted only when every vector of a fixed
 with torch's to cosine >= ``MIN_COSINE``; otherwise ``export.json`` records the refusal and the
 runtime falls back to torch (``onnx_runtime.load_minilm``).
 
+Then, on this machine, torch and ONNX Runtime are timed on documents (bulk) and on single needs,
+and each use gets the faster (``runtimes.json``, read by ``onnx_runtime.load_minilm``).
+
 Run by ``wellspring export-onnx`` (which ``scripts/setup.sh`` calls): seconds, once per model.
 """
 
@@ -19,18 +22,25 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from indexing.encoders.onnx_files import (
+    MODEL_FILE,
+    REPORT_FILE,
+    ExportReport,
+    RuntimeChoice,
+    read_choice,
+    read_report,
+)
+from indexing.encoders.onnx_runtime import OnnxMiniLM
 from indexing.encoders.sentence_transformer import model_files_digest
 
 log = logging.getLogger(__name__)
 
-MODEL_FILE = "model.onnx"
-REPORT_FILE = "export.json"
 MIN_COSINE = 0.9999
 # The fixed verification sample: short needs, a mid-length text, a long one truncated at the
 # model's maximum sequence length, and other scripts.
@@ -46,49 +56,26 @@ VERIFY_SAMPLE = (
 )
 
 
-@dataclass(frozen=True)
-class ExportReport:
-    """What ``export.json`` holds: whether the export may be used, and why (not)."""
+def export_onnx(model_path: str | Path, folder: Path, force: bool = False,
+                threads: int = 0) -> ExportReport:
+    """Export the model folder to ``folder/model.onnx``, verify it against torch, and measure
+    which runtime is faster here for documents and for queries (``runtimes.json``).
 
-    passed: bool
-    reason: str
-    model_digest: str
-    min_cosine: float
-    max_seq_length: int
-    seconds: float
-    torch_version: str
-    onnxruntime_version: str
-
-
-def default_onnx_dir(model_path: str | Path) -> Path:
-    """Where the export of a model folder lives: beside the environment's packages
-    (``<venv>/share/wellspring/onnx/<model digest>``), so every checkout using that
-    environment, its tests included, reuses one export. ``WELLSPRING_ONNX_DIR`` overrides it."""
-    import sys
-
-    return Path(sys.prefix) / "share" / "wellspring" / "onnx" / model_files_digest(Path(model_path))
-
-
-def read_report(folder: Path) -> ExportReport | None:
-    """The export's report, None when there is none (or it cannot be read)."""
-    try:
-        data = json.loads((folder / REPORT_FILE).read_text(encoding="utf-8"))
-        return ExportReport(**data)
-    except (OSError, ValueError, TypeError):
-        return None
-
-
-def export_onnx(model_path: str | Path, folder: Path, force: bool = False) -> ExportReport:
-    """Export the model folder to ``folder/model.onnx`` and verify it against torch.
-
-    Idempotent: a passed export of the same model is kept unless ``force``. Written aside and
-    renamed, so a crash leaves no half export behind.
+    Idempotent: a passed export of the same model is kept unless ``force`` (and measured if it
+    was not). Written aside and renamed, so a crash leaves no half export behind.
     """
     path = Path(model_path)
     digest = model_files_digest(path)
     found = read_report(folder)
     if (found is not None and not force and found.model_digest == digest and found.passed
             and (folder / MODEL_FILE).exists()):
+        choice = read_choice(folder)
+        if choice is None or choice.model_digest != digest:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer
+
+            model = SentenceTransformer(str(path), device="cpu")
+            measure_runtimes(model, path, folder, digest, threads).write(folder)
         return found
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import onnxruntime as ort
@@ -104,8 +91,6 @@ def export_onnx(model_path: str | Path, folder: Path, force: bool = False) -> Ex
         reason = _export_graph(model, tmp / MODEL_FILE)
         min_cos = 0.0
         if reason is None:
-            from indexing.encoders.onnx_runtime import OnnxMiniLM
-
             runtime = OnnxMiniLM(path, tmp, threads=0)
             with torch.inference_mode():
                 want = model.encode(list(VERIFY_SAMPLE), convert_to_numpy=True,
@@ -126,6 +111,8 @@ def export_onnx(model_path: str | Path, folder: Path, force: bool = False) -> Ex
             (tmp / MODEL_FILE).unlink(missing_ok=True)
             for extra in tmp.glob("*.data"):
                 extra.unlink()
+        if report.passed:
+            measure_runtimes(model, path, tmp, digest, threads).write(tmp)
         if folder.exists():
             shutil.rmtree(folder)
         os.rename(tmp, folder)
@@ -133,6 +120,72 @@ def export_onnx(model_path: str | Path, folder: Path, force: bool = False) -> Ex
         shutil.rmtree(tmp, ignore_errors=True)
     (log.info if report.passed else log.warning)("ONNX export of %s: %s", path, report.reason)
     return report
+
+
+# The measurement's documents: ~130 tokens each, like the sample's contribution chunks.
+_WORDS = ("groundwater", "recharge", "aquifer", "irrigation", "wastewater", "reuse", "sludge",
+          "drainage", "desalination", "brine", "leakage", "metering", "tariff", "catchment",
+          "flood", "drought", "sanitation", "chlorination", "turbidity", "borehole", "pumping",
+          "reservoir", "watershed", "governance")
+MEASURE_DOCUMENTS = tuple(
+    f"Study {i}: " + " ".join(_WORDS[(i * 7 + j) % len(_WORDS)] for j in range(60 + i % 5 * 12))
+    for i in range(48))
+MEASURE_QUERIES = tuple(VERIFY_SAMPLE[:6]) * 3
+# torch must be this much faster to be chosen: a tie keeps torch out of the process
+TORCH_MARGIN = 1.05
+
+
+def measure_runtimes(model: Any, path: Path, folder: Path, digest: str, threads: int = 0
+                     ) -> RuntimeChoice:
+    """Documents per second (bulk, as an index build encodes) and one need's latency, torch
+    vs ONNX Runtime, interleaved and best of two rounds; each use gets the faster runtime."""
+    import datetime as dt
+
+    import torch
+
+    onnx = OnnxMiniLM(path, folder, threads)
+    docs, queries = list(MEASURE_DOCUMENTS), list(MEASURE_QUERIES)
+
+    def torch_docs() -> None:
+        model.encode(docs, batch_size=32, convert_to_numpy=True, normalize_embeddings=True)
+
+    def torch_query() -> None:
+        for q in queries:
+            model.encode([q], convert_to_numpy=True, normalize_embeddings=True)
+
+    def onnx_query() -> None:
+        for q in queries:
+            onnx.encode([q])
+
+    runs = {"torch_docs": torch_docs, "onnx_docs": lambda: onnx.encode(docs, documents=True),
+            "torch_query": torch_query, "onnx_query": onnx_query}
+    best = dict.fromkeys(runs, float("inf"))
+    with torch.inference_mode():
+        if threads:
+            torch.set_num_threads(threads)
+        torch_query()  # first passes build what each runtime builds once
+        onnx.warm()
+        for _ in range(2):
+            for name, run in runs.items():
+                started = time.perf_counter()
+                run()
+                best[name] = min(best[name], time.perf_counter() - started)
+    torch_docs_s = len(docs) / best["torch_docs"]
+    onnx_docs_s = len(docs) / best["onnx_docs"]
+    torch_ms = 1000 * best["torch_query"] / len(queries)
+    onnx_ms = 1000 * best["onnx_query"] / len(queries)
+    choice = RuntimeChoice(
+        documents="torch" if torch_docs_s > TORCH_MARGIN * onnx_docs_s else "onnx",
+        queries="torch" if onnx_ms > TORCH_MARGIN * torch_ms else "onnx",
+        model_digest=digest, onnx_documents_per_s=round(onnx_docs_s, 1),
+        torch_documents_per_s=round(torch_docs_s, 1), onnx_query_ms=round(onnx_ms, 2),
+        torch_query_ms=round(torch_ms, 2), cpu_count=os.cpu_count() or 1,
+        measured_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
+    log.info("runtimes measured: documents %s (onnx %.1f/s, torch %.1f/s), queries %s "
+             "(onnx %.1f ms, torch %.1f ms)", choice.documents, onnx_docs_s, torch_docs_s,
+             choice.queries, onnx_ms, torch_ms)
+    return choice
 
 
 def _export_graph(model: Any, target: Path) -> str | None:

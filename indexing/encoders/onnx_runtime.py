@@ -1,27 +1,37 @@
-"""MiniLM on ONNX Runtime: ``tokenizers`` + one ``InferenceSession``, no torch at query time.
+"""MiniLM on ONNX Runtime: ``tokenizers`` + ``InferenceSession``s, no torch at query time.
 
 The export (``onnx_export.py``, run once at setup) holds transformer, mean pooling and
 normalisation; this module tokenises like sentence-transformers (strip, truncate at the model's
-``max_seq_length``, pad to the longest text of a batch) and runs it. The fingerprint is the
-model's (``minilm_fingerprint``): the vectors are torch's within rounding (checked at export),
-so an index built with either runtime is served by the other.
+``max_seq_length``), pads each pass to its longest text (passes of similar token lengths,
+bounded in padded tokens) and runs them, documents in parallel on one thread each. The
+fingerprint is the model's (``minilm_fingerprint``): the vectors are torch's within rounding
+(checked at export), so an index built with either runtime is served by the other.
 
-``load_minilm`` chooses the runtime from the setting ``encoder_runtime`` and falls back to torch,
-with a logged reason, when no verified export is there.
+``load_minilm`` chooses the runtime from the setting ``encoder_runtime`` and the runtimes measured
+at set-up for documents and for queries (``runtimes.json``), and falls back to torch, with a
+logged reason, when no verified export is there. Files and folder: ``onnx_files.py``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from indexing.encoders.base import Encoder, Vectors, normalise
+from indexing.encoders.onnx_files import (
+    MODEL_FILE,
+    onnx_folder,
+    read_choice,
+    read_report,
+)
 from indexing.encoders.sentence_transformer import (
     minilm_fingerprint,
     model_files_digest,
@@ -34,12 +44,43 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+# Texts per forward pass are bounded by padded tokens (rows x the longest row), not only by
+# count: on these 2-core machines ONNX Runtime ran ~130-token documents at 39-44 ms of CPU per
+# text in passes of 1-8 texts and 58 ms in passes of 32 (torch: 60-82 ms), as its activations
+# outgrow the caches (docs/BENCHMARKS.md, issue #32). Short queries still go 32 or 64 at a time.
+MAX_BATCH_TOKENS = 1024
+
+
+def token_batches(lengths: Sequence[int], max_texts: int, max_tokens: int = MAX_BATCH_TOKENS
+                  ) -> list[list[int]]:
+    """Indexes of texts grouped into passes: longest first, each pass at most ``max_texts``
+    texts and ``max_tokens`` padded tokens (a text longer than that goes alone)."""
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    batches: list[list[int]] = []
+    for i in order:
+        if batches:
+            last = batches[-1]
+            width = lengths[last[0]]  # the longest of its pass: sorted, so its first
+            if len(last) < max_texts and (len(last) + 1) * width <= max_tokens:
+                last.append(i)
+                continue
+        batches.append([i])
+    return batches
+
+
 class OnnxMiniLM:
-    """Tokeniser + ONNX session of one export folder: texts in, sentence vectors out."""
+    """Tokeniser + ONNX sessions of one export folder: texts in, sentence vectors out.
+
+    Two sessions over the same graph, each made on first use: queries (one or a few texts)
+    run on one session with ``threads`` intra-op threads (lowest latency for one need);
+    documents in bulk run their passes in parallel, one per worker thread, on a session with
+    one intra-op thread each (``workers``, default: the cores), so no core idles and no
+    thread waits on another's barrier. A single pass of documents (a write) runs like a query.
+    """
 
     def __init__(self, model_path: Path, onnx_dir: Path, threads: int = 0,
-                 batch_size: int = 32) -> None:
-        import onnxruntime as ort
+                 batch_size: int = 32, workers: int = 0,
+                 max_batch_tokens: int = MAX_BATCH_TOKENS) -> None:
         from tokenizers import Tokenizer
 
         config = json.loads((model_path / "sentence_bert_config.json").read_text())
@@ -48,44 +89,82 @@ class OnnxMiniLM:
         self._tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=self.max_seq_length)
         self._tokenizer.no_padding()
-        options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.inter_op_num_threads = 1
-        if threads:
-            options.intra_op_num_threads = threads
-        # spinning threads fight every other process on a shared 2-core host
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = ort.InferenceSession(str(onnx_dir / "model.onnx"), options,
-                                             providers=["CPUExecutionProvider"])
-        self._inputs = {i.name for i in self._session.get_inputs()}
+        self._file = onnx_dir / MODEL_FILE
+        if not self._file.exists():
+            raise FileNotFoundError(f"no {MODEL_FILE} in {onnx_dir}")
+        self.threads = threads
+        self.workers = max(1, workers or threads or os.cpu_count() or 1)
         self.batch_size = batch_size
-        self.dimension = int(self._session.get_outputs()[0].shape[-1])
+        self.max_batch_tokens = max_batch_tokens
+        self._sessions: dict[int, Any] = {}  # intra-op threads -> session
+        self._inputs: frozenset[str] = frozenset()  # the graph's input names (every session's)
+        self._sessions_lock = threading.Lock()
+        # mean pooling (the export refuses anything else): the vector is the hidden state's size
+        hidden = json.loads((model_path / "config.json").read_text()).get("hidden_size")
+        self.dimension = int(hidden) if hidden else int(
+            self._session(self.threads).get_outputs()[0].shape[-1])
 
-    def _run(self, texts: list[str]) -> Any:
-        encodings = self._tokenizer.encode_batch(texts)
+    def _session(self, threads: int) -> Any:
+        """The session with this many intra-op threads (0: the runtime's default), made once."""
+        with self._sessions_lock:
+            session = self._sessions.get(threads)
+            if session is None:
+                import onnxruntime as ort
+
+                options = ort.SessionOptions()
+                options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+                options.inter_op_num_threads = 1
+                if threads:
+                    options.intra_op_num_threads = threads
+                # spinning threads fight every other process on a shared 2-core host
+                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+                session = ort.InferenceSession(str(self._file), options,
+                                               providers=["CPUExecutionProvider"])
+                self._inputs = frozenset(i.name for i in session.get_inputs())
+                self._sessions[threads] = session
+            return session
+
+    def warm(self) -> None:
+        """Make both sessions and run each once (the service does this before it is ready)."""
+        self.encode(["water"])
+        self.encode(["water supply"] * 2, documents=True, parallel=True)
+
+    def _run(self, session: Any, encodings: list[Any]) -> Any:
         width = max(len(e.ids) for e in encodings)
-        ids = np.zeros((len(texts), width), np.int64)
-        mask = np.zeros((len(texts), width), np.int64)
-        types = np.zeros((len(texts), width), np.int64)
+        ids = np.zeros((len(encodings), width), np.int64)
+        mask = np.zeros((len(encodings), width), np.int64)
+        types = np.zeros((len(encodings), width), np.int64)
         for row, e in enumerate(encodings):
             n = len(e.ids)
             ids[row, :n] = e.ids
             mask[row, :n] = e.attention_mask
             types[row, :n] = e.type_ids
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-        return self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
+        return session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
 
-    def encode(self, texts: Sequence[str]) -> Vectors:
-        """Sentence vectors, in the order of ``texts``; batches of similar lengths (like
-        sentence-transformers) so that padding stays short."""
+    def encode(self, texts: Sequence[str], documents: bool = False,
+               parallel: bool = False) -> Vectors:
+        """Sentence vectors, in the order of ``texts``, in passes of similar token lengths
+        (``token_batches``), so padding stays short; documents of several passes run them in
+        parallel (``parallel`` forces that even for one pass: used to warm that session)."""
         if not texts:
             return np.zeros((0, self.dimension), np.float32)
         clean = [t.strip().lower() if self.lower else t.strip() for t in texts]
-        order = sorted(range(len(clean)), key=lambda i: -len(clean[i]))
+        encodings = self._tokenizer.encode_batch(clean)
+        batches = token_batches([len(e.ids) for e in encodings], self.batch_size,
+                                self.max_batch_tokens)
         out = np.zeros((len(clean), self.dimension), np.float32)
-        for start in range(0, len(order), self.batch_size):
-            part = order[start : start + self.batch_size]
-            out[part] = self._run([clean[i] for i in part])
+        if documents and self.workers > 1 and (len(batches) > 1 or parallel):
+            session = self._session(1)
+            with ThreadPoolExecutor(self.workers, thread_name_prefix="onnx-documents") as pool:
+                done = pool.map(lambda part: self._run(session, [encodings[i] for i in part]),
+                                batches)
+                for part, vectors in zip(batches, done, strict=True):
+                    out[part] = vectors
+            return out
+        session = self._session(self.threads)
+        for part in batches:
+            out[part] = self._run(session, [encodings[i] for i in part])
         return out
 
 
@@ -109,55 +188,112 @@ class OnnxEncoder:
     def fingerprint(self) -> dict[str, object]:
         return minilm_fingerprint(self.name, self._digest, self.dimension, self.max_seq_length)
 
-    def _encode(self, texts: Sequence[str]) -> Vectors:
+    def _encode(self, texts: Sequence[str], documents: bool) -> Vectors:
         if not texts:
             return np.zeros((0, self.dimension), np.float32)
         with self._lock:
-            out = self._model.encode(texts)
+            out = self._model.encode(texts, documents)
         return normalise(out)  # the graph normalises; this keeps any model folder unit length
 
+    def warm(self) -> None:
+        """Both sessions made and run once: the first need or write after start-up pays
+        nothing the tenth does not."""
+        with self._lock:
+            self._model.warm()
+
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
-        return self._encode(texts)
+        return self._encode(texts, False)
 
     def encode_documents(self, texts: Sequence[str], show_progress: bool = False) -> Vectors:
-        return self._encode(texts)
+        return self._encode(texts, True)
 
 
-def onnx_folder(settings: Settings) -> Path:
-    """The export folder for the configured model (setting ``onnx_dir`` or the default)."""
-    from indexing.encoders.onnx_export import default_onnx_dir
+class SplitEncoder:
+    """Queries on one encoder, documents on another: the same model on two runtimes, chosen
+    by the measurement ``wellspring export-onnx`` recorded (``runtimes.json``)."""
 
-    return settings.onnx_dir or default_onnx_dir(settings.resolved_model_path())
+    def __init__(self, queries: Encoder, documents: Encoder) -> None:
+        self.queries = queries
+        self.documents = documents
+        self.name = queries.name
+        self.dimension = queries.dimension
+        self.runtime = (f"queries: {getattr(queries, 'runtime', '?')}, "
+                        f"documents: {getattr(documents, 'runtime', '?')}")
+
+    def fingerprint(self) -> dict[str, object]:
+        return self.queries.fingerprint()
+
+    def warm(self) -> None:
+        for encoder in (self.queries, self.documents):
+            warm_encoder(encoder)
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        return self.queries.encode_queries(texts)
+
+    def encode_documents(self, texts: Sequence[str], show_progress: bool = False) -> Vectors:
+        return self.documents.encode_documents(texts, show_progress)
+
+
+def warm_encoder(encoder: Encoder) -> None:
+    """Run an encoder's first passes (its ``warm()`` when it has one, else one query and one
+    document), so that what it builds on first use is built now."""
+    warm = getattr(encoder, "warm", None)
+    if callable(warm):
+        warm()
+        return
+    encoder.encode_queries(["water"])
+    encoder.encode_documents(["water supply"])
+
+
+def _unusable_export(folder: Path, model_path: str) -> str | None:
+    """Why the export in ``folder`` cannot serve this model, None when it can."""
+    report = read_report(folder)
+    if report is not None and not report.passed:
+        return f"the ONNX export was refused at export time: {report.reason}"
+    if report is None or not (folder / MODEL_FILE).exists():
+        return f"no ONNX export in {folder} (run `wellspring export-onnx`)"
+    if report.model_digest != model_files_digest(Path(model_path)):
+        return f"the ONNX export in {folder} is of another model (run `wellspring export-onnx`)"
+    return None
 
 
 def load_minilm(settings: Settings) -> Encoder:
     """The configured English encoder: ONNX Runtime when ``encoder_runtime`` is ``onnx`` and a
-    verified export of this model is there, torch otherwise (the reason is logged)."""
-    from indexing.encoders.onnx_export import MODEL_FILE, read_report
-
+    verified export of this model is there, torch otherwise (the reason is logged). With ONNX,
+    queries and documents each go to the runtime measured faster at set-up (``runtimes.json``,
+    ``wellspring export-onnx``); ONNX for both when nothing was measured."""
     model_path = settings.resolved_model_path()
     threads = settings.torch_threads
     if settings.encoder_runtime == "onnx":
         folder = onnx_folder(settings)
-        report = read_report(folder)
-        digest = model_files_digest(Path(model_path))
-        reason = None
-        if report is not None and not report.passed:
-            reason = f"the ONNX export was refused at export time: {report.reason}"
-        elif report is None or not (folder / MODEL_FILE).exists():
-            reason = f"no ONNX export in {folder} (run `wellspring export-onnx`)"
-        elif report.model_digest != digest:
-            reason = (f"the ONNX export in {folder} is of another model "
-                      "(run `wellspring export-onnx`)")
+        reason = _unusable_export(folder, model_path)
         if reason is None:
+            choice = read_choice(folder)
+            if choice is not None and choice.model_digest != model_files_digest(Path(model_path)):
+                choice = None
             try:
-                return OnnxEncoder(model_path, folder, settings.batch_size, threads)
+                onnx = OnnxEncoder(model_path, folder, settings.batch_size, threads)
             except Exception as exc:  # a broken file or runtime: torch still works
                 reason = f"ONNX Runtime could not load {folder}: {type(exc).__name__}: {exc}"
+            else:
+                if choice is None or (choice.documents == "onnx" and choice.queries == "onnx"):
+                    return onnx
+                torch_encoder = _torch_encoder(model_path, settings.batch_size, threads)
+                log.info("encoder runtimes measured at set-up: documents %s, queries %s",
+                         choice.documents, choice.queries)
+                if choice.documents == "torch" and choice.queries == "torch":
+                    return torch_encoder
+                if choice.documents == "torch":
+                    return SplitEncoder(queries=onnx, documents=torch_encoder)
+                return SplitEncoder(queries=torch_encoder, documents=onnx)
         log.warning("encoder runtime: torch (fallback): %s", reason)
+    return _torch_encoder(model_path, settings.batch_size, threads)
+
+
+def _torch_encoder(model_path: str, batch_size: int, threads: int) -> Encoder:
     from indexing.encoders.sentence_transformer import SentenceTransformerEncoder
 
-    encoder = SentenceTransformerEncoder(model_path, settings.batch_size)
+    encoder = SentenceTransformerEncoder(model_path, batch_size)
     if threads:  # process-wide; torch is imported by now
         import torch
 

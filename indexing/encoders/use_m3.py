@@ -5,7 +5,9 @@ Pure numpy, loaded once per process. BLAS threads are limited per call (threadpo
 ~100x slower per query on the 2-core machines; and a query's matrices are too small to gain from
 a second thread: measured here (2 cores, load ~1.4), one need p50 2.4 ms with 1 thread vs 3.1 ms
 with 2, and with two other threads busy in BLAS p95 14 ms vs 151 ms (the second BLAS thread waits
-for a core). Documents (batches of 64): 80 vs 88 texts/s, so builds keep 2.
+for a core). Documents (batches of 64): 80 vs 88 texts/s with 1 vs 2 threads: the second core
+is worth more to the English encoder, so the service and builds run this one with 1 thread beside
+it (``Community.open`` syncs both indexes at once; issue #32).
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ def load_multilingual_encoder(settings: Settings) -> Encoder | None:
     from indexing.encoders.use_m3 import UniversalSentenceEncoder
     from indexing.metrics import pass_observer
 
-    return BatchingEncoder(UniversalSentenceEncoder(threads=2), settings.encode_batch_wait_ms,
+    return BatchingEncoder(UniversalSentenceEncoder(threads=1), settings.encode_batch_wait_ms,
                            settings.encode_batch_max, pass_observer(settings.metrics))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +17,9 @@ import pytest
 
 from indexing.encoders import onnx_export
 from indexing.encoders.base import Encoder
-from indexing.encoders.onnx_export import VERIFY_SAMPLE, default_onnx_dir, export_onnx
-from indexing.encoders.onnx_runtime import OnnxEncoder, load_minilm
+from indexing.encoders.onnx_export import VERIFY_SAMPLE, export_onnx
+from indexing.encoders.onnx_files import RuntimeChoice, default_onnx_dir, read_choice
+from indexing.encoders.onnx_runtime import OnnxEncoder, SplitEncoder, load_minilm, token_batches
 from indexing.encoders.sentence_transformer import SentenceTransformerEncoder
 from indexing.settings import Settings
 
@@ -105,3 +107,40 @@ def test_an_export_of_another_model_is_not_used(onnx_export_dir: Path, tmp_path:
         encoder = load_minilm(Settings(home=tmp_path, onnx_dir=folder))
     assert isinstance(encoder, SentenceTransformerEncoder)
     assert "another model" in caplog.text
+
+
+def test_passes_are_bounded_in_padded_tokens() -> None:
+    lengths = [130, 12, 250, 128, 12, 300, 64, 64, 64]
+    batches = token_batches(lengths, max_texts=4, max_tokens=260)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for b in batches:
+        assert len(b) <= 4
+        assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 260
+    assert [5] in batches  # longer than the bound: alone
+
+
+def test_documents_in_parallel_passes_are_the_same_vectors(onnx_export_dir: Path,
+                                                           model_path: str) -> None:
+    texts = [f"{t} {i}" for i in range(12) for t in TEXTS]
+    onnx = OnnxEncoder(model_path, onnx_export_dir, threads=2)
+    serial = onnx.encode_queries(texts)
+    parallel = onnx.encode_documents(texts)
+    assert float(np.min(np.sum(serial * parallel, axis=1))) >= 0.99999
+
+
+def test_the_runtimes_are_measured_at_export_and_followed(onnx_export_dir: Path, tmp_path: Path,
+                                                          model_path: str) -> None:
+    """`export-onnx` records which runtime was faster here for documents and for queries;
+    the encoder follows it (torch for one use, ONNX for the other when so measured)."""
+    choice = read_choice(onnx_export_dir)
+    assert choice is not None and choice.documents in ("onnx", "torch")
+    assert choice.onnx_documents_per_s > 0 and choice.torch_query_ms > 0
+    folder = tmp_path / "measured"
+    shutil.copytree(onnx_export_dir, folder)
+    RuntimeChoice(**{**asdict(choice), "documents": "torch", "queries": "onnx"}).write(folder)
+    split = load_minilm(Settings(home=tmp_path, onnx_dir=folder))
+    assert isinstance(split, SplitEncoder)
+    assert isinstance(split.documents, SentenceTransformerEncoder)
+    assert isinstance(split.queries, OnnxEncoder)
+    RuntimeChoice(**{**asdict(choice), "documents": "onnx", "queries": "onnx"}).write(folder)
+    assert isinstance(load_minilm(Settings(home=tmp_path, onnx_dir=folder)), OnnxEncoder)

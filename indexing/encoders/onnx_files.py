@@ -1,0 +1,88 @@
+"""What the ONNX export (``onnx_export.py``) writes and the runtime (``onnx_runtime.py``) reads:
+the folder, its file names, the export's report and the runtimes measured at set-up.
+
+Its own module so that the exporter and the runtime both depend on it and not on each other.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from indexing.encoders.sentence_transformer import model_files_digest
+
+if TYPE_CHECKING:
+    from indexing.settings import Settings
+
+MODEL_FILE = "model.onnx"
+REPORT_FILE = "export.json"
+# beside export.json, not in it: a report written by an older Wellspring stays readable
+CHOICE_FILE = "runtimes.json"
+
+Runtime = Literal["onnx", "torch"]
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    """What ``export.json`` holds: whether the export may be used, and why (not)."""
+
+    passed: bool
+    reason: str
+    model_digest: str
+    min_cosine: float
+    max_seq_length: int
+    seconds: float
+    torch_version: str
+    onnxruntime_version: str
+
+
+@dataclass(frozen=True)
+class RuntimeChoice:
+    """What ``runtimes.json`` holds: the runtime measured faster for documents (bulk encoding)
+    and for queries (one need at a time) on this machine at set-up, with the figures."""
+
+    documents: Runtime
+    queries: Runtime
+    model_digest: str
+    onnx_documents_per_s: float
+    torch_documents_per_s: float
+    onnx_query_ms: float
+    torch_query_ms: float
+    cpu_count: int
+    measured_at: str
+
+    def write(self, folder: Path) -> None:
+        (folder / CHOICE_FILE).write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+
+
+def default_onnx_dir(model_path: str | Path) -> Path:
+    """Where the export of a model folder lives: beside the environment's packages
+    (``<venv>/share/wellspring/onnx/<model digest>``), so every checkout using that
+    environment, its tests included, reuses one export. ``WELLSPRING_ONNX_DIR`` overrides it."""
+    return Path(sys.prefix) / "share" / "wellspring" / "onnx" / model_files_digest(Path(model_path))
+
+
+def onnx_folder(settings: Settings) -> Path:
+    """The export folder for the configured model (setting ``onnx_dir`` or the default)."""
+    return settings.onnx_dir or default_onnx_dir(settings.resolved_model_path())
+
+
+def read_report(folder: Path) -> ExportReport | None:
+    """The export's report, None when there is none (or it cannot be read)."""
+    try:
+        data = json.loads((folder / REPORT_FILE).read_text(encoding="utf-8"))
+        return ExportReport(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def read_choice(folder: Path) -> RuntimeChoice | None:
+    """The runtimes measured at set-up, None when not measured (or unreadable)."""
+    try:
+        data = json.loads((folder / CHOICE_FILE).read_text(encoding="utf-8"))
+        return RuntimeChoice(**data)
+    except (OSError, ValueError, TypeError):
+        return None
