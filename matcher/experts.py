@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal, overload
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
@@ -21,7 +21,7 @@ import numpy.typing as npt
 from indexing.community import Community
 from indexing.settings import Settings
 from indexing.vectors.filters import Access, SearchFilters
-from indexing.vectors.reader import CatalogView, IndexReader
+from indexing.vectors.reader import IndexReader
 from matcher import rankings
 from matcher.aggregation import DocScore, RankedMember
 from matcher.analysis import analyse_need, cross_lingual_vector
@@ -41,24 +41,12 @@ from matcher.query_vectors import QueryVectors
 from matcher.rankings import picked_members, referred_members
 from matcher.relevance import ScaleCache, ScaleMap, need_relevance
 from matcher.retrieval import fuse_routes, non_english_writers, rank_members
+from matcher.snapshot import IndexName, Snapshot
 from matcher.text_checks import check_countries, check_printable
 
 __all__ = ["DocScore", "Evidence", "ExpertMatch", "ExpertResult", "Matcher", "RankedMember",
            "Snapshot"]
 
-IndexName = Literal["english", "multilingual"]
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The readers of one request: the English index and, when kept, the multilingual one."""
-
-    english: IndexReader
-    multilingual: IndexReader | None
-
-    @property
-    def catalog(self) -> CatalogView:
-        return self.english.catalog
 
 
 @dataclass(frozen=True)

@@ -27,20 +27,37 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
+from indexing.settings import Settings
 from indexing.vectors.filters import Access, SearchFilters
 from matcher.aggregation import DocScore, RankedMember
 from matcher.analysis import cross_lingual_vector
 from matcher.languages import NeedLanguage
+from matcher.places import PlaceReading
 from matcher.query_vectors import QueryVectors
 from matcher.rankings import ArrayRanking, member_ids, member_scores, referred_members
+from matcher.snapshot import IndexName, Snapshot
 
-if TYPE_CHECKING:
-    from matcher.experts import Matcher, Snapshot
+
+class Ranker(Protocol):
+    """What relevance asks of the matcher (``matcher.experts.Matcher``)."""
+
+    settings: Settings
+
+    def check_need(self, need: str) -> str: ...
+
+    def scale_terms(self) -> list[str]: ...
+
+    def relevance_scale(self, snap: Snapshot, vectors: QueryVectors) -> ScaleMap | None: ...
+
+    def rank(self, snap: Snapshot, need: str, vector: npt.NDArray[np.float32],
+             filters: SearchFilters, access: Access, top: int, exhaustive: bool = False,
+             index: IndexName = "english", places: PlaceReading | None = None
+             ) -> Sequence[RankedMember]: ...
 
 CANDIDATES = 50  # members ranked for relevance (more only when a shown member lies beyond)
 CALIBRATION_TOP = 10  # members whose scores set a cross-lingual need's scale
@@ -120,7 +137,7 @@ class ScaleCache:
                                  np.stack([vectors.multilingual(t) for t in self.terms]))
             return self._vectors
 
-    def scale(self, matcher: Matcher, snap: Snapshot, vectors: QueryVectors) -> ScaleMap | None:
+    def scale(self, matcher: Ranker, snap: Snapshot, vectors: QueryVectors) -> ScaleMap | None:
         """The fitted line for this snapshot's indexes (None without a multilingual index or
         enough glossary terms)."""
         ml = snap.multilingual
@@ -137,7 +154,7 @@ class ScaleCache:
         return fitted
 
 
-def _fit(matcher: Matcher, snap: Snapshot, english: Vector, multilingual: Vector
+def _fit(matcher: Ranker, snap: Snapshot, english: Vector, multilingual: Vector
          ) -> ScaleMap | None:
     """Least-squares line through (multilingual top-k mean, English top-k mean) of the terms,
     over what the public sees (a calibration never depends on the caller)."""
@@ -156,7 +173,7 @@ def _fit(matcher: Matcher, snap: Snapshot, english: Vector, multilingual: Vector
     return ScaleMap(float(intercept), float(slope))
 
 
-def need_relevance(matcher: Matcher, snap: Snapshot, need: str, language: NeedLanguage,
+def need_relevance(matcher: Ranker, snap: Snapshot, need: str, language: NeedLanguage,
                    filters: SearchFilters, access: Access, vectors: QueryVectors,
                    top: int = CANDIDATES, members: Sequence[str] = ()
                    ) -> Sequence[RankedMember]:
@@ -170,7 +187,7 @@ def need_relevance(matcher: Matcher, snap: Snapshot, need: str, language: NeedLa
     return ranked
 
 
-def _relevance(matcher: Matcher, snap: Snapshot, text: str, language: NeedLanguage,
+def _relevance(matcher: Ranker, snap: Snapshot, text: str, language: NeedLanguage,
                filters: SearchFilters, access: Access, vectors: QueryVectors, top: int,
                exhaustive: bool) -> Sequence[RankedMember]:
     if language.route != "multilingual" or snap.multilingual is None:

@@ -1,9 +1,10 @@
-"""Docs that cannot drift (#35): the configuration reference is
-generated from the settings' own descriptions and docs/ARCHITECTURE.md names every module of the
-three packages and none that is gone."""
+"""Docs that cannot drift and a tree that stays one-way (#35): the configuration reference is
+generated from the settings' own descriptions, docs/ARCHITECTURE.md names every module of the
+three packages and none that is gone, and no module imports one that imports it back."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -49,3 +50,29 @@ def test_architecture_names_every_module_and_none_that_is_gone() -> None:
     known = {Path(m).name for m in modules} | {p.name for p in (ROOT / "tests").rglob("*.py")}
     gone = sorted(n for n in named if n not in known)
     assert not gone, f"docs/ARCHITECTURE.md names modules that do not exist: {gone}"
+
+
+def test_no_module_imports_one_that_imports_it_back() -> None:
+    """Every import counts, lazy and type-checking ones too: a cycle is a cycle."""
+    modules = {".".join(Path(m).with_suffix("").parts) for m in _modules()}
+    graph: dict[str, set[str]] = {m: set() for m in modules}
+    for module in modules:
+        tree = ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            graph[module] |= {n for n in names if n in modules and n != module}
+    cycles = sorted((a, b) for a in graph for b in graph[a] if a < b and a in _reach(graph, b))
+    assert not cycles, f"modules importing each other (directly or around): {cycles}"
+
+
+def _reach(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        for nxt in graph[todo.pop()] - seen:
+            seen.add(nxt)
+            todo.append(nxt)
+    return seen
