@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from indexing.encoders.sentence_transformer import model_files_digest
 
@@ -23,6 +24,7 @@ REPORT_FILE = "export.json"
 CHOICE_FILE = "runtimes.json"
 
 Runtime = Literal["onnx", "torch"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -70,19 +72,19 @@ def onnx_folder(settings: Settings) -> Path:
     return settings.onnx_dir or default_onnx_dir(settings.resolved_model_path())
 
 
-def read_report(folder: Path) -> ExportReport | None:
-    """The export's report, None when there is none (or it cannot be read)."""
+def _read(path: Path, kind: Callable[..., T]) -> T | None:
+    """A JSON record of ``kind``, None when the file is absent or cannot be read as one."""
     try:
-        data = json.loads((folder / REPORT_FILE).read_text(encoding="utf-8"))
-        return ExportReport(**data)
+        return kind(**json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
         return None
+
+
+def read_report(folder: Path) -> ExportReport | None:
+    """The export's report, None when there is none (or it cannot be read)."""
+    return _read(folder / REPORT_FILE, ExportReport)
 
 
 def read_choice(folder: Path) -> RuntimeChoice | None:
     """The runtimes measured at set-up, None when not measured (or unreadable)."""
-    try:
-        data = json.loads((folder / CHOICE_FILE).read_text(encoding="utf-8"))
-        return RuntimeChoice(**data)
-    except (OSError, ValueError, TypeError):
-        return None
+    return _read(folder / CHOICE_FILE, RuntimeChoice)
