@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from indexing.encoders.base import Encoder, Vectors
+from matcher.broad import sentences
 from tests.api.conftest import make_keys, open_api
 from tests.conftest import make_settings
 
@@ -29,12 +30,14 @@ class Recording:
         self.name = inner.name
         self.dimension = inner.dimension
         self.calls: Counter[str] = Counter()
+        self.queries: list[str] = []  # every query text encoded, in order
 
     def fingerprint(self) -> dict[str, object]:
         return self.inner.fingerprint()
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
         self.calls["queries"] += 1
+        self.queries.extend(texts)
         return self.inner.encode_queries(texts)
 
     def encode_documents(self, texts: Sequence[str], show_progress: bool = False) -> Vectors:
@@ -57,10 +60,15 @@ def test_the_service_is_warm_before_it_is_ready(community_home: Path, real_encod
         for calls in before:
             assert calls["queries"] >= 1 and calls["documents"] >= 1
         assert state.mapper._views, "the public knowledge map is built at start-up"
+        seen = len(english.queries)
         first = client.get("/experts", params={"q": "groundwater recharge"})
         assert first.status_code == 200
-        # the first need encodes its own text only: nothing left to build on first use
-        assert english.calls["queries"] == before[0]["queries"] + 1
+        # the first need encodes what this answer reads (its own text; the bio sentences of a
+        # member found on the profile alone, #27), nothing built on first use
+        bios = {sentence for m in state.community.store.members()
+                for sentence in sentences(m.bio)}
+        assert english.queries[seen] == "groundwater recharge"
+        assert set(english.queries[seen + 1:]) <= bios
 
 
 def test_onnx_sessions_are_made_by_the_warm_up(tmp_path: Path) -> None:
