@@ -111,21 +111,20 @@ def _verified_key(request: Request, state: ServiceState, presented: str) -> ApiK
     """The key presented, verified before any refusal (docs/SECURITY.md): a malformed key or
     an unknown key id is refused without the KDF; a remembered secret passes without it; any
     other secret is hashed unless this client is over the failure limit for this key id."""
-    keys = get_keys(state)
-    check = keys.check(presented)
+    check = get_keys(state).check(presented)
     key = check.remembered() if check is not None else None
-    if check is not None and key is None:
-        client = client_address(request, state.settings.trusted_proxies)
+    if key is not None:
+        return key
+    client = client_address(request, state.settings.trusted_proxies)
+    if check is not None:
         limiter = get_limiter(state)
         limiter.check(client, check.key_id)
         key = check.verify()
-        if key is None:
-            limiter.failed(client, check.key_id)
-    if key is None:
-        log.warning("refused an invalid API key from %s", client_address(
-            request, state.settings.trusted_proxies))  # never the key itself
-        raise Unauthorized("invalid or revoked API key")
-    return key
+        if key is not None:
+            return key
+        limiter.failed(client, check.key_id)
+    log.warning("refused an invalid API key from %s", client)  # never the key itself
+    raise Unauthorized("invalid or revoked API key")
 
 
 CallerDep = Annotated[Caller, Depends(authenticate)]

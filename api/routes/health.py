@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Security
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from api.auth import api_key_header, authenticate
+from api.auth import CallerDep
 from api.deps import get_state
 from api.state import ServiceState
 
@@ -21,14 +21,15 @@ def live() -> dict[str, str]:
 
 
 @router.get("/health/ready", responses={503: {"description": "Not ready, with the reason"}})
-def ready(request: Request, state: Annotated[ServiceState, Depends(get_state)],
-          presented: Annotated[str | None, Security(api_key_header)] = None) -> JSONResponse:
+def ready(state: Annotated[ServiceState, Depends(get_state)], caller: CallerDep
+          ) -> JSONResponse:
     """Ready when the model and a consistent index are loaded and warmed up (the first
     answer is as fast as the tenth). Not ready: the kind of failure
     for anyone, and the start-up error itself (`detail`) for an admin key."""
     if state.community is None:
         body = {"status": "not-ready", "reason": state.not_ready_reason}
-        if presented and state.not_ready_detail and _is_admin(request, state, presented):
+        is_admin = caller.key is not None and caller.key.has_role("admin")
+        if is_admin and state.not_ready_detail:  # the caller as every route resolves it
             body["detail"] = state.not_ready_detail
         return JSONResponse(body, status_code=503)
     index = state.community.index
@@ -45,12 +46,3 @@ def ready(request: Request, state: Annotated[ServiceState, Depends(get_state)],
                             if state.warm_up_seconds is not None else None),
     })
 
-
-def _is_admin(request: Request, state: ServiceState, presented: str) -> bool:
-    """Whether the presented key is an admin's (checked as every route checks keys, the
-    failed-key limit included); any failure to tell is a no."""
-    try:
-        caller = authenticate(request, state, presented)
-    except Exception:  # a bad key, or keys unreadable while the store is what failed
-        return False
-    return caller.key is not None and caller.key.has_role("admin")
