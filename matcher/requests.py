@@ -12,14 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from indexing.schema import Level
 from indexing.settings import Settings
 from indexing.store.keys import ApiKey
 from matcher.errors import InvalidRequest, KeyRequired
 from matcher.filters import Access, SearchFilters
 from matcher.needs import ProjectRequest
-from matcher.text_checks import check_countries
 
-LEVELS = ("core", "active", "occasional", "peripheral", "transactional")
+LEVELS = tuple(level.value for level in Level)
 
 
 @dataclass(frozen=True)
@@ -110,12 +110,12 @@ class ExpertsRequest:
 
     @classmethod
     def of(cls, form: ExpertsForm, asker: Asker, settings: Settings) -> ExpertsRequest:
-        """The one constructor: codes normalised (countries upper, languages lower), every
-        field checked against the settings the core reads (InvalidRequest names it)."""
+        """The one constructor: codes normalised (countries upper, languages lower), fields
+        checked against the settings the core reads (InvalidRequest names it); the need and
+        the countries are checked where every ranking checks them (``Matcher.find_experts``)."""
         if not 1 <= form.top <= settings.max_top:
             raise InvalidRequest("top", f"must be between 1 and {settings.max_top}")
-        countries = tuple(c.strip().upper() for c in form.country)
-        check_countries("country", countries)
+        countries = tuple(c.strip().upper() for c in form.country)  # checked by the matcher
         for level in form.level:
             if level not in LEVELS:
                 raise InvalidRequest("level", f"'{level}' is not one of {', '.join(LEVELS)}")
