@@ -63,6 +63,7 @@ from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters
 from matcher.glossary import glossary_file
 from matcher.languages import rrf_fuse
+from matcher.reach import Reach
 
 LANGUAGES = ("en", "fr", "es", "pt", "ar")
 VARIANTS = ("english", "multilingual", "fuse", "route", "route_fuse", "route_feedback",
@@ -118,14 +119,13 @@ class _Variants:
 
     def _order(self, matcher: Matcher, text: str, vec: Any = None, index: Any = None
                ) -> list[str]:
-        everything = (SearchFilters(), Access(all_spaces=True))
+        everything = Reach(SearchFilters(), Access(all_spaces=True), self.n_members,
+                           exhaustive=True)
         with matcher.snapshot() as snap:
             if vec is None:
-                ranked = matcher.rank_need(snap, text, *everything, top=self.n_members,
-                                           exhaustive=True)
+                ranked = matcher.rank_need(snap, text, everything)
             else:
-                ranked = matcher.rank(snap, text, vec, *everything, top=self.n_members,
-                                      exhaustive=True, index=index or "english")
+                ranked = matcher.rank(snap, text, vec, everything, index=index or "english")
         return [r.member_id for r in ranked]
 
     def orders(self, texts: list[str]) -> list[tuple[str, dict[str, list[str]]]]:

@@ -35,6 +35,7 @@ from indexing.store import SqliteStore
 from matcher.benchmarks import GradedNeed, Rankings, graded_metrics, isolated_settings
 from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters
+from matcher.reach import Reach
 
 VARIANTS: dict[str, dict[str, Any]] = {
     "places off": {"places": "off"},
@@ -65,8 +66,8 @@ def rank_all(community: Community, settings: Settings, needs: list[GradedNeed]) 
     with matcher.snapshot() as snap:
         n = max(1, len(snap.catalog.members))
         for q in needs:
-            ranked = matcher.rank_need(snap, q.need, SearchFilters(), Access(all_spaces=True),
-                                       top=n, exhaustive=True)
+            ranked = matcher.rank_need(snap, q.need, Reach(SearchFilters(), Access(all_spaces=True),
+                                                           n, exhaustive=True))
             order[q.id] = [r.member_id for r in ranked]
             scores[q.id] = {r.member_id: r.score for r in ranked}
     return Rankings(order, scores)

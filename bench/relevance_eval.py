@@ -10,6 +10,7 @@ import json, statistics, sys
 from api.commands.common import load_settings, open_matcher
 from matcher.evaluation import ndcg_at_k
 from indexing.vectors.filters import Access, SearchFilters
+from matcher.reach import Reach
 m = open_matcher(load_settings())
 rows = [json.loads(l) for l in open("bench/queries/water_needs_translated.jsonl")]
 grades = {json.loads(l)["id"]: json.loads(l) for l in open("bench/queries/water_needs.jsonl")}
@@ -23,7 +24,7 @@ for row in rows:
         top[l][row["id"]] = f[0].score if len(f) else 0.0
         nd_ans[l].append(ndcg_at_k([x.member.id for x in f], g, 10))
         with m.snapshot() as snap:
-            r = m.rank_need(snap, row[l], SearchFilters(), Access.public(), 10)
+            r = m.rank_need(snap, row[l], Reach(SearchFilters(), Access.public(), 10))
             nd_rank[l].append(ndcg_at_k([x.member_id for x in r[:10]], g, 10))
         if f.hint is not None:
             hints[l] += 1

@@ -20,6 +20,8 @@ from indexing.vectors.filters import Access, SearchFilters
 from indexing.vectors.reader import IndexReader
 from matcher.glossary import Glossary
 from matcher.languages import NeedLanguage, choose_route, detect_need_language
+from matcher.reach import Reach
+from matcher.snapshot import Snapshot
 
 Vector = npt.NDArray[np.float32]
 
@@ -56,13 +58,17 @@ def analyse_need(need: str, settings: Settings, glossary: Glossary | None,
     return NeedLanguage(found.code, round(found.confidence, 3), route, gloss)
 
 
-def cross_lingual_vector(ml_vector: Vector, language: NeedLanguage, filters: SearchFilters,
-                         access: Access, ml_reader: IndexReader, en_reader: IndexReader,
-                         english: QueryEncoder, settings: Settings) -> Vector | None:
+def cross_lingual_vector(ml_vector: Vector, language: NeedLanguage, reach: Reach,
+                         snap: Snapshot, english: QueryEncoder, settings: Settings
+                         ) -> Vector | None:
     """The English-model query for a non-English need (Rocchio): the vector of its glossary
-    reading plus ``glossary_feedback`` times the cross-lingual feedback vector; either alone
-    when the other is missing; None when both are."""
-    feedback = feedback_vector(ml_vector, filters, access, ml_reader, en_reader, settings)
+    reading plus ``glossary_feedback`` times the cross-lingual feedback vector (over what
+    ``reach`` lets the need read); either alone when the other is missing; None when both
+    are, or when the snapshot has no multilingual index."""
+    if snap.multilingual is None:
+        return None
+    feedback = feedback_vector(ml_vector, reach.filters, reach.access, snap.multilingual,
+                               snap.english, settings)
     if language.gloss is None:
         return feedback
     vector = english.encode_queries([language.gloss.text])[0]

@@ -30,6 +30,7 @@ from matcher.aggregation import aggregate_member_scores
 from matcher.evaluation import ndcg_at_k, pairwise_loss, reciprocal_rank, who_knows_x
 from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters
+from matcher.reach import Reach
 
 RELEVANT_RATING = 4.0
 METRIC_KEYS = ("loss", "easy_accuracy", "hard_accuracy", "mrr", "recall@5", "recall@10")
@@ -77,8 +78,8 @@ class NeedSet:
         with matcher.snapshot() as snap:
             n_members = max(1, len(snap.catalog.members))
             for q, text in self.needs.items():
-                ranked = matcher.rank(snap, text, self.vectors[q], SearchFilters(),
-                                      Access(all_spaces=True), top=n_members, exhaustive=True)
+                ranked = matcher.rank(snap, text, self.vectors[q], Reach(
+                    SearchFilters(), Access(all_spaces=True), n_members, exhaustive=True))
                 order[q] = [r.member_id for r in ranked]
                 scores[q] = {r.member_id: r.score for r in ranked}
         return Rankings(order, scores)

@@ -19,12 +19,12 @@ import numpy as np
 import numpy.typing as npt
 
 from indexing.encoders.language import DetectedLanguage
-from indexing.vectors.filters import Access, SearchFilters
 from matcher.analysis import analyse_need
 from matcher.experts import Matcher, Snapshot
 from matcher.languages import NeedLanguage, detect_need_language
 from matcher.needs import Need, NeedScores
 from matcher.query_vectors import QueryVectors
+from matcher.reach import Reach
 from matcher.relevance import CALIBRATION_TOP, calibrated, need_relevance
 
 __all__ = ["CALIBRATION_TOP", "QueryVectors", "calibrated", "need_relevance", "query_vectors"]
@@ -62,10 +62,11 @@ def query_vectors(matcher: Matcher) -> QueryVectors:
 
 
 def rank_brief_needs(matcher: Matcher, snap: Snapshot, needs: Sequence[Need],
-                     languages: Sequence[NeedLanguage], filters: SearchFilters, access: Access,
-                     vectors: QueryVectors, top: int = CANDIDATES_PER_NEED) -> NeedScores:
-    """Members ranked for every need of a brief through its route (filters act first); the
-    needs' query vectors are encoded first, one pass per encoder."""
+                     languages: Sequence[NeedLanguage], reach: Reach, vectors: QueryVectors
+                     ) -> NeedScores:
+    """Members ranked for every need of a brief through its route (the reach's filters act
+    first; ``reach.top`` members per need, ``CANDIDATES_PER_NEED`` in the answers); the needs'
+    query vectors are encoded first, one pass per encoder."""
     english, multilingual = [], []
     for n, lang in zip(needs, languages, strict=True):
         text = matcher.check_need(n.text)
@@ -77,7 +78,6 @@ def rank_brief_needs(matcher: Matcher, snap: Snapshot, needs: Sequence[Need],
             english.append(lang.gloss.text)
     vectors.prefetch(english, multilingual)
     ranked = tuple(
-        {r.member_id: r for r in need_relevance(matcher, snap, n.text, lang, filters, access,
-                                                vectors, top)}
+        {r.member_id: r for r in need_relevance(matcher, snap, n.text, lang, vectors, reach)}
         for n, lang in zip(needs, languages, strict=True))
     return NeedScores(tuple(needs), ranked)

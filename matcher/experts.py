@@ -39,7 +39,8 @@ from matcher.languages import NeedLanguage
 from matcher.places import NO_PLACE, PlaceReading, prefer_places, read_places
 from matcher.query_vectors import QueryVectors
 from matcher.rankings import picked_members, referred_members
-from matcher.relevance import ScaleCache, ScaleMap, need_relevance
+from matcher.reach import Reach
+from matcher.relevance import CANDIDATES, ScaleCache, ScaleMap, need_relevance
 from matcher.retrieval import fuse_routes, non_english_writers, rank_members
 from matcher.snapshot import IndexName, Snapshot
 from matcher.text_checks import check_countries, check_printable
@@ -130,11 +131,11 @@ class Matcher:
         filters, access = filters or SearchFilters(), access or Access.public()
         vectors = self.need_vectors(text, language)  # encoded before the read locks
         with self.snapshot() as snap:
-            ranked = self.rank_need(snap, need, filters, access, top, language=language,
-                                    places=reading, vectors=vectors)
+            reach = Reach(filters, access, top)
+            ranked = self.rank_need(snap, need, reach, language, reading, vectors)
             shown = ranked[:top + EXTRA_CANDIDATES]  # evidence first may reach beyond top
-            relevance = need_relevance(self, snap, text, language, filters, access, vectors,
-                                       members=[r.member_id for r in shown])
+            relevance = need_relevance(self, snap, text, language, vectors, Reach(
+                filters, access, CANDIDATES, including=frozenset(r.member_id for r in shown)))
             matches = self.explain(snap, shown, relevance)
             share = breadth(relevance)
         matches = self.profile_evidence(text, language, evidence_first(matches)[:top], vectors)
@@ -178,9 +179,8 @@ class Matcher:
         """Exhaustive scores of these members for a need (same ranking code as search)."""
         wanted = set(member_ids)
         with self.snapshot() as snap:
-            ranked = self.rank_need(snap, need, SearchFilters(),
-                                    access or Access(all_spaces=True), top=len(wanted) or 1,
-                                    exhaustive=True)
+            ranked = self.rank_need(snap, need, Reach(
+                SearchFilters(), access or Access(all_spaces=True), len(wanted) or 1, True))
             ids = rankings.member_ids(ranked).tolist()
             scores = rankings.member_scores(ranked).tolist()
         return {mid: score for mid, score in zip(ids, scores, strict=True) if mid in wanted}
@@ -222,10 +222,9 @@ class Matcher:
                             self.community.multilingual_index is not None)
 
     # -- the pipeline ------------------------------------------------------------------------
-    def rank_need(self, snap: Snapshot, need: str, filters: SearchFilters, access: Access,
-                  top: int, exhaustive: bool = False, language: NeedLanguage | None = None,
-                  places: PlaceReading | None = None, vectors: QueryVectors | None = None
-                  ) -> Sequence[RankedMember]:
+    def rank_need(self, snap: Snapshot, need: str, reach: Reach,
+                  language: NeedLanguage | None = None, places: PlaceReading | None = None,
+                  vectors: QueryVectors | None = None) -> Sequence[RankedMember]:
         """Members for a need through its route; fused rankings are reciprocal-rank fused and
         their evidence refers to the English index (the one ``explain`` reads).
 
@@ -240,34 +239,27 @@ class Matcher:
         vectors = vectors or QueryVectors.of(self.community)  # else encoded as they are read
         ml_reader = snap.multilingual
         if ml_reader is None:  # one index answers: no language detection needed
-            return self.rank(snap, need, vectors.english(text), filters, access, top,
-                             exhaustive, places=places)
+            return self.rank(snap, need, vectors.english(text), reach, places=places)
         language = language or self.need_language(text)
         if language.route == "english":
-            en_ranked = self.rank(snap, need, vectors.english(text), filters, access, top,
-                                  exhaustive, places=places)
-            return self.with_other_writers(snap, text, en_ranked, filters, access, top,
-                                           exhaustive, places, vectors)
+            en_ranked = self.rank(snap, need, vectors.english(text), reach, places=places)
+            return self.with_other_writers(snap, text, en_ranked, reach, places, vectors)
         ml_vector = vectors.multilingual(text)
-        ml_ranked = self.rank(snap, need, ml_vector, filters, access, top, exhaustive,
-                              "multilingual", places)
+        ml_ranked = self.rank(snap, need, ml_vector, reach, "multilingual", places)
         s = self.settings
         weights: tuple[float, float]
         if language.route == "multilingual":
-            en_vector = cross_lingual_vector(ml_vector, language, filters, access, ml_reader,
-                                             snap.english, vectors, s)
+            en_vector = cross_lingual_vector(ml_vector, language, reach, snap, vectors, s)
             if en_vector is None:
                 return referred_members(ml_ranked, ml_reader, snap.english)
             weights = (s.cross_lingual_english_weight, 1.0)
         else:
             en_vector, weights = vectors.english(text), (1.0, 1.0)
-        en_ranked = self.rank(snap, need, en_vector, filters, access, top, exhaustive,
-                              places=places)
+        en_ranked = self.rank(snap, need, en_vector, reach, places=places)
         return fuse_routes(en_ranked, ml_ranked, weights, s.rrf_k, ml_reader, snap.english)
 
     def with_other_writers(self, snap: Snapshot, need: str, en_ranked: Sequence[RankedMember],
-                           filters: SearchFilters, access: Access, top: int, exhaustive: bool,
-                           places: PlaceReading, vectors: QueryVectors
+                           reach: Reach, places: PlaceReading, vectors: QueryVectors
                            ) -> Sequence[RankedMember]:
         """An English need's ranking fused (weight ``english_multilingual_weight``) with the
         multilingual index's ranking of the members who have non-English evidence; the English
@@ -277,15 +269,14 @@ class Matcher:
         if ml_reader is None or not writers:
             return en_ranked
         vector = vectors.multilingual(need)
-        ml_ranked = picked_members(self.rank(snap, need, vector, filters, access, top, exhaustive,
-                                             "multilingual", places), writers.__contains__)
+        ml_ranked = picked_members(self.rank(snap, need, vector, reach, "multilingual", places),
+                                   writers.__contains__)
         if not len(ml_ranked):
             return en_ranked
         return fuse_routes(en_ranked, ml_ranked, (1.0, self.settings.english_multilingual_weight),
                            self.settings.rrf_k, ml_reader, snap.english)
 
-    def rank(self, snap: Snapshot, need: str, vector: npt.NDArray[np.float32],
-             filters: SearchFilters, access: Access, top: int, exhaustive: bool = False,
+    def rank(self, snap: Snapshot, need: str, vector: npt.NDArray[np.float32], reach: Reach,
              index: IndexName = "english", places: PlaceReading | None = None
              ) -> Sequence[RankedMember]:
         """Members ranked for one query vector by one index; filters act before truncation;
@@ -295,8 +286,8 @@ class Matcher:
         reader = snap.english if index == "english" else snap.multilingual
         if reader is None:
             raise ValueError("this community keeps no multilingual index")
-        ranked = rank_members(reader, need, vector, filters, access, top, self.settings,
-                              self.community.store.lexical_search, exhaustive)
+        ranked = rank_members(reader, need, vector, reach, self.settings,
+                              self.community.store.lexical_search)
         if places is None or places.empty:  # keep the lazy ranking when no place is named
             return ranked
         return prefer_places(ranked, reader.catalog, places, self.settings.place_boost)

@@ -29,12 +29,13 @@ from typing import Literal
 from indexing.settings import Settings
 from indexing.vectors.catalog import MemberInfo
 from indexing.vectors.reader import CatalogView
-from matcher.brief import rank_brief_needs
+from matcher.brief import CANDIDATES_PER_NEED, rank_brief_needs
 from matcher.errors import InvalidRequest
 from matcher.experts import Matcher
 from matcher.filters import Access
 from matcher.languages import NeedLanguage
 from matcher.needs import Need, ProjectRequest, need_evidence
+from matcher.reach import Reach
 from matcher.teams import NeedEvidence, brief_needs, plan_team, relevance_table
 
 CORE_LEVELS = ("core", "active")
@@ -160,9 +161,11 @@ def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Acces
         plan = plan_team(matcher, snap, request, access, brief, capped)
         needs, catalog, req = plan.needs, snap.catalog, plan.request
         core = rank_brief_needs(matcher, snap, needs, plan.languages,
-                                req.filters(CORE_LEVELS), access, plan.vectors)
+                                Reach(req.filters(CORE_LEVELS), access, CANDIDATES_PER_NEED),
+                                plan.vectors)
         outer = rank_brief_needs(matcher, snap, needs, plan.languages,
-                                 req.filters(INVITEE_LEVELS), access, plan.vectors)
+                                 Reach(req.filters(INVITEE_LEVELS), access, CANDIDATES_PER_NEED),
+                                 plan.vectors)
         core_best = [b.score if (b := core.best(i)) else 0.0 for i in range(len(needs))]
         rules = invite_rules(catalog, plan.team_ids, s)
         texts = [n.text for n in needs]

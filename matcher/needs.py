@@ -22,6 +22,7 @@ from matcher.filters import Access, SearchFilters
 from matcher.glossary import Glossary
 from matcher.need_derivation import dedupe, derive_needs  # noqa: F401 (re-exported)
 from matcher.need_expertise import derive_brief_needs
+from matcher.reach import Reach
 from matcher.text_checks import check_countries, check_printable
 
 
@@ -121,9 +122,9 @@ def rank_needs(matcher: Matcher, snap: Snapshot, needs: list[Need],
                ) -> NeedScores:
     """The ``CANDIDATES_PER_NEED`` best members for every need with Matcher.rank (filters act
     before truncation)."""
-    top = CANDIDATES_PER_NEED
+    reach = Reach(filters, access, CANDIDATES_PER_NEED)
     ranked = tuple(
-        {r.member_id: r for r in matcher.rank(snap, n.text, vectors[i], filters, access, top)}
+        {r.member_id: r for r in matcher.rank(snap, n.text, vectors[i], reach)}
         for i, n in enumerate(needs)
     )
     return NeedScores(tuple(needs), ranked)

@@ -33,13 +33,13 @@ import numpy as np
 import numpy.typing as npt
 
 from indexing.settings import Settings
-from indexing.vectors.filters import Access, SearchFilters
 from matcher.aggregation import DocScore, RankedMember
 from matcher.analysis import cross_lingual_vector
 from matcher.languages import NeedLanguage
 from matcher.places import PlaceReading
 from matcher.query_vectors import QueryVectors
 from matcher.rankings import ArrayRanking, member_ids, member_scores, referred_members
+from matcher.reach import Reach
 from matcher.snapshot import IndexName, Snapshot
 
 
@@ -54,8 +54,7 @@ class Ranker(Protocol):
 
     def relevance_scale(self, snap: Snapshot, vectors: QueryVectors) -> ScaleMap | None: ...
 
-    def rank(self, snap: Snapshot, need: str, vector: npt.NDArray[np.float32],
-             filters: SearchFilters, access: Access, top: int, exhaustive: bool = False,
+    def rank(self, snap: Snapshot, need: str, vector: npt.NDArray[np.float32], reach: Reach,
              index: IndexName = "english", places: PlaceReading | None = None
              ) -> Sequence[RankedMember]: ...
 
@@ -158,12 +157,11 @@ def _fit(matcher: Ranker, snap: Snapshot, english: Vector, multilingual: Vector
          ) -> ScaleMap | None:
     """Least-squares line through (multilingual top-k mean, English top-k mean) of the terms,
     over what the public sees (a calibration never depends on the caller)."""
-    filters, access = SearchFilters(), Access.public()
+    reach = Reach.of(None, None, CALIBRATION_TOP)
     xs, ys = [], []
     for term, en_v, ml_v in zip(matcher.scale_terms(), english, multilingual, strict=True):
-        x = top_mean(matcher.rank(snap, term, ml_v, filters, access, CALIBRATION_TOP,
-                                  index="multilingual"))
-        y = top_mean(matcher.rank(snap, term, en_v, filters, access, CALIBRATION_TOP))
+        x = top_mean(matcher.rank(snap, term, ml_v, reach, index="multilingual"))
+        y = top_mean(matcher.rank(snap, term, en_v, reach))
         if x is not None and y is not None:
             xs.append(x)
             ys.append(y)
@@ -174,35 +172,33 @@ def _fit(matcher: Ranker, snap: Snapshot, english: Vector, multilingual: Vector
 
 
 def need_relevance(matcher: Ranker, snap: Snapshot, need: str, language: NeedLanguage,
-                   filters: SearchFilters, access: Access, vectors: QueryVectors,
-                   top: int = CANDIDATES, members: Sequence[str] = ()
-                   ) -> Sequence[RankedMember]:
+                   vectors: QueryVectors, reach: Reach) -> Sequence[RankedMember]:
     """Members with their relevance (module doc) for one need through its language route,
-    best first; every member of ``members`` is among them when the filters let them through
-    (the ranking is then exhaustive)."""
+    best first (``reach.top`` of them, ``CANDIDATES`` in the answers); every member that
+    ``reach`` must include is among them when the filters let them through (the ranking is
+    then exhaustive)."""
     text = matcher.check_need(need)
-    ranked = _relevance(matcher, snap, text, language, filters, access, vectors, top, False)
-    if members and not set(members) <= set(member_ids(ranked).tolist()):
-        ranked = _relevance(matcher, snap, text, language, filters, access, vectors, top, True)
+    ranked = _relevance(matcher, snap, text, language, vectors, reach)
+    if reach.including and not reach.including <= set(member_ids(ranked).tolist()):
+        ranked = _relevance(matcher, snap, text, language, vectors, reach.to(exhaustive=True))
     return ranked
 
 
 def _relevance(matcher: Ranker, snap: Snapshot, text: str, language: NeedLanguage,
-               filters: SearchFilters, access: Access, vectors: QueryVectors, top: int,
-               exhaustive: bool) -> Sequence[RankedMember]:
+               vectors: QueryVectors, reach: Reach) -> Sequence[RankedMember]:
     if language.route != "multilingual" or snap.multilingual is None:
-        return matcher.rank(snap, text, vectors.english(text), filters, access, top, exhaustive)
+        return matcher.rank(snap, text, vectors.english(text), reach)
     ml_vector = vectors.multilingual(text)
-    en_vector = cross_lingual_vector(ml_vector, language, filters, access, snap.multilingual,
-                                     snap.english, vectors, matcher.settings)
+    en_vector = cross_lingual_vector(ml_vector, language, reach, snap, vectors,
+                                     matcher.settings)
     if en_vector is not None:
-        ranked = matcher.rank(snap, text, en_vector, filters, access, top, exhaustive)
+        ranked = matcher.rank(snap, text, en_vector, reach)
         if language.gloss is not None:
-            reading = matcher.rank(snap, text, vectors.english(language.gloss.text), filters,
-                                   access, CALIBRATION_TOP)
+            reading = matcher.rank(snap, text, vectors.english(language.gloss.text),
+                                   reach.to(CALIBRATION_TOP, exhaustive=False))
             return calibrated(ranked, reading)
-    ml_ranked = matcher.rank(snap, text, ml_vector, filters, access,
-                             max(top, CALIBRATION_TOP), exhaustive, index="multilingual")
+    ml_ranked = matcher.rank(snap, text, ml_vector, reach.to(max(reach.top, CALIBRATION_TOP)),
+                             index="multilingual")
     scale = matcher.relevance_scale(snap, vectors)
     level = top_mean(ml_ranked)
     if en_vector is not None:

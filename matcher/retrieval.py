@@ -16,24 +16,23 @@ import numpy.typing as npt
 
 from indexing.schema import ItemKey
 from indexing.settings import Settings
-from indexing.vectors.faiss_index import Mask
-from indexing.vectors.filters import Access, SearchFilters
 from indexing.vectors.reader import CatalogView, IndexReader
 from matcher.aggregation import DocScore, RankedMember, aggregate_members
 from matcher.rankings import fused_members
+from matcher.reach import Reach
 
 Vector = npt.NDArray[np.float32]
 LexicalSearch = Callable[[str, int], list[tuple[str, float]]]
 
 
-def rank_members(reader: IndexReader, need: str, vector: Vector, filters: SearchFilters,
-                 access: Access, top: int, settings: Settings, lexical: LexicalSearch,
-                 exhaustive: bool = False) -> Sequence[RankedMember]:
+def rank_members(reader: IndexReader, need: str, vector: Vector, reach: Reach,
+                 settings: Settings, lexical: LexicalSearch) -> Sequence[RankedMember]:
     """Members ranked for one query vector by one index (see the module doc), best first."""
     s = settings
+    filters, access, top = reach.filters, reach.access, reach.top
     mask = reader.mask(filters, access)
     n_allowed = reader.count_allowed(filters, access)
-    k = n_allowed if exhaustive else min(n_allowed, max(s.candidate_items, top * 50))
+    k = n_allowed if reach.exhaustive else min(n_allowed, max(s.candidate_items, top * 50))
     while True:
         scores, ids = reader.search(vector, k, mask)
         complete = k >= n_allowed
@@ -41,7 +40,10 @@ def rank_members(reader: IndexReader, need: str, vector: Vector, filters: Search
         if s.fusion != "dense":
             docs = {key: DocScore(key, hit.score, hit.item)
                     for key, hit in reader.documents(scores, ids).items()}
-            docs = fuse_lexical(reader, need, vector, docs, mask, k, settings, lexical)
+            lexical_hits = [(key, bm) for key, bm in
+                            ((ItemKey.parse(key), bm) for key, bm in lexical(need, k))
+                            if reader.allows(key, mask)]
+            docs = fuse_lexical(reader, vector, docs, lexical_hits, settings)
             hits = reader.hits_of([(d.score, d.best_item) for d in docs.values()])
         cutoff = None if complete else (float(scores[-1]) if len(scores) else 0.0)
         authors = reader.authorship(hits, filters, access, s.match_profiles)
@@ -51,13 +53,12 @@ def rank_members(reader: IndexReader, need: str, vector: Vector, filters: Search
         k = min(n_allowed, k * 4)
 
 
-def fuse_lexical(reader: IndexReader, need: str, vector: Vector, docs: dict[ItemKey, DocScore],
-                 mask: Mask, k: int, settings: Settings, lexical: LexicalSearch
+def fuse_lexical(reader: IndexReader, vector: Vector, docs: dict[ItemKey, DocScore],
+                 hits: list[tuple[ItemKey, float]], settings: Settings
                  ) -> dict[ItemKey, DocScore]:
-    """Blend lexical (BM25) evidence into the dense document scores (setting ``fusion``)."""
+    """Blend lexical (BM25) evidence (``hits``: the allowed documents' BM25, best first) into
+    the dense document scores (setting ``fusion``)."""
     s = settings
-    hits = [(ItemKey.parse(key), bm) for key, bm in lexical(need, k)]
-    hits = [(key, bm) for key, bm in hits if reader.allows(key, mask)]
     if not hits:
         return docs
     for key, _ in hits:  # dense scores for lexical hits that dense retrieval did not reach

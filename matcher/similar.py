@@ -27,6 +27,7 @@ from indexing.vectors.reader import IndexReader
 from matcher.errors import InvalidRequest
 from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters
+from matcher.reach import Reach
 from matcher.retrieval import fuse_routes
 
 
@@ -54,13 +55,13 @@ def similar_members(matcher: Matcher, member_id: str, access: Access, top: int =
         english = _centroid(snap.english, keys, access)
         if english is None:
             return []
-        ranked = matcher.rank(snap, query, english, others, access, top)
+        reach = Reach(others, access, top)
+        ranked = matcher.rank(snap, query, english, reach)
         writes_other = bool(member.languages) and member.languages[0] != "en"
         if writes_other and snap.multilingual is not None:
             ml = _centroid(snap.multilingual, keys, access)
             if ml is not None:
-                ml_ranked = matcher.rank(snap, query, ml, others, access, top,
-                                        index="multilingual")
+                ml_ranked = matcher.rank(snap, query, ml, reach, index="multilingual")
                 ranked = fuse_routes(ranked, ml_ranked, (1.0, 1.0), s.rrf_k, snap.multilingual,
                                      snap.english)
         return [SimilarMember(catalog.members[r.member_id], round(r.score, 4))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from indexing.settings import Settings
 from indexing.vectors.catalog import MemberInfo
 from matcher.brief import (
+    CANDIDATES_PER_NEED,
     QueryVectors,
     brief_language,
     need_languages,
@@ -27,6 +28,7 @@ from matcher.exposure import cap_team
 from matcher.filters import Access
 from matcher.languages import NeedLanguage
 from matcher.needs import Need, NeedScores, ProjectRequest, need_evidence, project_needs
+from matcher.reach import Reach
 from matcher.team_spread import Alternate, Shortfall, explain_shortfall, find_alternates
 from matcher.teams_core import Pick, TeamLimits, select_team
 
@@ -125,7 +127,8 @@ def plan_team(matcher: Matcher, snap: Snapshot, request: ProjectRequest, access:
     request = request.validated(s, snap.catalog)
     needs, languages = brief
     vectors = query_vectors(matcher)
-    scores = rank_brief_needs(matcher, snap, needs, languages, request.filters(), access, vectors)
+    scores = rank_brief_needs(matcher, snap, needs, languages,
+                              Reach(request.filters(), access, CANDIDATES_PER_NEED), vectors)
     limits = team_limits(request, len(needs), s)
     table = relevance_table(scores)
     picks = select_team(table, snap.catalog.members, limits)

@@ -48,6 +48,7 @@ from matcher.knowledge_map.signals import (
 )
 from matcher.knowledge_map.terms import topic_terms
 from matcher.knowledge_map.thin import area_thinness
+from matcher.reach import Reach
 
 log = logging.getLogger(__name__)
 
@@ -252,7 +253,8 @@ class KnowledgeMapper:
         matrix = np.vstack([centres[t] for t in ids]) if ids else None
         out = []
         for area in self.charter.scope_areas:
-            ranked = self.matcher.rank_need(snap, area.need, SearchFilters(), access, SCOPE_TOP)
+            ranked = self.matcher.rank_need(snap, area.need,
+                                            Reach(SearchFilters(), access, SCOPE_TOP))
             covering = [r for r in ranked if r.score >= threshold]
             nearest, near_score = None, None
             if matrix is not None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from matcher.brief import CANDIDATES_PER_NEED
 from matcher.experts import Matcher
 from matcher.filters import Access
 from matcher.invitations import suggest_invitations
 from matcher.needs import ProjectRequest
+from matcher.reach import Reach
 from matcher.teams import suggest_team
 
 FULL = Access(all_spaces=True, see_contacts=True)
@@ -89,7 +91,8 @@ def test_a_brief_encodes_its_needs_in_one_pass_per_encoder(ml_matcher: Matcher,
         if not prefetch:
             monkeypatch.setattr(vectors, "prefetch", lambda english, multilingual: None)
         with m.snapshot() as snap:
-            scores = rank_brief_needs(m, snap, needs, languages, SearchFilters(), FULL, vectors)
+            scores = rank_brief_needs(m, snap, needs, languages,
+                                      Reach(SearchFilters(), FULL, CANDIDATES_PER_NEED), vectors)
         out = [[(mid, r.score) for mid, r in per_need.items()] for per_need in scores.ranked]
         return out, en.calls, ml.calls
 

@@ -8,7 +8,9 @@ from indexing.encoders.language import DetectedLanguage
 from indexing.settings import Settings
 from matcher.analysis import feedback_vector
 from matcher.experts import Matcher
+from matcher.filters import Access, SearchFilters
 from matcher.languages import choose_route, rrf_fuse
+from matcher.reach import Reach
 
 
 @pytest.mark.slow
@@ -33,7 +35,7 @@ def test_an_english_need_keeps_the_english_ranking(ml_matcher: Matcher) -> None:
     assert ml_matcher.need_language(need).route == "english"
     with ml_matcher.snapshot() as snap:
         english_only = ml_matcher.rank(snap, need, ml_matcher.encode_need(need),
-                                       *_defaults(), top=5)
+                                       Reach(*_defaults(), 5))
     routed = ml_matcher.find_experts(need, top=5)
     assert [r.member.id for r in routed] == [r.member_id for r in english_only[:5]]
 
@@ -46,9 +48,7 @@ def test_an_english_expert_is_found_from_arabic_with_english_evidence(ml_matcher
     assert {e.language for e in results[0].evidence} == {"en"}
 
 
-def _defaults() -> tuple[object, object]:
-    from matcher.filters import Access, SearchFilters
-
+def _defaults() -> tuple[SearchFilters, Access]:
     return SearchFilters(), Access.public()
 
 
@@ -87,7 +87,7 @@ def test_cross_lingual_feedback_queries_the_english_index(ml_matcher: Matcher) -
     assert feedback.shape == (ml_matcher.community.encoder.dimension,)
     assert abs(float((feedback ** 2).sum()) - 1.0) < 1e-4
     with ml_matcher.snapshot() as snap:
-        by_feedback = ml_matcher.rank(snap, need, feedback, *_defaults(), top=3)
+        by_feedback = ml_matcher.rank(snap, need, feedback, Reach(*_defaults(), 3))
     # on this 41-document corpus ten documents reach beyond desalination: the co-author of the
     # expert's desalination work (m-0008) can come first; the expert is in the top two
     assert "m-0003" in [r.member_id for r in by_feedback[:2]]

@@ -23,6 +23,7 @@ from matcher.rankings import (
     picked_members,
     referred_members,
 )
+from matcher.reach import Reach
 from matcher.retrieval import fuse_routes
 from tests.matcher.reference_ranking import (
     fuse_routes_reference,
@@ -157,10 +158,10 @@ def test_fusion_of_the_real_rankings_equals_the_previous_fusion(ml_matcher: Matc
         assert snap.multilingual is not None
         places = m.need_places(need)
         for exhaustive, top in ((False, 10), (True, 10)):
-            en = m.rank(snap, need, m.encode_need(need), SearchFilters(), access, top,
-                        exhaustive, places=places)
-            ml = m.rank(snap, need, ml_index.encoder.encode_queries([need])[0], SearchFilters(),
-                        access, top, exhaustive, "multilingual", places)
+            reach = Reach(SearchFilters(), access, top, exhaustive)
+            en = m.rank(snap, need, m.encode_need(need), reach, places=places)
+            ml = m.rank(snap, need, ml_index.encoder.encode_queries([need])[0], reach,
+                        "multilingual", places)
             assert len(en) > 3 and len(ml) > 3
             for weights in ((1.0, 1.0), (s.cross_lingual_english_weight, 1.0)):
                 want = fuse_routes_reference(list(en), list(ml), weights, s.rrf_k,

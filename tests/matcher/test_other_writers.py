@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters
+from matcher.reach import Reach
 from matcher.retrieval import non_english_writers
 
 NEED = "treated wastewater reuse for irrigation and effluent standards"
@@ -14,8 +15,8 @@ def _order(matcher: Matcher, weight: float) -> list[str]:
                 matcher.settings.model_copy(update={"english_multilingual_weight": weight}),
                 matcher.glossary)
     with m.snapshot() as snap:
-        ranked = m.rank_need(snap, NEED, SearchFilters(), Access(all_spaces=True), top=12,
-                             exhaustive=True)
+        ranked = m.rank_need(snap, NEED, Reach(SearchFilters(), Access(all_spaces=True), 12,
+                                               exhaustive=True))
     return [r.member_id for r in ranked]
 
 

@@ -13,6 +13,7 @@ from matcher.aggregation import DocScore, RankedMember
 from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters
 from matcher.places import NO_PLACE, prefer_places, read_places
+from matcher.reach import Reach
 
 
 def _member(mid: str, country: str) -> MemberInfo:
@@ -75,9 +76,9 @@ def test_the_boost_lifts_members_in_the_place(matcher: Matcher) -> None:
     off = matcher.find_experts(need, top=12, places=False)
     with matcher.snapshot() as snap:  # the ranking's scores carry the boost
         ranked_on = {r.member_id: r.score for r in matcher.rank_need(
-            snap, need, SearchFilters(), Access.public(), 12)}
+            snap, need, Reach(SearchFilters(), Access.public(), 12))}
         ranked_off = {r.member_id: r.score for r in matcher.rank_need(
-            snap, need, SearchFilters(), Access.public(), 12, places=NO_PLACE)}
+            snap, need, Reach(SearchFilters(), Access.public(), 12), places=NO_PLACE)}
     for mid in ("m-0003", "m-0008"):  # the two members in Jordan
         assert ranked_on[mid] == pytest.approx(ranked_off[mid] + matcher.settings.place_boost,
                                                abs=2e-4)

@@ -18,7 +18,8 @@ from matcher.broad import EXTRA_CANDIDATES
 from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters
 from matcher.query_vectors import QueryVectors
-from matcher.relevance import need_relevance, on_scale
+from matcher.reach import Reach
+from matcher.relevance import CANDIDATES, need_relevance, on_scale
 from tests.conftest import TEST_DATA
 
 NEEDS = ["leak detection in Nairobi", "réutilisation des eaux usées en agriculture",
@@ -73,12 +74,13 @@ def test_no_encode_under_a_read_lock_and_the_same_answer(
     # the lazy path (encoding as the rankings read the vectors, under the locks) agrees
     language = matcher.need_language(need)
     with matcher.snapshot() as snap:
-        lazy = matcher.rank_need(snap, need, SearchFilters(), Access.public(), 10,
+        lazy = matcher.rank_need(snap, need, Reach(SearchFilters(), Access.public(), 10),
                                  language=language)
         ids = rankings.member_ids(lazy).tolist()[:10 + EXTRA_CANDIDATES]
-        relevance = need_relevance(matcher, snap, need, language, SearchFilters(),
-                                   Access.public(), QueryVectors.of(matcher.community),
-                                   members=ids)
+        relevance = need_relevance(matcher, snap, need, language,
+                                   QueryVectors.of(matcher.community),
+                                   Reach(SearchFilters(), Access.public(), CANDIDATES,
+                                         including=frozenset(ids)))
         scores = {r.member_id: on_scale(r.score) for r in relevance}
     shown = [m.member.id for m in found.matches]
     assert set(shown) <= set(ids)
