@@ -29,6 +29,8 @@ from pydantic import BaseModel, Field
 from starlette.routing import Match
 from starlette.types import Scope
 
+from indexing.countries import COUNTRY_CODES
+from indexing.schema import NOT_BLANK
 from indexing.settings import Settings
 from indexing.vocabulary import load_vocabulary
 
@@ -98,6 +100,38 @@ def _settings_limits(schema: dict[str, Any], settings: Settings) -> None:
             properties["size"]["maximum"] = settings.max_team_size
         if "top" in properties:
             properties["top"]["maximum"] = settings.max_top
+
+
+COUNTRY_LISTS = (("/experts", "country"),)  # query parameters whose codes are checked
+COUNTRY_PROPERTIES = (("ProjectIn", "exclude_countries"), ("InvitationsIn", "exclude_countries"))
+
+
+def _country_enums(schema: dict[str, Any]) -> None:
+    """The country codes the core checks (``check_countries``, either case), as enums."""
+    codes = sorted(COUNTRY_CODES) + sorted(c.lower() for c in COUNTRY_CODES)
+    for path, name in COUNTRY_LISTS:
+        for parameter in schema.get("paths", {}).get(path, {}).get("get", {}).get(
+                "parameters", []):
+            if parameter.get("name") == name and parameter.get("in") == "query":
+                parameter.setdefault("schema", {}).setdefault("items", {})["enum"] = codes
+    components = schema.get("components", {}).get("schemas", {})
+    for model, field in COUNTRY_PROPERTIES:
+        prop = components.get(model, {}).get("properties", {}).get(field)
+        if prop is not None:
+            prop.setdefault("items", {})["enum"] = codes
+
+
+def _needs_or_description(schema: dict[str, Any]) -> None:
+    """A project names its needs or describes itself (``matcher.needs``): one of the two."""
+    components = schema.get("components", {}).get("schemas", {})
+    for model in ("ProjectIn", "InvitationsIn"):
+        if model in components:
+            components[model]["anyOf"] = [
+                {"required": ["description"],
+                 "properties": {"description": {"minLength": 1, "pattern": NOT_BLANK}}},
+                {"required": ["needs"], "properties": {"needs": {"type": "array",
+                                                             "minItems": 1}}},
+            ]
 
 
 def _vocabulary_terms(app: FastAPI) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -171,6 +205,8 @@ def describe(app: FastAPI, settings: Settings) -> dict[str, Any]:
                 operation["security"] = [{}, *operation["security"]]  # the public may call
     _settings_limits(schema, settings)
     _plain_optional_files(components)
+    _country_enums(schema)
+    _needs_or_description(schema)
     if terms is not None:
         _vocabulary_enums(schema, terms)
     app.openapi_schema = schema

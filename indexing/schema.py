@@ -7,7 +7,16 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StrictBool,
+    StringConstraints,
+    field_validator,
+)
 
 from indexing.countries import COUNTRY_CODES
 
@@ -32,6 +41,29 @@ VocabularyTerm = Annotated[
     ),
 ]
 Orcid = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")]
+# Records strip white space before checking a length, so a required text must hold a character
+# that the stripping keeps. pydantic-core strips Unicode White_Space (Rust's trim(), which keeps
+# \x1c-\x1f unlike str.strip()); the pattern spells that set out for JSON Schema (ECMA 262),
+# whose \s differs again, so the OpenAPI description says what the validators do.
+NOT_BLANK = ("[^\\t\\n\\u000b\\f\\r\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a"
+             "\\u2028\\u2029\\u202f\\u205f\\u3000]")
+NOT_BLANK_TEXT: dict[str, JsonValue] = {"pattern": NOT_BLANK}  # a Field's json_schema_extra
+_NOT_BLANK = Field(json_schema_extra=NOT_BLANK_TEXT)
+# required texts of at most so many characters, not blank once stripped
+Text64 = Annotated[str, StringConstraints(min_length=1, max_length=64), _NOT_BLANK]
+Text100 = Annotated[str, StringConstraints(min_length=1, max_length=100), _NOT_BLANK]
+Text300 = Annotated[str, StringConstraints(min_length=1, max_length=300), _NOT_BLANK]
+Text500 = Annotated[str, StringConstraints(min_length=1, max_length=500), _NOT_BLANK]
+
+
+def _json_integer(value: object) -> object:
+    """A JSON integer (2 and 2.0 alike, as JSON Schema has it), never a string or a boolean."""
+    if isinstance(value, (bool, str)):
+        raise ValueError("must be an integer")
+    return value
+
+
+Count = Annotated[int, Field(ge=0), BeforeValidator(_json_integer)]  # a count: 0 or more
 # what the validators accept, stated in the JSON schema (OpenAPI): ISO 3166-1 alpha-2 codes
 CountryCode = Annotated[str, Field(json_schema_extra={"enum": sorted(COUNTRY_CODES)})]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^\s*[A-Za-z]{2}\s*$")]
@@ -109,7 +141,7 @@ class _Record(BaseModel):
 
 class Organisation(_Record):
     id: RecordId
-    name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    name: Text300
     kind: VocabularyTerm
     country: CountryCode | None = None
 
@@ -121,17 +153,17 @@ class Organisation(_Record):
 
 class Member(_Record):
     id: RecordId
-    name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    name: Text300
     organisation_id: RecordId
     country: CountryCode
     languages: list[LanguageCode] = Field(default_factory=lambda: ["en"], max_length=20)
     level: Level
     bio: Annotated[str, StringConstraints(max_length=5000)] = ""
-    topics: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = Field(
+    topics: list[Text100] = Field(
         default_factory=list, max_length=50
     )
-    open_to_invitations: bool = True
-    hidden: bool = False
+    open_to_invitations: StrictBool = True  # JSON true/false, not 0/1 (imports convert)
+    hidden: StrictBool = False
     contact: Annotated[str, StringConstraints(max_length=300)] | None = None
     orcid: Orcid | None = None
     imported_from: Annotated[str, StringConstraints(max_length=64)] | None = Field(
@@ -169,17 +201,17 @@ class SourceAuthor(_Record):
 class ContributionSource(_Record):
     """Where (part of) a contribution came from: one source's record and its authors."""
 
-    source: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    source_id: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    source: Text64
+    source_id: Text300
     authors: list[SourceAuthor] = Field(default_factory=list, max_length=500)
     # every author the source lists, when more than ``authors`` (long lists are cut)
-    author_count: int | None = Field(None, ge=0)
+    author_count: Count | None = None
 
 
 class Contribution(_Record):
     id: RecordId
     type: VocabularyTerm
-    title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    title: Text500
     text: Annotated[str, StringConstraints(max_length=200_000)] = ""
     date: dt.date
     language: LanguageCode | None = None

@@ -16,6 +16,11 @@ from matcher.errors import InvalidRequest
 
 # C0 controls but tab, line feed and carriage return; DEL; the C1 controls
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# the same rules as JSON Schema patterns (ECMA 262, Unicode properties), for the OpenAPI
+# description: printable text; printable text holding a letter or digit (str.isalnum)
+_PRINTABLE_CLASS = "[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]"
+PRINTABLE_PATTERN = f"^{_PRINTABLE_CLASS}*$"
+WORDS_PATTERN = f"^{_PRINTABLE_CLASS}*[\\p{{L}}\\p{{N}}]{_PRINTABLE_CLASS}*$"
 
 
 def check_printable(field: str, text: str, words: bool = True) -> str:

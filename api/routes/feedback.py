@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import AdminDep, EditorDep, KeysDep
 from api.deps import FeedbackDep
+from indexing.schema import NOT_BLANK_TEXT
 from indexing.store.feedback import FeedbackEntry, Outcome
 
 router = APIRouter(tags=["feedback"])
@@ -25,12 +26,14 @@ class FeedbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     suggestion_id: str | None = Field(
-        None, min_length=1, max_length=64, description="From an /experts, team or invitation "
+        None, min_length=1, max_length=64, json_schema_extra=NOT_BLANK_TEXT,
+        description="From an /experts, team or invitation "
         "answer; the member must be one it suggested")
     project_id: str | None = Field(
-        None, min_length=1, max_length=128, description="Required without a suggestion_id "
+        None, min_length=1, max_length=128, json_schema_extra=NOT_BLANK_TEXT,
+        description="Required without a suggestion_id "
         "(the member must then exist); with one, it must be the suggestion's project")
-    member_id: str = Field(min_length=1, max_length=128)
+    member_id: str = Field(min_length=1, max_length=128, json_schema_extra=NOT_BLANK_TEXT)
     outcome: Outcome = Field(description="contacted, accepted, declined_not_my_field, "
                                          "declined_busy or not_relevant")
 

@@ -63,8 +63,8 @@ def _read(upload: UploadFile, limit: int) -> tuple[str, bytes]:
 class ImportFormIn(BaseModel):
     """The multipart form of POST /imports/{format}."""
 
-    file: list[UploadFile] = Field(description="The export; several for a folder (e.g. "
-                                   "categories.json and topics)")
+    file: list[UploadFile] = Field(min_length=1, description="The export; several for a "
+                                   "folder (e.g. categories.json and topics)")
     dry_run: bool = False
     skip_invalid: bool = False
     map: list[str] = Field([], description="csv/xlsx: column=field")

@@ -8,16 +8,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictBool
 
 from api.auth import CallerDep
 from api.deps import FeedbackDep, SettingsDep
 from api.schemas import EvidenceOut, MemberSummary, member_summary_fields
+from indexing.schema import NOT_BLANK_TEXT
 from matcher.filters import Access
 from matcher.languages import NeedLanguage
 from matcher.needs import Need, ProjectRequest
 from matcher.requests import InvitationsRequest, SimilarRequest, TeamRequest
 from matcher.teams import NeedEvidence, covered_needs
+from matcher.text_checks import PRINTABLE_PATTERN, WORDS_PATTERN
 
 router = APIRouter(tags=["projects"])
 
@@ -27,15 +29,21 @@ _ERRORS: dict[int | str, dict[str, str]] = {
 }
 
 
+WORDS: dict[str, JsonValue] = {"pattern": WORDS_PATTERN}  # printable, with a letter or digit
+PRINTABLE: dict[str, JsonValue] = {"pattern": PRINTABLE_PATTERN}
+
+
 class ProjectIn(BaseModel):
     """A project looking for people."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=1, max_length=300)
-    description: str = Field("", max_length=10_000,
-                             description="Required unless `needs` is given")
-    needs: list[Annotated[str, Field(min_length=1, max_length=1000)]] | None = Field(
+    title: str = Field(min_length=1, max_length=300, json_schema_extra=WORDS)
+    description: str = Field("", max_length=10_000, json_schema_extra=PRINTABLE,
+                             description="Required unless `needs` is given, and must then "
+                             "name some expertise (422 when it names none)")
+    needs: list[Annotated[str, Field(min_length=1, max_length=1000,
+                                     json_schema_extra=WORDS)]] | None = Field(
         None, max_length=50, description="Explicit needs; derived from the description if absent")
     size: int = Field(5, ge=1, le=100, description="Team size, 1..max_team_size (default 15)")
     exclude_members: list[str] = Field(default_factory=list, max_length=1000)
@@ -45,10 +53,11 @@ class ProjectIn(BaseModel):
     max_per_organisation: int | None = Field(None, ge=1, le=100)
     max_per_country: int | None = Field(None, ge=1, le=100)
     project_id: str | None = Field(
-        None, min_length=1, max_length=128, description="The caller's project (needs a key): "
+        None, min_length=1, max_length=128, json_schema_extra=NOT_BLANK_TEXT,
+        description="The caller's project (needs a key): "
         "members declined or judged not relevant for it (POST /feedback) are not suggested "
         "again")
-    shown: bool = Field(False, description="This answer is shown to a person: count it as "
+    shown: StrictBool = Field(False, description="This answer is shown to a person: count it as "
                         "exposure (with the fair_exposure setting on)")
 
     def to_request(self) -> ProjectRequest:
