@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from indexing.schema import ItemKey
-from indexing.settings import Aggregation, Settings
+from indexing.settings import Aggregation, MatchingSettings
 from indexing.vectors.reader import Authorship, DocumentHits
 
 
@@ -82,7 +82,7 @@ def aggregate_member_scores(
     raise ValueError(f"unknown aggregation strategy '{strategy}'")
 
 
-def aggregate_members(hits: DocumentHits, authors: Authorship, settings: Settings,
+def aggregate_members(hits: DocumentHits, authors: Authorship, settings: MatchingSettings,
                       cutoff: float | None) -> RankedMembers:
     """Document hits -> members ranked by ``aggregation`` (profiles count as one more
     document when ``match_profiles``); members failing the filters are left out.
@@ -113,23 +113,40 @@ def aggregate_members(hits: DocumentHits, authors: Authorship, settings: Setting
 
 def run_scores(score: npt.NDArray[np.float64], starts: npt.NDArray[np.int64],
                counts: npt.NDArray[np.int64], missing: npt.NDArray[np.int64], fill: float,
-               settings: Settings) -> npt.NDArray[np.float64]:
+               settings: MatchingSettings) -> npt.NDArray[np.float64]:
     """Each member's score from their run of best-first document scores: ``aggregation``,
     with ``specificity_weight`` of the mean over all their documents blended in."""
-    out = _member_scores(score, starts, counts, missing, fill, settings)
+    rule = Aggregate.of(settings)
+    out = _member_scores(score, starts, counts, missing, fill, rule)
     w = settings.specificity_weight
     if w > 0:  # a specialist over a generalist with the same best documents
-        mean = _member_scores(score, starts, counts, missing, fill,
-                              settings.model_copy(update={"aggregation": "mean"}))
+        mean = _member_scores(score, starts, counts, missing, fill, rule.as_mean())
         out = (1 - w) * out + w * mean
     return out
 
 
+@dataclass(frozen=True)
+class Aggregate:
+    """How a member's run of document scores becomes one score (settings ``aggregation``,
+    ``aggregation_k``, ``softmax_temperature``)."""
+
+    strategy: Aggregation
+    k: int
+    temperature: float
+
+    @classmethod
+    def of(cls, settings: MatchingSettings) -> Aggregate:
+        return cls(settings.aggregation, settings.aggregation_k, settings.softmax_temperature)
+
+    def as_mean(self) -> Aggregate:
+        return Aggregate("mean", self.k, self.temperature)
+
+
 def _member_scores(score: npt.NDArray[np.float64], starts: npt.NDArray[np.int64],
                    counts: npt.NDArray[np.int64], missing: npt.NDArray[np.int64], fill: float,
-                   settings: Settings) -> npt.NDArray[np.float64]:
+                   rule: Aggregate) -> npt.NDArray[np.float64]:
     """``aggregate_member_scores`` for every member at once (runs of best-first scores)."""
-    strategy = settings.aggregation
+    strategy = rule.strategy
     if len(starts) == 0:
         return np.zeros(0, np.float64)
     if strategy == "max":
@@ -145,7 +162,7 @@ def _member_scores(score: npt.NDArray[np.float64], starts: npt.NDArray[np.int64]
             total += np.where(j < counts, at(j), 0.0)
         return (total + missing * fill) / (counts + missing)
     if strategy == "topk_mean":
-        k = settings.aggregation_k
+        k = rule.k
         taken = np.minimum(counts, k)
         n_top = taken + np.where((taken < k) & (missing > 0), np.minimum(k - taken, missing), 0)
         total = np.zeros(len(starts), np.float64)
@@ -154,7 +171,7 @@ def _member_scores(score: npt.NDArray[np.float64], starts: npt.NDArray[np.int64]
             total += np.where(j < n_top, value, 0.0)
         return total / n_top
     if strategy == "softmax_votes":
-        t = settings.softmax_temperature
+        t = rule.temperature
         peak = score[starts]
         total = np.zeros(len(starts), np.float64)
         for j in range(int(counts.max())):

@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from indexing.encoders import Vectors
 from indexing.encoders.language import DetectedLanguage
-from indexing.settings import Settings
+from indexing.settings import LanguageSettings
 from indexing.vectors.filters import Access, SearchFilters
 from indexing.vectors.reader import IndexReader
 from matcher.glossary import Glossary
@@ -40,7 +40,21 @@ class QueryEncoder(Protocol):
 SHORT_NEED_WORDS = 3
 
 
-def analyse_need(need: str, settings: Settings, glossary: Glossary | None,
+class CrossLingualSettings(Protocol):
+    """The values the cross-lingual query reads (of ``LanguageSettings`` and, for its feedback
+    weights, ``MatchingSettings``)."""
+
+    @property
+    def cross_lingual_feedback(self) -> int: ...
+
+    @property
+    def glossary_feedback(self) -> float: ...
+
+    @property
+    def softmax_temperature(self) -> float: ...
+
+
+def analyse_need(need: str, settings: LanguageSettings, glossary: Glossary | None,
                  has_multilingual: bool, detected: DetectedLanguage | None = None
                  ) -> NeedLanguage:
     """The need's detected language (or the one given, e.g. its brief's), the index(es) that
@@ -59,7 +73,7 @@ def analyse_need(need: str, settings: Settings, glossary: Glossary | None,
 
 
 def cross_lingual_vector(ml_vector: Vector, language: NeedLanguage, reach: Reach,
-                         snap: Snapshot, english: QueryEncoder, settings: Settings
+                         snap: Snapshot, english: QueryEncoder, settings: CrossLingualSettings
                          ) -> Vector | None:
     """The English-model query for a non-English need (Rocchio): the vector of its glossary
     reading plus ``glossary_feedback`` times the cross-lingual feedback vector (over what
@@ -79,7 +93,8 @@ def cross_lingual_vector(ml_vector: Vector, language: NeedLanguage, reach: Reach
 
 
 def feedback_vector(ml_vector: Vector, filters: SearchFilters, access: Access,
-                    ml_reader: IndexReader, en_reader: IndexReader, settings: Settings
+                    ml_reader: IndexReader, en_reader: IndexReader,
+                    settings: CrossLingualSettings
                     ) -> Vector | None:
     """Pseudo-relevance feedback across languages (Rocchio, positive part only): the
     English-model vectors of the documents the multilingual index ranks best for the need,

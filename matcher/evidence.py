@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from indexing.settings import Settings
+from indexing.settings import MatchingSettings
 from indexing.vectors.catalog import MemberInfo
 from indexing.vectors.reader import IndexReader
 from matcher.aggregation import DocScore, RankedMember
@@ -50,7 +50,7 @@ class ExpertMatch:
         return any(e.kind == "contribution" for e in self.evidence)
 
 
-def explain(reader: IndexReader, ranked: Sequence[RankedMember], settings: Settings,
+def explain(reader: IndexReader, ranked: Sequence[RankedMember], settings: MatchingSettings,
             relevance: Sequence[RankedMember] | None = None) -> list[ExpertMatch]:
     """Attach member facts and the best contributions (title, type, date, snippet); with
     ``relevance``, a member's score and documents are taken from it (``relevance.py``: the

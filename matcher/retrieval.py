@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from indexing.schema import ItemKey
-from indexing.settings import Settings
+from indexing.settings import MatchingSettings
 from indexing.vectors.reader import CatalogView, IndexReader
 from matcher.aggregation import DocScore, RankedMember, aggregate_members
 from matcher.rankings import fused_members
@@ -26,7 +26,7 @@ LexicalSearch = Callable[[str, int], list[tuple[str, float]]]
 
 
 def rank_members(reader: IndexReader, need: str, vector: Vector, reach: Reach,
-                 settings: Settings, lexical: LexicalSearch) -> Sequence[RankedMember]:
+                 settings: MatchingSettings, lexical: LexicalSearch) -> Sequence[RankedMember]:
     """Members ranked for one query vector by one index (see the module doc), best first."""
     s = settings
     filters, access, top = reach.filters, reach.access, reach.top
@@ -54,7 +54,7 @@ def rank_members(reader: IndexReader, need: str, vector: Vector, reach: Reach,
 
 
 def fuse_lexical(reader: IndexReader, vector: Vector, docs: dict[ItemKey, DocScore],
-                 hits: list[tuple[ItemKey, float]], settings: Settings
+                 hits: list[tuple[ItemKey, float]], settings: MatchingSettings
                  ) -> dict[ItemKey, DocScore]:
     """Blend lexical (BM25) evidence (``hits``: the allowed documents' BM25, best first) into
     the dense document scores (setting ``fusion``)."""
