@@ -45,7 +45,8 @@ def create_contribution(community: CommunityDep, keys: KeysDep, caller: EditorDe
             responses=WRITE_ERRORS)
 def replace_contribution(community: CommunityDep, keys: KeysDep, caller: EditorDep,
                          contribution_id: IdPath, body: Contribution) -> WriteResponse:
-    """Replace a contribution (404 if unknown); re-encoded only if its text changed."""
+    """Replace a contribution (404 if unknown); re-encoded only if its text changed. The
+    body's `id` must be the path's (422 naming `id`)."""
     check_path_id(contribution_id, body)
     result = write(community, keys, caller, WriteRequest.one("contribution", body, "replace"))
     return write_response("contribution", [body.id], result)

@@ -14,8 +14,9 @@ router = APIRouter(tags=["map"])
 
 FromYear = Annotated[int | None, Query(ge=1900, le=2100,
                                        description="Count contributions from this year")]
-ToYear = Annotated[int | None, Query(ge=1900, le=2100,
-                                     description="Count contributions up to this year")]
+ToYear = Annotated[int | None, Query(
+    ge=1900, le=2100, description="Count contributions up to this year (not before from_year: "
+                                  "422)")]
 
 
 # plain def routes: clustering and encoding are CPU-bound and run in the thread pool

@@ -73,7 +73,8 @@ def create_member(community: CommunityDep, keys: KeysDep, caller: EditorDep, bod
 @router.put("/members/{member_id}", response_model=WriteResponse, responses=WRITE_ERRORS)
 def replace_member(community: CommunityDep, keys: KeysDep, caller: EditorDep, member_id: IdPath,
                    body: Member) -> WriteResponse:
-    """Replace a member (404 if unknown); the profile is re-encoded only if its text changed."""
+    """Replace a member (404 if unknown); the profile is re-encoded only if its text changed.
+    The body's `id` must be the path's (422 naming `id`)."""
     check_path_id(member_id, body)
     result = write(community, keys, caller, WriteRequest.one("member", body, "replace"))
     return write_response("member", [body.id], result)

@@ -30,7 +30,8 @@ def create_organisation(community: CommunityDep, keys: KeysDep, caller: EditorDe
             responses=WRITE_ERRORS)
 def replace_organisation(community: CommunityDep, keys: KeysDep, caller: EditorDep,
                          organisation_id: IdPath, body: Organisation) -> WriteResponse:
-    """Replace an organisation (404 if unknown); its members show the new name at once."""
+    """Replace an organisation (404 if unknown); its members show the new name at once. The
+    body's `id` must be the path's (422 naming `id`)."""
     check_path_id(organisation_id, body)
     result = write(community, keys, caller, WriteRequest.one("organisation", body, "replace"))
     return write_response("organisation", [body.id], result)
