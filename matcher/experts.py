@@ -40,7 +40,7 @@ from matcher.places import NO_PLACE, PlaceReading, prefer_places, read_places
 from matcher.query_vectors import QueryVectors
 from matcher.rankings import picked_members, referred_members
 from matcher.reach import Reach
-from matcher.relevance import CANDIDATES, ScaleCache, ScaleMap, need_relevance
+from matcher.relevance import CANDIDATES, ScaleCache, ScaleMap, need_relevance, scale_anchors
 from matcher.retrieval import fuse_routes, non_english_writers, rank_members
 from matcher.snapshot import IndexName, Snapshot
 from matcher.text_checks import check_countries, check_printable
@@ -81,7 +81,8 @@ class Matcher:
         self.community = community
         self.settings = settings
         self.glossary = glossary
-        self._scale = ScaleCache(glossary.english if glossary is not None else [])
+        self._scale = ScaleCache(glossary.english if glossary is not None else [],
+                                 scale_anchors())
 
     @classmethod
     def configured(cls, community: Community, settings: Settings | None = None) -> Matcher:

@@ -17,7 +17,9 @@ relevance, so "0.6" means the same for a French need as for its English twin:
   related the need is, whatever its language; its ``CALIBRATION_TOP`` best members' mean is
   brought to the English scale by a line fitted on the community's own glossary terms in
   English (``ScaleMap``: English top-k mean against multilingual top-k mean for the same term,
-  refitted per index version), and the ranking shifted to that level.
+  refitted per index version), and the ranking shifted to that level. Below the terms' range
+  the map runs to where needs unrelated to the community lie (``data/scale_anchors.txt``,
+  encoded and ranked like the terms), so an unrelated need reads low in every language.
 
 Without a glossary (no terms to fit the line) the last case keeps the route's own scores.
 """
@@ -25,8 +27,9 @@ Without a glossary (no terms to fit the line) the last case keeps the route's ow
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -64,15 +67,38 @@ SCALE_TERMS = 80  # glossary terms (English) the multilingual → English line i
 Vector = npt.NDArray[np.float32]
 
 
+ANCHORS_FILE = Path(__file__).parent / "data" / "scale_anchors.txt"
+KNEE_QUANTILE = 10  # percentile of the terms' multilingual level below which anchors take over
+
+
+def scale_anchors() -> list[str]:
+    """Needs unrelated to any water community (``data/scale_anchors.txt``)."""
+    lines = ANCHORS_FILE.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
 @dataclass(frozen=True)
 class ScaleMap:
-    """English top-k mean ≈ ``intercept + slope ×`` multilingual top-k mean (for one need)."""
+    """English top-k mean ≈ ``intercept + slope ×`` multilingual top-k mean (for one need),
+    fitted on the community's terms; below the terms' range (``low``: the unrelated anchors'
+    mean levels and the knee, a low percentile of the terms' multilingual levels) the map runs
+    straight from the line at the knee to the anchors, so an unrelated need lands where
+    unrelated English needs do instead of on the line's intercept."""
 
     intercept: float
     slope: float
+    low: tuple[float, float, float] | None = None  # anchors' (multilingual, English), knee
+
+    def line(self, multilingual: float) -> float:
+        return self.intercept + self.slope * multilingual
 
     def english(self, multilingual: float) -> float:
-        return self.intercept + self.slope * multilingual
+        if self.low is None or multilingual >= self.low[2]:
+            return self.line(multilingual)
+        ax, ay, knee = self.low
+        if multilingual <= ax:
+            return ay - self.slope * (ax - multilingual)
+        return ay + (self.line(knee) - ay) * (multilingual - ax) / (knee - ax)
 
 
 def top_mean(ranked: Sequence[RankedMember], k: int = CALIBRATION_TOP) -> float | None:
@@ -102,10 +128,17 @@ def calibrated(ranked: Sequence[RankedMember], reading: Sequence[RankedMember],
     off the topic would clear the coverage threshold. The shift is measured per need, as the
     mean of the ``k`` best member scores of the cross-lingual query minus that of the reading
     alone (a plain English query), and subtracted when positive; the order is unchanged."""
-    top_x, top_r = top_mean(ranked, k), top_mean(reading, k)
-    if top_x is None or top_r is None or top_x <= top_r:
+    return lowered_to(ranked, top_mean(reading, k), k)
+
+
+def lowered_to(ranked: Sequence[RankedMember], level: float | None,
+               k: int = CALIBRATION_TOP) -> Sequence[RankedMember]:
+    """The ranking shifted down so that its ``k`` best members' mean is ``level`` (unchanged
+    when it already lies at or below it, or when either is unknown)."""
+    top = top_mean(ranked, k)
+    if top is None or level is None or top <= level:
         return ranked
-    return shifted(ranked, top_x - top_r)
+    return shifted(ranked, top - level)
 
 
 class ScaleCache:
@@ -113,12 +146,17 @@ class ScaleCache:
     the glossary's English terms; their vectors are encoded once per process (``prepare``,
     called before a request takes the read locks)."""
 
-    def __init__(self, terms: Sequence[str]) -> None:
+    def __init__(self, terms: Sequence[str], anchors: Sequence[str] = ()) -> None:
         step = max(1, len(terms) // SCALE_TERMS)
-        self.terms = list(dict.fromkeys(terms))[::step][:SCALE_TERMS]
+        fitted_on = list(dict.fromkeys(terms))[::step][:SCALE_TERMS]
+        self.anchors = frozenset(anchors) - set(fitted_on)
+        self.terms = fitted_on + sorted(self.anchors) if len(fitted_on) >= 3 else fitted_on
         self._vectors: tuple[Vector, Vector] | None = None
         self._fitted: dict[tuple[int, int], ScaleMap | None] = {}
         self._lock = threading.Lock()
+
+    def is_anchor(self, term: str) -> bool:
+        return term in self.anchors
 
     def pending(self) -> list[str]:
         """The terms still to encode (none once ``prepare`` has run), for a request to encode
@@ -147,28 +185,39 @@ class ScaleCache:
             if key in self._fitted:
                 return self._fitted[key]
         probes = self.prepare(vectors)
-        fitted = None if probes is None else _fit(matcher, snap, *probes)
+        fitted = None if probes is None else _fit(matcher, snap, *probes, self.is_anchor)
         with self._lock:
             self._fitted = {key: fitted}  # one version kept: older snapshots refit if asked
         return fitted
 
 
-def _fit(matcher: Ranker, snap: Snapshot, english: Vector, multilingual: Vector
-         ) -> ScaleMap | None:
+def _fit(matcher: Ranker, snap: Snapshot, english: Vector, multilingual: Vector,
+         anchor: Callable[[str], bool]) -> ScaleMap | None:
     """Least-squares line through (multilingual top-k mean, English top-k mean) of the terms,
-    over what the public sees (a calibration never depends on the caller)."""
+    over what the public sees (a calibration never depends on the caller); the anchors'
+    mean sets the map below the terms' range (``ScaleMap``)."""
     reach = Reach.of(None, None, CALIBRATION_TOP)
-    xs, ys = [], []
+    xs: list[float] = []
+    ys: list[float] = []
+    anchor_xs: list[float] = []
+    anchor_ys: list[float] = []
     for term, en_v, ml_v in zip(matcher.scale_terms(), english, multilingual, strict=True):
         x = top_mean(matcher.rank(snap, term, ml_v, reach, index="multilingual"))
         y = top_mean(matcher.rank(snap, term, en_v, reach))
         if x is not None and y is not None:
-            xs.append(x)
-            ys.append(y)
+            (anchor_xs if anchor(term) else xs).append(x)
+            (anchor_ys if anchor(term) else ys).append(y)
     if len(xs) < 3 or float(np.std(xs)) == 0.0:
         return None
     slope, intercept = np.polyfit(np.asarray(xs), np.asarray(ys), 1)
-    return ScaleMap(float(intercept), float(slope))
+    line = ScaleMap(float(intercept), float(slope))
+    if not anchor_xs:
+        return line
+    ax, ay = float(np.mean(anchor_xs)), float(np.mean(anchor_ys))
+    knee = float(np.percentile(xs, KNEE_QUANTILE))
+    if not (ax < knee and ay < line.line(knee)):  # the anchors are not below the terms
+        return line
+    return ScaleMap(line.intercept, line.slope, (ax, ay, knee))
 
 
 def need_relevance(matcher: Ranker, snap: Snapshot, need: str, language: NeedLanguage,
@@ -189,27 +238,40 @@ def _relevance(matcher: Ranker, snap: Snapshot, text: str, language: NeedLanguag
     if language.route != "multilingual" or snap.multilingual is None:
         return matcher.rank(snap, text, vectors.english(text), reach)
     ml_vector = vectors.multilingual(text)
-    en_vector = cross_lingual_vector(ml_vector, language, reach, snap, vectors,
-                                     matcher.settings)
-    if en_vector is not None:
-        ranked = matcher.rank(snap, text, en_vector, reach)
-        if language.gloss is not None:
-            reading = matcher.rank(snap, text, vectors.english(language.gloss.text),
-                                   reach.to(CALIBRATION_TOP, exhaustive=False))
-            return calibrated(ranked, reading)
+    en_vector = None if language.gloss is None else cross_lingual_vector(
+        ml_vector, language, reach, snap, vectors, matcher.settings)
     ml_ranked = matcher.rank(snap, text, ml_vector, reach.to(max(reach.top, CALIBRATION_TOP)),
                              index="multilingual")
     scale = matcher.relevance_scale(snap, vectors)
     level = top_mean(ml_ranked)
-    if en_vector is not None:
-        current = top_mean(ranked)
-        if scale is None or level is None or current is None:
-            return ranked
-        return shifted(ranked, current - scale.english(level))
+    if language.gloss is not None and en_vector is not None:
+        ranked = matcher.rank(snap, text, en_vector, reach)
+        reading = top_mean(matcher.rank(snap, text, vectors.english(language.gloss.text),
+                                        reach.to(CALIBRATION_TOP, exhaustive=False)))
+        return lowered_to(ranked, read_level(reading, language.gloss.coverage, scale, level))
+    if scale is None or level is None:  # no line: the route's own scores
+        feedback = (None if language.gloss is not None else cross_lingual_vector(
+            ml_vector, language, reach, snap, vectors, matcher.settings))
+        if feedback is not None:
+            return matcher.rank(snap, text, feedback, reach)
+        return referred_members(ml_ranked, snap.multilingual, snap.english)
+    # the multilingual model's own closeness, not the feedback query's: that query is made of
+    # the best documents, which then score far above the rest (an unrelated need's top member
+    # read 0.34 against 0.14 in English)
     referred = referred_members(ml_ranked, snap.multilingual, snap.english)
-    if scale is None or level is None:
-        return referred
     return shifted(referred, level - scale.english(level))
+
+
+def read_level(reading: float | None, coverage: float, scale: ScaleMap | None,
+               multilingual: float | None) -> float | None:
+    """Where a need with a glossary reading lies on the scale: its English reading's level,
+    for the share of the need's content words the reading covers, and for the rest the
+    multilingual model's own closeness brought to the scale (a one-word reading of a long
+    need, "recette" read as "revenue" in a cake recipe, says little about the rest)."""
+    if reading is None or scale is None or multilingual is None:
+        return reading
+    share = min(1.0, max(0.0, coverage))
+    return share * reading + (1 - share) * scale.english(multilingual)
 
 
 def on_scale(score: float) -> float:

@@ -9,7 +9,7 @@ from matcher.aggregation import RankedMember
 from matcher.broad import breadth, broad_hint, evidence_first, sentences
 from matcher.evidence import Evidence, EvidenceKind, ExpertMatch
 from matcher.experts import Matcher
-from matcher.relevance import calibrated, on_scale, shifted
+from matcher.relevance import ScaleMap, calibrated, on_scale, shifted
 
 
 def _match(mid: str, score: float, contribution: bool) -> ExpertMatch:
@@ -102,3 +102,33 @@ def test_a_need_without_glossary_terms_is_brought_to_the_scale(ml_matcher: Match
     sludge = ml_matcher.find_experts("gestión de lodos fecales y vaciado de letrinas", top=3)
     assert all(0.0 <= m.score <= 1.0 for m in cake)
     assert cake[0].score < sludge[0].score - 0.2
+
+
+def test_the_scale_runs_down_to_the_unrelated_anchors() -> None:
+    line = ScaleMap(0.12, 1.2)
+    anchored = ScaleMap(0.12, 1.2, (0.10, 0.08, 0.25))
+    assert anchored.english(0.5) == line.english(0.5)  # within the terms' range: the line
+    assert anchored.english(0.25) == pytest.approx(line.english(0.25))  # continuous at the knee
+    assert anchored.english(0.10) == pytest.approx(0.08)  # the anchors' level
+    assert anchored.english(0.10) < line.english(0.10) - 0.1
+    levels = [anchored.english(x / 100) for x in range(0, 80)]
+    assert levels == sorted(levels)  # monotone: a closer need never reads lower
+
+
+UNRELATED = {"en": "how to bake sourdough bread at home",
+             "fr": "comment faire du pain au levain à la maison",
+             "es": "cómo hacer pan de masa madre en casa",
+             "pt": "como fazer pão de fermentação natural em casa",
+             "ar": "كيفية خبز خبز العجين المخمر في المنزل"}
+
+
+@pytest.mark.slow
+def test_an_unrelated_need_reads_low_in_every_language(ml_matcher: Matcher) -> None:
+    water = ml_matcher.find_experts("gestion des boues de vidange et vidange des latrines", top=1)
+    scores = {}
+    for lang, need in UNRELATED.items():
+        found = ml_matcher.find_experts(need, top=1)
+        scores[lang] = found[0].score if len(found) else 0.0
+    for lang, score in scores.items():
+        assert score < water[0].score - 0.2, (lang, scores)
+        assert abs(score - scores["en"]) < 0.15, (lang, scores)
