@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from typing import Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -45,8 +46,21 @@ _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 Vector = npt.NDArray[np.float32]
 
 
-def evidence_first(matches: Sequence[ExpertMatch], margin: float = PROFILE_MARGIN
-                   ) -> list[ExpertMatch]:
+class Shown(Protocol):
+    """What evidence first reads of a match (``ExpertMatch``, or a ``Candidate`` before its
+    evidence is read)."""
+
+    @property
+    def score(self) -> float: ...
+
+    @property
+    def has_contribution(self) -> bool: ...
+
+
+S = TypeVar("S", bound=Shown)
+
+
+def evidence_first(matches: Sequence[S], margin: float = PROFILE_MARGIN) -> list[S]:
     """The matches with profile-only members placed after every member with contribution
     evidence whose relevance is not ``margin`` below theirs (module doc)."""
     backed = [m for m in matches if m.has_contribution]

@@ -15,6 +15,7 @@ from indexing.settings import MatchingSettings
 from indexing.vectors.catalog import MemberInfo
 from indexing.vectors.reader import IndexReader
 from matcher.aggregation import DocScore, RankedMember
+from matcher.rankings import member_ids
 from matcher.relevance import on_scale
 
 SNIPPET_CHARS = 240
@@ -50,29 +51,54 @@ class ExpertMatch:
         return any(e.kind == "contribution" for e in self.evidence)
 
 
-def explain(reader: IndexReader, ranked: Sequence[RankedMember], settings: MatchingSettings,
-            relevance: Sequence[RankedMember] | None = None) -> list[ExpertMatch]:
-    """Attach member facts and the best contributions (title, type, date, snippet); with
+@dataclass(frozen=True)
+class Candidate:
+    """A member before their evidence is read: the ranking's entry, the score as shown and the
+    documents that will be their evidence (enough to order an answer: ``broad.evidence_first``)."""
+
+    ranked: RankedMember
+    score: float
+    documents: tuple[DocScore, ...]
+
+    @property
+    def has_contribution(self) -> bool:
+        return bool(self.documents)
+
+
+def candidates(reader: IndexReader, ranked: Sequence[RankedMember], settings: MatchingSettings,
+               relevance: Sequence[RankedMember] | None = None) -> list[Candidate]:
+    """The members of ``ranked`` the catalog knows, with the documents to show; with
     ``relevance``, a member's score and documents are taken from it (``relevance.py``: the
     one scale), clipped to [0, 1]; the order stays ``ranked``'s."""
     s = settings
-    if relevance is not None:
-        by_member = {r.member_id: r for r in relevance}
-        ranked = [by_member.get(r.member_id, r) for r in ranked]
-    wanted: dict[str, list[DocScore]] = {}
-    for r in ranked:
-        docs = [d for d in r.documents if d.key.is_contribution
-                and d.score >= s.min_evidence_score]
-        wanted[r.member_id] = docs[: s.evidence_per_member]
-    passages = reader.passages(d.best_item for docs in wanted.values() for d in docs)
+    if relevance is not None:  # only the members shown are built (a ranking builds lazily)
+        position = {mid: i for i, mid in enumerate(member_ids(relevance).tolist())}
+        ranked = [relevance[position[r.member_id]] if r.member_id in position else r
+                  for r in ranked]
+    members = reader.catalog.members
+    return [Candidate(r, on_scale(r.score) if relevance is not None else round(r.score, 4),
+                      tuple([d for d in r.documents if d.key.is_contribution
+                             and d.score >= s.min_evidence_score][: s.evidence_per_member]))
+            for r in ranked if r.member_id in members]
+
+
+def explain(reader: IndexReader, ranked: Sequence[RankedMember], settings: MatchingSettings,
+            relevance: Sequence[RankedMember] | None = None) -> list[ExpertMatch]:
+    """Attach member facts and the best contributions (title, type, date, snippet); with
+    ``relevance``, a member's score and documents are taken from it (``candidates``)."""
+    return attach(reader, candidates(reader, ranked, settings, relevance), relevance is not None)
+
+
+def attach(reader: IndexReader, chosen: Sequence[Candidate], on_relevance: bool
+           ) -> list[ExpertMatch]:
+    """The chosen members with their facts and evidence, read in one pass over the passages."""
+    passages = reader.passages(d.best_item for c in chosen for d in c.documents)
     catalog = reader.catalog
     out: list[ExpertMatch] = []
-    for r in ranked:
-        member = catalog.members.get(r.member_id)
-        if member is None:
-            continue
+    for chosen_one in chosen:
+        r = chosen_one.ranked
         evidence = []
-        for d in wanted[r.member_id]:
+        for d in chosen_one.documents:
             passage = passages.get(d.best_item)
             if passage is None:
                 continue
@@ -82,12 +108,11 @@ def explain(reader: IndexReader, ranked: Sequence[RankedMember], settings: Match
                 contribution_id=c.id, title=c.title, type=c.type,
                 date=c.date.isoformat(), space=c.space,
                 language=c.language or (meta.language if meta else None),  # detected at ingest
-                score=on_scale(d.score) if relevance is not None else round(d.score, 4),
+                score=on_scale(d.score) if on_relevance else round(d.score, 4),
                 snippet=shorten(passage.text),
             ))
         profile = next((d.score for d in r.documents if d.key.is_profile), None)
-        score = on_scale(r.score) if relevance is not None else round(r.score, 4)
-        out.append(ExpertMatch(member, score, tuple(evidence),
+        out.append(ExpertMatch(catalog.members[r.member_id], chosen_one.score, tuple(evidence),
                                None if profile is None else round(profile, 4)))
     return out
 

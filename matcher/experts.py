@@ -33,7 +33,7 @@ from matcher.broad import (
     with_profile_evidence,
 )
 from matcher.errors import InvalidRequest
-from matcher.evidence import Evidence, ExpertMatch, explain
+from matcher.evidence import Evidence, ExpertMatch, attach, candidates, explain
 from matcher.glossary import Glossary, glossary_file, load_glossary
 from matcher.languages import NeedLanguage
 from matcher.places import NO_PLACE, PlaceReading, prefer_places, read_places
@@ -137,9 +137,11 @@ class Matcher:
             shown = ranked[:top + EXTRA_CANDIDATES]  # evidence first may reach beyond top
             relevance = need_relevance(self, snap, text, language, vectors, Reach(
                 filters, access, CANDIDATES, including=frozenset(r.member_id for r in shown)))
-            matches = self.explain(snap, shown, relevance)
+            chosen = evidence_first(candidates(snap.english, shown, self.settings,
+                                               relevance))[:top]
+            matches = attach(snap.english, chosen, on_relevance=True)
             share = breadth(relevance)
-        matches = self.profile_evidence(text, language, evidence_first(matches)[:top], vectors)
+        matches = self.profile_evidence(text, language, matches, vectors)
         return ExpertResult(matches, language, reading, broad_hint(share, matches))
 
     def profile_evidence(self, text: str, language: NeedLanguage,
