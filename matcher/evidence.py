@@ -66,15 +66,19 @@ class Candidate:
 
 
 def candidates(reader: IndexReader, ranked: Sequence[RankedMember], settings: MatchingSettings,
-               relevance: Sequence[RankedMember] | None = None) -> list[Candidate]:
-    """The members of ``ranked`` the catalog knows, with the documents to show; with
-    ``relevance``, a member's score and documents are taken from it (``relevance.py``: the
-    one scale), clipped to [0, 1]; the order stays ``ranked``'s."""
+               relevance: Sequence[RankedMember] | None = None, limit: int | None = None
+               ) -> list[Candidate]:
+    """The first ``limit`` members of ``ranked`` the catalog knows (all without a limit), with
+    the documents to show; with ``relevance``, a member's score and documents are taken from
+    it (``relevance.py``: the one scale), clipped to [0, 1]; the order stays ``ranked``'s."""
     s = settings
     if relevance is not None:  # only the members shown are built (a ranking builds lazily)
         position = {mid: i for i, mid in enumerate(member_ids(relevance).tolist())}
-        ranked = [relevance[position[r.member_id]] if r.member_id in position else r
-                  for r in ranked]
+        ids = member_ids(ranked).tolist()[:limit]
+        ranked = [relevance[position[mid]] if mid in position else ranked[i]
+                  for i, mid in enumerate(ids)]
+    elif limit is not None:
+        ranked = ranked[:limit]
     members = reader.catalog.members
     return [Candidate(r, on_scale(r.score) if relevance is not None else round(r.score, 4),
                       tuple([d for d in r.documents if d.key.is_contribution

@@ -132,13 +132,19 @@ class Matcher:
         filters, access = filters or SearchFilters(), access or Access.public()
         vectors = self.need_vectors(text, language)  # encoded before the read locks
         with self.snapshot() as snap:
-            reach = Reach(filters, access, top)
-            ranked = self.rank_need(snap, need, reach, language, reading, vectors)
-            shown = ranked[:top + EXTRA_CANDIDATES]  # evidence first may reach beyond top
-            relevance = need_relevance(self, snap, text, language, vectors, Reach(
-                filters, access, CANDIDATES, including=frozenset(r.member_id for r in shown)))
-            chosen = evidence_first(candidates(snap.english, shown, self.settings,
-                                               relevance))[:top]
+            # the relevance first: its searches go deeper than the ranking's, which the
+            # reader then answers from them (IndexReader.search)
+            relevance = need_relevance(self, snap, text, language, vectors,
+                                       Reach(filters, access, CANDIDATES))
+            ranked = self.rank_need(snap, need, Reach(filters, access, top), language, reading,
+                                    vectors)
+            shown = top + EXTRA_CANDIDATES  # evidence first may reach beyond top
+            wanted = frozenset(rankings.member_ids(ranked).tolist()[:shown])
+            if not wanted <= set(rankings.member_ids(relevance).tolist()):
+                relevance = need_relevance(self, snap, text, language, vectors, Reach(
+                    filters, access, CANDIDATES, including=wanted))
+            chosen = evidence_first(candidates(snap.english, ranked, self.settings, relevance,
+                                               shown))[:top]
             matches = attach(snap.english, chosen, on_relevance=True)
             share = breadth(relevance)
         matches = self.profile_evidence(text, language, matches, vectors)

@@ -154,6 +154,7 @@ class ScaleCache:
         self._vectors: tuple[Vector, Vector] | None = None
         self._fitted: dict[tuple[int, int], ScaleMap | None] = {}
         self._lock = threading.Lock()
+        self._fitting = threading.Lock()
 
     def is_anchor(self, term: str) -> bool:
         return term in self.anchors
@@ -181,14 +182,15 @@ class ScaleCache:
         if ml is None:
             return None
         key = (snap.english.version, ml.version)
-        with self._lock:
-            if key in self._fitted:
-                return self._fitted[key]
-        probes = self.prepare(vectors)
-        fitted = None if probes is None else _fit(matcher, snap, *probes, self.is_anchor)
-        with self._lock:
-            self._fitted = {key: fitted}  # one version kept: older snapshots refit if asked
-        return fitted
+        with self._fitting:  # one fit at a time: after a write, the requests that find the
+            with self._lock:  # line stale wait for one fit instead of each making its own
+                if key in self._fitted:
+                    return self._fitted[key]
+            probes = self.prepare(vectors)
+            fitted = None if probes is None else _fit(matcher, snap, *probes, self.is_anchor)
+            with self._lock:
+                self._fitted = {key: fitted}  # one version kept: older snapshots refit if asked
+            return fitted
 
 
 def _fit(matcher: Ranker, snap: Snapshot, english: Vector, multilingual: Vector,

@@ -128,6 +128,9 @@ class IndexReader:
         self._texts_from = texts_from
         self._settings = settings
         self.version = parts.version
+        # this request's searches, by query vector: (the mask, the k asked, scores, ids)
+        self._searched: dict[bytes, list[tuple[Mask | None, int, npt.NDArray[np.float32],
+                                                npt.NDArray[np.int64]]]] = {}
 
     @property
     def catalog(self) -> CatalogView:
@@ -167,8 +170,19 @@ class IndexReader:
     # -- search ------------------------------------------------------------------------------
     def search(self, vector: Vector, k: int, mask: Mask | None
                ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
-        """Top-k items (scores, ids) for one query vector among those the mask allows."""
-        return self._vectors.search(vector, k, mask)
+        """Top-k items (scores, ids) for one query vector among those the mask allows.
+
+        A request asks the same vector more than once (its ranking, then the relevance its
+        answer shows, deeper): a search as deep or deeper under the same mask, earlier in this
+        request, answers with its first ``k`` (faiss returns the best first, and an IVF index
+        probes the same lists whatever ``k``)."""
+        key = np.ascontiguousarray(vector, dtype=np.float32).tobytes()
+        for seen_mask, seen_k, scores, ids in self._searched.get(key, ()):
+            if seen_mask is mask and seen_k >= k:
+                return scores[:k], ids[:k]
+        scores, ids = self._vectors.search(vector, k, mask)
+        self._searched.setdefault(key, []).append((mask, k, scores, ids))
+        return scores, ids
 
     def document_hits(self, scores: npt.NDArray[np.float32], ids: npt.NDArray[np.int64],
                       chunk_mean: bool = False) -> DocumentHits:

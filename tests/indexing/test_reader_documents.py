@@ -61,3 +61,28 @@ def test_public_scores_ignore_how_many_private_documents_a_member_has(tmp_path: 
     before = _truncated_public_scores(with_private)
     with_private.delete("contribution", "c-00007")
     assert "m-0001" in before and _truncated_public_scores(with_private) == before
+
+
+def test_a_deeper_search_answers_a_shallower_one_under_the_same_mask(tmp_path: Path) -> None:
+    """IndexReader.search reuses this request's deeper search of the same vector and mask: the
+    same items in the same order as a fresh search; another mask, or a deeper k, searches."""
+    from indexing.vectors.filters import Access, SearchFilters
+
+    settings = make_settings(tmp_path, chunk_words=20, chunk_overlap=0)
+    store = SqliteStore(settings.database_path)
+    ingest_paths(store, [TEST_DATA])
+    community, _ = Community.open(settings, encoder=HashingEncoder(), store=store)
+    vector = community.encoder.encode_queries(["managed aquifer recharge"])[0]
+    with community.index.reader() as fresh:
+        public = fresh.mask(SearchFilters(), Access.public())
+        want_scores, want_ids = fresh.search(vector, 7, public)
+    with community.index.reader() as reader:
+        public = reader.mask(SearchFilters(), Access.public())
+        everyone = reader.mask(SearchFilters(), Access(all_spaces=True))
+        deep = reader.search(vector, 40, public)
+        scores, ids = reader.search(vector, 7, public)
+        assert np.array_equal(ids, want_ids) and np.array_equal(scores, want_scores)
+        assert np.array_equal(ids, deep[1][:7])
+        wider = reader.search(vector, 7, everyone)  # another mask: its own search
+        assert len(wider[1]) == 7
+        assert len(reader.search(vector, 80, public)[1]) >= len(deep[1])
