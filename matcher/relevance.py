@@ -10,16 +10,17 @@ relevance, so "0.6" means the same for a French need as for its English twin:
   index's score for the need's own vector;
 * a need in another language with a glossary reading: the English index queried with the
   route's English reading (glossary reading + cross-lingual feedback), its scores shifted down
-  by how far that query's ``CALIBRATION_TOP`` best members score above the plain reading's
-  (``calibrated``: the feedback pulls every document closer to the query);
-* a need in another language without a glossary reading (feedback alone, or the multilingual
-  index alone): the multilingual model's own closeness to the community's documents says how
-  related the need is, whatever its language; its ``CALIBRATION_TOP`` best members' mean is
-  brought to the English scale by a line fitted on the community's own glossary terms in
-  English (``ScaleMap``: English top-k mean against multilingual top-k mean for the same term,
-  refitted per index version), and the ranking shifted to that level. Below the terms' range
-  the map runs to where needs unrelated to the community lie (``data/scale_anchors.txt``,
-  encoded and ranked like the terms), so an unrelated need reads low in every language.
+  to where the plain reading's ``CALIBRATION_TOP`` best members lie (the feedback pulls every
+  document closer to the query), for the share of the need's words the reading covers, and to
+  the multilingual model's level (below) for the rest (``read_level``);
+* a need in another language without a glossary reading: the multilingual model's own
+  closeness to the community's documents says how related the need is, whatever its
+  language; its ``CALIBRATION_TOP`` best members' mean is brought to the English scale by a
+  line fitted on the community's own glossary terms in English (``ScaleMap``: English top-k
+  mean against multilingual top-k mean for the same term, fitted again when the community has
+  changed by more than 1 %), and the ranking shifted to that level. Below the terms' range the
+  map runs to where needs unrelated to the community lie (``data/scale_anchors.txt``, encoded
+  and ranked like the terms), so an unrelated need reads low in every language.
 
 Without a glossary (no terms to fit the line) the last case keeps the route's own scores.
 """
@@ -36,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from indexing.settings import Settings
+from indexing.vectors.filters import Access, SearchFilters
 from matcher.aggregation import DocScore, RankedMember
 from matcher.analysis import cross_lingual_vector
 from matcher.languages import NeedLanguage
@@ -63,6 +65,7 @@ class Ranker(Protocol):
 
 CANDIDATES = 50  # members ranked for relevance (more only when a shown member lies beyond)
 CALIBRATION_TOP = 10  # members whose scores set a cross-lingual need's scale
+REFIT_SHARE = 0.01  # the line is fitted again when the public items change by more than this
 SCALE_TERMS = 80  # glossary terms (English) the multilingual → English line is fitted on
 Vector = npt.NDArray[np.float32]
 
@@ -153,6 +156,7 @@ class ScaleCache:
         self.terms = fitted_on + sorted(self.anchors) if len(fitted_on) >= 3 else fitted_on
         self._vectors: tuple[Vector, Vector] | None = None
         self._fitted: dict[tuple[int, int], ScaleMap | None] = {}
+        self._fitted_size = 0  # the public items the kept line was fitted over
         self._lock = threading.Lock()
         self._fitting = threading.Lock()
 
@@ -177,19 +181,32 @@ class ScaleCache:
 
     def scale(self, matcher: Ranker, snap: Snapshot, vectors: QueryVectors) -> ScaleMap | None:
         """The fitted line for this snapshot's indexes (None without a multilingual index or
-        enough glossary terms)."""
+        enough glossary terms).
+
+        Fitted at the first request, and again when the public items have changed by more
+        than ``REFIT_SHARE`` since (a write of a few records moves the line by far less than
+        its own error; a fit ranks every term twice, ~0.6 s on the sample, which every write
+        would otherwise cost). One fit at a time: the requests that find the line stale wait
+        for it instead of each making their own."""
         ml = snap.multilingual
         if ml is None:
             return None
         key = (snap.english.version, ml.version)
-        with self._fitting:  # one fit at a time: after a write, the requests that find the
-            with self._lock:  # line stale wait for one fit instead of each making its own
+        with self._fitting:
+            with self._lock:
                 if key in self._fitted:
                     return self._fitted[key]
-            probes = self.prepare(vectors)
-            fitted = None if probes is None else _fit(matcher, snap, *probes, self.is_anchor)
+                kept, kept_size = next(iter(self._fitted.values()), None), self._fitted_size
+            size = snap.english.count_allowed(SearchFilters(), Access.public())
+            fitted: ScaleMap | None
+            if kept is not None and abs(size - kept_size) <= REFIT_SHARE * kept_size:
+                fitted, size = kept, kept_size
+            else:
+                probes = self.prepare(vectors)
+                fitted = None if probes is None else _fit(matcher, snap, *probes,
+                                                          self.is_anchor)
             with self._lock:
-                self._fitted = {key: fitted}  # one version kept: older snapshots refit if asked
+                self._fitted, self._fitted_size = {key: fitted}, size
             return fitted
 
 

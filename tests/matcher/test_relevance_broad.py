@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import pytest
 
+from indexing.community import Community
+from indexing.encoders.base import Encoder
+from indexing.ingest import ingest_paths
+from indexing.schema import Contribution
+from indexing.settings import Settings
+from indexing.store import SqliteStore
 from indexing.vectors.catalog import MemberInfo
+from matcher import relevance
 from matcher.aggregation import RankedMember
 from matcher.broad import breadth, broad_hint, evidence_first, sentences
 from matcher.evidence import Evidence, EvidenceKind, ExpertMatch
 from matcher.experts import Matcher
 from matcher.relevance import ScaleMap, calibrated, on_scale, shifted
+from tests.conftest import TEST_DATA
 
 
 def _match(mid: str, score: float, contribution: bool) -> ExpertMatch:
@@ -132,3 +143,34 @@ def test_an_unrelated_need_reads_low_in_every_language(ml_matcher: Matcher) -> N
     for lang, score in scores.items():
         assert score < water[0].score - 0.2, (lang, scores)
         assert abs(score - scores["en"]) < 0.15, (lang, scores)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("share", [0.0, 0.5])
+def test_the_line_is_fitted_again_only_when_the_community_changed_enough(
+        tmp_path: Path, real_encoder: Encoder, real_multilingual_encoder: Encoder,
+        monkeypatch: pytest.MonkeyPatch, share: float) -> None:
+    """A write moves the index version; the line is fitted again only when the public items
+    changed by more than REFIT_SHARE (one write here: ~2 % of the test community)."""
+    monkeypatch.setattr(relevance, "REFIT_SHARE", share)
+    settings = Settings(home=tmp_path, language_routing="route")
+    store = SqliteStore(settings.database_path)
+    assert not ingest_paths(store, [TEST_DATA]).errors
+    community, _ = Community.open(settings, encoder=real_encoder, store=store,
+                                  multilingual_encoder=real_multilingual_encoder)
+    matcher = Matcher.configured(community)
+    need = "una receta de pastel de chocolate con fresas"
+
+    def line() -> ScaleMap | None:
+        vectors = matcher.need_vectors(need, matcher.need_language(need))
+        with matcher.snapshot() as snap:
+            return matcher.relevance_scale(snap, vectors)
+
+    before = line()
+    assert before is not None
+    community.write([Contribution(
+        id="c-refit", type="publication", title="Drip irrigation", authors=["m-0001"],
+        text="Drip lines for smallholder farms.", date=dt.date(2024, 1, 1))])
+    after = line()
+    assert (after is before) == (share > 0)  # kept under a 50 % rule, fitted again at 0 %
+    assert after is not None and after.slope > 0
