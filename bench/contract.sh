@@ -6,11 +6,13 @@
 #   bash bench/contract.sh HOME [EXAMPLES] [SEED]
 #
 # HOME is copied (a run writes: members, contributions, keys) and served by `wellspring serve`
-# on a free port. Prints each run's summary line and exits non-zero on any failure.
+# on a free port. Prints each run's summary line and exits non-zero on any failure; each run's
+# whole report is kept in $CONTRACT_OUT (default: a folder under /tmp, named on the last line).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 home=$1; examples=${2:-25}; seed=${3:-$RANDOM}
 work=$(mktemp -d); trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+out=${CONTRACT_OUT:-$(mktemp -d /tmp/contract.XXXXXX)}; mkdir -p "$out"
 cp -r "$home" "$work/home"
 export HF_HUB_OFFLINE=1 WELLSPRING_HOME="$work/home" PYTHONPATH="$PWD"
 .venv/bin/wellspring keys create --role admin --name contract > "$work/key.txt"
@@ -24,10 +26,12 @@ for who in key public; do
   args=()
   if [ "$who" = key ]; then args=(-H "X-API-Key: $key"); export CONTRACT_KEY_ID=$(echo "$key" | cut -d_ -f2); fi
   if .venv/bin/st --config-file tests/api/contract/schemathesis.toml run "http://127.0.0.1:$port/openapi.json" \
-       --checks all --max-examples "$examples" --seed "$seed" --no-color "${args[@]}" > "$work/st-$who.txt" 2>&1; then
-    echo "$who: $(grep -E 'generated' "$work/st-$who.txt" | tail -1 | sed 's/^ *//')"
+       --checks all --max-examples "$examples" --seed "$seed" --no-color "${args[@]}" > "$out/st-$who.txt" 2>&1; then
+    echo "$who: $(grep -E 'generated' "$out/st-$who.txt" | tail -1 | sed 's/^ *//')"
   else
-    status=1; echo "$who: FAILED"; sed -n '/FAILURES/,$p' "$work/st-$who.txt" | head -80
+    status=1; echo "$who: FAILED: $(grep -E 'generated' "$out/st-$who.txt" | tail -1 | sed 's/^ *//')"
+    grep -E '^_{3,} |^- ST|^\[[45]|^    `' "$out/st-$who.txt" | cut -c1-300 | head -40
   fi
 done
+echo "reports: $out"
 exit $status
