@@ -14,6 +14,7 @@ from api.auth import Forbidden, Unauthorized
 from api.imports import FileTooLarge
 from api.limiter import TooManyAttempts
 from api.openapi import allowed_methods
+from api.sessions import CsrfRefused
 from indexing.errors import (
     Conflict,
     ImportTooLarge,
@@ -27,6 +28,7 @@ from indexing.errors import (
 )
 from indexing.store.feedback import InvalidFeedback
 from indexing.store.keys import InvalidKeyRequest
+from indexing.store.sessions import LinkRefused
 from matcher.errors import InvalidRequest, KeyRequired
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,8 @@ STATUS: list[tuple[type[Exception], int]] = [
     (Unauthorized, 401),
     (KeyRequired, 401),
     (Forbidden, 403),
+    (CsrfRefused, 403),
+    (LinkRefused, 403),
     (SpaceDenied, 403),
     (TooManyAttempts, 429),
     (NotFound, 404),

@@ -122,7 +122,8 @@ def member_summary_fields(member: object, access: Access) -> dict[str, object]:
         "languages": list(m.languages),  # type: ignore[attr-defined]
         "topics": list(m.topics),  # type: ignore[attr-defined]
         "open_to_invitations": m.open_to_invitations,  # type: ignore[attr-defined]
-        "contact": m.contact if access.see_contacts else None,  # type: ignore[attr-defined]
+        "contact": (m.contact if access.sees_contact_of(m.id)  # type: ignore[attr-defined]
+                    else None),
     }
 
 

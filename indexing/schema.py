@@ -135,6 +135,11 @@ def _language(value: str) -> str:
     return code
 
 
+# an address as identity providers give it (lower-cased on input); not a full RFC 5322 parser
+SignInEmail = Annotated[str, StringConstraints(
+    min_length=3, max_length=254, pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}$")]
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -168,6 +173,14 @@ class Member(_Record):
     orcid: Orcid | None = None
     imported_from: Annotated[str, StringConstraints(max_length=64)] | None = Field(
         None, description="Set when an import created this member: the source, for review")
+    sign_in_email: SignInEmail | None = Field(
+        None, description="The e-mail this member signs in with: an identity provider's "
+        "verified e-mail that equals it binds the sign-in to this member (issue #28)")
+
+    @field_validator("sign_in_email", mode="before")
+    @classmethod
+    def _lower_email(cls, v: object) -> object:
+        return v.strip().lower() if isinstance(v, str) else v
 
     @field_validator("country")
     @classmethod

@@ -45,6 +45,8 @@ class Asker:
             return cls.public()
         if key.role == "admin":
             return cls(Access(see_contacts=True, all_spaces=True), key.key_id)
+        if key.role == "member":  # the public's view, and the member's own (issue #28)
+            return cls(Access(member_id=key.member_id), key.key_id)
         return cls(Access(spaces=frozenset(key.spaces), see_contacts=True), key.key_id)
 
 
