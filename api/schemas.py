@@ -259,6 +259,9 @@ class KeyCreate(BaseModel):
     role: Role
     spaces: list[SpaceName] = Field(default_factory=list, max_length=100)
     name: str = Field("", max_length=200)
+    member_id: str | None = Field(None, min_length=1, max_length=128,
+                                  pattern=r"^[A-Za-z0-9_.:\-]+$",
+                                  description="Role member only: the member the key acts as")
 
 
 class KeyOut(BaseModel):
@@ -268,6 +271,7 @@ class KeyOut(BaseModel):
     spaces: list[str]
     created_at: str
     revoked_at: str | None
+    member_id: str | None = None
 
 
 class KeyCreated(KeyOut):
@@ -281,7 +285,7 @@ class KeysResponse(BaseModel):
 
 def key_out(key: ApiKey) -> KeyOut:
     return KeyOut(key_id=key.key_id, name=key.name, role=key.role, spaces=list(key.spaces),
-                  created_at=key.created_at, revoked_at=key.revoked_at)
+                  created_at=key.created_at, revoked_at=key.revoked_at, member_id=key.member_id)
 
 
 class AuditEntryOut(BaseModel):

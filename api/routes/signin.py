@@ -12,11 +12,12 @@ import logging
 from typing import Annotated
 
 import httpx
-from fastapi import APIRouter, Depends, Form, Path, Query, Request, Response
+from fastapi import APIRouter, Form, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
-from api.auth import CallerDep, EditorDep, KeysDep, get_state
+from api.auth import CallerDep, EditorDep, KeysDep
+from api.deps import StateDep, get_community_now
 from api.sessions import (
     csrf_token,
     end_session,
@@ -34,7 +35,6 @@ from indexing.store.sessions import LinkRefused, SessionStore
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["sign-in"])
-StateDep = Annotated[ServiceState, Depends(get_state)]
 PENDING_COOKIE = "ws_signin"
 TokenQuery = Annotated[str, Query(min_length=1, max_length=128, description="The link's token")]
 
@@ -172,9 +172,8 @@ def create_sign_in_link(
     member_id: Annotated[str, Path(min_length=1, max_length=128)],
 ) -> SignInLinkOut:
     """A one-time sign-in link for a member (editor role): give it to them only."""
-    if state.community is None:
-        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
     base = state.settings.public_url or str(request.base_url)
-    url, expires_at = issue_link(state.settings, state.community.store, keys, _sessions(state),
-                                 member_id, caller.key_id, base)
+    store = get_community_now(state).store
+    url, expires_at = issue_link(state.settings, store, keys, _sessions(state), member_id,
+                                 caller.key_id, base)
     return SignInLinkOut(member_id=member_id, url=url, expires_at=expires_at)
