@@ -69,8 +69,8 @@ class Caller:
 
     @property
     def asker(self) -> Asker:
-        """Who asks, as the core's requests see it."""
-        return Asker(self.access, self.key.key_id if self.key else None)
+        """Who asks, as the core's requests see it (a member asks as the public does)."""
+        return Asker.of_key(self.key)
 
 
 def access_for(key: ApiKey | None) -> Access:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -40,6 +40,11 @@ class Access:
     def may_see_contribution(self, space: str, authors: Collection[str]) -> bool:
         """A contribution in a space the caller holds, or one of the member caller's own."""
         return self.may_see(space) or (self.member_id is not None and self.member_id in authors)
+
+    def search_view(self) -> Access:
+        """What a search ranks over: the member caller's own are not searched (their mask is
+        the public's, and shares its cache entry)."""
+        return self if self.member_id is None else replace(self, member_id=None)
 
     def sees_contact_of(self, member_id: str) -> bool:
         return self.see_contacts or (self.member_id is not None and member_id == self.member_id)

@@ -99,6 +99,18 @@ def test_a_member_key_sees_the_public_and_its_own(service: Service) -> None:
     assert other == c.get("/members/m-0006").json()  # another member: as the public sees them
 
 
+def test_a_member_key_searches_as_the_public(service: Service) -> None:
+    c, member = service.client, service.h("member")
+    params = {"q": "acoustic leak detection", "top": 20}
+    mine = c.get("/experts", params=params, headers=member)
+    public = c.get("/experts", params=params)
+    assert mine.status_code == 200, mine.text
+    assert [m["member_id"] for m in mine.json()["results"]] == [
+        m["member_id"] for m in public.json()["results"]]
+    r = c.get("/experts", params=params | {"project_id": "p-1"}, headers=member)
+    assert r.status_code == 401 and r.json()["field"] == "project_id"  # a project's outcomes
+
+
 @pytest.mark.parametrize("method,path,body", [
     ("post", "/organisations", ORG), ("delete", "/members/m-0002", None),
     ("get", "/admin/keys", None), ("post", "/members/m-0002/sign-in-link", None)])
