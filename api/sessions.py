@@ -17,10 +17,12 @@ import base64
 import hashlib
 import hmac
 import time
+from collections.abc import Sequence
 
 from fastapi import Request, Response
 
-from api.settings import CookieSecure, SignInSettings
+from api.clients import came_over_https
+from api.settings import CookieSecure, ServiceSettings, SignInSettings
 from api.state import ServiceState
 from indexing.errors import IndexNotReady, NotFound, WellspringError
 from indexing.store.keys import ApiKey, KeyStore, Role
@@ -70,19 +72,24 @@ def session_key(session: Session) -> ApiKey:
                   member_id=identity.member_id)
 
 
-def _secure(request: Request, rule: CookieSecure) -> bool:
-    return rule == "always" or (rule == "auto" and request.url.scheme == "https")
+def secure_cookie(request: Request, rule: CookieSecure, trusted_proxies: Sequence[str]) -> bool:
+    """The Secure flag: always, never, or (auto) when the client came over https (directly or
+    through a trusted proxy's X-Forwarded-Proto)."""
+    return rule == "always" or (rule == "auto" and came_over_https(request, trusted_proxies))
 
 
-def set_session_cookie(response: Response, request: Request, token: str, ttl_s: int,
-                       rule: CookieSecure) -> None:
-    response.set_cookie(SESSION_COOKIE, token, max_age=ttl_s, path="/", httponly=True,
-                        samesite="lax", secure=_secure(request, rule))
+def set_session_cookie(response: Response, request: Request, token: str,
+                       settings: ServiceSettings) -> None:
+    response.set_cookie(SESSION_COOKIE, token, max_age=settings.session_ttl_s, path="/",
+                        httponly=True, samesite="lax", secure=secure_cookie(
+                            request, settings.session_cookie_secure, settings.trusted_proxies))
 
 
-def clear_session_cookie(response: Response, request: Request, rule: CookieSecure) -> None:
+def clear_session_cookie(response: Response, request: Request, settings: ServiceSettings
+                         ) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
-                           secure=_secure(request, rule))
+                           secure=secure_cookie(request, settings.session_cookie_secure,
+                                                settings.trusted_proxies))
 
 
 def open_session(request: Request, response: Response, state: ServiceState,
@@ -93,10 +100,8 @@ def open_session(request: Request, response: Response, state: ServiceState,
     old = session_token(request)
     if old is not None:
         sessions.end(old)
-    settings = state.settings
-    session, token = sessions.open(identity, settings.session_ttl_s)
-    set_session_cookie(response, request, token, settings.session_ttl_s,
-                       settings.session_cookie_secure)
+    session, token = sessions.open(identity, state.settings.session_ttl_s)
+    set_session_cookie(response, request, token, state.settings)
     keys.audit(identity.subject, "sign-in", "session", [identity.member_id or identity.subject],
                {"via": identity.via, "role": identity.role, "session": session.session_id})
     return session
@@ -109,7 +114,7 @@ def end_session(request: Request, response: Response, state: ServiceState) -> bo
     token = session_token(request)
     session = sessions.find(token) if token is not None else None
     ended = token is not None and sessions.end(token)
-    clear_session_cookie(response, request, state.settings.session_cookie_secure)
+    clear_session_cookie(response, request, state.settings)
     if session is not None and ended:
         keys.audit(session.identity.subject, "sign-out", "session",
                    [session.identity.member_id or session.identity.subject],

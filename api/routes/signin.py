@@ -24,6 +24,7 @@ from api.sessions import (
     failed_sign_in,
     issue_link,
     open_session,
+    secure_cookie,
     session_token,
     use_link,
 )
@@ -97,8 +98,10 @@ def sign_in(request: Request, state: StateDep) -> Response:
         return message_page("Sign-in unavailable", "The community's sign-in service cannot be "
                             "reached just now. Try again in a few minutes.", 503)
     response = RedirectResponse(url, status_code=303)
+    secure = secure_cookie(request, state.settings.session_cookie_secure,
+                           state.settings.trusted_proxies)
     response.set_cookie(PENDING_COOKIE, pending.cookie(), max_age=600, path="/signin",
-                        httponly=True, samesite="lax", secure=request.url.scheme == "https")
+                        httponly=True, samesite="lax", secure=secure)
     return response
 
 

@@ -271,3 +271,25 @@ def test_without_a_provider_sign_in_leads_to_the_key_field(service: Service) -> 
     assert service.client.get("/session").json() == {
         "signed_in": False, "provider": False, "name": None, "role": None, "member_id": None,
         "via": None, "expires_at": None, "csrf_token": None}
+
+
+@pytest.mark.parametrize("scheme,peer,forwarded,trusted,rule,secure", [
+    ("https", "10.0.0.9", "", [], "auto", True),
+    ("http", "10.0.0.9", "", [], "auto", False),
+    ("http", "127.0.0.1", "https", ["127.0.0.1"], "auto", True),  # TLS ends at a trusted proxy
+    ("http", "10.0.0.9", "https", ["127.0.0.1"], "auto", False),  # anyone else's header
+    ("http", "10.0.0.9", "", [], "always", True),
+    ("https", "10.0.0.9", "", [], "never", False),
+])
+def test_the_session_cookie_is_secure_over_tls(scheme: str, peer: str, forwarded: str,
+                                               trusted: list[str], rule: str,
+                                               secure: bool) -> None:
+    from starlette.requests import Request
+
+    from api.sessions import secure_cookie
+
+    headers = [(b"x-forwarded-proto", forwarded.encode())] if forwarded else []
+    request = Request({"type": "http", "scheme": scheme, "method": "GET", "path": "/",
+                       "headers": headers, "client": (peer, 1234), "server": ("h", 80),
+                       "query_string": b""})
+    assert secure_cookie(request, rule, trusted) is secure  # type: ignore[arg-type]
