@@ -111,14 +111,18 @@ def sign_in_callback(
     code: Annotated[str | None, Query(max_length=2048)] = None,
     state_param: Annotated[str | None, Query(alias="state", max_length=256)] = None,
     error: Annotated[str | None, Query(max_length=256)] = None,
+    iss: Annotated[str | None, Query(max_length=512)] = None,
 ) -> Response:
-    """Where the provider sends the browser back: verify, bind to a person, open a session."""
+    """Where the provider sends the browser back: verify, bind to a person, open a session
+    (an ``iss`` parameter, RFC 9207, must name the configured provider)."""
     if state.signin is None:
         return message_page("Sign-in unavailable", "No identity provider is configured.", 404)
     pending = Pending.parse(request.cookies.get(PENDING_COOKIE))
     try:
         if error or not code or not state_param:
             raise SignInFailed(f"the provider did not sign you in ({error or 'no code'})")
+        if iss is not None and iss.rstrip("/") != state.settings.oidc_issuer:
+            raise SignInFailed("the answer came from another provider than the configured one")
         claims = state.signin.finish(code, state_param, pending, _redirect_uri(request, state))
         identity = state.signin.bind(claims, member_finder(state.community))
     except NotBound:

@@ -1,8 +1,9 @@
 // Wellspring page: routes (#/search, #/members/<id>, #/project, #/map), forms and results.
 import {
   ApiError, api, barTable, byId, countryName, el, formatScore, getKey, humanise, languageName,
-  memberCard, memberHref, memberMeta, setCsrfToken, setKey, setLoading, showAlert,
+  memberCard, memberHref, memberMeta, setLoading, showAlert,
 } from "./dom.js";
+import { initAccess } from "./access.js";
 import { initImports } from "./imports.js";
 import { onMapSubmit, showMap } from "./map.js";
 
@@ -116,77 +117,6 @@ async function loadFilterOptions() {
     harvestOptions(members);
     if (members.length < limit) break;
   }
-}
-
-// ---- access badge and key form ---------------------------------------------------------------
-const ROLE_NAMES = { member: "member", reader: "reader", editor: "coordinator (editor)",
-  admin: "administrator" };
-
-function renderAccess() {
-  const key = getKey();
-  const session = state.session && state.session.signed_in ? state.session : null;
-  const badge = byId("access-badge");
-  badge.className = `badge ${key || session ? "badge-key" : "badge-public"}`;
-  badge.textContent = key
-    ? `Key in use (…${key.slice(-4)}): private evidence and contacts you are allowed to see`
-    : session ? `Signed in: ${session.role === "member"
-      ? "public contributions and your own" : "what your role may see"}`
-      : "Public view: public contributions only, no contact details";
-  byId("key-forget").hidden = !key;
-  byId("key-save").textContent = key ? "Change key" : "Use key";
-  // sign-in: the provider when one is configured; the API key field otherwise (and for keys)
-  byId("sign-in").hidden = Boolean(session || key || !(state.session && state.session.provider));
-  byId("signed-in").hidden = !session;
-  byId("sign-out").hidden = !session;
-  byId("key-form").hidden = Boolean(session);
-  byId("signed-in-name").textContent = session ? session.name : "";
-  byId("signed-in-role").textContent = session ? (ROLE_NAMES[session.role] || session.role) : "";
-  setCsrfToken(session ? session.csrf_token : "");
-}
-
-async function loadSession() {
-  try {
-    state.session = await api("/session");
-  } catch {
-    state.session = null;  // an older server, or none: the key field as before
-  }
-  renderAccess();
-}
-
-async function onSignOut() {
-  try {
-    await api("/signout", { method: "POST" });
-  } catch (err) {
-    showAlert(byId("server-error"), err.message);
-    return;
-  }
-  await loadSession();
-  const next = byId("sign-in").hidden ? byId("api-key") : byId("sign-in");
-  next.focus();
-  route();
-}
-
-function onKeySubmit(event) {
-  event.preventDefault();
-  const input = byId("api-key");
-  const key = input.value.trim();
-  if (!key) {
-    input.setAttribute("aria-invalid", "true");
-    input.focus();
-    return;
-  }
-  input.removeAttribute("aria-invalid");
-  setKey(key);
-  input.value = "";
-  renderAccess();
-  route();
-}
-
-function onKeyForget() {
-  setKey("");
-  renderAccess();
-  byId("api-key").focus();
-  route();
 }
 
 // ---- who knows X -----------------------------------------------------------------------------
@@ -499,11 +429,7 @@ function route() {
 }
 
 function init() {
-  renderAccess();
-  byId("key-form").addEventListener("submit", onKeySubmit);
-  byId("key-forget").addEventListener("click", onKeyForget);
-  byId("sign-out").addEventListener("click", onSignOut);
-  loadSession();
+  initAccess(route);
   byId("search-form").addEventListener("submit", onSearchSubmit);
   byId("search-form").addEventListener("reset", () => {
     clearFieldErrors(byId("search-form"));

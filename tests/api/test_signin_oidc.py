@@ -133,6 +133,11 @@ def test_a_callback_from_another_browser_is_refused(service: Service, issuer: st
     assert r.status_code == 400 and "state" in r.text
     r = service.client.get("/signin/callback?error=access_denied&state=x")
     assert r.status_code == 400 and "access_denied" in r.text
+    start = service.client.get("/signin", follow_redirects=False)
+    back = sign_in_at_provider(start.headers["location"], "carla", CALLBACK)
+    mixed = back.replace("iss=http", "iss=https%3A%2F%2Fevil.example.org%2Fx")
+    r = service.client.get(mixed.removeprefix("http://testserver"), follow_redirects=False)
+    assert r.status_code == 400 and "another provider" in r.text
 
 
 # -- ID tokens that must be refused -----------------------------------------------------------
