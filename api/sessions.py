@@ -22,11 +22,10 @@ from collections.abc import Sequence
 from fastapi import Request, Response
 
 from api.clients import came_over_https
-from api.settings import CookieSecure, ServiceSettings, SignInSettings
+from api.settings import CookieSecure, ServiceSettings
 from api.state import ServiceState
 from indexing.errors import IndexNotReady, NotFound, WellspringError
 from indexing.store.keys import ApiKey, KeyStore, Role
-from indexing.store.protocol import Store
 from indexing.store.sessions import Identity, LinkRefused, Session, SessionStore
 
 SESSION_COOKIE = "ws_session"
@@ -129,12 +128,12 @@ def failed_sign_in(state: ServiceState, via: str, reason: str, subject: str = "u
                                                                     "reason": reason[:200]})
 
 
-def issue_link(settings: SignInSettings, store: Store, keys: KeyStore, sessions: SessionStore,
-               member_id: str, issued_by: str, base_url: str) -> tuple[str, float]:
+def issue_link(keys: KeyStore, sessions: SessionStore, member_id: str, issued_by: str,
+               base_url: str, ttl: int) -> tuple[str, float]:
     """A one-time sign-in link for a member (the CLI and POST /members/{id}/sign-in-link):
-    the member must exist; the link expires after ``sign_in_link_ttl_s``; audited."""
-    member = store.get_member(member_id)  # NotFound names the member
-    ttl = settings.sign_in_link_ttl_s
+    the member must exist in the store the keys live in; the link expires after ``ttl``
+    seconds (setting ``sign_in_link_ttl_s``); audited."""
+    member = keys.store.get_member(member_id)  # NotFound names the member
     token, expires_at = sessions.issue_link(member.id, issued_by, ttl)
     keys.audit(issued_by, "sign-in-link-issued", "member", [member.id], {"ttl_s": ttl})
     return f"{base_url.rstrip('/')}/signin/link?token={token}", expires_at

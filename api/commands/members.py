@@ -40,8 +40,8 @@ def cmd_sign_in_link(args: argparse.Namespace) -> int:
     store = open_store(load_settings())
     base = args.base_url or signin.public_url or "http://127.0.0.1:8000"
     try:
-        url, expires_at = issue_link(signin, store, KeyStore(store), SessionStore(store),
-                                     args.member_id, CLI_KEY_ID, base)
+        url, expires_at = issue_link(KeyStore(store), SessionStore(store), args.member_id,
+                                     CLI_KEY_ID, base, signin.sign_in_link_ttl_s)
     except NotFound as exc:
         raise CliError(str(exc)) from exc
     finally:

@@ -180,7 +180,7 @@ def create_sign_in_link(
 ) -> SignInLinkOut:
     """A one-time sign-in link for a member (editor role): give it to them only."""
     base = state.settings.public_url or str(request.base_url)
-    store = get_community_now(state).store
-    url, expires_at = issue_link(state.settings, store, keys, _sessions(state), member_id,
-                                 caller.key_id, base)
+    get_community_now(state)  # 503 while not ready
+    url, expires_at = issue_link(keys, _sessions(state), member_id, caller.key_id, base,
+                                 state.settings.sign_in_link_ttl_s)
     return SignInLinkOut(member_id=member_id, url=url, expires_at=expires_at)
