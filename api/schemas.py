@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from indexing.community import WriteMode
-from indexing.schema import Contribution, Member, Organisation, SpaceName
+from indexing.schema import Contribution, Member, Organisation, RecordId, SpaceName
 from indexing.store import WriteResult
-from indexing.store.keys import ApiKey, Role
+from indexing.store.keys import ApiKey
 from matcher.experts import ExpertMatch
 from matcher.filters import Access
 
@@ -255,13 +255,33 @@ def write_response(kind: str, ids: list[str], result: WriteResult) -> WriteRespo
 
 
 # -- admin ----------------------------------------------------------------------------------------
-class KeyCreate(BaseModel):
-    role: Role
+class RoleKeyCreate(BaseModel):
+    """A reader, editor or admin key, with the private spaces it holds."""
+
+    role: Literal["reader", "editor", "admin"]
     spaces: list[SpaceName] = Field(default_factory=list, max_length=100)
     name: str = Field("", max_length=200)
-    member_id: str | None = Field(None, min_length=1, max_length=128,
-                                  pattern=r"^[A-Za-z0-9_.:\-]+$",
-                                  description="Role member only: the member the key acts as")
+    member_id: None = Field(None, description="Only a member key names a member")
+
+
+class MemberKeyCreate(BaseModel):
+    """A member key (issue #28): bound to one member, it reads what the public reads plus that
+    member's own contributions; it holds no spaces."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["member"]
+    member_id: RecordId = Field(description="The member the key acts as (must exist)")
+    name: str = Field("", max_length=200)
+
+    @property
+    def spaces(self) -> list[str]:
+        return []
+
+
+# the role decides the shape (the route reads it with discriminator "role"): a member key
+# names its member, the others their spaces
+KeyCreate = RoleKeyCreate | MemberKeyCreate
 
 
 class KeyOut(BaseModel):

@@ -136,8 +136,13 @@ def _language(value: str) -> str:
 
 
 # an address as identity providers give it (lower-cased on input); not a full RFC 5322 parser
+# (no white space as pydantic-core counts it, spelt out: ECMA 262's \s, which JSON Schema's
+# patterns use, is another set; see NOT_BLANK below)
+_NO_AT_OR_SPACE = ("[^@\\t\\n\\u000b\\f\\r\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a"
+                   "\\u2028\\u2029\\u202f\\u205f\\u3000]")
 SignInEmail = Annotated[str, StringConstraints(
-    min_length=3, max_length=254, pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}$")]
+    min_length=3, max_length=254,
+    pattern=f"^{_NO_AT_OR_SPACE}{{1,64}}@{_NO_AT_OR_SPACE}{{1,190}}$")]
 
 
 class _Record(BaseModel):
