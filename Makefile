@@ -2,7 +2,7 @@
 PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-SUM := $(shell cat pyproject.toml scripts/setup.sh | cksum | cut -d' ' -f1)
+SUM := $(shell cat pyproject.toml scripts/setup.sh tests/oidc/package-lock.json | cksum | cut -d' ' -f1)
 STAMP := $(VENV)/.installed-$(SUM)
 # what `make run` needs only: no dev or ray extras, no Debian packages for the tests (issue #32)
 RUN_STAMP := $(VENV)/.installed-run-$(SUM)
@@ -15,7 +15,7 @@ SAMPLE_MAP := WELLSPRING_MAP_CHARTER=data/charter.json WELLSPRING_MAP_TAXONOMY=d
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml scripts/setup.sh
+$(STAMP): pyproject.toml scripts/setup.sh tests/oidc/package-lock.json
 	bash scripts/setup.sh $(PY) $(VENV) test
 	touch $@ $(RUN_STAMP)
 

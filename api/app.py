@@ -35,9 +35,12 @@ from api.routes import (
     organisations,
     page,
     projects,
+    signin,
     stats,
 )
+from api.sessions import CSRF_HEADER
 from api.settings import ServiceSettings, get_service_settings
+from api.signin import SignIn
 from api.state import ServiceState
 from indexing.backup import try_service_lock
 from indexing.community import Community
@@ -52,6 +55,7 @@ from indexing.errors import (
 from indexing.settings import Settings
 from indexing.store import SqlStore, open_store
 from indexing.store.keys import KeyStore
+from indexing.store.sessions import SessionStore
 from matcher.experts import Matcher
 from matcher.feedback import Feedback
 from matcher.filters import Access
@@ -120,6 +124,9 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     (an injected ``encoder`` alone serves without the multilingual index)."""
     settings = ServiceSettings.of(settings) if settings is not None else get_service_settings()
     state = ServiceState(settings=settings)
+    # the provider's documents are fetched at the first sign-in: a provider that is down does
+    # not keep the service from starting (API keys and sign-in links still work)
+    state.signin = SignIn(settings) if settings.oidc_configured else None
     http_metrics = HttpMetrics(state) if settings.metrics == "on" else None  # MONITORING.md
     state.metrics = http_metrics
 
@@ -159,6 +166,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
         if state.keys is not None:
             state.limiter = FailureLimiter(state.keys, settings.auth_failure_limit,
                                            settings.auth_failure_window_s)
+            state.sessions = SessionStore(state.keys.store)  # beside the keys (issue #28)
         saver = asyncio.create_task(_save_periodically(state)) if state.community else None
         try:
             yield
@@ -192,7 +200,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     if settings.cors_origins:  # off by default
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST", "PUT", "DELETE"],
-                           allow_headers=[API_KEY_HEADER, "Content-Type"])
+                           allow_headers=[API_KEY_HEADER, CSRF_HEADER, "Content-Type"])
     app.add_middleware(Observe, metrics=http_metrics)  # outermost: sees every answer, 413 too
     app.include_router(health.router)
     if state.metrics is not None:
@@ -201,6 +209,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     app.include_router(projects.router)  # teams, invitations, similar members
     app.include_router(knowledge_map.router)  # the community's knowledge map
     app.include_router(page.router)  # the coordinators' page at / (api/static)
+    app.include_router(signin.router)  # people sign in: provider, links, sessions (#28)
     for router in (members.router, contributions.router, organisations.router, stats.router,
                    admin.router, imports.router, feedback.router):
         app.include_router(router)

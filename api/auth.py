@@ -1,8 +1,11 @@
-"""Who is calling: the X-API-Key header, its role and spaces, and failed-attempt limiting.
+"""Who is calling: the X-API-Key header or the page's session cookie (``api/sessions.py``), its
+role and spaces, and failed-attempt limiting.
 
-No key is the public: public contributions only, no contact details. A ``reader`` key searches
-with its granted private spaces and sees contacts, an ``editor`` also writes, an ``admin`` also
-manages keys, reindexes, reads the audit log and sees every space.
+No key and no session is the public: public contributions only, no contact details. A
+``member`` key (or session) is bound to one member: the public's view plus that member's own
+contributions and contact, and no role route. A ``reader`` key searches with its granted private
+spaces and sees contacts, an ``editor`` also writes, an ``admin`` also manages keys, reindexes,
+reads the audit log and sees every space. A signed-in person acts as a key of their role.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from fastapi.security import APIKeyHeader
 
 from api.clients import client_address
 from api.limiter import FailureLimiter
+from api.sessions import check_csrf, session_key, session_token
 from api.state import ServiceState
 from indexing.errors import IndexNotReady, WellspringError
 from indexing.store.keys import ApiKey, KeyStore, Role
+from indexing.store.sessions import Session
 from matcher.filters import Access
 from matcher.requests import Asker
 
@@ -51,10 +56,12 @@ class Forbidden(WellspringError):
 
 @dataclass(frozen=True)
 class Caller:
-    """The authenticated caller: a key (or None for the public) and what it may see."""
+    """The authenticated caller: a key (or None for the public) and what it may see; a
+    signed-in person acts as a key of their role (``session`` says it is one)."""
 
     key: ApiKey | None
     access: Access
+    session: Session | None = None
 
     @property
     def key_id(self) -> str:
@@ -62,8 +69,8 @@ class Caller:
 
     @property
     def asker(self) -> Asker:
-        """Who asks, as the core's requests see it."""
-        return Asker(self.access, self.key.key_id if self.key else None)
+        """Who asks, as the core's requests see it (a member asks as the public does)."""
+        return Asker.of_key(self.key)
 
 
 def access_for(key: ApiKey | None) -> Access:
@@ -100,11 +107,32 @@ def authenticate(
     public, so a typo is noticed), and repeated wrong secrets for one key id from one client
     with 429.
     """
-    key = _verified_key(request, state, presented) if presented else None
-    caller = Caller(key, access_for(key))
+    session = None if presented else _session(request, state)
+    if session is not None:
+        key: ApiKey | None = session_key(session)
+    else:
+        key = _verified_key(request, state, presented) if presented else None
+    caller = Caller(key, access_for(key), session)
     request.state.access = caller.access
     request.state.caller = caller
     return caller
+
+
+# where a session cookie is not read: the link form posts without a CSRF token (the link's
+# token is the credential) and a new sign-in replaces whatever session the browser had
+NO_SESSION_PATHS = frozenset({"/signin/link", "/signin/callback"})
+
+
+def _session(request: Request, state: ServiceState) -> Session | None:
+    """The live session of the request's cookie (None: no cookie, or an ended or expired
+    session: the public); a write with it must carry its CSRF token (403 otherwise)."""
+    token = session_token(request)
+    if token is None or state.sessions is None or request.url.path in NO_SESSION_PATHS:
+        return None
+    session = state.sessions.find(token)
+    if session is not None:
+        check_csrf(request, token)
+    return session
 
 
 def _verified_key(request: Request, state: ServiceState, presented: str) -> ApiKey:

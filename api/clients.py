@@ -50,3 +50,14 @@ def valid_networks(values: Sequence[str]) -> list[str]:
     for value in values:
         ipaddress.ip_network(value.strip(), strict=False)
     return list(values)
+
+
+def came_over_https(conn: HTTPConnection, trusted_proxies: Sequence[str]) -> bool:
+    """Whether the client reached us over TLS: the request's own scheme, or a trusted proxy's
+    ``X-Forwarded-Proto`` (anyone else's is ignored, as for the client's address)."""
+    if conn.url.scheme == "https":
+        return True
+    peer = conn.client.host if conn.client else "unknown"
+    networks = _networks(tuple(trusted_proxies))
+    return bool(networks) and _trusted(peer, networks) and conn.headers.get(
+        "x-forwarded-proto", "").split(",")[0].strip().lower() == "https"

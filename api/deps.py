@@ -49,6 +49,12 @@ async def get_mapper(state: Annotated[ServiceState, Depends(get_state)]) -> Know
 
 
 async def get_community(state: Annotated[ServiceState, Depends(get_state)]) -> Community:
+    return get_community_now(state)
+
+
+def get_community_now(state: ServiceState) -> Community:
+    """The community, or 503 while the service is not ready (for routes that need it only
+    for some requests)."""
     if state.community is None:
         raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
     return state.community
@@ -87,6 +93,7 @@ async def get_access(caller: CallerDep) -> Access:
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+StateDep = Annotated[ServiceState, Depends(get_state)]
 MatcherDep = Annotated[Matcher, Depends(get_matcher)]
 CommunityDep = Annotated[Community, Depends(get_community)]
 MapperDep = Annotated[KnowledgeMapper, Depends(get_mapper)]

@@ -14,6 +14,7 @@ from api.auth import Forbidden, Unauthorized
 from api.imports import FileTooLarge
 from api.limiter import TooManyAttempts
 from api.openapi import allowed_methods
+from api.sessions import CsrfRefused
 from indexing.errors import (
     Conflict,
     ImportTooLarge,
@@ -27,6 +28,7 @@ from indexing.errors import (
 )
 from indexing.store.feedback import InvalidFeedback
 from indexing.store.keys import InvalidKeyRequest
+from indexing.store.sessions import LinkRefused
 from matcher.errors import InvalidRequest, KeyRequired
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,8 @@ STATUS: list[tuple[type[Exception], int]] = [
     (Unauthorized, 401),
     (KeyRequired, 401),
     (Forbidden, 403),
+    (CsrfRefused, 403),
+    (LinkRefused, 403),
     (SpaceDenied, 403),
     (TooManyAttempts, 429),
     (NotFound, 404),
@@ -81,6 +85,10 @@ def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
     for err in exc.errors():
         loc = [str(x) for x in err.get("loc", ())]
         field = ".".join(loc[1:] if loc and loc[0] in ("query", "body", "path") else loc)
+        if err.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+            # a body whose shape a field decides (POST /admin/keys: role): name that field
+            tag = str((err.get("ctx") or {}).get("discriminator", "")).strip("'")
+            field = ".".join(x for x in (field, tag) if x)
         errors.append({"field": field or "body", "message": str(err.get("msg", "invalid"))})
     head = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:3])
     return JSONResponse(error_body(f"invalid request: {head}", str(errors[0]["field"])

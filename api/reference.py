@@ -16,7 +16,7 @@ from typing import Any
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings
 
-from api.settings import ServiceSettings
+from api.settings import ServiceSettings, SignInSettings
 from indexing.settings import Settings
 
 HEADER = """# Configuration
@@ -30,7 +30,7 @@ edit the description beside the field, not this page.
 
 def _sections() -> list[type[BaseSettings]]:
     """The settings sections in the order the core declares them, then the service's own."""
-    return [*Settings.__bases__, ServiceSettings]
+    return [*Settings.__bases__, SignInSettings, ServiceSettings]
 
 
 def _default(field: FieldInfo) -> str:

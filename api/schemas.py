@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from indexing.community import WriteMode
-from indexing.schema import Contribution, Member, Organisation, SpaceName
+from indexing.schema import Contribution, Member, Organisation, RecordId, SpaceName
 from indexing.store import WriteResult
-from indexing.store.keys import ApiKey, Role
+from indexing.store.keys import ApiKey
 from matcher.experts import ExpertMatch
 from matcher.filters import Access
 
@@ -122,7 +122,8 @@ def member_summary_fields(member: object, access: Access) -> dict[str, object]:
         "languages": list(m.languages),  # type: ignore[attr-defined]
         "topics": list(m.topics),  # type: ignore[attr-defined]
         "open_to_invitations": m.open_to_invitations,  # type: ignore[attr-defined]
-        "contact": m.contact if access.see_contacts else None,  # type: ignore[attr-defined]
+        "contact": (m.contact if access.sees_contact_of(m.id)  # type: ignore[attr-defined]
+                    else None),
     }
 
 
@@ -254,10 +255,33 @@ def write_response(kind: str, ids: list[str], result: WriteResult) -> WriteRespo
 
 
 # -- admin ----------------------------------------------------------------------------------------
-class KeyCreate(BaseModel):
-    role: Role
+class RoleKeyCreate(BaseModel):
+    """A reader, editor or admin key, with the private spaces it holds."""
+
+    role: Literal["reader", "editor", "admin"]
     spaces: list[SpaceName] = Field(default_factory=list, max_length=100)
     name: str = Field("", max_length=200)
+    member_id: None = Field(None, description="Only a member key names a member")
+
+
+class MemberKeyCreate(BaseModel):
+    """A member key (issue #28): bound to one member, it reads what the public reads plus that
+    member's own contributions; it holds no spaces."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["member"]
+    member_id: RecordId = Field(description="The member the key acts as (must exist)")
+    name: str = Field("", max_length=200)
+
+    @property
+    def spaces(self) -> list[str]:
+        return []
+
+
+# the role decides the shape (the route reads it with discriminator "role"): a member key
+# names its member, the others their spaces
+KeyCreate = RoleKeyCreate | MemberKeyCreate
 
 
 class KeyOut(BaseModel):
@@ -267,6 +291,7 @@ class KeyOut(BaseModel):
     spaces: list[str]
     created_at: str
     revoked_at: str | None
+    member_id: str | None = None
 
 
 class KeyCreated(KeyOut):
@@ -280,7 +305,7 @@ class KeysResponse(BaseModel):
 
 def key_out(key: ApiKey) -> KeyOut:
     return KeyOut(key_id=key.key_id, name=key.name, role=key.role, spaces=list(key.spaces),
-                  created_at=key.created_at, revoked_at=key.revoked_at)
+                  created_at=key.created_at, revoked_at=key.revoked_at, member_id=key.member_id)
 
 
 class AuditEntryOut(BaseModel):

@@ -10,8 +10,10 @@ import anyio
 
 from api.limiter import FailureLimiter
 from api.settings import ServiceSettings
+from api.signin import SignIn
 from indexing.community import Community
 from indexing.store.keys import KeyStore
+from indexing.store.sessions import SessionStore
 from matcher.experts import Matcher
 from matcher.feedback import Feedback
 from matcher.knowledge_map import KnowledgeMapper
@@ -34,6 +36,8 @@ class ServiceState:
     metrics: MetricsText | None = None  # setting metrics=on (api/metrics.py)
     keys: KeyStore | None = None  # keys and the audit log, beside the records
     limiter: FailureLimiter | None = None  # failed key checks (api/limiter.py)
+    sessions: SessionStore | None = None  # the page's sessions and sign-in links (issue #28)
+    signin: SignIn | None = None  # the OpenID Connect client (api/signin.py), when configured
     answers: Feedback | None = None  # the answers service (matcher/requests.py, feedback.py)
     # setting search_concurrency: searches share these worker-thread slots (made at start-up)
     searches: anyio.CapacityLimiter | None = None

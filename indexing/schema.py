@@ -135,6 +135,16 @@ def _language(value: str) -> str:
     return code
 
 
+# an address as identity providers give it (lower-cased on input); not a full RFC 5322 parser
+# (no white space as pydantic-core counts it, spelt out: ECMA 262's \s, which JSON Schema's
+# patterns use, is another set; see NOT_BLANK below)
+_NO_AT_OR_SPACE = ("[^@\\t\\n\\u000b\\f\\r\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a"
+                   "\\u2028\\u2029\\u202f\\u205f\\u3000]")
+SignInEmail = Annotated[str, StringConstraints(
+    min_length=3, max_length=254,
+    pattern=f"^{_NO_AT_OR_SPACE}{{1,64}}@{_NO_AT_OR_SPACE}{{1,190}}$")]
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -168,6 +178,14 @@ class Member(_Record):
     orcid: Orcid | None = None
     imported_from: Annotated[str, StringConstraints(max_length=64)] | None = Field(
         None, description="Set when an import created this member: the source, for review")
+    sign_in_email: SignInEmail | None = Field(
+        None, description="The e-mail this member signs in with: an identity provider's "
+        "verified e-mail that equals it binds the sign-in to this member (issue #28)")
+
+    @field_validator("sign_in_email", mode="before")
+    @classmethod
+    def _lower_email(cls, v: object) -> object:
+        return v.strip().lower() if isinstance(v, str) else v
 
     @field_validator("country")
     @classmethod

@@ -49,7 +49,9 @@ def member_detail(community: Community, member_id: str, access: Access) -> Membe
             raise NotFound("member", member_id)
         cids = list(catalog.member_contributions.get(member_id, ()))
         metas = [catalog.contributions.get(c) for c in cids]
-        visible = sum(1 for meta in metas if meta is not None and access.may_see(meta.space))
+        own = access.member_id == member_id  # a member sees every one of their own
+        visible = sum(1 for meta in metas
+                      if meta is not None and (own or access.may_see(meta.space)))
     bio = community.store.get_member(member_id).bio
     return MemberDetail(info=info, bio=bio, contributions=visible)
 
@@ -58,7 +60,7 @@ def visible_contribution(community: Community, contribution_id: str, access: Acc
                          ) -> Contribution:
     """A contribution if the caller may see its space (hidden authors left out), else NotFound."""
     contribution = community.store.get_contribution(contribution_id)
-    if not access.may_see(contribution.space):
+    if not access.may_see_contribution(contribution.space, contribution.authors):
         raise NotFound("contribution", contribution_id)
     with community.index.reader() as reader:
         members = reader.catalog.members

@@ -40,11 +40,13 @@ class Asker:
     @classmethod
     def of_key(cls, key: ApiKey | None) -> Asker:
         """The holder of ``key`` (None: the public): an admin sees every space, other roles
-        their spaces; any key sees contact details."""
+        their spaces; any key but a member's sees contact details."""
         if key is None:
             return cls.public()
         if key.role == "admin":
             return cls(Access(see_contacts=True, all_spaces=True), key.key_id)
+        if key.role == "member":  # the public's view and the member's own (issue #28); asks
+            return cls(Access(member_id=key.member_id))  # as the public: no project, unrecorded
         return cls(Access(spaces=frozenset(key.spaces), see_contacts=True), key.key_id)
 
 

@@ -29,6 +29,15 @@ if [ -n "$missing" ] && [ "$MODE" != run ]; then
   fi
 fi
 "$VENV/bin/pip" check >/dev/null
+# The sign-in tests' OpenID Connect provider (node's oidc-provider, pinned by
+# tests/oidc/package-lock.json) into the git-ignored tests/oidc/node_modules.
+if [ "$MODE" != run ]; then
+  if command -v npm >/dev/null 2>&1; then
+    (cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  else
+    echo "warning: npm is missing; the sign-in tests need Node 20+ and npm" >&2
+  fi
+fi
 # The English model on ONNX Runtime: exported once into the venv, verified against torch (cosine
 # >= 0.9999); without a verified export the service falls back to torch and says why.
 HF_HUB_OFFLINE=1 "$VENV/bin/wellspring" export-onnx || echo "warning: ONNX export refused; torch is used" >&2

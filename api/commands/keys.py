@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from api.commands.common import load_settings, print_json
+from api.commands.common import CliError, load_settings, print_json
 
 ADMIN_KEY_FILE = "admin.key"
 
@@ -18,8 +18,11 @@ def register(sub: Any) -> None:
     ksub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
 
     p = ksub.add_parser("create", help="create a key; the plain key is printed once")
-    p.add_argument("--role", required=True, choices=["reader", "editor", "admin"])
+    p.add_argument("--role", required=True, choices=["member", "reader", "editor", "admin"])
     p.add_argument("--spaces", default="", help="private spaces granted, comma-separated")
+    p.add_argument("--member", default=None, metavar="MEMBER_ID",
+                   help="role member: the member the key acts as (it reads what the public "
+                        "reads plus that member's own contributions)")
     p.add_argument("--name", default="", help="who or what the key is for")
     p.set_defaults(func=cmd_create)
 
@@ -46,12 +49,21 @@ def _keys() -> Any:
 
 def cmd_create(args: argparse.Namespace) -> int:
 
+    from indexing.errors import NotFound
+    from indexing.store.keys import InvalidKeyRequest
+
     keys, _ = _keys()
     spaces = tuple(s.strip() for s in args.spaces.split(",") if s.strip())
-    key, plain = keys.create(args.role, spaces, args.name)
+    try:
+        if args.member is not None:
+            keys.store.get_member(args.member)  # a member key names a member that exists
+        key, plain = keys.create(args.role, spaces, args.name, args.member)
+    except (InvalidKeyRequest, NotFound) as exc:
+        raise CliError(str(exc)) from exc
     print(plain)
-    print(f"created key {key.key_id} ({key.role}; spaces: {', '.join(key.spaces) or 'none'}). "
-          "Keep it: only its hash is stored.", file=sys.stderr)
+    bound = f"; member: {key.member_id}" if key.member_id else ""
+    print(f"created key {key.key_id} ({key.role}; spaces: {', '.join(key.spaces) or 'none'}"
+          f"{bound}). Keep it: only its hash is stored.", file=sys.stderr)
     return 0
 
 
@@ -60,7 +72,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     rows = keys.all_keys()
     if args.json:
         print_json([{"key_id": k.key_id, "name": k.name, "role": k.role, "spaces": list(k.spaces),
-                     "created_at": k.created_at, "revoked_at": k.revoked_at} for k in rows])
+                     "member_id": k.member_id, "created_at": k.created_at,
+                     "revoked_at": k.revoked_at} for k in rows])
         return 0
     if not rows:
         print("no keys; create one with `wellspring keys create --role reader`")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Body, Path, Query
 
 from api.auth import AdminDep, KeysDep
-from api.deps import CommunityDep
+from api.deps import CommunityDep, StateDep, get_community_now
 from api.schemas import (
     AuditEntryOut,
     AuditResponse,
@@ -62,9 +62,13 @@ def list_keys(keys: KeysDep, caller: AdminDep) -> KeysResponse:
 
 
 @router.post("/keys", response_model=KeyCreated, status_code=201)
-def create_key(keys: KeysDep, caller: AdminDep, body: KeyCreate) -> KeyCreated:
-    """A new key; the plain key is in this response only."""
-    key, plain = keys.create(body.role, tuple(body.spaces), body.name)
+def create_key(keys: KeysDep, state: StateDep, caller: AdminDep,
+               body: Annotated[KeyCreate, Body(discriminator="role")]) -> KeyCreated:
+    """A new key; the plain key is in this response only. A ``member`` key names an existing
+    member (``member_id``) and reads what the public reads plus that member's own."""
+    if body.member_id is not None:  # 404 naming the member (503 while not ready)
+        get_community_now(state).store.get_member(body.member_id)
+    key, plain = keys.create(body.role, tuple(body.spaces), body.name, body.member_id)
     keys.audit(caller.key_id, "create", "key", [key.key_id], {"role": key.role})
     return KeyCreated(**key_out(key).model_dump(), key=plain)
 

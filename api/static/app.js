@@ -1,8 +1,9 @@
 // Wellspring page: routes (#/search, #/members/<id>, #/project, #/map), forms and results.
 import {
   ApiError, api, barTable, byId, countryName, el, formatScore, getKey, humanise, languageName,
-  memberCard, memberHref, memberMeta, setKey, setLoading, showAlert,
+  memberCard, memberHref, memberMeta, setLoading, showAlert,
 } from "./dom.js";
+import { initAccess } from "./access.js";
 import { initImports } from "./imports.js";
 import { onMapSubmit, showMap } from "./map.js";
 
@@ -21,7 +22,7 @@ const FIELDS = {
   exclude_countries: ["p-ex-countries", "Exclude countries"],
 };
 
-const state = { view: null, lastSearchHash: "#/search", controllers: {} };
+const state = { view: null, lastSearchHash: "#/search", controllers: {}, session: null };
 
 // ---- field errors ----------------------------------------------------------------------------
 function clearFieldErrors(form) {
@@ -116,41 +117,6 @@ async function loadFilterOptions() {
     harvestOptions(members);
     if (members.length < limit) break;
   }
-}
-
-// ---- access badge and key form ---------------------------------------------------------------
-function renderAccess() {
-  const key = getKey();
-  const badge = byId("access-badge");
-  badge.className = `badge ${key ? "badge-key" : "badge-public"}`;
-  badge.textContent = key
-    ? `Key in use (…${key.slice(-4)}): private evidence and contacts you are allowed to see`
-    : "Public view: public contributions only, no contact details";
-  byId("key-forget").hidden = !key;
-  byId("key-save").textContent = key ? "Change key" : "Use key";
-}
-
-function onKeySubmit(event) {
-  event.preventDefault();
-  const input = byId("api-key");
-  const key = input.value.trim();
-  if (!key) {
-    input.setAttribute("aria-invalid", "true");
-    input.focus();
-    return;
-  }
-  input.removeAttribute("aria-invalid");
-  setKey(key);
-  input.value = "";
-  renderAccess();
-  route();
-}
-
-function onKeyForget() {
-  setKey("");
-  renderAccess();
-  byId("api-key").focus();
-  route();
 }
 
 // ---- who knows X -----------------------------------------------------------------------------
@@ -463,9 +429,7 @@ function route() {
 }
 
 function init() {
-  renderAccess();
-  byId("key-form").addEventListener("submit", onKeySubmit);
-  byId("key-forget").addEventListener("click", onKeyForget);
+  initAccess(route);
   byId("search-form").addEventListener("submit", onSearchSubmit);
   byId("search-form").addEventListener("reset", () => {
     clearFieldErrors(byId("search-form"));

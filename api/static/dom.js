@@ -106,10 +106,18 @@ export const UNREACHABLE = "The Wellspring server cannot be reached. Check that 
 
 /** Call the API as JSON (or, with ``form``, a multipart FormData upload) with the tab's key;
  * throws ApiError with a readable message. */
+// The signed-in session's CSRF token (GET /session): every write the cookie signs carries it.
+let csrfToken = "";
+
+export function setCsrfToken(token) {
+  csrfToken = token || "";
+}
+
 export async function api(path, { method = "GET", body, form, signal } = {}) {
   const headers = { Accept: "application/json" };
   const key = getKey();
   if (key) headers["X-API-Key"] = key;
+  else if (csrfToken && method !== "GET") headers["X-CSRF-Token"] = csrfToken;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
   try {

@@ -17,7 +17,7 @@ from indexing.schema import Member, Organisation
 from indexing.store import Store
 
 MEMBER_FIELDS = ("id", "name", "organisation_id", "country", "languages", "level", "bio",
-                 "topics", "open_to_invitations", "hidden", "contact", "orcid")
+                 "topics", "open_to_invitations", "hidden", "contact", "orcid", "sign_in_email")
 ORGANISATION_FIELDS = ("id", "name", "kind", "country")
 LEVEL_NAMES: dict[str, tuple[str, ...]] = {
     "core": ("core", "coeur", "noyau", "nucleo", "central", "اساسي", "أساسي"),

@@ -35,6 +35,8 @@ SYNONYMS: dict[str, str] = {
     "courriel": "contact", "correo": "contact", "orcid id": "orcid", "type": "kind",
     "organisation type": "kind", "organization type": "kind", "member id": "id",
     "open to invitations": "open_to_invitations", "invitable": "open_to_invitations",
+    "sign in email": "sign_in_email", "login email": "sign_in_email",
+    "sso email": "sign_in_email",
 }
 
 

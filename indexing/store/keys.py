@@ -31,14 +31,20 @@ from typing import Any, Literal
 from indexing.errors import NotFound, WellspringError
 from indexing.store.protocol import SqlStore
 
-Role = Literal["reader", "editor", "admin"]
-ROLES: tuple[Role, ...] = ("reader", "editor", "admin")
-ROLE_RANK: dict[str, int] = {"reader": 1, "editor": 2, "admin": 3}
+Role = Literal["member", "reader", "editor", "admin"]
+ROLES: tuple[Role, ...] = ("member", "reader", "editor", "admin")
+# a member key (issue #28) is bound to one member and below every other role: it reads what the
+# public reads plus that member's own contributions, and passes no role check
+ROLE_RANK: dict[str, int] = {"member": 0, "reader": 1, "editor": 2, "admin": 3}
 KEY_PREFIX = "ws"
 PBKDF2_ITERATIONS = 20_000
 VERIFIED_MEMO = 4096  # secrets that passed the KDF, remembered per process
 _KEY_RE = re.compile(r"^ws_([a-z0-9]{12})_([A-Za-z0-9_\-]{43})$")
 _SPACE_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
+_MEMBER_ID_RE = re.compile(r"^[A-Za-z0-9_.:\-]{1,128}$")  # indexing/schema.RecordId
+# a key with its member (member keys only; the table is migration 8's)
+_SELECT_KEYS = ("SELECT k.*, mk.member_id AS member_id FROM api_keys k "
+                "LEFT JOIN member_keys mk ON mk.key_id = k.key_id")
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS api_keys(
@@ -70,6 +76,7 @@ class ApiKey:
     spaces: tuple[str, ...]
     created_at: str
     revoked_at: str | None
+    member_id: str | None = None  # role member: the member this key (or session) acts as
 
     @property
     def active(self) -> bool:
@@ -110,11 +117,20 @@ class KeyStore:
                     conn.execute(statement)
 
     # -- keys --------------------------------------------------------------------------------
-    def create(self, role: Role, spaces: tuple[str, ...] = (), name: str = ""
-               ) -> tuple[ApiKey, str]:
-        """A new key; returns it and the plain key (shown once, never stored)."""
+    def create(self, role: Role, spaces: tuple[str, ...] = (), name: str = "",
+               member_id: str | None = None) -> tuple[ApiKey, str]:
+        """A new key; returns it and the plain key (shown once, never stored). A ``member``
+        key names its member (whose existence the caller checks) and holds no spaces."""
         if role not in ROLES:
             raise InvalidKeyRequest("role", f"must be one of {', '.join(ROLES)}")
+        if (role == "member") != bool(member_id):
+            raise InvalidKeyRequest("member_id", "a member key names its member (member_id), "
+                                    "and only a member key does")
+        if role == "member" and spaces:
+            raise InvalidKeyRequest("spaces", "a member key holds no spaces: it sees the "
+                                    "public's and its member's own contributions")
+        if member_id is not None and not _MEMBER_ID_RE.match(member_id):
+            raise InvalidKeyRequest("member_id", f"'{member_id[:80]}' is not a member id")
         for space in spaces:
             if not _SPACE_RE.match(space):
                 raise InvalidKeyRequest("spaces", f"'{space}' is not a valid space name")
@@ -123,8 +139,8 @@ class KeyStore:
         key_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
         salt = secrets.token_bytes(16)
-        record = ApiKey(key_id, name or f"{role} key", role,
-                        tuple(sorted(set(spaces))), _now(), None)
+        record = ApiKey(key_id, name or (f"member {member_id}" if member_id else f"{role} key"),
+                        role, tuple(sorted(set(spaces))), _now(), None, member_id)
         with self.store.transaction() as conn:
             conn.execute(
                 "INSERT INTO api_keys(key_id, name, role, spaces, salt, hash, iterations, "
@@ -132,6 +148,9 @@ class KeyStore:
                 (key_id, record.name, role, json.dumps(record.spaces), salt,
                  _hash(secret, salt, PBKDF2_ITERATIONS), PBKDF2_ITERATIONS, record.created_at),
             )
+            if member_id is not None:
+                conn.execute("INSERT INTO member_keys(key_id, member_id) VALUES (?, ?)",
+                             (key_id, member_id))
         return record, f"{KEY_PREFIX}_{key_id}_{secret}"
 
     def verify(self, presented: str) -> ApiKey | None:
@@ -147,7 +166,7 @@ class KeyStore:
             return None
         key_id, secret = found.groups()
         row = self.store.connection().execute(
-            "SELECT * FROM api_keys WHERE key_id=?", (key_id,)).fetchone()
+            f"{_SELECT_KEYS} WHERE k.key_id=?", (key_id,)).fetchone()
         return None if row is None else KeyCheck(self, key_id, secret, row)
 
     def remembered(self, key_id: str, secret: str, expected: bytes) -> bool:
@@ -162,13 +181,14 @@ class KeyStore:
         self._verified[(key_id, hashlib.sha256(secret.encode("ascii")).digest())] = expected
 
     def all_keys(self, include_revoked: bool = True) -> list[ApiKey]:
-        rows = self.store.connection().execute("SELECT * FROM api_keys ORDER BY created_at, key_id")
+        rows = self.store.connection().execute(
+            f"{_SELECT_KEYS} ORDER BY k.created_at, k.key_id")
         keys = [_key(r) for r in rows]
         return keys if include_revoked else [k for k in keys if k.active]
 
     def get(self, key_id: str) -> ApiKey:
         row = self.store.connection().execute(
-            "SELECT * FROM api_keys WHERE key_id=?", (key_id,)).fetchone()
+            f"{_SELECT_KEYS} WHERE k.key_id=?", (key_id,)).fetchone()
         if row is None:
             raise NotFound("key", key_id)
         return _key(row)
@@ -269,5 +289,5 @@ def _key(row: object) -> ApiKey:
     return ApiKey(
         key_id=r["key_id"], name=r["name"], role=r["role"],  # type: ignore[index]
         spaces=tuple(json.loads(r["spaces"])), created_at=r["created_at"],  # type: ignore[index]
-        revoked_at=r["revoked_at"],  # type: ignore[index]
+        revoked_at=r["revoked_at"], member_id=r["member_id"],  # type: ignore[index]
     )

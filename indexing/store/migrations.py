@@ -22,6 +22,10 @@ Wellspring is refused (its tables may mean something this version does not know)
 * 7: failed key checks count per presented key id as well as per client (``auth_failures``
   gains ``key_id``; issue #26: a client's failures with one key id never refuse another key).
 
+* 8: people sign in (issue #28): sessions and one-time sign-in links (``sessions.py``), member
+  keys' member (``member_keys``), and members gain ``sign_in_email`` (stored JSON rewritten
+  through the current model, as in step 2).
+
 The same steps run on PostgreSQL, through ``pg_dialect.py`` (one list for both backends).
 """
 
@@ -36,6 +40,7 @@ from indexing.errors import StoreCorrupt
 from indexing.schema import Contribution, Member
 from indexing.store.changes import CHANGES_DDL
 from indexing.store.feedback import FEEDBACK_DDL
+from indexing.store.sessions import SESSIONS_DDL
 from indexing.store.topics import TOPICS_DDL
 from indexing.store.vectors import VECTORS_DDL
 
@@ -46,14 +51,23 @@ CREATE TABLE IF NOT EXISTS vocabulary(
 """
 
 
-def _to_v2(conn: sqlite3.Connection) -> None:
-    conn.execute(VOCABULARY_DDL.strip())
-    for table, model in (("members", Member), ("contributions", Contribution)):
+def _rewrite_records(conn: sqlite3.Connection, tables: tuple[str, ...]) -> None:
+    """Stored JSON rewritten through the current models, so that re-ingesting unchanged data
+    still reports it unchanged."""
+    models: dict[str, type[Member] | type[Contribution]] = {
+        "members": Member, "contributions": Contribution}
+    for table in tables:
+        model = models[table]
         rows = conn.execute(f"SELECT id, data FROM {table}").fetchall()
         for rid, data in rows:
             fresh = model.model_validate_json(data).model_dump_json()
             if fresh != data:
                 conn.execute(f"UPDATE {table} SET data=? WHERE id=?", (fresh, rid))
+
+
+def _to_v2(conn: sqlite3.Connection) -> None:
+    conn.execute(VOCABULARY_DDL.strip())
+    _rewrite_records(conn, ("members", "contributions"))
 
 
 def _to_v3(conn: sqlite3.Connection) -> None:
@@ -99,8 +113,15 @@ def _to_v7(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+def _to_v8(conn: sqlite3.Connection) -> None:
+    for statement in SESSIONS_DDL.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    _rewrite_records(conn, ("members",))
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6, 7: _to_v7}
+    2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6, 7: _to_v7, 8: _to_v8}
 LATEST = max(MIGRATIONS)
 SCHEMA_VERSION = LATEST
 

@@ -8,7 +8,8 @@ version.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -20,11 +21,14 @@ from indexing.vectors.item_table import ItemTable
 
 @dataclass(frozen=True)
 class Access:
-    """What a caller may see: the public, or a key granted private spaces."""
+    """What a caller may see: the public, or a key granted private spaces. A member caller
+    (``member_id``, issue #28) sees what the public sees plus their own contributions in any
+    space and their own contact, outside searches (these rank over the public's spaces)."""
 
     spaces: frozenset[str] = frozenset()
     see_contacts: bool = False
     all_spaces: bool = False
+    member_id: str | None = None
 
     @classmethod
     def public(cls) -> Access:
@@ -32,6 +36,18 @@ class Access:
 
     def may_see(self, space: str) -> bool:
         return space == "public" or self.all_spaces or space in self.spaces
+
+    def may_see_contribution(self, space: str, authors: Collection[str]) -> bool:
+        """A contribution in a space the caller holds, or one of the member caller's own."""
+        return self.may_see(space) or (self.member_id is not None and self.member_id in authors)
+
+    def search_view(self) -> Access:
+        """What a search ranks over: the member caller's own are not searched (their mask is
+        the public's, and shares its cache entry)."""
+        return self if self.member_id is None else replace(self, member_id=None)
+
+    def sees_contact_of(self, member_id: str) -> bool:
+        return self.see_contacts or (self.member_id is not None and member_id == self.member_id)
 
 
 @dataclass(frozen=True)

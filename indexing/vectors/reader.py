@@ -156,6 +156,8 @@ class IndexReader:
         return cast(T, found)
 
     def _cached_mask(self, filters: SearchFilters, access: Access) -> tuple[Mask, int]:
+        access = access.search_view()
+
         def compute() -> tuple[Mask, int]:
             mask = item_mask(self._items, self._catalog, filters, access)
             return mask, int(mask.sum())

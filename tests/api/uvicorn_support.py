@@ -45,11 +45,11 @@ def _ready(url: str) -> bool:
 
 @contextmanager
 def uvicorn_server(home: Path, log_path: Path, settings: dict[str, str] | None = None,
-                   cli: bool = False) -> Iterator[str]:
+                   cli: bool = False, port: int | None = None) -> Iterator[str]:
     """``python -m uvicorn api.app:create_app --factory`` (or, with ``cli``, ``wellspring
     serve``) over ``home`` (with these extra ``WELLSPRING_*`` variables); yields its base URL
     once /health/ready says ready, and stops the process afterwards."""
-    port = free_port()
+    port = port or free_port()
     env = {**os.environ, "WELLSPRING_HOME": str(home), "HF_HUB_OFFLINE": "1",
            "TRANSFORMERS_OFFLINE": "1", "PYTHONUNBUFFERED": "1", **(settings or {})}
     command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",

@@ -156,3 +156,18 @@ def test_private_records_imported_before_qualified_ids_are_updated_not_copied(
     again = _import(store, "discourse", IMPORTS / "discourse", usernames=users)
     assert "discourse-post-9201" in again.outcome("unchanged") + again.outcome("updated")
     assert "discourse-post-9201--nrw-taskforce" not in again.outcome("inserted")
+
+
+def test_a_csv_column_sets_the_sign_in_email(store: Store, tmp_path: Path) -> None:
+    """#28: imports set a member's sign-in e-mail (a 'Sign-in email' column, lower-cased)."""
+    folder = tmp_path / "csv"
+    shutil.copytree(IMPORTS / "csv", folder)
+    members = folder / "members.csv"
+    lines = members.read_text(encoding="utf-8").splitlines()
+    lines[0] += ",Sign-in email"
+    lines[1:] = [line + f",Person{i}@Example.org" for i, line in enumerate(lines[1:])]
+    members.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapping = parse_column_map((folder / "members.map").read_text().splitlines())
+    report = _import(store, "csv", folder, column_map=mapping)
+    assert report.committed, report.ingest.errors
+    assert store.get_member("m-nour-el-sayed").sign_in_email == "person1@example.org"
