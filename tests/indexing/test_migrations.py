@@ -14,6 +14,16 @@ from indexing.store.migrations import LATEST
 from indexing.store.sqlite import SCHEMA_VERSION
 
 
+def _old_rows(conn: sqlite3.Connection, member: dict[str, object]) -> None:
+    """One organisation and one member as an older version stored them; committed, closed."""
+    conn.execute("INSERT INTO organisations VALUES ('o-1', 'utility', 'KE', ?)",
+                 (json.dumps({"id": "o-1", "name": "O", "kind": "utility", "country": "KE"}),))
+    conn.execute("INSERT INTO members VALUES ('m-1', 'o-1', 'KE', 'core', 0, 1, ?, 'h')",
+                 (json.dumps(member),))
+    conn.commit()
+    conn.close()
+
+
 def test_a_new_store_is_at_the_latest_version(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "ws.db")
     row = store.connection().execute("SELECT value FROM meta WHERE key='schema_version'")
@@ -29,12 +39,7 @@ def test_a_version_1_store_is_migrated(tmp_path: Path) -> None:
     member = {"id": "m-1", "name": "Ana", "organisation_id": "o-1", "country": "KE",
               "languages": ["en"], "level": "core", "bio": "", "topics": [],
               "open_to_invitations": True, "hidden": False, "contact": None}  # v1 JSON
-    conn.execute("INSERT INTO organisations VALUES ('o-1', 'utility', 'KE', ?)",
-                 (json.dumps({"id": "o-1", "name": "O", "kind": "utility", "country": "KE"}),))
-    conn.execute("INSERT INTO members VALUES ('m-1', 'o-1', 'KE', 'core', 0, 1, ?, 'h')",
-                 (json.dumps(member),))
-    conn.commit()
-    conn.close()
+    _old_rows(conn, member)
     store = SqliteStore(path)
     data = store.connection().execute("SELECT data FROM members").fetchone()[0]
     assert json.loads(data)["orcid"] is None  # rewritten through the current model
@@ -65,12 +70,7 @@ def test_a_version_7_store_gains_sessions_links_and_the_sign_in_email(tmp_path: 
               "languages": ["en"], "level": "core", "bio": "", "topics": [],
               "open_to_invitations": True, "hidden": False, "contact": None, "orcid": None,
               "imported_from": None}  # v7 JSON
-    conn.execute("INSERT INTO organisations VALUES ('o-1', 'utility', 'KE', ?)",
-                 (json.dumps({"id": "o-1", "name": "O", "kind": "utility", "country": "KE"}),))
-    conn.execute("INSERT INTO members VALUES ('m-1', 'o-1', 'KE', 'core', 0, 1, ?, 'h')",
-                 (json.dumps(member),))
-    conn.commit()
-    conn.close()
+    _old_rows(conn, member)
     store = SqliteStore(path)
     data = json.loads(store.connection().execute("SELECT data FROM members").fetchone()[0])
     assert "sign_in_email" in data and data["sign_in_email"] is None
