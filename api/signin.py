@@ -19,6 +19,7 @@ import re
 import secrets
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -26,9 +27,12 @@ from typing import Any
 import httpx
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.httpx_client import OAuth2Client
-from authlib.jose import JsonWebKey, JsonWebToken
-from authlib.jose.errors import JoseError
-from authlib.oidc.core import CodeIDToken
+
+with warnings.catch_warnings():  # authlib 1.x deprecates authlib.jose for joserfc (same
+    warnings.simplefilter("ignore", DeprecationWarning)  # authors); kept until the move
+    from authlib.jose import JsonWebKey, JsonWebToken
+    from authlib.jose.errors import JoseError
+    from authlib.oidc.core import CodeIDToken
 
 from api.settings import SignInSettings
 from indexing.community import Community
