@@ -166,7 +166,7 @@ def require(role: Role) -> Callable[[Caller], Caller]:
             raise Unauthorized(f"this route needs an API key with role '{role}' "
                                f"(header {API_KEY_HEADER})")
         if not caller.key.has_role(role):
-            raise Forbidden(f"this route needs role '{role}'; the key has role "
+            raise Forbidden(f"this route needs role '{role}'; the caller (key or session) has role "
                             f"'{caller.key.role}'")
         return caller
 
