@@ -33,6 +33,8 @@ with warnings.catch_warnings():  # authlib 1.x deprecates authlib.jose for joser
     from authlib.jose import JsonWebKey, JsonWebToken
     from authlib.jose.errors import JoseError
     from authlib.oidc.core import CodeIDToken
+from joserfc.errors import InvalidKeyIdError
+from joserfc.errors import JoseError as JoseRfcError
 
 from api.settings import SignInSettings
 from indexing.community import Community
@@ -193,11 +195,11 @@ class SignIn:
             claims = jwt.decode(id_token, self._key_set(refresh), claims_cls=CodeIDToken,
                                 claims_options=options, claims_params=params)
             claims.validate(leeway=LEEWAY_S)
-        except ValueError as exc:  # an unknown key id: the provider may have rotated its keys
-            if not refresh:
+        except (ValueError, InvalidKeyIdError) as exc:  # an unknown key id: the provider may
+            if not refresh:  # have rotated its keys
                 return self._decode(id_token, nonce, access_token, refresh=True)
             raise SignInFailed(f"the ID token cannot be verified: {exc}") from exc
-        except JoseError as exc:
+        except (JoseError, JoseRfcError) as exc:  # authlib 1.9 raises joserfc's errors
             raise SignInFailed(f"the ID token was refused: {exc}") from exc
         return claims
 
