@@ -155,9 +155,10 @@ class ScaleCache:
         self.anchors = frozenset(anchors) - set(fitted_on)
         self.terms = fitted_on + sorted(self.anchors) if len(fitted_on) >= 3 else fitted_on
         self._vectors: tuple[Vector, Vector] | None = None
-        self._fitted: dict[tuple[int, int], ScaleMap | None] = {}
-        self._fitted_size = 0  # the public items the kept line was fitted over
-        self._lock = threading.Lock()
+        # the kept line: the index versions it serves, the line, the public items it was fitted
+        # over (read and written under ``_fitting`` only)
+        self._kept: tuple[tuple[int, int], ScaleMap | None, int] | None = None
+        self._lock = threading.Lock()  # the terms' vectors
         self._fitting = threading.Lock()
 
     def is_anchor(self, term: str) -> bool:
@@ -193,20 +194,18 @@ class ScaleCache:
             return None
         key = (snap.english.version, ml.version)
         with self._fitting:
-            with self._lock:
-                if key in self._fitted:
-                    return self._fitted[key]
-                kept, kept_size = next(iter(self._fitted.values()), None), self._fitted_size
+            if self._kept is not None and self._kept[0] == key:
+                return self._kept[1]
             size = snap.english.count_allowed(SearchFilters(), Access.public())
             fitted: ScaleMap | None
-            if kept is not None and abs(size - kept_size) <= REFIT_SHARE * kept_size:
-                fitted, size = kept, kept_size
+            if (self._kept is not None and self._kept[1] is not None
+                    and abs(size - self._kept[2]) <= REFIT_SHARE * self._kept[2]):
+                _, fitted, size = self._kept
             else:
                 probes = self.prepare(vectors)
                 fitted = None if probes is None else _fit(matcher, snap, *probes,
                                                           self.is_anchor)
-            with self._lock:
-                self._fitted, self._fitted_size = {key: fitted}, size
+            self._kept = (key, fitted, size)  # one version kept: older snapshots refit if asked
             return fitted
 
 
@@ -269,10 +268,11 @@ def _relevance(matcher: Ranker, snap: Snapshot, text: str, language: NeedLanguag
                                         reach.to(CALIBRATION_TOP, exhaustive=False)))
         return lowered_to(ranked, read_level(reading, language.gloss.coverage, scale, level))
     if scale is None or level is None:  # no line: the route's own scores
-        feedback = (None if language.gloss is not None else cross_lingual_vector(
-            ml_vector, language, reach, snap, vectors, matcher.settings))
-        if feedback is not None:
-            return matcher.rank(snap, text, feedback, reach)
+        if language.gloss is None:  # its cross-lingual query is the feedback alone
+            en_vector = cross_lingual_vector(ml_vector, language, reach, snap, vectors,
+                                             matcher.settings)
+        if en_vector is not None:
+            return matcher.rank(snap, text, en_vector, reach)
         return referred_members(ml_ranked, snap.multilingual, snap.english)
     # the multilingual model's own closeness, not the feedback query's: that query is made of
     # the best documents, which then score far above the rest (an unrelated need's top member
