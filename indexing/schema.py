@@ -45,8 +45,9 @@ Orcid = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]
 # that the stripping keeps. pydantic-core strips Unicode White_Space (Rust's trim(), which keeps
 # \x1c-\x1f unlike str.strip()); the pattern spells that set out for JSON Schema (ECMA 262),
 # whose \s differs again, so the OpenAPI description says what the validators do.
-NOT_BLANK = ("[^\\t\\n\\u000b\\f\\r\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a"
-             "\\u2028\\u2029\\u202f\\u205f\\u3000]")
+WHITE_SPACE = ("\\t\\n\\u000b\\f\\r\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a"
+               "\\u2028\\u2029\\u202f\\u205f\\u3000")  # a character class's body
+NOT_BLANK = f"[^{WHITE_SPACE}]"
 NOT_BLANK_TEXT: dict[str, JsonValue] = {"pattern": NOT_BLANK}  # a Field's json_schema_extra
 _NOT_BLANK = Field(json_schema_extra=NOT_BLANK_TEXT)
 # required texts of at most so many characters, not blank once stripped
@@ -137,9 +138,8 @@ def _language(value: str) -> str:
 
 # an address as identity providers give it (lower-cased on input); not a full RFC 5322 parser
 # (no white space as pydantic-core counts it, spelt out: ECMA 262's \s, which JSON Schema's
-# patterns use, is another set; see NOT_BLANK below)
-_NO_AT_OR_SPACE = ("[^@\\t\\n\\u000b\\f\\r\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a"
-                   "\\u2028\\u2029\\u202f\\u205f\\u3000]")
+# patterns use, is another set; see WHITE_SPACE above)
+_NO_AT_OR_SPACE = f"[^@{WHITE_SPACE}]"
 SignInEmail = Annotated[str, StringConstraints(
     min_length=3, max_length=254,
     pattern=f"^{_NO_AT_OR_SPACE}{{1,64}}@{_NO_AT_OR_SPACE}{{1,190}}$")]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from pydantic import JsonValue
+
 from indexing.countries import COUNTRY_CODES
 from matcher.errors import InvalidRequest
 
@@ -21,6 +23,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PRINTABLE_CLASS = "[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]"
 PRINTABLE_PATTERN = f"^{_PRINTABLE_CLASS}*$"
 WORDS_PATTERN = f"^{_PRINTABLE_CLASS}*[\\p{{L}}\\p{{N}}]{_PRINTABLE_CLASS}*$"
+# as a Field's json_schema_extra
+PRINTABLE_TEXT: dict[str, JsonValue] = {"pattern": PRINTABLE_PATTERN}
+WORDS_TEXT: dict[str, JsonValue] = {"pattern": WORDS_PATTERN}
 
 
 def check_printable(field: str, text: str, words: bool = True) -> str:

@@ -14,7 +14,7 @@ from api.schemas import ExpertsResponse, GlossTermOut, PlaceHintOut, expert_out
 from indexing.schema import Level
 from matcher.feedback import ExpertsAnswer
 from matcher.requests import ExpertsForm, ExpertsRequest
-from matcher.text_checks import WORDS_PATTERN
+from matcher.text_checks import WORDS_TEXT
 
 router = APIRouter(tags=["search"])
 
@@ -27,7 +27,7 @@ class ExpertsQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     q: str = Field(min_length=1, description="The need, free text (printable, with a letter "
-                   "or digit)", json_schema_extra={"pattern": WORDS_PATTERN})
+                   "or digit)", json_schema_extra=WORDS_TEXT)
     top: int = Field(10, ge=1)
     country: list[str] = Field([], description="ISO 3166-1 alpha-2; repeatable")
     organisation: list[str] = Field([], description="Organisation id; repeatable")

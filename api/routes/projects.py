@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from api.auth import CallerDep
 from api.deps import FeedbackDep, SettingsDep
@@ -19,7 +19,7 @@ from matcher.languages import NeedLanguage
 from matcher.needs import Need, ProjectRequest
 from matcher.requests import InvitationsRequest, SimilarRequest, TeamRequest
 from matcher.teams import NeedEvidence, covered_needs
-from matcher.text_checks import PRINTABLE_PATTERN, WORDS_PATTERN
+from matcher.text_checks import PRINTABLE_TEXT, WORDS_TEXT
 
 router = APIRouter(tags=["projects"])
 
@@ -29,21 +29,17 @@ _ERRORS: dict[int | str, dict[str, str]] = {
 }
 
 
-WORDS: dict[str, JsonValue] = {"pattern": WORDS_PATTERN}  # printable, with a letter or digit
-PRINTABLE: dict[str, JsonValue] = {"pattern": PRINTABLE_PATTERN}
-
-
 class ProjectIn(BaseModel):
     """A project looking for people."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=1, max_length=300, json_schema_extra=WORDS)
-    description: str = Field("", max_length=10_000, json_schema_extra=PRINTABLE,
+    title: str = Field(min_length=1, max_length=300, json_schema_extra=WORDS_TEXT)
+    description: str = Field("", max_length=10_000, json_schema_extra=PRINTABLE_TEXT,
                              description="Required unless `needs` is given, and must then "
                              "name some expertise (422 when it names none)")
     needs: list[Annotated[str, Field(min_length=1, max_length=1000,
-                                     json_schema_extra=WORDS)]] | None = Field(
+                                     json_schema_extra=WORDS_TEXT)]] | None = Field(
         None, max_length=50, description="Explicit needs; derived from the description if absent")
     size: int = Field(5, ge=1, le=100, description="Team size, 1..max_team_size (default 15)")
     exclude_members: list[str] = Field(default_factory=list, max_length=1000)
