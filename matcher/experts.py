@@ -139,10 +139,10 @@ class Matcher:
             ranked = self.rank_need(snap, need, Reach(filters, access, top), language, reading,
                                     vectors)
             shown = top + EXTRA_CANDIDATES  # evidence first may reach beyond top
-            wanted = frozenset(rankings.member_ids(ranked).tolist()[:shown])
-            if not wanted <= set(rankings.member_ids(relevance).tolist()):
-                relevance = need_relevance(self, snap, text, language, vectors, Reach(
-                    filters, access, CANDIDATES, including=wanted))
+            wanted = set(rankings.member_ids(ranked).tolist()[:shown])
+            if not wanted <= set(rankings.member_ids(relevance).tolist()):  # a shown member
+                relevance = need_relevance(self, snap, text, language, vectors,  # lies deeper
+                                           Reach(filters, access, CANDIDATES, exhaustive=True))
             chosen = evidence_first(candidates(snap.english, ranked, self.settings, relevance,
                                                shown))[:top]
             matches = attach(snap.english, chosen, on_relevance=True)

@@ -15,14 +15,12 @@ from indexing.vectors.filters import Access, SearchFilters
 @dataclass(frozen=True)
 class Reach:
     """Filters and access act before truncation; ``top`` members are wanted; ``exhaustive``
-    scores every allowed vector; ``including`` names members the ranking must reach (it goes
-    exhaustive when a first pass misses one of them)."""
+    scores every allowed vector."""
 
     filters: SearchFilters
     access: Access
     top: int
     exhaustive: bool = False
-    including: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, filters: SearchFilters | None, access: Access | None, top: int,
@@ -34,6 +32,3 @@ class Reach:
         """The same filters and access, another depth."""
         return replace(self, top=self.top if top is None else top,
                        exhaustive=self.exhaustive if exhaustive is None else exhaustive)
-
-    def must_include(self, members: frozenset[str]) -> Reach:
-        return replace(self, including=members)

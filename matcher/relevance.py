@@ -241,14 +241,9 @@ def _fit(matcher: Ranker, snap: Snapshot, english: Vector, multilingual: Vector,
 def need_relevance(matcher: Ranker, snap: Snapshot, need: str, language: NeedLanguage,
                    vectors: QueryVectors, reach: Reach) -> Sequence[RankedMember]:
     """Members with their relevance (module doc) for one need through its language route,
-    best first (``reach.top`` of them, ``CANDIDATES`` in the answers); every member that
-    ``reach`` must include is among them when the filters let them through (the ranking is
-    then exhaustive)."""
-    text = matcher.check_need(need)
-    ranked = _relevance(matcher, snap, text, language, vectors, reach)
-    if reach.including and not reach.including <= set(member_ids(ranked).tolist()):
-        ranked = _relevance(matcher, snap, text, language, vectors, reach.to(exhaustive=True))
-    return ranked
+    best first (``reach.top`` of them, ``CANDIDATES`` in the answers; every member the filters
+    let through when the reach is exhaustive)."""
+    return _relevance(matcher, snap, matcher.check_need(need), language, vectors, reach)
 
 
 def _relevance(matcher: Ranker, snap: Snapshot, text: str, language: NeedLanguage,

@@ -77,10 +77,12 @@ def test_no_encode_under_a_read_lock_and_the_same_answer(
         lazy = matcher.rank_need(snap, need, Reach(SearchFilters(), Access.public(), 10),
                                  language=language)
         ids = rankings.member_ids(lazy).tolist()[:10 + EXTRA_CANDIDATES]
-        relevance = need_relevance(matcher, snap, need, language,
-                                   QueryVectors.of(matcher.community),
-                                   Reach(SearchFilters(), Access.public(), CANDIDATES,
-                                         including=frozenset(ids)))
+        lazy_vectors = QueryVectors.of(matcher.community)
+        reach = Reach(SearchFilters(), Access.public(), CANDIDATES)
+        relevance = need_relevance(matcher, snap, need, language, lazy_vectors, reach)
+        if not set(ids) <= set(rankings.member_ids(relevance).tolist()):  # as find_experts
+            relevance = need_relevance(matcher, snap, need, language, lazy_vectors,
+                                       reach.to(exhaustive=True))
         scores = {r.member_id: on_scale(r.score) for r in relevance}
     shown = [m.member.id for m in found.matches]
     assert set(shown) <= set(ids)
