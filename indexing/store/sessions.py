@@ -114,11 +114,6 @@ class SessionStore:
             cursor = conn.execute("DELETE FROM sessions WHERE id_hash=?", (token_hash(token),))
             return bool(cursor.rowcount)
 
-    def end_all_of(self, subject: str) -> int:
-        """End every session of one person (e.g. when their member key or link is revoked)."""
-        with self.store.transaction() as conn:
-            return int(conn.execute("DELETE FROM sessions WHERE subject=?", (subject,)).rowcount)
-
     # -- sign-in links ------------------------------------------------------------------------
     def issue_link(self, member_id: str, issued_by: str, ttl_s: float,
                    now: float | None = None) -> tuple[str, float]:
