@@ -30,6 +30,7 @@ from api.routes import (
     health,
     imports,
     knowledge_map,
+    me,
     members,
     metrics,
     organisations,
@@ -60,6 +61,7 @@ from matcher.experts import Matcher
 from matcher.feedback import Feedback
 from matcher.filters import Access
 from matcher.knowledge_map import KnowledgeMapper
+from matcher.me import MemberSay
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +160,8 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
             state.matcher = matcher
             state.mapper = mapper
             state.answers = Feedback.service(matcher, settings.suggestion_flush_ms)
+            if isinstance(community.store, SqlStore):  # both backends are
+                state.say = MemberSay(matcher, mapper, community.store)
             # ready means warm: what the routes build on first use is built before the server
             # accepts its first connection (uvicorn serves once this lifespan has started)
             state.warm_up_seconds = await run_in_threadpool(warm_up, state.answers, mapper)
@@ -199,7 +203,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
                        max_query_bytes=settings.max_query_bytes)
     if settings.cors_origins:  # off by default
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                           allow_methods=["GET", "POST", "PUT", "DELETE"],
+                           allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=[API_KEY_HEADER, CSRF_HEADER, "Content-Type"])
     app.add_middleware(Observe, metrics=http_metrics)  # outermost: sees every answer, 413 too
     app.include_router(health.router)
@@ -210,6 +214,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     app.include_router(knowledge_map.router)  # the community's knowledge map
     app.include_router(page.router)  # the coordinators' page at / (api/static)
     app.include_router(signin.router)  # people sign in: provider, links, sessions (#28)
+    app.include_router(me.router)  # members' own view and say (#29)
     for router in (members.router, contributions.router, organisations.router, stats.router,
                    admin.router, imports.router, feedback.router):
         app.include_router(router)

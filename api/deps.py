@@ -21,6 +21,7 @@ from matcher.experts import Matcher
 from matcher.feedback import Feedback
 from matcher.filters import Access
 from matcher.knowledge_map import KnowledgeMapper
+from matcher.me import MemberSay
 
 R = TypeVar("R")
 
@@ -68,6 +69,13 @@ async def get_feedback(state: Annotated[ServiceState, Depends(get_state)]) -> Fe
     return state.answers
 
 
+async def get_say(state: Annotated[ServiceState, Depends(get_state)]) -> MemberSay:
+    """Members' own view and corrections (issue #29), built once at start-up."""
+    if state.say is None:
+        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
+    return state.say
+
+
 class Searches:
     """Where searches run: worker threads, at most ``search_concurrency`` at once (setting).
 
@@ -100,3 +108,4 @@ MapperDep = Annotated[KnowledgeMapper, Depends(get_mapper)]
 AccessDep = Annotated[Access, Depends(get_access)]
 FeedbackDep = Annotated[Feedback, Depends(get_feedback)]
 SearchesDep = Annotated[Searches, Depends(get_searches)]
+SayDep = Annotated[MemberSay, Depends(get_say)]

@@ -47,6 +47,11 @@ class MemberSummary(BaseModel):
     topics: list[str]
     open_to_invitations: bool
     contact: str | None = Field(None, description="Only for callers with a key")
+    busy_until: str | None = Field(None, description="Callers with a key: the member said "
+                                   "they are busy until this day (invitations skip them)")
+    consent: str | None = Field(None, description="Callers with a key: the member's own "
+                                "answer (in, out) to being suggested; null: the community's "
+                                "default")
 
 
 class ExpertOut(MemberSummary):
@@ -124,7 +129,15 @@ def member_summary_fields(member: object, access: Access) -> dict[str, object]:
         "open_to_invitations": m.open_to_invitations,  # type: ignore[attr-defined]
         "contact": (m.contact if access.sees_contact_of(m.id)  # type: ignore[attr-defined]
                     else None),
+        **(_say_fields(m) if access.see_contacts else {}),
     }
+
+
+def _say_fields(m: object) -> dict[str, object]:
+    """What the member said about their availability and consent (keyed callers, #29)."""
+    busy = getattr(m, "busy_until", None)
+    return {"busy_until": busy.isoformat() if busy else None,
+            "consent": getattr(m, "consent", None)}
 
 
 def expert_out(match: ExpertMatch, access: Access) -> ExpertOut:

@@ -17,6 +17,7 @@ from indexing.store.sessions import SessionStore
 from matcher.experts import Matcher
 from matcher.feedback import Feedback
 from matcher.knowledge_map import KnowledgeMapper
+from matcher.me import MemberSay
 
 
 class MetricsText(Protocol):
@@ -39,6 +40,7 @@ class ServiceState:
     sessions: SessionStore | None = None  # the page's sessions and sign-in links (issue #28)
     signin: SignIn | None = None  # the OpenID Connect client (api/signin.py), when configured
     answers: Feedback | None = None  # the answers service (matcher/requests.py, feedback.py)
+    say: MemberSay | None = None  # members' own view and corrections (issue #29)
     # setting search_concurrency: searches share these worker-thread slots (made at start-up)
     searches: anyio.CapacityLimiter | None = None
     warm_up_seconds: float | None = None  # the start-up's warm-up (api/app.py), before ready

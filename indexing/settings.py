@@ -27,6 +27,8 @@ LearnedRanking = Literal["auto", "off"]
 # off: nothing tracked; track: exposure of shown suggestions kept, answers unchanged;
 # cap: kept, and teams and invitations cap the most-shown members (matcher/exposure.py)
 FairExposure = Literal["off", "track", "cap"]
+# opt_out: members are suggested unless they say no; opt_in: only those who said yes (#29)
+ConsentPolicy = Literal["opt_out", "opt_in"]
 
 
 _CONFIG = SettingsConfigDict(env_prefix="WELLSPRING_", extra="ignore")
@@ -169,6 +171,10 @@ class MatchingSettings(BaseSettings):
         "filters)")
     place_boost: float = Field(0.05, ge=0, le=1, description="places=boost: added to the "
                                "score (cosine units) of members working in a named place")
+
+    consent: ConsentPolicy = Field(
+        "opt_out", description="Who may be suggested to others (issue #29): opt_out, every "
+        "member unless they said no (PATCH /me consent=out); opt_in, only members who said yes")
 
     max_query_chars: int = Field(1000, ge=10, description="Longest need (characters), CLI "
                                  "and API alike")

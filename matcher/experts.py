@@ -38,12 +38,13 @@ from matcher.glossary import Glossary, glossary_file, load_glossary
 from matcher.languages import NeedLanguage
 from matcher.places import NO_PLACE, PlaceReading, prefer_places, read_places
 from matcher.query_vectors import QueryVectors
-from matcher.rankings import picked_members, referred_members
+from matcher.rankings import first_members, picked_members, referred_members
 from matcher.reach import Reach
 from matcher.relevance import CANDIDATES, ScaleCache, ScaleMap, need_relevance, scale_anchors
 from matcher.retrieval import fuse_routes, non_english_writers, rank_members
 from matcher.snapshot import IndexName, Snapshot
 from matcher.text_checks import check_countries, check_printable
+from matcher.topic_say import Rejections, need_topic, rejections
 
 __all__ = ["DocScore", "Evidence", "ExpertMatch", "ExpertResult", "Matcher", "RankedMember",
            "Snapshot"]
@@ -295,11 +296,23 @@ class Matcher:
         reader = snap.english if index == "english" else snap.multilingual
         if reader is None:
             raise ValueError("this community keeps no multilingual index")
-        ranked = rank_members(reader, need, vector, reach, self.settings,
+        said = self.rejections(reader)
+        deeper = reach.to(reach.top + len(said.by_member)) if said else reach
+        ranked = rank_members(reader, need, vector, deeper, self.settings,
                               self.community.store.lexical_search)
+        if said:  # members who rejected the topic the need falls in (topic_say.py)
+            topic = need_topic(ranked, said.assignments)
+            ranked = picked_members(ranked, lambda m: topic not in said.by_member.get(m, ()))
+            ranked = first_members(ranked, reach.top)
         if places is None or places.empty:  # keep the lazy ranking when no place is named
             return ranked
         return prefer_places(ranked, reader.catalog, places, self.settings.place_boost)
+
+    def rejections(self, reader: IndexReader) -> Rejections:
+        """The topics members rejected, resolved once per index version (``topic_say.py``)."""
+        store = self.community.store
+        return reader.derived("topic_rejections",
+                              lambda catalog: rejections(catalog.members, store.topic_model))
 
     def explain(self, snap: Snapshot, ranked: Sequence[RankedMember],
                 relevance: Sequence[RankedMember] | None = None) -> list[ExpertMatch]:
@@ -307,3 +320,4 @@ class Matcher:
         ``relevance`` (``need_relevance``), each member's score and evidence scores are their
         relevance (the order stays ``ranked``'s)."""
         return explain(snap.english, ranked, self.settings, relevance)
+

@@ -148,6 +148,17 @@ class Feedback:
             out |= {m for m, c in counts.items() if c >= s.exposure_cap}
         return frozenset(out)
 
+    def at_monthly_limit(self) -> frozenset[str]:
+        """Members contacted, in the last 30 days, as many times as the invitations per month
+        they said they accept (issue #29); invitations skip them."""
+        with self.matcher.snapshot() as snap:
+            limits = {mid: m.max_invitations_per_month for mid, m in snap.catalog.members.items()
+                      if m.max_invitations_per_month is not None}
+        if not limits:
+            return frozenset()
+        counts = self.store.contacted_counts(_since(30))
+        return frozenset(m for m, cap in limits.items() if counts.get(m, 0) >= cap)
+
     # -- start-up ----------------------------------------------------------------------------
     def warm_up(self, needs: Sequence[str] = WARM_NEEDS) -> None:
         """Build now what the first answers would build on first use, recording nothing: the
@@ -216,6 +227,8 @@ class Feedback:
         """Invitations, without the members declined for the project, capped members last."""
         tracking = request.tracking
         project = self._excluding(request.project, tracking.project_id)
+        project = dataclasses.replace(  # the members' own limits (#29): skipped, not last
+            project, exclude_members=project.exclude_members | self.at_monthly_limit())
         result = suggest_invitations(self.matcher, project, request.asker.access, request.top,
                                      self.capped())
         sid = self.record("invitations", _brief_text(project), tracking,

@@ -22,6 +22,7 @@ why (nobody outside the core reaches the floor, with the best score).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -91,10 +92,10 @@ class InviteRules:
     team_languages: frozenset[str]
 
 
-def may_invite(member: MemberInfo) -> bool:
-    """Outside the core, visible, and open to invitations."""
+def may_invite(member: MemberInfo, today: dt.date | None = None) -> bool:
+    """Outside the core, visible, open to invitations and not busy (until a day they gave)."""
     return (member.level in INVITEE_LEVELS and member.open_to_invitations
-            and not member.hidden)
+            and not member.hidden and not member.busy_on(today or dt.date.today()))
 
 
 @dataclass(frozen=True)

@@ -117,3 +117,8 @@ def picked_members(ranked: Sequence[RankedMember], keep: Callable[[str], bool]
     positions = np.flatnonzero(np.fromiter((keep(m) for m in ids.tolist()), bool, len(ids)))
     return ArrayRanking(ids[positions], member_scores(ranked)[positions],
                         lambda i: ranked[int(positions[i])])
+
+
+def first_members(ranked: Sequence[RankedMember], n: int) -> ArrayRanking:
+    """The first ``n`` members of a ranking."""
+    return ArrayRanking(member_ids(ranked)[:n], member_scores(ranked)[:n], lambda i: ranked[i])

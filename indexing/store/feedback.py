@@ -332,6 +332,14 @@ class FeedbackStore:
             (since,))
         return frozenset(r[0] for r in rows)
 
+    def contacted_counts(self, since: str) -> dict[str, int]:
+        """member id -> times a coordinator marked them contacted at or after this ISO time
+        (what a member's invitations per month count, issue #29)."""
+        rows = self.store.connection().execute(
+            "SELECT member_id, COUNT(*) FROM feedback WHERE outcome='contacted' AND at>=? "
+            "GROUP BY member_id", (since,))
+        return {r[0]: int(r[1]) for r in rows}
+
     def outcome_counts(self, member_ids: Sequence[str] | None = None
                        ) -> dict[str, tuple[int, int]]:
         """member id -> (positive, negative) outcomes so far (busy declines count as neither)."""

@@ -26,6 +26,10 @@ Wellspring is refused (its tables may mean something this version does not know)
   keys' member (``member_keys``), and members gain ``sign_in_email`` (stored JSON rewritten
   through the current model, as in step 2).
 
+* 9: members' own say (issue #29): their choices (``member_choices``), contributions they keep
+  out of matching (``matching_exclusions``) and their word on topics (``topic_corrections``;
+  ``say.py``).
+
 The same steps run on PostgreSQL, through ``pg_dialect.py`` (one list for both backends).
 """
 
@@ -39,6 +43,7 @@ from typing import Any
 from indexing.errors import StoreCorrupt
 from indexing.schema import Contribution, Member
 from indexing.store.changes import CHANGES_DDL
+from indexing.store.choices import SAY_DDL
 from indexing.store.feedback import FEEDBACK_DDL
 from indexing.store.sessions import SESSIONS_DDL
 from indexing.store.topics import TOPICS_DDL
@@ -120,8 +125,14 @@ def _to_v8(conn: sqlite3.Connection) -> None:
     _rewrite_records(conn, ("members",))
 
 
+def _to_v9(conn: sqlite3.Connection) -> None:
+    for statement in SAY_DDL.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6, 7: _to_v7, 8: _to_v8}
+    2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6, 7: _to_v7, 8: _to_v8, 9: _to_v9}
 LATEST = max(MIGRATIONS)
 SCHEMA_VERSION = LATEST
 

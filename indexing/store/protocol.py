@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from indexing.schema import Contribution, Member, Organisation
 from indexing.store.changes import Change
+from indexing.store.choices import MemberChoices
 from indexing.store.feedback import FeedbackStore
 from indexing.store.records import ContributionMeta, SpaceGuard, WriteResult
 from indexing.store.topics import StoredTopics
@@ -50,7 +51,13 @@ class Store(Protocol):
 
     def member_ids_of_organisation(self, org_id: str) -> list[str]: ...
 
-    def contribution_meta(self, ids: Iterable[str] | None = None) -> list[ContributionMeta]: ...
+    def contribution_meta(self, ids: Iterable[str] | None = None) -> list[ContributionMeta]:
+        """Contributions' filter attributes; ``authors`` are those credited for matching."""
+        ...
+
+    def member_choices(self, ids: Iterable[str] | None = None) -> dict[str, MemberChoices]:
+        """What members said about themselves (``choices.py``), for the catalog."""
+        ...
 
     def member_hashes(self) -> dict[str, str]: ...
 

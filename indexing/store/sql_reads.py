@@ -18,6 +18,7 @@ import numpy.typing as npt
 from indexing.errors import NotFound
 from indexing.schema import Contribution, Member, Organisation
 from indexing.store.changes import Change, changes_after, latest_sequence
+from indexing.store.choices import MemberChoices, read_choices
 from indexing.store.feedback import FeedbackStore
 from indexing.store.records import ContributionMeta
 from indexing.store.topics import StoredTopics, read_topics, write_topics
@@ -179,8 +180,13 @@ class SqlReads:
         )
         return [r[0] for r in rows]
 
+    def member_choices(self, ids: Iterable[str] | None = None) -> dict[str, MemberChoices]:
+        """What members said about themselves (these ids, or everyone who said anything)."""
+        return read_choices(self.connection(), ids)
+
     def contribution_meta(self, ids: Iterable[str] | None = None) -> list[ContributionMeta]:
-        """Filter attributes of every contribution (or of these ids), authors in order."""
+        """Filter attributes of every contribution (or of these ids), authors in order: the
+        authors credited for matching (a member who switched it off is left out, issue #29)."""
         conn = self.connection()
         if ids is None:
             return self._meta_rows(conn, "", [])
@@ -197,8 +203,11 @@ class SqlReads:
         a_where = f"WHERE contribution_id {where_in}" if where_in else ""
         c_where = f"WHERE id {where_in}" if where_in else ""
         authors: dict[str, list[str]] = {}
+        # the authors credited for matching: not those who keep it out of matching (#29)
         for cid, mid in conn.execute(
-            f"SELECT contribution_id, member_id FROM contribution_authors {a_where} "
+            f"SELECT contribution_id, member_id FROM contribution_authors a {a_where} "
+            f"{'AND' if a_where else 'WHERE'} NOT EXISTS (SELECT 1 FROM matching_exclusions x "
+            "WHERE x.member_id = a.member_id AND x.contribution_id = a.contribution_id) "
             "ORDER BY contribution_id, position", args
         ):
             authors.setdefault(cid, []).append(mid)

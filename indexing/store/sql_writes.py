@@ -146,6 +146,8 @@ class SqlWrites:
             self.delete_contribution(conn, cid)
         self._delete_lexical(conn, "members", member_id)
         forget_member(conn, member_id)  # their feedback, exposure and suggestions (privacy)
+        for table in ("member_choices", "matching_exclusions", "topic_corrections"):  # #29
+            conn.execute(f"DELETE FROM {table} WHERE member_id=?", (member_id,))
         conn.execute("DELETE FROM members WHERE id=?", (member_id,))
         self._record_change(conn, "member", member_id, "delete")
         return orphaned

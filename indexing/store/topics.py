@@ -23,6 +23,9 @@ CREATE TABLE IF NOT EXISTS map_assignments(
     contribution_id TEXT PRIMARY KEY, topic_id TEXT NOT NULL);
 """
 MODEL_KEY = "map_topic_model"  # the model's header, in the meta table
+# a topic keeps its id across recomputations when a new centre is at least this close (cosine)
+# to its old one (matcher/knowledge_map/clustering.py); members' word on a topic follows it so
+MATCH_MIN_COS = 0.8
 
 
 @dataclass

@@ -80,7 +80,7 @@ class CommunityIndex:
         self._vectors: VectorIndex = FaissVectorIndex(encoder.dimension, factory,
                                         choose_nprobe(factory, settings.ivf_nprobe))
         self._items = ItemTable()
-        self._catalog = Catalog()
+        self._catalog = Catalog(settings.consent)
         self._lock = RWLock()
         self._version = 0  # bumped by every change of items under the write lock
         self._masks: MaskCache = {}  # per version (reader.py)
@@ -252,7 +252,7 @@ class CommunityIndex:
         started = time.perf_counter()
         if changes is None:
             sequence = store.change_sequence()  # read first: the sync includes at least this
-            catalog = Catalog.from_store(store)
+            catalog = Catalog.from_store(store, self.settings.consent)
             desired = {member_key(m): h for m, h in store.member_hashes().items()}
             desired |= {contribution_key(c.id): c.text_hash
                         for c in catalog.contributions.values()}

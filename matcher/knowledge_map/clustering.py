@@ -26,7 +26,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from indexing.store.topics import StoredTopics
+from indexing.store.topics import MATCH_MIN_COS, StoredTopics
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,6 @@ MIN_TOPICS = 2
 K_FACTORS = (0.5, 0.75, 1.0, 1.5, 2.0)
 EVERY_K_UP_TO = 16
 SILHOUETTE_SAMPLE = 4000
-MATCH_MIN_COS = 0.8
 SEED = 0
 Vectors = npt.NDArray[np.float32]
 

@@ -49,6 +49,7 @@ from matcher.knowledge_map.signals import (
 from matcher.knowledge_map.terms import topic_terms
 from matcher.knowledge_map.thin import area_thinness
 from matcher.reach import Reach
+from matcher.topic_say import rejections
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,7 @@ class KnowledgeMapper:
         catalog = reader.catalog
         members = catalog.members
         chosen: list[tuple[str, str, dt.date, tuple[str, ...]]] = []
+        rejected = rejections(members, lambda: model).by_member  # members' word (#29)
         for cid, topic in model.assignments.items():
             meta = catalog.contributions.get(cid)
             if meta is None or not access.may_see(meta.space):
@@ -138,7 +140,8 @@ class KnowledgeMapper:
             date = dt.date.fromisoformat(meta.date)
             if (from_year and date.year < from_year) or (to_year and date.year > to_year):
                 continue
-            authors = tuple(a for a in meta.authors if a in members and not members[a].hidden)
+            authors = tuple(a for a in meta.authors if a in members and not members[a].hidden
+                            and topic not in rejected.get(a, ()))
             if authors:
                 chosen.append((cid, topic, date, authors))
         keys, vectors = reader.document_vectors([contribution_key(c[0]) for c in chosen])
