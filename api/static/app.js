@@ -6,6 +6,7 @@ import {
 import { initAccess } from "./access.js";
 import { initImports } from "./imports.js";
 import { onMapSubmit, showMap } from "./map.js";
+import { initMe, showMe } from "./me.js";
 
 const LEVELS = ["core", "active", "occasional", "peripheral", "transactional"];
 const SEARCH_FIELDS = ["q", "country", "organisation", "level", "type", "language", "top"];
@@ -192,7 +193,7 @@ async function runSearch(params) {
 
 // ---- one member ------------------------------------------------------------------------------
 function detailList(rows) {
-  return el("dl", { class: "details" }, rows.filter(([, v]) => v !== null && v !== "")
+  return el("dl", { class: "details" }, rows.filter((r) => r && r[1] !== null && r[1] !== "")
     .map(([k, v]) => el("div", { class: "detail" }, el("dt", {}, k), el("dd", {}, v))));
 }
 
@@ -220,6 +221,9 @@ async function showMember(id) {
       ["Topics", (m.topics || []).map(humanise).join(", ")],
       ["Contributions", m.contributions ?? m.contributions_count ?? m.contribution_count ?? null],
       ["Open to invitations", m.open_to_invitations ? "yes" : "no"],
+      // the member's own say (#29), shown to keyed callers only
+      m.busy_until ? ["Busy until", m.busy_until] : null,
+      m.consent ? ["Consent to be suggested", m.consent === "in" ? "yes" : "no"] : null,
       ["Contact", m.contact || (getKey() ? "not available to this key" : "hidden in the public view")],
     ]), m.bio ? el("p", { class: "bio" }, m.bio) : null);
     if (sim instanceof Error) {
@@ -394,7 +398,7 @@ async function onProjectSubmit(event) {
 function showView(name) {
   const changed = state.view !== name;
   state.view = name;
-  for (const view of ["search", "member", "project", "import", "map"]) {
+  for (const view of ["search", "member", "project", "import", "map", "me"]) {
     byId(`view-${view}`).hidden = view !== name;
   }
   for (const link of document.querySelectorAll("nav a[data-view]")) {
@@ -415,11 +419,14 @@ function route() {
   else if (path === "/project") view = "project";
   else if (path === "/import") view = "import";
   else if (path === "/map") view = "map";
+  else if (path === "/me") view = "me";
   const changed = showView(view);
   if (view === "member") {
     showMember(decodeURIComponent(member[1]));
   } else if (view === "map") {
     showMap(params);
+  } else if (view === "me") {
+    showMe();
   } else if (view === "search") {
     state.lastSearchHash = `#${hash}`;
     fillSearchForm(params);
@@ -441,6 +448,7 @@ function init() {
   });
   byId("project-form").addEventListener("submit", onProjectSubmit);
   initImports();
+  initMe();
   byId("map-form").addEventListener("submit", onMapSubmit);
   window.addEventListener("hashchange", route);
   loadFilterOptions();
