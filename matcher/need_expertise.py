@@ -40,6 +40,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from matcher.glossary import FoundTerm, Glossary
+from matcher.lemmas import known, lemma, verb_form
 from matcher.need_derivation import (
     SentenceCut,
     cut_sentence,
@@ -62,6 +63,9 @@ _JOINER = re.compile(r"(?: |-|'|\b(?:de|du|des|d|la|l|en|of|the|del|los|las|el|d
 _BULLET_LINE = re.compile(r"^[-*•–] ")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
+# conjunctions (folded, en/fr/es/pt): inside a match they join two things, not one term
+_LETTERS = re.compile(r"[^\W\d_]+")
+_CONJUNCTIONS = frozenset({"and", "or", "et", "ou", "y", "o", "e", "u"})
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
     short = len(text) <= SHORT_DESCRIPTION_CHARS
     spotting = _spotting_language(text, language, glossary)
     mentions = Counter(t.concept for t in _terms(text, spotting, glossary)
-                       if _plain(t, text[t.start:t.end]))
+                       if _plain(t, text[t.start:t.end], spotting))
     repeated = frozenset(c for c, n in mentions.items() if n >= BROAD_MIN_MENTIONS)
     candidates: list[_Candidate] = []
     for i, ((sentence, line_number, bullet), cut) in enumerate(zip(sentences, cuts,
@@ -174,7 +178,7 @@ def _expertise_spans(sentence: str, language: str, glossary: Glossary,
     broad, generic, context = _not_expertise(glossary)
     runs: list[list[FoundTerm]] = []
     for term in _terms(sentence, language, glossary):
-        if not _plain(term, sentence[term.start:term.end]):
+        if not _plain(term, sentence[term.start:term.end], language):
             continue
         if runs and _joined(sentence[runs[-1][-1].end:term.start]):
             runs[-1].append(term)
@@ -207,14 +211,17 @@ def _terms(sentence: str, language: str, glossary: Glossary) -> list[FoundTerm]:
     return sorted([*whole, *extra], key=lambda t: t.start)
 
 
-def _plain(term: FoundTerm, written: str) -> bool:
-    """Whether a one-word match means the term: an acronym as written ("EHA", "AEP"), or the
-    concept's first term itself, in the plural ("latrines", "inundaciones") or sharing its
-    first ``LONG_STEM`` letters ("decentralized": decentralisation); not a synonym
-    that is an everyday word ("well"), nor a word that only shares a stem ("integration" is not
-    "integrity", "costed" is not "cost", "pompées" is not "pompage")."""
+def _plain(term: FoundTerm, written: str, language: str) -> bool:
+    """Whether a match means the term. A one-word match: an acronym as written ("EHA", "AEP"),
+    or the concept's first term itself, a form of it by the dictionary ("latrines",
+    "inundaciones"; matcher.lemmas) or sharing its first ``LONG_STEM`` letters
+    ("decentralized": decentralisation); not a synonym that is an everyday word ("well"), nor a
+    word that only shares a stem ("integration" is not "integrity", "costed" is not "cost",
+    "pompées" is not "pompe", "ações" is not "aço"). A longer match: unless a verb form stands
+    for one of the term's nouns ("se abastece de agua" is not "abastecimiento de agua") or a
+    conjunction joins two things the term names as one ("latrines ou de fosses")."""
     if " " in written or "-" in written:
-        return True
+        return _plain_phrase(term.term, written, language)
     if written.isupper() and len(written) >= 2:
         return True
     if not term.primary:
@@ -224,7 +231,23 @@ def _plain(term: FoundTerm, written: str) -> bool:
         return True
     shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
                   min(len(a), len(b)))
-    return a == b or bool(_singulars(a) & _singulars(b)) or shared >= LONG_STEM
+    if a == b or shared >= LONG_STEM:
+        return True
+    if known(written, language):  # the dictionary's lemma decides
+        return lemma(written, language) == lemma(term.term, language)
+    return bool(_singulars(a) & _singulars(b))
+
+
+def _plain_phrase(term: str, written: str, language: str) -> bool:
+    """A match of several words: no verb form for a noun, no conjunction the term lacks."""
+    words = _LETTERS.findall(fold(written))
+    term_words = set(_LETTERS.findall(fold(term)))
+    if any(w in _CONJUNCTIONS and w not in term_words for w in words):
+        return False
+    term_lemmas = {lemma(w, language) for w in term_words}
+    return not any(w not in term_words and not _singulars(w) & term_words
+                   and verb_form(w, language) and lemma(w, language) not in term_lemmas
+                   for w in words if len(w) >= 3)
 
 
 def _singulars(word: str) -> set[str]:

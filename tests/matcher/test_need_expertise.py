@@ -171,3 +171,26 @@ def test_any_description_gives_needs_that_are_pieces_of_it(text: str, language: 
     for need in derived:
         assert need.text.strip() and need.text.casefold() in normal
         assert need.source.casefold() in normal
+
+
+@pytest.mark.parametrize(("text", "language", "not_a_need"), [
+    ("Les boues de vidange doivent être pompées et transportées vers la station.", "fr",
+     "pompées"),
+    ("Mecanismos de avaliação dos Programas, Projetos e Ações do plano de esgotamento.", "pt",
+     "ações"),
+    ("El 76% de las viviendas se abastece de agua durante todo el día.", "es",
+     "abastece de agua"),
+    ("Certaines habitations ne disposent d'aucun système, de latrines ou de fosses.", "fr",
+     "latrines ou de fosses"),
+])
+def test_a_word_that_only_shares_a_term_s_stem_is_not_that_term(
+        glossary: Glossary, text: str, language: str, not_a_need: str) -> None:
+    """Issue #36: a verb form ("pompées", "abastece") or another noun with the same stem
+    ("Ações" and aço, steel) is not the glossary term; nor is a coordination the term names as
+    one thing ("latrines ou de fosses" and "latrine à fosse")."""
+    assert not_a_need not in _needs(text, language, glossary)
+
+
+def test_a_plural_of_a_term_is_still_that_term(glossary: Glossary) -> None:
+    needs = _needs("La mise en place de latrines étanches. Les inundaciones.", "fr", glossary)
+    assert "latrines" in needs
