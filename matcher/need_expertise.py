@@ -19,7 +19,14 @@ they turn context into needs (issue #36). So a sentence is read one of three way
   expertise on their own (matcher/data/not_expertise.txt: places, people, organisations, money,
   procedure, "water") is never offered. Dates, places, organisation names and procedure are not
   glossary expertise, so they are left out by construction (teams rank with no place
-  preference, docs/ARCHITECTURE.md; who knows X reads places from its own need).
+  preference, docs/ARCHITECTURE.md; who knows X reads places from its own need). A word
+  counts as a term only when it is a form of it (matcher.lemmas: "pompées" is not "pompe").
+  A broad concept (a field such as "sanitation", a hazard, a disease) alone is a need only
+  when the brief names it twice, a mention in the title or in a sentence about the consultant
+  counting twice ("droughts" named once in the background is the reason for the work, not the
+  work). A prose sentence of ``CATALOGUE_ITEMS`` comma-separated items, none of whose
+  expertise any other sentence names, is a catalogue (an organisation's fields of work: "emergency
+  response, HIV, ..., microfinance, peacebuilding"): only its concepts named elsewhere count.
 
 Needs naming the same expertise concepts are merged (near-duplicates: one need's concepts
 within another's are merged into the more specific one), the most mentioned are kept when there
@@ -56,10 +63,17 @@ ASKED_MAX_WORDS = 8  # an asked need longer than this is a clause: its glossary 
 SHORT_DESCRIPTION_CHARS = 400
 BROAD_MIN_MENTIONS = 2
 OPENING_WEIGHT = 2  # a mention in the first line (the title of most terms of reference)
-LONG_STEM = 8  # a one-word match this long on the term's own letters is a form of it
+LONG_STEM = 8
+# a concept named in the title or in a sentence about the consultant or the terms of reference
+# counts twice among the mentions that make a broad concept (a field, a hazard) the brief's own
+WORK_ROLES = frozenset({"consultant", "expert", "adviser", "terms of reference"})
+# a prose sentence of this many comma-separated items is a catalogue (an organisation's fields of
+# work, its donors' programmes): its terms count only when another sentence names them too
+CATALOGUE_ITEMS = 6  # a one-word match this long on the term's own letters is a form of it
 # what may stand between two glossary terms of one need: white space and small words
 _JOINER = re.compile(r"(?: |-|'|\b(?:de|du|des|d|la|l|en|of|the|del|los|las|el|do|da"
                      r"|dos|das|no|na))*")
+_LIST_COMMA = re.compile("[,،]")
 _BULLET_LINE = re.compile(r"^[-*•–] ")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -111,7 +125,16 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
     spotting = _spotting_language(text, language, glossary)
     mentions = Counter(t.concept for t in _terms(text, spotting, glossary)
                        if _plain(t, text[t.start:t.end], spotting))
+    found = [frozenset(t.concept for t in _terms(s, spotting, glossary)
+                       if _plain(t, s[t.start:t.end], spotting)) for s, _, _ in sentences]
+    roles = _roles(glossary)
+    for concepts, (_, line_number, _) in zip(found, sentences, strict=True):
+        if (line_number == 0 and len(lines) > 1) or concepts & roles:
+            # the title, or a sentence about the consultant: what the work is for
+            mentions.update(concepts)
     repeated = frozenset(c for c, n in mentions.items() if n >= BROAD_MIN_MENTIONS)
+    in_sentences = Counter(c for concepts in found for c in concepts)
+    broad, generic, _ = _not_expertise(glossary)
     candidates: list[_Candidate] = []
     for i, ((sentence, line_number, bullet), cut) in enumerate(zip(sentences, cuts,
                                                                   strict=True)):
@@ -130,11 +153,14 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
                     candidates.append(_Candidate(" ".join(need.split()), sentence, at, concepts,
                                                  asked=True, mentions=weight))
             continue
+        catalogue = (len(_LIST_COMMA.split(sentence)) >= CATALOGUE_ITEMS
+                     and not any(in_sentences[c] >= 2 for c in found[i] - broad - generic))
         for k, (start, end, concepts) in enumerate(
                 _expertise_spans(sentence, spotting, glossary, repeated)):
+            if catalogue and not any(in_sentences[c] >= 2 for c in concepts & found[i]):
+                continue  # an organisation's fields, named once ("microfinance, peacebuilding")
             candidates.append(_Candidate(sentence[start:end], sentence, i * 1000 + k, concepts,
                                          mentions=weight))
-    broad, generic, _ = _not_expertise(glossary)
     for c in candidates:
         c.specific = c.concepts - broad - generic
     return _selected(_merged(candidates), max_needs)
@@ -289,6 +315,12 @@ def _selected(candidates: list[_Candidate], max_needs: int) -> list[DerivedNeed]
     ranked = sorted(candidates, key=lambda c: (not c.asked, -c.mentions, c.position))
     kept = sorted(ranked[:max_needs], key=lambda c: c.position)
     return [DerivedNeed(c.text, c.source) for c in kept]
+
+
+def _roles(glossary: Glossary) -> frozenset[int]:
+    """The concepts that make a sentence the statement of the work: the consultant, expert or
+    terms of reference it is about ("Contratación de consultores para ...")."""
+    return frozenset(i for i, name in enumerate(glossary.english) if name in WORK_ROLES)
 
 
 def _not_expertise(glossary: Glossary

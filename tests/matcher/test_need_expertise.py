@@ -194,3 +194,58 @@ def test_a_word_that_only_shares_a_term_s_stem_is_not_that_term(
 def test_a_plural_of_a_term_is_still_that_term(glossary: Glossary) -> None:
     needs = _needs("La mise en place de latrines étanches. Les inundaciones.", "fr", glossary)
     assert "latrines" in needs
+
+
+CATALOGUE = ("Faecal sludge management for the district. The consultant will design the faecal "
+             "sludge treatment plant. Our work is accomplished through programs of emergency "
+             "response, HIV, health and nutrition, WASH, agriculture and food security, "
+             "education, microfinance and peacebuilding.")
+
+
+def test_an_organisation_s_catalogue_of_fields_gives_no_need(glossary: Glossary) -> None:
+    """Issue #36: a sentence listing an organisation's other programmes, none of which the
+    brief names again, is context."""
+    needs = _needs(CATALOGUE, "en", glossary)
+    assert any("faecal sludge" in n for n in needs)
+    assert not {"microfinance", "emergency response", "food security"} & set(needs), needs
+
+
+def test_a_list_of_the_work_s_own_components_is_kept(glossary: Glossary) -> None:
+    text = ("The consultant will assess handwashing stations in schools. The assignment covers "
+            "water supply systems, sanitation facilities, handwashing stations, waste "
+            "management systems, and menstrual hygiene spaces.")
+    needs = _needs(text, "en", glossary)
+    assert "menstrual hygiene" in " ".join(needs) and "water supply systems" in needs
+
+
+BACKGROUND = {
+    "en": ("The district lies in the north of the country, where the rainy season runs from May "
+           "to October and most households live from herding and small-scale farming. The "
+           "county has three health centres and twelve primary schools, most of them reached by "
+           "dirt roads that the rains close for weeks at a time. "),
+    "fr": ("La commune compte environ quarante mille habitants répartis dans douze quartiers et "
+           "huit villages, dont la plupart vivent de l'agriculture et du petit commerce. La "
+           "mairie dispose d'un service technique de trois agents. "),
+}
+
+
+@pytest.mark.parametrize(("text", "language", "hazard"), [
+    (BACKGROUND["en"] + "Repeated droughts have left many people in the county without safe water. "
+     "The consultant will assess boreholes and rehabilitate hand pumps.", "en", "droughts"),
+    (BACKGROUND["fr"] + "Le manque d'assainissement cause des décès par maladies diarrhéiques. "
+     "Le consultant rédigera un manuel sur la vidange des fosses septiques.", "fr",
+     "maladies diarrhéiques"),
+])
+def test_a_hazard_or_disease_named_once_in_the_background_is_not_a_need(
+        glossary: Glossary, text: str, language: str, hazard: str) -> None:
+    assert hazard not in _needs(text, language, glossary)
+
+
+def test_a_hazard_the_work_is_about_is_a_need(glossary: Glossary) -> None:
+    """Named in the sentence about the consultant, a hazard is the brief's subject."""
+    text = ("Contratación de consultores para aumentar la resiliencia frente a la sequía. El "
+            "municipio cuenta con doce comunidades rurales dispersas en la cuenca alta, con "
+            "caminos de tierra que se cortan en la temporada de lluvias, y una población que "
+            "vive de la ganadería y de la agricultura familiar. La alcaldía dispone de una "
+            "oficina técnica con tres personas y de un presupuesto anual limitado.")
+    assert "sequía" in _needs(text, "es", glossary)
