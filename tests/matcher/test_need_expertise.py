@@ -65,6 +65,18 @@ def test_the_kanel_call_gives_inter_municipal_sanitation_not_the_partners(glossa
     assert not [n for n in needs if CONTEXT.search(n)], needs
 
 
+def test_the_costea_reuse_terms_of_reference_give_reuse_sludge_and_iwrm(glossary: Glossary
+                                                                       ) -> None:
+    """The third brief the issue names: wastewater reuse in agriculture, not its procedure."""
+    needs = _needs(_brief("fr-costea-reuse"), "fr", glossary)
+    assert "réutilisation des eaux usées en agriculture" in needs
+    assert "gestion des boues" in needs
+    assert "gestion intégrée des ressources en eau" in needs
+    context = re.compile(r"costea|afeid|\bafd\b|montpellier|article|procédure|marché|objet"
+                         r"|recrutement|opérateur|table des matières|\d", re.IGNORECASE)
+    assert not [n for n in needs if context.search(n)], needs
+
+
 def test_each_need_comes_with_the_sentence_it_was_found_in(glossary: Glossary) -> None:
     for path in sorted(REAL.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
