@@ -27,6 +27,8 @@ they turn context into needs (issue #36). So a sentence is read one of three way
   work). A prose sentence of ``CATALOGUE_ITEMS`` comma-separated items, none of whose
   expertise any other sentence names, is a catalogue (an organisation's fields of work: "emergency
   response, HIV, ..., microfinance, peacebuilding"): only its concepts named elsewhere count.
+  The name of an organisation or of one of its units (capitalised words headed by
+  "Directorate", "Ministère", "Dirección" ...: matcher.need_rules.ORGANISATION_HEADS) gives none.
 
 Needs naming the same expertise concepts are merged (near-duplicates: one need's concepts
 within another's are merged into the more specific one), the most mentioned are kept when there
@@ -56,7 +58,7 @@ from matcher.need_derivation import (
     normalise_space,
     split_sentences,
 )
-from matcher.need_rules import LANGUAGES
+from matcher.need_rules import LANGUAGES, NAME_JOINERS, ORGANISATION_HEADS
 
 LIST_ITEM_WORDS = 6
 ASKED_MAX_WORDS = 8  # an asked need longer than this is a clause: its glossary terms count
@@ -73,6 +75,7 @@ CATALOGUE_ITEMS = 6  # a one-word match this long on the term's own letters is a
 # what may stand between two glossary terms of one need: white space and small words
 _JOINER = re.compile(r"(?: |-|'|\b(?:de|du|des|d|la|l|en|of|the|del|los|las|el|do|da"
                      r"|dos|das|no|na))*")
+_NAME_WORD = re.compile(r"[^\W\d_][\w-]*")
 _LIST_COMMA = re.compile("[,،]")
 _BULLET_LINE = re.compile(r"^[-*•–] ")
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -210,6 +213,8 @@ def _expertise_spans(sentence: str, language: str, glossary: Glossary,
             runs[-1].append(term)
         else:
             runs.append([term])
+    names = _organisation_names(sentence)
+    runs = [r for r in runs if not any(a <= r[0].start and r[-1].end <= b for a, b in names)]
     out = []
     for run in runs:
         while run and run[0].concept in context:
@@ -221,6 +226,31 @@ def _expertise_spans(sentence: str, language: str, glossary: Glossary,
         if specific or len(concepts) >= 2 or concepts & repeated - generic:
             out.append((run[0].start, run[-1].end, concepts))
     return out
+
+
+def _organisation_names(sentence: str) -> list[tuple[int, int]]:
+    """Where the sentence names an organisation or one of its units: a run of capitalised
+    words, small words between them allowed, that holds a head noun such as "Directorate" or
+    "Ministère" ("Directorate of Environmental Health and Sanitation")."""
+    out: list[tuple[int, int]] = []
+    run: list[re.Match[str]] = []
+    for word in [*_NAME_WORD.finditer(sentence), None]:
+        if run and word is not None and sentence[run[-1].end():word.start()].strip(" '’"):
+            run = _named(run, out)  # punctuation ends a name
+        if word is not None and (word[0][0].isupper() or (run and fold(word[0]) in NAME_JOINERS)):
+            run.append(word)
+            continue
+        run = _named(run, out)
+    return out
+
+
+def _named(run: list[re.Match[str]], out: list[tuple[int, int]]) -> list[re.Match[str]]:
+    """Adds a run of words to ``out`` when it names an organisation; the next run, empty."""
+    while run and not run[-1][0][0].isupper():
+        run.pop()  # a name does not end with a small word
+    if any(fold(w[0]) in ORGANISATION_HEADS for w in run):
+        out.append((run[0].start(), run[-1].end()))
+    return []
 
 
 def _terms(sentence: str, language: str, glossary: Glossary) -> list[FoundTerm]:

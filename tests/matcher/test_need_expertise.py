@@ -261,3 +261,20 @@ def test_a_hazard_the_work_is_about_is_a_need(glossary: Glossary) -> None:
             "vive de la ganadería y de la agricultura familiar. La alcaldía dispone de una "
             "oficina técnica con tres personas y de un presupuesto anual limitado.")
     assert "sequía" in _needs(text, "es", glossary)
+
+
+@pytest.mark.parametrize(("text", "language", "name_part"), [
+    (BACKGROUND["en"] + "The consultant shall work under the guidance of the Directorate of "
+     "Environmental Health and Sanitation. The consultant will map boreholes and hand pumps.",
+     "en", "environmental health"),
+    (BACKGROUND["fr"] + "Le consultant travaillera avec la Direction de l'Assainissement Rural. "
+     "Il cartographiera les forages et les pompes à motricité humaine.", "fr",
+     "assainissement rural"),
+])
+def test_the_name_of_an_organisation_s_unit_is_not_a_need(
+        glossary: Glossary, text: str, language: str, name_part: str) -> None:
+    """A run of capitalised words headed by "Directorate", "Direction", "Ministerio" ... is a
+    name: its glossary terms are not needs; the work's own terms still are."""
+    needs = _needs(text, language, glossary)
+    assert not [n for n in needs if name_part in n], needs
+    assert any("forages" in n or "borehole" in n for n in needs), needs
