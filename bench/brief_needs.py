@@ -2,6 +2,7 @@
 
     python bench/brief_needs.py            # figures for bench/briefs/real (dev, check, all)
     python bench/brief_needs.py --unjudged # derived needs without a judgement, as JSON lines
+    python bench/brief_needs.py --holdout  # the holdout set too (run once, at the end of a round)
 
 Reads bench/briefs/real/labels.jsonl (the needs a professional names in each brief, written
 before any run) and judgements.jsonl (for each derived need: whether it is expertise a
@@ -55,8 +56,9 @@ def derived(brief: dict[str, Any], glossary: Glossary, max_needs: int) -> list[t
     return [(n.text, n.source or "") for n in needs]
 
 
-def real_briefs(glossary: Glossary, max_needs: int) -> dict[str, Any]:
-    labels = _lines(REAL / "labels.jsonl")
+def real_briefs(glossary: Glossary, max_needs: int, holdout: bool = False) -> dict[str, Any]:
+    """Figures per set; the holdout set's briefs are derived only when ``holdout`` is asked."""
+    labels = [b for b in _lines(REAL / "labels.jsonl") if holdout or b["set"] != "holdout"]
     judged = {(j["id"], j["need"]): j for j in _lines(REAL / "judgements.jsonl")}
     per_brief, unjudged = [], []
     for b in labels:
@@ -81,7 +83,7 @@ def real_briefs(glossary: Glossary, max_needs: int) -> dict[str, Any]:
                           "missed": [x for x in b["needs"] if x not in matched]})
     return {"per_brief": per_brief, "unjudged": unjudged,
             "figures": {name: _figures([r for r in per_brief if name in ("all", r["set"])])
-                        for name in ("dev", "check", "all")}}
+                        for name in ("dev", "check", *(("holdout",) if holdout else ()), "all")}}
 
 
 def _figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -137,13 +139,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--unjudged", action="store_true",
                         help="print derived needs without a judgement (JSON lines) and stop")
+    parser.add_argument("--holdout", action="store_true",
+                        help="derive the holdout set's briefs too (once, at the end of a round)")
     args = parser.parse_args()
     settings = Settings()
     path = glossary_file(settings.glossary)
     if path is None:
         raise SystemExit("the bench needs the glossary (setting glossary is off)")
     glossary = load_glossary(path)
-    real = real_briefs(glossary, settings.team_max_needs)
+    real = real_briefs(glossary, settings.team_max_needs, args.holdout)
     if args.unjudged:
         for row in real["unjudged"]:
             print(json.dumps(row, ensure_ascii=False))

@@ -19,7 +19,16 @@ they turn context into needs (issue #36). So a sentence is read one of three way
   expertise on their own (matcher/data/not_expertise.txt: places, people, organisations, money,
   procedure, "water") is never offered. Dates, places, organisation names and procedure are not
   glossary expertise, so they are left out by construction (teams rank with no place
-  preference, docs/ARCHITECTURE.md; who knows X reads places from its own need).
+  preference, docs/ARCHITECTURE.md; who knows X reads places from its own need). A word
+  counts as a term only when it is a form of it (matcher.lemmas: "pompées" is not "pompe").
+  A broad concept (a field such as "sanitation", a hazard, a disease) alone is a need only
+  when the brief names it twice, a mention in the title or in a sentence about the consultant
+  counting twice ("droughts" named once in the background is the reason for the work, not the
+  work). A prose sentence of ``CATALOGUE_ITEMS`` comma-separated items, none of whose
+  expertise any other sentence names, is a catalogue (an organisation's fields of work: "emergency
+  response, HIV, ..., microfinance, peacebuilding"): only its concepts named elsewhere count.
+  The name of an organisation or of one of its units (capitalised words headed by
+  "Directorate", "Ministère", "Dirección" ...: matcher.need_rules.ORGANISATION_HEADS) gives none.
 
 Needs naming the same expertise concepts are merged (near-duplicates: one need's concepts
 within another's are merged into the more specific one), the most mentioned are kept when there
@@ -40,6 +49,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from matcher.glossary import FoundTerm, Glossary
+from matcher.lemmas import known, lemma, verb_form
 from matcher.need_derivation import (
     SentenceCut,
     cut_sentence,
@@ -48,20 +58,31 @@ from matcher.need_derivation import (
     normalise_space,
     split_sentences,
 )
-from matcher.need_rules import LANGUAGES
+from matcher.need_rules import LANGUAGES, NAME_JOINERS, ORGANISATION_HEADS
 
 LIST_ITEM_WORDS = 6
 ASKED_MAX_WORDS = 8  # an asked need longer than this is a clause: its glossary terms count
 SHORT_DESCRIPTION_CHARS = 400
 BROAD_MIN_MENTIONS = 2
 OPENING_WEIGHT = 2  # a mention in the first line (the title of most terms of reference)
-LONG_STEM = 8  # a one-word match this long on the term's own letters is a form of it
+LONG_STEM = 8
+# a concept named in the title or in a sentence about the consultant or the terms of reference
+# counts twice among the mentions that make a broad concept (a field, a hazard) the brief's own
+WORK_ROLES = frozenset({"consultant", "expert", "adviser", "terms of reference"})
+# a prose sentence of this many comma-separated items is a catalogue (an organisation's fields of
+# work, its donors' programmes): its terms count only when another sentence names them too
+CATALOGUE_ITEMS = 6  # a one-word match this long on the term's own letters is a form of it
 # what may stand between two glossary terms of one need: white space and small words
 _JOINER = re.compile(r"(?: |-|'|\b(?:de|du|des|d|la|l|en|of|the|del|los|las|el|do|da"
                      r"|dos|das|no|na))*")
+_NAME_WORD = re.compile(r"[^\W\d_][\w-]*")
+_LIST_COMMA = re.compile("[,،]")
 _BULLET_LINE = re.compile(r"^[-*•–] ")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
+# conjunctions (folded, en/fr/es/pt): inside a match they join two things, not one term
+_LETTERS = re.compile(r"[^\W\d_]+")
+_CONJUNCTIONS = frozenset({"and", "or", "et", "ou", "y", "o", "e", "u"})
 
 
 @dataclass(frozen=True)
@@ -106,8 +127,17 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
     short = len(text) <= SHORT_DESCRIPTION_CHARS
     spotting = _spotting_language(text, language, glossary)
     mentions = Counter(t.concept for t in _terms(text, spotting, glossary)
-                       if _plain(t, text[t.start:t.end]))
+                       if _plain(t, text[t.start:t.end], spotting))
+    found = [frozenset(t.concept for t in _terms(s, spotting, glossary)
+                       if _plain(t, s[t.start:t.end], spotting)) for s, _, _ in sentences]
+    roles = _roles(glossary)
+    for concepts, (_, line_number, _) in zip(found, sentences, strict=True):
+        if (line_number == 0 and len(lines) > 1) or concepts & roles:
+            # the title, or a sentence about the consultant: what the work is for
+            mentions.update(concepts)
     repeated = frozenset(c for c, n in mentions.items() if n >= BROAD_MIN_MENTIONS)
+    in_sentences = Counter(c for concepts in found for c in concepts)
+    broad, generic, _ = _not_expertise(glossary)
     candidates: list[_Candidate] = []
     for i, ((sentence, line_number, bullet), cut) in enumerate(zip(sentences, cuts,
                                                                   strict=True)):
@@ -126,11 +156,14 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
                     candidates.append(_Candidate(" ".join(need.split()), sentence, at, concepts,
                                                  asked=True, mentions=weight))
             continue
+        catalogue = (len(_LIST_COMMA.split(sentence)) >= CATALOGUE_ITEMS
+                     and not any(in_sentences[c] >= 2 for c in found[i] - broad - generic))
         for k, (start, end, concepts) in enumerate(
                 _expertise_spans(sentence, spotting, glossary, repeated)):
+            if catalogue and not any(in_sentences[c] >= 2 for c in concepts & found[i]):
+                continue  # an organisation's fields, named once ("microfinance, peacebuilding")
             candidates.append(_Candidate(sentence[start:end], sentence, i * 1000 + k, concepts,
                                          mentions=weight))
-    broad, generic, _ = _not_expertise(glossary)
     for c in candidates:
         c.specific = c.concepts - broad - generic
     return _selected(_merged(candidates), max_needs)
@@ -174,12 +207,14 @@ def _expertise_spans(sentence: str, language: str, glossary: Glossary,
     broad, generic, context = _not_expertise(glossary)
     runs: list[list[FoundTerm]] = []
     for term in _terms(sentence, language, glossary):
-        if not _plain(term, sentence[term.start:term.end]):
+        if not _plain(term, sentence[term.start:term.end], language):
             continue
         if runs and _joined(sentence[runs[-1][-1].end:term.start]):
             runs[-1].append(term)
         else:
             runs.append([term])
+    names = _organisation_names(sentence)
+    runs = [r for r in runs if not any(a <= r[0].start and r[-1].end <= b for a, b in names)]
     out = []
     for run in runs:
         while run and run[0].concept in context:
@@ -191,6 +226,31 @@ def _expertise_spans(sentence: str, language: str, glossary: Glossary,
         if specific or len(concepts) >= 2 or concepts & repeated - generic:
             out.append((run[0].start, run[-1].end, concepts))
     return out
+
+
+def _organisation_names(sentence: str) -> list[tuple[int, int]]:
+    """Where the sentence names an organisation or one of its units: a run of capitalised
+    words, small words between them allowed, that holds a head noun such as "Directorate" or
+    "Ministère" ("Directorate of Environmental Health and Sanitation")."""
+    out: list[tuple[int, int]] = []
+    run: list[re.Match[str]] = []
+    for word in [*_NAME_WORD.finditer(sentence), None]:
+        if run and word is not None and sentence[run[-1].end():word.start()].strip(" '’"):
+            run = _named(run, out)  # punctuation ends a name
+        if word is not None and (word[0][0].isupper() or (run and fold(word[0]) in NAME_JOINERS)):
+            run.append(word)
+            continue
+        run = _named(run, out)
+    return out
+
+
+def _named(run: list[re.Match[str]], out: list[tuple[int, int]]) -> list[re.Match[str]]:
+    """Adds a run of words to ``out`` when it names an organisation; the next run, empty."""
+    while run and not run[-1][0][0].isupper():
+        run.pop()  # a name does not end with a small word
+    if any(fold(w[0]) in ORGANISATION_HEADS for w in run):
+        out.append((run[0].start(), run[-1].end()))
+    return []
 
 
 def _terms(sentence: str, language: str, glossary: Glossary) -> list[FoundTerm]:
@@ -207,14 +267,17 @@ def _terms(sentence: str, language: str, glossary: Glossary) -> list[FoundTerm]:
     return sorted([*whole, *extra], key=lambda t: t.start)
 
 
-def _plain(term: FoundTerm, written: str) -> bool:
-    """Whether a one-word match means the term: an acronym as written ("EHA", "AEP"), or the
-    concept's first term itself, in the plural ("latrines", "inundaciones") or sharing its
-    first ``LONG_STEM`` letters ("decentralized": decentralisation); not a synonym
-    that is an everyday word ("well"), nor a word that only shares a stem ("integration" is not
-    "integrity", "costed" is not "cost", "pompées" is not "pompage")."""
+def _plain(term: FoundTerm, written: str, language: str) -> bool:
+    """Whether a match means the term. A one-word match: an acronym as written ("EHA", "AEP"),
+    or the concept's first term itself, a form of it by the dictionary ("latrines",
+    "inundaciones"; matcher.lemmas) or sharing its first ``LONG_STEM`` letters
+    ("decentralized": decentralisation); not a synonym that is an everyday word ("well"), nor a
+    word that only shares a stem ("integration" is not "integrity", "costed" is not "cost",
+    "pompées" is not "pompe", "ações" is not "aço"). A longer match: unless a verb form stands
+    for one of the term's nouns ("se abastece de agua" is not "abastecimiento de agua") or a
+    conjunction joins two things the term names as one ("latrines ou de fosses")."""
     if " " in written or "-" in written:
-        return True
+        return _plain_phrase(term.term, written, language)
     if written.isupper() and len(written) >= 2:
         return True
     if not term.primary:
@@ -224,7 +287,23 @@ def _plain(term: FoundTerm, written: str) -> bool:
         return True
     shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
                   min(len(a), len(b)))
-    return a == b or bool(_singulars(a) & _singulars(b)) or shared >= LONG_STEM
+    if a == b or shared >= LONG_STEM:
+        return True
+    if known(written, language):  # the dictionary's lemma decides
+        return lemma(written, language) == lemma(term.term, language)
+    return bool(_singulars(a) & _singulars(b))
+
+
+def _plain_phrase(term: str, written: str, language: str) -> bool:
+    """A match of several words: no verb form for a noun, no conjunction the term lacks."""
+    words = _LETTERS.findall(fold(written))
+    term_words = set(_LETTERS.findall(fold(term)))
+    if any(w in _CONJUNCTIONS and w not in term_words for w in words):
+        return False
+    term_lemmas = {lemma(w, language) for w in term_words}
+    return not any(w not in term_words and not _singulars(w) & term_words
+                   and verb_form(w, language) and lemma(w, language) not in term_lemmas
+                   for w in words if len(w) >= 3)
 
 
 def _singulars(word: str) -> set[str]:
@@ -266,6 +345,12 @@ def _selected(candidates: list[_Candidate], max_needs: int) -> list[DerivedNeed]
     ranked = sorted(candidates, key=lambda c: (not c.asked, -c.mentions, c.position))
     kept = sorted(ranked[:max_needs], key=lambda c: c.position)
     return [DerivedNeed(c.text, c.source) for c in kept]
+
+
+def _roles(glossary: Glossary) -> frozenset[int]:
+    """The concepts that make a sentence the statement of the work: the consultant, expert or
+    terms of reference it is about ("Contratación de consultores para ...")."""
+    return frozenset(i for i, name in enumerate(glossary.english) if name in WORK_ROLES)
 
 
 def _not_expertise(glossary: Glossary

@@ -267,3 +267,19 @@ FIXED_PHRASES: dict[str, tuple[str, ...]] = {
         "معالجة المياه المنزلية و التخزين الآمن",
     ),
 }
+
+# The head nouns of an organisation's or a unit's name (folded): a run of capitalised words that
+# holds one ("Directorate of Environmental Health and Sanitation", "Ministère de l'Hydraulique")
+# is a name, and the glossary terms inside it are not needs. Arabic writes no capitals.
+ORGANISATION_HEADS: frozenset[str] = frozenset({
+    "directorate", "ministry", "department", "unit", "agency", "authority",
+    "commission", "division", "office", "cluster", "secretariat", "institute", "bureau",
+    "direction", "ministere", "service", "agence", "institut", "cellule",
+    "direccion", "ministerio", "secretaria", "agencia", "departamento", "unidad", "servicio",
+    "instituto", "diretoria", "unidade", "superintendencia",
+})
+# small words that may stand between the capitalised words of one name
+NAME_JOINERS: frozenset[str] = frozenset({
+    "of", "and", "for", "the", "on", "de", "des", "du", "la", "le", "les", "l", "d", "et",
+    "pour", "del", "y", "e", "para", "do", "da", "dos", "das", "em",
+})

@@ -65,6 +65,18 @@ def test_the_kanel_call_gives_inter_municipal_sanitation_not_the_partners(glossa
     assert not [n for n in needs if CONTEXT.search(n)], needs
 
 
+def test_the_costea_reuse_terms_of_reference_give_reuse_sludge_and_iwrm(glossary: Glossary
+                                                                       ) -> None:
+    """The third brief the issue names: wastewater reuse in agriculture, not its procedure."""
+    needs = _needs(_brief("fr-costea-reuse"), "fr", glossary)
+    assert "réutilisation des eaux usées en agriculture" in needs
+    assert "gestion des boues" in needs
+    assert "gestion intégrée des ressources en eau" in needs
+    context = re.compile(r"costea|afeid|\bafd\b|montpellier|article|procédure|marché|objet"
+                         r"|recrutement|opérateur|table des matières|\d", re.IGNORECASE)
+    assert not [n for n in needs if context.search(n)], needs
+
+
 def test_each_need_comes_with_the_sentence_it_was_found_in(glossary: Glossary) -> None:
     for path in sorted(REAL.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
@@ -171,3 +183,98 @@ def test_any_description_gives_needs_that_are_pieces_of_it(text: str, language: 
     for need in derived:
         assert need.text.strip() and need.text.casefold() in normal
         assert need.source.casefold() in normal
+
+
+@pytest.mark.parametrize(("text", "language", "not_a_need"), [
+    ("Les boues de vidange doivent être pompées et transportées vers la station.", "fr",
+     "pompées"),
+    ("Mecanismos de avaliação dos Programas, Projetos e Ações do plano de esgotamento.", "pt",
+     "ações"),
+    ("El 76% de las viviendas se abastece de agua durante todo el día.", "es",
+     "abastece de agua"),
+    ("Certaines habitations ne disposent d'aucun système, de latrines ou de fosses.", "fr",
+     "latrines ou de fosses"),
+])
+def test_a_word_that_only_shares_a_term_s_stem_is_not_that_term(
+        glossary: Glossary, text: str, language: str, not_a_need: str) -> None:
+    """Issue #36: a verb form ("pompées", "abastece") or another noun with the same stem
+    ("Ações" and aço, steel) is not the glossary term; nor is a coordination the term names as
+    one thing ("latrines ou de fosses" and "latrine à fosse")."""
+    assert not_a_need not in _needs(text, language, glossary)
+
+
+def test_a_plural_of_a_term_is_still_that_term(glossary: Glossary) -> None:
+    needs = _needs("La mise en place de latrines étanches. Les inundaciones.", "fr", glossary)
+    assert "latrines" in needs
+
+
+CATALOGUE = ("Faecal sludge management for the district. The consultant will design the faecal "
+             "sludge treatment plant. Our work is accomplished through programs of emergency "
+             "response, HIV, health and nutrition, WASH, agriculture and food security, "
+             "education, microfinance and peacebuilding.")
+
+
+def test_an_organisation_s_catalogue_of_fields_gives_no_need(glossary: Glossary) -> None:
+    """Issue #36: a sentence listing an organisation's other programmes, none of which the
+    brief names again, is context."""
+    needs = _needs(CATALOGUE, "en", glossary)
+    assert any("faecal sludge" in n for n in needs)
+    assert not {"microfinance", "emergency response", "food security"} & set(needs), needs
+
+
+def test_a_list_of_the_work_s_own_components_is_kept(glossary: Glossary) -> None:
+    text = ("The consultant will assess handwashing stations in schools. The assignment covers "
+            "water supply systems, sanitation facilities, handwashing stations, waste "
+            "management systems, and menstrual hygiene spaces.")
+    needs = _needs(text, "en", glossary)
+    assert "menstrual hygiene" in " ".join(needs) and "water supply systems" in needs
+
+
+BACKGROUND = {
+    "en": ("The district lies in the north of the country, where the rainy season runs from May "
+           "to October and most households live from herding and small-scale farming. The "
+           "county has three health centres and twelve primary schools, most of them reached by "
+           "dirt roads that the rains close for weeks at a time. "),
+    "fr": ("La commune compte environ quarante mille habitants répartis dans douze quartiers et "
+           "huit villages, dont la plupart vivent de l'agriculture et du petit commerce. La "
+           "mairie dispose d'un service technique de trois agents. "),
+}
+
+
+@pytest.mark.parametrize(("text", "language", "hazard"), [
+    (BACKGROUND["en"] + "Repeated droughts have left many people in the county without safe water. "
+     "The consultant will assess boreholes and rehabilitate hand pumps.", "en", "droughts"),
+    (BACKGROUND["fr"] + "Le manque d'assainissement cause des décès par maladies diarrhéiques. "
+     "Le consultant rédigera un manuel sur la vidange des fosses septiques.", "fr",
+     "maladies diarrhéiques"),
+])
+def test_a_hazard_or_disease_named_once_in_the_background_is_not_a_need(
+        glossary: Glossary, text: str, language: str, hazard: str) -> None:
+    assert hazard not in _needs(text, language, glossary)
+
+
+def test_a_hazard_the_work_is_about_is_a_need(glossary: Glossary) -> None:
+    """Named in the sentence about the consultant, a hazard is the brief's subject."""
+    text = ("Contratación de consultores para aumentar la resiliencia frente a la sequía. El "
+            "municipio cuenta con doce comunidades rurales dispersas en la cuenca alta, con "
+            "caminos de tierra que se cortan en la temporada de lluvias, y una población que "
+            "vive de la ganadería y de la agricultura familiar. La alcaldía dispone de una "
+            "oficina técnica con tres personas y de un presupuesto anual limitado.")
+    assert "sequía" in _needs(text, "es", glossary)
+
+
+@pytest.mark.parametrize(("text", "language", "name_part"), [
+    (BACKGROUND["en"] + "The consultant shall work under the guidance of the Directorate of "
+     "Environmental Health and Sanitation. The consultant will map boreholes and hand pumps.",
+     "en", "environmental health"),
+    (BACKGROUND["fr"] + "Le consultant travaillera avec la Direction de l'Assainissement Rural. "
+     "Il cartographiera les forages et les pompes à motricité humaine.", "fr",
+     "assainissement rural"),
+])
+def test_the_name_of_an_organisation_s_unit_is_not_a_need(
+        glossary: Glossary, text: str, language: str, name_part: str) -> None:
+    """A run of capitalised words headed by "Directorate", "Direction", "Ministerio" ... is a
+    name: its glossary terms are not needs; the work's own terms still are."""
+    needs = _needs(text, language, glossary)
+    assert not [n for n in needs if name_part in n], needs
+    assert any("forages" in n or "borehole" in n for n in needs), needs
