@@ -35,6 +35,7 @@ from api.routes import (
     metrics,
     organisations,
     page,
+    project_records,
     projects,
     signin,
     stats,
@@ -211,6 +212,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
         app.include_router(metrics.router)
     app.include_router(experts.router)
     app.include_router(projects.router)  # teams, invitations, similar members
+    app.include_router(project_records.router)  # projects as records (#30)
     app.include_router(knowledge_map.router)  # the community's knowledge map
     app.include_router(page.router)  # the coordinators' page at / (api/static)
     app.include_router(signin.router)  # people sign in: provider, links, sessions (#28)

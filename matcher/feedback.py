@@ -3,7 +3,9 @@
 ``Feedback(matcher)`` wraps the matcher's answers for the HTTP service and the CLI:
 
 * every /experts, team and invitation answer is stored as a *suggestion* (``record_suggestions``)
-  and carries its ``suggestion_id``; a caller's ``project_id`` goes with it;
+  and carries its ``suggestion_id``; a caller's ``project_id`` goes with it; every suggested
+  member keeps the re-ranking features (teams and invitations too, issue #30), so an outcome on
+  any of them is a training row;
 * feedback (``give``) names a suggestion (the member must be one it suggested) or only a
   project (the member must exist), and an outcome (``indexing/store/feedback.py``);
 * a member declined (either way) or judged not relevant for a project is not suggested again
@@ -35,6 +37,7 @@ from indexing.store.feedback import (
     SuggestionKind,
 )
 from indexing.store.suggestion_log import SuggestionLog
+from indexing.vectors.catalog import MemberInfo
 from matcher.broad import evidence_first
 from matcher.directory import check_types
 from matcher.evidence import ExpertMatch
@@ -60,7 +63,7 @@ from matcher.reranker import (
     rerank,
 )
 from matcher.similar import SimilarMember, similar_members
-from matcher.teams import TeamResult, suggest_team
+from matcher.teams import NeedEvidence, TeamResult, suggest_team
 
 LEXICAL_HITS = 200
 
@@ -218,9 +221,13 @@ class Feedback:
         """A team, without the members declined for the project, capped members replaced."""
         tracking = request.tracking
         project = self._excluding(request.project, tracking.project_id)
-        result = suggest_team(self.matcher, project, request.asker.access, self.capped())
-        sid = self.record("team", _brief_text(project), tracking,
-                          [SuggestedMember(t.member.id, ()) for t in result.team])
+        access = request.asker.access
+        result = suggest_team(self.matcher, project, access, self.capped())
+        need = _brief_text(project)
+        matches = [_as_match(t.member, t.score, t.evidence) for t in result.team]
+        sid = self.record("team", need, tracking,
+                          [SuggestedMember(m.member.id, ()) for m in matches],
+                          lambda: self.suggested(need, matches, access))
         return TeamAnswer(result, sid)
 
     def invitations(self, request: InvitationsRequest) -> InvitationsAnswer:
@@ -229,10 +236,13 @@ class Feedback:
         project = self._excluding(request.project, tracking.project_id)
         project = dataclasses.replace(  # the members' own limits (#29): skipped, not last
             project, exclude_members=project.exclude_members | self.at_monthly_limit())
-        result = suggest_invitations(self.matcher, project, request.asker.access, request.top,
-                                     self.capped())
-        sid = self.record("invitations", _brief_text(project), tracking,
-                          [SuggestedMember(i.member.id, ()) for i in result.invitations])
+        access = request.asker.access
+        result = suggest_invitations(self.matcher, project, access, request.top, self.capped())
+        need = _brief_text(project)
+        matches = [_as_match(i.member, i.score, i.evidence) for i in result.invitations]
+        sid = self.record("invitations", need, tracking,
+                          [SuggestedMember(m.member.id, ()) for m in matches],
+                          lambda: self.suggested(need, matches, access))
         return InvitationsAnswer(result, sid)
 
     def similar(self, request: SimilarRequest) -> list[SimilarMember]:
@@ -341,6 +351,13 @@ class Feedback:
             catalog = snap.catalog
             return exposure_report(counts, catalog.members, catalog.member_contributions,
                                    ExposureWindow(basis, days, since))
+
+
+def _as_match(member: MemberInfo, score: float, evidence: Sequence[NeedEvidence]
+              ) -> ExpertMatch:
+    """A team member or invitee as the re-ranking features read a match: their relevance and
+    the evidence shown for their needs (issue #30: outcomes on teams and invitations train)."""
+    return ExpertMatch(member, score, tuple(e.evidence for e in evidence), None)
 
 
 def _brief_text(request: ProjectRequest) -> str:

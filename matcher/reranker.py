@@ -38,7 +38,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -48,6 +48,7 @@ from indexing.store.feedback import (
     NEGATIVE,
     POSITIVE,
     RELEVANCE_SCALE,
+    SUGGESTION_KINDS,
     FeedbackStore,
     StoredModel,
 )
@@ -112,6 +113,9 @@ class LearnReport:
     version: str
     train_accuracy: float
     coefficients: dict[str, float]
+    # training pairs by the kind of suggestion they were outcomes on (experts, team,
+    # invitations; issue #30)
+    rows_by_kind: dict[str, int] = field(default_factory=dict)
 
 
 def member_features(matches: Sequence[ExpertMatch], lexical: Mapping[str, float],
@@ -145,10 +149,13 @@ def learn(feedback: FeedbackStore, min_outcomes: int, without: Sequence[str] = (
     """Fit the re-ranking model on every outcome given on a suggested member, store it, and
     report; NotEnoughOutcomes below ``min_outcomes`` pairs or with one class only. Features
     named in ``without`` get no weight (ablations: bench/feedback_eval.py)."""
-    rows = feedback.training_rows(RELEVANCE_SCALE)
+    kinded = feedback.training_rows_by_kind(RELEVANCE_SCALE)
+    rows = [(f, o) for f, o, _ in kinded]
     old_scale = len(feedback.training_rows(LEGACY_SCALE))
-    pairs = [(f, 1 if o in POSITIVE else 0) for f, o in rows
-             if (o in POSITIVE or o in NEGATIVE) and len(f) == len(FEATURES)]
+    used_rows = [(f, o, k) for f, o, k in kinded
+                 if (o in POSITIVE or o in NEGATIVE) and len(f) == len(FEATURES)]
+    pairs = [(f, 1 if o in POSITIVE else 0) for f, o, _ in used_rows]
+    by_kind: dict[str, int] = {kind: sum(1 for *_, k in used_rows if k == kind) for kind in SUGGESTION_KINDS}
     busy = sum(1 for _, o in rows if o == "declined_busy")
     positive = sum(y for _, y in pairs)
     if len(pairs) < min_outcomes:
@@ -181,4 +188,5 @@ def learn(feedback: FeedbackStore, min_outcomes: int, without: Sequence[str] = (
     return LearnReport(len(pairs), positive, len(pairs) - positive, busy, old_scale,
                        stored.version,
                        round(accuracy, 4),
-                       {f: round(c, 4) for f, c in zip(FEATURES, model.coef, strict=True)})
+                       {f: round(c, 4) for f, c in zip(FEATURES, model.coef, strict=True)},
+                       by_kind)

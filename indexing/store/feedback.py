@@ -364,15 +364,21 @@ class FeedbackStore:
         """(features, outcome) of every outcome given on a member of a suggestion that kept
         features (the latest outcome per suggestion and member); with ``scale``, only the rows
         recorded on that scale."""
+        return [(f, o) for f, o, _ in self.training_rows_by_kind(scale)]
+
+    def training_rows_by_kind(self, scale: str | None = None
+                              ) -> list[tuple[tuple[float, ...], str, str]]:
+        """``training_rows`` with each row's suggestion kind (experts, team, invitations)."""
         rows = self.store.connection().execute(
-            "SELECT sm.features, f.outcome, f.suggestion_id, f.member_id, f.at, f.feedback_id "
+            "SELECT sm.features, f.outcome, f.suggestion_id, f.member_id, s.kind "
             "FROM feedback f JOIN suggestion_members sm ON sm.suggestion_id=f.suggestion_id "
-            "AND sm.member_id=f.member_id ORDER BY f.at, f.feedback_id")
-        latest: dict[tuple[str, str], tuple[tuple[float, ...], str]] = {}
+            "AND sm.member_id=f.member_id JOIN suggestions s ON s.suggestion_id=f.suggestion_id "
+            "ORDER BY f.at, f.feedback_id")
+        latest: dict[tuple[str, str], tuple[tuple[float, ...], str, str]] = {}
         for r in rows:
             features, row_scale = parse_features(r[0])
             if features and (scale is None or row_scale == scale):
-                latest[(r[2], r[3])] = (features, str(r[1]))
+                latest[(r[2], r[3])] = (features, str(r[1]), str(r[4]))
         return list(latest.values())
 
     def count_outcomes(self) -> int:

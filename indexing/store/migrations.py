@@ -30,6 +30,10 @@ Wellspring is refused (its tables may mean something this version does not know)
   out of matching (``matching_exclusions``) and their word on topics (``topic_corrections``;
   ``say.py``).
 
+* 10: projects as records (issue #30): ``projects``, the people considered for each
+  (``project_people``) and their statuses' history (``project_history``; ``projects.py``); the
+  free-string project ids already on suggestions and feedback become project records.
+
 The same steps run on PostgreSQL, through ``pg_dialect.py`` (one list for both backends).
 """
 
@@ -45,6 +49,7 @@ from indexing.schema import Contribution, Member
 from indexing.store.changes import CHANGES_DDL
 from indexing.store.choices import SAY_DDL
 from indexing.store.feedback import FEEDBACK_DDL
+from indexing.store.projects import PROJECTS_DDL, projects_from_free_ids
 from indexing.store.sessions import SESSIONS_DDL
 from indexing.store.topics import TOPICS_DDL
 from indexing.store.vectors import VECTORS_DDL
@@ -131,8 +136,16 @@ def _to_v9(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+def _to_v10(conn: sqlite3.Connection) -> None:
+    for statement in PROJECTS_DDL.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    projects_from_free_ids(conn)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6, 7: _to_v7, 8: _to_v8, 9: _to_v9}
+    2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6, 7: _to_v7, 8: _to_v8, 9: _to_v9,
+    10: _to_v10}
 LATEST = max(MIGRATIONS)
 SCHEMA_VERSION = LATEST
 

@@ -29,7 +29,8 @@ from indexing.store.protocol import SqlStore
 
 # rows about a member that erasure removes (suggestion_members' suggestions stay: other members)
 _PERSONAL_TABLES = ("member_choices", "matching_exclusions", "topic_corrections",
-                    "suggestion_members", "feedback", "exposure", "sessions", "sign_in_links")
+                    "suggestion_members", "feedback", "exposure", "sessions", "sign_in_links",
+                    "project_people", "project_history")
 
 
 class SayStore:
@@ -145,6 +146,10 @@ class SayStore:
                         "FROM feedback WHERE member_id=?",
             "exposure": "SELECT exposure_id, at, suggestion_id, kind FROM exposure "
                         "WHERE member_id=?",
+            "project_statuses": "SELECT project_id, status, note, role, updated_at "
+                                "FROM project_people WHERE member_id=?",
+            "project_history": "SELECT project_id, status, note, at FROM project_history "
+                               "WHERE member_id=?",
             "sessions": "SELECT subject, name, role, via, created_at, expires_at FROM sessions "
                         "WHERE member_id=?",
             "sign_in_links": "SELECT issued_by, created_at, expires_at, used_at "
