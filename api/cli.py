@@ -20,6 +20,7 @@ from api.commands import (
     knowledge_map,
     members,
     ops,
+    projects,
     reference,
     teams,
 )
@@ -27,7 +28,8 @@ from api.commands import eval as eval_commands
 
 REGISTRARS = [core.register, imports.register, eval_commands.register, ops.register,
               keys.register, teams.register, knowledge_map.register, feedback.register,
-              adapt.register, reference.register, members.register]
+              adapt.register, reference.register, members.register,
+              projects.register]
 
 
 def build_parser() -> argparse.ArgumentParser:

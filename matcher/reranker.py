@@ -155,7 +155,8 @@ def learn(feedback: FeedbackStore, min_outcomes: int, without: Sequence[str] = (
     used_rows = [(f, o, k) for f, o, k in kinded
                  if (o in POSITIVE or o in NEGATIVE) and len(f) == len(FEATURES)]
     pairs = [(f, 1 if o in POSITIVE else 0) for f, o, _ in used_rows]
-    by_kind: dict[str, int] = {kind: sum(1 for *_, k in used_rows if k == kind) for kind in SUGGESTION_KINDS}
+    by_kind: dict[str, int] = {kind: sum(1 for *_, k in used_rows if k == kind)
+                               for kind in SUGGESTION_KINDS}
     busy = sum(1 for _, o in rows if o == "declined_busy")
     positive = sum(y for _, y in pairs)
     if len(pairs) < min_outcomes:
