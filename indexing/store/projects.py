@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -214,7 +215,7 @@ class ProjectStore:
         changes: dict[str, list[StatusChange]] = {}
         if history:
             for h in conn.execute("SELECT member_id, status, note, by_key, at FROM "
-                                  "project_history WHERE project_id=? ORDER BY at, history_id",
+                                  "project_history WHERE project_id=? ORDER BY history_id",
                                   (project_id,)):
                 changes.setdefault(str(h[0]), []).append(
                     StatusChange(str(h[1]), str(h[2]), str(h[3]), str(h[4])))
@@ -270,7 +271,8 @@ def _history(conn: Any, project_id: str, member_id: str, status: str, note: str,
              at: str) -> None:
     conn.execute("INSERT INTO project_history(history_id, project_id, member_id, status, note, "
                  "by_key, at) VALUES (?,?,?,?,?,?,?)",
-                 ("h-" + secrets.token_hex(8), project_id, member_id, status, note, by, at))
+                 (f"h-{time.time_ns():020d}-{secrets.token_hex(4)}", project_id, member_id,
+                  status, note, by, at))
 
 
 def projects_from_free_ids(conn: Any) -> None:
