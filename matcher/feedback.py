@@ -28,14 +28,16 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from indexing.errors import NotFound
 from indexing.schema import ItemKey
-from indexing.store import Store
+from indexing.store import SqlStore, Store
 from indexing.store.feedback import (
     FeedbackEntry,
     FeedbackStore,
     SuggestedMember,
     SuggestionKind,
 )
+from indexing.store.projects import ProjectStore, visible_to
 from indexing.store.suggestion_log import SuggestionLog
 from indexing.vectors.catalog import MemberInfo
 from matcher.broad import evidence_first
@@ -47,6 +49,7 @@ from matcher.filters import Access
 from matcher.invitations import InvitationResult, suggest_invitations
 from matcher.needs import ProjectRequest
 from matcher.requests import (
+    Asker,
     ExpertsRequest,
     InvitationsRequest,
     SimilarRequest,
@@ -137,6 +140,18 @@ class Feedback:
                 self._model = RankingModel.from_stored(stored) if stored else None
             return self._model
 
+    def check_project(self, project_id: str | None, asker: Asker) -> None:
+        """A ``project_id`` on an answer or feedback names a project record the asker may see
+        (issue #30); NotFound (404) otherwise, so a project's existence never leaks."""
+        if project_id is None:
+            return
+        store = self.community_store()
+        project = ProjectStore(store).get(project_id) if isinstance(store, SqlStore) else None
+        access = asker.access
+        if project is None or not visible_to(project, asker.key_id, access.spaces,
+                                             access.all_spaces):
+            raise NotFound("project", project_id, field="project_id")
+
     def declined(self, project_id: str | None) -> frozenset[str]:
         return self.store.declined_for_project(project_id) if project_id else frozenset()
 
@@ -185,6 +200,7 @@ class Feedback:
         s = self.settings
         check_types(self.matcher.community, request.filters.types)  # the store's vocabulary
         need, access, tracking, top = request.need, request.access, request.tracking, request.top
+        self.check_project(tracking.project_id, request.asker)
         filters = request.filters
         declined = self.declined(tracking.project_id)
         if declined:
@@ -220,6 +236,7 @@ class Feedback:
     def team(self, request: TeamRequest) -> TeamAnswer:
         """A team, without the members declined for the project, capped members replaced."""
         tracking = request.tracking
+        self.check_project(tracking.project_id, request.asker)
         project = self._excluding(request.project, tracking.project_id)
         access = request.asker.access
         result = suggest_team(self.matcher, project, access, self.capped())
@@ -233,6 +250,7 @@ class Feedback:
     def invitations(self, request: InvitationsRequest) -> InvitationsAnswer:
         """Invitations, without the members declined for the project, capped members last."""
         tracking = request.tracking
+        self.check_project(tracking.project_id, request.asker)
         project = self._excluding(request.project, tracking.project_id)
         project = dataclasses.replace(  # the members' own limits (#29): skipped, not last
             project, exclude_members=project.exclude_members | self.at_monthly_limit())
@@ -320,9 +338,12 @@ class Feedback:
 
     # -- feedback, learning, exposure --------------------------------------------------------
     def give(self, key_id: str, member_id: str, outcome: str, suggestion_id: str | None = None,
-             project_id: str | None = None) -> FeedbackEntry:
+             project_id: str | None = None, asker: Asker | None = None) -> FeedbackEntry:
         """Store one outcome (InvalidFeedback names a bad field); the suggestions this process
-        answered are committed first, so one just answered is found."""
+        answered are committed first, so one just answered is found. With ``asker`` (the HTTP
+        route), a ``project_id`` must name a project record they may see."""
+        if asker is not None:
+            self.check_project(project_id, asker)
         self.log.flush()
         return self.store.add_feedback(key_id, member_id, outcome, suggestion_id, project_id)
 

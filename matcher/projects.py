@@ -37,6 +37,7 @@ from indexing.store.projects import (
     is_outcome,
     new_project_id,
     status_kind,
+    visible_to,
 )
 from indexing.store.protocol import SqlStore
 from indexing.vectors.catalog import MemberInfo
@@ -125,11 +126,8 @@ class ExportRow:
 
 def may_see(project: Project, asker: Asker) -> bool:
     """The owner, admins, and keys holding one of the project's spaces; never the public."""
-    if not asker.keyed:
-        return False
     access = asker.access
-    return (access.all_spaces or project.owner == asker.key_id
-            or bool(access.spaces.intersection(project.spaces)))
+    return visible_to(project, asker.key_id, access.spaces, access.all_spaces)
 
 
 class Projects:
@@ -163,11 +161,6 @@ class Projects:
         if project is None or not may_see(project, asker):
             raise NotFound("project", project_id, field="project_id")
         return project
-
-    def check_visible(self, project_id: str | None, asker: Asker) -> None:
-        """A ``project_id`` on feedback or an answer names a project the asker may see."""
-        if project_id is not None:
-            self.get(project_id, asker)
 
     def page(self, asker: Asker, status: str | None = None, limit: int = 50, offset: int = 0
              ) -> tuple[int, list[Project]]:

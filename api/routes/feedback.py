@@ -31,8 +31,9 @@ class FeedbackIn(BaseModel):
         "answer; the member must be one it suggested")
     project_id: str | None = Field(
         None, min_length=1, max_length=128, json_schema_extra=NOT_BLANK_TEXT,
-        description="Required without a suggestion_id "
-        "(the member must then exist); with one, it must be the suggestion's project")
+        description="A project record the caller may see (404 otherwise; issue #30). Required "
+        "without a suggestion_id (the member must then exist); with one, it must be the "
+        "suggestion's project")
     member_id: str = Field(min_length=1, max_length=128, json_schema_extra=NOT_BLANK_TEXT)
     outcome: Outcome = Field(description="contacted, accepted, declined_not_my_field, "
                                          "declined_busy or not_relevant")
@@ -90,7 +91,7 @@ def give_feedback(feedback: FeedbackDep, keys: KeysDep, caller: EditorDep, body:
     and used: a declined member is not suggested again for the project, a busy one is capped
     for the cool-down, and `wellspring learn` refits the ranking on the outcomes."""
     entry = feedback.give(caller.key_id, body.member_id, body.outcome, body.suggestion_id,
-                          body.project_id)
+                          body.project_id, caller.asker)
     keys.audit(caller.key_id, "create", "feedback", [entry.feedback_id],
                {"outcome": entry.outcome, "suggestion": entry.suggestion_id is not None})
     return _out(entry)

@@ -135,6 +135,15 @@ class ProjectPerson:
     history: tuple[StatusChange, ...] = field(default=())
 
 
+def visible_to(project: Project, key_id: str | None, spaces: Collection[str],
+               all_spaces: bool) -> bool:
+    """Whether a caller sees a project: its owner, admins (``all_spaces``) and keys holding
+    one of its spaces; never the public (no key id)."""
+    if key_id is None:
+        return False
+    return all_spaces or project.owner == key_id or bool(set(spaces) & set(project.spaces))
+
+
 def new_project_id() -> str:
     return "p-" + secrets.token_hex(6)
 

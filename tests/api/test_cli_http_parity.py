@@ -70,20 +70,22 @@ def test_cli_and_http_give_the_same_answers(home: Path, real_encoder: Encoder,
                 assert r.status_code == 201, r.text
                 outcomes += 1
         assert outcomes >= 100
-        first = client.get("/experts", params={"q": BRIEF[0], "project_id": "p-par",
+        par = client.post("/projects", headers=editor, json={  # a project record (#30)
+            "title": "Parity", "needs": BRIEF}).json()["project_id"]
+        first = client.get("/experts", params={"q": BRIEF[0], "project_id": par,
                                                "shown": "true"}, headers=editor).json()
         declined = first["results"][0]["member_id"]
         assert client.post("/feedback", headers=editor, json={
-            "project_id": "p-par", "member_id": declined,
+            "project_id": par, "member_id": declined,
             "outcome": "declined_busy"}).status_code == 201
     assert _cli(capsys, "learn")["pairs"] >= 100
 
     asks: list[tuple[dict[str, str], list[str]]] = [({}, [])]  # the public
-    asks.append((editor, ["--key", api_keys["editor"], "--project", "p-par"]))
+    asks.append((editor, ["--key", api_keys["editor"], "--project", par]))
     http: list[Any] = []
     with _client(home, real_encoder, api_keys) as client:
         for headers, _ in asks:
-            project = {"project_id": "p-par"} if headers else {}
+            project = {"project_id": par} if headers else {}
             for need in (BRIEF[0], "boues de vidange"):
                 r = client.get("/experts", headers=headers, params={
                     "q": need, "exposure": "cap", **project})

@@ -20,10 +20,20 @@ def tracked(community_home: Path, real_encoder: Encoder, api_keys: dict[str, str
         yield Api(client=client, settings=settings, **api_keys)
 
 
+def _project(api: Api, title: str = "Leaks") -> str:
+    """A project record the editor key owns (issue #30: a project id names one)."""
+    r = api.client.post("/projects", json={"title": title, "needs": ["leak detection"]},
+                        headers=api.h(api.editor))
+    assert r.status_code == 201, r.text
+    return str(r.json()["project_id"])
+
+
 def _suggest(api: Api, **params: object) -> dict[str, object]:
-    """A keyed caller's answer: the ones tracked as suggestions (the public's are not)."""
+    """A keyed caller's answer: the ones tracked as suggestions (the public's are not); with a
+    project, the editor's (its owner's)."""
+    key = api.editor if "project_id" in params else api.reader
     r = api.client.get("/experts", params={"q": "leak detection", "top": 3, **params},
-                       headers=api.h(api.reader))
+                       headers=api.h(key))
     assert r.status_code == 200, r.text
     body: dict[str, object] = r.json()
     assert str(body["suggestion_id"]).startswith("s-")
@@ -31,8 +41,9 @@ def _suggest(api: Api, **params: object) -> dict[str, object]:
 
 
 def test_feedback_is_access_controlled_validated_stored_and_audited(api: Api) -> None:
-    body = _suggest(api, project_id="p-nrw")
-    assert body["project_id"] == "p-nrw" and body["learned_ranking"] is False
+    nrw = _project(api)
+    body = _suggest(api, project_id=nrw)
+    assert body["project_id"] == nrw and body["learned_ranking"] is False
     member = body["results"][0]["member_id"]  # type: ignore[index]
     give = {"suggestion_id": body["suggestion_id"], "member_id": member,
             "outcome": "declined_not_my_field"}
@@ -42,15 +53,19 @@ def test_feedback_is_access_controlled_validated_stored_and_audited(api: Api) ->
                        ({"suggestion_id": "s-unknown"}, "suggestion_id")):
         r = api.client.post("/feedback", json={**give, **bad}, headers=api.h(api.editor))
         assert r.status_code == 422 and r.json()["field"] == field, r.text
-    r = api.client.post("/feedback", json={"project_id": "p-x", "member_id": "m-9999",
+    r = api.client.post("/feedback", json={"project_id": nrw, "member_id": "m-9999",
                                            "outcome": "accepted"}, headers=api.h(api.editor))
     assert r.status_code == 422 and r.json()["field"] == "member_id"
+    # a project id names a project record the caller may see (issue #30)
+    r = api.client.post("/feedback", json={"project_id": "p-free-string", "member_id": member,
+                                           "outcome": "accepted"}, headers=api.h(api.editor))
+    assert r.status_code == 404 and r.json()["field"] == "project_id", r.text
     r = api.client.post("/feedback", json=give, headers=api.h(api.editor))
     assert r.status_code == 201, r.text
     stored = r.json()
-    assert stored["project_id"] == "p-nrw" and stored["outcome"] == "declined_not_my_field"
+    assert stored["project_id"] == nrw and stored["outcome"] == "declined_not_my_field"
     # not suggested again for the same project
-    again = _suggest(api, project_id="p-nrw")
+    again = _suggest(api, project_id=nrw)
     assert member not in [x["member_id"] for x in again["results"]]  # type: ignore[union-attr]
     # readable by admins only, audited without contents
     assert api.client.get("/admin/feedback", headers=api.h(api.editor)).status_code == 403
@@ -67,10 +82,13 @@ def test_feedback_is_access_controlled_validated_stored_and_audited(api: Api) ->
 
 
 def test_teams_and_invitations_carry_suggestion_and_project_ids(api: Api) -> None:
-    body = {"title": "t", "needs": ["leak detection", "desalination"], "project_id": "p-2"}
-    keyed = api.h(api.reader)
+    pid = _project(api)
+    body = {"title": "t", "needs": ["leak detection", "desalination"], "project_id": pid}
+    keyed = api.h(api.editor)
+    r = api.client.post("/projects/match", json=body, headers=api.h(api.reader))
+    assert r.status_code == 404 and r.json()["field"] == "project_id"  # not the reader's
     team = api.client.post("/projects/match", json=body, headers=keyed).json()
-    assert team["project_id"] == "p-2" and team["suggestion_id"].startswith("s-")
+    assert team["project_id"] == pid and team["suggestion_id"].startswith("s-")
     first = team["team"][0]["member_id"]
     r = api.client.post("/feedback", json={"suggestion_id": team["suggestion_id"],
                                            "member_id": first, "outcome": "not_relevant"},
@@ -79,7 +97,7 @@ def test_teams_and_invitations_carry_suggestion_and_project_ids(api: Api) -> Non
     again = api.client.post("/projects/match", json=body, headers=keyed).json()
     assert first not in [t["member_id"] for t in again["team"]]
     inv = api.client.post("/projects/invitations", json=body, headers=keyed).json()
-    assert inv["project_id"] == "p-2" and inv["suggestion_id"].startswith("s-")
+    assert inv["project_id"] == pid and inv["suggestion_id"].startswith("s-")
 
 
 def test_exposure_counts_only_shown_answers(tracked: Api) -> None:
@@ -105,7 +123,7 @@ def test_suggestions_are_committed_in_groups_found_by_feedback_and_at_shutdown(
                                 suggestion_flush_ms=10_000)
     with client:
         api = Api(client=client, settings=settings, **api_keys)
-        first = _suggest(api, project_id="p-log")
+        first = _suggest(api, project_id=_project(api))
         r = client.post("/feedback", json={"suggestion_id": first["suggestion_id"],
                                            "member_id": first["results"][0]["member_id"],  # type: ignore[index]
                                            "outcome": "contacted"}, headers=api.h(api.editor))

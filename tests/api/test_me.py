@@ -219,7 +219,9 @@ def test_busy_and_monthly_limits_skip_invitations(service: Service) -> None:
     assert keyed["busy_until"] == "2999-01-01" and public["busy_until"] is None
     c.patch("/me", json={"busy_until": None, "max_invitations_per_month": 1}, headers=mine)
     eventually(lambda: invited(service.other))
-    r = c.post("/feedback", json={"project_id": "p-sludge", "member_id": OCCASIONAL,
+    sludge = c.post("/projects", json={"title": "Sludge", "needs": ["faecal sludge"]},
+                    headers=service.h("editor")).json()["project_id"]  # a record (#30)
+    r = c.post("/feedback", json={"project_id": sludge, "member_id": OCCASIONAL,
                                   "outcome": "contacted"}, headers=service.h("editor"))
     assert r.status_code == 201, r.text
     assert not invited(c) and not invited(service.other)
