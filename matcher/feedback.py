@@ -152,6 +152,18 @@ class Feedback:
                                              access.all_spaces):
             raise NotFound("project", project_id, field="project_id")
 
+    def _considered(self, tracking: Tracking, asker: Asker, role: str, suggestion_id: str | None,
+                    people: Sequence[tuple[str, tuple[str, ...]]]) -> None:
+        """An answer for a project: the people it suggested become the project's people, with
+        the status ``suggested`` where they have none (a status given stays), and the
+        suggestion they came from (an outcome on them is then a training row)."""
+        store = self.community_store()
+        if tracking.project_id is None or not people or not isinstance(store, SqlStore):
+            return
+        ProjectStore(store).add_suggested(
+            tracking.project_id, asker.key_id or "public",
+            [(member_id, role, covers, suggestion_id) for member_id, covers in people])
+
     def declined(self, project_id: str | None) -> frozenset[str]:
         return self.store.declined_for_project(project_id) if project_id else frozenset()
 
@@ -231,6 +243,8 @@ class Feedback:
             sid = self.record("experts", need, tracking,
                               [SuggestedMember(m.member.id, ()) for m in matches],
                               lambda: self.suggested(need, matches, access))
+        self._considered(tracking, request.asker, "expert", sid,
+                         [(m.member.id, ()) for m in matches])
         return ExpertsAnswer(result, sid, model is not None)
 
     def team(self, request: TeamRequest) -> TeamAnswer:
@@ -245,6 +259,8 @@ class Feedback:
         sid = self.record("team", need, tracking,
                           [SuggestedMember(m.member.id, ()) for m in matches],
                           lambda: self.suggested(need, matches, access))
+        self._considered(tracking, request.asker, "team", sid,
+                         [(t.member.id, t.covers) for t in result.team])
         return TeamAnswer(result, sid)
 
     def invitations(self, request: InvitationsRequest) -> InvitationsAnswer:
@@ -261,6 +277,8 @@ class Feedback:
         sid = self.record("invitations", need, tracking,
                           [SuggestedMember(m.member.id, ()) for m in matches],
                           lambda: self.suggested(need, matches, access))
+        self._considered(tracking, request.asker, "invitation", sid,
+                         [(i.member.id, i.covers) for i in result.invitations])
         return InvitationsAnswer(result, sid)
 
     def similar(self, request: SimilarRequest) -> list[SimilarMember]:

@@ -12,7 +12,8 @@ and ``wellspring project``): each use case takes a form a face parsed and the ``
   are never suggested again (``Feedback.declined``), busy ones are capped for the cool-down, and
   members' own choices (consent, busy until, invitations per month) hold as in every team and
   invitation (``Feedback.team``/``invitations``). The answers are recorded as suggestions of the
-  project with their re-ranking features, and each new person gets the status ``suggested``.
+  project with their re-ranking features, and each new person gets the status ``suggested``
+  (as for any answer carrying the project's id: ``Feedback._considered``).
 * ``set_person``: a status and note; an outcome status (``indexing/store/projects.py``) is also
   stored as feedback on the suggestion the person came from, so ``wellspring learn`` fits on it.
 """
@@ -239,9 +240,6 @@ class Projects:
             inv_sid = answer.suggestion_id
             invited = [(i.member, i.score, i.covers, i.reason)
                        for i in answer.result.invitations]
-        self.records.add_suggested(project_id, _owner(asker), [
-            *((m.id, "team", covers, team_sid) for m, _, covers, _ in new_team),
-            *((m.id, "invitation", covers, inv_sid) for m, _, covers, _ in invited)])
         now_people = {p.member_id: p for p in self.records.people(project_id, history=False)}
         with self.answers.matcher.snapshot() as snap:
             members = snap.catalog.members

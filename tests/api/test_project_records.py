@@ -75,6 +75,14 @@ def test_a_coordinators_loop_over_http(community_home: Path, real_encoder: Encod
         assert body["team_suggestion_id"].startswith("s-")
         assert all(p["status"] == "suggested" and not p["kept"] for p in body["team"])
         busy, accepted = team[0], team[1]
+        # an answer of who knows X for the project: its people join the project too
+        experts = client.get("/experts", params={"q": "boues de vidange", "top": 3,
+                                                 "project_id": pid}, headers=coordinator).json()
+        roles = {p["member_id"]: p["role"] for p in client.get(
+            f"/projects/{pid}", headers=coordinator).json()["people"]}
+        assert all(roles[m["member_id"]] in ("expert", "team", "invitation")
+                   for m in experts["results"])
+        assert roles[busy] == "team"
         r = client.put(f"/projects/{pid}/people/{busy}",
                        json={"status": "declined_busy", "note": "back in June"},
                        headers=coordinator)
