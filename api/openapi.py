@@ -124,7 +124,7 @@ def _country_enums(schema: dict[str, Any]) -> None:
 def _needs_or_description(schema: dict[str, Any]) -> None:
     """A project names its needs or describes itself (``matcher.needs``): one of the two."""
     components = schema.get("components", {}).get("schemas", {})
-    for model in ("ProjectIn", "InvitationsIn"):
+    for model in ("ProjectIn", "InvitationsIn", "ProjectCreate"):
         if model in components:
             components[model]["anyOf"] = [
                 {"required": ["description"],
