@@ -140,3 +140,24 @@ def test_a_project_survives_backup_and_restore(community_home: Path, tmp_path: P
     person = projects.person("p-kept", "m-0001")
     assert person is not None and person.status == "shortlisted" and person.note == "call"
     restored.close()
+
+
+def test_wellspring_migrate_copies_projects_into_postgresql(pg_url: str, tmp_path: Path
+                                                            ) -> None:
+    from indexing.store.copy import copy_sqlite_to_postgres
+    from indexing.store.postgres import PostgresStore
+
+    source = SqliteStore(tmp_path / "ws.db")
+    assert not ingest_paths(source, [TEST_DATA]).errors
+    ProjectStore(source).create(_project("p-moved", "k-owner", ("nrw-taskforce",)))
+    ProjectStore(source).set_status("p-moved", "m-0004", "contacted", "mail sent", "k-owner")
+    source.close()
+    target = PostgresStore(pg_url)
+    copied = copy_sqlite_to_postgres(tmp_path / "ws.db", target)
+    assert copied["projects"] == 1 and copied["project_history"] == 1
+    projects = ProjectStore(target)
+    moved = projects.get("p-moved")
+    assert moved is not None and moved.spaces == ("nrw-taskforce",)
+    person = projects.person("p-moved", "m-0004")
+    assert person is not None and (person.status, person.note) == ("contacted", "mail sent")
+    target.close()
