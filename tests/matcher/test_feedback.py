@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 
 from indexing.community import Community
+from indexing.errors import NotFound
+from indexing.store import SqlStore
+from indexing.store.projects import Exclusions, Project, ProjectStore
 from indexing.store.suggestion_log import SuggestionLog
 from matcher.experts import Matcher
 from matcher.feedback import Feedback
@@ -72,6 +75,13 @@ def test_features_computed_by_the_group_commit_are_those_of_the_answer(
 
 def test_a_declined_member_is_not_suggested_again_for_the_project(community: Community) -> None:
     fb = feedback_over(community)
+    store = community.store
+    assert isinstance(store, SqlStore)
+    for pid in ("p-nrw", "p-other"):  # a project id names a project record (issue #30)
+        ProjectStore(store).create(Project(pid, pid, "", (), None, Exclusions(), "k-admin", (),
+                                           "open", "2026-01-01", "2026-01-01"))
+    with pytest.raises(NotFound):
+        fb.experts(ask("leak detection", 5, Tracking("p-missing")))
     answer = fb.experts(ask("leak detection", 5, Tracking("p-nrw")))
     assert answer.suggestion_id is not None
     top = answer.result.matches[0].member.id
