@@ -55,7 +55,8 @@ from bench.taxonomy_needs import (
 from indexing.community import Community
 from indexing.ingest import ingest_paths
 from indexing.settings import Settings
-from indexing.store import SqliteStore
+from indexing.store import SqliteStore, SqlStore
+from indexing.store.projects import Exclusions, Project, ProjectStore
 from matcher.evaluation import ndcg_at_k
 from matcher.experts import Matcher
 from matcher.exposure import gini, top_share
@@ -102,6 +103,11 @@ def learned_ranking(community: Community) -> dict[str, Any]:
         update={"learned_ranking": "off"}), None))
     fb = Feedback(Matcher(community, community.settings, None))
     before = mean_ndcg(untrained, test)
+    store = community.store
+    assert isinstance(store, SqlStore)
+    for i in range(len(train)):  # a project id names a project record (issue #30)
+        ProjectStore(store).create(Project(f"train-{i}", f"train-{i}", "", (), None,
+                                           Exclusions(), ADMIN.key_id, (), "open", "", ""))
     rng = random.Random(SEED)
     outcomes: dict[str, int] = {}
     for i, n in enumerate(train):
