@@ -28,16 +28,14 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from indexing.errors import NotFound
 from indexing.schema import ItemKey
-from indexing.store import SqlStore, Store
+from indexing.store import Store
 from indexing.store.feedback import (
     FeedbackEntry,
     FeedbackStore,
     SuggestedMember,
     SuggestionKind,
 )
-from indexing.store.projects import ProjectStore, visible_to
 from indexing.store.suggestion_log import SuggestionLog
 from indexing.vectors.catalog import MemberInfo
 from matcher.broad import evidence_first
@@ -48,6 +46,7 @@ from matcher.exposure import ExposureReport, ExposureWindow, capped_last, exposu
 from matcher.filters import Access
 from matcher.invitations import InvitationResult, suggest_invitations
 from matcher.needs import ProjectRequest
+from matcher.project_tracking import check_project, note_considered
 from matcher.requests import (
     Asker,
     ExpertsRequest,
@@ -142,27 +141,8 @@ class Feedback:
 
     def check_project(self, project_id: str | None, asker: Asker) -> None:
         """A ``project_id`` on an answer or feedback names a project record the asker may see
-        (issue #30); NotFound (404) otherwise, so a project's existence never leaks."""
-        if project_id is None:
-            return
-        store = self.community_store()
-        project = ProjectStore(store).get(project_id) if isinstance(store, SqlStore) else None
-        access = asker.access
-        if project is None or not visible_to(project, asker.key_id, access.spaces,
-                                             access.all_spaces):
-            raise NotFound("project", project_id, field="project_id")
-
-    def _considered(self, tracking: Tracking, asker: Asker, role: str, suggestion_id: str | None,
-                    people: Sequence[tuple[str, tuple[str, ...]]]) -> None:
-        """An answer for a project: the people it suggested become the project's people, with
-        the status ``suggested`` where they have none (a status given stays), and the
-        suggestion they came from (an outcome on them is then a training row)."""
-        store = self.community_store()
-        if tracking.project_id is None or not people or not isinstance(store, SqlStore):
-            return
-        ProjectStore(store).add_suggested(
-            tracking.project_id, asker.key_id or "public",
-            [(member_id, role, covers, suggestion_id) for member_id, covers in people])
+        (issue #30; NotFound otherwise: ``project_tracking.py``)."""
+        check_project(self.community_store(), project_id, asker)
 
     def declined(self, project_id: str | None) -> frozenset[str]:
         return self.store.declined_for_project(project_id) if project_id else frozenset()
@@ -243,8 +223,8 @@ class Feedback:
             sid = self.record("experts", need, tracking,
                               [SuggestedMember(m.member.id, ()) for m in matches],
                               lambda: self.suggested(need, matches, access))
-        self._considered(tracking, request.asker, "expert", sid,
-                         [(m.member.id, ()) for m in matches])
+        note_considered(self.community_store(), tracking.project_id, request.asker,
+                        "expert", sid, [(m.member.id, ()) for m in matches])
         return ExpertsAnswer(result, sid, model is not None)
 
     def team(self, request: TeamRequest) -> TeamAnswer:
@@ -259,8 +239,8 @@ class Feedback:
         sid = self.record("team", need, tracking,
                           [SuggestedMember(m.member.id, ()) for m in matches],
                           lambda: self.suggested(need, matches, access))
-        self._considered(tracking, request.asker, "team", sid,
-                         [(t.member.id, t.covers) for t in result.team])
+        note_considered(self.community_store(), tracking.project_id, request.asker,
+                        "team", sid, [(t.member.id, t.covers) for t in result.team])
         return TeamAnswer(result, sid)
 
     def invitations(self, request: InvitationsRequest) -> InvitationsAnswer:
@@ -277,8 +257,8 @@ class Feedback:
         sid = self.record("invitations", need, tracking,
                           [SuggestedMember(m.member.id, ()) for m in matches],
                           lambda: self.suggested(need, matches, access))
-        self._considered(tracking, request.asker, "invitation", sid,
-                         [(i.member.id, i.covers) for i in result.invitations])
+        note_considered(self.community_store(), tracking.project_id, request.asker,
+                        "invitation", sid, [(i.member.id, i.covers) for i in result.invitations])
         return InvitationsAnswer(result, sid)
 
     def similar(self, request: SimilarRequest) -> list[SimilarMember]:

@@ -13,7 +13,7 @@ and ``wellspring project``): each use case takes a form a face parsed and the ``
   members' own choices (consent, busy until, invitations per month) hold as in every team and
   invitation (``Feedback.team``/``invitations``). The answers are recorded as suggestions of the
   project with their re-ranking features, and each new person gets the status ``suggested``
-  (as for any answer carrying the project's id: ``Feedback._considered``).
+  (as for any answer carrying the project's id: ``project_tracking.note_considered``).
 * ``set_person``: a status and note; an outcome status (``indexing/store/projects.py``) is also
   stored as feedback on the suggestion the person came from, so ``wellspring learn`` fits on it.
 """
