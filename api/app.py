@@ -63,6 +63,7 @@ from matcher.feedback import Feedback
 from matcher.filters import Access
 from matcher.knowledge_map import KnowledgeMapper
 from matcher.me import MemberSay
+from matcher.projects import Projects
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +164,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
             state.answers = Feedback.service(matcher, settings.suggestion_flush_ms)
             if isinstance(community.store, SqlStore):  # both backends are
                 state.say = MemberSay(matcher, mapper, community.store)
+                state.projects = Projects(state.answers, community.store)
             # ready means warm: what the routes build on first use is built before the server
             # accepts its first connection (uvicorn serves once this lifespan has started)
             state.warm_up_seconds = await run_in_threadpool(warm_up, state.answers, mapper)

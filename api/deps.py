@@ -22,6 +22,7 @@ from matcher.feedback import Feedback
 from matcher.filters import Access
 from matcher.knowledge_map import KnowledgeMapper
 from matcher.me import MemberSay
+from matcher.projects import Projects
 
 R = TypeVar("R")
 
@@ -76,6 +77,13 @@ async def get_say(state: Annotated[ServiceState, Depends(get_state)]) -> MemberS
     return state.say
 
 
+async def get_projects(state: Annotated[ServiceState, Depends(get_state)]) -> Projects:
+    """Projects as records (issue #30), built once at start-up over the answers service."""
+    if state.projects is None:
+        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
+    return state.projects
+
+
 class Searches:
     """Where searches run: worker threads, at most ``search_concurrency`` at once (setting).
 
@@ -109,3 +117,4 @@ AccessDep = Annotated[Access, Depends(get_access)]
 FeedbackDep = Annotated[Feedback, Depends(get_feedback)]
 SearchesDep = Annotated[Searches, Depends(get_searches)]
 SayDep = Annotated[MemberSay, Depends(get_say)]
+ProjectsDep = Annotated[Projects, Depends(get_projects)]

@@ -18,6 +18,7 @@ from matcher.experts import Matcher
 from matcher.feedback import Feedback
 from matcher.knowledge_map import KnowledgeMapper
 from matcher.me import MemberSay
+from matcher.projects import Projects
 
 
 class MetricsText(Protocol):
@@ -41,6 +42,7 @@ class ServiceState:
     signin: SignIn | None = None  # the OpenID Connect client (api/signin.py), when configured
     answers: Feedback | None = None  # the answers service (matcher/requests.py, feedback.py)
     say: MemberSay | None = None  # members' own view and corrections (issue #29)
+    projects: Projects | None = None  # projects as records (issue #30)
     # setting search_concurrency: searches share these worker-thread slots (made at start-up)
     searches: anyio.CapacityLimiter | None = None
     warm_up_seconds: float | None = None  # the start-up's warm-up (api/app.py), before ready

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from api.auth import EditorDep, KeysDep
 from api.csv_export import project_csv
-from api.deps import FeedbackDep
+from api.deps import ProjectsDep
 from api.project_schemas import (
     PersonIn,
     PersonOut,
@@ -31,9 +31,6 @@ from api.project_schemas import (
     project_out,
     suggested_out,
 )
-from indexing.errors import IndexNotReady
-from indexing.store.protocol import SqlStore
-from matcher.projects import Projects
 
 router = APIRouter(tags=["projects"])
 _ERRORS: dict[int | str, dict[str, str]] = {
@@ -44,14 +41,6 @@ _ERRORS: dict[int | str, dict[str, str]] = {
 }
 
 
-def get_projects(feedback: FeedbackDep) -> Projects:
-    store = feedback.community_store()
-    if not isinstance(store, SqlStore):  # both backends are
-        raise IndexNotReady("projects need a SQL store")
-    return Projects(feedback, store)
-
-
-ProjectsDep = Annotated[Projects, Depends(get_projects)]
 ProjectId = Annotated[str, Path(min_length=1, max_length=128)]
 
 
