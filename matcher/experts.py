@@ -37,7 +37,7 @@ from matcher.evidence import Evidence, ExpertMatch, attach, candidates, explain
 from matcher.glossary import Glossary, glossary_file, load_glossary
 from matcher.languages import NeedLanguage
 from matcher.places import NO_PLACE, PlaceReading, prefer_places, read_places
-from matcher.query_vectors import QueryVectors
+from matcher.query_vectors import QueryVectors, SentenceVectors
 from matcher.rankings import first_members, picked_members, referred_members
 from matcher.reach import Reach
 from matcher.relevance import CANDIDATES, ScaleCache, ScaleMap, need_relevance, scale_anchors
@@ -82,6 +82,7 @@ class Matcher:
         self.community = community
         self.settings = settings
         self.glossary = glossary
+        self._sentences = SentenceVectors()  # profile sentences, across requests
         self._scale = ScaleCache(glossary.english if glossary is not None else [],
                                  scale_anchors())
 
@@ -164,9 +165,7 @@ class Matcher:
                         and self.community.multilingual_index is not None)
 
         def encode(texts: list[str]) -> npt.NDArray[np.float32]:
-            vectors.prefetch([] if multilingual else texts, texts if multilingual else [])
-            get = vectors.multilingual if multilingual else vectors.english
-            return np.stack([get(t) for t in texts])
+            return self._sentences.vectors(texts, multilingual, vectors)
 
         need = vectors.multilingual(text) if multilingual else vectors.english(text)
         return with_profile_evidence(matches, bios, need, encode)
