@@ -138,16 +138,8 @@ class MemberSay:
     def _exposure(self, member_id: str) -> Exposure:
         since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=EXPOSURE_DAYS)).isoformat(
             timespec="seconds")
-        rows = self.say.rows_about(member_id)
-        suggestions = [r for r in rows["suggestions"] if str(r["created_at"]) >= since]
-        by_kind: dict[str, int] = {}
-        for r in suggestions:
-            by_kind[str(r["kind"])] = by_kind.get(str(r["kind"]), 0) + 1
-        return Exposure(
-            EXPOSURE_DAYS, len(suggestions),
-            sum(1 for r in rows["exposure"] if str(r["at"]) >= since),
-            sum(1 for r in rows["feedback"]
-                if r["outcome"] == "contacted" and str(r["at"]) >= since), by_kind)
+        by_kind, shown, contacted = self.say.exposure_since(member_id, since)
+        return Exposure(EXPOSURE_DAYS, sum(by_kind.values()), shown, contacted, by_kind)
 
     # -- corrections ------------------------------------------------------------------------
     def choose(self, member_id: str, changes: Mapping[str, object]) -> MyProfile:

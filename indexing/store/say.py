@@ -55,6 +55,20 @@ class SayStore:
             "FROM topic_corrections WHERE member_id=? ORDER BY at, correction_id", (member_id,))
         return [correction_of(r) for r in rows]
 
+    def exposure_since(self, member_id: str, since: str) -> tuple[dict[str, int], int, int]:
+        """Since this ISO time: answers naming the member by kind, times shown, times marked
+        contacted."""
+        conn = self.store.connection()
+        by_kind = {str(r[0]): int(r[1]) for r in conn.execute(
+            "SELECT s.kind, COUNT(*) FROM suggestion_members m JOIN suggestions s "
+            "ON s.suggestion_id = m.suggestion_id WHERE m.member_id=? AND s.created_at>=? "
+            "GROUP BY s.kind", (member_id, since))}
+        shown = conn.execute("SELECT COUNT(*) FROM exposure WHERE member_id=? AND at>=?",
+                             (member_id, since)).fetchone()[0]
+        contacted = conn.execute("SELECT COUNT(*) FROM feedback WHERE member_id=? AND at>=? "
+                                 "AND outcome='contacted'", (member_id, since)).fetchone()[0]
+        return by_kind, int(shown), int(contacted)
+
     # -- writes (each with the member's change-feed row) -------------------------------------
     def set_choices(self, member_id: str, changes: Mapping[str, object]) -> MemberChoices:
         """Store the given choices (keys of ``CHOICE_FIELDS``; a None value clears one)."""
