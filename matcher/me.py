@@ -32,7 +32,7 @@ from indexing.store.topics import StoredTopics
 from matcher.errors import InvalidRequest
 from matcher.experts import Matcher
 from matcher.filters import Access
-from matcher.knowledge_map import KnowledgeMapper
+from matcher.knowledge_map import KnowledgeMapper, Topic
 from matcher.knowledge_map.service import TAXONOMY_MIN_COS
 from matcher.topic_say import current_topic
 
@@ -132,7 +132,7 @@ class MemberSay:
         """The topic model (computed if need be) and the public map's label and search query
         of each topic."""
         public = self.mapper.build(Access.public())
-        labels = {t.id: (t.label, t.search_query) for t in public.topics}
+        labels = {t.id: (_named(t), t.search_query) for t in public.topics}
         return self.store.topic_model(), labels
 
     def _exposure(self, member_id: str) -> Exposure:
@@ -246,6 +246,15 @@ class MemberSay:
         self.matcher.community.apply(commit, lambda result: result)
         counts["vectors_pruned"] = self.matcher.community.prune_vectors()
         return counts
+
+
+def _named(topic: Topic) -> str:
+    """A topic as a person names it: the community taxonomy's entry it maps to (its terms
+    after it), else its terms."""
+    match = topic.taxonomy
+    if match is None:
+        return topic.label
+    return f"{match.subtopic_label or match.topic_label} ({topic.label})"
 
 
 def _own(c: Contribution, used: bool) -> OwnContribution:

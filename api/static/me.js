@@ -42,7 +42,9 @@ function render(p) {
   const m = p.member;
   byId("me-title").textContent = `My profile: ${m.name}`;
   byId("me-who").replaceChildren(memberMeta({ ...m, organisation: m.organisation_id }));
-  byId("me-topics").replaceChildren(...p.topics.map(topicCard));
+  byId("me-topics").replaceChildren(...(p.topics.length ? p.topics.map(topicCard)
+    : [el("li", { class: "empty" }, "No topics yet: none of your contributions is in the "
+      + "community map, so Wellspring knows you from your profile only.")]));
   byId("me-contributions").querySelector("tbody").replaceChildren(...p.contributions.map(contributionRow));
   byId("me-policy").textContent = POLICY[p.consent.policy] || p.consent.policy;
   for (const radio of document.querySelectorAll("#me-choices input[name=consent]")) {
