@@ -294,3 +294,21 @@ def test_export_holds_every_row_and_erasure_leaves_none(service: Service) -> Non
     assert c.get("/me", headers=me).status_code == 401  # her key went with her
     eventually(lambda: service.other.get(f"/members/{ME}").status_code == 404)
     assert not names(service.other, LEAKS, ME)
+
+
+def test_a_coordinator_cannot_override_a_members_own_choice(service: Service) -> None:
+    c, mine, reader = service.client, service.h("occasional"), service.h("reader")
+    brief = {"title": "Sludge", "needs": ["faecal sludge treatment in Dakar"], "top": 10}
+    c.patch("/me", json={"open_to_invitations": False, "consent": "out"}, headers=mine)
+    record = c.get(f"/members/{OCCASIONAL}", headers=service.h("admin"))
+    assert record.status_code == 404  # not named to anyone else, coordinators included
+    stored = service.store.get_member(OCCASIONAL).model_dump(mode="json")
+    stored.update(open_to_invitations=True, hidden=False)
+    r = c.put(f"/members/{OCCASIONAL}", json=stored, headers=service.h("editor"))
+    assert r.status_code == 200, r.text
+    me = c.get("/me", headers=mine).json()
+    assert me["availability"]["open_to_invitations"] is False
+    assert me["consent"]["suggested_to_others"] is False
+    invited = service.other.post("/projects/invitations", json=brief, headers=reader).json()
+    assert OCCASIONAL not in [i["member_id"] for i in invited["invitations"]]
+    assert not names(service.other, "faecal sludge treatment in Dakar", OCCASIONAL, reader)
