@@ -154,8 +154,8 @@ def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Acces
     """Members outside the core to invite for a project, each with the reasons; members in
     ``capped`` (fair exposure, busy cool-down) come after every other invitee."""
     s = matcher.settings
-    if not 1 <= top <= s.max_top:
-        raise InvalidRequest("top", f"must be between 1 and {s.max_top}")
+    if not 1 <= top <= s.matching.max_top:
+        raise InvalidRequest("top", f"must be between 1 and {s.matching.max_top}")
     brief = brief_needs(matcher, request)  # text work, before the snapshot's read locks
     with matcher.snapshot() as snap:
         plan = plan_team(matcher, snap, request, access, brief, capped)
@@ -194,7 +194,7 @@ def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Acces
             fits=tuple(round(table[mid].get(i, 0.0), 4) for i in range(len(texts))),
         ) for score, mid, reasons, idx in found)
         explanation = None if invitations else _why_nobody(table, catalog, texts,
-                                                           s.invite_fit_floor)
+                                                           s.teams.invite_fit_floor)
     return InvitationResult(req.title, needs, plan.languages,
                             tuple(round(b, 4) for b in core_best), plan.team_ids,
                             invitations, explanation)
@@ -206,8 +206,9 @@ def invite_rules(catalog: CatalogView, team: Sequence[str], s: Settings) -> Invi
     kinds = {o.kind for m in members
              if (o := catalog.organisations.get(m.organisation_id)) is not None}
     return InviteRules(
-        floor=s.invite_fit_floor, coverage_threshold=s.team_coverage_threshold,
-        depth_margin=s.invite_depth_margin, newcomer_max=s.invite_newcomer_max_contributions,
+        floor=s.teams.invite_fit_floor, coverage_threshold=s.teams.team_coverage_threshold,
+        depth_margin=s.teams.invite_depth_margin,
+        newcomer_max=s.teams.invite_newcomer_max_contributions,
         team_kinds=frozenset(kinds), team_countries=frozenset(m.country for m in members),
         team_languages=frozenset(x for m in members for x in m.languages),
     )

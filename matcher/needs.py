@@ -53,13 +53,13 @@ class ProjectRequest:
     def validated(self, settings: Settings, catalog: CatalogView) -> ProjectRequest:
         """This request with defaults filled in; InvalidRequest names the first bad field."""
         self.check_title()
-        size = settings.team_size if self.size is None else self.size
-        if not 1 <= size <= settings.max_team_size:
-            raise InvalidRequest("size", f"must be between 1 and {settings.max_team_size}")
+        size = settings.teams.team_size if self.size is None else self.size
+        if not 1 <= size <= settings.teams.max_team_size:
+            raise InvalidRequest("size", f"must be between 1 and {settings.teams.max_team_size}")
         for name, cap in (("max_per_organisation", self.max_per_organisation),
                           ("max_per_country", self.max_per_country)):
-            if cap is not None and not 1 <= cap <= settings.max_team_size:
-                raise InvalidRequest(name, f"must be between 1 and {settings.max_team_size}")
+            if cap is not None and not 1 <= cap <= settings.teams.max_team_size:
+                raise InvalidRequest(name, f"must be between 1 and {settings.teams.max_team_size}")
         for mid in sorted(self.exclude_members):  # a hidden member is as unknown as any
             if (member := catalog.members.get(mid)) is None or member.hidden:
                 raise InvalidRequest("exclude_members", f"unknown member '{mid}'")
@@ -72,8 +72,9 @@ class ProjectRequest:
             title=self.title.strip(), description=self.description, needs=self.needs,
             size=size, exclude_members=self.exclude_members,
             exclude_organisations=self.exclude_organisations, exclude_countries=countries,
-            max_per_organisation=self.max_per_organisation or settings.team_max_per_organisation,
-            max_per_country=self.max_per_country or settings.team_max_per_country,
+            max_per_organisation=(self.max_per_organisation
+                                  or settings.teams.team_max_per_organisation),
+            max_per_country=self.max_per_country or settings.teams.team_max_per_country,
         )
 
     def check_title(self) -> None:

@@ -113,8 +113,8 @@ def brief_needs(matcher: Matcher, request: ProjectRequest) -> BriefNeeds:
     s = matcher.settings
     request.check_title()
     brief = brief_language(request.title, request.description)
-    needs = project_needs(request.description, request.needs, s.team_max_needs,
-                          s.max_query_chars, brief.code, matcher.glossary)
+    needs = project_needs(request.description, request.needs, s.teams.team_max_needs,
+                          s.matching.max_query_chars, brief.code, matcher.glossary)
     return needs, need_languages(matcher, needs, brief)
 
 
@@ -140,10 +140,10 @@ def plan_team(matcher: Matcher, snap: Snapshot, request: ProjectRequest, access:
 def team_limits(request: ProjectRequest, n_needs: int, settings: Settings) -> TeamLimits:
     """What the team is selected under: the request's size and caps, else the settings'."""
     s = settings
-    return TeamLimits(n_needs, request.size or s.team_size, s.team_coverage_threshold,
-                      s.team_diversity_weight,
-                      request.max_per_organisation or s.team_max_per_organisation,
-                      request.max_per_country or s.team_max_per_country)
+    return TeamLimits(n_needs, request.size or s.teams.team_size, s.teams.team_coverage_threshold,
+                      s.teams.team_diversity_weight,
+                      request.max_per_organisation or s.teams.team_max_per_organisation,
+                      request.max_per_country or s.teams.team_max_per_country)
 
 
 def suggest_team(matcher: Matcher, request: ProjectRequest, access: Access,
@@ -159,7 +159,7 @@ def suggest_team(matcher: Matcher, request: ProjectRequest, access: Access,
 def assemble_team(matcher: Matcher, snap: Snapshot, plan: PlannedTeam) -> TeamResult:
     """Members with the needs they cover and their evidence; coverage, gaps and spread."""
     s = matcher.settings
-    threshold = s.team_coverage_threshold
+    threshold = s.teams.team_coverage_threshold
     catalog = snap.catalog
     needs, scores, picks = plan.needs, plan.scores, plan.picks
     covers = {p.member_id: [i for i in range(len(needs))
@@ -193,7 +193,7 @@ def assemble_team(matcher: Matcher, snap: Snapshot, plan: PlannedTeam) -> TeamRe
     shortfall = explain_shortfall(table, catalog.members, picks,
                                   team_limits(request, len(needs), s))
     alternates = find_alternates(table, catalog.members, picks, threshold,
-                                 s.team_alternate_max_cost, s.team_max_alternates)
+                                 s.teams.team_alternate_max_cost, s.teams.team_max_alternates)
     return TeamResult(
         title=request.title, needs=needs, languages=plan.languages, team=tuple(team),
         coverage=tuple(coverage), gaps=tuple(gaps),

@@ -76,9 +76,9 @@ class CommunityIndex:
     def __init__(self, encoder: Encoder, settings: Settings, factory: str = "Flat") -> None:
         self.encoder = encoder
         self.settings = settings
-        configure_faiss(settings.faiss_threads)
+        configure_faiss(settings.index.faiss_threads)
         self._vectors: VectorIndex = FaissVectorIndex(encoder.dimension, factory,
-                                        choose_nprobe(factory, settings.ivf_nprobe))
+                                        choose_nprobe(factory, settings.index.ivf_nprobe))
         self._items = ItemTable()
         self._catalog = Catalog()
         self._lock = RWLock()
@@ -145,7 +145,7 @@ class CommunityIndex:
         try:
             self._vectors = FaissVectorIndex.load(
                 folder, manifest["factory"], encoder.dimension,
-                choose_nprobe(manifest["factory"], settings.ivf_nprobe),
+                choose_nprobe(manifest["factory"], settings.index.ivf_nprobe),
             )
             self._items = ItemTable.from_json(
                 json.loads((folder / ITEMS_FILE).read_text(encoding="utf-8"))
@@ -377,8 +377,9 @@ class CommunityIndex:
         """A new index built aside from the store, reusing this one's vectors where the text is
         unchanged (so a rebuild to another index type encodes nothing)."""
         n_keys = len(self._items.key_hash) or store.counts()["contributions"]
-        chosen = factory or choose_factory(max(self.count(), n_keys), self.settings.index_kind,
-                                           self.settings.ivf_threshold)
+        chosen = factory or choose_factory(max(self.count(), n_keys),
+                                           self.settings.index.index_kind,
+                                           self.settings.index.ivf_threshold)
         fresh = CommunityIndex(self.encoder, self.settings, chosen)
         with self._lock.read():
             reuse = [k for k in self._items.key_ids if k in self._items.key_hash]
