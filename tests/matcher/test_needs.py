@@ -101,7 +101,7 @@ def test_request_validation_names_the_field(request_: ProjectRequest, field: str
 
 
 def test_request_defaults_come_from_settings() -> None:
-    s = Settings(team_size=4, team_max_per_organisation=3)
+    s = Settings(teams={"team_size": 4, "team_max_per_organisation": 3})
     r = ProjectRequest(title=" t ", exclude_members=frozenset({"m-1"}),
                        exclude_countries=frozenset({"ke"})).validated(s, _catalog())
     assert (r.title, r.size, r.max_per_organisation, r.max_per_country) == ("t", 4, 3, 2)
