@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from indexing.settings import Settings
+from indexing.settings import TeamSettings
 from indexing.vectors.catalog import MemberInfo
 from indexing.vectors.reader import CatalogView
 from matcher.brief import CANDIDATES_PER_NEED, rank_brief_needs
@@ -167,7 +167,7 @@ def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Acces
                                  Reach(req.filters(INVITEE_LEVELS), access, CANDIDATES_PER_NEED),
                                  plan.vectors)
         core_best = [b.score if (b := core.best(i)) else 0.0 for i in range(len(needs))]
-        rules = invite_rules(catalog, plan.team_ids, s)
+        rules = invite_rules(catalog, plan.team_ids, s.teams)
         texts = [n.text for n in needs]
         table = relevance_table(outer)
         found = []
@@ -200,15 +200,14 @@ def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Acces
                             invitations, explanation)
 
 
-def invite_rules(catalog: CatalogView, team: Sequence[str], s: Settings) -> InviteRules:
+def invite_rules(catalog: CatalogView, team: Sequence[str], s: TeamSettings) -> InviteRules:
     """The thresholds from the settings, and what the suggested team already holds."""
     members = [catalog.members[m] for m in team]
     kinds = {o.kind for m in members
              if (o := catalog.organisations.get(m.organisation_id)) is not None}
     return InviteRules(
-        floor=s.teams.invite_fit_floor, coverage_threshold=s.teams.team_coverage_threshold,
-        depth_margin=s.teams.invite_depth_margin,
-        newcomer_max=s.teams.invite_newcomer_max_contributions,
+        floor=s.invite_fit_floor, coverage_threshold=s.team_coverage_threshold,
+        depth_margin=s.invite_depth_margin, newcomer_max=s.invite_newcomer_max_contributions,
         team_kinds=frozenset(kinds), team_countries=frozenset(m.country for m in members),
         team_languages=frozenset(x for m in members for x in m.languages),
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from indexing.settings import Settings
+from indexing.settings import TeamSettings
 from indexing.vectors.reader import CatalogView
 from matcher.errors import InvalidRequest
 from matcher.experts import Evidence, Matcher, RankedMember, Snapshot
@@ -50,16 +50,16 @@ class ProjectRequest:
     max_per_organisation: int | None = None  # None: the ``team_max_per_organisation`` setting
     max_per_country: int | None = None  # None: the ``team_max_per_country`` setting
 
-    def validated(self, settings: Settings, catalog: CatalogView) -> ProjectRequest:
+    def validated(self, settings: TeamSettings, catalog: CatalogView) -> ProjectRequest:
         """This request with defaults filled in; InvalidRequest names the first bad field."""
         self.check_title()
-        size = settings.teams.team_size if self.size is None else self.size
-        if not 1 <= size <= settings.teams.max_team_size:
-            raise InvalidRequest("size", f"must be between 1 and {settings.teams.max_team_size}")
+        size = settings.team_size if self.size is None else self.size
+        if not 1 <= size <= settings.max_team_size:
+            raise InvalidRequest("size", f"must be between 1 and {settings.max_team_size}")
         for name, cap in (("max_per_organisation", self.max_per_organisation),
                           ("max_per_country", self.max_per_country)):
-            if cap is not None and not 1 <= cap <= settings.teams.max_team_size:
-                raise InvalidRequest(name, f"must be between 1 and {settings.teams.max_team_size}")
+            if cap is not None and not 1 <= cap <= settings.max_team_size:
+                raise InvalidRequest(name, f"must be between 1 and {settings.max_team_size}")
         for mid in sorted(self.exclude_members):  # a hidden member is as unknown as any
             if (member := catalog.members.get(mid)) is None or member.hidden:
                 raise InvalidRequest("exclude_members", f"unknown member '{mid}'")
@@ -72,9 +72,8 @@ class ProjectRequest:
             title=self.title.strip(), description=self.description, needs=self.needs,
             size=size, exclude_members=self.exclude_members,
             exclude_organisations=self.exclude_organisations, exclude_countries=countries,
-            max_per_organisation=(self.max_per_organisation
-                                  or settings.teams.team_max_per_organisation),
-            max_per_country=self.max_per_country or settings.teams.team_max_per_country,
+            max_per_organisation=self.max_per_organisation or settings.team_max_per_organisation,
+            max_per_country=self.max_per_country or settings.team_max_per_country,
         )
 
     def check_title(self) -> None:

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from indexing.settings import Settings
+from indexing.settings import TeamSettings
 from indexing.vectors.catalog import MemberInfo
 from matcher.brief import (
     CANDIDATES_PER_NEED,
@@ -124,12 +124,12 @@ def plan_team(matcher: Matcher, snap: Snapshot, request: ProjectRequest, access:
     through their routes and pick the team; members in ``capped`` (fair exposure, busy
     cool-down) are replaced last where coverage allows (``exposure.cap_team``)."""
     s = matcher.settings
-    request = request.validated(s, snap.catalog)
+    request = request.validated(s.teams, snap.catalog)
     needs, languages = brief
     vectors = query_vectors(matcher)
     scores = rank_brief_needs(matcher, snap, needs, languages,
                               Reach(request.filters(), access, CANDIDATES_PER_NEED), vectors)
-    limits = team_limits(request, len(needs), s)
+    limits = team_limits(request, len(needs), s.teams)
     table = relevance_table(scores)
     picks = select_team(table, snap.catalog.members, limits)
     if capped:  # applied last: after filters, preferences and coverage with spread
@@ -137,13 +137,12 @@ def plan_team(matcher: Matcher, snap: Snapshot, request: ProjectRequest, access:
     return PlannedTeam(request, tuple(needs), tuple(languages), scores, tuple(picks), vectors)
 
 
-def team_limits(request: ProjectRequest, n_needs: int, settings: Settings) -> TeamLimits:
+def team_limits(request: ProjectRequest, n_needs: int, s: TeamSettings) -> TeamLimits:
     """What the team is selected under: the request's size and caps, else the settings'."""
-    s = settings
-    return TeamLimits(n_needs, request.size or s.teams.team_size, s.teams.team_coverage_threshold,
-                      s.teams.team_diversity_weight,
-                      request.max_per_organisation or s.teams.team_max_per_organisation,
-                      request.max_per_country or s.teams.team_max_per_country)
+    return TeamLimits(n_needs, request.size or s.team_size, s.team_coverage_threshold,
+                      s.team_diversity_weight,
+                      request.max_per_organisation or s.team_max_per_organisation,
+                      request.max_per_country or s.team_max_per_country)
 
 
 def suggest_team(matcher: Matcher, request: ProjectRequest, access: Access,
@@ -191,7 +190,7 @@ def assemble_team(matcher: Matcher, snap: Snapshot, plan: PlannedTeam) -> TeamRe
     request = plan.request
     table = relevance_table(scores)
     shortfall = explain_shortfall(table, catalog.members, picks,
-                                  team_limits(request, len(needs), s))
+                                  team_limits(request, len(needs), s.teams))
     alternates = find_alternates(table, catalog.members, picks, threshold,
                                  s.teams.team_alternate_max_cost, s.teams.team_max_alternates)
     return TeamResult(
