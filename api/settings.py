@@ -138,7 +138,6 @@ class HTTPSettings(BaseSettings):
         return valid_networks(v)
 
 
-
 class ServiceSettings(Settings):
     """Settings of ``wellspring serve``: the core's sections, sign-in and the HTTP limits."""
 

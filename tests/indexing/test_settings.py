@@ -16,7 +16,9 @@ def test_every_core_env_name_lands_in_its_section(monkeypatch: pytest.MonkeyPatc
     check_every_env_name(Settings, monkeypatch)
 
 
-def test_defaults_without_environment() -> None:
+def test_defaults_without_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WELLSPRING_NOT_A_SETTING", "1")  # ignored, as ever
+    monkeypatch.setenv("WELLSPRING_MATCHING", "{}")  # a section's name is no variable
     s = Settings()
     assert s.matching.rrf_k == 60 and s.storage.home == Path("var")
     assert s.storage.index_path == Path("var/index")
