@@ -69,8 +69,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
         shutil.copytree(args.home, home)
-        settings = Settings(home=home, database_url="", index_dir=None)  # type: ignore[call-arg]
-        store = SqliteStore(settings.database_path)
+        settings = Settings(storage={"home": home, "database_url": "", "index_dir": None})
+        store = SqliteStore(settings.storage.database_path)
         community, _ = Community.open(settings, store=store)
         matcher = Matcher.configured(community, settings)
         mapper = KnowledgeMapper.configured(matcher)

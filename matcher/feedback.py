@@ -123,7 +123,7 @@ class Feedback:
     # -- what limits an answer ---------------------------------------------------------------
     def model(self) -> RankingModel | None:
         """The stored model, None when there is none or ``learned_ranking`` is off."""
-        if self.settings.learned_ranking == "off":
+        if self.settings.feedback.learned_ranking == "off":
             return None
         version = self.store.model_version(MODEL_NAME)
         if version is None:
@@ -140,7 +140,7 @@ class Feedback:
     def capped(self) -> frozenset[str]:
         """Members capped now: busy within the cool-down, and (fair_exposure=cap) shown at
         least ``exposure_cap`` times within the window."""
-        s = self.settings
+        s = self.settings.feedback
         out = self.store.busy_since(_since(s.busy_cooldown_days)) if s.busy_cooldown_days \
             else frozenset()
         if s.fair_exposure == "cap":
@@ -170,8 +170,9 @@ class Feedback:
         self.capped()
         access = Access.public()
         for need in needs:
-            pool = self.settings.rerank_pool if model is not None else 10
-            found = self.matcher.find_experts(need, None, access, min(pool, self.settings.max_top))
+            pool = self.settings.feedback.rerank_pool if model is not None else 10
+            found = self.matcher.find_experts(need, None, access,
+                                              min(pool, self.settings.matching.max_top))
             self.suggested(need, found.matches, access)
         self.log.flush()  # its thread started, its statements prepared
 
@@ -188,7 +189,7 @@ class Feedback:
             filters = dataclasses.replace(filters,
                                           exclude_members=filters.exclude_members | declined)
         model = self.model()
-        pool = top if model is None else min(s.max_top, max(top, s.rerank_pool))
+        pool = top if model is None else min(s.matching.max_top, max(top, s.feedback.rerank_pool))
         found = self.matcher.find_experts(need, filters, access, pool, request.places)
         matches = list(found.matches)
         known: dict[str, tuple[float, ...]] | None = None  # features the model read now
@@ -199,7 +200,7 @@ class Feedback:
             # profile alone still follows members with evidence (broad.py)
             matches = evidence_first([matches[i] for i in rerank(matches, features, model)])
             matches = matches[:top]
-        if request.exposure and s.fair_exposure != "off":
+        if request.exposure and s.feedback.fair_exposure != "off":
             matches = [matches[i] for i in capped_last([m.member.id for m in matches],
                                                        self.capped())]
         result = dataclasses.replace(found, matches=matches)
@@ -292,17 +293,17 @@ class Feedback:
         """Store the suggestion (``members`` in order; ``complete`` gives them with their
         features, called when the log commits) and return its id; None when the answer is not
         tracked (``Tracking.recorded``, or ``record_suggestions`` off)."""
-        if not (self.settings.record_suggestions and tracking.recorded):
+        if not (self.settings.feedback.record_suggestions and tracking.recorded):
             return None
-        shown = tracking.shown and self.settings.fair_exposure != "off" and bool(members)
+        shown = tracking.shown and self.settings.feedback.fair_exposure != "off" and bool(members)
         return self.log.record(kind, need, tracking.project_id, members, shown, complete)
 
     def prune_expired(self) -> tuple[int, int]:
         """Delete suggestions past ``suggestion_retention_days`` that no feedback names, and
         exposure past ``exposure_window_days`` (the service's suggestion log runs it hourly)."""
         s = self.settings
-        return self.store.prune(_since(s.suggestion_retention_days),
-                                _since(s.exposure_window_days))
+        return self.store.prune(_since(s.feedback.suggestion_retention_days),
+                                _since(s.feedback.exposure_window_days))
 
     def close(self) -> None:
         """Commit the suggestions still queued (the service's shutdown)."""
@@ -326,13 +327,13 @@ class Feedback:
         features given no weight (default: past outcomes unless ``learn_past_outcomes``)."""
         s = self.settings
         if without is None:
-            without = () if s.learn_past_outcomes else PAST_OUTCOMES
-        return learn(self.store, s.learn_min_outcomes if min_outcomes is None else min_outcomes,
-                     without)
+            without = () if s.feedback.learn_past_outcomes else PAST_OUTCOMES
+        least = s.feedback.learn_min_outcomes if min_outcomes is None else min_outcomes
+        return learn(self.store, least, without)
 
     def exposure(self, basis: str = "shown") -> ExposureReport:
         """The exposure distribution over the window: shows, or every suggestion recorded."""
-        days = self.settings.exposure_window_days
+        days = self.settings.feedback.exposure_window_days
         since = _since(days)
         self.log.flush()
         counts = (self.store.exposure_counts(since) if basis == "shown"

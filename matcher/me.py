@@ -126,7 +126,7 @@ class MemberSay:
         topics += [MyTopic(None, c.label, c.label, c.status, (), c.correction_id)
                    for c in corrections if c.topic_id is None]
         choices = self.say.choices(member_id)
-        policy = self.matcher.settings.consent
+        policy = self.matcher.settings.matching.consent
         return MyProfile(
             member=member, spaces=tuple(sorted({c.space for c in own})), topics=tuple(topics),
             contributions=tuple(own), choices=choices, consent_policy=policy,

@@ -61,24 +61,25 @@ def _fill(store: Store) -> dict[str, str]:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
-    extra: dict[str, Any] = {"suggestion_flush_ms": 0, "fair_exposure": "track"}
+    extra: dict[str, Any] = {"http": {"suggestion_flush_ms": 0},
+                             "feedback": {"fair_exposure": "track"}}
     if request.param == "postgres":
         from indexing.store.postgres import PostgresStore
 
         url = request.getfixturevalue("pg_url")
-        settings = make_settings(tmp_path / "home", database_url=url, feed_poll_seconds=0.2,
-                                 **extra)
+        settings = make_settings(tmp_path / "home", storage={"database_url": url},
+                                 index={"feed_poll_seconds": 0.2}, **extra)
         store: Store = PostgresStore(url)
         keys = _fill(store)
-        other = create_app(make_settings(tmp_path / "home2", database_url=url,
-                                         feed_poll_seconds=0.2, **extra),
+        other = create_app(make_settings(tmp_path / "home2", storage={"database_url": url},
+                                         index={"feed_poll_seconds": 0.2}, **extra),
                            encoder=HashingEncoder())
         with TestClient(create_app(settings, encoder=HashingEncoder())) as client, \
                 TestClient(other) as replica:
             yield Service(settings, store, keys, [client, replica])
     else:
         settings = make_settings(tmp_path / "home", **extra)
-        store = SqliteStore(settings.database_path)
+        store = SqliteStore(settings.storage.database_path)
         keys = _fill(store)
         with TestClient(create_app(settings, encoder=HashingEncoder())) as client:
             yield Service(settings, store, keys, [client])
@@ -226,8 +227,8 @@ def test_busy_and_monthly_limits_skip_invitations(service: Service) -> None:
 
 
 def test_opt_in_policy_suggests_only_those_who_said_yes(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path / "home", consent="opt_in")
-    store = SqliteStore(settings.database_path)
+    settings = make_settings(tmp_path / "home", matching={"consent": "opt_in"})
+    store = SqliteStore(settings.storage.database_path)
     keys = _fill(store)
     with TestClient(create_app(settings, encoder=HashingEncoder())) as c:
         assert c.get("/experts", params={"q": LEAKS}).json()["results"] == []
