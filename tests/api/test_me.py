@@ -17,10 +17,12 @@ from api.app import create_app
 from api.sessions import SESSION_COOKIE, csrf_token
 from indexing.encoders.base import HashingEncoder
 from indexing.ingest import ingest_paths
+from indexing.schema import contribution_key, member_key
 from indexing.settings import Settings
 from indexing.store import SqliteStore, Store
 from indexing.store.keys import KeyStore
 from indexing.store.sessions import Identity, SessionStore
+from indexing.vectors.encoding import text_hashes
 from tests.conftest import TEST_DATA, make_settings
 
 ME = "m-0001"  # core, Nairobi leak detection; c-00007 is hers, in a private space
@@ -274,10 +276,21 @@ def test_export_holds_every_row_and_erasure_leaves_none(service: Service) -> Non
     assert exported["suggestions"] and exported["exposure"] and exported["feedback"]
     assert exported["member_keys"] and exported["audit"]
     before = service.store.counts()
+    sole = [x["id"] for x in exported["contributions"] if x["authors"] == [ME]]
+    hashes = text_hashes(service.store, [member_key(ME)] + [contribution_key(x) for x in sole],
+                         service.settings)
+    conn = service.store.connection()  # type: ignore[attr-defined]
+
+    def vectors_of_her_texts() -> int:
+        marks = ",".join("?" * len(hashes))
+        return int(conn.execute(f"SELECT COUNT(*) FROM text_vectors WHERE text_hash IN ({marks})",
+                                sorted(hashes)).fetchone()[0])
+
+    assert sole and vectors_of_her_texts() > 0
 
     r = c.delete("/me", headers=me)
     assert r.status_code == 200 and r.json()["erased"] is True, r.text
-    conn = service.store.connection()  # type: ignore[attr-defined]
+    assert vectors_of_her_texts() == 0  # her profile's and her own texts' vectors: pruned
     for table in ("suggestion_members", "feedback", "exposure", "member_choices",
                   "matching_exclusions", "topic_corrections", "member_keys", "sessions"):
         rows = conn.execute(f"SELECT COUNT(*) FROM {table} WHERE member_id=?", (ME,))
