@@ -111,6 +111,8 @@ class ExposureOut(BaseModel):
     shown: int = Field(description="Times such an answer was shown to a person")
     contacted: int = Field(description="Times a coordinator marked you contacted")
     by_kind: dict[str, int]
+    by_topic: dict[str, int] = Field(description="Topic id -> answers naming you whose first "
+                                     "evidence of yours lies in that topic")
 
 
 class MeOut(BaseModel):
@@ -150,5 +152,6 @@ def me_out(p: MyProfile) -> MeOut:
                            suggested_to_others=p.suggested_to_others),
         exposure=ExposureOut(days=p.exposure.days, suggested=p.exposure.suggested,
                              shown=p.exposure.shown, contacted=p.exposure.contacted,
-                             by_kind=dict(p.exposure.by_kind)),
+                             by_kind=dict(p.exposure.by_kind),
+                             by_topic=dict(p.exposure.by_topic)),
     )

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from indexing.schema import ItemKey
@@ -37,7 +37,7 @@ from indexing.store.feedback import (
 from indexing.store.suggestion_log import SuggestionLog
 from matcher.broad import evidence_first
 from matcher.directory import check_types
-from matcher.evidence import ExpertMatch
+from matcher.evidence import Evidence, ExpertMatch
 from matcher.experts import ExpertResult, Matcher
 from matcher.exposure import ExposureReport, ExposureWindow, capped_last, exposure_report
 from matcher.filters import Access
@@ -206,12 +206,15 @@ class Feedback:
         result = dataclasses.replace(found, matches=matches)
         if known is not None:
             sid = self.record("experts", need, tracking,
-                              [SuggestedMember(m.member.id, known[m.member.id])
+                              [SuggestedMember(m.member.id, known[m.member.id],
+                                               evidence=first_contribution(m.evidence))
                                for m in matches])
         else:  # nothing reads the features now: the suggestion log computes them when it
             # commits (off the answer's path; the need's text is held until then, never stored)
             sid = self.record("experts", need, tracking,
-                              [SuggestedMember(m.member.id, ()) for m in matches],
+                              [SuggestedMember(m.member.id, (),
+                                               evidence=first_contribution(m.evidence))
+                               for m in matches],
                               lambda: self.suggested(need, matches, access))
         return ExpertsAnswer(result, sid, model is not None)
 
@@ -221,7 +224,8 @@ class Feedback:
         project = self._excluding(request.project, tracking.project_id)
         result = suggest_team(self.matcher, project, request.asker.access, self.capped())
         sid = self.record("team", _brief_text(project), tracking,
-                          [SuggestedMember(t.member.id, ()) for t in result.team])
+                          [SuggestedMember(t.member.id, (), evidence=first_contribution(
+                              e.evidence for e in t.evidence)) for t in result.team])
         return TeamAnswer(result, sid)
 
     def invitations(self, request: InvitationsRequest) -> InvitationsAnswer:
@@ -233,7 +237,8 @@ class Feedback:
         result = suggest_invitations(self.matcher, project, request.asker.access, request.top,
                                      self.capped())
         sid = self.record("invitations", _brief_text(project), tracking,
-                          [SuggestedMember(i.member.id, ()) for i in result.invitations])
+                          [SuggestedMember(i.member.id, (), evidence=first_contribution(
+                              e.evidence for e in i.evidence)) for i in result.invitations])
         return InvitationsAnswer(result, sid)
 
     def similar(self, request: SimilarRequest) -> list[SimilarMember]:
@@ -259,8 +264,8 @@ class Feedback:
     def suggested(self, need: str, matches: Sequence[ExpertMatch], access: Access
                   ) -> list[SuggestedMember]:
         """The matches as suggested members, with their re-ranking features."""
-        return [SuggestedMember(m.member.id, f) for m, f in zip(
-            matches, self.features(need, matches, access), strict=True)]
+        return [SuggestedMember(m.member.id, f, evidence=first_contribution(m.evidence))
+                for m, f in zip(matches, self.features(need, matches, access), strict=True)]
 
     def lexical(self, need: str, member_ids: set[str], access: Access) -> dict[str, float]:
         """Each member's best BM25 among the need's lexical hits the caller may see, over the
@@ -342,6 +347,12 @@ class Feedback:
             catalog = snap.catalog
             return exposure_report(counts, catalog.members, catalog.member_contributions,
                                    ExposureWindow(basis, days, since))
+
+
+def first_contribution(evidence: Iterable[Evidence]) -> str | None:
+    """The first contribution an answer showed for a member (what ``GET /me`` counts their
+    suggestions by topic with, issue #29)."""
+    return next((e.contribution_id for e in evidence if e.contribution_id), None)
 
 
 def _brief_text(request: ProjectRequest) -> str:

@@ -17,6 +17,7 @@ their profile's topics, which the ranking reads.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -72,6 +73,7 @@ class Exposure:
     shown: int
     contacted: int
     by_kind: Mapping[str, int]
+    by_topic: Mapping[str, int]  # topic id -> suggestions whose first evidence lies in it
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ class MemberSay:
             contributions=tuple(own), choices=choices, consent_policy=policy,
             suggested_to_others=(choices.consent == "in"
                                  or (policy == "opt_out" and choices.consent != "out")),
-            exposure=self._exposure(member_id))
+            exposure=self._exposure(member_id, model))
 
     def _contributions(self, member_id: str) -> list[OwnContribution]:
         ids = self.store.contributions_of(member_id)
@@ -148,11 +150,16 @@ class MemberSay:
         labels = {t.id: (_named(t), t.search_query) for t in public.topics}
         return self.store.topic_model(), labels
 
-    def _exposure(self, member_id: str) -> Exposure:
+    def _exposure(self, member_id: str, model: StoredTopics | None) -> Exposure:
+        """The last 90 days; each suggestion counted for the topic of the contribution the
+        answer showed first for them (by the current topic model)."""
         since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=EXPOSURE_DAYS)).isoformat(
             timespec="seconds")
-        by_kind, shown, contacted = self.say.exposure_since(member_id, since)
-        return Exposure(EXPOSURE_DAYS, sum(by_kind.values()), shown, contacted, by_kind)
+        by_kind, shown, contacted, first = self.say.exposure_since(member_id, since)
+        assignments = model.assignments if model is not None else {}
+        by_topic = Counter(assignments[c] for c in first if c in assignments)
+        return Exposure(EXPOSURE_DAYS, sum(by_kind.values()), shown, contacted, by_kind,
+                        dict(by_topic))
 
     # -- corrections ------------------------------------------------------------------------
     def choose(self, me: Me, changes: Mapping[str, object]) -> MyProfile:

@@ -267,6 +267,12 @@ def test_export_holds_every_row_and_erasure_leaves_none(service: Service) -> Non
     c.patch("/me", json={"languages": ["en", "fr"]}, headers=me)
     c.put("/me/contributions/c-00007/matching", json={"used": False}, headers=me)
     c.post("/me/topics", json={"label": "pipe bursts in cold climates"}, headers=me)
+    mine = c.get("/me", headers=me).json()
+    assert mine["exposure"]["suggested"] >= 1 and mine["exposure"]["shown"] >= 1
+    assert mine["exposure"]["contacted"] == 1
+    by_topic = mine["exposure"]["by_topic"]  # for which of her topics, never the need itself
+    assert sum(by_topic.values()) >= 1
+    assert set(by_topic) <= {t["topic_id"] for t in mine["topics"]}
     exported = c.get("/me/export", headers=me).json()
     assert exported["member"]["id"] == ME
     assert {x["id"] for x in exported["contributions"]} >= {"c-00007", "c-00001"}
