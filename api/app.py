@@ -71,7 +71,7 @@ log = logging.getLogger(__name__)
 async def _save_periodically(state: ServiceState) -> None:
     """Save a changed index every ``index_save_seconds``, so a crash costs at most that much
     re-encoding at the next start (the store already holds every acknowledged write)."""
-    interval = state.settings.index_save_seconds
+    interval = state.settings.index.index_save_seconds
     while interval > 0 and state.community is not None:
         await asyncio.sleep(interval)
         try:
@@ -85,7 +85,7 @@ def _open_keys(settings: ServiceSettings, community: Community | None) -> KeySto
     community (not ready), in the database alone; None when even that cannot be opened."""
     store = community.store if community is not None else None
     try:
-        return KeyStore(store if isinstance(store, SqlStore) else open_store(settings))
+        return KeyStore(store if isinstance(store, SqlStore) else open_store(settings.storage))
     except Exception as exc:  # a store that cannot open: routes needing keys answer 503
         log.error("keys unavailable: %s", exc)
         return None
@@ -130,8 +130,9 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     state = ServiceState(settings=settings)
     # the provider's documents are fetched at the first sign-in: a provider that is down does
     # not keep the service from starting (API keys and sign-in links still work)
-    state.signin = SignIn(settings) if settings.oidc_configured else None
-    http_metrics = HttpMetrics(state) if settings.metrics == "on" else None  # MONITORING.md
+    state.signin = SignIn(settings.signin) if settings.signin.oidc_configured else None
+    measured = settings.observability.metrics == "on"
+    http_metrics = HttpMetrics(state) if measured else None  # MONITORING.md
     state.metrics = http_metrics
 
     @asynccontextmanager
@@ -139,12 +140,13 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
         # one process owns an index folder (and, on SQLite, the store); replicas on one
         # PostgreSQL store each have their own home (docs/DEPLOYMENT.md)
         lock = try_service_lock(settings)
-        state.searches = anyio.CapacityLimiter(settings.search_concurrency or os.cpu_count() or 2)
+        state.searches = anyio.CapacityLimiter(
+            settings.http.search_concurrency or os.cpu_count() or 2)
         try:
             if lock is None:
                 log.error("another Wellspring process serves %s; run one service process per "
                           "home (replicas: one home each on a PostgreSQL store, "
-                          "docs/DEPLOYMENT.md)", settings.index_path)
+                          "docs/DEPLOYMENT.md)", settings.storage.index_path)
                 raise IndexNotReady(ANOTHER_PROCESS)
             community, _ = await run_in_threadpool(
                 functools.partial(Community.open, settings, encoder,
@@ -156,12 +158,12 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
             state.not_ready_detail = str(exc)
             log.error("not ready: %s", exc)
         else:
-            if settings.uses_postgres:  # other replicas' writes arrive through the feed
+            if settings.storage.uses_postgres:  # other replicas' writes arrive through the feed
                 community.start_following()
             state.community = community
             state.matcher = matcher
             state.mapper = mapper
-            state.answers = Feedback.service(matcher, settings.suggestion_flush_ms)
+            state.answers = Feedback.service(matcher, settings.http.suggestion_flush_ms)
             if isinstance(community.store, SqlStore):  # both backends are
                 state.say = MemberSay(matcher, mapper, community.store)
                 state.projects = Projects(state.answers, community.store)
@@ -171,8 +173,8 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
             state.not_ready_reason = None
         state.keys = await run_in_threadpool(_open_keys, settings, state.community)
         if state.keys is not None:
-            state.limiter = FailureLimiter(state.keys, settings.auth_failure_limit,
-                                           settings.auth_failure_window_s)
+            state.limiter = FailureLimiter(state.keys, settings.http.auth_failure_limit,
+                                           settings.http.auth_failure_window_s)
             state.sessions = SessionStore(state.keys.store)  # beside the keys (issue #28)
         saver = asyncio.create_task(_save_periodically(state)) if state.community else None
         try:
@@ -202,10 +204,10 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     app.state.wellspring = state
     errors.install(app)
     openapi.install(app, settings)  # errors, optional keys and limits as they are (#35)
-    app.add_middleware(SizeLimit, max_body_bytes=settings.max_body_bytes,
-                       max_query_bytes=settings.max_query_bytes)
-    if settings.cors_origins:  # off by default
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+    app.add_middleware(SizeLimit, max_body_bytes=settings.http.max_body_bytes,
+                       max_query_bytes=settings.http.max_query_bytes)
+    if settings.http.cors_origins:  # off by default
+        app.add_middleware(CORSMiddleware, allow_origins=settings.http.cors_origins,
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=[API_KEY_HEADER, CSRF_HEADER, "Content-Type"])
     app.add_middleware(Observe, metrics=http_metrics)  # outermost: sees every answer, 413 too

@@ -143,7 +143,7 @@ def _verified_key(request: Request, state: ServiceState, presented: str) -> ApiK
     key = check.remembered() if check is not None else None
     if key is not None:
         return key
-    client = client_address(request, state.settings.trusted_proxies)
+    client = client_address(request, state.settings.http.trusted_proxies)
     if check is not None:
         limiter = get_limiter(state)
         limiter.check(client, check.key_id)

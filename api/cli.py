@@ -18,6 +18,7 @@ from api.commands import (
     imports,
     keys,
     knowledge_map,
+    me,
     members,
     ops,
     projects,
@@ -28,7 +29,7 @@ from api.commands import eval as eval_commands
 
 REGISTRARS = [core.register, imports.register, eval_commands.register, ops.register,
               keys.register, teams.register, knowledge_map.register, feedback.register,
-              adapt.register, reference.register, members.register,
+              adapt.register, reference.register, members.register, me.register,
               projects.register]
 
 

@@ -1,6 +1,6 @@
 """Request size limits as pure ASGI middleware: 413 before a large body is ever parsed.
 
-The body limit (``settings.max_body_bytes``) is checked against Content-Length up front and
+The body limit (``settings.http.max_body_bytes``) is checked against Content-Length up front and
 against the bytes actually streamed (a client may lie or send chunked); the query string is
 capped at ``max_query_bytes`` (both settings in ``api/settings.py``).
 """

@@ -2,9 +2,62 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+import datetime as dt
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+from indexing.schema import LanguageCode
 from matcher.me import MyProfile, MyTopic, OwnContribution
+
+
+class MePatch(BaseModel):
+    """The member's choices (``PATCH /me`` and ``wellspring me set``); a field sent as null
+    goes back to the default (the record's value, or the community's policy for consent); a
+    field left out is unchanged."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    open_to_invitations: StrictBool | None = None
+    busy_until: dt.date | None = Field(None, description="Invitations skip you until this day")
+    languages: list[LanguageCode] | None = Field(None, min_length=1, max_length=20)
+    max_invitations_per_month: int | None = Field(
+        None, ge=0, le=100, description="Counted on invitations a coordinator marked contacted")
+    consent: Literal["in", "out"] | None = Field(
+        None, description="in: you may be suggested to others; out: never named to anyone "
+        "else; null: the community's default (WELLSPRING_CONSENT)")
+
+    def changes(self) -> dict[str, object]:
+        """The fields given, as the store keeps them."""
+        return self.model_dump(exclude_unset=True, mode="json")
+
+
+class MatchingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    used: StrictBool = Field(description="false: this contribution no longer counts as your "
+                             "evidence or for your ranking (it stays in the store and its space)")
+
+
+class MatchingOut(BaseModel):
+    contribution_id: str
+    used: bool
+    changed: bool
+
+
+class TopicMark(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["confirmed", "rejected"]
+
+
+class OwnTopicIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: str = Field(min_length=1, max_length=100, pattern=r"\S",
+                       description="A topic in your own words: pending until a contribution of "
+                       "yours supports it, then used for ranking")
+
 
 
 class OwnContributionOut(BaseModel):
@@ -58,6 +111,8 @@ class ExposureOut(BaseModel):
     shown: int = Field(description="Times such an answer was shown to a person")
     contacted: int = Field(description="Times a coordinator marked you contacted")
     by_kind: dict[str, int]
+    by_topic: dict[str, int] = Field(description="Topic id -> answers naming you whose first "
+                                     "evidence of yours lies in that topic")
 
 
 class MeOut(BaseModel):
@@ -97,5 +152,6 @@ def me_out(p: MyProfile) -> MeOut:
                            suggested_to_others=p.suggested_to_others),
         exposure=ExposureOut(days=p.exposure.days, suggested=p.exposure.suggested,
                              shown=p.exposure.shown, contacted=p.exposure.contacted,
-                             by_kind=dict(p.exposure.by_kind)),
+                             by_kind=dict(p.exposure.by_kind),
+                             by_topic=dict(p.exposure.by_topic)),
     )

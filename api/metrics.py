@@ -123,7 +123,7 @@ def metrics_reader(request: Request, caller: CallerDep,
                    state: Annotated[ServiceState, Depends(get_state)]) -> None:
     """The setting ``metrics_access``: loopback (clients on this host, or an admin key), admin
     (an admin key only) or open. Refused callers get 401 (no key) or 403 (another role)."""
-    rule = state.settings.metrics_access
+    rule = state.settings.http.metrics_access
     if rule == "open" or (caller.key is not None and caller.key.has_role("admin")):
         return
     if rule == "loopback" and is_loopback(request.client.host if request.client else None):

@@ -90,16 +90,16 @@ def _settings_limits(schema: dict[str, Any], settings: Settings) -> None:
             if parameter.get("in") != "query":
                 continue
             if parameter["name"] == "top":
-                _limit(parameter, maximum=settings.max_top)
+                _limit(parameter, maximum=settings.matching.max_top)
             if parameter["name"] == "q" and path == "/experts":
-                _limit(parameter, maxLength=settings.max_query_chars)
+                _limit(parameter, maxLength=settings.matching.max_query_chars)
     components = schema.get("components", {}).get("schemas", {})
     for name in ("ProjectIn", "InvitationsIn"):
         properties = components.get(name, {}).get("properties", {})
         if "size" in properties:
-            properties["size"]["maximum"] = settings.max_team_size
+            properties["size"]["maximum"] = settings.teams.max_team_size
         if "top" in properties:
-            properties["top"]["maximum"] = settings.max_top
+            properties["top"]["maximum"] = settings.matching.max_top
 
 
 COUNTRY_LISTS = (("/experts", "country"),)  # query parameters whose codes are checked

@@ -1,14 +1,14 @@
 """Reference pages generated from the code's own descriptions, so they cannot drift.
 
-``configuration()`` is docs/CONFIGURATION.md: every setting of the service, by section, with its
-environment variable, default, allowed values and the description written beside the field
-(``indexing/settings.py``, ``api/settings.py``). ``wellspring reference configuration`` prints
+``configuration()`` is docs/CONFIGURATION.md: every setting of the service, by section (as the
+code reads it: ``settings.matching.rrf_k``), with its environment variable, default, allowed
+values and the description written beside the field (``indexing/settings.py``,
+``api/settings.py``). ``wellspring reference configuration`` prints
 it; ``--check`` fails when the committed copy differs (a test runs that check).
 """
 
 from __future__ import annotations
 
-import inspect
 import typing
 from pathlib import Path
 from typing import Any
@@ -16,21 +16,27 @@ from typing import Any
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings
 
-from api.settings import ServiceSettings, SignInSettings
-from indexing.settings import Settings
+from api.settings import ServiceSettings
 
 HEADER = """# Configuration
 
 Every setting is an environment variable with the prefix `WELLSPRING_`; a bad value stops
 start-up with a message naming it. This page is generated from the settings' own descriptions
 by `wellspring reference configuration > docs/CONFIGURATION.md` (a test fails when it is stale):
-edit the description beside the field, not this page.
+edit the description beside the field, not this page. The code reads each setting in its
+section, e.g. `WELLSPRING_RRF_K` as `settings.matching.rrf_k`.
 """
 
 
-def _sections() -> list[type[BaseSettings]]:
-    """The settings sections in the order the core declares them, then the service's own."""
-    return [*Settings.__bases__, SignInSettings, ServiceSettings]
+def sections() -> list[tuple[str, type[BaseSettings]]]:
+    """The settings sections, (name, class), in the order the core declares them, then the
+    service's own."""
+    out = []
+    for name, field in ServiceSettings.model_fields.items():
+        cls = field.annotation
+        assert isinstance(cls, type) and issubclass(cls, BaseSettings), name
+        out.append((name, cls))
+    return out
 
 
 def _default(field: FieldInfo) -> str:
@@ -58,17 +64,13 @@ def _choices(field: FieldInfo) -> str:
 
 def configuration() -> str:
     """docs/CONFIGURATION.md as it should read now."""
-    fields = ServiceSettings.model_fields
     lines = [HEADER]
-    for cls in _sections():
-        names = [n for n in inspect.get_annotations(cls) if n in fields]
-        if not names:
-            continue
+    for section, cls in sections():
         title = " ".join((cls.__doc__ or cls.__name__).strip().split("\n\n")[0].split())
-        lines += [f"## {cls.__name__.removesuffix('Settings') or 'Service'}", "", title, "",
+        lines += [f"## {cls.__name__.removesuffix('Settings')}", "",
+                  f"{title} In the code: `settings.{section}`.", "",
                   "| variable | default | meaning |", "|---|---|---|"]
-        for name in names:
-            field = fields[name]
+        for name, field in cls.model_fields.items():
             text = " ".join((field.description or "").split()).replace("|", "\\|")
             lines.append(f"| `WELLSPRING_{name.upper()}` | {_default(field)}{_choices(field)} "
                          f"| {text} |")

@@ -79,16 +79,17 @@ def secure_cookie(request: Request, rule: CookieSecure, trusted_proxies: Sequenc
 
 def set_session_cookie(response: Response, request: Request, token: str,
                        settings: ServiceSettings) -> None:
-    response.set_cookie(SESSION_COOKIE, token, max_age=settings.session_ttl_s, path="/",
+    response.set_cookie(SESSION_COOKIE, token, max_age=settings.signin.session_ttl_s, path="/",
                         httponly=True, samesite="lax", secure=secure_cookie(
-                            request, settings.session_cookie_secure, settings.trusted_proxies))
+                            request, settings.signin.session_cookie_secure,
+                            settings.http.trusted_proxies))
 
 
 def clear_session_cookie(response: Response, request: Request, settings: ServiceSettings
                          ) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
-                           secure=secure_cookie(request, settings.session_cookie_secure,
-                                                settings.trusted_proxies))
+                           secure=secure_cookie(request, settings.signin.session_cookie_secure,
+                                                settings.http.trusted_proxies))
 
 
 def open_session(request: Request, response: Response, state: ServiceState,
@@ -99,7 +100,7 @@ def open_session(request: Request, response: Response, state: ServiceState,
     old = session_token(request)
     if old is not None:
         sessions.end(old)
-    session, token = sessions.open(identity, state.settings.session_ttl_s)
+    session, token = sessions.open(identity, state.settings.signin.session_ttl_s)
     set_session_cookie(response, request, token, state.settings)
     keys.audit(identity.subject, "sign-in", "session", [identity.member_id or identity.subject],
                {"via": identity.via, "role": identity.role, "session": session.session_id})

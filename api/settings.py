@@ -1,8 +1,8 @@
-"""The HTTP service's settings: the core's (indexing/settings.py) plus what only HTTP has.
+"""The HTTP service's settings: the core's sections (indexing/settings.py) plus what only HTTP has.
 
-Body and query-string size limits, CORS origins and the failed-key rate limit concern requests,
-not matching, so they live here; the environment variable names are the same as ever
-(``WELLSPRING_MAX_BODY_BYTES``, ...).
+Signing in (``settings.signin``) and the body and query-string size limits, CORS origins and the
+failed-key rate limit (``settings.http``) concern requests, not matching, so they live here; the
+environment variable names are the same as ever (``WELLSPRING_MAX_BODY_BYTES``, ...).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class SignInSettings(BaseSettings):
     how its claims map to roles, and the page's sessions and one-time sign-in links. Without an
     issuer the page offers the API key field and sign-in links only."""
 
-    model_config = SettingsConfigDict(env_prefix="WELLSPRING_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="WELLSPRING_", extra="forbid")
 
     oidc_issuer: str = Field("", description="The OpenID Connect provider's issuer URL "
                              "(discovery at <issuer>/.well-known/openid-configuration); empty: "
@@ -97,8 +97,11 @@ class SignInSettings(BaseSettings):
         return bool(self.oidc_issuer)
 
 
-class ServiceSettings(Settings, SignInSettings):
-    """Settings of ``wellspring serve``: the core's and the HTTP limits."""
+class HTTPSettings(BaseSettings):
+    """Requests: body and query-string limits, CORS, the failed-key rate limit, trusted proxies,
+    /metrics access, search concurrency and the service's logs."""
+
+    model_config = SettingsConfigDict(env_prefix="WELLSPRING_", extra="forbid")
 
     max_body_bytes: int = Field(5_000_000, ge=1000, description="Largest request body (413 "
                                 "beyond, checked while it streams)")
@@ -134,12 +137,20 @@ class ServiceSettings(Settings, SignInSettings):
     def _check_proxies(cls, v: list[str]) -> list[str]:
         return valid_networks(v)
 
+
+class ServiceSettings(Settings):
+    """Settings of ``wellspring serve``: the core's sections, sign-in and the HTTP limits."""
+
+    signin: SignInSettings = Field(default_factory=SignInSettings)
+    http: HTTPSettings = Field(default_factory=HTTPSettings)
+
     @classmethod
     def of(cls, settings: Settings) -> ServiceSettings:
-        """These core settings with the HTTP limits from the environment (or defaults)."""
+        """These core settings (the same section objects) with the service's own sections from
+        the environment (or defaults)."""
         if isinstance(settings, ServiceSettings):
             return settings
-        return cls(**settings.model_dump())
+        return cls(**{name: getattr(settings, name) for name in Settings.model_fields})
 
 
 @lru_cache

@@ -41,7 +41,7 @@ def main() -> int:
                              AdaptConfig.body_words)
     cfg = AdaptConfig(learning_rate=args.lr, max_steps=args.steps, batch_size=args.batch_size)
     cpu0 = time.process_time()
-    results = adapt_models(Path(Settings().resolved_model_path()), pairs, args.out, cfg,
+    results = adapt_models(Path(Settings().encoding.resolved_model_path()), pairs, args.out, cfg,
                            args.alpha or [cfg.alpha])
     print(json.dumps({"pairs": len(pairs), "cpu_seconds": round(time.process_time() - cpu0, 1),
                       "models": [{"path": str(r.path), "steps": r.steps,

@@ -143,18 +143,18 @@ def main() -> None:
                         help="derive the holdout set's briefs too (once, at the end of a round)")
     args = parser.parse_args()
     settings = Settings()
-    path = glossary_file(settings.glossary)
+    path = glossary_file(settings.language.glossary)
     if path is None:
         raise SystemExit("the bench needs the glossary (setting glossary is off)")
     glossary = load_glossary(path)
-    real = real_briefs(glossary, settings.team_max_needs, args.holdout)
+    real = real_briefs(glossary, settings.teams.team_max_needs, args.holdout)
     if args.unjudged:
         for row in real["unjudged"]:
             print(json.dumps(row, ensure_ascii=False))
         return
     report = {"real": real["figures"], "unjudged": len(real["unjudged"]),
               "per_brief": real["per_brief"],
-              "short_briefs": short_briefs(glossary, settings.team_max_needs)}
+              "short_briefs": short_briefs(glossary, settings.teams.team_max_needs)}
     print(json.dumps(report, ensure_ascii=False, indent=1))
 
 

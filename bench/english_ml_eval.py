@@ -58,7 +58,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="ws-enml-") as tmp:
         community = open_sample(args.data, args.home or Path(tmp))
         for w in WEIGHTS:
-            s = community.settings.model_copy(update={"english_multilingual_weight": w})
+            s = community.settings.with_(language={"english_multilingual_weight": w})
             rk = rank_all(community, s, water)
             out["variants"][f"weight {w}"] = {
                 **graded_metrics(water, rk),

@@ -99,8 +99,8 @@ def learned_ranking(community: Community) -> dict[str, Any]:
     train = generate_needs(train_subs, TEMPLATES[:3], truth)
     test = generate_needs(test_subs, TEMPLATES[3:], truth)
     assert not {n.subtopic for n in train} & {n.subtopic for n in test}
-    untrained = Feedback(Matcher(community, community.settings.model_copy(
-        update={"learned_ranking": "off"}), None))
+    untrained = Feedback(Matcher(community, community.settings.with_(
+        feedback={"learned_ranking": "off"}), None))
     fb = Feedback(Matcher(community, community.settings, None))
     before = mean_ndcg(untrained, test)
     store = community.store
@@ -143,8 +143,8 @@ def learned_ranking(community: Community) -> dict[str, Any]:
 
 def exposure_run(community: Community, mode: str, cap: int, briefs: list[Any],
                  busy_days: int = 0) -> dict[str, float]:
-    settings = community.settings.model_copy(update={
-        "fair_exposure": mode, "exposure_cap": cap, "busy_cooldown_days": busy_days})
+    settings = community.settings.with_(feedback={"fair_exposure": mode, "exposure_cap": cap,
+                                                  "busy_cooldown_days": busy_days})
     fb = Feedback(Matcher(community, settings, None))
     fb.store.clear_exposure()
     busy = fb.store.busy_since("2000-01-01")  # the training's busy declines
@@ -239,12 +239,12 @@ def write_docs(path: Path, block: str) -> None:
 
 
 def open_home(home: Path, source: Path | None) -> Community:
-    settings = Settings(home=home)
+    settings = Settings(storage={"home": home})
     if source is not None:
         shutil.copytree(source, home, dirs_exist_ok=True)
-        store = SqliteStore(settings.database_path)
+        store = SqliteStore(settings.storage.database_path)
     else:
-        store = SqliteStore(settings.database_path)
+        store = SqliteStore(settings.storage.database_path)
         if ingest_paths(store, [ROOT / "data"]).errors:
             raise SystemExit("invalid records in data/")
     community, _ = Community.open(settings, store=store)

@@ -59,7 +59,8 @@ def index_texts(store: Store, settings: Settings) -> list[str]:
     texts = [m.profile_text() for m in store.members()]
     for c in store.iter_contributions():
         texts += [f"{c.title}\n{chunk}".strip()
-                  for chunk in chunk_text(c.text, settings.chunk_words, settings.chunk_overlap)]
+                  for chunk in chunk_text(c.text, settings.encoding.chunk_words,
+                                          settings.encoding.chunk_overlap)]
     return texts
 
 
@@ -67,8 +68,9 @@ def prepared_corpus(tmp: Path, n: int, torch_threads: int
                     ) -> tuple[Settings, Store, Any, list[str]]:
     """A home in ``tmp`` with ``n`` real contributions ingested, the English encoder, and the
     texts a build encodes (shared by this script and bench/vs_txtai.py)."""
-    settings = Settings(home=tmp, language_routing="off", torch_threads=torch_threads)
-    store = SqliteStore(settings.database_path)
+    settings = Settings(storage={"home": tmp}, language={"language_routing": "off"},
+                        encoding={"torch_threads": torch_threads})
+    store = SqliteStore(settings.storage.database_path)
     report = ingest_paths(store, [real_corpus(tmp / "corpus", n)])
     assert not report.errors, report.errors
     return settings, store, load_encoder(settings), index_texts(store, settings)

@@ -102,18 +102,19 @@ def check_claims(result: InvitationResult, matcher: Matcher, kinds: dict[str, st
         for r in inv.reasons:
             i = texts.index(r.need)
             fit, core = inv.fits[i], result.core_best[i]
-            ok = fit >= s.invite_fit_floor - 1e-6
+            ok = fit >= s.teams.invite_fit_floor - 1e-6
             if r.type == "fills_gap":
-                ok &= core < s.team_coverage_threshold
+                ok &= core < s.teams.team_coverage_threshold
             elif r.type == "adds_depth":
-                ok &= core >= s.team_coverage_threshold and fit >= core - s.invite_depth_margin
+                ok &= (core >= s.teams.team_coverage_threshold
+                       and fit >= core - s.teams.invite_depth_margin)
             elif r.type == "new_perspective":
                 ok &= (kinds.get(m.organisation_id) not in team_kinds
                        or m.country not in team_countries
                        or any(x not in team_langs for x in m.languages))
             elif r.type == "grow_newcomer":
                 ok &= m.level == "peripheral" and n_contrib.get(m.id, 0) <= (
-                    s.invite_newcomer_max_contributions)
+                    s.teams.invite_newcomer_max_contributions)
             if not ok:
                 wrong.append(f"{m.id} {r.type} on '{r.need}'")
     return wrong
@@ -133,8 +134,8 @@ def evaluate(home: Path) -> dict[str, Any]:
     truth = json.loads((ROOT / "data/ground_truth.json").read_text(encoding="utf-8"))
     briefs = load(ROOT / "bench/projects/briefs.jsonl")
     translated = load(ROOT / "bench/projects/briefs_translated.jsonl")
-    settings = Settings(home=home)
-    store = SqliteStore(settings.database_path)
+    settings = Settings(storage={"home": home})
+    store = SqliteStore(settings.storage.database_path)
     if store.counts()["contributions"] == 0:
         report = ingest_paths(store, [ROOT / "data"])
         assert not report.errors, report.errors[:3]
@@ -158,7 +159,7 @@ def evaluate(home: Path) -> dict[str, Any]:
         wanted = expected_subtopics(brief)
         top5 = [i.member.id for i in result.invitations[:5]]
         wide = suggest_invitations(matcher, request_of(brief), ALL, 100)
-        gap5 = gap_only(wide, s.team_coverage_threshold)[:5]
+        gap5 = gap_only(wide, s.teams.team_coverage_threshold)[:5]
         rand = [statistics.fmean(knows(truth, m, wanted) for m in rng.sample(outer_open, 5))
                 for _ in range(50)]
         for inv in result.invitations:
@@ -208,8 +209,8 @@ def evaluate_translations(home: Path) -> dict[str, Any]:
     """The translated briefs alone (after a change that affects only non-English needs)."""
     briefs = load(ROOT / "bench/projects/briefs.jsonl")
     translated = load(ROOT / "bench/projects/briefs_translated.jsonl")
-    settings = Settings(home=home)
-    community, _ = Community.open(settings, store=SqliteStore(settings.database_path))
+    settings = Settings(storage={"home": home})
+    community, _ = Community.open(settings, store=SqliteStore(settings.storage.database_path))
     matcher = Matcher.configured(community)
     return {"translations": translation_overlap(matcher, briefs, translated),
             "derivation": derivation_agreement(translated)}
@@ -219,8 +220,8 @@ def team_spread(matcher: Matcher, briefs: list[dict[str, Any]], members: dict[st
                 ) -> dict[str, Any]:
     """Spread and relevance of teams with the spread term and without it."""
     out: dict[str, Any] = {}
-    plain = Matcher(matcher.community, matcher.settings.model_copy(
-        update={"team_diversity_weight": 0.0}), matcher.glossary)
+    plain = Matcher(matcher.community,
+                    matcher.settings.with_(teams={"team_diversity_weight": 0.0}), matcher.glossary)
     for name, m in (("with_spread", matcher), ("without_spread", plain)):
         orgs, countries, rel, sizes, alts, short = [], [], [], [], [], 0
         for brief in briefs:

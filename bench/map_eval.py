@@ -81,13 +81,13 @@ def agreement(clusters: list[str], labels: list[str]) -> dict[str, float]:
             "purity": round(purity(clusters, labels), 4), "k": len(set(clusters))}
 
 
-def open_sample(home: Path | None, settings_kw: dict[str, Any]) -> Community:
+def open_sample(home: Path | None, sections: dict[str, dict[str, Any]]) -> Community:
     if home is None:
         home = Path(tempfile.mkdtemp(prefix="map-eval-"))
-        store = SqliteStore(Settings(home=home, **settings_kw).database_path)
+        store = SqliteStore(Settings(storage={"home": home}, **sections).storage.database_path)
         ingest_paths(store, [DATA])
         store.close()
-    community, _ = Community.open(Settings(home=home, **settings_kw))
+    community, _ = Community.open(Settings(storage={"home": home}, **sections))
     return community
 
 
@@ -186,8 +186,8 @@ def planted_eval(encoder: Encoder) -> dict[str, Any]:
     home = Path(tempfile.mkdtemp(prefix="map-planted-"))
     try:
         planted = write_planted_community(home / "data")
-        settings = Settings(home=home, language_routing="off")
-        store = SqliteStore(settings.database_path)
+        settings = Settings(storage={"home": home}, language={"language_routing": "off"})
+        store = SqliteStore(settings.storage.database_path)
         ingest_paths(store, [home / "data"])
         community, _ = Community.open(settings, encoder=encoder, store=store)
         km = KnowledgeMapper(Matcher.configured(community)).build(Access.public())
@@ -218,8 +218,9 @@ def planted_eval(encoder: Encoder) -> dict[str, Any]:
 def scale_eval(n: int) -> dict[str, Any]:
     home = Path(tempfile.mkdtemp(prefix="map-scale-"))
     try:
-        settings = Settings(home=home, language_routing="off", index_kind="flat")
-        store = SqliteStore(settings.database_path)
+        settings = Settings(storage={"home": home}, language={"language_routing": "off"},
+                            index={"index_kind": "flat"})
+        store = SqliteStore(settings.storage.database_path)
         shape = Shape(contributions=n)
         write_store(store, shape)
         encoder = HashingEncoder(dimension=384)  # vectors come from bench/synthetic.py
@@ -256,7 +257,7 @@ def main() -> None:
                         help="synthetic contributions (0: skip)")
     parser.add_argument("--out", type=Path, help="write the JSON here too")
     args = parser.parse_args()
-    community = open_sample(args.home, {"language_routing": "off"})
+    community = open_sample(args.home, {"language": {"language_routing": "off"}})
     report: dict[str, Any] = {"machine": machine(), "sample": sample_eval(community)}
     report["planted"] = planted_eval(community.encoder)
     community.store.close()

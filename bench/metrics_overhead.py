@@ -95,7 +95,7 @@ def instrumentation_us(work: Path, n: int = 50_000) -> float:
     from api.state import ServiceState
     from indexing.metrics import observe_encode_pass
 
-    metrics = HttpMetrics(ServiceState(settings=ServiceSettings(home=work)))
+    metrics = HttpMetrics(ServiceState(settings=ServiceSettings(storage={"home": work})))
     started = time.perf_counter()
     for _ in range(n):
         metrics.in_progress.inc()

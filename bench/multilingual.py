@@ -112,8 +112,8 @@ class _Variants:
         assert self.ml_index is not None
         self.matcher = Matcher.configured(community)  # the shipped path
         # the path before the glossary: feedback only, the two rankings weighted alike
-        self.feedback_only = Matcher(community, settings.model_copy(
-            update={"cross_lingual_english_weight": 1.0}), None)
+        self.feedback_only = Matcher(
+            community, settings.with_(language={"cross_lingual_english_weight": 1.0}), None)
         with community.index.reader() as reader:
             self.n_members = max(1, len(reader.catalog.members))
 
@@ -137,7 +137,7 @@ class _Variants:
         for text, ev, mv in zip(texts, en_vecs, ml_vecs, strict=True):
             m = self.matcher
             en_order, ml_order = self._order(m, text, ev), self._order(m, text, mv, "multilingual")
-            fused = rrf_fuse([en_order, ml_order], self.settings.rrf_k)
+            fused = rrf_fuse([en_order, ml_order], self.settings.matching.rrf_k)
             fused_order = sorted(fused, key=lambda x: (-fused[x], x))
             language = m.need_language(text)  # the routing rule of the shipped path
             route, gloss = language.route, language.gloss
@@ -161,8 +161,8 @@ def run(data: Path, queries: Path, translated: Path, home: Path,
     graded = load_graded_needs(queries)
     texts = _load_translations(translated)
     needs = [q for q in graded if q.id in texts and all(x in texts[q.id] for x in LANGUAGES[1:])]
-    settings = Settings(home=home, language_routing="route")
-    store = SqliteStore(settings.database_path)
+    settings = Settings(storage={"home": home}, language={"language_routing": "route"})
+    store = SqliteStore(settings.storage.database_path)
     report = ingest_paths(store, [data])
     if report.errors:
         raise SystemExit(f"{data}: {len(report.errors)} invalid record(s): {report.errors[0]}")
@@ -210,7 +210,7 @@ def run(data: Path, queries: Path, translated: Path, home: Path,
         "community": {"members": counts["members"], "contributions": counts["contributions"]},
         "models": {"english": community.encoder.name,
                    "multilingual": variants.ml_index.encoder.name if variants.ml_index else None},
-        "glossary": {"path": str(glossary_file(settings.glossary)),
+        "glossary": {"path": str(glossary_file(settings.language.glossary)),
                      "concepts": glossary.size if glossary else 0},
         "seconds": {"build": round(built, 1), "total": round(time.perf_counter() - started, 1)},
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, CPU only",
@@ -230,7 +230,7 @@ def _grid(variants: _Variants, batch: list[tuple[str, str, str]], needs: list[Gr
     out: dict[str, dict[str, float]] = {}
     for beta in GRID_FEEDBACK:
         for weight in GRID_WEIGHT:
-            m = Matcher.configured(variants.community, variants.settings.model_copy(update={
+            m = Matcher.configured(variants.community, variants.settings.with_(language={
                 "glossary_feedback": beta, "cross_lingual_english_weight": weight}))
             orders: dict[str, dict[str, list[str]]] = {}
             for qid, lang, text in batch:

@@ -37,7 +37,7 @@ from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters
 from matcher.reach import Reach
 
-VARIANTS: dict[str, dict[str, Any]] = {
+VARIANTS: dict[str, dict[str, Any]] = {  # fields of settings.matching
     "places off": {"places": "off"},
     "boost 0.02": {"place_boost": 0.02},
     "boost 0.05 (default)": {"place_boost": 0.05},
@@ -48,9 +48,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
 def open_sample(data: Path, home: Path) -> Community:
     """The sample community under ``home``: ingested and indexed once, then reopened."""
     settings = isolated_settings(Settings(), home)
-    fresh = not settings.database_path.exists()
+    fresh = not settings.storage.database_path.exists()
     home.mkdir(parents=True, exist_ok=True)
-    store = SqliteStore(settings.database_path)
+    store = SqliteStore(settings.storage.database_path)
     if fresh:
         report = ingest_paths(store, [data])
         if report.errors:
@@ -105,7 +105,7 @@ def main() -> int:
                                "water_needs_with_place_hints": hinted_water,
                                "place_needs_without_place_hints": unread, "variants": {}}
         for name, update in VARIANTS.items():
-            s = community.settings.model_copy(update=update)
+            s = community.settings.with_(matching=update)
             rk = rank_all(community, s, place)
             row: dict[str, Any] = {"all": graded_metrics(place, rk)}
             subset = [q for q in place if _has_member_in_place(q, meta[q.id], community)]

@@ -51,6 +51,7 @@ from matcher.benchmarks import (
 from matcher.crossval import cross_validate
 
 DENSE = {"fusion": "dense"}
+# every variant below changes fields of the matching section (settings.matching)
 AGGREGATIONS: dict[str, dict[str, Any]] = {
     "max": {"aggregation": "max"},
     "mean": {"aggregation": "mean"},
@@ -91,16 +92,16 @@ def variants(base: Settings, full: bool, which: str = "all") -> dict[str, Settin
     if which == "default":
         return out
     if which == "round2":
-        out.update({name: base.model_copy(update=u) for name, u in ROUND2.items()})
+        out.update({name: base.with_(matching=u) for name, u in ROUND2.items()})
         return out
     for name, agg in AGGREGATIONS.items():
-        out[f"dense {name}"] = base.model_copy(update={**DENSE, **agg})
-    out["default match_profiles=false"] = base.model_copy(update={"match_profiles": False})
+        out[f"dense {name}"] = base.with_(matching={**DENSE, **agg})
+    out["default match_profiles=false"] = base.with_(matching={"match_profiles": False})
     if full:
         for fname, fusion in FUSIONS.items():
             for aname in FUSED_AGGREGATIONS:
-                out[f"{fname} {aname}"] = base.model_copy(update={**fusion,
-                                                                  **AGGREGATIONS[aname]})
+                out[f"{fname} {aname}"] = base.with_(matching={**fusion,
+                                                                **AGGREGATIONS[aname]})
     return out
 
 
@@ -122,7 +123,7 @@ def water(queries_path: Path, data_dir: Path) -> dict[str, Any]:
     queries = load_graded_needs(queries_path)
     with tempfile.TemporaryDirectory(prefix="ws-quality-water-") as home:
         base = isolated_settings(Settings(), Path(home))
-        store = SqliteStore(base.database_path)
+        store = SqliteStore(base.storage.database_path)
         report = ingest_paths(store, [data_dir])
         if report.errors:
             raise SystemExit(f"{data_dir}: {len(report.errors)} invalid record(s)")
@@ -130,7 +131,7 @@ def water(queries_path: Path, data_dir: Path) -> dict[str, Any]:
         needs = NeedSet(community, {q.id: q.need for q in queries})
         out: dict[str, Any] = {"needs": len(queries), "vectors": community.index.count()}
         for name, update in WATER_VARIANTS.items():
-            out[name] = graded_metrics(queries, needs.rank(base.model_copy(update=update)))
+            out[name] = graded_metrics(queries, needs.rank(base.with_(matching=update)))
         out["bm25 (default aggregation)"] = graded_metrics(queries, needs.rank_bm25(base))
         store.close()
     return out
@@ -139,7 +140,7 @@ def water(queries_path: Path, data_dir: Path) -> dict[str, Any]:
 def open_reviewer_community(bench: Any, base: Settings, home: Path) -> Community:
     """The benchmark community under ``home``: built (encoded) once, then reopened as is."""
     settings = isolated_settings(base, home)
-    if settings.database_path.exists():
+    if settings.storage.database_path.exists():
         community, _ = Community.open(settings)  # the index syncs by content hash: no encoding
         return community
     home.mkdir(parents=True, exist_ok=True)
@@ -172,8 +173,8 @@ def main() -> int:
     runs: list[dict[str, Any]] = []
     started = time.perf_counter()
     for model in args.model or [""]:
-        for chunk_words in args.chunk_words or [Settings().chunk_words]:
-            base = Settings(model=model, chunk_words=chunk_words)
+        for chunk_words in args.chunk_words or [Settings().encoding.chunk_words]:
+            base = Settings(encoding={"model": model, "chunk_words": chunk_words})
             with tempfile.TemporaryDirectory(prefix="ws-quality-") as tmp:
                 t0 = time.perf_counter()
                 community = open_reviewer_community(bench, base, args.home or Path(tmp))
@@ -188,7 +189,7 @@ def main() -> int:
                                                 args.variants).items():
                     rankings[name] = needs.rank(s)
                 for name in ("max", "mean", "topk_mean k=2", "topk_mean k=3"):
-                    s = community.settings.model_copy(update=AGGREGATIONS[name])
+                    s = community.settings.with_(matching=AGGREGATIONS[name])
                     rankings[f"bm25 {name}"] = needs.rank_bm25(s)
                 results = {name: score_reviewer(bench, rk) for name, rk in rankings.items()}
                 run: dict[str, Any] = {"model": matching_settings(base)["model"],

@@ -50,14 +50,14 @@ BIN = Path(sys.executable).parent
 
 def build(home: Path, n: int, encoder: Any, recall_queries: int) -> dict[str, Any]:
     """Store rows + an index from synthetic vectors, saved under ``home``; recall@50 measured."""
-    settings = Settings(home=home)
-    store = SqliteStore(settings.database_path)
+    settings = Settings(storage={"home": home})
+    store = SqliteStore(settings.storage.database_path)
     shape = Shape(contributions=n)
     t0 = time.perf_counter()
     write_store(store, shape)
     t_store = time.perf_counter() - t0
     n_vectors = shape.contributions + shape.members
-    factory = choose_factory(n_vectors, settings.index_kind, settings.ivf_threshold)
+    factory = choose_factory(n_vectors, settings.index.index_kind, settings.index.ivf_threshold)
     vectors = ClusteredVectors(encoder.dimension, n_vectors)
     t0 = time.perf_counter()
     index = CommunityIndex(encoder, settings, factory)
@@ -73,7 +73,7 @@ def build(home: Path, n: int, encoder: Any, recall_queries: int) -> dict[str, An
         "index_add_s": round(t_add, 1), "index_build_s": round(t_build, 1),
     }
     out |= recall_at_50(index, store, vectors, recall_queries)
-    index.save(settings.index_path)
+    index.save(settings.storage.index_path)
     store.close()
     out["build_peak_rss_mib"] = round(peak_rss_mib(), 0)
     del index

@@ -105,7 +105,8 @@ def sample_texts(data: Path, settings: Settings, n: int) -> list[str]:
     with (data / "contributions.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             c = Contribution.model_validate_json(line)
-            texts += contribution_chunks(c, settings.chunk_words, settings.chunk_overlap)
+            texts += contribution_chunks(c, settings.encoding.chunk_words,
+                                         settings.encoding.chunk_overlap)
             if len(texts) >= n:
                 break
     return texts[:n]
@@ -159,7 +160,7 @@ def start_on_big_store(cluster: Any, n: int, routing: str, rate_texts: int, work
                        data: Path) -> dict[str, Any]:
     url = cluster.new_database()
     store = PostgresStore(url)
-    settings = Settings(language_routing=routing)  # type: ignore[arg-type]
+    settings = Settings(language={"language_routing": routing})  # type: ignore[arg-type]
     shape = Shape(contributions=n)
     started = time.perf_counter()
     write_store(store, shape)

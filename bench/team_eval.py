@@ -88,8 +88,8 @@ def evaluate(data: Path, briefs_path: Path, keep_home: Path | None = None) -> di
     briefs = [json.loads(line) for line in briefs_path.read_text().splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         home = keep_home or Path(tmp)
-        settings = Settings(home=home)
-        store = SqliteStore(settings.database_path)
+        settings = Settings(storage={"home": home})
+        store = SqliteStore(settings.storage.database_path)
         report = ingest_paths(store, [data])
         if report.errors:
             raise SystemExit(f"{len(report.errors)} invalid records in {data}")
@@ -104,22 +104,22 @@ def evaluate(data: Path, briefs_path: Path, keep_home: Path | None = None) -> di
         timings = []
         for brief in briefs:
             # explicit needs, or (``needs`` null) the needs derived from the description
-            needs = project_needs(brief["description"], brief["needs"], s.team_max_needs,
-                                  s.max_query_chars, brief.get("language"))
-            size = int(brief.get("size", s.team_size))
+            needs = project_needs(brief["description"], brief["needs"], s.teams.team_max_needs,
+                                  s.matching.max_query_chars, brief.get("language"))
+            size = int(brief.get("size", s.teams.team_size))
             t0 = time.perf_counter()
             vectors = encode_needs(matcher, needs)
             with matcher.snapshot() as snap:
                 scores = rank_needs(matcher, snap, needs, vectors, SearchFilters(),
                                     Access(all_spaces=True))
             picks = select_team(relevance_table(scores), members, TeamLimits(
-                len(needs), size, s.team_coverage_threshold, s.team_diversity_weight,
-                s.team_max_per_organisation, s.team_max_per_country))
+                len(needs), size, s.teams.team_coverage_threshold, s.teams.team_diversity_weight,
+                s.teams.team_max_per_organisation, s.teams.team_max_per_country))
             timings.append((time.perf_counter() - t0) * 1000)
             team = [p.member_id for p in picks]
             naive = naive_team(scores, size)
-            mt = metrics(team, scores, members, s.team_coverage_threshold)
-            mn = metrics(naive, scores, members, s.team_coverage_threshold)
+            mt = metrics(team, scores, members, s.teams.team_coverage_threshold)
+            mn = metrics(naive, scores, members, s.teams.team_coverage_threshold)
             rows["team"].append(mt)
             rows["naive"].append(mn)
             per_brief.append({"id": brief["id"], "needs": len(needs), "team": team,
@@ -145,12 +145,12 @@ def evaluate(data: Path, briefs_path: Path, keep_home: Path | None = None) -> di
         "needs_per_brief": [min(b["needs"] for b in per_brief),
                             max(b["needs"] for b in per_brief)],
         "vectors": community.index.count(), "index_build_s": round(index_s, 1),
-        "settings": {"team_size": s.team_size,
-                     "coverage_threshold": s.team_coverage_threshold,
-                     "diversity_weight": s.team_diversity_weight,
-                     "max_per_organisation": s.team_max_per_organisation,
-                     "max_per_country": s.team_max_per_country,
-                     "aggregation": s.aggregation},
+        "settings": {"team_size": s.teams.team_size,
+                     "coverage_threshold": s.teams.team_coverage_threshold,
+                     "diversity_weight": s.teams.team_diversity_weight,
+                     "max_per_organisation": s.teams.team_max_per_organisation,
+                     "max_per_country": s.teams.team_max_per_country,
+                     "aggregation": s.matching.aggregation},
         "summary": summary, "briefs_where_team_is_at_least_naive": wins,
         "team_ms_per_brief": {"median": round(statistics.median(timings), 1),
                               "max": round(max(timings), 1)},

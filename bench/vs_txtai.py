@@ -41,7 +41,8 @@ def run(n: int, n_queries: int, torch_threads: int) -> dict[str, Any]:
             torch.set_num_threads(torch_threads)
         docs = [(str(i), text, None) for i, text in enumerate(texts)]
         ws_texts = len(texts)
-        txtai = Embeddings(path=settings.resolved_model_path(), content=False, backend="faiss")
+        txtai = Embeddings(path=settings.encoding.resolved_model_path(), content=False,
+                           backend="faiss")
         txtai.index(docs[:16])  # warm-up both (model load, first-call costs)
         encoder.encode_documents([d[1] for d in docs[:16]])
 

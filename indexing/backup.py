@@ -57,7 +57,7 @@ class SnapshotReport:
 
 # -- the one-writer rule -----------------------------------------------------------------------
 def service_lock_path(settings: Settings) -> Path:
-    db = settings.database_path
+    db = settings.storage.database_path
     return db.with_name(db.name + ".service-lock")
 
 
@@ -152,13 +152,13 @@ def backup(settings: Settings, dest: Path) -> SnapshotReport:
     _sqlite_only(settings, "backup")
     if dest.exists():
         raise BackupError(f"{dest} already exists; give a new folder")
-    if not settings.database_path.exists():
-        raise BackupError(f"no store at {settings.database_path}")
+    if not settings.storage.database_path.exists():
+        raise BackupError(f"no store at {settings.storage.database_path}")
     partial = dest.with_name(f".{dest.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     (partial / INDEX_DIR).mkdir(parents=True)
-    generation = _copy_generation(settings.index_path, partial / INDEX_DIR)
-    src = sqlite3.connect(settings.database_path, timeout=30)
+    generation = _copy_generation(settings.storage.index_path, partial / INDEX_DIR)
+    src = sqlite3.connect(settings.storage.database_path, timeout=30)
     dst = sqlite3.connect(partial / DB_FILE, isolation_level=None)
     try:
         src.backup(dst)  # pages=-1: one step, one read transaction: a consistent copy
@@ -182,7 +182,7 @@ def backup(settings: Settings, dest: Path) -> SnapshotReport:
 
 
 def _sqlite_only(settings: Settings, action: str) -> None:
-    if settings.uses_postgres:
+    if settings.storage.uses_postgres:
         raise BackupError(f"`wellspring {action}` snapshots a SQLite home; this store is "
                           "PostgreSQL: use pg_dump / pg_restore (replicas rebuild their indexes "
                           "from the store's vectors, docs/DEPLOYMENT.md)")
@@ -209,7 +209,7 @@ def restore(src: Path, settings: Settings) -> SnapshotReport:
     if lock is None:
         raise BackupError("a Wellspring service is running on this store; stop it, then restore")
     try:
-        db = settings.database_path
+        db = settings.storage.database_path
         db.parent.mkdir(parents=True, exist_ok=True)
         tmp = db.with_name(f".{db.name}.restore")
         shutil.copyfile(src / DB_FILE, tmp)
@@ -219,7 +219,7 @@ def restore(src: Path, settings: Settings) -> SnapshotReport:
         os.replace(tmp, db)
         fsync_dir(db.parent)
         if generation:
-            _install_generation(src / INDEX_DIR / generation, settings.index_path)
+            _install_generation(src / INDEX_DIR / generation, settings.storage.index_path)
     finally:
         lock.close()
     return SnapshotReport(src, dict(info.get("counts", {})), generation,

@@ -58,8 +58,9 @@ def load_encoder(settings: Settings) -> Encoder:
     the fallback), behind micro-batching (``encoders/batching.py``). Loads the model."""
     from indexing.metrics import pass_observer  # prometheus_client: only where encoders load
 
-    return BatchingEncoder(load_minilm(settings), settings.encode_batch_wait_ms,
-                           settings.encode_batch_max, pass_observer(settings.metrics))
+    return BatchingEncoder(load_minilm(settings), settings.encoding.encode_batch_wait_ms,
+                           settings.encoding.encode_batch_max,
+                           pass_observer(settings.observability.metrics))
 
 
 class Community:
@@ -79,7 +80,7 @@ class Community:
 
     @property
     def index_root(self) -> Path:
-        return self.settings.index_path
+        return self.settings.storage.index_path
 
     def feed_position(self) -> FeedPosition | None:
         """This process's place in the change feed (issue #16): the last applied sequence and
@@ -106,28 +107,28 @@ class Community:
         """Open the store, load the index (refusing a mismatched or damaged one) and bring it
         up to date with the store; a changed index is saved as a new generation."""
         try:
-            store = store or open_store(settings)
+            store = store or open_store(settings.storage)
         except sqlite3.DatabaseError as exc:
-            raise StoreCorrupt(f"cannot open the store {settings.database_path} ({exc}); "
+            raise StoreCorrupt(f"cannot open the store {settings.storage.database_path} ({exc}); "
                                "restore it with `wellspring restore BACKUP_DIR`") from exc
         store.check_integrity()  # StoreCorrupt, or a damaged lexical index rebuilt
-        extend_vocabulary(store, configured_vocabulary(settings.vocabulary))  # in the store
+        extend_vocabulary(store, configured_vocabulary(settings.imports.vocabulary))  # in the store
         # an injected encoder (tests) gets a multilingual index only when one is injected too
         ml_encoder = multilingual_encoder or (load_multilingual_encoder(settings)
                                               if encoder is None else None)
         encoder = encoder or load_encoder(settings)
         recovered = None
         try:
-            index = CommunityIndex.load(settings.index_path, encoder, settings)
+            index = CommunityIndex.load(settings.storage.index_path, encoder, settings)
         except IndexCorrupt as exc:  # derived data: rebuild from the store, keep the evidence
             log.warning("index damaged, rebuilding it from the store: %s", exc)
-            set_aside_damaged(settings.index_path)
+            set_aside_damaged(settings.storage.index_path)
             index, recovered = None, str(exc)
         if index is None:  # a first build picks the index type by the documented rule
             counts = store.counts()
             index = CommunityIndex(encoder, settings, choose_factory(
-                counts["members"] + counts["contributions"], settings.index_kind,
-                settings.ivf_threshold))
+                counts["members"] + counts["contributions"], settings.index.index_kind,
+                settings.index.ivf_threshold))
         self = cls(settings, store, encoder, index)
         self.recovered_from = recovered
         # the multilingual index syncs beside the English one: its encoder runs one BLAS
@@ -140,7 +141,7 @@ class Community:
             log.info("index: %d vectors (%d texts encoded, %d taken from the store) in %.1f s",
                      index.count(), stats.encoded_texts, stats.stored_texts, stats.seconds)
             if stats.changed or index.generation is None:
-                index.save(settings.index_path)
+                index.save(settings.storage.index_path)
             backfill_if_missing(index, store)  # a store from before vectors were kept there
             self.multilingual_index = multilingual.result()
         return self, stats
@@ -150,13 +151,13 @@ class Community:
                 store: Store | None = None, show_progress: bool = False,
                 multilingual_encoder: Encoder | None = None) -> tuple[Community, SyncStats]:
         """Build a fresh index from the store alone (ignores whatever is on disk)."""
-        store = store or open_store(settings)
+        store = store or open_store(settings.storage)
         ml_encoder = multilingual_encoder or (load_multilingual_encoder(settings)
                                               if encoder is None else None)
         encoder = encoder or load_encoder(settings)
         empty = CommunityIndex(encoder, settings)
         index, stats = empty.rebuilt(store, show_progress=show_progress)
-        index.save(settings.index_path)
+        index.save(settings.storage.index_path)
         self = cls(settings, store, encoder, index)
         self.multilingual_index, _ = rebuild_multilingual_index(
             settings, store, ml_encoder, show_progress=show_progress)
@@ -279,9 +280,9 @@ class Community:
         """Follow the store's change feed from the sequence the open sync included: LISTEN on
         PostgreSQL (plus the poll), polling only on SQLite (where one process owns the store,
         so the feed only ever holds this process's own writes)."""
-        url = self.settings.database_url if self.settings.uses_postgres else None
+        url = self.settings.storage.database_url if self.settings.storage.uses_postgres else None
         follower = ChangeFollower(self.store, self.follow, self.index.feed_sequence, url,
-                                  self.settings.feed_poll_seconds)
+                                  self.settings.index.feed_poll_seconds)
         follower.start()
         self.follower = follower
         return follower

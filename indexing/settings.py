@@ -1,11 +1,12 @@
-"""One validated Settings object for the whole service (env prefix WELLSPRING_)."""
+"""One validated Settings object for the whole service, in sections (env prefix WELLSPRING_)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Self
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Aggregation = Literal["max", "mean", "topk_mean", "softmax_votes"]
@@ -31,7 +32,10 @@ FairExposure = Literal["off", "track", "cap"]
 ConsentPolicy = Literal["opt_out", "opt_in"]
 
 
-_CONFIG = SettingsConfigDict(env_prefix="WELLSPRING_", extra="ignore")
+# Each section reads its own fields from the environment, under the names they have always had
+# (WELLSPRING_RRF_K, not WELLSPRING_MATCHING__RRF_K); a name no section has is an error when
+# passed in code (a typo would otherwise change nothing) and ignored in the environment.
+_CONFIG = SettingsConfigDict(env_prefix="WELLSPRING_", extra="forbid")
 
 
 class StorageSettings(BaseSettings):
@@ -333,15 +337,41 @@ class FeedbackSettings(BaseSettings):
         "the others in invitations")
 
 
-class Settings(StorageSettings, EncodingSettings, IndexSettings, MatchingSettings,
-               LanguageSettings, TeamSettings, ImportSettings, MapSettings,
-               ObservabilitySettings, FeedbackSettings):
-    """Everything the core can be configured with, validated at start-up, in sections.
+class Sections(BaseModel):
+    """Settings made of sections, each a ``BaseSettings`` read from the environment when the
+    whole is built (``Field(default_factory=...)``), or given: a section object, or a dict of
+    its fields whose other fields still come from the environment."""
 
-    Every field can be set as an environment variable, e.g. ``WELLSPRING_HOME=/srv/ws``. The
-    HTTP service's own limits (body size, CORS, failed-key rate limit) extend this in
-    ``api/settings.py``.
+    model_config = ConfigDict(extra="forbid")
+
+    def with_(self, **changes: Mapping[str, Any]) -> Self:
+        """A copy with some sections' fields changed and validated, e.g.
+        ``settings.with_(matching={"rrf_k": 30}, storage={"home": tmp})``."""
+        update: dict[str, BaseSettings] = {}
+        for name, fields in changes.items():
+            section = getattr(self, name) if name in type(self).model_fields else None
+            if not isinstance(section, BaseSettings):
+                raise TypeError(f"{type(self).__name__} has no section {name!r}")
+            update[name] = type(section).model_validate({**section.model_dump(), **fields})
+        return self.model_copy(update=update)
+
+
+class Settings(Sections):
+    """Everything the core can be configured with, validated at start-up, in sections:
+    ``settings.storage.home``, ``settings.matching.rrf_k``, ...
+
+    Every field can be set as an environment variable named after the field alone, e.g.
+    ``WELLSPRING_HOME=/srv/ws`` or ``WELLSPRING_RRF_K=30``. The HTTP service's own sections
+    (sign-in, request limits) extend this in ``api/settings.py``.
     """
 
-    model_config = _CONFIG
-
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    encoding: EncodingSettings = Field(default_factory=EncodingSettings)
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    matching: MatchingSettings = Field(default_factory=MatchingSettings)
+    language: LanguageSettings = Field(default_factory=LanguageSettings)
+    teams: TeamSettings = Field(default_factory=TeamSettings)
+    imports: ImportSettings = Field(default_factory=ImportSettings)
+    map: MapSettings = Field(default_factory=MapSettings)
+    observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
+    feedback: FeedbackSettings = Field(default_factory=FeedbackSettings)

@@ -8,6 +8,7 @@ so the API and the CLI never detect the language a second time.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -15,7 +16,7 @@ import numpy.typing as npt
 
 from indexing.encoders import Vectors
 from indexing.encoders.language import DetectedLanguage
-from indexing.settings import LanguageSettings
+from indexing.settings import LanguageSettings, MatchingSettings
 from indexing.vectors.filters import Access, SearchFilters
 from indexing.vectors.reader import IndexReader
 from matcher.glossary import Glossary
@@ -40,18 +41,19 @@ class QueryEncoder(Protocol):
 SHORT_NEED_WORDS = 3
 
 
-class CrossLingualSettings(Protocol):
-    """The values the cross-lingual query reads (of ``LanguageSettings`` and, for its feedback
-    weights, ``MatchingSettings``)."""
+@dataclass(frozen=True)
+class CrossLingualSettings:
+    """The few values the cross-lingual query reads: two of ``LanguageSettings`` and, for its
+    feedback weights, ``MatchingSettings.softmax_temperature``."""
 
-    @property
-    def cross_lingual_feedback(self) -> int: ...
+    cross_lingual_feedback: int
+    glossary_feedback: float
+    softmax_temperature: float
 
-    @property
-    def glossary_feedback(self) -> float: ...
-
-    @property
-    def softmax_temperature(self) -> float: ...
+    @classmethod
+    def of(cls, language: LanguageSettings, matching: MatchingSettings) -> CrossLingualSettings:
+        return cls(language.cross_lingual_feedback, language.glossary_feedback,
+                   matching.softmax_temperature)
 
 
 def analyse_need(need: str, settings: LanguageSettings, glossary: Glossary | None,

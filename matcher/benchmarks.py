@@ -34,21 +34,23 @@ from matcher.reach import Reach
 
 RELEVANT_RATING = 4.0
 METRIC_KEYS = ("loss", "easy_accuracy", "hard_accuracy", "mrr", "recall@5", "recall@10")
-MATCHING_SETTINGS = ("model", "chunk_words", "chunk_overlap", "aggregation", "aggregation_k",
-                     "softmax_temperature", "match_profiles", "fusion", "lexical_weight", "rrf_k",
-                     "lexical_norm", "specificity_weight", "document_score")
+ENCODING_SETTINGS = ("model", "chunk_words", "chunk_overlap")
+MATCHING_SETTINGS = ("aggregation", "aggregation_k", "softmax_temperature", "match_profiles",
+                     "fusion", "lexical_weight", "rrf_k", "lexical_norm", "specificity_weight",
+                     "document_score")
 
 
 def matching_settings(settings: Settings) -> dict[str, Any]:
-    """The settings that change a ranking, as reported beside the figures."""
-    out = {name: getattr(settings, name) for name in MATCHING_SETTINGS}
-    out["model"] = settings.model or "bundled all-MiniLM-L6-v2"
+    """The settings that change a ranking, as reported beside the figures (by name alone)."""
+    out = {name: getattr(settings.encoding, name) for name in ENCODING_SETTINGS}
+    out |= {name: getattr(settings.matching, name) for name in MATCHING_SETTINGS}
+    out["model"] = settings.encoding.model or "bundled all-MiniLM-L6-v2"
     return out
 
 
 def isolated_settings(settings: Settings, home: Path) -> Settings:
     """The same matching settings, with the store and index under ``home``."""
-    return settings.model_copy(update={"home": home, "database_url": "", "index_dir": None})
+    return settings.with_(storage={"home": home, "database_url": "", "index_dir": None})
 
 
 @dataclass
@@ -101,8 +103,8 @@ class NeedSet:
                         continue
                     docs = [hits.get(contribution_key(c), 0.0) for c in cids]
                     per_member[mid] = aggregate_member_scores(
-                        docs, len(docs), settings.aggregation, settings.aggregation_k,
-                        settings.softmax_temperature)
+                        docs, len(docs), settings.matching.aggregation,
+                        settings.matching.aggregation_k, settings.matching.softmax_temperature)
                 order[q] = sorted(per_member, key=lambda m: (-per_member[m], m))
                 scores[q] = per_member
         return Rankings(order, scores)
@@ -189,7 +191,7 @@ def evaluate_water(queries: list[GradedNeed], data_dir: Path, settings: Settings
     """NDCG@10 and MRR of the matcher (and BM25) on graded needs over a community folder."""
     started = time.perf_counter()
     s = isolated_settings(settings, home)
-    store = SqliteStore(s.database_path)
+    store = SqliteStore(s.storage.database_path)
     report = ingest_paths(store, [data_dir])
     if report.errors:
         raise ValueError(f"{data_dir}: {len(report.errors)} invalid record(s), first: "

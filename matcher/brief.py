@@ -49,11 +49,11 @@ def need_languages(matcher: Matcher, needs: Sequence[Need], brief: DetectedLangu
     out = []
     for need in needs:
         detected = brief
-        if not need.derived and len(need.text.split()) >= s.need_min_detect_words:
+        if not need.derived and len(need.text.split()) >= s.language.need_min_detect_words:
             own = detect_need_language(" ".join(need.text.split()))
-            if own.code is not None and own.confidence >= s.language_min_confidence:
+            if own.code is not None and own.confidence >= s.language.language_min_confidence:
                 detected = own
-        out.append(analyse_need(need.text, s, matcher.glossary, has_ml, detected))
+        out.append(analyse_need(need.text, s.language, matcher.glossary, has_ml, detected))
     return out
 
 

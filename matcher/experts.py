@@ -24,7 +24,7 @@ from indexing.vectors.filters import Access, SearchFilters
 from indexing.vectors.reader import IndexReader
 from matcher import rankings
 from matcher.aggregation import DocScore, RankedMember
-from matcher.analysis import analyse_need, cross_lingual_vector
+from matcher.analysis import CrossLingualSettings, analyse_need, cross_lingual_vector
 from matcher.broad import (
     EXTRA_CANDIDATES,
     breadth,
@@ -37,7 +37,7 @@ from matcher.evidence import Evidence, ExpertMatch, attach, candidates, explain
 from matcher.glossary import Glossary, glossary_file, load_glossary
 from matcher.languages import NeedLanguage
 from matcher.places import NO_PLACE, PlaceReading, prefer_places, read_places
-from matcher.query_vectors import QueryVectors
+from matcher.query_vectors import QueryVectors, SentenceVectors
 from matcher.rankings import first_members, picked_members, referred_members
 from matcher.reach import Reach
 from matcher.relevance import CANDIDATES, ScaleCache, ScaleMap, need_relevance, scale_anchors
@@ -82,15 +82,21 @@ class Matcher:
         self.community = community
         self.settings = settings
         self.glossary = glossary
+        self._sentences = SentenceVectors()  # profile sentences, across requests
         self._scale = ScaleCache(glossary.english if glossary is not None else [],
                                  scale_anchors())
+
+    @property
+    def cross_lingual(self) -> CrossLingualSettings:
+        """What the cross-lingual query reads of the language and matching sections."""
+        return CrossLingualSettings.of(self.settings.language, self.settings.matching)
 
     @classmethod
     def configured(cls, community: Community, settings: Settings | None = None) -> Matcher:
         """A matcher with these settings (default: the community's) and the glossary they
         name (GlossaryError for a bad one)."""
         s = settings or community.settings
-        path = glossary_file(s.glossary)
+        path = glossary_file(s.language.glossary)
         return cls(community, s, None if path is None else load_glossary(path))
 
     @contextlib.contextmanager
@@ -110,9 +116,9 @@ class Matcher:
         text = check_printable("q", need).strip()
         if not text:
             raise InvalidRequest("q", "the need is empty")
-        if len(text) > self.settings.max_query_chars:
-            raise InvalidRequest("q", f"the need is longer than {self.settings.max_query_chars} "
-                                      "characters")
+        if len(text) > self.settings.matching.max_query_chars:
+            raise InvalidRequest("q", "the need is longer than "
+                                      f"{self.settings.matching.max_query_chars} characters")
         return text
 
     def encode_need(self, need: str) -> npt.NDArray[np.float32]:
@@ -124,8 +130,8 @@ class Matcher:
         """Ranked members for a free-text need, each with the contributions that matched,
         the need's language and route, and the places it names (preferred unless ``places``
         is False or the setting is off)."""
-        if not 1 <= top <= self.settings.max_top:
-            raise InvalidRequest("top", f"must be between 1 and {self.settings.max_top}")
+        if not 1 <= top <= self.settings.matching.max_top:
+            raise InvalidRequest("top", f"must be between 1 and {self.settings.matching.max_top}")
         check_countries("country", (filters or SearchFilters()).countries)
         text = self.check_need(need)
         language = self.need_language(text)
@@ -144,8 +150,8 @@ class Matcher:
             if not wanted <= set(rankings.member_ids(relevance).tolist()):  # a shown member
                 relevance = need_relevance(self, snap, text, language, vectors,  # lies deeper
                                            Reach(filters, access, CANDIDATES, exhaustive=True))
-            chosen = evidence_first(candidates(snap.english, ranked, self.settings, relevance,
-                                               shown))[:top]
+            chosen = evidence_first(candidates(snap.english, ranked, self.settings.matching,
+                                               relevance, shown))[:top]
             matches = attach(snap.english, chosen, on_relevance=True)
             share = breadth(relevance)
         matches = self.profile_evidence(text, language, matches, vectors)
@@ -164,9 +170,7 @@ class Matcher:
                         and self.community.multilingual_index is not None)
 
         def encode(texts: list[str]) -> npt.NDArray[np.float32]:
-            vectors.prefetch([] if multilingual else texts, texts if multilingual else [])
-            get = vectors.multilingual if multilingual else vectors.english
-            return np.stack([get(t) for t in texts])
+            return self._sentences.vectors(texts, multilingual, vectors)
 
         need = vectors.multilingual(text) if multilingual else vectors.english(text)
         return with_profile_evidence(matches, bios, need, encode)
@@ -182,7 +186,7 @@ class Matcher:
     def need_places(self, need: str) -> PlaceReading:
         """The places a need names and the countries they imply (NO_PLACE when the
         ``places`` setting is off)."""
-        return NO_PLACE if self.settings.places == "off" else read_places(need)
+        return NO_PLACE if self.settings.matching.places == "off" else read_places(need)
 
     def score_members(self, need: str, member_ids: Iterable[str],
                       access: Access | None = None) -> dict[str, float]:
@@ -220,7 +224,7 @@ class Matcher:
         """The members with non-English evidence whose multilingual ranking an English need's
         ranking is fused with (``with_other_writers``): none when the weight is 0 or the
         community keeps no multilingual index; computed once per index version."""
-        if (self.settings.english_multilingual_weight <= 0
+        if (self.settings.language.english_multilingual_weight <= 0
                 or self.community.multilingual_index is None):
             return frozenset()
         return english.derived("non_english_writers", non_english_writers)
@@ -228,7 +232,7 @@ class Matcher:
     def need_language(self, need: str) -> NeedLanguage:
         """The need's detected language, the index(es) that answer it, and its glossary
         reading when it is not English."""
-        return analyse_need(need, self.settings, self.glossary,
+        return analyse_need(need, self.settings.language, self.glossary,
                             self.community.multilingual_index is not None)
 
     # -- the pipeline ------------------------------------------------------------------------
@@ -259,14 +263,15 @@ class Matcher:
         s = self.settings
         weights: tuple[float, float]
         if language.route == "multilingual":
-            en_vector = cross_lingual_vector(ml_vector, language, reach, snap, vectors, s)
+            en_vector = cross_lingual_vector(ml_vector, language, reach, snap, vectors,
+                                             self.cross_lingual)
             if en_vector is None:
                 return referred_members(ml_ranked, ml_reader, snap.english)
-            weights = (s.cross_lingual_english_weight, 1.0)
+            weights = (s.language.cross_lingual_english_weight, 1.0)
         else:
             en_vector, weights = vectors.english(text), (1.0, 1.0)
         en_ranked = self.rank(snap, need, en_vector, reach, places=places)
-        return fuse_routes(en_ranked, ml_ranked, weights, s.rrf_k, ml_reader, snap.english)
+        return fuse_routes(en_ranked, ml_ranked, weights, s.matching.rrf_k, ml_reader, snap.english)
 
     def with_other_writers(self, snap: Snapshot, need: str, en_ranked: Sequence[RankedMember],
                            reach: Reach, places: PlaceReading, vectors: QueryVectors
@@ -283,8 +288,9 @@ class Matcher:
                                    writers.__contains__)
         if not len(ml_ranked):
             return en_ranked
-        return fuse_routes(en_ranked, ml_ranked, (1.0, self.settings.english_multilingual_weight),
-                           self.settings.rrf_k, ml_reader, snap.english)
+        weights = (1.0, self.settings.language.english_multilingual_weight)
+        return fuse_routes(en_ranked, ml_ranked, weights, self.settings.matching.rrf_k, ml_reader,
+                           snap.english)
 
     def rank(self, snap: Snapshot, need: str, vector: npt.NDArray[np.float32], reach: Reach,
              index: IndexName = "english", places: PlaceReading | None = None
@@ -298,7 +304,7 @@ class Matcher:
             raise ValueError("this community keeps no multilingual index")
         said = self.rejections(reader)
         deeper = reach.to(reach.top + len(said.by_member)) if said else reach
-        ranked = rank_members(reader, need, vector, deeper, self.settings,
+        ranked = rank_members(reader, need, vector, deeper, self.settings.matching,
                               self.community.store.lexical_search)
         if said:  # members who rejected the topic the need falls in (topic_say.py)
             topic = need_topic(ranked, said.assignments)
@@ -306,7 +312,7 @@ class Matcher:
             ranked = first_members(ranked, reach.top)
         if places is None or places.empty:  # keep the lazy ranking when no place is named
             return ranked
-        return prefer_places(ranked, reader.catalog, places, self.settings.place_boost)
+        return prefer_places(ranked, reader.catalog, places, self.settings.matching.place_boost)
 
     def rejections(self, reader: IndexReader) -> Rejections:
         """The topics members rejected, resolved once per index version (``topic_say.py``)."""
@@ -319,5 +325,5 @@ class Matcher:
         """Attach member facts and the best contributions (title, type, date, snippet); with
         ``relevance`` (``need_relevance``), each member's score and evidence scores are their
         relevance (the order stays ``ranked``'s)."""
-        return explain(snap.english, ranked, self.settings, relevance)
+        return explain(snap.english, ranked, self.settings.matching, relevance)
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from indexing.schema import ItemKey
@@ -40,7 +40,7 @@ from indexing.store.suggestion_log import SuggestionLog
 from indexing.vectors.catalog import MemberInfo
 from matcher.broad import evidence_first
 from matcher.directory import check_types
-from matcher.evidence import ExpertMatch
+from matcher.evidence import Evidence, ExpertMatch
 from matcher.experts import ExpertResult, Matcher
 from matcher.exposure import ExposureReport, ExposureWindow, capped_last, exposure_report
 from matcher.filters import Access
@@ -128,7 +128,7 @@ class Feedback:
     # -- what limits an answer ---------------------------------------------------------------
     def model(self) -> RankingModel | None:
         """The stored model, None when there is none or ``learned_ranking`` is off."""
-        if self.settings.learned_ranking == "off":
+        if self.settings.feedback.learned_ranking == "off":
             return None
         version = self.store.model_version(MODEL_NAME)
         if version is None:
@@ -150,7 +150,7 @@ class Feedback:
     def capped(self) -> frozenset[str]:
         """Members capped now: busy within the cool-down, and (fair_exposure=cap) shown at
         least ``exposure_cap`` times within the window."""
-        s = self.settings
+        s = self.settings.feedback
         out = self.store.busy_since(_since(s.busy_cooldown_days)) if s.busy_cooldown_days \
             else frozenset()
         if s.fair_exposure == "cap":
@@ -180,8 +180,9 @@ class Feedback:
         self.capped()
         access = Access.public()
         for need in needs:
-            pool = self.settings.rerank_pool if model is not None else 10
-            found = self.matcher.find_experts(need, None, access, min(pool, self.settings.max_top))
+            pool = self.settings.feedback.rerank_pool if model is not None else 10
+            found = self.matcher.find_experts(need, None, access,
+                                              min(pool, self.settings.matching.max_top))
             self.suggested(need, found.matches, access)
         self.log.flush()  # its thread started, its statements prepared
 
@@ -199,7 +200,7 @@ class Feedback:
             filters = dataclasses.replace(filters,
                                           exclude_members=filters.exclude_members | declined)
         model = self.model()
-        pool = top if model is None else min(s.max_top, max(top, s.rerank_pool))
+        pool = top if model is None else min(s.matching.max_top, max(top, s.feedback.rerank_pool))
         found = self.matcher.find_experts(need, filters, access, pool, request.places)
         matches = list(found.matches)
         known: dict[str, tuple[float, ...]] | None = None  # features the model read now
@@ -210,18 +211,21 @@ class Feedback:
             # profile alone still follows members with evidence (broad.py)
             matches = evidence_first([matches[i] for i in rerank(matches, features, model)])
             matches = matches[:top]
-        if request.exposure and s.fair_exposure != "off":
+        if request.exposure and s.feedback.fair_exposure != "off":
             matches = [matches[i] for i in capped_last([m.member.id for m in matches],
                                                        self.capped())]
         result = dataclasses.replace(found, matches=matches)
         if known is not None:
             sid = self.record("experts", need, tracking,
-                              [SuggestedMember(m.member.id, known[m.member.id])
+                              [SuggestedMember(m.member.id, known[m.member.id],
+                                               evidence=first_contribution(m.evidence))
                                for m in matches])
         else:  # nothing reads the features now: the suggestion log computes them when it
             # commits (off the answer's path; the need's text is held until then, never stored)
             sid = self.record("experts", need, tracking,
-                              [SuggestedMember(m.member.id, ()) for m in matches],
+                              [SuggestedMember(m.member.id, (),
+                                               evidence=first_contribution(m.evidence))
+                               for m in matches],
                               lambda: self.suggested(need, matches, access))
         note_considered(self.community_store(), tracking.project_id, request.asker,
                         "expert", sid, [(m.member.id, ()) for m in matches])
@@ -237,7 +241,9 @@ class Feedback:
         need = _brief_text(project)
         matches = [_as_match(t.member, t.score, t.evidence) for t in result.team]
         sid = self.record("team", need, tracking,
-                          [SuggestedMember(m.member.id, ()) for m in matches],
+                          [SuggestedMember(m.member.id, (),
+                                           evidence=first_contribution(m.evidence))
+                           for m in matches],
                           lambda: self.suggested(need, matches, access))
         note_considered(self.community_store(), tracking.project_id, request.asker,
                         "team", sid, [(t.member.id, t.covers) for t in result.team])
@@ -255,7 +261,9 @@ class Feedback:
         need = _brief_text(project)
         matches = [_as_match(i.member, i.score, i.evidence) for i in result.invitations]
         sid = self.record("invitations", need, tracking,
-                          [SuggestedMember(m.member.id, ()) for m in matches],
+                          [SuggestedMember(m.member.id, (),
+                                           evidence=first_contribution(m.evidence))
+                           for m in matches],
                           lambda: self.suggested(need, matches, access))
         note_considered(self.community_store(), tracking.project_id, request.asker,
                         "invitation", sid, [(i.member.id, i.covers) for i in result.invitations])
@@ -284,8 +292,8 @@ class Feedback:
     def suggested(self, need: str, matches: Sequence[ExpertMatch], access: Access
                   ) -> list[SuggestedMember]:
         """The matches as suggested members, with their re-ranking features."""
-        return [SuggestedMember(m.member.id, f) for m, f in zip(
-            matches, self.features(need, matches, access), strict=True)]
+        return [SuggestedMember(m.member.id, f, evidence=first_contribution(m.evidence))
+                for m, f in zip(matches, self.features(need, matches, access), strict=True)]
 
     def lexical(self, need: str, member_ids: set[str], access: Access) -> dict[str, float]:
         """Each member's best BM25 among the need's lexical hits the caller may see, over the
@@ -318,17 +326,17 @@ class Feedback:
         """Store the suggestion (``members`` in order; ``complete`` gives them with their
         features, called when the log commits) and return its id; None when the answer is not
         tracked (``Tracking.recorded``, or ``record_suggestions`` off)."""
-        if not (self.settings.record_suggestions and tracking.recorded):
+        if not (self.settings.feedback.record_suggestions and tracking.recorded):
             return None
-        shown = tracking.shown and self.settings.fair_exposure != "off" and bool(members)
+        shown = tracking.shown and self.settings.feedback.fair_exposure != "off" and bool(members)
         return self.log.record(kind, need, tracking.project_id, members, shown, complete)
 
     def prune_expired(self) -> tuple[int, int]:
         """Delete suggestions past ``suggestion_retention_days`` that no feedback names, and
         exposure past ``exposure_window_days`` (the service's suggestion log runs it hourly)."""
         s = self.settings
-        return self.store.prune(_since(s.suggestion_retention_days),
-                                _since(s.exposure_window_days))
+        return self.store.prune(_since(s.feedback.suggestion_retention_days),
+                                _since(s.feedback.exposure_window_days))
 
     def close(self) -> None:
         """Commit the suggestions still queued (the service's shutdown)."""
@@ -355,13 +363,13 @@ class Feedback:
         features given no weight (default: past outcomes unless ``learn_past_outcomes``)."""
         s = self.settings
         if without is None:
-            without = () if s.learn_past_outcomes else PAST_OUTCOMES
-        return learn(self.store, s.learn_min_outcomes if min_outcomes is None else min_outcomes,
-                     without)
+            without = () if s.feedback.learn_past_outcomes else PAST_OUTCOMES
+        least = s.feedback.learn_min_outcomes if min_outcomes is None else min_outcomes
+        return learn(self.store, least, without)
 
     def exposure(self, basis: str = "shown") -> ExposureReport:
         """The exposure distribution over the window: shows, or every suggestion recorded."""
-        days = self.settings.exposure_window_days
+        days = self.settings.feedback.exposure_window_days
         since = _since(days)
         self.log.flush()
         counts = (self.store.exposure_counts(since) if basis == "shown"
@@ -377,6 +385,12 @@ def _as_match(member: MemberInfo, score: float, evidence: Sequence[NeedEvidence]
     """A team member or invitee as the re-ranking features read a match: their relevance and
     the evidence shown for their needs (issue #30: outcomes on teams and invitations train)."""
     return ExpertMatch(member, score, tuple(e.evidence for e in evidence), None)
+
+
+def first_contribution(evidence: Iterable[Evidence]) -> str | None:
+    """The first contribution an answer showed for a member (what ``GET /me`` counts their
+    suggestions by topic with, issue #29)."""
+    return next((e.contribution_id for e in evidence if e.contribution_id), None)
 
 
 def _brief_text(request: ProjectRequest) -> str:

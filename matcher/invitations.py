@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from indexing.settings import Settings
+from indexing.settings import TeamSettings
 from indexing.vectors.catalog import MemberInfo
 from indexing.vectors.reader import CatalogView
 from matcher.brief import CANDIDATES_PER_NEED, rank_brief_needs
@@ -155,8 +155,8 @@ def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Acces
     """Members outside the core to invite for a project, each with the reasons; members in
     ``capped`` (fair exposure, busy cool-down) come after every other invitee."""
     s = matcher.settings
-    if not 1 <= top <= s.max_top:
-        raise InvalidRequest("top", f"must be between 1 and {s.max_top}")
+    if not 1 <= top <= s.matching.max_top:
+        raise InvalidRequest("top", f"must be between 1 and {s.matching.max_top}")
     brief = brief_needs(matcher, request)  # text work, before the snapshot's read locks
     with matcher.snapshot() as snap:
         plan = plan_team(matcher, snap, request, access, brief, capped)
@@ -168,7 +168,7 @@ def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Acces
                                  Reach(req.filters(INVITEE_LEVELS), access, CANDIDATES_PER_NEED),
                                  plan.vectors)
         core_best = [b.score if (b := core.best(i)) else 0.0 for i in range(len(needs))]
-        rules = invite_rules(catalog, plan.team_ids, s)
+        rules = invite_rules(catalog, plan.team_ids, s.teams)
         texts = [n.text for n in needs]
         table = relevance_table(outer)
         found = []
@@ -195,13 +195,13 @@ def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Acces
             fits=tuple(round(table[mid].get(i, 0.0), 4) for i in range(len(texts))),
         ) for score, mid, reasons, idx in found)
         explanation = None if invitations else _why_nobody(table, catalog, texts,
-                                                           s.invite_fit_floor)
+                                                           s.teams.invite_fit_floor)
     return InvitationResult(req.title, needs, plan.languages,
                             tuple(round(b, 4) for b in core_best), plan.team_ids,
                             invitations, explanation)
 
 
-def invite_rules(catalog: CatalogView, team: Sequence[str], s: Settings) -> InviteRules:
+def invite_rules(catalog: CatalogView, team: Sequence[str], s: TeamSettings) -> InviteRules:
     """The thresholds from the settings, and what the suggested team already holds."""
     members = [catalog.members[m] for m in team]
     kinds = {o.kind for m in members

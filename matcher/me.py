@@ -17,6 +17,7 @@ their profile's topics, which the ranking reads.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ import numpy as np
 from indexing.errors import NotFound
 from indexing.schema import Contribution, Member, contribution_key
 from indexing.store.choices import MemberChoices, TopicCorrection, TopicStatus
+from indexing.store.keys import KeyStore
 from indexing.store.protocol import SqlStore
 from indexing.store.records import WriteResult
 from indexing.store.say import SayStore
@@ -32,7 +34,7 @@ from indexing.store.topics import StoredTopics
 from matcher.errors import InvalidRequest
 from matcher.experts import Matcher
 from matcher.filters import Access
-from matcher.knowledge_map import KnowledgeMapper
+from matcher.knowledge_map import KnowledgeMapper, Topic
 from matcher.knowledge_map.service import TAXONOMY_MIN_COS
 from matcher.topic_say import current_topic
 
@@ -71,6 +73,7 @@ class Exposure:
     shown: int
     contacted: int
     by_kind: Mapping[str, int]
+    by_topic: Mapping[str, int]  # topic id -> suggestions whose first evidence lies in it
 
 
 @dataclass(frozen=True)
@@ -85,14 +88,26 @@ class MyProfile:
     exposure: Exposure
 
 
+@dataclass(frozen=True)
+class Me:
+    """Who asks for a member's own answers: the member, and the key (or session) they ask
+    with, which the audit log records."""
+
+    member_id: str
+    key_id: str
+
+
 class MemberSay:
-    """The member's own view and corrections; one per process."""
+    """The member's own view and corrections, called alike by the routes (``api/routes/me.py``)
+    and the CLI (``wellspring me``); every change is audited here (what changed, never values).
+    One per process."""
 
     def __init__(self, matcher: Matcher, mapper: KnowledgeMapper, store: SqlStore) -> None:
         self.matcher = matcher
         self.mapper = mapper
         self.store = store
         self.say = SayStore(store)
+        self.keys = KeyStore(store)  # the audit log
 
     @property
     def community_store(self) -> SqlStore:
@@ -113,13 +128,13 @@ class MemberSay:
         topics += [MyTopic(None, c.label, c.label, c.status, (), c.correction_id)
                    for c in corrections if c.topic_id is None]
         choices = self.say.choices(member_id)
-        policy = self.matcher.settings.consent
+        policy = self.matcher.settings.matching.consent
         return MyProfile(
             member=member, spaces=tuple(sorted({c.space for c in own})), topics=tuple(topics),
             contributions=tuple(own), choices=choices, consent_policy=policy,
             suggested_to_others=(choices.consent == "in"
                                  or (policy == "opt_out" and choices.consent != "out")),
-            exposure=self._exposure(member_id))
+            exposure=self._exposure(member_id, model))
 
     def _contributions(self, member_id: str) -> list[OwnContribution]:
         ids = self.store.contributions_of(member_id)
@@ -132,37 +147,42 @@ class MemberSay:
         """The topic model (computed if need be) and the public map's label and search query
         of each topic."""
         public = self.mapper.build(Access.public())
-        labels = {t.id: (t.label, t.search_query) for t in public.topics}
+        labels = {t.id: (_named(t), t.search_query) for t in public.topics}
         return self.store.topic_model(), labels
 
-    def _exposure(self, member_id: str) -> Exposure:
+    def _exposure(self, member_id: str, model: StoredTopics | None) -> Exposure:
+        """The last 90 days; each suggestion counted for the topic of the contribution the
+        answer showed first for them (by the current topic model)."""
         since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=EXPOSURE_DAYS)).isoformat(
             timespec="seconds")
-        rows = self.say.rows_about(member_id)
-        suggestions = [r for r in rows["suggestions"] if str(r["created_at"]) >= since]
-        by_kind: dict[str, int] = {}
-        for r in suggestions:
-            by_kind[str(r["kind"])] = by_kind.get(str(r["kind"]), 0) + 1
-        return Exposure(
-            EXPOSURE_DAYS, len(suggestions),
-            sum(1 for r in rows["exposure"] if str(r["at"]) >= since),
-            sum(1 for r in rows["feedback"]
-                if r["outcome"] == "contacted" and str(r["at"]) >= since), by_kind)
+        by_kind, shown, contacted, first = self.say.exposure_since(member_id, since)
+        assignments = model.assignments if model is not None else {}
+        by_topic = Counter(assignments[c] for c in first if c in assignments)
+        return Exposure(EXPOSURE_DAYS, sum(by_kind.values()), shown, contacted, by_kind,
+                        dict(by_topic))
 
     # -- corrections ------------------------------------------------------------------------
-    def choose(self, member_id: str, changes: Mapping[str, object]) -> MyProfile:
+    def choose(self, me: Me, changes: Mapping[str, object]) -> MyProfile:
+        member_id = me.member_id
         self.member(member_id)
         self._commit(lambda: self.say.set_choices(member_id, changes), {member_id})
+        self.keys.audit(me.key_id, "choose", "member", [member_id], {"fields": sorted(changes)})
         return self.profile(member_id)
 
-    def use_for_matching(self, member_id: str, contribution_id: str, used: bool) -> bool:
+    def use_for_matching(self, me: Me, contribution_id: str, used: bool) -> bool:
+        member_id = me.member_id
         if contribution_id not in self.store.contributions_of(member_id):
             raise NotFound("contribution", contribution_id, field="contribution_id")
-        return self._commit(lambda: self.say.set_matching(member_id, contribution_id, used),
-                            {member_id}, (contribution_id,))
+        changed = self._commit(lambda: self.say.set_matching(member_id, contribution_id, used),
+                               {member_id}, (contribution_id,))
+        if changed:
+            self.keys.audit(me.key_id, "matching", "member", [member_id],
+                            {"contribution_id": contribution_id, "used": used})
+        return changed
 
-    def mark_topic(self, member_id: str, topic_id: str, status: TopicStatus) -> MyTopic:
+    def mark_topic(self, me: Me, topic_id: str, status: TopicStatus) -> MyTopic:
         """Confirm or reject one of the member's inferred topics (NotFound for any other)."""
+        member_id = me.member_id
         if status not in ("confirmed", "rejected"):
             raise InvalidRequest("status", "must be confirmed or rejected")
         profile = self.profile(member_id)
@@ -173,9 +193,12 @@ class MemberSay:
         centre = model.centroids[topic_id].tolist()
         self._commit(lambda: self.say.mark_topic(member_id, topic_id, topic.label, status,
                                                  centre), {member_id})
+        self.keys.audit(me.key_id, "topic", "member", [member_id],
+                        {"topic_id": topic_id, "status": status})
         return next(t for t in self.profile(member_id).topics if t.topic_id == topic_id)
 
-    def add_topic(self, member_id: str, label: str) -> MyTopic:
+    def add_topic(self, me: Me, label: str) -> MyTopic:
+        member_id = me.member_id
         text = " ".join(label.split())
         if not text or len(text) > 100:
             raise InvalidRequest("label", "a topic is 1 to 100 characters")
@@ -185,7 +208,9 @@ class MemberSay:
         self.member(member_id)
         added = self.say.add_topic(member_id, text)
         topics = self.profile(member_id).topics
-        return next(t for t in topics if t.correction_id == added.correction_id)
+        topic = next(t for t in topics if t.correction_id == added.correction_id)
+        self.keys.audit(me.key_id, "topic", "member", [member_id], {"status": topic.status})
+        return topic
 
     def _promote_supported(self, member: Member) -> None:
         """Own topics a counted contribution now supports: confirmed, and added to the
@@ -217,10 +242,12 @@ class MemberSay:
         return bool(outcome)
 
     # -- export and erasure -----------------------------------------------------------------
-    def export(self, member_id: str) -> dict[str, object]:
+    def export(self, me: Me) -> dict[str, object]:
         """Everything stored about the member: record, contributions (whole), their say,
         and every row naming them."""
+        member_id = me.member_id
         member = self.member(member_id)
+        self.keys.audit(me.key_id, "export", "member", [member_id])
         ids = self.store.contributions_of(member_id)
         contributions = self.store.get_contributions(ids)
         excluded = self.say.excluded(member_id)
@@ -234,10 +261,12 @@ class MemberSay:
             **self.say.rows_about(member_id),
         }
 
-    def erase(self, member_id: str) -> dict[str, int]:
+    def erase(self, me: Me) -> dict[str, int]:
         """The member's record and every personal row go in one transaction (their
         sole-authored contributions with them, co-authored ones stay with the co-authors); the
-        indexes follow, then stored vectors no index uses any more are pruned."""
+        indexes follow, then stored vectors no index uses any more are pruned. The audit log
+        keeps that an erasure happened, not whose."""
+        member_id = me.member_id
         self.member(member_id)
         theirs = set(self.store.contributions_of(member_id))
         counts: dict[str, int] = {}
@@ -253,7 +282,17 @@ class MemberSay:
 
         self.matcher.community.apply(commit, lambda result: result)
         counts["vectors_pruned"] = self.matcher.community.prune_vectors()
+        self.keys.audit("erased", "erase", "member", [], {"rows": sum(counts.values())})
         return counts
+
+
+def _named(topic: Topic) -> str:
+    """A topic as a person names it: the community taxonomy's entry it maps to (its terms
+    after it), else its terms."""
+    match = topic.taxonomy
+    if match is None:
+        return topic.label
+    return f"{match.subtopic_label or match.topic_label} ({topic.label})"
 
 
 def _own(c: Contribution, used: bool) -> OwnContribution:

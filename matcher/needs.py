@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from indexing.settings import Settings
+from indexing.settings import TeamSettings
 from indexing.vectors.reader import CatalogView
 from matcher.errors import InvalidRequest
 from matcher.experts import Evidence, Matcher, RankedMember, Snapshot
@@ -50,7 +50,7 @@ class ProjectRequest:
     max_per_organisation: int | None = None  # None: the ``team_max_per_organisation`` setting
     max_per_country: int | None = None  # None: the ``team_max_per_country`` setting
 
-    def validated(self, settings: Settings, catalog: CatalogView) -> ProjectRequest:
+    def validated(self, settings: TeamSettings, catalog: CatalogView) -> ProjectRequest:
         """This request with defaults filled in; InvalidRequest names the first bad field."""
         self.check_title()
         size = settings.team_size if self.size is None else self.size

@@ -219,7 +219,7 @@ class Projects:
         kept = [p for p in people.values() if p.status == "accepted"]
         covered = {c for p in kept for c in p.covers}
         uncovered = tuple(n.text for n in project.needs if n.text not in covered)
-        size = project.size or self.settings.team_size
+        size = project.size or self.settings.teams.team_size
         settled = {m for m, p in people.items() if p.status in ("accepted", "withdrawn")}
         tracking = Tracking(project_id, shown, True)
         base = self._request(project)
@@ -328,7 +328,7 @@ class Projects:
             exclude_organisations=frozenset(ex.organisations),
             exclude_countries=frozenset(ex.countries))
         with self.answers.matcher.snapshot() as snap:
-            return request.validated(self.settings, snap.catalog)
+            return request.validated(self.settings.teams, snap.catalog)
 
     def _needs(self, project: Project, given: Sequence[str] | None) -> tuple[ProjectNeed, ...]:
         """The project's needs, given or derived from its description, each with its language

@@ -10,6 +10,8 @@ one request: no vector is kept across requests.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -68,3 +70,36 @@ class QueryVectors:
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
         """The English vectors of these texts (the QueryEncoder protocol)."""
         return np.stack([self.english(t) for t in texts])
+
+
+class SentenceVectors:
+    """Vectors of profile sentences kept across requests (members' bios change rarely; a
+    changed bio is a new text, so nothing goes stale), at most ``size``, least recently used
+    first out. Thread-safe; the encoding itself happens outside the lock."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self._size = size
+        self._kept: OrderedDict[tuple[bool, str], Vector] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def vectors(self, texts: Sequence[str], multilingual: bool, vectors: QueryVectors
+                ) -> npt.NDArray[np.float32]:
+        """The vectors of these texts by one encoder: kept ones reused, the others encoded in
+        one pass through this request's ``vectors`` and kept."""
+        with self._lock:
+            found = {t: self._kept[(multilingual, t)] for t in texts
+                     if (multilingual, t) in self._kept}
+            for t in found:
+                self._kept.move_to_end((multilingual, t))
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            vectors.prefetch([] if multilingual else missing, missing if multilingual else [])
+            get = vectors.multilingual if multilingual else vectors.english
+            fresh = {t: get(t) for t in missing}
+            with self._lock:
+                for t, v in fresh.items():
+                    self._kept[(multilingual, t)] = v
+                while len(self._kept) > self._size:
+                    self._kept.popitem(last=False)
+            found.update(fresh)
+        return np.stack([found[t] for t in texts])

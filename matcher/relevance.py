@@ -39,7 +39,7 @@ import numpy.typing as npt
 from indexing.settings import Settings
 from indexing.vectors.filters import Access, SearchFilters
 from matcher.aggregation import DocScore, RankedMember
-from matcher.analysis import cross_lingual_vector
+from matcher.analysis import CrossLingualSettings, cross_lingual_vector
 from matcher.languages import NeedLanguage
 from matcher.places import PlaceReading
 from matcher.query_vectors import QueryVectors
@@ -52,6 +52,9 @@ class Ranker(Protocol):
     """What relevance asks of the matcher (``matcher.experts.Matcher``)."""
 
     settings: Settings
+
+    @property
+    def cross_lingual(self) -> CrossLingualSettings: ...
 
     def check_need(self, need: str) -> str: ...
 
@@ -252,7 +255,7 @@ def _relevance(matcher: Ranker, snap: Snapshot, text: str, language: NeedLanguag
         return matcher.rank(snap, text, vectors.english(text), reach)
     ml_vector = vectors.multilingual(text)
     en_vector = None if language.gloss is None else cross_lingual_vector(
-        ml_vector, language, reach, snap, vectors, matcher.settings)
+        ml_vector, language, reach, snap, vectors, matcher.cross_lingual)
     ml_ranked = matcher.rank(snap, text, ml_vector, reach.to(max(reach.top, CALIBRATION_TOP)),
                              index="multilingual")
     scale = matcher.relevance_scale(snap, vectors)
@@ -265,7 +268,7 @@ def _relevance(matcher: Ranker, snap: Snapshot, text: str, language: NeedLanguag
     if scale is None or level is None:  # no line: the route's own scores
         if language.gloss is None:  # its cross-lingual query is the feedback alone
             en_vector = cross_lingual_vector(ml_vector, language, reach, snap, vectors,
-                                             matcher.settings)
+                                             matcher.cross_lingual)
         if en_vector is not None:
             return matcher.rank(snap, text, en_vector, reach)
         return referred_members(ml_ranked, snap.multilingual, snap.english)

@@ -69,7 +69,7 @@ class Tracking:
         if project_id is not None and not asker.keyed:
             raise KeyRequired("project_id", "needs an API key: a project's outcomes are seen "
                                             "by keyed callers only")
-        recorded = asker.keyed or settings.record_public_suggestions
+        recorded = asker.keyed or settings.feedback.record_public_suggestions
         return cls(project_id, shown and recorded, recorded)
 
 
@@ -115,8 +115,8 @@ class ExpertsRequest:
         """The one constructor: codes normalised (countries upper, languages lower), fields
         checked against the settings the core reads (InvalidRequest names it); the need and
         the countries are checked where every ranking checks them (``Matcher.find_experts``)."""
-        if not 1 <= form.top <= settings.max_top:
-            raise InvalidRequest("top", f"must be between 1 and {settings.max_top}")
+        if not 1 <= form.top <= settings.matching.max_top:
+            raise InvalidRequest("top", f"must be between 1 and {settings.matching.max_top}")
         countries = tuple(c.strip().upper() for c in form.country)  # checked by the matcher
         for level in form.level:
             if level not in LEVELS:
@@ -158,8 +158,8 @@ class InvitationsRequest:
     @classmethod
     def of(cls, project: ProjectRequest, asker: Asker, settings: Settings, top: int = 10,
            project_id: str | None = None, shown: bool = False) -> InvitationsRequest:
-        if not 1 <= top <= settings.max_top:
-            raise InvalidRequest("top", f"must be between 1 and {settings.max_top}")
+        if not 1 <= top <= settings.matching.max_top:
+            raise InvalidRequest("top", f"must be between 1 and {settings.matching.max_top}")
         return cls(project, asker, Tracking.of(asker, settings, project_id, shown), top)
 
 

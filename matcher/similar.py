@@ -41,8 +41,8 @@ def similar_members(matcher: Matcher, member_id: str, access: Access, top: int =
                     ) -> list[SimilarMember]:
     """Peers of ``member_id`` by their contributions, best first (NotFound for unknown ids)."""
     s = matcher.settings
-    if not 1 <= top <= s.max_top:
-        raise InvalidRequest("top", f"must be between 1 and {s.max_top}")
+    if not 1 <= top <= s.matching.max_top:
+        raise InvalidRequest("top", f"must be between 1 and {s.matching.max_top}")
     with matcher.snapshot() as snap:
         catalog = snap.catalog
         member = catalog.members.get(member_id)
@@ -62,8 +62,8 @@ def similar_members(matcher: Matcher, member_id: str, access: Access, top: int =
             ml = _centroid(snap.multilingual, keys, access)
             if ml is not None:
                 ml_ranked = matcher.rank(snap, query, ml, reach, index="multilingual")
-                ranked = fuse_routes(ranked, ml_ranked, (1.0, 1.0), s.rrf_k, snap.multilingual,
-                                     snap.english)
+                ranked = fuse_routes(ranked, ml_ranked, (1.0, 1.0), s.matching.rrf_k,
+                                     snap.multilingual, snap.english)
         return [SimilarMember(catalog.members[r.member_id], round(r.score, 4))
                 for r in ranked[:top] if r.member_id in catalog.members]
 

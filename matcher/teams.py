@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from indexing.settings import Settings
+from indexing.settings import TeamSettings
 from indexing.vectors.catalog import MemberInfo
 from matcher.brief import (
     CANDIDATES_PER_NEED,
@@ -113,8 +113,8 @@ def brief_needs(matcher: Matcher, request: ProjectRequest) -> BriefNeeds:
     s = matcher.settings
     request.check_title()
     brief = brief_language(request.title, request.description)
-    needs = project_needs(request.description, request.needs, s.team_max_needs,
-                          s.max_query_chars, brief.code, matcher.glossary)
+    needs = project_needs(request.description, request.needs, s.teams.team_max_needs,
+                          s.matching.max_query_chars, brief.code, matcher.glossary)
     return needs, need_languages(matcher, needs, brief)
 
 
@@ -124,12 +124,12 @@ def plan_team(matcher: Matcher, snap: Snapshot, request: ProjectRequest, access:
     through their routes and pick the team; members in ``capped`` (fair exposure, busy
     cool-down) are replaced last where coverage allows (``exposure.cap_team``)."""
     s = matcher.settings
-    request = request.validated(s, snap.catalog)
+    request = request.validated(s.teams, snap.catalog)
     needs, languages = brief
     vectors = query_vectors(matcher)
     scores = rank_brief_needs(matcher, snap, needs, languages,
                               Reach(request.filters(), access, CANDIDATES_PER_NEED), vectors)
-    limits = team_limits(request, len(needs), s)
+    limits = team_limits(request, len(needs), s.teams)
     table = relevance_table(scores)
     picks = select_team(table, snap.catalog.members, limits)
     if capped:  # applied last: after filters, preferences and coverage with spread
@@ -137,9 +137,8 @@ def plan_team(matcher: Matcher, snap: Snapshot, request: ProjectRequest, access:
     return PlannedTeam(request, tuple(needs), tuple(languages), scores, tuple(picks), vectors)
 
 
-def team_limits(request: ProjectRequest, n_needs: int, settings: Settings) -> TeamLimits:
+def team_limits(request: ProjectRequest, n_needs: int, s: TeamSettings) -> TeamLimits:
     """What the team is selected under: the request's size and caps, else the settings'."""
-    s = settings
     return TeamLimits(n_needs, request.size or s.team_size, s.team_coverage_threshold,
                       s.team_diversity_weight,
                       request.max_per_organisation or s.team_max_per_organisation,
@@ -159,7 +158,7 @@ def suggest_team(matcher: Matcher, request: ProjectRequest, access: Access,
 def assemble_team(matcher: Matcher, snap: Snapshot, plan: PlannedTeam) -> TeamResult:
     """Members with the needs they cover and their evidence; coverage, gaps and spread."""
     s = matcher.settings
-    threshold = s.team_coverage_threshold
+    threshold = s.teams.team_coverage_threshold
     catalog = snap.catalog
     needs, scores, picks = plan.needs, plan.scores, plan.picks
     covers = {p.member_id: [i for i in range(len(needs))
@@ -191,9 +190,9 @@ def assemble_team(matcher: Matcher, snap: Snapshot, plan: PlannedTeam) -> TeamRe
     request = plan.request
     table = relevance_table(scores)
     shortfall = explain_shortfall(table, catalog.members, picks,
-                                  team_limits(request, len(needs), s))
+                                  team_limits(request, len(needs), s.teams))
     alternates = find_alternates(table, catalog.members, picks, threshold,
-                                 s.team_alternate_max_cost, s.team_max_alternates)
+                                 s.teams.team_alternate_max_cost, s.teams.team_max_alternates)
     return TeamResult(
         title=request.title, needs=needs, languages=plan.languages, team=tuple(team),
         coverage=tuple(coverage), gaps=tuple(gaps),

@@ -44,15 +44,20 @@ def fake_encoder() -> Encoder:
     return HashingEncoder()
 
 
-def make_settings(home: Path, **overrides: object) -> Settings:
+def make_settings(home: Path, **sections: dict[str, object]) -> Settings:
+    """The service's settings with the store and index under ``home`` and some sections' fields
+    changed, e.g. ``make_settings(home, matching={"rrf_k": 30})`` (the rest from the
+    environment, as ever)."""
     from api.settings import ServiceSettings  # the core's settings and the HTTP limits
 
-    return ServiceSettings(home=home, **overrides)  # type: ignore[arg-type]
+    storage = {"home": home, **sections.pop("storage", {})}
+    return ServiceSettings(storage=storage, **sections)  # type: ignore[arg-type]
 
 
-def load_test_community(home: Path, encoder: Encoder, **overrides: object) -> Community:
-    settings = make_settings(home, **overrides)
-    store = SqliteStore(settings.database_path)
+def load_test_community(home: Path, encoder: Encoder, **sections: dict[str, object]
+                        ) -> Community:
+    settings = make_settings(home, **sections)
+    store = SqliteStore(settings.storage.database_path)
     report = ingest_paths(store, [TEST_DATA])
     assert not report.errors, report.errors
     community, _ = Community.open(settings, encoder=encoder, store=store)

@@ -33,15 +33,16 @@ def cmd_adapt(args: argparse.Namespace) -> int:
     settings = load_settings()
     cfg = AdaptConfig(learning_rate=args.lr, max_steps=args.steps, batch_size=args.batch_size,
                       alpha=args.alpha)
-    store = open_store(settings)
+    store = open_store(settings.storage)
     try:
         pairs = title_body_pairs(((c.title, c.text) for c in store.iter_contributions()),
                                  cfg.body_words)
     finally:
         store.close()
     cpu0 = time.process_time()
-    result = adapt_model(Path(settings.resolved_model_path()), pairs,
-                         args.out or settings.home / "models", cfg, settings.torch_threads)
+    result = adapt_model(Path(settings.encoding.resolved_model_path()), pairs,
+                         args.out or settings.storage.home / "models", cfg,
+                         settings.encoding.torch_threads)
     print(f"adapted model written to {result.path}: {result.pairs} title/body pairs, "
           f"{result.steps} steps, loss {result.first_loss:.3f} -> {result.last_loss:.3f}, "
           f"{result.seconds:.1f} s ({time.process_time() - cpu0:.1f} s CPU)")

@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from api.commands.common import (
     CliError,
@@ -18,6 +18,9 @@ from api.commands.common import (
     open_answers,
     print_json,
 )
+
+if TYPE_CHECKING:
+    from indexing.settings import Settings
 
 
 def register(sub: Any) -> None:
@@ -87,8 +90,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     settings = load_settings()
     started = time.perf_counter()
     try:
-        report = ingest_paths(open_store(settings), args.paths, args.skip_invalid,
-                              configured_vocabulary(settings.vocabulary), args.dry_run)
+        report = ingest_paths(open_store(settings.storage), args.paths, args.skip_invalid,
+                              configured_vocabulary(settings.imports.vocabulary), args.dry_run)
     except (FileNotFoundError, ValueError) as exc:
         raise CliError(str(exc)) from exc
     for err in report.errors:
@@ -136,7 +139,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def ray_encode(args: argparse.Namespace, settings: Any) -> dict[str, Any]:
+def ray_encode(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     """``index --ray``: the missing vectors encoded on Ray and stored; returns the encoders
     loaded here (the index build that follows reuses them)."""
     from indexing.community import load_encoder
@@ -149,7 +152,7 @@ def ray_encode(args: argparse.Namespace, settings: Any) -> dict[str, Any]:
         raise CliError(f"--ray needs Ray: pip install -e '.[ray]' ({exc})") from exc
     encoder, ml = load_encoder(settings), load_multilingual_encoder(settings)
     kinds = [("english", encoder)] + ([("multilingual", ml)] if ml is not None else [])
-    store = open_store(settings.database_path)
+    store = open_store(settings.storage.database_path)
     plan = RayPlan(None if args.ray == "local" else args.ray, args.ray_actors, args.ray_threads)
     reports = encode_with_ray(store, settings, kinds, plan)
     store.close()
@@ -212,9 +215,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from indexing.vocabulary import load_vocabulary, stats_with_vocabulary
 
     settings = load_settings()
-    if not settings.uses_postgres and not settings.database_path.exists():
-        raise CliError(f"no store at {settings.database_path}; run `wellspring ingest data/`")
-    store = open_store(settings)
+    if not settings.storage.uses_postgres and not settings.storage.database_path.exists():
+        raise CliError(f"no store at {settings.storage.database_path}; "
+                       "run `wellspring ingest data/`")
+    store = open_store(settings.storage)
     stats = stats_with_vocabulary(store.stats(), load_vocabulary(store))
     if args.json:
         print_json(stats)
@@ -244,7 +248,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         first = exc.errors()[0]
         raise CliError(f"setting WELLSPRING_{str(first['loc'][0]).upper()}: "
                        f"{first['msg']}") from exc
-    configure_logging(settings.log_format, logging.getLogger().level)
+    configure_logging(settings.http.log_format, logging.getLogger().level)
     # uvicorn's records go through the same handler; the access lines are api/observe.py's
     # the app reads X-Forwarded-For itself, from WELLSPRING_TRUSTED_PROXIES only (api/clients.py)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
@@ -259,7 +263,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     settings = load_settings()
     if not args.to.startswith(("postgresql://", "postgres://")):
         raise CliError("--to: must be a postgresql://user@host:port/database URL")
-    source = Path(args.source) if args.source else settings.database_path
+    source = Path(args.source) if args.source else settings.storage.database_path
     started = time.perf_counter()
     copied = copy_sqlite_to_postgres(source, PostgresStore(args.to))
     for table, n in copied.items():

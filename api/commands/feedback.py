@@ -38,7 +38,7 @@ def _stores() -> tuple[Any, Any]:
     from indexing.store import SqliteStore
     from indexing.store.keys import KeyStore
 
-    store = SqliteStore(load_settings().database_path)
+    store = SqliteStore(load_settings().storage.database_path)
     return store.feedback(), KeyStore(store)
 
 
@@ -64,8 +64,9 @@ def cmd_learn(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     feedback, keys = _stores()
-    report = learn(feedback, settings.learn_min_outcomes if args.min_outcomes is None
-                   else args.min_outcomes, () if settings.learn_past_outcomes else PAST_OUTCOMES)
+    s = settings.feedback
+    report = learn(feedback, s.learn_min_outcomes if args.min_outcomes is None
+                   else args.min_outcomes, () if s.learn_past_outcomes else PAST_OUTCOMES)
     keys.audit(CLI_KEY_ID, "learn", "ranking_model", [report.version], {"pairs": report.pairs})
     print_json(report.__dict__)
     return 0

@@ -72,7 +72,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         member=args.member, default_space=args.default_space))
     started = time.perf_counter()
     try:
-        report = run_import(open_store(settings), args.format, args.path, options)
+        report = run_import(open_store(settings.storage), args.format, args.path, options)
     except FileNotFoundError as exc:
         raise CliError(str(exc)) from exc
     if args.json:

@@ -44,7 +44,7 @@ def _keys() -> Any:
     from indexing.store.keys import KeyStore
 
     settings = load_settings()
-    return KeyStore(open_store(settings)), settings
+    return KeyStore(open_store(settings.storage)), settings
 
 
 def cmd_create(args: argparse.Namespace) -> int:
@@ -95,7 +95,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 def cmd_ensure_admin(args: argparse.Namespace) -> int:
     """For `make run`: the local user gets an admin key once, in a file only they can read."""
     keys, settings = _keys()
-    path = Path(settings.home) / ADMIN_KEY_FILE
+    path = Path(settings.storage.home) / ADMIN_KEY_FILE
     if path.exists() and keys.verify(path.read_text().strip()) is not None:
         print(f"admin key: {path}")
         return 0

@@ -35,7 +35,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     overrides = {k: v for k, v in (("map_charter", args.charter),
                                    ("map_taxonomy", args.taxonomy)) if v is not None}
     if overrides:
-        settings = settings.model_copy(update=overrides)
+        settings = settings.with_(map=overrides)
     matcher = open_matcher(settings)
     started = time.perf_counter()
     asker = asker_of(args, matcher.community.store)

@@ -37,7 +37,7 @@ def cmd_sign_in_link(args: argparse.Namespace) -> int:
         signin = SignInSettings()
     except ValidationError as exc:
         raise CliError(f"sign-in settings: {exc.errors()[0]['msg']}") from exc
-    store = open_store(load_settings())
+    store = open_store(load_settings().storage)
     base = args.base_url or signin.public_url or "http://127.0.0.1:8000"
     try:
         url, expires_at = issue_link(KeyStore(store), SessionStore(store), args.member_id,

@@ -68,8 +68,8 @@ def cmd_export_onnx(args: argparse.Namespace) -> int:
         logging.getLogger(noisy).setLevel(logging.ERROR)
     settings = load_settings()
     folder = onnx_folder(settings)
-    report = export_onnx(settings.resolved_model_path(), folder, force=args.force,
-                         threads=settings.torch_threads)
+    report = export_onnx(settings.encoding.resolved_model_path(), folder, force=args.force,
+                         threads=settings.encoding.torch_threads)
     if not report.passed:
         print(f"ONNX export refused, the service will use torch: {report.reason}")
         return 1

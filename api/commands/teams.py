@@ -95,7 +95,7 @@ def cmd_team(args: argparse.Namespace) -> int:
 
     project = _request(args)
     settings = load_settings()
-    _check_size(args.size, settings.max_team_size)
+    _check_size(args.size, settings.teams.max_team_size)
     answers = open_answers(settings)
     asker = asker_of(args, answers.community_store())
     result = answers.team(TeamRequest.of(project, asker, settings, args.project)).result

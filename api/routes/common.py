@@ -18,5 +18,5 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def check_batch(settings: Settings, size: int) -> None:
-    if size > settings.max_batch:
-        raise InvalidRequest("records", f"at most {settings.max_batch} records per batch")
+    if size > settings.matching.max_batch:
+        raise InvalidRequest("records", f"at most {settings.matching.max_batch} records per batch")

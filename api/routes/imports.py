@@ -94,7 +94,7 @@ def import_upload(
     form: Annotated[ImportFormIn, Form(media_type="multipart/form-data")],
 ) -> ImportResponse:
     """Import a file in one transaction: all of it, or (with skip_invalid) its good records."""
-    limit = ServiceSettings.of(settings).max_import_bytes
+    limit = ServiceSettings.of(settings).http.max_import_bytes
     uploads = [_read(f, limit) for f in form.file]
     users_text = _read(form.users, limit)[1].decode("utf-8", "replace") if form.users else ""
     options = make_options(settings, form.options_form(users_text))

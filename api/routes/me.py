@@ -7,16 +7,25 @@ nor change anyone else's corrections. Every change is audited (what changed, nev
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel
 
-from api.auth import Caller, CallerDep, Forbidden, KeysDep, Unauthorized
+from api.auth import Caller, CallerDep, Forbidden, Unauthorized
 from api.deps import SayDep
-from api.me_schemas import MeOut, MyTopicOut, me_out, topic_out
-from indexing.schema import LanguageCode
+from api.me_schemas import (
+    MatchingIn,
+    MatchingOut,
+    MeOut,
+    MePatch,
+    MyTopicOut,
+    OwnTopicIn,
+    TopicMark,
+    me_out,
+    topic_out,
+)
+from matcher.me import Me
 
 router = APIRouter(tags=["me"])
 MEMBER_ONLY: dict[int | str, dict[str, Any]] = {
@@ -38,52 +47,9 @@ def member_caller(caller: CallerDep) -> Caller:
 MemberDep = Annotated[Caller, Depends(member_caller)]
 
 
-def _mid(caller: Caller) -> str:
+def _me(caller: Caller) -> Me:
     assert caller.key is not None and caller.key.member_id is not None
-    return caller.key.member_id
-
-
-class MePatch(BaseModel):
-    """The member's choices; a field sent as null goes back to the default (the record's value,
-    or the community's policy for consent); a field left out is unchanged."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    open_to_invitations: StrictBool | None = None
-    busy_until: dt.date | None = Field(None, description="Invitations skip you until this day")
-    languages: list[LanguageCode] | None = Field(None, min_length=1, max_length=20)
-    max_invitations_per_month: int | None = Field(
-        None, ge=0, le=100, description="Counted on invitations a coordinator marked contacted")
-    consent: Literal["in", "out"] | None = Field(
-        None, description="in: you may be suggested to others; out: never named to anyone "
-        "else; null: the community's default (WELLSPRING_CONSENT)")
-
-
-class MatchingIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    used: StrictBool = Field(description="false: this contribution no longer counts as your "
-                             "evidence or for your ranking (it stays in the store and its space)")
-
-
-class MatchingOut(BaseModel):
-    contribution_id: str
-    used: bool
-    changed: bool
-
-
-class TopicMark(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    status: Literal["confirmed", "rejected"]
-
-
-class OwnTopicIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    label: str = Field(min_length=1, max_length=100, pattern=r"\S",
-                       description="A topic in your own words: pending until a contribution of "
-                       "yours supports it, then used for ranking")
+    return Me(caller.key.member_id, caller.key_id)
 
 
 class ErasedOut(BaseModel):
@@ -98,62 +64,49 @@ IdPath = Annotated[str, Path(min_length=1, max_length=128)]
 def me(caller: MemberDep, say: SayDep) -> MeOut:
     """What Wellspring knows about you: your record, the topics it infers for you with the
     contributions behind each, how often you were suggested, your choices."""
-    return me_out(say.profile(_mid(caller)))
+    return me_out(say.profile(_me(caller).member_id))
 
 
 @router.patch("/me", response_model=MeOut, responses=MEMBER_ONLY)
-def choose(caller: MemberDep, say: SayDep, keys: KeysDep, body: MePatch) -> MeOut:
+def choose(caller: MemberDep, say: SayDep, body: MePatch) -> MeOut:
     """Set your availability, languages, invitations per month and consent."""
-    changes = body.model_dump(exclude_unset=True, mode="json")
-    profile = say.choose(_mid(caller), changes)
-    keys.audit(caller.key_id, "choose", "member", [_mid(caller)], {"fields": sorted(changes)})
-    return me_out(profile)
+    return me_out(say.choose(_me(caller), body.changes()))
 
 
 @router.put("/me/contributions/{contribution_id}/matching", response_model=MatchingOut,
             responses={**MEMBER_ONLY, 404: {"description": "Not one of your contributions"}})
-def use_for_matching(caller: MemberDep, say: SayDep, keys: KeysDep, contribution_id: IdPath,
+def use_for_matching(caller: MemberDep, say: SayDep, contribution_id: IdPath,
                      body: MatchingIn) -> MatchingOut:
     """Count one of your contributions for matching, or not."""
-    changed = say.use_for_matching(_mid(caller), contribution_id, body.used)
-    if changed:
-        keys.audit(caller.key_id, "matching", "member", [_mid(caller)],
-                   {"contribution_id": contribution_id, "used": body.used})
+    changed = say.use_for_matching(_me(caller), contribution_id, body.used)
     return MatchingOut(contribution_id=contribution_id, used=body.used, changed=changed)
 
 
 @router.put("/me/topics/{topic_id}", response_model=MyTopicOut,
             responses={**MEMBER_ONLY, 404: {"description": "Not one of your inferred topics"}})
-def mark_topic(caller: MemberDep, say: SayDep, keys: KeysDep, topic_id: IdPath,
+def mark_topic(caller: MemberDep, say: SayDep, topic_id: IdPath,
                body: TopicMark) -> MyTopicOut:
     """Confirm or reject a topic Wellspring infers for you; rejected, it stops you being
     suggested for needs that fall in it (docs/GUIDE.md)."""
-    topic = say.mark_topic(_mid(caller), topic_id, body.status)
-    keys.audit(caller.key_id, "topic", "member", [_mid(caller)],
-               {"topic_id": topic_id, "status": body.status})
-    return topic_out(topic)
+    return topic_out(say.mark_topic(_me(caller), topic_id, body.status))
 
 
 @router.post("/me/topics", response_model=MyTopicOut, status_code=201, responses=MEMBER_ONLY)
-def add_topic(caller: MemberDep, say: SayDep, keys: KeysDep, body: OwnTopicIn) -> MyTopicOut:
+def add_topic(caller: MemberDep, say: SayDep, body: OwnTopicIn) -> MyTopicOut:
     """Add a topic in your own words (pending until your work supports it)."""
-    topic = say.add_topic(_mid(caller), body.label)
-    keys.audit(caller.key_id, "topic", "member", [_mid(caller)], {"status": topic.status})
-    return topic_out(topic)
+    return topic_out(say.add_topic(_me(caller), body.label))
 
 
 @router.get("/me/export", responses=MEMBER_ONLY)
-def export(caller: MemberDep, say: SayDep, keys: KeysDep) -> dict[str, object]:
+def export(caller: MemberDep, say: SayDep) -> dict[str, object]:
     """Everything stored about you, as JSON."""
-    keys.audit(caller.key_id, "export", "member", [_mid(caller)])
-    return say.export(_mid(caller))
+    return say.export(_me(caller))
 
 
 @router.delete("/me", response_model=ErasedOut, responses=MEMBER_ONLY)
-def erase(caller: MemberDep, say: SayDep, keys: KeysDep) -> ErasedOut:
+def erase(caller: MemberDep, say: SayDep) -> ErasedOut:
     """Erase yourself: your record and every row about you; contributions you wrote alone go
     too, co-authored ones stay with your co-authors. The audit keeps that an erasure happened,
     not whose."""
-    removed = say.erase(_mid(caller))
-    keys.audit("erased", "erase", "member", [], {"rows": sum(removed.values())})
+    removed = say.erase(_me(caller))
     return ErasedOut(erased=True, removed=removed)

@@ -70,7 +70,7 @@ def _sessions(state: ServiceState) -> SessionStore:
 
 
 def _redirect_uri(request: Request, state: ServiceState) -> str:
-    return state.settings.oidc_redirect_url or str(request.url_for("signin_callback"))
+    return state.settings.signin.oidc_redirect_url or str(request.url_for("signin_callback"))
 
 
 @router.get("/session", response_model=SessionOut)
@@ -98,8 +98,8 @@ def sign_in(request: Request, state: StateDep) -> Response:
         return message_page("Sign-in unavailable", "The community's sign-in service cannot be "
                             "reached just now. Try again in a few minutes.", 503)
     response = RedirectResponse(url, status_code=303)
-    secure = secure_cookie(request, state.settings.session_cookie_secure,
-                           state.settings.trusted_proxies)
+    secure = secure_cookie(request, state.settings.signin.session_cookie_secure,
+                           state.settings.http.trusted_proxies)
     response.set_cookie(PENDING_COOKIE, pending.cookie(), max_age=600, path="/signin",
                         httponly=True, samesite="lax", secure=secure)
     return response
@@ -121,7 +121,7 @@ def sign_in_callback(
     try:
         if error or not code or not state_param:
             raise SignInFailed(f"the provider did not sign you in ({error or 'no code'})")
-        if iss is not None and iss.rstrip("/") != state.settings.oidc_issuer:
+        if iss is not None and iss.rstrip("/") != state.settings.signin.oidc_issuer:
             raise SignInFailed("the answer came from another provider than the configured one")
         claims = state.signin.finish(code, state_param, pending, _redirect_uri(request, state))
         identity = state.signin.bind(claims, member_finder(state.community))
@@ -179,8 +179,8 @@ def create_sign_in_link(
     member_id: Annotated[str, Path(min_length=1, max_length=128)],
 ) -> SignInLinkOut:
     """A one-time sign-in link for a member (editor role): give it to them only."""
-    base = state.settings.public_url or str(request.base_url)
+    base = state.settings.signin.public_url or str(request.base_url)
     get_community_now(state)  # 503 while not ready
     url, expires_at = issue_link(keys, _sessions(state), member_id, caller.key_id, base,
-                                 state.settings.sign_in_link_ttl_s)
+                                 state.settings.signin.sign_in_link_ttl_s)
     return SignInLinkOut(member_id=member_id, url=url, expires_at=expires_at)

@@ -42,7 +42,9 @@ function render(p) {
   const m = p.member;
   byId("me-title").textContent = `My profile: ${m.name}`;
   byId("me-who").replaceChildren(memberMeta({ ...m, organisation: m.organisation_id }));
-  byId("me-topics").replaceChildren(...p.topics.map(topicCard));
+  byId("me-topics").replaceChildren(...(p.topics.length ? p.topics.map(topicCard)
+    : [el("li", { class: "empty" }, "No topics yet: none of your contributions is in the "
+      + "community map, so Wellspring knows you from your profile only.")]));
   byId("me-contributions").querySelector("tbody").replaceChildren(...p.contributions.map(contributionRow));
   byId("me-policy").textContent = POLICY[p.consent.policy] || p.consent.policy;
   for (const radio of document.querySelectorAll("#me-choices input[name=consent]")) {
@@ -56,8 +58,18 @@ function render(p) {
     + `answer${x.suggested === 1 ? "" : "s"}, shown to a person ${x.shown} time${x.shown === 1 ? "" : "s"}, `
     + `marked contacted ${x.contacted} time${x.contacted === 1 ? "" : "s"}. `
     + (p.consent.suggested_to_others ? "You may be suggested to others."
-      : "You are not suggested to anyone else.");
+      : "You are not suggested to anyone else.")
+    + topicCounts(p);
   byId("me-content").hidden = false;
+}
+
+/** " Named for: leak detection (3), ..." from the exposure's counts by topic. */
+function topicCounts(p) {
+  const labels = Object.fromEntries(p.topics.map((t) => [t.topic_id, t.label]));
+  const parts = Object.entries(p.exposure.by_topic || {})
+    .sort((a, b) => b[1] - a[1])
+    .map(([id, n]) => `${labels[id] || id} (${n})`);
+  return parts.length ? ` Named for: ${parts.join("; ")}.` : "";
 }
 
 /** Load the profile; a caller who is not a member is told how to become one. */

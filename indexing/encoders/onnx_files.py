@@ -69,7 +69,7 @@ def default_onnx_dir(model_path: str | Path) -> Path:
 
 def onnx_folder(settings: Settings) -> Path:
     """The export folder for the configured model (setting ``onnx_dir`` or the default)."""
-    return settings.onnx_dir or default_onnx_dir(settings.resolved_model_path())
+    return settings.encoding.onnx_dir or default_onnx_dir(settings.encoding.resolved_model_path())
 
 
 def _read(path: Path, kind: Callable[..., T]) -> T | None:

@@ -262,9 +262,9 @@ def load_minilm(settings: Settings) -> Encoder:
     verified export of this model is there, torch otherwise (the reason is logged). With ONNX,
     queries and documents each go to the runtime measured faster at set-up (``runtimes.json``,
     ``wellspring export-onnx``); ONNX for both when nothing was measured."""
-    model_path = settings.resolved_model_path()
-    threads = settings.torch_threads
-    if settings.encoder_runtime == "onnx":
+    model_path = settings.encoding.resolved_model_path()
+    threads = settings.encoding.torch_threads
+    if settings.encoding.encoder_runtime == "onnx":
         folder = onnx_folder(settings)
         reason = _unusable_export(folder, model_path)
         if reason is None:
@@ -272,13 +272,13 @@ def load_minilm(settings: Settings) -> Encoder:
             if choice is not None and choice.model_digest != model_files_digest(Path(model_path)):
                 choice = None
             try:
-                onnx = OnnxEncoder(model_path, folder, settings.batch_size, threads)
+                onnx = OnnxEncoder(model_path, folder, settings.encoding.batch_size, threads)
             except Exception as exc:  # a broken file or runtime: torch still works
                 reason = f"ONNX Runtime could not load {folder}: {type(exc).__name__}: {exc}"
             else:
                 if choice is None or (choice.documents == "onnx" and choice.queries == "onnx"):
                     return onnx
-                torch_encoder = _torch_encoder(model_path, settings.batch_size, threads)
+                torch_encoder = _torch_encoder(model_path, settings.encoding.batch_size, threads)
                 log.info("encoder runtimes measured at set-up: documents %s, queries %s",
                          choice.documents, choice.queries)
                 if choice.documents == "torch" and choice.queries == "torch":
@@ -287,7 +287,7 @@ def load_minilm(settings: Settings) -> Encoder:
                     return SplitEncoder(queries=onnx, documents=torch_encoder)
                 return SplitEncoder(queries=torch_encoder, documents=onnx)
         log.warning("encoder runtime: torch (fallback): %s", reason)
-    return _torch_encoder(model_path, settings.batch_size, threads)
+    return _torch_encoder(model_path, settings.encoding.batch_size, threads)
 
 
 def _torch_encoder(model_path: str, batch_size: int, threads: int) -> Encoder:

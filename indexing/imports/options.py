@@ -75,7 +75,7 @@ def make_options(settings: Settings, form: ImportForm) -> ImportOptions:
         except ValidationError as exc:
             raise _refuse("default_space", f"'{default_space}' is not a space name (lower-case "
                           "letters, digits, - and _)") from exc
-    threshold = settings.import_name_threshold if name_threshold is None else name_threshold
+    threshold = settings.imports.import_name_threshold if name_threshold is None else name_threshold
     if not 50 <= threshold <= 100:
         raise _refuse("name_threshold", "between 50 and 100")
     usernames = read_username_map(users_text, "users") if users_text.strip() else {}
@@ -83,7 +83,7 @@ def make_options(settings: Settings, form: ImportForm) -> ImportOptions:
         dry_run=dry_run, skip_invalid=skip_invalid, create_members=level, create_country=code,
         name_threshold=threshold, column_map=column_map,
         records=records or None,  # type: ignore[arg-type]
-        usernames=usernames, vocabulary=configured_vocabulary(settings.vocabulary),
+        usernames=usernames, vocabulary=configured_vocabulary(settings.imports.vocabulary),
         member=member.strip() if member and member.strip() else None, default_space=space,
-        max_uncompressed_bytes=settings.import_max_uncompressed_bytes,
-        max_rows=settings.import_max_rows)
+        max_uncompressed_bytes=settings.imports.import_max_uncompressed_bytes,
+        max_rows=settings.imports.import_max_rows)

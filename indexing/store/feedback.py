@@ -95,13 +95,24 @@ class SuggestedMember:
     member_id: str
     features: tuple[float, ...]  # empty for teams and invitations
     scale: str = RELEVANCE_SCALE  # what the features' scores are on (LEGACY_SCALE, ...)
+    evidence: str | None = None  # the contribution the answer showed first for them (#29)
 
 
 def features_json(member: SuggestedMember) -> str:
-    """A member's features as stored: ``{"scale": ..., "features": [...]}`` (``[]`` without)."""
-    if not member.features:
+    """A member's features as stored: ``{"scale": ..., "features": [...]}``, with
+    ``"evidence"`` when the answer showed a contribution of theirs (``[]`` with neither)."""
+    if not member.features and member.evidence is None:
         return "[]"
-    return json.dumps({"scale": member.scale, "features": list(member.features)})
+    data: dict[str, object] = {"scale": member.scale, "features": list(member.features)}
+    if member.evidence is not None:
+        data["evidence"] = member.evidence
+    return json.dumps(data)
+
+
+def evidence_of(text: str) -> str | None:
+    """The contribution a stored suggestion showed first for its member, if any."""
+    data = json.loads(text)
+    return data.get("evidence") if isinstance(data, dict) else None
 
 
 def parse_features(text: str) -> tuple[tuple[float, ...], str]:

@@ -25,6 +25,7 @@ from indexing.store.choices import (
     now,
     read_choices,
 )
+from indexing.store.feedback import evidence_of
 from indexing.store.protocol import SqlStore
 
 # rows about a member that erasure removes (suggestion_members' suggestions stay: other members)
@@ -55,6 +56,25 @@ class SayStore:
             "SELECT correction_id, member_id, topic_id, label, status, centroid, at "
             "FROM topic_corrections WHERE member_id=? ORDER BY at, correction_id", (member_id,))
         return [correction_of(r) for r in rows]
+
+    def exposure_since(self, member_id: str, since: str
+                       ) -> tuple[dict[str, int], int, int, list[str]]:
+        """Since this ISO time: answers naming the member by kind, times shown, times marked
+        contacted, and the contribution each answer showed first for them (where it did)."""
+        conn = self.store.connection()
+        shown_first = [c for (text,) in conn.execute(
+            "SELECT m.features FROM suggestion_members m JOIN suggestions s "
+            "ON s.suggestion_id = m.suggestion_id WHERE m.member_id=? AND s.created_at>=?",
+            (member_id, since)) if (c := evidence_of(str(text))) is not None]
+        by_kind = {str(r[0]): int(r[1]) for r in conn.execute(
+            "SELECT s.kind, COUNT(*) FROM suggestion_members m JOIN suggestions s "
+            "ON s.suggestion_id = m.suggestion_id WHERE m.member_id=? AND s.created_at>=? "
+            "GROUP BY s.kind", (member_id, since))}
+        shown = conn.execute("SELECT COUNT(*) FROM exposure WHERE member_id=? AND at>=?",
+                             (member_id, since)).fetchone()[0]
+        contacted = conn.execute("SELECT COUNT(*) FROM feedback WHERE member_id=? AND at>=? "
+                                 "AND outcome='contacted'", (member_id, since)).fetchone()[0]
+        return by_kind, int(shown), int(contacted), shown_first
 
     # -- writes (each with the member's change-feed row) -------------------------------------
     def set_choices(self, member_id: str, changes: Mapping[str, object]) -> MemberChoices:

@@ -76,11 +76,11 @@ class CommunityIndex:
     def __init__(self, encoder: Encoder, settings: Settings, factory: str = "Flat") -> None:
         self.encoder = encoder
         self.settings = settings
-        configure_faiss(settings.faiss_threads)
+        configure_faiss(settings.index.faiss_threads)
         self._vectors: VectorIndex = FaissVectorIndex(encoder.dimension, factory,
-                                        choose_nprobe(factory, settings.ivf_nprobe))
+                                        choose_nprobe(factory, settings.index.ivf_nprobe))
         self._items = ItemTable()
-        self._catalog = Catalog(settings.consent)
+        self._catalog = Catalog(settings.matching.consent)
         self._lock = RWLock()
         self._version = 0  # bumped by every change of items under the write lock
         self._masks: MaskCache = {}  # per version (reader.py)
@@ -145,7 +145,7 @@ class CommunityIndex:
         try:
             self._vectors = FaissVectorIndex.load(
                 folder, manifest["factory"], encoder.dimension,
-                choose_nprobe(manifest["factory"], settings.ivf_nprobe),
+                choose_nprobe(manifest["factory"], settings.index.ivf_nprobe),
             )
             self._items = ItemTable.from_json(
                 json.loads((folder / ITEMS_FILE).read_text(encoding="utf-8"))
@@ -252,7 +252,7 @@ class CommunityIndex:
         started = time.perf_counter()
         if changes is None:
             sequence = store.change_sequence()  # read first: the sync includes at least this
-            catalog = Catalog.from_store(store, self.settings.consent)
+            catalog = Catalog.from_store(store, self.settings.matching.consent)
             desired = {member_key(m): h for m, h in store.member_hashes().items()}
             desired |= {contribution_key(c.id): c.text_hash
                         for c in catalog.contributions.values()}
@@ -377,8 +377,9 @@ class CommunityIndex:
         """A new index built aside from the store, reusing this one's vectors where the text is
         unchanged (so a rebuild to another index type encodes nothing)."""
         n_keys = len(self._items.key_hash) or store.counts()["contributions"]
-        chosen = factory or choose_factory(max(self.count(), n_keys), self.settings.index_kind,
-                                           self.settings.ivf_threshold)
+        chosen = factory or choose_factory(max(self.count(), n_keys),
+                                           self.settings.index.index_kind,
+                                           self.settings.index.ivf_threshold)
         fresh = CommunityIndex(self.encoder, self.settings, chosen)
         with self._lock.read():
             reuse = [k for k in self._items.key_ids if k in self._items.key_hash]

@@ -54,11 +54,11 @@ def item_texts(store: Store, keys: list[ItemKey], settings: Settings
         for key in batch:
             rid = key.record_id
             if key.is_profile and rid in members:
-                yield key, chunk_text(members[rid].profile_text(), s.chunk_words,
-                                      s.chunk_overlap)
+                yield key, chunk_text(members[rid].profile_text(), s.encoding.chunk_words,
+                                      s.encoding.chunk_overlap)
             elif key.is_contribution and rid in contribs:
-                yield key, contribution_chunks(contribs[rid], s.chunk_words,
-                                               s.chunk_overlap)
+                yield key, contribution_chunks(contribs[rid], s.encoding.chunk_words,
+                                               s.encoding.chunk_overlap)
 
 def record_texts(records: Iterable[object], settings: Settings) -> list[str]:
     """The chunk texts the index will embed for these records (members and contributions;
@@ -67,9 +67,10 @@ def record_texts(records: Iterable[object], settings: Settings) -> list[str]:
     texts: list[str] = []
     for r in records:
         if isinstance(r, Member):
-            texts.extend(chunk_text(r.profile_text(), s.chunk_words, s.chunk_overlap))
+            texts.extend(chunk_text(r.profile_text(), s.encoding.chunk_words,
+                                    s.encoding.chunk_overlap))
         elif isinstance(r, Contribution):
-            texts.extend(contribution_chunks(r, s.chunk_words, s.chunk_overlap))
+            texts.extend(contribution_chunks(r, s.encoding.chunk_words, s.encoding.chunk_overlap))
     return list(dict.fromkeys(texts))
 
 
@@ -120,8 +121,8 @@ class VectorSource:
 
 def encode_items(source: VectorSource, store: Store, keys: list[ItemKey], settings: Settings,
                  show_progress: bool) -> Iterator[EncodedBatch]:
-    """The vectors of these keys' chunks in batches of about ``settings.vector_batch`` texts,
-    yielding (key, vectors) pairs per batch; ``source`` takes what it can from the store and
+    """The vectors of these keys' chunks in batches of about ``settings.encoding.vector_batch``
+    texts, yielding (key, vectors) pairs per batch; ``source`` takes what it can from the store and
     commits each batch it encodes before the next one is read."""
     if not keys:
         return
@@ -144,7 +145,7 @@ def encode_items(source: VectorSource, store: Store, keys: list[ItemKey], settin
     for key, chunks in item_texts(store, keys, settings):
         pending.append((key, chunks))
         n_pending += len(chunks)
-        if n_pending >= settings.vector_batch:
+        if n_pending >= settings.encoding.vector_batch:
             flush()
             yield out
             out = []
@@ -159,8 +160,8 @@ def index_fingerprint(encoder: Encoder, settings: Settings) -> dict[str, Any]:
     """Every setting that changes an index's vectors: the encoder's and the chunking (the
     manifest records it; a mismatch is refused)."""
     fp: dict[str, Any] = dict(encoder.fingerprint())
-    fp["chunk_words"] = settings.chunk_words
-    fp["chunk_overlap"] = settings.chunk_overlap
+    fp["chunk_words"] = settings.encoding.chunk_words
+    fp["chunk_overlap"] = settings.encoding.chunk_overlap
     return fp
 
 

@@ -22,20 +22,22 @@ MULTILINGUAL_FOLDER = "multilingual"
 
 
 def multilingual_root(settings: Settings) -> Path:
-    return settings.index_path / MULTILINGUAL_FOLDER
+    return settings.storage.index_path / MULTILINGUAL_FOLDER
 
 
 def load_multilingual_encoder(settings: Settings) -> Encoder | None:
     """The multilingual encoder when the settings ask for one (construction is cheap; weights
     load on first use)."""
-    if settings.language_routing == "off":
+    if settings.language.language_routing == "off":
         return None
     from indexing.encoders.batching import BatchingEncoder
     from indexing.encoders.use_m3 import UniversalSentenceEncoder
     from indexing.metrics import pass_observer
 
-    return BatchingEncoder(UniversalSentenceEncoder(threads=1), settings.encode_batch_wait_ms,
-                           settings.encode_batch_max, pass_observer(settings.metrics))
+    return BatchingEncoder(UniversalSentenceEncoder(threads=1),
+                           settings.encoding.encode_batch_wait_ms,
+                           settings.encoding.encode_batch_max,
+                           pass_observer(settings.observability.metrics))
 
 
 def open_multilingual_index(settings: Settings, store: Store, encoder: Encoder | None,

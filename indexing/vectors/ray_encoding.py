@@ -75,7 +75,8 @@ class EncoderWorker:
 
     def __init__(self, settings: dict[str, Any], kind: str, threads: int,
                  trace: str | None = None) -> None:
-        self.settings = Settings(**{**settings, "torch_threads": threads})
+        self.settings = Settings.model_validate(settings).with_(
+            encoding={"torch_threads": threads})
         self.encoder = load_kind(kind, self.settings, threads)
         self.trace = trace
 
@@ -119,7 +120,7 @@ def missing_batches(store: Store, settings: Settings, fingerprint: str, report: 
         for h, text in window.items():
             if h not in stored:
                 batch.append((h, text))
-                if len(batch) >= settings.vector_batch:
+                if len(batch) >= settings.encoding.vector_batch:
                     yield batch
                     batch = []
         window.clear()
@@ -155,8 +156,8 @@ def encode_with_ray(store: Store, settings: Settings, encoders: Sequence[tuple[s
     """Encode on Ray every text the store lacks a vector for, for each (kind, encoder) given.
     Ray is not started at all when nothing is missing."""
     address, trace = plan.address, plan.trace
-    n_actors = plan.actors or settings.ray_actors
-    n_threads = plan.threads or settings.ray_threads
+    n_actors = plan.actors or settings.encoding.ray_actors
+    n_threads = plan.threads or settings.encoding.ray_threads
     plan = RayPlan(address, n_actors, n_threads, trace)
     work = []
     for kind, encoder in encoders:
@@ -211,7 +212,8 @@ def _chain(first: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:
 def _start_actors(ray: Any, settings: Settings, report: RayReport, plan: RayPlan
                   ) -> list[Any]:
     kind, fingerprint, trace = report.index, report.fingerprint, plan.trace
-    n, threads = plan.actors or settings.ray_actors, plan.threads or settings.ray_threads
+    n = plan.actors or settings.encoding.ray_actors
+    threads = plan.threads or settings.encoding.ray_threads
     worker = ray.remote(EncoderWorker)
     run = uuid.uuid4().hex[:6]
     dump = {k: v for k, v in settings.model_dump(mode="json").items()

@@ -331,6 +331,7 @@ class IndexReader:
             record = records.get(key.record_id)
             if record is None:
                 continue
-            chunks = contribution_body_chunks(record, s.chunk_words, s.chunk_overlap)
+            chunks = contribution_body_chunks(record, s.encoding.chunk_words,
+                                              s.encoding.chunk_overlap)
             out[item] = Passage(record, chunks[min(self.chunk_of(item), len(chunks) - 1)])
         return out

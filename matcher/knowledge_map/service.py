@@ -80,7 +80,7 @@ class KnowledgeMapper:
     @classmethod
     def configured(cls, matcher: Matcher) -> KnowledgeMapper:
         """A mapper with the charter and taxonomy the settings name (MapFileError if bad)."""
-        s = matcher.settings
+        s = matcher.settings.map
         return cls(matcher, load_charter(s.map_charter) if s.map_charter else None,
                    load_taxonomy(s.map_taxonomy) if s.map_taxonomy else None)
 
@@ -251,7 +251,7 @@ class KnowledgeMapper:
         """Each charter scope area matched like a need (the Matcher's ranking)."""
         if self.charter is None:
             return []
-        threshold = self.matcher.settings.team_coverage_threshold
+        threshold = self.matcher.settings.teams.team_coverage_threshold
         ids = sorted(centres)
         matrix = np.vstack([centres[t] for t in ids]) if ids else None
         out = []

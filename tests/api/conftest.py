@@ -33,7 +33,7 @@ class Api:
 
 
 def make_keys(settings: Settings) -> dict[str, str]:
-    store = SqliteStore(settings.database_path)
+    store = SqliteStore(settings.storage.database_path)
     keys = KeyStore(store)
     made = {
         "admin": keys.create("admin", name="test admin")[1],
@@ -46,9 +46,9 @@ def make_keys(settings: Settings) -> dict[str, str]:
 
 
 def open_api(home: Path, encoder: Encoder, keys: dict[str, str],
-             multilingual_encoder: Encoder | None = None, **overrides: object
+             multilingual_encoder: Encoder | None = None, **sections: dict[str, object]
              ) -> tuple[TestClient, Settings]:
-    settings = make_settings(home, **overrides)
+    settings = make_settings(home, **sections)
     app = create_app(settings, encoder=encoder, multilingual_encoder=multilingual_encoder)
     return TestClient(app), settings
 

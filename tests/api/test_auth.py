@@ -64,8 +64,8 @@ def test_key_management_over_http_and_revocation(api: Api) -> None:
 
 
 def test_keys_are_stored_hashed(api: Api) -> None:
-    raw = Path(api.settings.database_path).read_bytes()
-    for path in Path(api.settings.database_path).parent.glob("wellspring.db*"):
+    raw = Path(api.settings.storage.database_path).read_bytes()
+    for path in Path(api.settings.storage.database_path).parent.glob("wellspring.db*"):
         raw += path.read_bytes()
     for key in (api.admin, api.editor, api.reader):
         secret = key.rsplit("_", 1)[1]
@@ -169,7 +169,7 @@ def test_cors_off_by_default_and_configurable(community_home: Path, real_encoder
     origin = {"Origin": "https://platform.example.org"}
     assert "access-control-allow-origin" not in api.client.get("/stats", headers=origin).headers
     api.client.__exit__(None, None, None)  # one service process per store: stop the first
-    settings = make_settings(community_home, cors_origins=["https://platform.example.org"])
+    settings = make_settings(community_home, http={"cors_origins": ["https://platform.example.org"]})
     with TestClient(create_app(settings, encoder=real_encoder)) as client:
         r = client.get("/stats", headers=origin)
         assert r.headers["access-control-allow-origin"] == "https://platform.example.org"

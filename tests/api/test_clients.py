@@ -36,7 +36,7 @@ def test_client_address(peer: str, forwarded: list[str], trusted: list[str],
 
 def test_trusted_proxies_must_be_addresses(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="trusted_proxies"):
-        make_settings(tmp_path, trusted_proxies=["not-an-address"])
+        make_settings(tmp_path, http={"trusted_proxies": ["not-an-address"]})
 
 
 @pytest.mark.slow

@@ -91,7 +91,7 @@ def test_searches_run_at_most_search_concurrency_at_once(
     wait without a worker thread), all answered, and a write goes through meanwhile."""
     spy = InFlight(real_encoder)
     client, _ = open_api(community_home, spy, api_keys,  # type: ignore[arg-type]
-                         search_concurrency=limit)
+                         http={"search_concurrency": limit})
     statuses: list[int] = []
 
     def search(i: int) -> None:

@@ -15,7 +15,8 @@ from tests.api.conftest import Api, open_api
 @pytest.fixture
 def tracked(community_home: Path, real_encoder: Encoder, api_keys: dict[str, str]
             ) -> Iterator[Api]:
-    client, settings = open_api(community_home, real_encoder, api_keys, fair_exposure="track")
+    client, settings = open_api(community_home, real_encoder, api_keys,
+                                feedback={"fair_exposure": "track"})
     with client:
         yield Api(client=client, settings=settings, **api_keys)
 
@@ -120,7 +121,7 @@ def test_suggestions_are_committed_in_groups_found_by_feedback_and_at_shutdown(
     """With a long group interval, feedback still finds the suggestion just answered (it
     flushes first) and the service's shutdown commits the rest (suggestion_log.py)."""
     client, settings = open_api(community_home, real_encoder, api_keys,
-                                suggestion_flush_ms=10_000)
+                                http={"suggestion_flush_ms": 10_000})
     with client:
         api = Api(client=client, settings=settings, **api_keys)
         first = _suggest(api, project_id=_project(api))
@@ -130,7 +131,7 @@ def test_suggestions_are_committed_in_groups_found_by_feedback_and_at_shutdown(
         assert r.status_code == 201, r.text
         later = client.get("/experts", params={"q": "sludge reuse in agriculture"},
                            headers=api.h(api.reader)).json()
-    store = SqliteStore(settings.database_path)
+    store = SqliteStore(settings.storage.database_path)
     try:
         found = store.feedback().suggestion(later["suggestion_id"])
         assert found is not None
@@ -156,7 +157,7 @@ def test_the_public_stores_nothing_and_names_no_project(tracked: Api) -> None:
         team = tracked.client.post("/projects/match", json={"title": "t", "needs": ["leak"],
                                                             "shown": True}).json()
         assert team["suggestion_id"] is None
-    store = SqliteStore(tracked.settings.database_path)
+    store = SqliteStore(tracked.settings.storage.database_path)
     try:
         rows = store.connection().execute("SELECT COUNT(*) FROM suggestions").fetchone()[0]
         shows = store.connection().execute("SELECT COUNT(*) FROM exposure").fetchone()[0]
@@ -167,7 +168,8 @@ def test_the_public_stores_nothing_and_names_no_project(tracked: Api) -> None:
 
 def test_public_suggestions_when_the_community_asks_for_them(
         community_home: Path, real_encoder: Encoder, api_keys: dict[str, str]) -> None:
-    client, _ = open_api(community_home, real_encoder, api_keys, record_public_suggestions=True)
+    client, _ = open_api(community_home, real_encoder, api_keys,
+                         feedback={"record_public_suggestions": True})
     with client:
         r = client.get("/experts", params={"q": "leak detection"})
         assert str(r.json()["suggestion_id"]).startswith("s-")

@@ -35,7 +35,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _counts(home: Path) -> dict[str, int]:
-    return SqliteStore(make_settings(home).database_path).counts()
+    return SqliteStore(make_settings(home).storage.database_path).counts()
 
 
 def test_every_format_then_search(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

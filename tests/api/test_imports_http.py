@@ -49,8 +49,8 @@ class Fake:
 @pytest.fixture
 def fake(tmp_path: Path) -> Iterator[Fake]:
     """The test community with the hashing encoder: fast, for everything but ranking quality."""
-    settings = make_settings(tmp_path / "home", max_import_bytes=8000)
-    assert not ingest_paths(SqliteStore(settings.database_path), [TEST_DATA]).errors
+    settings = make_settings(tmp_path / "home", http={"max_import_bytes": 8000})
+    assert not ingest_paths(SqliteStore(settings.storage.database_path), [TEST_DATA]).errors
     keys = make_keys(settings)
     with TestClient(create_app(settings, encoder=HashingEncoder())) as client:
         yield Fake(client, keys)

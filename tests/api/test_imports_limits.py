@@ -24,9 +24,9 @@ from tests.indexing.imports.test_limits import bomb
 
 @pytest.fixture
 def capped(tmp_path: Path) -> Iterator[Fake]:
-    settings = make_settings(tmp_path / "home", max_import_bytes=1_000_000,
-                             import_max_uncompressed_bytes=1_000_000)
-    assert not ingest_paths(SqliteStore(settings.database_path), [TEST_DATA]).errors
+    settings = make_settings(tmp_path / "home", http={"max_import_bytes": 1_000_000},
+                             imports={"import_max_uncompressed_bytes": 1_000_000})
+    assert not ingest_paths(SqliteStore(settings.storage.database_path), [TEST_DATA]).errors
     keys = make_keys(settings)
     with TestClient(create_app(settings, encoder=HashingEncoder())) as client:
         yield Fake(client, keys)

@@ -60,11 +60,11 @@ def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]
         from indexing.store.postgres import PostgresStore
 
         url = request.getfixturevalue("pg_url")
-        settings = make_settings(tmp_path / "home", database_url=url)
+        settings = make_settings(tmp_path / "home", storage={"database_url": url})
         store, keys = _open(PostgresStore(url))
     else:
         settings = make_settings(tmp_path / "home")
-        store, keys = _open(SqliteStore(settings.database_path))
+        store, keys = _open(SqliteStore(settings.storage.database_path))
     with TestClient(create_app(settings, encoder=HashingEncoder())) as client:
         yield Service(client, keys, store)
     store.close()

@@ -34,7 +34,7 @@ def json_log() -> Iterator[io.StringIO]:
 
 def test_json_log_lines_parse_and_access_lines_carry_the_request(
         json_log: io.StringIO, community_home: Path, real_encoder: Encoder) -> None:
-    settings = make_settings(community_home, log_format="json")
+    settings = make_settings(community_home, http={"log_format": "json"})
     with TestClient(create_app(settings, encoder=real_encoder)) as client:
         ok = client.get("/members/m-0001", headers={"X-Request-ID": "req-42"})
         assert ok.status_code == 200

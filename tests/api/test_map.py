@@ -21,8 +21,8 @@ WORD = re.compile(r"[^\W\d_][\w\-]{2,}")
 def map_api(community_home: Path, real_encoder: Encoder, api_keys: dict[str, str]
             ) -> Iterator[Api]:
     client, settings = open_api(community_home, real_encoder, api_keys,
-                                map_charter=DATA / "charter.json",
-                                map_taxonomy=DATA / "taxonomy.json")
+                                map={"map_charter": DATA / "charter.json",
+                                     "map_taxonomy": DATA / "taxonomy.json"})
     with client:
         yield Api(client=client, settings=settings, **api_keys)
 

@@ -17,10 +17,12 @@ from api.app import create_app
 from api.sessions import SESSION_COOKIE, csrf_token
 from indexing.encoders.base import HashingEncoder
 from indexing.ingest import ingest_paths
+from indexing.schema import contribution_key, member_key
 from indexing.settings import Settings
 from indexing.store import SqliteStore, Store
 from indexing.store.keys import KeyStore
 from indexing.store.sessions import Identity, SessionStore
+from indexing.vectors.encoding import text_hashes
 from tests.conftest import TEST_DATA, make_settings
 
 ME = "m-0001"  # core, Nairobi leak detection; c-00007 is hers, in a private space
@@ -61,24 +63,25 @@ def _fill(store: Store) -> dict[str, str]:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
-    extra: dict[str, Any] = {"suggestion_flush_ms": 0, "fair_exposure": "track"}
+    extra: dict[str, Any] = {"http": {"suggestion_flush_ms": 0},
+                             "feedback": {"fair_exposure": "track"}}
     if request.param == "postgres":
         from indexing.store.postgres import PostgresStore
 
         url = request.getfixturevalue("pg_url")
-        settings = make_settings(tmp_path / "home", database_url=url, feed_poll_seconds=0.2,
-                                 **extra)
+        settings = make_settings(tmp_path / "home", storage={"database_url": url},
+                                 index={"feed_poll_seconds": 0.2}, **extra)
         store: Store = PostgresStore(url)
         keys = _fill(store)
-        other = create_app(make_settings(tmp_path / "home2", database_url=url,
-                                         feed_poll_seconds=0.2, **extra),
+        other = create_app(make_settings(tmp_path / "home2", storage={"database_url": url},
+                                         index={"feed_poll_seconds": 0.2}, **extra),
                            encoder=HashingEncoder())
         with TestClient(create_app(settings, encoder=HashingEncoder())) as client, \
                 TestClient(other) as replica:
             yield Service(settings, store, keys, [client, replica])
     else:
         settings = make_settings(tmp_path / "home", **extra)
-        store = SqliteStore(settings.database_path)
+        store = SqliteStore(settings.storage.database_path)
         keys = _fill(store)
         with TestClient(create_app(settings, encoder=HashingEncoder())) as client:
             yield Service(settings, store, keys, [client])
@@ -228,8 +231,8 @@ def test_busy_and_monthly_limits_skip_invitations(service: Service) -> None:
 
 
 def test_opt_in_policy_suggests_only_those_who_said_yes(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path / "home", consent="opt_in")
-    store = SqliteStore(settings.database_path)
+    settings = make_settings(tmp_path / "home", matching={"consent": "opt_in"})
+    store = SqliteStore(settings.storage.database_path)
     keys = _fill(store)
     with TestClient(create_app(settings, encoder=HashingEncoder())) as c:
         assert c.get("/experts", params={"q": LEAKS}).json()["results"] == []
@@ -266,6 +269,12 @@ def test_export_holds_every_row_and_erasure_leaves_none(service: Service) -> Non
     c.patch("/me", json={"languages": ["en", "fr"]}, headers=me)
     c.put("/me/contributions/c-00007/matching", json={"used": False}, headers=me)
     c.post("/me/topics", json={"label": "pipe bursts in cold climates"}, headers=me)
+    mine = c.get("/me", headers=me).json()
+    assert mine["exposure"]["suggested"] >= 1 and mine["exposure"]["shown"] >= 1
+    assert mine["exposure"]["contacted"] == 1
+    by_topic = mine["exposure"]["by_topic"]  # for which of her topics, never the need itself
+    assert sum(by_topic.values()) >= 1
+    assert set(by_topic) <= {t["topic_id"] for t in mine["topics"]}
     exported = c.get("/me/export", headers=me).json()
     assert exported["member"]["id"] == ME
     assert {x["id"] for x in exported["contributions"]} >= {"c-00007", "c-00001"}
@@ -275,10 +284,21 @@ def test_export_holds_every_row_and_erasure_leaves_none(service: Service) -> Non
     assert exported["suggestions"] and exported["exposure"] and exported["feedback"]
     assert exported["member_keys"] and exported["audit"]
     before = service.store.counts()
+    sole = [x["id"] for x in exported["contributions"] if x["authors"] == [ME]]
+    hashes = text_hashes(service.store, [member_key(ME)] + [contribution_key(x) for x in sole],
+                         service.settings)
+    conn = service.store.connection()  # type: ignore[attr-defined]
+
+    def vectors_of_her_texts() -> int:
+        marks = ",".join("?" * len(hashes))
+        return int(conn.execute(f"SELECT COUNT(*) FROM text_vectors WHERE text_hash IN ({marks})",
+                                sorted(hashes)).fetchone()[0])
+
+    assert sole and vectors_of_her_texts() > 0
 
     r = c.delete("/me", headers=me)
     assert r.status_code == 200 and r.json()["erased"] is True, r.text
-    conn = service.store.connection()  # type: ignore[attr-defined]
+    assert vectors_of_her_texts() == 0  # her profile's and her own texts' vectors: pruned
     for table in ("suggestion_members", "feedback", "exposure", "member_choices",
                   "matching_exclusions", "topic_corrections", "member_keys", "sessions"):
         rows = conn.execute(f"SELECT COUNT(*) FROM {table} WHERE member_id=?", (ME,))
@@ -296,3 +316,21 @@ def test_export_holds_every_row_and_erasure_leaves_none(service: Service) -> Non
     assert c.get("/me", headers=me).status_code == 401  # her key went with her
     eventually(lambda: service.other.get(f"/members/{ME}").status_code == 404)
     assert not names(service.other, LEAKS, ME)
+
+
+def test_a_coordinator_cannot_override_a_members_own_choice(service: Service) -> None:
+    c, mine, reader = service.client, service.h("occasional"), service.h("reader")
+    brief = {"title": "Sludge", "needs": ["faecal sludge treatment in Dakar"], "top": 10}
+    c.patch("/me", json={"open_to_invitations": False, "consent": "out"}, headers=mine)
+    record = c.get(f"/members/{OCCASIONAL}", headers=service.h("admin"))
+    assert record.status_code == 404  # not named to anyone else, coordinators included
+    stored = service.store.get_member(OCCASIONAL).model_dump(mode="json")
+    stored.update(open_to_invitations=True, hidden=False)
+    r = c.put(f"/members/{OCCASIONAL}", json=stored, headers=service.h("editor"))
+    assert r.status_code == 200, r.text
+    me = c.get("/me", headers=mine).json()
+    assert me["availability"]["open_to_invitations"] is False
+    assert me["consent"]["suggested_to_others"] is False
+    invited = service.other.post("/projects/invitations", json=brief, headers=reader).json()
+    assert OCCASIONAL not in [i["member_id"] for i in invited["invitations"]]
+    assert not names(service.other, "faecal sludge treatment in Dakar", OCCASIONAL, reader)

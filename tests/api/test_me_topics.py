@@ -27,7 +27,7 @@ def _top10(client: TestClient, need: str) -> list[str]:
 def test_a_rejected_topic_stops_suggestions_for_its_needs_only(
         community_home: Path, real_encoder: Encoder) -> None:
     settings = make_settings(community_home)
-    store = SqliteStore(settings.database_path)
+    store = SqliteStore(settings.storage.database_path)
     key = {"X-API-Key": KeyStore(store).create("member", member_id=MEMBER)[1]}
     store.close()
     with TestClient(create_app(settings, encoder=real_encoder)) as c:
@@ -47,7 +47,7 @@ def test_a_rejected_topic_stops_suggestions_for_its_needs_only(
         evidence = {e["contribution_id"] for e in dropped["evidence"]}
 
     # the map computed again with other ids: the rejection follows the topic's centre
-    store = SqliteStore(settings.database_path)
+    store = SqliteStore(settings.storage.database_path)
     model = store.topic_model()
     assert model is not None
     renamed = {t: f"t{100 + int(t[1:])}" for t in model.centroids}

@@ -34,8 +34,8 @@ def value(samples: Samples, name: str, **labels: str) -> float:
 
 
 def client_for(home: Path, encoder: Encoder, client: tuple[str, int] = LOOPBACK,
-               **overrides: object) -> TestClient:
-    app = create_app(make_settings(home, **overrides), encoder=encoder)
+               **sections: dict[str, object]) -> TestClient:
+    app = create_app(make_settings(home, **sections), encoder=encoder)
     return TestClient(app, client=client, raise_server_exceptions=False)
 
 
@@ -151,18 +151,18 @@ def test_by_default_only_loopback_or_an_admin_key_reads_metrics(
 
 def test_metrics_access_admin_and_open(community_home: Path, batching: BatchingEncoder,
                                        api_keys: dict[str, str]) -> None:
-    with client_for(community_home, batching, metrics_access="admin") as local:
+    with client_for(community_home, batching, http={"metrics_access": "admin"}) as local:
         assert local.get("/metrics").status_code == 401  # loopback is not enough
         assert local.get("/metrics", headers={"X-API-Key": api_keys["admin"]}).status_code \
             == 200
     with client_for(community_home, batching, client=("203.0.113.7", 40000),
-                    metrics_access="open") as remote:
+                    http={"metrics_access": "open"}) as remote:
         assert remote.get("/metrics").status_code == 200
 
 
 def test_metrics_off_measures_nothing_and_serves_no_metrics(
         community_home: Path, real_encoder: Encoder) -> None:
-    with client_for(community_home, real_encoder, metrics="off") as client:
+    with client_for(community_home, real_encoder, observability={"metrics": "off"}) as client:
         assert client.app.state.wellspring.metrics is None  # type: ignore[attr-defined]
         assert client.get("/metrics").status_code == 404
         r = client.get("/experts", params={"q": "water"})

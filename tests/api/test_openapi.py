@@ -14,8 +14,8 @@ from tests.conftest import make_settings
 
 
 def test_errors_security_and_limits_are_described_as_they_are(tmp_path: Path) -> None:
-    schema = create_app(make_settings(tmp_path, max_top=40, max_query_chars=300,
-                                      max_team_size=9)).openapi()
+    schema = create_app(make_settings(tmp_path, matching={"max_top": 40, "max_query_chars": 300},
+                                      teams={"max_team_size": 9})).openapi()
     assert "HTTPValidationError" not in schema["components"]["schemas"]
     for path, item in schema["paths"].items():
         for method, operation in item.items():

@@ -20,7 +20,7 @@ def test_the_project_commands(community_home: Path, monkeypatch: pytest.MonkeyPa
                               capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     monkeypatch.setenv("WELLSPRING_HOME", str(community_home))
     monkeypatch.delenv("WELLSPRING_API_KEY", raising=False)
-    store = SqliteStore(make_settings(community_home).database_path)
+    store = SqliteStore(make_settings(community_home).storage.database_path)
     reader = KeyStore(store).create("reader", name="reader")[1]
     store.close()
 

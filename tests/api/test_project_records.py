@@ -24,7 +24,7 @@ HYPERLINK = '=HYPERLINK("http://evil.example","clic")'
 
 
 def _keys(home: Path) -> dict[str, str]:
-    store = SqliteStore(make_settings(home).database_path)
+    store = SqliteStore(make_settings(home).storage.database_path)
     keys = KeyStore(store)
     made = {
         "admin": keys.create("admin", name="admin")[1],

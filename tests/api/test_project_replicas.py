@@ -38,17 +38,18 @@ def eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
 @pytest.fixture(params=["sqlite", "postgres"])
 def replicas(request: pytest.FixtureRequest, tmp_path: Path
              ) -> Iterator[tuple[Any, dict[str, str], list[TestClient]]]:
-    extra: dict[str, Any] = {"suggestion_flush_ms": 0}
+    extra: dict[str, Any] = {"http": {"suggestion_flush_ms": 0}}
     if request.param == "postgres":
         from indexing.store.postgres import PostgresStore
 
         url = request.getfixturevalue("pg_url")
         store: Any = PostgresStore(url)
-        settings = [make_settings(tmp_path / name, database_url=url, feed_poll_seconds=0.2,
-                                  **extra) for name in ("home", "home2")]
+        settings = [make_settings(tmp_path / name, storage={"database_url": url},
+                                  index={"feed_poll_seconds": 0.2}, **extra)
+                    for name in ("home", "home2")]
     else:
         settings = [make_settings(tmp_path / "home", **extra)]
-        store = SqliteStore(settings[0].database_path)
+        store = SqliteStore(settings[0].storage.database_path)
     assert not ingest_paths(store, [TEST_DATA]).errors
     keys = KeyStore(store)
     made = {"admin": keys.create("admin", name="admin")[1],

@@ -141,7 +141,7 @@ def test_a_bad_glossary_keeps_the_service_not_ready_with_its_reason_for_admins(
 ) -> None:
     bad = tmp_path / "glossary.jsonl"
     bad.write_text("{not json\n", encoding="utf-8")
-    client, _ = open_api(community_home, real_encoder, api_keys, glossary=str(bad))
+    client, _ = open_api(community_home, real_encoder, api_keys, language={"glossary": str(bad)})
     with client:
         ready = client.get("/health/ready")  # the public: the kind of failure, no path
         assert ready.status_code == 503 and str(tmp_path) not in ready.text

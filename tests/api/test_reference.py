@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
-from api.reference import configuration
-from api.settings import ServiceSettings
+from api.reference import configuration, sections
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,9 +22,11 @@ def test_configuration_reference_is_current(capsys: pytest.CaptureFixture[str]) 
         "docs/CONFIGURATION.md is stale: `wellspring reference configuration > " \
         "docs/CONFIGURATION.md`"
     text = configuration()
-    for name, field in ServiceSettings.model_fields.items():
-        assert f"`WELLSPRING_{name.upper()}`" in text
-        assert field.description, f"setting {name} has no description"
+    for section, cls in sections():
+        assert f"`settings.{section}`" in text
+        for name, field in cls.model_fields.items():
+            assert f"`WELLSPRING_{name.upper()}`" in text
+            assert field.description, f"setting {section}.{name} has no description"
 
 
 def test_a_stale_reference_is_caught(tmp_path: Path) -> None:

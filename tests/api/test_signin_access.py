@@ -57,17 +57,17 @@ def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]
         from indexing.store.postgres import PostgresStore
 
         url = request.getfixturevalue("pg_url")
-        settings = make_settings(tmp_path / "home", database_url=url)
+        settings = make_settings(tmp_path / "home", storage={"database_url": url})
         store: Store = PostgresStore(url)
         keys = _fill(store)
-        other = create_app(make_settings(tmp_path / "home2", database_url=url),
+        other = create_app(make_settings(tmp_path / "home2", storage={"database_url": url}),
                            encoder=HashingEncoder())
         with TestClient(create_app(settings, encoder=HashingEncoder())) as client, \
                 TestClient(other) as replica:
             yield Service(client, settings, store, keys, [client, replica])
     else:
         settings = make_settings(tmp_path / "home")
-        store = SqliteStore(settings.database_path)
+        store = SqliteStore(settings.storage.database_path)
         keys = _fill(store)
         with TestClient(create_app(settings, encoder=HashingEncoder())) as client:
             yield Service(client, settings, store, keys, [client])
@@ -186,9 +186,9 @@ def test_the_cli_prints_a_sign_in_link(service: Service, monkeypatch: pytest.Mon
                                        capsys: pytest.CaptureFixture[str]) -> None:
     from api.cli import main
 
-    monkeypatch.setenv("WELLSPRING_HOME", str(service.settings.home))
-    if service.settings.database_url:
-        monkeypatch.setenv("WELLSPRING_DATABASE_URL", service.settings.database_url)
+    monkeypatch.setenv("WELLSPRING_HOME", str(service.settings.storage.home))
+    if service.settings.storage.database_url:
+        monkeypatch.setenv("WELLSPRING_DATABASE_URL", service.settings.storage.database_url)
     monkeypatch.setenv("WELLSPRING_PUBLIC_URL", "https://experts.example.org")
     assert main(["members", "sign-in-link", "m-0001"]) == 0
     url = capsys.readouterr().out.strip()

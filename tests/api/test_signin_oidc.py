@@ -63,9 +63,10 @@ class Service:
 
 @pytest.fixture
 def service(issuer: str, tmp_path: Path) -> Iterator[Service]:
-    settings = make_settings(tmp_path / "home", oidc_issuer=issuer, oidc_client_id=CLIENT_ID,
-                             oidc_client_secret=CLIENT_SECRET, oidc_editor_groups=[EDITORS])
-    store = SqliteStore(settings.database_path)
+    settings = make_settings(tmp_path / "home", signin={
+        "oidc_issuer": issuer, "oidc_client_id": CLIENT_ID, "oidc_client_secret": CLIENT_SECRET,
+        "oidc_editor_groups": [EDITORS]})
+    store = SqliteStore(settings.storage.database_path)
     assert not ingest_paths(store, [TEST_DATA]).errors
     keys = KeyStore(store)
     editor = {"X-API-Key": keys.create("editor")[1]}

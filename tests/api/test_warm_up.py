@@ -79,7 +79,7 @@ def test_onnx_sessions_are_made_by_the_warm_up(tmp_path: Path) -> None:
     from indexing.encoders.onnx_runtime import OnnxEncoder
     from indexing.settings import Settings
 
-    model_path = Settings().resolved_model_path()
+    model_path = Settings().encoding.resolved_model_path()
     folder = default_onnx_dir(model_path)
     assert export_onnx(model_path, folder).passed
     encoder = OnnxEncoder(model_path, folder, threads=2)

@@ -144,7 +144,7 @@ def test_batch_is_all_or_nothing(api: Api) -> None:
 
 def test_batch_size_limit(community_home: Path, real_encoder: Encoder,
                           api_keys: dict[str, str]) -> None:
-    settings = make_settings(community_home, max_batch=2)
+    settings = make_settings(community_home, matching={"max_batch": 2})
     with TestClient(create_app(settings, encoder=real_encoder)) as client:
         records = [contribution(f"c-l{i}") for i in range(3)]
         r = client.post("/contributions/batch", json={"records": records},
@@ -166,7 +166,7 @@ def test_validation_errors_name_the_field(api: Api) -> None:
 
 def test_oversized_bodies_are_413(api: Api) -> None:
     ed = {**api.h(api.editor), "Content-Type": "application/json"}
-    big = b"x" * (api.settings.max_body_bytes + 1)
+    big = b"x" * (api.settings.http.max_body_bytes + 1)
     r = api.client.post("/contributions", content=big, headers=ed)
     assert r.status_code == 413 and r.json()["field"] == "body"
 

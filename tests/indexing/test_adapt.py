@@ -35,7 +35,7 @@ def adapted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ingest_paths(store, [TEST_DATA])
     pairs = title_body_pairs(((c.title, c.text) for c in store.iter_contributions()), 160)
     store.close()
-    result = adapt_model(Path(Settings().resolved_model_path()), pairs,
+    result = adapt_model(Path(Settings().encoding.resolved_model_path()), pairs,
                          tmp_path_factory.mktemp("models"), FEW_STEPS)
     assert result.steps == 2 and result.pairs >= 16
     return result.path
@@ -66,17 +66,18 @@ def test_index_built_with_one_model_refuses_the_other(
         adapted: Path, community_home: Path, real_encoder: Encoder, tmp_path: Path) -> None:
     # built with the bundled model (the shared test community), opened with the adapted one
     with pytest.raises(IndexMismatch, match="rebuild"):
-        Community.open(make_settings(community_home, model=str(adapted),
-                                     encoder_runtime="torch"))
+        Community.open(make_settings(community_home, encoding={"model": str(adapted),
+                                                               "encoder_runtime": "torch"}))
     # built with the adapted model, opened with the bundled one
     c = load_test_community(tmp_path / "adapted-home", SentenceTransformerEncoder(str(adapted)),
-                            model=str(adapted))
+                            encoding={"model": str(adapted)})
     c.save_if_dirty()
     c.store.close()
     with pytest.raises(IndexMismatch, match="model_digest"):
         Community.open(make_settings(tmp_path / "adapted-home"), encoder=real_encoder)
-    reopened, stats = Community.open(make_settings(tmp_path / "adapted-home", model=str(adapted),
-                                                   encoder_runtime="torch"))
+    reopened, stats = Community.open(make_settings(tmp_path / "adapted-home",
+                                                   encoding={"model": str(adapted),
+                                                             "encoder_runtime": "torch"}))
     assert stats.encoded_texts == 0  # its own model: served as built
     reopened.store.close()
 

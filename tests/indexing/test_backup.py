@@ -67,7 +67,7 @@ def test_backup_while_writing_then_restore_round_trips(
     }
     assert stats.added_keys == 1  # only the write the copied index generation had not saved
     assert _ranking(back) == expected_ranking
-    assert index_disagreements(settings.index_path, settings.database_path) == []
+    assert index_disagreements(settings.storage.index_path, settings.storage.database_path) == []
     back.store.close()
 
 
@@ -75,14 +75,14 @@ def test_restore_into_a_new_home_without_an_index(
     community_home: Path, tmp_path: Path, fake_encoder: Encoder
 ) -> None:
     settings = make_settings(community_home)
-    shutil.rmtree(settings.index_path)
+    shutil.rmtree(settings.storage.index_path)
     report = backup(settings, tmp_path / "bk")
     assert report.generation is None
     fresh = make_settings(tmp_path / "elsewhere")
     restore(tmp_path / "bk", fresh)
     community, _ = Community.open(fresh, encoder=fake_encoder)
     assert community.store.counts() == report.counts
-    assert index_disagreements(fresh.index_path, fresh.database_path) == []
+    assert index_disagreements(fresh.storage.index_path, fresh.storage.database_path) == []
 
 
 def test_backup_refuses_an_existing_folder_and_leaves_no_partial(
@@ -138,7 +138,7 @@ def test_backup_and_restore_refuse_a_postgresql_store(tmp_path: Path) -> None:
     from indexing.backup import BackupError, backup, restore
     from indexing.settings import Settings
 
-    settings = Settings(home=tmp_path, database_url="postgresql://ws@127.0.0.1:1/ws")
+    settings = Settings(storage={"home": tmp_path, "database_url": "postgresql://ws@127.0.0.1:1/ws"})
     for call in (lambda: backup(settings, tmp_path / "b"), lambda: restore(tmp_path, settings)):
         with pytest.raises(BackupError, match="pg_dump"):
             call()

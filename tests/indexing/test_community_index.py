@@ -32,7 +32,7 @@ class CountingEncoder(HashingEncoder):
 
 def _open(home: Path, encoder: Encoder) -> Community:
     settings = make_settings(home)
-    store = SqliteStore(settings.database_path)
+    store = SqliteStore(settings.storage.database_path)
     ingest_paths(store, [TEST_DATA])
     community, _ = Community.open(settings, encoder=encoder, store=store)
     return community
@@ -86,13 +86,14 @@ def test_mismatched_encoder_is_refused(tmp_path: Path) -> None:
 def test_chunking_setting_change_is_refused(tmp_path: Path) -> None:
     _open(tmp_path, HashingEncoder())
     with pytest.raises(IndexMismatch) as exc:
-        Community.open(make_settings(tmp_path, chunk_words=64), encoder=HashingEncoder())
+        Community.open(make_settings(tmp_path, encoding={"chunk_words": 64}),
+                       encoder=HashingEncoder())
     assert "chunk_words" in str(exc.value)
 
 
 def test_damaged_files_are_detected(tmp_path: Path) -> None:
     c = _open(tmp_path, HashingEncoder())
-    root = make_settings(tmp_path).index_path
+    root = make_settings(tmp_path).storage.index_path
     folder = root / (root / CURRENT).read_text().strip()
     items = folder / "items.json"
     data = json.loads(items.read_text())

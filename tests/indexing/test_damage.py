@@ -27,7 +27,7 @@ from tests.conftest import TEST_DATA, make_settings
 def settings(tmp_path: Path, fake_encoder: Encoder) -> Settings:
     """A test community with a saved index generation (fake encoder: fast)."""
     settings = make_settings(tmp_path / "home")
-    store = SqliteStore(settings.database_path)
+    store = SqliteStore(settings.storage.database_path)
     assert not ingest_paths(store, [TEST_DATA]).errors
     community, _ = Community.open(settings, encoder=fake_encoder, store=store)
     assert community.index.generation is not None
@@ -36,7 +36,7 @@ def settings(tmp_path: Path, fake_encoder: Encoder) -> Settings:
 
 
 def _generation(settings: Settings) -> Path:
-    root = settings.index_path
+    root = settings.storage.index_path
     return root / (root / CURRENT).read_text(encoding="utf-8").strip()
 
 
@@ -86,30 +86,30 @@ def test_damaged_index_file_is_detected_then_rebuilt_from_the_store(
     spoil(folder / file_name)
 
     with pytest.raises(IndexCorrupt, match="rebuild"):
-        CommunityIndex.load(settings.index_path, fake_encoder, settings)
+        CommunityIndex.load(settings.storage.index_path, fake_encoder, settings)
 
     community, _ = Community.open(settings, encoder=fake_encoder)
     assert community.recovered_from is not None
     assert community.index.count() == n_vectors
-    assert (settings.index_path / f"damaged-{folder.name}").is_dir()  # kept for inspection
-    assert index_disagreements(settings.index_path, settings.database_path) == []
+    assert (settings.storage.index_path / f"damaged-{folder.name}").is_dir()  # kept for inspection
+    assert index_disagreements(settings.storage.index_path, settings.storage.database_path) == []
 
 
 def test_current_naming_a_missing_generation_is_recovered(
     settings: Settings, fake_encoder: Encoder
 ) -> None:
-    (settings.index_path / CURRENT).write_text("gen-gone", encoding="utf-8")
+    (settings.storage.index_path / CURRENT).write_text("gen-gone", encoding="utf-8")
     with pytest.raises(IndexCorrupt, match="missing"):
-        CommunityIndex.load(settings.index_path, fake_encoder, settings)
+        CommunityIndex.load(settings.storage.index_path, fake_encoder, settings)
     community, _ = Community.open(settings, encoder=fake_encoder)
     assert community.recovered_from is not None
-    assert index_disagreements(settings.index_path, settings.database_path) == []
+    assert index_disagreements(settings.storage.index_path, settings.storage.database_path) == []
 
 
 def test_damaged_lexical_index_is_detected_and_rebuilt(
     settings: Settings, fake_encoder: Encoder
 ) -> None:
-    conn = sqlite3.connect(settings.database_path, isolation_level=None)
+    conn = sqlite3.connect(settings.storage.database_path, isolation_level=None)
     before = conn.execute("SELECT COUNT(*) FROM lexical WHERE lexical MATCH 'groundwater'"
                           ).fetchone()[0]
     assert before > 0
@@ -126,7 +126,7 @@ def test_damaged_lexical_index_is_detected_and_rebuilt(
 def test_lexical_rows_missing_for_records_are_rebuilt(
     settings: Settings, fake_encoder: Encoder
 ) -> None:
-    conn = sqlite3.connect(settings.database_path, isolation_level=None)
+    conn = sqlite3.connect(settings.storage.database_path, isolation_level=None)
     conn.execute("DELETE FROM lexical WHERE item_key LIKE 'c:%'")
     assert "lexical rows" in (lexical_problem(conn) or "")
     conn.close()
@@ -137,10 +137,10 @@ def test_lexical_rows_missing_for_records_are_rebuilt(
 def test_damaged_store_is_refused_with_the_way_out(
     settings: Settings, fake_encoder: Encoder
 ) -> None:
-    conn = sqlite3.connect(settings.database_path)
+    conn = sqlite3.connect(settings.storage.database_path)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
-    db = settings.database_path
+    db = settings.storage.database_path
     data = bytearray(db.read_bytes())
     page = 4096
     for start in range(2 * page, len(data), page):  # spoil every page after the first two

@@ -112,13 +112,13 @@ def test_store_keeps_the_detected_language_unless_the_field_says_otherwise(tmp_p
 
 
 def _open(home: Path, encoder: Encoder, ml: Encoder) -> Community:
-    settings = Settings(home=home)
+    settings = Settings(storage={"home": home})
     community, _ = Community.open(settings, encoder=encoder, multilingual_encoder=ml)
     return community
 
 
 def test_multilingual_index_round_trip(tmp_path: Path, use_encoder: Encoder) -> None:
-    store = SqliteStore(Settings(home=tmp_path).database_path)
+    store = SqliteStore(Settings(storage={"home": tmp_path}).storage.database_path)
     assert not ingest_paths(store, [TEST_DATA]).errors
     store.close()
     first = _open(tmp_path, HashingEncoder(), use_encoder)
@@ -144,14 +144,14 @@ def test_multilingual_index_round_trip(tmp_path: Path, use_encoder: Encoder) -> 
 
 
 def test_a_multilingual_index_built_by_another_encoder_is_refused(tmp_path: Path) -> None:
-    store = SqliteStore(Settings(home=tmp_path).database_path)
+    store = SqliteStore(Settings(storage={"home": tmp_path}).storage.database_path)
     assert not ingest_paths(store, [TEST_DATA]).errors
     store.close()
     _open(tmp_path, HashingEncoder(), HashingEncoder(512, name="other-multilingual")).store.close()
     with pytest.raises(IndexMismatch, match="rebuild"):
         _open(tmp_path, HashingEncoder(), HashingEncoder(512, name="another-one"))
     # a rebuild replaces it
-    settings = Settings(home=tmp_path)
+    settings = Settings(storage={"home": tmp_path})
     rebuilt, _ = Community.rebuild(settings, encoder=HashingEncoder(),
                                    multilingual_encoder=HashingEncoder(512, name="another-one"))
     assert rebuilt.multilingual_index is not None

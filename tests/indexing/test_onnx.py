@@ -31,7 +31,7 @@ TEXTS = ["water", "non-revenue water in intermittent supply",
 
 @pytest.fixture(scope="session")
 def model_path() -> str:
-    return Settings().resolved_model_path()
+    return Settings().encoding.resolved_model_path()
 
 
 @pytest.fixture(scope="session")
@@ -60,16 +60,19 @@ def test_onnx_vectors_match_torch(onnx_export_dir: Path, model_path: str,
 
 
 def test_the_setting_chooses_the_runtime(onnx_export_dir: Path, tmp_path: Path) -> None:
-    assert isinstance(load_minilm(Settings(home=tmp_path, onnx_dir=onnx_export_dir)),
+    assert isinstance(load_minilm(Settings(storage={"home": tmp_path},
+                                           encoding={"onnx_dir": onnx_export_dir})),
                       OnnxEncoder)
-    torch_one = load_minilm(Settings(home=tmp_path, encoder_runtime="torch"))
+    torch_one = load_minilm(Settings(storage={"home": tmp_path},
+                                     encoding={"encoder_runtime": "torch"}))
     assert isinstance(torch_one, SentenceTransformerEncoder)
 
 
 def test_a_missing_export_falls_back_to_torch(tmp_path: Path,
                                               caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
-        encoder = load_minilm(Settings(home=tmp_path, onnx_dir=tmp_path / "none"))
+        encoder = load_minilm(Settings(storage={"home": tmp_path},
+                                       encoding={"onnx_dir": tmp_path / "none"}))
     assert isinstance(encoder, SentenceTransformerEncoder)
     assert "torch (fallback)" in caplog.text and "export-onnx" in caplog.text
 
@@ -91,7 +94,7 @@ def test_a_refused_export_falls_back_to_torch(onnx_export_dir: Path, model_path:
     assert not (folder / onnx_export.MODEL_FILE).exists()
     assert json.loads((folder / onnx_export.REPORT_FILE).read_text())["passed"] is False
     with caplog.at_level(logging.WARNING):
-        encoder = load_minilm(Settings(home=tmp_path, onnx_dir=folder))
+        encoder = load_minilm(Settings(storage={"home": tmp_path}, encoding={"onnx_dir": folder}))
     assert isinstance(encoder, SentenceTransformerEncoder)
     assert "refused at export time" in caplog.text
 
@@ -104,7 +107,7 @@ def test_an_export_of_another_model_is_not_used(onnx_export_dir: Path, tmp_path:
     report["model_digest"] = "0" * 16
     (folder / onnx_export.REPORT_FILE).write_text(json.dumps(report))
     with caplog.at_level(logging.WARNING):
-        encoder = load_minilm(Settings(home=tmp_path, onnx_dir=folder))
+        encoder = load_minilm(Settings(storage={"home": tmp_path}, encoding={"onnx_dir": folder}))
     assert isinstance(encoder, SentenceTransformerEncoder)
     assert "another model" in caplog.text
 
@@ -138,9 +141,10 @@ def test_the_runtimes_are_measured_at_export_and_followed(onnx_export_dir: Path,
     folder = tmp_path / "measured"
     shutil.copytree(onnx_export_dir, folder)
     RuntimeChoice(**{**asdict(choice), "documents": "torch", "queries": "onnx"}).write(folder)
-    split = load_minilm(Settings(home=tmp_path, onnx_dir=folder))
+    split = load_minilm(Settings(storage={"home": tmp_path}, encoding={"onnx_dir": folder}))
     assert isinstance(split, SplitEncoder)
     assert isinstance(split.documents, SentenceTransformerEncoder)
     assert isinstance(split.queries, OnnxEncoder)
     RuntimeChoice(**{**asdict(choice), "documents": "onnx", "queries": "onnx"}).write(folder)
-    assert isinstance(load_minilm(Settings(home=tmp_path, onnx_dir=folder)), OnnxEncoder)
+    assert isinstance(load_minilm(Settings(storage={"home": tmp_path},
+                                           encoding={"onnx_dir": folder})), OnnxEncoder)

@@ -125,14 +125,14 @@ def test_migration_10_turns_free_project_ids_into_records(tmp_path: Path) -> Non
 
 def test_a_project_survives_backup_and_restore(community_home: Path, tmp_path: Path) -> None:
     settings = make_settings(community_home)
-    store = SqliteStore(settings.database_path)
+    store = SqliteStore(settings.storage.database_path)
     ProjectStore(store).create(_project("p-kept", "k-owner", ("nrw-taskforce",)))
     ProjectStore(store).set_status("p-kept", "m-0001", "shortlisted", "call", "k-owner")
     store.close()
     backup(settings, tmp_path / "bk")
     fresh = make_settings(tmp_path / "elsewhere")
     restore(tmp_path / "bk", fresh)
-    restored = SqliteStore(fresh.database_path)
+    restored = SqliteStore(fresh.storage.database_path)
     projects = ProjectStore(restored)
     assert projects.get("p-kept") == _project("p-kept", "k-owner", ("nrw-taskforce",)) \
         .__class__(**{**_project("p-kept", "k-owner", ("nrw-taskforce",)).__dict__,

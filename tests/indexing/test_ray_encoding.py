@@ -51,13 +51,14 @@ def _kill_one_actor_after(db: Path, rows: int, killed: list[str]) -> None:
 
 def test_two_actors_one_killed_nothing_encoded_twice_but_its_batch(
         tmp_path: Path, local_ray: None, real_encoder: Encoder) -> None:
-    settings = make_settings(tmp_path, vector_batch=2, language_routing="off")
-    store = SqliteStore(settings.database_path)
+    settings = make_settings(tmp_path, encoding={"vector_batch": 2},
+                             language={"language_routing": "off"})
+    store = SqliteStore(settings.storage.database_path)
     assert not ingest_paths(store, [TEST_DATA]).errors
     trace = tmp_path / "trace.txt"
     killed: list[str] = []
     killer = threading.Thread(target=_kill_one_actor_after,
-                              args=(settings.database_path, 6, killed))
+                              args=(settings.storage.database_path, 6, killed))
     killer.start()
     [report] = encode_with_ray(store, settings, [("english", real_encoder)],
                                RayPlan(actors=2, threads=1, trace=trace))
@@ -65,7 +66,7 @@ def test_two_actors_one_killed_nothing_encoded_twice_but_its_batch(
     assert killed, "no actor was killed"
     assert report.actors == 2 and report.actors_lost == 1 and report.requeued_batches >= 1
     assert report.stored_before == 0 and report.encoded == report.texts == 53
-    assert _stored(settings.database_path) == 53
+    assert _stored(settings.storage.database_path) == 53
     lines = [line.split() for line in trace.read_text().splitlines()]
     by_batch = Counter(bid for _, bid, _ in lines)
     assert len(by_batch) == report.batches == 27  # every batch encoded ...

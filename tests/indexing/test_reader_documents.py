@@ -15,8 +15,9 @@ from tests.conftest import TEST_DATA, make_settings
 
 
 def test_document_vectors_average_the_chunks(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, chunk_words=20, chunk_overlap=0)  # several chunks each
-    store = SqliteStore(settings.database_path)
+    settings = make_settings(tmp_path, encoding={"chunk_words": 20,
+                                                 "chunk_overlap": 0})  # several chunks each
+    store = SqliteStore(settings.storage.database_path)
     ingest_paths(store, [TEST_DATA])
     community, _ = Community.open(settings, encoder=HashingEncoder(), store=store)
     keys = [contribution_key("c-00001"), contribution_key("c-99999"), contribution_key("c-00002")]
@@ -37,7 +38,7 @@ def test_document_vectors_average_the_chunks(tmp_path: Path) -> None:
 def _truncated_public_scores(community: Community) -> dict[str, float]:
     """Members' public scores from the 8 best items only (retrieval stopped early, so each
     member's unretrieved documents are filled at the cutoff: their count matters)."""
-    from indexing.settings import Settings
+    from indexing.settings import MatchingSettings
     from indexing.vectors.filters import Access, SearchFilters
     from matcher.aggregation import aggregate_members
 
@@ -47,7 +48,7 @@ def _truncated_public_scores(community: Community) -> dict[str, float]:
         scores, ids = reader.search(vector, 8, reader.mask(SearchFilters(), public))
         hits = reader.document_hits(scores, ids)
         authors = reader.authorship(hits, SearchFilters(), public, True)
-        ranked = aggregate_members(hits, authors, Settings(aggregation="mean"),
+        ranked = aggregate_members(hits, authors, MatchingSettings(aggregation="mean"),
                                    float(scores[-1]))
         return {r.member_id: round(r.score, 6) for r in ranked}
 
@@ -55,7 +56,7 @@ def _truncated_public_scores(community: Community) -> dict[str, float]:
 def test_public_scores_ignore_how_many_private_documents_a_member_has(tmp_path: Path) -> None:
     """#26 item 5: m-0001's task-force note (c-00007) must not change the public's scores."""
     settings = make_settings(tmp_path / "a")
-    store = SqliteStore(settings.database_path)
+    store = SqliteStore(settings.storage.database_path)
     ingest_paths(store, [TEST_DATA])
     with_private, _ = Community.open(settings, encoder=HashingEncoder(), store=store)
     before = _truncated_public_scores(with_private)
@@ -68,8 +69,8 @@ def test_a_deeper_search_answers_a_shallower_one_under_the_same_mask(tmp_path: P
     same items in the same order as a fresh search; another mask, or a deeper k, searches."""
     from indexing.vectors.filters import Access, SearchFilters
 
-    settings = make_settings(tmp_path, chunk_words=20, chunk_overlap=0)
-    store = SqliteStore(settings.database_path)
+    settings = make_settings(tmp_path, encoding={"chunk_words": 20, "chunk_overlap": 0})
+    store = SqliteStore(settings.storage.database_path)
     ingest_paths(store, [TEST_DATA])
     community, _ = Community.open(settings, encoder=HashingEncoder(), store=store)
     vector = community.encoder.encode_queries(["managed aquifer recharge"])[0]

@@ -27,7 +27,7 @@ from tests.conftest import TEST_DATA, make_settings
 
 def _community(tmp_path: Path) -> Community:
     settings = make_settings(tmp_path)
-    store = SqliteStore(settings.database_path)
+    store = SqliteStore(settings.storage.database_path)
     assert not ingest_paths(store, [TEST_DATA]).errors
     community, _ = Community.open(settings, encoder=HashingEncoder(), store=store)
     return community
@@ -42,7 +42,7 @@ def _note(i: int) -> Contribution:
 
 def _self_consistent(community: Community) -> list[str]:
     folder = community.index_root
-    return [p for p in index_disagreements(folder, community.settings.database_path)
+    return [p for p in index_disagreements(folder, community.settings.storage.database_path)
             if "items without a hash" in p or "vectors," in p]
 
 
@@ -94,4 +94,4 @@ def test_saves_under_concurrent_writes_agree_with_themselves(tmp_path: Path) -> 
         writer.join()
     assert errors == []
     community.index.save(community.index_root)
-    assert index_disagreements(community.index_root, community.settings.database_path) == []
+    assert index_disagreements(community.index_root, community.settings.storage.database_path) == []

@@ -46,9 +46,9 @@ def test_index_type_rule_switches_at_the_threshold() -> None:
     assert FaissVectorIndex(8, "IVF256,Flat").training_size() == 64 * 256
 
 
-def _test_community(home: Path, **overrides: object) -> Community:
-    settings = make_settings(home, **overrides)
-    store = SqliteStore(settings.database_path)
+def _test_community(home: Path, **sections: dict[str, object]) -> Community:
+    settings = make_settings(home, **sections)
+    store = SqliteStore(settings.storage.database_path)
     ingest_paths(store, [TEST_DATA])
     community, _ = Community.open(settings, encoder=HashingEncoder(), store=store)
     return community
@@ -68,7 +68,7 @@ FILTERS = [
 def test_filtered_search_on_ivf_equals_exact(tmp_path: Path, filters: SearchFilters,
                                              access: Access) -> None:
     exact = _test_community(tmp_path / "flat")
-    ivf = _test_community(tmp_path / "ivf", index_kind="ivf", ivf_nprobe=16)
+    ivf = _test_community(tmp_path / "ivf", index={"index_kind": "ivf", "ivf_nprobe": 16})
     assert exact.index.factory == "Flat"
     assert ivf.index.factory == "IVF16,Flat"  # 53 vectors, forced; nprobe = all lists
     need = "reducing leakage and non-revenue water with acoustic loggers"
@@ -99,9 +99,10 @@ def test_ivf_prefilter_never_returns_a_disallowed_id() -> None:
 
 def test_streamed_ivf_build_matches_one_shot(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    one_shot = _test_community(tmp_path / "a", index_kind="ivf", ivf_nprobe=16)
+    one_shot = _test_community(tmp_path / "a", index={"index_kind": "ivf", "ivf_nprobe": 16})
     monkeypatch.setattr(community_index, "STREAM_KEYS", 10)  # 53 keys: the streamed path
-    streamed = _test_community(tmp_path / "b", index_kind="ivf", ivf_nprobe=16, vector_batch=8)
+    streamed = _test_community(tmp_path / "b", index={"index_kind": "ivf", "ivf_nprobe": 16},
+                               encoding={"vector_batch": 8})
     assert streamed.index.count() == one_shot.index.count()
     assert streamed.index._vectors.is_trained
     assert streamed.index._items.key_hash == one_shot.index._items.key_hash
@@ -127,7 +128,7 @@ def test_rebuild_to_ivf_reuses_vectors_in_bulk(tmp_path: Path) -> None:
 
 def test_precomputed_vectors_hook_then_sync_encodes_nothing(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    store = SqliteStore(settings.database_path)
+    store = SqliteStore(settings.storage.database_path)
     shape = Shape(contributions=3000)
     write_store(store, shape, batch=1000)
     encoder = CountingEncoder()
@@ -136,7 +137,7 @@ def test_precomputed_vectors_hook_then_sync_encodes_nothing(tmp_path: Path) -> N
     assert added == shape.contributions + shape.members == index.count()
     stats = index.sync(store)
     assert encoder.encoded == 0 and not stats.changed
-    index.save(settings.index_path)
+    index.save(settings.storage.index_path)
     community, stats = Community.open(settings, encoder=encoder, store=store)
     assert encoder.encoded == 0 and community.index.factory == "IVF64,Flat"
     # private contributions stay out of public searches, and filters act on the IVF index
@@ -150,7 +151,7 @@ def test_precomputed_vectors_hook_then_sync_encodes_nothing(tmp_path: Path) -> N
 def test_member_filter_mask_is_kept_until_a_write_changes_the_items(tmp_path: Path) -> None:
     from indexing.schema import Contribution
 
-    community = _test_community(tmp_path, index_kind="ivf", ivf_nprobe=16)
+    community = _test_community(tmp_path, index={"index_kind": "ivf", "ivf_nprobe": 16})
     index = community.index
     kenya = SearchFilters(countries=("KE",))
     with index.reader() as reader:

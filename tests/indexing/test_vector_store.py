@@ -37,7 +37,7 @@ class CountingEncoder(HashingEncoder):
 
 
 def _store(home: Path) -> SqliteStore:
-    store = SqliteStore(make_settings(home).database_path)
+    store = SqliteStore(make_settings(home).storage.database_path)
     assert not ingest_paths(store, [TEST_DATA]).errors
     return store
 
@@ -72,7 +72,7 @@ def test_rebuild_of_an_unchanged_store_encodes_nothing_without_the_index(tmp_pat
     total = first.encoded
     assert stats.encoded_texts == total and stats.stored_texts == 0
     assert _stored(store) == total
-    shutil.rmtree(settings.index_path)  # the index folder is gone: only the store remains
+    shutil.rmtree(settings.storage.index_path)  # the index folder is gone: only the store remains
     again = CountingEncoder()
     reopened, stats = Community.open(settings, encoder=again, store=store)
     assert again.encoded == 0 and stats.encoded_texts == 0 and stats.stored_texts == total
@@ -90,13 +90,14 @@ def test_another_fingerprint_does_not_reuse_vectors(tmp_path: Path) -> None:
     store = _store(tmp_path)
     main = CountingEncoder()
     Community.open(settings, encoder=main, store=store)
-    shutil.rmtree(settings.index_path)
+    shutil.rmtree(settings.storage.index_path)
     other = CountingEncoder(name="another-model")
     _, stats = Community.open(settings, encoder=other, store=store)
     assert other.encoded == main.encoded and stats.stored_texts == 0
     chunked = CountingEncoder()  # same encoder, other chunking: other texts, other key
-    shutil.rmtree(settings.index_path)
-    Community.open(make_settings(tmp_path, chunk_words=64), encoder=chunked, store=store)
+    shutil.rmtree(settings.storage.index_path)
+    Community.open(make_settings(tmp_path, encoding={"chunk_words": 64}), encoder=chunked,
+                   store=store)
     assert chunked.encoded > 0
     assert len(store.stats()["stored_vectors"]) == 3  # type: ignore[arg-type]
 
@@ -109,7 +110,7 @@ def test_multilingual_index_keeps_its_own_vectors(tmp_path: Path) -> None:
     assert c.multilingual_index is not None
     assert c.multilingual_index.vector_fingerprint != c.index.vector_fingerprint
     assert en.encoded == ml.encoded > 0
-    shutil.rmtree(settings.index_path)  # both indexes' folders
+    shutil.rmtree(settings.storage.index_path)  # both indexes' folders
     en2, ml2 = CountingEncoder(), CountingEncoder(name="multilingual")
     c2, _ = Community.open(settings, encoder=en2, store=store, multilingual_encoder=ml2)
     assert en2.encoded == ml2.encoded == 0
@@ -117,7 +118,7 @@ def test_multilingual_index_keeps_its_own_vectors(tmp_path: Path) -> None:
 
 
 def test_interrupted_build_resumes_with_what_it_stored(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, vector_batch=8)
+    settings = make_settings(tmp_path, encoding={"vector_batch": 8})
     store = _store(tmp_path)
     dying = CountingEncoder(fail_after=3)  # three batches encoded and committed, then killed
     with pytest.raises(KeyboardInterrupt):
@@ -144,7 +145,7 @@ def test_a_write_stores_its_vectors(tmp_path: Path) -> None:
     assert enc.encoded == before + 1
     text = f"{new.title}\n{new.text}"
     assert store.stored_vectors(c.index.vector_fingerprint, [text_hash(text)])
-    shutil.rmtree(settings.index_path)
+    shutil.rmtree(settings.storage.index_path)
     again = CountingEncoder()
     Community.open(settings, encoder=again, store=store)
     assert again.encoded == 0
@@ -154,14 +155,14 @@ def test_prune_keeps_what_the_indexes_use(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     store = _store(tmp_path)
     Community.open(settings, encoder=CountingEncoder(name="old-model"), store=store)
-    shutil.rmtree(settings.index_path)
+    shutil.rmtree(settings.storage.index_path)
     c, _ = Community.open(settings, encoder=CountingEncoder(), store=store)
     used = _stored(store) // 2
-    gone = contribution_chunks(store.get_contribution("c-00001"), settings.chunk_words,
-                               settings.chunk_overlap)
+    gone = contribution_chunks(store.get_contribution("c-00001"), settings.encoding.chunk_words,
+                               settings.encoding.chunk_overlap)
     c.delete("contribution", "c-00001")  # its vectors stay in the store until pruned
     assert c.prune_vectors() == used + len(gone)  # the old model's vectors and c-00001's
-    shutil.rmtree(settings.index_path)
+    shutil.rmtree(settings.storage.index_path)
     again = CountingEncoder()
     Community.open(settings, encoder=again, store=store)
     assert again.encoded == 0
@@ -193,7 +194,7 @@ def test_an_index_from_before_the_vector_table_is_copied_into_the_store(tmp_path
     en2, ml2 = CountingEncoder(), CountingEncoder(name="multilingual")
     Community.open(settings, encoder=en2, store=store, multilingual_encoder=ml2)
     assert en2.encoded == ml2.encoded == 0 and _stored(store) == total  # both indexes copied
-    shutil.rmtree(settings.index_path)
+    shutil.rmtree(settings.storage.index_path)
     en3, ml3 = CountingEncoder(), CountingEncoder(name="multilingual")
     _, stats = Community.open(settings, encoder=en3, store=store, multilingual_encoder=ml3)
     assert en3.encoded == ml3.encoded == 0 and stats.stored_texts == total // 2

@@ -86,7 +86,7 @@ def test_vocabulary_json_in_the_data_folder_extends_it(tmp_path: Path) -> None:
 
 def test_community_writes_follow_the_store_vocabulary(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "home")
-    store = SqliteStore(settings.database_path)
+    store = SqliteStore(settings.storage.database_path)
     ingest_paths(store, [TEST_DATA])
     community, _ = Community.open(settings, encoder=HashingEncoder(), store=store)
     talk = Contribution(id="c-talk", type="presentation", title="Talk", date="2024-02-01",
@@ -102,8 +102,8 @@ def test_community_writes_follow_the_store_vocabulary(tmp_path: Path) -> None:
 def test_setting_names_a_vocabulary_file(tmp_path: Path) -> None:
     path = tmp_path / "vocab.json"
     path.write_text(json.dumps({"contribution_types": ["podcast"]}))
-    settings = make_settings(tmp_path / "home", vocabulary=str(path))
-    store = SqliteStore(settings.database_path)
+    settings = make_settings(tmp_path / "home", imports={"vocabulary": str(path)})
+    store = SqliteStore(settings.storage.database_path)
     ingest_paths(store, [TEST_DATA])
     Community.open(settings, encoder=HashingEncoder(), store=store)
     assert "podcast" in load_vocabulary(store).contribution_types

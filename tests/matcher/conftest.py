@@ -19,8 +19,8 @@ from tests.conftest import TEST_DATA
 def ml_matcher(tmp_path_factory: pytest.TempPathFactory, real_encoder: Encoder,
                real_multilingual_encoder: Encoder) -> Matcher:
     home: Path = tmp_path_factory.mktemp("crosslingual")
-    settings = Settings(home=home, language_routing="route")
-    store = SqliteStore(settings.database_path)
+    settings = Settings(storage={"home": home}, language={"language_routing": "route"})
+    store = SqliteStore(settings.storage.database_path)
     assert not ingest_paths(store, [TEST_DATA]).errors
     community, _ = Community.open(settings, encoder=real_encoder, store=store,
                                   multilingual_encoder=real_multilingual_encoder)

@@ -23,7 +23,7 @@ def aggregate_members_reference(catalog: CatalogView, docs: Mapping[ItemKey, Doc
     per_member: dict[str, list[DocScore]] = {}
     for key, doc in docs.items():
         if key.is_profile:
-            if s.match_profiles:
+            if s.matching.match_profiles:
                 per_member.setdefault(key.record_id, []).append(doc)
             continue
         meta = catalog.contributions.get(key.record_id)
@@ -34,10 +34,11 @@ def aggregate_members_reference(catalog: CatalogView, docs: Mapping[ItemKey, Doc
         member = catalog.members.get(mid)
         if member is None or not filters.member_passes(member):
             continue
-        n_docs = len(catalog.member_contributions.get(mid, ())) + (1 if s.match_profiles else 0)
+        n_docs = len(catalog.member_contributions.get(mid,
+                                                      ())) + (1 if s.matching.match_profiles else 0)
         score = aggregate_member_scores(
-            [d.score for d in mdocs], max(n_docs, len(mdocs)), s.aggregation,
-            s.aggregation_k, s.softmax_temperature, cutoff,
+            [d.score for d in mdocs], max(n_docs, len(mdocs)), s.matching.aggregation,
+            s.matching.aggregation_k, s.matching.softmax_temperature, cutoff,
         )
         ranked.append(RankedMember(mid, score, tuple(sorted(mdocs, key=lambda d: -d.score))))
     ranked.sort(key=lambda r: (-r.score, r.member_id))

@@ -19,7 +19,7 @@ NEEDS = ["reducing non-revenue water in intermittent supply systems",
 
 def _answers(community: Community, fusion: str) -> list[list[tuple[str, float, tuple[str, ...]]]]:
     matcher = Matcher.configured(community,
-                                 community.settings.model_copy(update={"fusion": fusion}))
+                                 community.settings.with_(matching={"fusion": fusion}))
     return [[(m.member.id, round(m.score, 6), tuple(e.contribution_id for e in m.evidence))
              for m in matcher.find_experts(need, top=8)] for need in NEEDS]
 

@@ -80,7 +80,7 @@ def test_a_brief_encodes_its_needs_in_one_pass_per_encoder(ml_matcher: Matcher,
         "desalinización por ósmosis inversa y gestión de la salmuera", "leak detection",
         "gestion des boues de vidange et assainissement autonome à Dakar"))
     with m.snapshot() as snap:
-        needs, languages = brief_needs(m, request.validated(m.settings, snap.catalog))
+        needs, languages = brief_needs(m, request.validated(m.settings.teams, snap.catalog))
     assert {lang.route for lang in languages} == {"english", "multilingual"}
     ml_index = m.community.multilingual_index
     assert ml_index is not None

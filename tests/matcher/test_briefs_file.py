@@ -19,7 +19,7 @@ from matcher.needs import derive_needs, project_needs
 ROOT = Path(__file__).resolve().parents[2]
 BRIEFS = ROOT / "bench/projects/briefs.jsonl"
 TRANSLATED = ROOT / "bench/projects/briefs_translated.jsonl"
-MAX_NEEDS = Settings().team_max_needs
+MAX_NEEDS = Settings().teams.team_max_needs
 
 
 def _lines(path: Path) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexing.encoders.language import DetectedLanguage
-from indexing.settings import Settings
+from indexing.settings import LanguageSettings
 from matcher.analysis import feedback_vector
 from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters
@@ -82,7 +82,7 @@ def test_cross_lingual_feedback_queries_the_english_index(ml_matcher: Matcher) -
     with ml_matcher.snapshot() as snap:
         assert snap.multilingual is not None
         feedback = feedback_vector(vector, *_defaults(), snap.multilingual, snap.english,
-                                   ml_matcher.settings)
+                                   ml_matcher.cross_lingual)
     assert feedback is not None
     assert feedback.shape == (ml_matcher.community.encoder.dimension,)
     assert abs(float((feedback ** 2).sum()) - 1.0) < 1e-4
@@ -93,12 +93,12 @@ def test_cross_lingual_feedback_queries_the_english_index(ml_matcher: Matcher) -
     assert "m-0003" in [r.member_id for r in by_feedback[:2]]
     assert ml_matcher.find_experts(need, top=1)[0].member.id == "m-0003"  # fused with the route
     # switched off, the route falls back to the multilingual ranking alone
-    off = Matcher.configured(ml_matcher.community, ml_matcher.community.settings.model_copy(
-        update={"cross_lingual_feedback": 0}))
+    off = Matcher.configured(ml_matcher.community, ml_matcher.community.settings.with_(
+        language={"cross_lingual_feedback": 0}))
     with off.snapshot() as snap:
         assert snap.multilingual is not None
         assert feedback_vector(vector, *_defaults(), snap.multilingual, snap.english,
-                               off.settings) is None
+                               off.cross_lingual) is None
     assert off.find_experts(need, top=1)[0].member.id == "m-0003"
 
 
@@ -132,7 +132,7 @@ def test_a_short_unsure_need_has_no_language_and_both_indexes_answer() -> None:
     short need and longer needs keep their language."""
     from matcher.analysis import analyse_need
 
-    s = Settings()
+    s = LanguageSettings()
     for need in ("water", "arsenic", "agua"):
         lang = analyse_need(need, s, None, True)
         assert lang.code is None and lang.route == "fused", need

@@ -148,4 +148,4 @@ def test_eval_on_a_tiny_folder_with_the_real_model(tmp_path: Path, real_encoder:
     # each researcher's own topic is the clear top: the matcher orders every pair right
     assert result["loss"] == 0.0 and result["easy_accuracy"] == 1.0
     assert result["mrr"] == 1.0 and result["recall@5"] == 1.0
-    assert result["settings"]["aggregation"] == Settings().aggregation
+    assert result["settings"]["aggregation"] == Settings().matching.aggregation

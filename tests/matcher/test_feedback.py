@@ -36,8 +36,8 @@ def ask(need: str, top: int, tracking: Tracking = TRACKED, exposure: bool = Fals
 NEEDS = ("leak detection", "desalination", "water law")
 
 
-def feedback_over(community: Community, **settings: object) -> Feedback:
-    s = community.settings.model_copy(update=settings)
+def feedback_over(community: Community, **sections: dict[str, object]) -> Feedback:
+    s = community.settings.with_(**sections)
     return Feedback(Matcher(community, s, None))
 
 
@@ -51,7 +51,7 @@ def test_answers_carry_a_stable_suggestion_id_with_features(community: Community
     assert stored.member_ids == tuple(m.member.id for m in first.result.matches)
     assert all(len(m.features) == len(FEATURES) for m in stored.members)
     assert not first.learned
-    off = feedback_over(community, record_suggestions=False)
+    off = feedback_over(community, feedback={"record_suggestions": False})
     assert off.experts(ask("leak detection", 5)).suggestion_id is None
 
 
@@ -99,12 +99,12 @@ def test_a_declined_member_is_not_suggested_again_for_the_project(community: Com
 
 def test_a_busy_member_and_the_most_shown_are_capped_in_teams(community: Community) -> None:
     request = ProjectRequest(title="t", needs=("leak detection", "desalination"), size=4)
-    low = {"team_coverage_threshold": 0.3}  # the small test community: two cover a need
+    low = {"teams": {"team_coverage_threshold": 0.3}}  # the small test community: two cover a need
     plain = feedback_over(community, **low).team(TeamRequest(request, ADMIN)).result
     leak = next(c for c in plain.coverage if c.need == "leak detection")
     assert len(leak.covered_by) >= 2  # two members cover it: one can be replaced
     star = leak.covered_by[0]
-    capped = feedback_over(community, fair_exposure="cap", exposure_cap=1, **low)
+    capped = feedback_over(community, feedback={"fair_exposure": "cap", "exposure_cap": 1}, **low)
     capped.store.mark_shown("s-test", "experts", [star])  # shown once: at the cap
     assert capped.capped() == {star}
     result = capped.team(TeamRequest(request, ADMIN)).result
@@ -120,11 +120,11 @@ def test_a_busy_member_and_the_most_shown_are_capped_in_teams(community: Communi
     busy.give("k", star, "declined_busy", project_id="p-1")
     assert busy.capped() == {star}
     assert star not in [t.member.id for t in busy.team(TeamRequest(request, ADMIN)).result.team]
-    assert feedback_over(community, busy_cooldown_days=0).capped() == frozenset()
+    assert feedback_over(community, feedback={"busy_cooldown_days": 0}).capped() == frozenset()
 
 
 def test_experts_are_reordered_by_exposure_only_when_asked(community: Community) -> None:
-    fb = feedback_over(community, fair_exposure="cap", exposure_cap=1)
+    fb = feedback_over(community, feedback={"fair_exposure": "cap", "exposure_cap": 1})
     first = fb.experts(ask("leak detection", 5, Tracking(shown=True)))
     ids = [m.member.id for m in first.result.matches]
     same = fb.experts(ask("leak detection", 5))
@@ -159,5 +159,5 @@ def test_learn_is_off_until_enough_outcomes_then_reorders(community: Community) 
     assert answer.learned
     levels = [m.member.level for m in answer.result.matches]
     assert levels[0] == "core"
-    off = feedback_over(community, learned_ranking="off")
+    off = feedback_over(community, feedback={"learned_ranking": "off"})
     assert not off.experts(ask("pipe bursts and leaks", 5)).learned

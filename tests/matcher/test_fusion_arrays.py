@@ -116,7 +116,7 @@ def test_fusing_aggregated_rankings_equals_the_previous_fusion(
         ids = np.asarray(chosen, np.int64)[order] if chosen else np.zeros(0, np.int64)
         hits = reader.document_hits(scores, ids)
         authors = reader.authorship(hits, SearchFilters(), ALL_SPACES, True)
-        ranked.append(aggregate_members(hits, authors, s, None))
+        ranked.append(aggregate_members(hits, authors, s.matching, None))
     english, multilingual = ranked
     want = fuse_routes_reference(list(english), list(multilingual), weights, 60, reader, reader)
     _same(fuse_routes(english, multilingual, weights, 60, reader, reader), want)
@@ -163,10 +163,11 @@ def test_fusion_of_the_real_rankings_equals_the_previous_fusion(ml_matcher: Matc
             ml = m.rank(snap, need, ml_index.encoder.encode_queries([need])[0], reach,
                         "multilingual", places)
             assert len(en) > 3 and len(ml) > 3
-            for weights in ((1.0, 1.0), (s.cross_lingual_english_weight, 1.0)):
-                want = fuse_routes_reference(list(en), list(ml), weights, s.rrf_k,
+            for weights in ((1.0, 1.0), (s.language.cross_lingual_english_weight, 1.0)):
+                want = fuse_routes_reference(list(en), list(ml), weights, s.matching.rrf_k,
                                              snap.multilingual, snap.english)
-                _same(fuse_routes(en, ml, weights, s.rrf_k, snap.multilingual, snap.english),
+                _same(fuse_routes(en, ml, weights, s.matching.rrf_k, snap.multilingual,
+                                  snap.english),
                       want)
 
 
@@ -186,8 +187,8 @@ def _previous_path(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_request_path_shows_what_it_showed_before(ml_matcher: Matcher, other_writers: float,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """find_experts (matches, scores, evidence shown) and score_members, new vs previous."""
-    m = Matcher(ml_matcher.community, ml_matcher.settings.model_copy(
-        update={"english_multilingual_weight": other_writers}), ml_matcher.glossary)
+    m = Matcher(ml_matcher.community, ml_matcher.settings.with_(
+        language={"english_multilingual_weight": other_writers}), ml_matcher.glossary)
     members = sorted(x.id for x in m.community.store.members())[::2]
     new = {need: (m.find_experts(need, top=10), m.score_members(need, members))
            for _, need in NEEDS}

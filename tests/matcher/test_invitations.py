@@ -106,7 +106,8 @@ def test_occasional_experts_for_the_project_with_reasons(matcher: Matcher) -> No
                                             for e in by_id["m-0004"].evidence)
     # m-0011 has no contributions: invited on their profile alone, so no evidence
     assert by_id["m-0011"].evidence == ()
-    assert result.core_best[0] >= matcher.settings.team_coverage_threshold  # leaks: core has it
+    # leaks: core has it
+    assert result.core_best[0] >= matcher.settings.teams.team_coverage_threshold
     assert result.explanation is None and result.team
 
 
@@ -121,11 +122,11 @@ def test_every_claim_holds(matcher: Matcher) -> None:
     for inv in result.invitations:
         for r in inv.reasons:
             i = needs.index(r.need)
-            assert scores[i][inv.member.id] >= s.invite_fit_floor - 1e-6
+            assert scores[i][inv.member.id] >= s.teams.invite_fit_floor - 1e-6
             if r.type == "fills_gap":
-                assert result.core_best[i] < s.team_coverage_threshold
+                assert result.core_best[i] < s.teams.team_coverage_threshold
             if r.type == "adds_depth":
-                assert scores[i][inv.member.id] >= result.core_best[i] - s.invite_depth_margin
+                assert scores[i][inv.member.id] >= result.core_best[i] - s.teams.invite_depth_margin
 
 
 def test_an_empty_answer_says_why(matcher: Matcher) -> None:

@@ -25,8 +25,8 @@ from tests.matcher.planted_community import SECRET_WORD, VOCAB, Planted, write_p
 
 def _open(home: Path) -> tuple[Community, Planted]:
     planted = write_planted_community(home / "data")
-    settings = make_settings(home, language_routing="off")
-    store = SqliteStore(settings.database_path)
+    settings = make_settings(home, language={"language_routing": "off"})
+    store = SqliteStore(settings.storage.database_path)
     assert not ingest_paths(store, [home / "data"]).errors
     community, _ = Community.open(settings, encoder=HashingEncoder(), store=store)
     return community, planted

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexing.schema import Organisation, OrganisationKind
-from indexing.settings import Settings
+from indexing.settings import TeamSettings
 from indexing.vectors.catalog import Catalog, MemberInfo
 from matcher.errors import InvalidRequest
 from matcher.needs import ProjectRequest, derive_needs, project_needs
@@ -96,12 +96,12 @@ def _catalog() -> Catalog:
 ])
 def test_request_validation_names_the_field(request_: ProjectRequest, field: str) -> None:
     with pytest.raises(InvalidRequest) as err:
-        request_.validated(Settings(), _catalog())
+        request_.validated(TeamSettings(), _catalog())
     assert err.value.field == field
 
 
 def test_request_defaults_come_from_settings() -> None:
-    s = Settings(team_size=4, team_max_per_organisation=3)
+    s = TeamSettings(team_size=4, team_max_per_organisation=3)
     r = ProjectRequest(title=" t ", exclude_members=frozenset({"m-1"}),
                        exclude_countries=frozenset({"ke"})).validated(s, _catalog())
     assert (r.title, r.size, r.max_per_organisation, r.max_per_country) == ("t", 4, 3, 2)

@@ -12,7 +12,7 @@ NEED = "treated wastewater reuse for irrigation and effluent standards"
 
 def _order(matcher: Matcher, weight: float) -> list[str]:
     m = Matcher(matcher.community,
-                matcher.settings.model_copy(update={"english_multilingual_weight": weight}),
+                matcher.settings.with_(language={"english_multilingual_weight": weight}),
                 matcher.glossary)
     with m.snapshot() as snap:
         ranked = m.rank_need(snap, NEED, Reach(SearchFilters(), Access(all_spaces=True), 12,
@@ -21,7 +21,7 @@ def _order(matcher: Matcher, weight: float) -> list[str]:
 
 
 def test_off_by_default_and_only_writers_of_other_languages_move(ml_matcher: Matcher) -> None:
-    assert ml_matcher.settings.english_multilingual_weight == 0
+    assert ml_matcher.settings.language.english_multilingual_weight == 0
     with ml_matcher.snapshot() as snap:
         writers = non_english_writers(snap.catalog)
     assert writers, "tests/data has members with non-English evidence"

@@ -80,8 +80,8 @@ def test_the_boost_lifts_members_in_the_place(matcher: Matcher) -> None:
         ranked_off = {r.member_id: r.score for r in matcher.rank_need(
             snap, need, Reach(SearchFilters(), Access.public(), 12), places=NO_PLACE)}
     for mid in ("m-0003", "m-0008"):  # the two members in Jordan
-        assert ranked_on[mid] == pytest.approx(ranked_off[mid] + matcher.settings.place_boost,
-                                               abs=2e-4)
+        boost = matcher.settings.matching.place_boost
+        assert ranked_on[mid] == pytest.approx(ranked_off[mid] + boost, abs=2e-4)
     assert ranked_on["m-0010"] == ranked_off["m-0010"]  # drought planning, India
     # what the answer shows is the relevance (issue #27): a place changes the order, never it
     rank_on = [m.member.id for m in on]
@@ -91,7 +91,7 @@ def test_the_boost_lifts_members_in_the_place(matcher: Matcher) -> None:
 
 
 def test_the_setting_off_reads_no_place_and_a_filter_still_filters(matcher: Matcher) -> None:
-    off = Matcher(matcher.community, matcher.settings.model_copy(update={"places": "off"}),
+    off = Matcher(matcher.community, matcher.settings.with_(matching={"places": "off"}),
                   matcher.glossary)
     found = off.find_experts("faecal sludge treatment in West Africa", top=3)
     assert found.places is NO_PLACE

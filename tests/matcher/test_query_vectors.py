@@ -52,8 +52,8 @@ class LockSpy:
 def spied(tmp_path_factory: pytest.TempPathFactory, real_encoder: Encoder,
           real_multilingual_encoder: Encoder) -> tuple[Matcher, LockSpy, LockSpy]:
     home: Path = tmp_path_factory.mktemp("spied")
-    settings = Settings(home=home, language_routing="route")
-    store = SqliteStore(settings.database_path)
+    settings = Settings(storage={"home": home}, language={"language_routing": "route"})
+    store = SqliteStore(settings.storage.database_path)
     assert not ingest_paths(store, [TEST_DATA]).errors
     en, ml = LockSpy(real_encoder), LockSpy(real_multilingual_encoder)
     community, _ = Community.open(settings, encoder=en, store=store,  # type: ignore[arg-type]

@@ -79,7 +79,7 @@ def _reader(data: dict[str, Any], s: Settings) -> tuple[IndexReader, Catalog]:
 def test_numpy_aggregation_equals_the_previous_implementation(
         data: dict[str, Any], pick: Any, strategy: str, k: int, profiles: bool,
         cutoff: float | None, countries: list[str], exclude: list[str]) -> None:
-    s = Settings(aggregation=strategy, aggregation_k=k, match_profiles=profiles)  # type: ignore[arg-type]
+    s = Settings(matching={"aggregation": strategy, "aggregation_k": k, "match_profiles": profiles})  # type: ignore[arg-type]
     reader, catalog = _reader(data, s)
     live = np.flatnonzero(reader._items.alive[: reader._items.next_id])
     chosen = pick.draw(st.lists(st.sampled_from(live.tolist()), unique=True, max_size=40)
@@ -97,7 +97,8 @@ def test_numpy_aggregation_equals_the_previous_implementation(
             for key, hit in reader.documents(scores, ids).items()}
     want = aggregate_members_reference(catalog, docs, filters, s, cutoff)
     hits = reader.document_hits(scores, ids)
-    got = aggregate_members(hits, reader.authorship(hits, filters, ALL_SPACES, profiles), s, cutoff)
+    authors = reader.authorship(hits, filters, ALL_SPACES, profiles)
+    got = aggregate_members(hits, authors, s.matching, cutoff)
 
     assert len(got) == len(want)
     if strategy != "softmax_votes":
@@ -136,7 +137,7 @@ def test_ranked_members_read_like_a_list() -> None:
                                 np.asarray([1, 0, 2], np.int64))
     assert hits.doc.tolist() == [0, 2]  # chunks 0 and 1 are one document, its best chunk first
     authors = reader.authorship(hits, SearchFilters(), ALL_SPACES, True)
-    ranked = aggregate_members(hits, authors, s, None)
+    ranked = aggregate_members(hits, authors, s.matching, None)
     assert len(ranked) == 1 and ranked[0] == ranked[-1] == ranked[:5][0]
     assert [d.key for d in ranked[0].documents] == ["c:c00", "m:m00"]
     assert ranked[0].documents[0].best_item == 1

@@ -153,8 +153,8 @@ def test_the_line_is_fitted_again_only_when_the_community_changed_enough(
     """A write moves the index version; the line is fitted again only when the public items
     changed by more than REFIT_SHARE (one write here: ~2 % of the test community)."""
     monkeypatch.setattr(relevance, "REFIT_SHARE", share)
-    settings = Settings(home=tmp_path, language_routing="route")
-    store = SqliteStore(settings.database_path)
+    settings = Settings(storage={"home": tmp_path}, language={"language_routing": "route"})
+    store = SqliteStore(settings.storage.database_path)
     assert not ingest_paths(store, [TEST_DATA]).errors
     community, _ = Community.open(settings, encoder=real_encoder, store=store,
                                   multilingual_encoder=real_multilingual_encoder)

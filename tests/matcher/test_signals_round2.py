@@ -11,7 +11,7 @@ import pytest
 from indexing.community import Community
 from indexing.encoders.base import Encoder
 from indexing.schema import ItemKey
-from indexing.settings import Settings
+from indexing.settings import MatchingSettings
 from matcher.aggregation import run_scores
 from matcher.experts import Matcher
 from matcher.retrieval import normalised_lexical
@@ -48,24 +48,25 @@ def test_specificity_puts_the_specialist_first() -> None:
     score = np.array([0.8, 0.7, 0.1, 0.1, 0.8, 0.7])
     starts, counts = np.array([0, 4]), np.array([4, 2])
     missing = np.zeros(2, np.int64)
-    base = Settings(aggregation="topk_mean", aggregation_k=2)
+    base = MatchingSettings(aggregation="topk_mean", aggregation_k=2)
     flat = run_scores(score, starts, counts, missing, 0.0, base)
     assert flat[0] == pytest.approx(flat[1])
     spec = run_scores(score, starts, counts, missing, 0.0,
-                      base.model_copy(update={"specificity_weight": 0.3}))
+                      MatchingSettings(aggregation="topk_mean", aggregation_k=2,
+                                       specificity_weight=0.3))
     assert spec[1] == pytest.approx(0.75) and spec[0] == pytest.approx(0.7 * 0.75 + 0.3 * 0.425)
     assert spec[1] > spec[0]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("overrides", [
+@pytest.mark.parametrize("matching", [
     {"specificity_weight": 0.3},
     {"fusion": "weighted", "lexical_norm": "zscore", "lexical_weight": 0.02},
     {"document_score": "chunk_mean"},
 ])
 def test_clear_needs_still_rank_their_expert_first(community_home: Path, real_encoder: Encoder,
-                                                    overrides: dict[str, object]) -> None:
-    c, _ = Community.open(make_settings(community_home, **overrides), encoder=real_encoder)
+                                                    matching: dict[str, object]) -> None:
+    c, _ = Community.open(make_settings(community_home, matching=matching), encoder=real_encoder)
     try:
         m = Matcher.configured(c)
         for need, expected in [

@@ -105,7 +105,7 @@ def test_leaks_desalination_law_team_and_a_gap(matcher: Matcher) -> None:
     assert all(t.evidence and {e.need for e in t.evidence} == set(t.covers)
                for t in result.team)
     assert [g.need for g in result.gaps] == ["space debris tracking"]
-    assert result.gaps[0].best_score < matcher.settings.team_coverage_threshold
+    assert result.gaps[0].best_score < matcher.settings.teams.team_coverage_threshold
     coverage = {c.need: c.covered_by for c in result.coverage}
     assert coverage["desalination"][0] == "m-0003" and coverage["space debris tracking"] == ()
     assert sum(result.countries.values()) == 3 and len(result.countries) == 3
@@ -208,4 +208,4 @@ def test_a_team_of_four_asked_with_two_able_members(matcher: Matcher) -> None:
     ids = {t.member.id for t in result.team}
     for alt in result.alternates:
         assert alt.member.id not in ids and alt.widens
-        assert alt.cost <= matcher.settings.team_alternate_max_cost + 1e-9
+        assert alt.cost <= matcher.settings.teams.team_alternate_max_cost + 1e-9
