@@ -24,6 +24,7 @@ import hashlib
 import json
 import secrets
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -158,6 +159,13 @@ class StoredModel:
 
 def now_iso() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def feedback_id() -> str:
+    """A new feedback id that sorts in the order feedback was given: ``at`` counts seconds, so
+    outcomes given within one second (a decline right after a contact) are ordered by their
+    ids ("the latest outcome" in learning and in migration 10), never by chance."""
+    return f"f-{time.time_ns():016x}{secrets.token_hex(3)}"
 
 
 def need_hash(text: str) -> str:
@@ -303,7 +311,7 @@ class FeedbackStore:
                 raise InvalidFeedback("suggestion_id", "name a suggestion_id or a project_id")
             if conn.execute("SELECT 1 FROM members WHERE id=?", (member_id,)).fetchone() is None:
                 raise InvalidFeedback("member_id", f"unknown member '{member_id}'")
-        entry = FeedbackEntry("f-" + secrets.token_hex(8), now_iso(), key_id,
+        entry = FeedbackEntry(feedback_id(), now_iso(), key_id,
                               suggestion_id or None, project_id or None, member_id, outcome)
         with self.store.transaction() as tx:
             tx.execute("INSERT INTO feedback(feedback_id, at, key_id, suggestion_id, project_id, "

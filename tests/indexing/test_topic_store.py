@@ -19,7 +19,7 @@ def test_a_version_1_store_is_migrated(tmp_path: Path) -> None:
                        "INSERT INTO meta VALUES ('schema_version', '1');")
     conn.close()
     store = SqliteStore(path)
-    assert schema_version(store.connection()) == SCHEMA_VERSION == 9  # 9: members' say (#29)
+    assert schema_version(store.connection()) == SCHEMA_VERSION == 10  # 10: projects (#30)
     assert store.topic_model() is None
     SqliteStore(path)  # opening again applies nothing twice
     assert schema_version(store.connection()) == SCHEMA_VERSION
