@@ -96,6 +96,12 @@ def eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
         time.sleep(0.1)
 
 
+def caught_up(service: Service) -> bool:
+    """The other replica has applied every change committed to the store so far."""
+    feed = service.other.get("/health/ready").json()["feed"]
+    return feed is None or feed["applied_sequence"] >= service.store.change_sequence()
+
+
 def names(client: TestClient, need: str, member_id: str, headers: dict[str, str] | None = None
           ) -> bool:
     r = client.get("/experts", params={"q": need, "top": 50}, headers=headers or {})
@@ -331,6 +337,7 @@ def test_a_coordinator_cannot_override_a_members_own_choice(service: Service) ->
     me = c.get("/me", headers=mine).json()
     assert me["availability"]["open_to_invitations"] is False
     assert me["consent"]["suggested_to_others"] is False
+    eventually(lambda: caught_up(service))  # the other replica applied both writes
     invited = service.other.post("/projects/invitations", json=brief, headers=reader).json()
     assert OCCASIONAL not in [i["member_id"] for i in invited["invitations"]]
     assert not names(service.other, "faecal sludge treatment in Dakar", OCCASIONAL, reader)
