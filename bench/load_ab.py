@@ -5,8 +5,10 @@ ingested and indexed once), and are measured in alternating rounds (A B B A A B 
 the host's load, which changes by the minute on a shared machine, falls on both alike. Every
 ``/experts`` request carries a **distinct need**, generated from templates over the glossary's
 water topics in English, French and Spanish (no result can be served twice); a fifth are
-filtered. ``--write-every`` requests one is a batch write of 5 new contributions. No cache of
-vectors or results exists in either service.
+filtered. ``--write-every`` requests one is a batch write of 5 new contributions. Neither
+service caches answers or need vectors; since #35's second pass the service keeps the vectors
+of the profile sentences it has shown as evidence (bios repeat across needs, a changed bio is a
+new text: ``matcher/query_vectors.SentenceVectors``).
 
     git worktree add /tmp/base 7a55343   # or any checkout of the baseline
     HF_HUB_OFFLINE=1 .venv/bin/python -m bench.load_ab --base /tmp/base --home HOME \\
