@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from indexing.schema import LanguageCode
+from indexing.schema import LanguageCode, WrittenDate
 from matcher.me import MyProfile, MyTopic, OwnContribution
 
 
@@ -19,7 +18,7 @@ class MePatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     open_to_invitations: StrictBool | None = None
-    busy_until: dt.date | None = Field(None, description="Invitations skip you until this day")
+    busy_until: WrittenDate | None = Field(None, description="Invitations skip you until this day")
     languages: list[LanguageCode] | None = Field(None, min_length=1, max_length=20)
     max_invitations_per_month: int | None = Field(
         None, ge=0, le=100, description="Counted on invitations a coordinator marked contacted")

@@ -68,6 +68,17 @@ Count = Annotated[int, Field(ge=0), BeforeValidator(_json_integer)]  # a count: 
 # what the validators accept, stated in the JSON schema (OpenAPI): ISO 3166-1 alpha-2 codes
 CountryCode = Annotated[str, Field(json_schema_extra={"enum": sorted(COUNTRY_CODES)})]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^\s*[A-Za-z]{2}\s*$")]
+
+
+def _written_date(v: object) -> object:
+    """A date is YYYY-MM-DD (or a date object): a number, or a string of digits, is refused
+    rather than read as seconds since 1970 (pydantic's lax reading of ``0`` or ``"0"``)."""
+    if isinstance(v, int | float) or (isinstance(v, str) and v.strip().lstrip("-").isdigit()):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return v
+
+
+WrittenDate = Annotated[dt.date, BeforeValidator(_written_date)]
 PUBLIC_SPACE = "public"
 _LANG = re.compile(r"^[a-z]{2}$")
 
@@ -231,7 +242,7 @@ class Contribution(_Record):
     type: VocabularyTerm
     title: Text500
     text: Annotated[str, StringConstraints(max_length=200_000)] = ""
-    date: dt.date
+    date: WrittenDate
     language: LanguageCode | None = None
     authors: list[RecordId] = Field(min_length=1, max_length=50,
                                     json_schema_extra={"uniqueItems": True})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -11,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.auth import CallerDep
 from api.deps import FeedbackDep, SearchesDep, SettingsDep
 from api.schemas import ExpertsResponse, GlossTermOut, PlaceHintOut, expert_out
-from indexing.schema import Level
+from indexing.schema import Level, WrittenDate
 from matcher.feedback import ExpertsAnswer
 from matcher.requests import ExpertsForm, ExpertsRequest
 from matcher.text_checks import WORDS_TEXT
@@ -34,7 +33,7 @@ class ExpertsQuery(BaseModel):
     level: list[Level] = []
     type: list[str] = Field([], description="A type of the vocabulary; repeatable")
     language: list[str] = Field([], description="ISO 639-1; repeatable")
-    since: dt.date | None = Field(None, description="Contributions from this date")
+    since: WrittenDate | None = Field(None, description="Contributions from this date")
     places: Literal["boost", "off"] = Field(
         "boost", description="boost: prefer members working in the places the need names; "
         "off: ignore them (a country filter still filters)")

@@ -104,3 +104,14 @@ def test_country_validator_accepts_only_iso_codes(value: str) -> None:
         assert value.strip().upper() not in COUNTRY_CODES
     else:
         assert m.country in COUNTRY_CODES
+
+
+@pytest.mark.parametrize("value", [0, 1_700_000_000, 1.5, "0", "2024", " 1700000000 "])
+def test_a_number_is_not_a_date(value: object) -> None:
+    """pydantic reads 0 or "2024" as seconds since 1970 (1970-01-01): a contribution's date
+    is written YYYY-MM-DD, and a number is refused naming the field (found by schemathesis)."""
+    body = {"id": "c-1", "type": "publication", "date": value, "authors": ["m-1"], "title": "t"}
+    with pytest.raises(ValidationError) as refused:
+        Contribution.model_validate(body)
+    assert refused.value.errors()[0]["loc"] == ("date",)
+    assert str(Contribution.model_validate({**body, "date": "2024-03-01"}).date) == "2024-03-01"
