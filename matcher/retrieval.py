@@ -10,6 +10,7 @@ reciprocal rank (``fuse_routes``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -30,9 +31,33 @@ def rank_members(reader: IndexReader, need: str, vector: Vector, reach: Reach,
     """Members ranked for one query vector by one index (see the module doc), best first."""
     s = settings
     filters, access, top = reach.filters, reach.access, reach.top
-    mask = reader.mask(filters, access)
     n_allowed = reader.count_allowed(filters, access)
     k = n_allowed if reach.exhaustive else min(n_allowed, max(s.candidate_items, top * 50))
+    # the same search and aggregation asked twice in one request is done once: a ranking
+    # holds every member its k items reach, so a shallower reach over the same k reads the same
+    # ranking (who knows X ranks a need for the relevance it shows, then for its order)
+    key = ("rank_members", np.ascontiguousarray(vector, dtype=np.float32).tobytes(), k,
+           filters, access, id(settings), need if s.fusion != "dense" else None)
+    seen = reader.once(key, lambda: _rank_members(reader, need, vector, reach, k, settings,
+                                                  lexical))
+    if seen.k == k and (seen.complete or len(seen.ranked) >= top):
+        return seen.ranked
+    return _rank_members(reader, need, vector, reach, k, settings, lexical).ranked
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    ranked: Sequence[RankedMember]
+    k: int  # the items it was aggregated from (more than asked when too few members came)
+    complete: bool  # every allowed item
+
+
+def _rank_members(reader: IndexReader, need: str, vector: Vector, reach: Reach, k: int,
+                  settings: MatchingSettings, lexical: LexicalSearch) -> _Ranked:
+    s = settings
+    filters, access, top = reach.filters, reach.access, reach.top
+    mask = reader.mask(filters, access)
+    n_allowed = reader.count_allowed(filters, access)
     while True:
         scores, ids = reader.search(vector, k, mask)
         complete = k >= n_allowed
@@ -49,7 +74,7 @@ def rank_members(reader: IndexReader, need: str, vector: Vector, reach: Reach,
         authors = reader.authorship(hits, filters, access, s.match_profiles)
         ranked = aggregate_members(hits, authors, settings, cutoff)
         if complete or len(ranked) >= top:
-            return ranked
+            return _Ranked(ranked, k, complete)
         k = min(n_allowed, k * 4)
 
 

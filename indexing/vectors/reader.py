@@ -9,7 +9,7 @@ for as long as the index does not change (its version), so a repeated filter cos
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
@@ -131,6 +131,7 @@ class IndexReader:
         # this request's searches, by query vector: (the mask, the k asked, scores, ids)
         self._searched: dict[bytes, list[tuple[Mask | None, int, npt.NDArray[np.float32],
                                                 npt.NDArray[np.int64]]]] = {}
+        self._this_request: dict[Hashable, object] = {}  # ``once``
 
     @property
     def catalog(self) -> CatalogView:
@@ -143,6 +144,14 @@ class IndexReader:
 
     def count_allowed(self, filters: SearchFilters, access: Access) -> int:
         return self._cached_mask(filters, access)[1]
+
+    def once(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per key for this request (this reader): a ranking the request
+        asks for twice, the same vector, depth, filters and access (who knows X ranks a need
+        for the relevance it shows, then for the order it shows), is aggregated once."""
+        if key not in self._this_request:
+            self._this_request[key] = compute()
+        return cast(T, self._this_request[key])
 
     def _memo(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
         """``compute()`` once per key (keys start with the index version), kept with the
