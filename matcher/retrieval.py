@@ -31,18 +31,25 @@ def rank_members(reader: IndexReader, need: str, vector: Vector, reach: Reach,
     """Members ranked for one query vector by one index (see the module doc), best first."""
     s = settings
     filters, access, top = reach.filters, reach.access, reach.top
-    n_allowed = reader.count_allowed(filters, access)
-    k = n_allowed if reach.exhaustive else min(n_allowed, max(s.candidate_items, top * 50))
+    k = _depth(reader, reach, settings)
     # the same search and aggregation asked twice in one request is done once: a ranking
     # holds every member its k items reach, so a shallower reach over the same k reads the same
     # ranking (who knows X ranks a need for the relevance it shows, then for its order)
     key = ("rank_members", np.ascontiguousarray(vector, dtype=np.float32).tobytes(), k,
            filters, access, id(settings), need if s.fusion != "dense" else None)
-    seen = reader.once(key, lambda: _rank_members(reader, need, vector, reach, k, settings,
+    seen = reader.once(key, lambda: _rank_members(reader, need, vector, reach, settings,
                                                   lexical))
     if seen.k == k and (seen.complete or len(seen.ranked) >= top):
         return seen.ranked
-    return _rank_members(reader, need, vector, reach, k, settings, lexical).ranked
+    return _rank_members(reader, need, vector, reach, settings, lexical).ranked
+
+
+def _depth(reader: IndexReader, reach: Reach, settings: MatchingSettings) -> int:
+    """The items a ranking first reads: every allowed one when exhaustive."""
+    n_allowed = reader.count_allowed(reach.filters, reach.access)
+    if reach.exhaustive:
+        return n_allowed
+    return min(n_allowed, max(settings.candidate_items, reach.top * 50))
 
 
 @dataclass(frozen=True)
@@ -52,12 +59,13 @@ class _Ranked:
     complete: bool  # every allowed item
 
 
-def _rank_members(reader: IndexReader, need: str, vector: Vector, reach: Reach, k: int,
+def _rank_members(reader: IndexReader, need: str, vector: Vector, reach: Reach,
                   settings: MatchingSettings, lexical: LexicalSearch) -> _Ranked:
     s = settings
     filters, access, top = reach.filters, reach.access, reach.top
     mask = reader.mask(filters, access)
     n_allowed = reader.count_allowed(filters, access)
+    k = _depth(reader, reach, settings)
     while True:
         scores, ids = reader.search(vector, k, mask)
         complete = k >= n_allowed

@@ -258,7 +258,7 @@ class ProjectStore:
                     (project_id, member_id, role, json.dumps(list(covers)), suggestion_id, at))
                 if cursor.rowcount:
                     new += 1
-                    _history(conn, project_id, member_id, "suggested", "", by, at)
+                    _history(conn, project_id, member_id, StatusChange("suggested", "", by, at))
             conn.execute("UPDATE projects SET updated_at=? WHERE project_id=?", (at, project_id))
         return new
 
@@ -273,19 +273,18 @@ class ProjectStore:
                 "ON CONFLICT(project_id, member_id) DO UPDATE SET status=excluded.status, "
                 "note=excluded.note, updated_at=excluded.updated_at",
                 (project_id, member_id, status, note, at))
-            _history(conn, project_id, member_id, status, note, by, at)
+            _history(conn, project_id, member_id, StatusChange(status, note, by, at))
             conn.execute("UPDATE projects SET updated_at=? WHERE project_id=?", (at, project_id))
         found = self.person(project_id, member_id)
         assert found is not None
         return found
 
 
-def _history(conn: Any, project_id: str, member_id: str, status: str, note: str, by: str,
-             at: str) -> None:
+def _history(conn: Any, project_id: str, member_id: str, change: StatusChange) -> None:
     conn.execute("INSERT INTO project_history(history_id, project_id, member_id, status, note, "
                  "by_key, at) VALUES (?,?,?,?,?,?,?)",
                  (f"h-{time.time_ns():020d}-{secrets.token_hex(4)}", project_id, member_id,
-                  status, note, by, at))
+                  change.status, change.note, change.by, change.at))
 
 
 def projects_from_free_ids(conn: Any) -> None:
@@ -313,4 +312,4 @@ def projects_from_free_ids(conn: Any) -> None:
                 "suggestion_id, updated_at) VALUES (?,?,?,'','added','[]',?,?) "
                 "ON CONFLICT(project_id, member_id) DO UPDATE SET status=excluded.status, "
                 "updated_at=excluded.updated_at", (pid, r[0], r[1], r[4], r[3]))
-            _history(conn, pid, str(r[0]), str(r[1]), "", str(r[2]), str(r[3]))
+            _history(conn, pid, str(r[0]), StatusChange(str(r[1]), "", str(r[2]), str(r[3])))
