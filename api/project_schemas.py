@@ -176,3 +176,23 @@ def suggested_out(s: SuggestedPerson, access: Access) -> SuggestedOut:
     return SuggestedOut(**member_summary_fields(s.member, access), role=s.role, score=s.score,
                         covers=list(s.covers), status=s.status, note=s.note, kept=s.kept,
                         reason=s.reason)
+
+
+class DraftQuery(BaseModel):
+    """The query of GET /projects/{id}/people/{member_id}/draft."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: Literal["en", "fr", "es", "pt", "ar"] | None = Field(
+        None, description="The draft's language (default: the invitee's first among these)")
+    signature: str | None = Field(None, min_length=1, max_length=200,
+                                  json_schema_extra=PRINTABLE_TEXT,
+                                  description="Who signs (default: the project's coordination)")
+
+
+class DraftOut(BaseModel):
+    language: str
+    subject: str
+    body: str
+    mailto: str = Field(description="The draft as a mailto: link (the contact where the caller "
+                        "may see it)")

@@ -42,9 +42,11 @@ from indexing.store.projects import (
 )
 from indexing.store.protocol import SqlStore
 from indexing.vectors.catalog import MemberInfo
+from matcher.drafts import Draft
 from matcher.errors import InvalidRequest, KeyRequired
 from matcher.feedback import Feedback
 from matcher.needs import ProjectRequest
+from matcher.project_drafts import DraftAsk, project_draft
 from matcher.requests import Asker, InvitationsRequest, TeamRequest, Tracking
 from matcher.teams import brief_needs
 from matcher.text_checks import check_printable
@@ -285,6 +287,12 @@ class Projects:
         person = self.records.set_status(project_id, form.member_id, form.status,
                                          form.note.strip(), _owner(asker))
         return StatusSet(person, feedback_id)
+
+    def draft(self, project_id: str, ask: DraftAsk, asker: Asker) -> Draft:
+        """An invitation draft for one of the project's people, in their language (#31)."""
+        view = self.show(project_id, asker)
+        return project_draft(self.answers, view.project, view.people,
+                             self._request(view.project), ask, asker)
 
     def export(self, project_id: str, asker: Asker) -> tuple[Project, list[ExportRow]]:
         """Every person considered, with status, note, and contact where the asker may see it."""

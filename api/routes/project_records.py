@@ -18,6 +18,8 @@ from api.auth import EditorDep, KeysDep
 from api.csv_export import project_csv
 from api.deps import ProjectsDep
 from api.project_schemas import (
+    DraftOut,
+    DraftQuery,
     PersonIn,
     PersonOut,
     ProjectCreate,
@@ -31,6 +33,7 @@ from api.project_schemas import (
     project_out,
     suggested_out,
 )
+from matcher.project_drafts import DraftAsk
 
 router = APIRouter(tags=["projects"])
 _ERRORS: dict[int | str, dict[str, str]] = {
@@ -127,3 +130,17 @@ def export_project(projects: ProjectsDep, caller: EditorDep, project_id: Project
                     headers={"Content-Disposition":
                              f'attachment; filename="{project.project_id}.csv"'})
 
+
+
+@router.get("/projects/{project_id}/people/{member_id}/draft", response_model=DraftOut,
+            responses=_ERRORS)
+def invitation_draft(projects: ProjectsDep, caller: EditorDep, project_id: ProjectId,
+                     member_id: Annotated[str, Path(min_length=1, max_length=128)],
+                     query: Annotated[DraftQuery, Query()]) -> DraftOut:
+    """An invitation to one of the project's people, in their first language among en, fr,
+    es, pt and ar (or `language`): who writes, the project, why them (their reasons and the
+    titles behind them), what is asked and how to say no; with a `mailto:` link."""
+    draft = projects.draft(project_id, DraftAsk(member_id, query.language, query.signature),
+                           caller.asker)
+    return DraftOut(language=draft.language, subject=draft.subject, body=draft.body,
+                    mailto=draft.mailto)

@@ -1,0 +1,85 @@
+"""A project person's invitation draft (issue #31, item 2), from what the coordinator may see.
+
+The reasons are the invitation's own (``invitations.py``: fills a gap, adds depth, a new
+perspective, a newcomer to grow), found by asking the invitations again for the needs the person
+was suggested for, without recording anything; a person who is not among them (a team member,
+or one the rules no longer pick) is invited for the needs they cover. The titles behind each
+reason are the person's contributions closest to that need among those the coordinator may see.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from indexing.errors import NotFound
+from indexing.schema import contribution_key
+from indexing.store.projects import Project, ProjectPerson
+from matcher.drafts import Draft, DraftReason, draft_language, invitation_draft
+from matcher.feedback import Feedback
+from matcher.needs import ProjectRequest
+from matcher.requests import Asker, InvitationsRequest, Tracking
+
+TITLES_PER_NEED = 2
+UNTRACKED = Tracking(None, False, False)
+
+
+@dataclasses.dataclass(frozen=True)
+class DraftAsk:
+    """What a draft is asked for: the person, the language (None: theirs) and the signature."""
+
+    member_id: str
+    language: str | None = None
+    signature: str | None = None
+
+
+def project_draft(answers: Feedback, project: Project, people: tuple[ProjectPerson, ...],
+                  request: ProjectRequest, ask: DraftAsk, asker: Asker) -> Draft:
+    """The draft for one person of the project (NotFound when they are not among its people,
+    or may not be named to anyone)."""
+    member_id = ask.member_id
+    person = next((p for p in people if p.member_id == member_id), None)
+    with answers.matcher.snapshot() as snap:
+        member = snap.catalog.members.get(member_id)
+    if person is None or member is None or member.hidden:
+        raise NotFound("member", member_id, field="member_id")
+    needs = person.covers or tuple(n.text for n in project.needs)
+    asked = dataclasses.replace(request, needs=needs, exclude_members=frozenset())
+    found = answers.invitations(InvitationsRequest(asked, asker, UNTRACKED, 50))
+    invitation = next((i for i in found.result.invitations if i.member.id == member_id), None)
+    typed = ([(r.type, r.need) for r in invitation.reasons] if invitation is not None
+             else [("fits", n) for n in needs])
+    titles = _closest_titles(answers, member_id, [n for _, n in typed], asker)
+    reasons = [DraftReason(t, n, titles.get(n, ())) for t, n in typed]
+    contact = member.contact if asker.access.sees_contact_of(member_id) else None
+    return invitation_draft(draft_language(ask.language, member.languages), member.name,
+                            project.title, [n.text for n in project.needs], reasons,
+                            ask.signature, contact)
+
+
+def _closest_titles(answers: Feedback, member_id: str, needs: list[str], asker: Asker
+                    ) -> dict[str, tuple[str, ...]]:
+    """For each need, the titles of the member's contributions closest to it (English model),
+    among the contributions the asker may see."""
+    matcher = answers.matcher
+    wanted = list(dict.fromkeys(needs))
+    if not wanted:
+        return {}
+    vectors = matcher.community.encoder.encode_queries(wanted)
+    with matcher.snapshot() as snap:
+        catalog = snap.catalog
+        own = sorted(c for c in catalog.member_contributions.get(member_id, ())
+                     if (meta := catalog.contributions.get(c)) is not None
+                     and asker.access.may_see(meta.space))
+        keys, docs = snap.english.document_vectors([contribution_key(c) for c in own])
+    if not len(keys):
+        return {}
+    found = matcher.community.store.get_contributions([k.record_id for k in keys])
+    sims = np.asarray(vectors) @ np.asarray(docs).T
+    out = {}
+    for i, need in enumerate(wanted):
+        best = np.argsort(-sims[i])[:TITLES_PER_NEED]
+        out[need] = tuple(found[keys[j].record_id].title for j in best.tolist()
+                          if keys[j].record_id in found)
+    return out
