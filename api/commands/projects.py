@@ -67,6 +67,14 @@ def register(sub: Any) -> None:
     p.add_argument("--output", default=None, help="a file (default: standard output)")
     add_key_argument(p)
     p.set_defaults(func=cmd_export)
+    p = psub.add_parser("draft", help="an invitation to one of the project's people, in their "
+                        "language (JSON: language, subject, body, mailto)")
+    p.add_argument("project_id")
+    p.add_argument("member_id")
+    p.add_argument("--language", default=None, help="en, fr, es, pt or ar (default: theirs)")
+    p.add_argument("--signature", default=None, help="who signs")
+    add_key_argument(p)
+    p.set_defaults(func=cmd_draft)
 
 
 def _open(args: argparse.Namespace) -> tuple[Projects, Asker, KeyStore]:
@@ -174,4 +182,15 @@ def cmd_export(args: argparse.Namespace) -> int:
             f.write(text)
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    from matcher.project_drafts import DraftAsk
+
+    projects, asker, _ = _open(args)
+    draft = projects.draft(args.project_id, DraftAsk(args.member_id, args.language,
+                                                     args.signature), asker)
+    print_json({"language": draft.language, "subject": draft.subject, "body": draft.body,
+                "mailto": draft.mailto})
     return 0

@@ -50,6 +50,8 @@ def test_the_project_commands(community_home: Path, monkeypatch: pytest.MonkeyPa
     assert main(["project", "export", pid, "--output", str(out)]) == 0
     rows = {r["member_id"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
     assert rows[team[0]]["note"] == "'+1 555 0100"
+    draft = run("draft", pid, team[1] if len(team) > 1 else team[0], "--language", "pt")
+    assert draft["language"] == "pt" and str(draft["body"]).startswith("Caro(a) ")
     # errors name the field; a reader key may not; an unknown project is not found
     assert main(["project", "set", pid, team[0], "maybe"]) == 2
     assert "status" in capsys.readouterr().err
