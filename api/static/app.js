@@ -7,6 +7,7 @@ import { initAccess } from "./access.js";
 import { initImports } from "./imports.js";
 import { onMapSubmit, showMap } from "./map.js";
 import { initMe, showMe } from "./me.js";
+import { initProjects, showProjects } from "./projects.js";
 
 const LEVELS = ["core", "active", "occasional", "peripheral", "transactional"];
 const SEARCH_FIELDS = ["q", "country", "organisation", "level", "type", "language", "top"];
@@ -398,7 +399,7 @@ async function onProjectSubmit(event) {
 function showView(name) {
   const changed = state.view !== name;
   state.view = name;
-  for (const view of ["search", "member", "project", "import", "map", "me"]) {
+  for (const view of ["search", "member", "project", "projects", "import", "map", "me"]) {
     byId(`view-${view}`).hidden = view !== name;
   }
   for (const link of document.querySelectorAll("nav a[data-view]")) {
@@ -414,12 +415,14 @@ function route() {
   const path = cut < 0 ? hash : hash.slice(0, cut);
   const params = new URLSearchParams(cut < 0 ? "" : hash.slice(cut + 1));
   const member = path.match(/^\/members\/(.+)$/);
+  const record = path.match(/^\/projects(?:\/(.+))?$/);
   let view = "search";
   if (member) view = "member";
   else if (path === "/project") view = "project";
   else if (path === "/import") view = "import";
   else if (path === "/map") view = "map";
   else if (path === "/me") view = "me";
+  else if (record) view = "projects";
   const changed = showView(view);
   if (view === "member") {
     showMember(decodeURIComponent(member[1]));
@@ -427,6 +430,8 @@ function route() {
     showMap(params);
   } else if (view === "me") {
     showMe();
+  } else if (view === "projects") {
+    showProjects(record[1] ? decodeURIComponent(record[1]) : null);
   } else if (view === "search") {
     state.lastSearchHash = `#${hash}`;
     fillSearchForm(params);
@@ -449,6 +454,7 @@ function init() {
   byId("project-form").addEventListener("submit", onProjectSubmit);
   initImports();
   initMe();
+  initProjects();
   byId("map-form").addEventListener("submit", onMapSubmit);
   window.addEventListener("hashchange", route);
   loadFilterOptions();

@@ -1,0 +1,193 @@
+// Projects as records in the page (issues #30, #31): the list, a new project from a brief, and
+// one project's loop: its needs, its people with their status as buttons, notes and history,
+// "suggest again", the CSV export, and an invitation draft in the invitee's language.
+import { api, byId, el, getKey, humanise, memberHref, showAlert } from "./dom.js";
+
+const STATUSES = ["shortlisted", "contacted", "accepted", "declined_busy",
+  "declined_not_my_field", "not_relevant", "withdrawn"];
+let current = null;  // the project on screen
+
+function say(message) {
+  byId("projects-status").textContent = message;
+}
+
+function fail(err) {
+  showAlert(byId("projects-error"), err.status === 401 || err.status === 403
+    ? "Projects are for coordinators: sign in, or use an editor key." : err.message);
+}
+
+async function showList() {
+  byId("projects-list-block").hidden = false;
+  byId("project-record").hidden = true;
+  const data = await api("/projects?limit=100");
+  byId("projects-list").replaceChildren(...(data.results.length ? data.results.map((p) =>
+    el("li", { class: "card" },
+      el("h3", {}, el("a", { href: `#/projects/${encodeURIComponent(p.project_id)}` }, p.title)),
+      el("p", { class: "meta" }, `${p.status} · ${p.needs.length} need${p.needs.length === 1 ? "" : "s"}`
+        + ` · updated ${p.updated_at.slice(0, 10)}`)))
+    : [el("li", { class: "empty" }, "No project yet.")]));
+}
+
+function personCard(p) {
+  const buttons = STATUSES.map((s) => el("button", {
+    type: "button", "data-member": p.member_id, "data-status": s,
+    "aria-pressed": String(p.status === s) }, humanise(s)));
+  const note = el("input", { id: `note-${p.member_id}`, value: p.note || "", maxlength: "2000",
+    "aria-label": `Note on ${p.member_id}` });
+  return el("li", { class: `card person-${p.status}`, "data-member-id": p.member_id },
+    el("h4", {}, el("a", { href: memberHref(p.member_id) }, p.name || p.member_id)),
+    el("p", { class: "meta" }, `${humanise(p.role)} · status: ${humanise(p.status)}`,
+      p.covers.length ? ` · covers: ${p.covers.join("; ")}` : ""),
+    el("p", { class: "actions", role: "group", "aria-label": `Status of ${p.member_id}` },
+      ...buttons),
+    el("p", { class: "actions" }, note,
+      el("button", { type: "button", "data-note": p.member_id }, "Save note"),
+      el("button", { type: "button", "data-draft": p.member_id }, "Draft an invitation")),
+    p.history && p.history.length ? el("details", {}, el("summary", {}, "History"),
+      el("ol", {}, ...p.history.map((h) => el("li", {},
+        `${h.at.slice(0, 16).replace("T", " ")} ${humanise(h.status)} (${h.by})`
+        + (h.note ? `: ${h.note}` : ""))))) : null);
+}
+
+async function showRecord(id) {
+  byId("projects-list-block").hidden = true;
+  byId("project-record").hidden = false;
+  byId("draft-box").hidden = true;
+  const p = await api(`/projects/${encodeURIComponent(id)}`);
+  current = p;
+  byId("record-title").textContent = p.title;
+  byId("record-meta").textContent = `${p.status} · owner ${p.owner || "–"} · spaces `
+    + `${p.spaces.length ? p.spaces.join(", ") : "owner and admins only"}`;
+  byId("record-needs").replaceChildren(...p.needs.map((n) => el("li", {}, n.need,
+    n.language && n.language !== "en" ? el("span", { class: "lang" }, ` (${n.language})`) : null,
+    n.source ? el("span", { class: "meta" }, ` — from: “${n.source}”`) : null)));
+  const names = await peopleNames(p.people.map((x) => x.member_id));
+  byId("record-people").replaceChildren(...(p.people.length
+    ? p.people.map((x) => personCard({ ...x, name: names[x.member_id] }))
+    : [el("li", { class: "empty" }, "Nobody yet: press “Suggest again”.")]));
+}
+
+async function peopleNames(ids) {
+  const out = {};
+  await Promise.all(ids.map(async (id) => {
+    try {
+      out[id] = (await api(`/members/${encodeURIComponent(id)}`)).name;
+    } catch {
+      out[id] = id;
+    }
+  }));
+  return out;
+}
+
+/** The list, or one project (``id``). */
+export async function showProjects(id) {
+  showAlert(byId("projects-error"), "");
+  say("");
+  try {
+    if (id) await showRecord(id);
+    else await showList();
+  } catch (err) {
+    fail(err);
+  }
+}
+
+async function act(call, done) {
+  showAlert(byId("projects-error"), "");
+  try {
+    await call();
+    await showRecord(current.project_id);
+    say(done);
+  } catch (err) {
+    fail(err);
+  }
+}
+
+async function onCreate(event) {
+  event.preventDefault();
+  const title = byId("np-title").value.trim();
+  if (!title) {
+    byId("np-title").setAttribute("aria-invalid", "true");
+    byId("np-title").focus();
+    return;
+  }
+  byId("np-title").removeAttribute("aria-invalid");
+  try {
+    const p = await api("/projects", { method: "POST", body: {
+      title, description: byId("np-description").value, size: Number(byId("np-size").value) || 4 } });
+    location.hash = `#/projects/${encodeURIComponent(p.project_id)}`;
+  } catch (err) {
+    fail(err);
+  }
+}
+
+async function onDraft(memberId) {
+  try {
+    const d = await api(`/projects/${encodeURIComponent(current.project_id)}/people/`
+      + `${encodeURIComponent(memberId)}/draft`);
+    byId("draft-subject").value = d.subject;
+    byId("draft-body").value = d.body;
+    byId("draft-body").setAttribute("lang", d.language);
+    byId("draft-body").setAttribute("dir", d.language === "ar" ? "rtl" : "ltr");
+    byId("draft-mailto").setAttribute("href", d.mailto);
+    byId("draft-box").hidden = false;
+    byId("draft-body").focus();
+    say(`Invitation draft for ${memberId}, in ${d.language}.`);
+  } catch (err) {
+    fail(err);
+  }
+}
+
+function onPeopleClick(event) {
+  const status = event.target.closest("button[data-status]");
+  const note = event.target.closest("button[data-note]");
+  const draft = event.target.closest("button[data-draft]");
+  if (status) {
+    const id = status.dataset.member;
+    act(() => api(`/projects/${encodeURIComponent(current.project_id)}/people/${encodeURIComponent(id)}`,
+      { method: "PUT", body: { status: status.dataset.status,
+        note: byId(`note-${id}`).value } }), `${id}: ${humanise(status.dataset.status)}.`);
+  } else if (note) {
+    const id = note.dataset.note;
+    const person = current.people.find((p) => p.member_id === id);
+    act(() => api(`/projects/${encodeURIComponent(current.project_id)}/people/${encodeURIComponent(id)}`,
+      { method: "PUT", body: { status: person.status, note: byId(`note-${id}`).value } }),
+    `Note on ${id} saved.`);
+  } else if (draft) {
+    onDraft(draft.dataset.draft);
+  }
+}
+
+async function onExport() {
+  try {
+    const headers = getKey() ? { "X-API-Key": getKey() } : {};
+    const response = await fetch(`/projects/${encodeURIComponent(current.project_id)}/export.csv`,
+      { headers });
+    if (!response.ok) throw new Error(`The export failed (HTTP ${response.status}).`);
+    const link = el("a", { href: URL.createObjectURL(await response.blob()),
+      download: `${current.project_id}.csv` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    say("The project's CSV was downloaded.");
+  } catch (err) {
+    fail(err);
+  }
+}
+
+export function initProjects() {
+  byId("new-project-form").addEventListener("submit", onCreate);
+  byId("record-people").addEventListener("click", onPeopleClick);
+  byId("record-suggest").addEventListener("click", () => act(
+    () => api(`/projects/${encodeURIComponent(current.project_id)}/suggest`,
+      { method: "POST", body: { shown: true } }), "New suggestions for the project's open needs."));
+  byId("record-export").addEventListener("click", onExport);
+  byId("draft-copy").addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(byId("draft-body").value);
+      say("The draft was copied.");
+    } catch {
+      byId("draft-body").select();
+      say("Select the draft and copy it.");
+    }
+  });
+}

@@ -1,0 +1,96 @@
+"""#30/#31: the coordinator's project loop in the page, in a real headless chromium against a
+real uvicorn process, keyboard only: a project from a French brief, suggestions, one person
+declined as busy and one accepted, "suggest again", an invitation draft in the invitee's
+language, the CSV export. Screenshot in test-artifacts/."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.api.browser_support import browser_expect, launched_chromium, open_page, screenshot_path
+from tests.api.uvicorn_support import uvicorn_server
+
+expect = browser_expect()
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+BRIEF = ("Nous cherchons des experts en gestion des boues de vidange et en assainissement "
+         "autonome pour Dakar, et en détection des fuites sur le réseau.")
+
+
+@pytest.fixture(scope="module")
+def server(_built_home: Path, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[tuple[str, str]]:
+    from indexing.store import SqliteStore
+    from indexing.store.keys import KeyStore
+
+    home = tmp_path_factory.mktemp("projects-page") / "home"
+    shutil.copytree(_built_home, home)
+    store = SqliteStore(home / "wellspring.db")
+    _, key = KeyStore(store).create("editor", name="coordinator")
+    store.close()
+    log = tmp_path_factory.mktemp("projects-log") / "uvicorn.log"
+    with uvicorn_server(home, log) as url:
+        yield url, key
+
+
+def _press(page: Any, selector: str) -> None:
+    page.locator(selector).first.focus()
+    page.keyboard.press("Enter")
+
+
+def test_a_coordinators_project_loop_in_the_page(server: tuple[str, str], tmp_path: Path
+                                                 ) -> None:
+    url, key = server
+    errors: list[str] = []
+    with launched_chromium() as chromium:
+        page = open_page(chromium, url, errors)
+        page.locator("#api-key").fill(key)
+        page.keyboard.press("Enter")
+        _press(page, "nav a[data-view=projects]")
+        expect(page.locator("#new-project-form")).to_be_visible()
+        page.locator("#np-title").fill("Assainissement à Dakar")
+        page.locator("#np-description").fill(BRIEF)
+        _press(page, "#new-project-form button[type=submit]")
+        expect(page.locator("#record-title")).to_have_text("Assainissement à Dakar")
+        expect(page.locator("#record-needs li").first).to_be_visible()
+        _press(page, "#record-suggest")
+        people = page.locator("#record-people > li[data-member-id]")
+        expect(people.first).to_be_visible()
+        assert people.count() >= 2
+        busy = people.nth(0).get_attribute("data-member-id")
+        yes = people.nth(1).get_attribute("data-member-id")
+        _press(page, f"li[data-member-id='{busy}'] button[data-status=declined_busy]")
+        expect(page.locator("#projects-status")).to_contain_text("declined busy")
+        _press(page, f"li[data-member-id='{yes}'] button[data-status=accepted]")
+        expect(page.locator("#projects-status")).to_contain_text("accepted")
+        _press(page, "#record-suggest")
+        expect(page.locator("#projects-status")).to_contain_text("New suggestions")
+        expect(page.locator(f"li[data-member-id='{busy}'] .meta")).to_contain_text(
+            "status: declined busy")  # not suggested again: its status stands
+        expect(page.locator(f"li[data-member-id='{yes}'] .meta")).to_contain_text(
+            "status: accepted")
+        ids = [people.nth(i).get_attribute("data-member-id") for i in range(people.count())]
+        french = "m-0004" if "m-0004" in ids else yes
+        _press(page, f"li[data-member-id='{french}'] button[data-draft]")
+        expect(page.locator("#draft-box")).to_be_visible()
+        body = page.locator("#draft-body").input_value()
+        if french == "m-0004":  # Aminata Diallo writes first in French
+            assert body.startswith("Bonjour Aminata Diallo,")
+        assert page.locator("#draft-mailto").get_attribute("href").startswith("mailto:")
+        page.screenshot(path=str(screenshot_path("projects-loop")), full_page=True)
+        with page.expect_download() as download:
+            _press(page, "#record-export")
+        saved = tmp_path / "project.csv"
+        download.value.save_as(saved)
+        rows = {r["member_id"]: r for r in csv.DictReader(io.StringIO(saved.read_text()))}
+        assert rows[busy]["status"] == "declined_busy" and rows[yes]["status"] == "accepted"
+        page.context.close()
+    assert not errors, f"the page raised JavaScript errors: {errors}"
