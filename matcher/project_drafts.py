@@ -20,6 +20,7 @@ from matcher.drafts import Draft, DraftReason, draft_language, invitation_draft
 from matcher.feedback import Feedback
 from matcher.needs import ProjectRequest
 from matcher.requests import Asker, InvitationsRequest, Tracking
+from matcher.text_checks import check_printable
 
 TITLES_PER_NEED = 2
 UNTRACKED = Tracking(None, False, False)
@@ -39,6 +40,8 @@ def project_draft(answers: Feedback, project: Project, people: tuple[ProjectPers
     """The draft for one person of the project (NotFound when they are not among its people,
     or may not be named to anyone)."""
     member_id = ask.member_id
+    if ask.signature is not None:
+        check_printable("signature", ask.signature, words=False)
     person = next((p for p in people if p.member_id == member_id), None)
     with answers.matcher.snapshot() as snap:
         member = snap.catalog.members.get(member_id)

@@ -155,7 +155,7 @@ class Projects:
                             form.exclude_countries))),
                         owner, spaces, "open", at, at)
         project = dataclasses.replace(draft, needs=self._needs(draft, form.needs))
-        return self.records.create(project)
+        return self.records.create(project)  # _needs checked it strictly
 
     def get(self, project_id: str, asker: Asker) -> Project:
         """The project, NotFound (404) when it does not exist or the asker may not see it."""
@@ -207,7 +207,7 @@ class Projects:
                 n.text for n in project.needs if not n.derived) or None
             changed = dataclasses.replace(changed, needs=self._needs(changed, given))
         else:
-            self._request(changed)  # exclusions and size checked as a team request would
+            self._request(changed, strict=True)  # exclusions and size, as a team request
         return self.records.save(dataclasses.replace(changed, updated_at=now()))
 
     # -- the loop ----------------------------------------------------------------------------
@@ -326,17 +326,26 @@ class Projects:
                               field="spaces")
         return cleaned
 
-    def _request(self, project: Project) -> ProjectRequest:
-        """The project as a team request, checked (InvalidRequest names the field)."""
+    def _request(self, project: Project, strict: bool = False) -> ProjectRequest:
+        """The project as a team request, checked (InvalidRequest names the field). ``strict``
+        (creating or changing a project): every excluded member and organisation must exist;
+        otherwise (asking for it later) those gone or no longer shown since are dropped: they
+        cannot be suggested anyway, and the project stays answerable."""
         ex = project.exclusions
-        request = ProjectRequest(
-            title=project.title, description=project.description,
-            needs=tuple(n.text for n in project.needs) or None, size=project.size,
-            exclude_members=frozenset(ex.members),
-            exclude_organisations=frozenset(ex.organisations),
-            exclude_countries=frozenset(ex.countries))
         with self.answers.matcher.snapshot() as snap:
-            return request.validated(self.settings.teams, snap.catalog)
+            catalog = snap.catalog
+            members, organisations = frozenset(ex.members), frozenset(ex.organisations)
+            if not strict:
+                members = frozenset(m for m in members if (info := catalog.members.get(m))
+                                    is not None and not info.hidden)
+                organisations = frozenset(o for o in organisations
+                                          if o in catalog.organisations)
+            request = ProjectRequest(
+                title=project.title, description=project.description,
+                needs=tuple(n.text for n in project.needs) or None, size=project.size,
+                exclude_members=members, exclude_organisations=organisations,
+                exclude_countries=frozenset(ex.countries))
+            return request.validated(self.settings.teams, catalog)
 
     def _needs(self, project: Project, given: Sequence[str] | None) -> tuple[ProjectNeed, ...]:
         """The project's needs, given or derived from its description, each with its language
@@ -346,7 +355,7 @@ class Projects:
         needs, languages = brief_needs(self.answers.matcher, request)
         out = tuple(ProjectNeed(n.text, lang.code, n.derived, n.source)
                     for n, lang in zip(needs, languages, strict=True))
-        self._request(dataclasses.replace(project, needs=out))  # size, exclusions
+        self._request(dataclasses.replace(project, needs=out), strict=True)  # size, exclusions
         return out
 
 

@@ -194,3 +194,25 @@ def test_statuses_on_team_members_and_invitees_train(
     report = json.loads(capsys.readouterr().out)
     assert report["rows_by_kind"]["team"] > 0 and report["rows_by_kind"]["invitations"] > 0
     assert report["pairs"] == sum(report["rows_by_kind"].values())
+
+
+def test_exclusions_are_checked_when_written_and_tolerated_when_gone(
+        community_home: Path, real_encoder: Encoder) -> None:
+    """An unknown organisation is refused when the project is created; a member excluded then
+    deleted leaves the project answerable (found by schemathesis' stateful phase)."""
+    keys = _keys(community_home)
+    coordinator, admin = h(keys["coordinator"]), h(keys["admin"])
+    client, _ = open_api(community_home, real_encoder, {})
+    with client:
+        r = client.post("/projects", json={"title": "Leaks", "needs": ["leak detection"],
+                                           "exclude_organisations": ["org-nowhere"]},
+                        headers=coordinator)
+        assert r.status_code == 422 and r.json()["field"] == "exclude_organisations"
+        r = client.post("/projects", json={"title": "Leaks", "needs": ["leak detection"],
+                                           "exclude_members": ["m-0010"]}, headers=coordinator)
+        assert r.status_code == 201, r.text
+        pid = r.json()["project_id"]
+        assert client.delete("/members/m-0010", headers=admin).status_code == 200
+        r = client.post(f"/projects/{pid}/suggest", json={}, headers=coordinator)
+        assert r.status_code == 200, r.text
+        assert "m-0010" not in _ids(r.json()["team"] + r.json()["invitations"])
