@@ -70,3 +70,22 @@ def open_page(browser: Any, server: str, errors: list[str], width: int = 1280) -
     page.goto("/")
     expect(page.locator("#f-level option[value='core']")).to_be_attached()  # the script ran
     return page
+
+
+@contextlib.contextmanager
+def served_with_key(built_home: Path, folder: Path, role: str, member_id: str | None = None
+                    ) -> Iterator[tuple[str, str]]:
+    """A uvicorn server over a copy of the indexed test community in ``folder``, and a key of
+    ``role`` (a member's, with ``member_id``) made for it: (address, key)."""
+    from indexing.store import SqliteStore
+    from indexing.store.keys import KeyStore
+    from tests.api.uvicorn_support import uvicorn_server
+
+    home = folder / "home"
+    shutil.copytree(built_home, home)
+    store = SqliteStore(home / "wellspring.db")
+    _, key = KeyStore(store).create(role, name=f"page {role}",  # type: ignore[arg-type]
+                                    member_id=member_id)
+    store.close()
+    with uvicorn_server(home, folder / "uvicorn.log") as url:
+        yield url, key

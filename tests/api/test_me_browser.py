@@ -6,7 +6,6 @@ data and erases themselves. The public sees the answers change."""
 from __future__ import annotations
 
 import json
-import shutil
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -15,8 +14,13 @@ from typing import Any
 
 import pytest
 
-from tests.api.browser_support import browser_expect, launched_chromium, open_page, screenshot_path
-from tests.api.uvicorn_support import uvicorn_server
+from tests.api.browser_support import (
+    browser_expect,
+    launched_chromium,
+    open_page,
+    screenshot_path,
+    served_with_key,
+)
 
 expect = browser_expect()
 
@@ -28,17 +32,9 @@ MEMBER = "m-0003"
 @pytest.fixture(scope="module")
 def server(_built_home: Path, tmp_path_factory: pytest.TempPathFactory
            ) -> Iterator[tuple[str, str]]:
-    from indexing.store import SqliteStore
-    from indexing.store.keys import KeyStore
-
-    home = tmp_path_factory.mktemp("me-page") / "home"
-    shutil.copytree(_built_home, home)
-    store = SqliteStore(home / "wellspring.db")
-    _, key = KeyStore(store).create("member", member_id=MEMBER)
-    store.close()
-    log = tmp_path_factory.mktemp("me-log") / "uvicorn.log"
-    with uvicorn_server(home, log) as url:
-        yield url, key
+    folder = tmp_path_factory.mktemp("me-page")
+    with served_with_key(_built_home, folder, "member", MEMBER) as served:
+        yield served
 
 
 def _names(url: str, need: str) -> list[str]:

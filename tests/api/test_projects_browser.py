@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.api.browser_support import browser_expect, launched_chromium, open_page, screenshot_path
-from tests.api.uvicorn_support import uvicorn_server
+from tests.api.browser_support import (
+    browser_expect,
+    launched_chromium,
+    open_page,
+    screenshot_path,
+    served_with_key,
+)
 
 expect = browser_expect()
 
@@ -28,17 +32,8 @@ BRIEF = ("Nous cherchons des experts en gestion des boues de vidange et en assai
 @pytest.fixture(scope="module")
 def server(_built_home: Path, tmp_path_factory: pytest.TempPathFactory
            ) -> Iterator[tuple[str, str]]:
-    from indexing.store import SqliteStore
-    from indexing.store.keys import KeyStore
-
-    home = tmp_path_factory.mktemp("projects-page") / "home"
-    shutil.copytree(_built_home, home)
-    store = SqliteStore(home / "wellspring.db")
-    _, key = KeyStore(store).create("editor", name="coordinator")
-    store.close()
-    log = tmp_path_factory.mktemp("projects-log") / "uvicorn.log"
-    with uvicorn_server(home, log) as url:
-        yield url, key
+    with served_with_key(_built_home, tmp_path_factory.mktemp("projects-page"), "editor") as served:
+        yield served
 
 
 def _press(page: Any, selector: str) -> None:
