@@ -255,7 +255,7 @@ class Feedback:
         self.check_project(tracking.project_id, request.asker)
         project = self._excluding(request.project, tracking.project_id)
         project = dataclasses.replace(  # the members' own limits (#29): skipped, not last
-            project, exclude_members=project.exclude_members | self.at_monthly_limit())
+            project, left_out=project.left_out | self.at_monthly_limit())
         access = request.asker.access
         result = suggest_invitations(self.matcher, project, access, request.top, self.capped())
         need = _brief_text(project)
@@ -278,7 +278,7 @@ class Feedback:
         declined = self.declined(project_id)
         if not declined:
             return request
-        return dataclasses.replace(request, exclude_members=request.exclude_members | declined)
+        return dataclasses.replace(request, left_out=request.left_out | declined)
 
     def features(self, need: str, matches: Sequence[ExpertMatch], access: Access
                  ) -> list[tuple[float, ...]]:

@@ -49,6 +49,10 @@ class ProjectRequest:
     exclude_countries: frozenset[str] = field(default_factory=frozenset)
     max_per_organisation: int | None = None  # None: the ``team_max_per_organisation`` setting
     max_per_country: int | None = None  # None: the ``team_max_per_country`` setting
+    # members the service itself leaves out (declined for the project, at their monthly limit,
+    # already answered for): never checked, since one may have left or opted out meanwhile and
+    # is then simply not there to suggest (``exclude_members`` is the caller's, checked)
+    left_out: frozenset[str] = field(default_factory=frozenset)
 
     def validated(self, settings: TeamSettings, catalog: CatalogView) -> ProjectRequest:
         """This request with defaults filled in; InvalidRequest names the first bad field."""
@@ -74,6 +78,7 @@ class ProjectRequest:
             exclude_organisations=self.exclude_organisations, exclude_countries=countries,
             max_per_organisation=self.max_per_organisation or settings.team_max_per_organisation,
             max_per_country=self.max_per_country or settings.team_max_per_country,
+            left_out=self.left_out,
         )
 
     def check_title(self) -> None:
@@ -86,7 +91,7 @@ class ProjectRequest:
             check_printable("needs", text)
 
     def filters(self, levels: tuple[str, ...] = ()) -> SearchFilters:
-        return SearchFilters(levels=levels, exclude_members=self.exclude_members,
+        return SearchFilters(levels=levels, exclude_members=self.exclude_members | self.left_out,
                              exclude_organisations=self.exclude_organisations,
                              exclude_countries=self.exclude_countries)
 

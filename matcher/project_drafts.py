@@ -48,7 +48,8 @@ def project_draft(answers: Feedback, project: Project, people: tuple[ProjectPers
     if person is None or member is None or member.hidden:
         raise NotFound("member", member_id, field="member_id")
     needs = person.covers or tuple(n.text for n in project.needs)
-    asked = dataclasses.replace(request, needs=needs, exclude_members=frozenset())
+    asked = dataclasses.replace(request, needs=needs, exclude_members=frozenset(),
+                                left_out=frozenset())
     found = answers.invitations(InvitationsRequest(asked, asker, UNTRACKED, 50))
     invitation = next((i for i in found.result.invitations if i.member.id == member_id), None)
     typed = ([(r.type, r.need) for r in invitation.reasons] if invitation is not None

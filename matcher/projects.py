@@ -231,12 +231,12 @@ class Projects:
         if uncovered:
             request = dataclasses.replace(
                 base, needs=uncovered, size=max(1, size - len(kept)),
-                exclude_members=base.exclude_members | settled)
+                left_out=base.left_out | settled)
             if size > len(kept):
                 team = self.answers.team(TeamRequest(request, asker, tracking))
                 team_sid = team.suggestion_id
                 new_team = [(t.member, t.score, t.covers, "") for t in team.result.team]
-            request = dataclasses.replace(request, exclude_members=request.exclude_members
+            request = dataclasses.replace(request, left_out=request.left_out
                                           | {m.id for m, *_ in new_team})
             answer = self.answers.invitations(InvitationsRequest(request, asker, tracking, top))
             inv_sid = answer.suggestion_id

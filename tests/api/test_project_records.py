@@ -216,3 +216,33 @@ def test_exclusions_are_checked_when_written_and_tolerated_when_gone(
         r = client.post(f"/projects/{pid}/suggest", json={}, headers=coordinator)
         assert r.status_code == 200, r.text
         assert "m-0010" not in _ids(r.json()["team"] + r.json()["invitations"])
+
+
+def test_a_declined_member_who_opts_out_leaves_the_project_answerable(
+        community_home: Path, real_encoder: Encoder) -> None:
+    """The service's own exclusions (a declined member) are not the caller's: one who opts out
+    afterwards is not an 'unknown member' (found as a replica race: a team picked a member who
+    opted out before the invitations were asked)."""
+    keys = _keys(community_home)
+    coordinator, admin = h(keys["coordinator"]), h(keys["admin"])
+    client, _ = open_api(community_home, real_encoder, {})
+    with client:
+        pid = client.post("/projects", json={"title": "Leaks", "needs": [
+            "acoustic leak detection", "faecal sludge management"], "size": 3},
+            headers=coordinator).json()["project_id"]
+        team = _ids(client.post(f"/projects/{pid}/suggest", json={}, headers=coordinator)
+                    .json()["team"])
+        gone = team[0]
+        r = client.put(f"/projects/{pid}/people/{gone}", json={"status": "declined_busy"},
+                       headers=coordinator)
+        assert r.status_code == 200, r.text
+        made = client.post("/admin/keys", json={"role": "member", "member_id": gone},
+                           headers=admin).json()
+        r = client.patch("/me", json={"consent": "out"}, headers=h(made["key"]))
+        assert r.status_code == 200, r.text
+        r = client.post(f"/projects/{pid}/suggest", json={}, headers=coordinator)
+        assert r.status_code == 200, r.text
+        assert gone not in _ids(r.json()["team"] + r.json()["invitations"])
+        r = client.post("/projects/match", json={"title": "Leaks", "needs": [
+            "acoustic leak detection"], "project_id": pid}, headers=coordinator)
+        assert r.status_code == 200, r.text
