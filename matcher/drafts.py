@@ -41,6 +41,14 @@ class DraftReason:
 
 
 @dataclass(frozen=True)
+class Addressee:
+    """Whom a draft is written to: their name, and their contact when the caller may see it."""
+
+    name: str
+    contact: str | None = None
+
+
+@dataclass(frozen=True)
 class Draft:
     language: str
     subject: str
@@ -65,13 +73,12 @@ def draft_language(asked: str | None, member_languages: Sequence[str]) -> str:
     return next((x.lower() for x in member_languages if x.lower() in DRAFT_LANGUAGES), "en")
 
 
-def invitation_draft(language: str, name: str, project: str, needs: Sequence[str],
-                     reasons: Sequence[DraftReason], signature: str | None = None,
-                     contact: str | None = None) -> Draft:
+def invitation_draft(language: str, to: Addressee, project: str, needs: Sequence[str],
+                     reasons: Sequence[DraftReason], signature: str | None = None) -> Draft:
     """The draft of one invitation (``needs``: the project's, as written)."""
     t = template(language)
     sep = t["list_separator"]
-    lines = [t["greeting"].format(name=name), "",
+    lines = [t["greeting"].format(name=to.name), "",
              t["intro"].format(project=project), t["needs"].format(needs=sep.join(needs)), "",
              t["why"]]
     titles: list[str] = []
@@ -86,5 +93,5 @@ def invitation_draft(language: str, name: str, project: str, needs: Sequence[str
     body = "\n".join(lines)
     query = urllib.parse.urlencode({"subject": subject, "body": body},
                                    quote_via=urllib.parse.quote)
-    address = urllib.parse.quote(contact or "", safe="@")
+    address = urllib.parse.quote(to.contact or "", safe="@")
     return Draft(language, subject, body, f"mailto:{address}?{query}")

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from indexing.errors import NotFound
 from indexing.schema import Contribution, Member, contribution_key
@@ -328,15 +329,29 @@ def _inferred(own: Sequence[OwnContribution], model: StoredTopics | None,
     return out
 
 
+def own_work_closeness(matcher: Matcher, member_id: str, texts: Sequence[str],
+                       may_see: Callable[[str], bool] = lambda _space: True
+                       ) -> tuple[list[str], npt.NDArray[np.float32]]:
+    """The member's contributions counted for matching (in spaces ``may_see`` allows), and the
+    cosine of each text to each of them (English model; texts × contributions)."""
+    vectors = matcher.community.encoder.encode_queries(list(texts))
+    with matcher.snapshot() as snap:
+        catalog = snap.catalog
+        own = sorted(c for c in catalog.member_contributions.get(member_id, ())
+                     if (meta := catalog.contributions.get(c)) is not None
+                     and may_see(meta.space))
+        keys, docs = snap.english.document_vectors([contribution_key(c) for c in own])
+    ids = [k.record_id for k in keys]
+    if not ids:
+        return [], np.zeros((len(texts), 0), np.float32)
+    return ids, np.asarray(vectors) @ np.asarray(docs).T
+
+
 def _supported(matcher: Matcher, member_id: str, pending: Sequence[TopicCorrection]
                ) -> list[TopicCorrection]:
     """The pending own topics that a contribution the member counts for matching supports."""
-    labels = matcher.community.encoder.encode_queries([c.label for c in pending])
-    with matcher.snapshot() as snap:
-        reader = snap.english
-        own = reader.catalog.member_contributions.get(member_id, set())
-        keys, vectors = reader.document_vectors([contribution_key(c) for c in sorted(own)])
-    if not len(keys):
+    ids, sims = own_work_closeness(matcher, member_id, [c.label for c in pending])
+    if not ids:
         return []
-    best = (np.asarray(labels) @ np.asarray(vectors).T).max(axis=1)
+    best = sims.max(axis=1)
     return [c for c, b in zip(pending, best.tolist(), strict=True) if b >= OWN_TOPIC_SUPPORT]

@@ -14,10 +14,10 @@ import dataclasses
 import numpy as np
 
 from indexing.errors import NotFound
-from indexing.schema import contribution_key
 from indexing.store.projects import Project, ProjectPerson
-from matcher.drafts import Draft, DraftReason, draft_language, invitation_draft
+from matcher.drafts import Addressee, Draft, DraftReason, draft_language, invitation_draft
 from matcher.feedback import Feedback
+from matcher.me import own_work_closeness
 from matcher.needs import ProjectRequest
 from matcher.requests import Asker, InvitationsRequest, Tracking
 from matcher.text_checks import check_printable
@@ -57,9 +57,9 @@ def project_draft(answers: Feedback, project: Project, people: tuple[ProjectPers
     titles = _closest_titles(answers, member_id, [n for _, n in typed], asker)
     reasons = [DraftReason(t, n, titles.get(n, ())) for t, n in typed]
     contact = member.contact if asker.access.sees_contact_of(member_id) else None
-    return invitation_draft(draft_language(ask.language, member.languages), member.name,
-                            project.title, [n.text for n in project.needs], reasons,
-                            ask.signature, contact)
+    return invitation_draft(draft_language(ask.language, member.languages),
+                            Addressee(member.name, contact), project.title,
+                            [n.text for n in project.needs], reasons, ask.signature)
 
 
 def _closest_titles(answers: Feedback, member_id: str, needs: list[str], asker: Asker
@@ -70,20 +70,12 @@ def _closest_titles(answers: Feedback, member_id: str, needs: list[str], asker: 
     wanted = list(dict.fromkeys(needs))
     if not wanted:
         return {}
-    vectors = matcher.community.encoder.encode_queries(wanted)
-    with matcher.snapshot() as snap:
-        catalog = snap.catalog
-        own = sorted(c for c in catalog.member_contributions.get(member_id, ())
-                     if (meta := catalog.contributions.get(c)) is not None
-                     and asker.access.may_see(meta.space))
-        keys, docs = snap.english.document_vectors([contribution_key(c) for c in own])
-    if not len(keys):
+    ids, sims = own_work_closeness(matcher, member_id, wanted, asker.access.may_see)
+    if not ids:
         return {}
-    found = matcher.community.store.get_contributions([k.record_id for k in keys])
-    sims = np.asarray(vectors) @ np.asarray(docs).T
+    found = matcher.community.store.get_contributions(ids)
     out = {}
     for i, need in enumerate(wanted):
         best = np.argsort(-sims[i])[:TITLES_PER_NEED]
-        out[need] = tuple(found[keys[j].record_id].title for j in best.tolist()
-                          if keys[j].record_id in found)
+        out[need] = tuple(found[ids[j]].title for j in best.tolist() if ids[j] in found)
     return out

@@ -12,6 +12,7 @@ from matcher.drafts import (
     DRAFT_LANGUAGES,
     REASON_KEYS,
     TEMPLATE_KEYS,
+    Addressee,
     DraftReason,
     draft_language,
     invitation_draft,
@@ -41,8 +42,8 @@ def test_every_template_has_every_part(language: str) -> None:
 @pytest.mark.parametrize("language", DRAFT_LANGUAGES)
 @pytest.mark.parametrize("reasons", [ONE, FOUR], ids=["one reason", "four reasons"])
 def test_a_draft_fills_every_placeholder(language: str, reasons: list[DraftReason]) -> None:
-    d = invitation_draft(language, "Aminata Diallo", "Étude de faisabilité, camp de Gado",
-                         NEEDS, reasons, None, "aminata@example.org")
+    d = invitation_draft(language, Addressee("Aminata Diallo", "aminata@example.org"),
+                         "Étude de faisabilité, camp de Gado", NEEDS, reasons)
     assert d.language == language
     assert not re.search(r"\{\w*\}", d.subject + d.body), d.body
     assert "Aminata Diallo" in d.body and "camp de Gado" in d.subject
