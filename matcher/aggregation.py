@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import overload
+from typing import NamedTuple, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -30,9 +30,9 @@ from indexing.settings import Aggregation, MatchingSettings
 from indexing.vectors.reader import Authorship, DocumentHits
 
 
-@dataclass(frozen=True)
-class DocScore:
-    """A document's score for a need and the item (chunk) that gave it."""
+class DocScore(NamedTuple):
+    """A document's score for a need and the item (chunk) that gave it (a named tuple: a
+    ranking builds one per document of each member it shows, tens per member)."""
 
     key: ItemKey
     score: float
@@ -246,7 +246,7 @@ class RankedMembers(LazyMembers):
     def _member(self, i: int) -> RankedMember:
         start = int(self._starts[i])
         end = start + int(self._counts[i])
-        docs = tuple(DocScore(key, score, item) for key, score, item in zip(
-            self._doc_keys[start:end].tolist(), self._doc_scores[start:end].tolist(),
-            self._doc_items[start:end].tolist(), strict=True))
+        docs = tuple(map(DocScore, self._doc_keys[start:end].tolist(),
+                         self._doc_scores[start:end].tolist(),
+                         self._doc_items[start:end].tolist()))
         return RankedMember(str(self._ids[i]), float(self._scores[i]), docs)

@@ -201,7 +201,7 @@ class IndexReader:
         the arrays version of ``documents``. ``chunk_mean``: the document's score is the mean
         of its retrieved chunks' scores (its best chunk stays the evidence item)."""
         docs = self._items.doc[ids]
-        live = self._items.key_array[ids] != None  # noqa: E711 - elementwise
+        live = self._items.alive[ids]
         docs = np.where(live, docs, -1)
         uniq, first, inverse = np.unique(docs, return_index=True, return_inverse=True)
         doc_score = scores.astype(np.float64)
