@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
@@ -10,7 +11,14 @@ from api.schemas import MemberSummary, member_summary_fields
 from indexing.schema import NOT_BLANK_TEXT
 from indexing.store.projects import PersonStatus, Project, ProjectPerson, status_kind
 from matcher.filters import Access
-from matcher.projects import MAX_NOTE_CHARS, PersonForm, ProjectForm, SuggestedPerson
+from matcher.project_missing import MissingReason
+from matcher.projects import (
+    MAX_NOTE_CHARS,
+    PersonForm,
+    ProjectForm,
+    ProjectSuggestion,
+    SuggestedPerson,
+)
 from matcher.text_checks import PRINTABLE_TEXT, WORDS_TEXT
 
 _Id = Annotated[str, Field(min_length=1, max_length=128)]
@@ -144,6 +152,19 @@ class SuggestedOut(MemberSummary):
     reason: str
 
 
+class MissingOut(MemberSummary):
+    status: str = Field(description="the person's status in the project")
+    role: str = Field(description="how they came: team, invitation, expert or added")
+    reason: MissingReason = Field(description=(
+        "why they are not suggested now: declined (for this project: not my field, busy or not "
+        "relevant; the status says which), withdrawn, cooldown (declined as busy on another "
+        "project within the cool-down), busy_until "
+        "(the member's own date), monthly_limit (the invitations per month they accept were "
+        "reached), closed_to_invitations, not_chosen (others cover the needs better)"))
+    until: dt.date | None = Field(description="busy_until: the last day the member said "
+                                              "they are busy")
+
+
 class ProjectSuggestionOut(BaseModel):
     project_id: str
     uncovered: list[str] = Field(description="needs no accepted person covers")
@@ -152,6 +173,22 @@ class ProjectSuggestionOut(BaseModel):
     count: int
     team_suggestion_id: str | None
     invitations_suggestion_id: str | None
+    missing: list[MissingOut] = Field(description=(
+        "the project's people (but the accepted) not in this answer, each with the reason; "
+        "empty when every need is covered (nothing was searched for)"))
+
+
+def suggestion_out(project_id: str, s: ProjectSuggestion, access: Access
+                   ) -> ProjectSuggestionOut:
+    """A suggestion as the API answers it (the CLI prints the same)."""
+    return ProjectSuggestionOut(
+        project_id=project_id, uncovered=list(s.uncovered),
+        team=[suggested_out(p, access) for p in s.team],
+        invitations=[suggested_out(p, access) for p in s.invitations],
+        count=len(s.team) + len(s.invitations), team_suggestion_id=s.team_suggestion_id,
+        invitations_suggestion_id=s.invitations_suggestion_id,
+        missing=[MissingOut(**member_summary_fields(m.member, access), status=m.status,
+                            role=m.role, reason=m.reason, until=m.until) for m in s.missing])
 
 
 def project_out(p: Project) -> ProjectOut:

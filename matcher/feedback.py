@@ -151,12 +151,16 @@ class Feedback:
         """Members capped now: busy within the cool-down, and (fair_exposure=cap) shown at
         least ``exposure_cap`` times within the window."""
         s = self.settings.feedback
-        out = self.store.busy_since(_since(s.busy_cooldown_days)) if s.busy_cooldown_days \
-            else frozenset()
+        out = set(self.in_cooldown())
         if s.fair_exposure == "cap":
             counts = self.store.exposure_counts(_since(s.exposure_window_days))
             out |= {m for m, c in counts.items() if c >= s.exposure_cap}
         return frozenset(out)
+
+    def in_cooldown(self) -> frozenset[str]:
+        """Members who declined as busy within the cool-down (``busy_cooldown_days``)."""
+        days = self.settings.feedback.busy_cooldown_days
+        return self.store.busy_since(_since(days)) if days else frozenset()
 
     def at_monthly_limit(self) -> frozenset[str]:
         """Members contacted, in the last 30 days, as many times as the invitations per month

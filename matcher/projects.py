@@ -13,7 +13,9 @@ and ``wellspring project``): each use case takes a form a face parsed and the ``
   members' own choices (consent, busy until, invitations per month) hold as in every team and
   invitation (``Feedback.team``/``invitations``). The answers are recorded as suggestions of the
   project with their re-ranking features, and each new person gets the status ``suggested``
-  (as for any answer carrying the project's id: ``project_tracking.note_considered``).
+  (as for any answer carrying the project's id: ``project_tracking.note_considered``). The
+  project's people not in the new answer come with the reason they are missing
+  (``project_missing``: declined, busy until, cool-down, monthly limit, ...).
 * ``set_person``: a status and note; an outcome status (``indexing/store/projects.py``) is also
   stored as feedback on the suggestion the person came from, so ``wellspring learn`` fits on it.
 """
@@ -21,6 +23,7 @@ and ``wellspring project``): each use case takes a form a face parsed and the ``
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,6 +50,7 @@ from matcher.errors import InvalidRequest, KeyRequired
 from matcher.feedback import Feedback
 from matcher.needs import ProjectRequest
 from matcher.project_drafts import DraftAsk, project_draft
+from matcher.project_missing import Holds, MissingPerson, missing_people
 from matcher.requests import Asker, InvitationsRequest, TeamRequest, Tracking
 from matcher.teams import brief_needs
 from matcher.text_checks import check_printable
@@ -104,6 +108,7 @@ class ProjectSuggestion:
     uncovered: tuple[str, ...]  # the needs no accepted person covers: what was searched for
     team_suggestion_id: str | None
     invitations_suggestion_id: str | None
+    missing: tuple[MissingPerson, ...] = ()  # the project's people not suggested now, and why
 
 
 @dataclass(frozen=True)
@@ -243,11 +248,15 @@ class Projects:
             invited = [(i.member, i.score, i.covers, i.reason)
                        for i in answer.result.invitations]
         now_people = {p.member_id: p for p in self.records.people(project_id, history=False)}
+        holds = Holds(self.answers.in_cooldown(), self.answers.at_monthly_limit())
         with self.answers.matcher.snapshot() as snap:
             members = snap.catalog.members
             kept_out = [SuggestedPerson(m, "team", None, p.covers, p.status, p.note, True)
                         for p in kept if (m := members.get(p.member_id)) is not None
                         and not m.hidden]
+            suggested = {m.id for m, *_ in (*new_team, *invited)}
+            missing = missing_people(now_people.values(), suggested, members, holds,
+                                     dt.date.today()) if uncovered else ()
 
         def person(row: tuple[MemberInfo, float, tuple[str, ...], str], role: str
                    ) -> SuggestedPerson:
@@ -259,7 +268,8 @@ class Projects:
 
         return ProjectSuggestion(
             project, (*kept_out, *(person(r, "team") for r in new_team)),
-            tuple(person(r, "invitation") for r in invited), uncovered, team_sid, inv_sid)
+            tuple(person(r, "invitation") for r in invited), uncovered, team_sid, inv_sid,
+            missing)
 
     def set_person(self, project_id: str, form: PersonForm, asker: Asker) -> StatusSet:
         """A person's status and note; an outcome status is stored as feedback too."""

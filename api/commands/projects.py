@@ -142,19 +142,13 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    from api.project_schemas import suggested_out
+    from api.project_schemas import suggestion_out
 
     projects, asker, keys = _open(args)
     s = projects.suggest(args.project_id, asker, args.top)
     keys.audit(asker.key_id or CLI_KEY_ID, "suggest", "project", [args.project_id],
                {"team": len(s.team), "invitations": len(s.invitations)})
-    print_json({"project_id": args.project_id, "uncovered": list(s.uncovered),
-                "team": [suggested_out(p, asker.access).model_dump() for p in s.team],
-                "invitations": [suggested_out(p, asker.access).model_dump()
-                                for p in s.invitations],
-                "count": len(s.team) + len(s.invitations),
-                "team_suggestion_id": s.team_suggestion_id,
-                "invitations_suggestion_id": s.invitations_suggestion_id})
+    print_json(suggestion_out(args.project_id, s, asker.access).model_dump(mode="json"))
     return 0
 
 

@@ -31,7 +31,7 @@ from api.project_schemas import (
     SuggestIn,
     person_out,
     project_out,
-    suggested_out,
+    suggestion_out,
 )
 from matcher.project_drafts import DraftAsk
 
@@ -97,13 +97,7 @@ def suggest_for_project(projects: ProjectsDep, keys: KeysDep, caller: EditorDep,
     s = projects.suggest(project_id, caller.asker, body.top, body.shown)
     keys.audit(caller.key_id, "suggest", "project", [project_id],
                {"team": len(s.team), "invitations": len(s.invitations)})
-    access = caller.access
-    return ProjectSuggestionOut(
-        project_id=project_id, uncovered=list(s.uncovered),
-        team=[suggested_out(p, access) for p in s.team],
-        invitations=[suggested_out(p, access) for p in s.invitations],
-        count=len(s.team) + len(s.invitations), team_suggestion_id=s.team_suggestion_id,
-        invitations_suggestion_id=s.invitations_suggestion_id)
+    return suggestion_out(project_id, s, caller.access)
 
 
 @router.put("/projects/{project_id}/people/{member_id}", response_model=PersonOut,

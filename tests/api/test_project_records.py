@@ -105,6 +105,15 @@ def test_a_coordinators_loop_over_http(community_home: Path, real_encoder: Encod
         assert kept and kept[0]["kept"] and kept[0]["status"] == "accepted"
         covered = set(kept[0]["covers"])
         assert not covered & set(again["uncovered"])  # covered needs are not covered again
+        # the people of the project not suggested now, each with why (#31)
+        missing = {p["member_id"]: p for p in again["missing"]}
+        assert missing[busy]["reason"] == "declined" and missing[busy]["status"] == "declined_busy"
+        assert missing[busy]["name"] and missing[busy]["until"] is None
+        assert accepted not in missing and not set(missing) & set(suggested)
+        before = set(team) | set(_ids(body["invitations"])) | {
+            m["member_id"] for m in experts["results"]}
+        assert set(missing) == before - set(suggested) - {accepted}
+        assert all(p["reason"] == "not_chosen" for m, p in missing.items() if m != busy)
 
         shown = client.get(f"/projects/{pid}", headers=coordinator).json()
         people = {p["member_id"]: p for p in shown["people"]}
