@@ -3,6 +3,7 @@
     python bench/brief_needs.py            # figures for bench/briefs/real (dev, check, all)
     python bench/brief_needs.py --unjudged # derived needs without a judgement, as JSON lines
     python bench/brief_needs.py --holdout  # the holdout set too (run once, at the end of a round)
+    python bench/brief_needs.py --blind    # bench/briefs/blind too (ten more, labelled blind)
 
 Reads bench/briefs/real/labels.jsonl (the needs a professional names in each brief, written
 before any run) and judgements.jsonl (for each derived need: whether it is expertise a
@@ -38,6 +39,7 @@ from matcher.glossary import Glossary, glossary_file, load_glossary  # noqa: E40
 from matcher.needs import derive_needs, project_needs  # noqa: E402
 
 REAL = ROOT / "bench/briefs/real"
+BLIND = ROOT / "bench/briefs/blind"  # its own labels and judgements, set "blind"
 PROJECTS = ROOT / "bench/projects"
 
 
@@ -49,17 +51,22 @@ def _lines(path: Path) -> list[dict[str, Any]]:
 
 def derived(brief: dict[str, Any], glossary: Glossary, max_needs: int) -> list[tuple[str, str]]:
     """The (need, source sentence) pairs the product derives from one real brief."""
-    text = (REAL / brief["file"]).read_text(encoding="utf-8")
+    text = (brief.get("folder", REAL) / brief["file"]).read_text(encoding="utf-8")
     title = text.strip().splitlines()[0]
     language = brief_language(title, text).code
     needs = project_needs(text, None, max_needs, 500, language, glossary)
     return [(n.text, n.source or "") for n in needs]
 
 
-def real_briefs(glossary: Glossary, max_needs: int, holdout: bool = False) -> dict[str, Any]:
-    """Figures per set; the holdout set's briefs are derived only when ``holdout`` is asked."""
+def real_briefs(glossary: Glossary, max_needs: int, holdout: bool = False, blind: bool = False
+                ) -> dict[str, Any]:
+    """Figures per set; the holdout set's briefs are derived only when ``holdout`` is asked,
+    the blind set's only when ``blind`` is."""
     labels = [b for b in _lines(REAL / "labels.jsonl") if holdout or b["set"] != "holdout"]
     judged = {(j["id"], j["need"]): j for j in _lines(REAL / "judgements.jsonl")}
+    if blind:
+        labels += [{**b, "folder": BLIND} for b in _lines(BLIND / "labels.jsonl")]
+        judged |= {(j["id"], j["need"]): j for j in _lines(BLIND / "judgements.jsonl")}
     per_brief, unjudged = [], []
     for b in labels:
         needs = derived(b, glossary, max_needs)
@@ -83,7 +90,8 @@ def real_briefs(glossary: Glossary, max_needs: int, holdout: bool = False) -> di
                           "missed": [x for x in b["needs"] if x not in matched]})
     return {"per_brief": per_brief, "unjudged": unjudged,
             "figures": {name: _figures([r for r in per_brief if name in ("all", r["set"])])
-                        for name in ("dev", "check", *(("holdout",) if holdout else ()), "all")}}
+                        for name in ("dev", "check", *(("holdout",) if holdout else ()),
+                                     *(("blind",) if blind else ()), "all")}}
 
 
 def _figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -141,13 +149,15 @@ def main() -> None:
                         help="print derived needs without a judgement (JSON lines) and stop")
     parser.add_argument("--holdout", action="store_true",
                         help="derive the holdout set's briefs too (once, at the end of a round)")
+    parser.add_argument("--blind", action="store_true",
+                        help="derive bench/briefs/blind's briefs too (labelled before any run)")
     args = parser.parse_args()
     settings = Settings()
     path = glossary_file(settings.language.glossary)
     if path is None:
         raise SystemExit("the bench needs the glossary (setting glossary is off)")
     glossary = load_glossary(path)
-    real = real_briefs(glossary, settings.teams.team_max_needs, args.holdout)
+    real = real_briefs(glossary, settings.teams.team_max_needs, args.holdout, args.blind)
     if args.unjudged:
         for row in real["unjudged"]:
             print(json.dumps(row, ensure_ascii=False))
