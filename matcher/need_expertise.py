@@ -78,6 +78,8 @@ _JOINER = re.compile(r"(?: |-|'|\b(?:de|du|des|d|la|l|en|of|the|del|los|las|el|d
 _NAME_WORD = re.compile(r"[^\W\d_][\w-]*")
 _LIST_COMMA = re.compile("[,،]")
 _BULLET_LINE = re.compile(r"^[-*•–] ")
+# a word broken at its hyphen where a page wrapped ("Non- Revenue Water"): one word again
+_BROKEN_HYPHEN = re.compile(r"(?<=[^\W\d_])- (?=[^\W\d_])")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 # conjunctions (folded, en/fr/es/pt): inside a match they join two things, not one term
@@ -113,7 +115,7 @@ class _Candidate:
 def derive_brief_needs(description: str, max_needs: int, language: str | None,
                        glossary: Glossary | None) -> list[DerivedNeed]:
     """The needs of a description with their source sentences (module doc)."""
-    text = normalise_space(description)
+    text = _BROKEN_HYPHEN.sub("-", normalise_space(description))
     if not text:
         return []
     lines = text.split("\n")
@@ -256,14 +258,17 @@ def _named(run: list[re.Match[str]], out: list[tuple[int, int]]) -> list[re.Matc
 def _terms(sentence: str, language: str, glossary: Glossary) -> list[FoundTerm]:
     """The glossary terms of a sentence; a hyphenated word the glossary does not know whole is
     also read as its parts ("gender-responsive": gender), never across a term it knows
-    ("community-led total sanitation")."""
+    ("community-led total sanitation"), and a part after the hyphen only when the part before
+    it is a term too: "high-risk hygiene" is not "risk hygiene"."""
     whole = glossary.find_terms(sentence, language)
     if "-" not in sentence:
         return whole
     parts = glossary.find_terms(sentence.replace("-", " "), language)  # offsets unchanged
     taken = [(t.start, t.end) for t in whole]
+    ends = {t.end for t in parts}
     extra = [t for t in parts if "-" in sentence[max(0, t.start - 1):t.end + 1]
-             and not any(a < t.end and t.start < b for a, b in taken)]
+             and not any(a < t.end and t.start < b for a, b in taken)
+             and (sentence[t.start - 1:t.start] != "-" or t.start - 1 in ends)]
     return sorted([*whole, *extra], key=lambda t: t.start)
 
 

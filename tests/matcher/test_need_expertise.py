@@ -278,3 +278,18 @@ def test_the_name_of_an_organisation_s_unit_is_not_a_need(
     needs = _needs(text, language, glossary)
     assert not [n for n in needs if name_part in n], needs
     assert any("forages" in n or "borehole" in n for n in needs), needs
+
+
+def test_a_word_broken_at_its_hyphen_is_one_word_and_a_compound_gives_no_half(
+        glossary: Glossary) -> None:
+    """A page wrapped at a hyphen ("Non- Revenue Water") reads as the word; the half after a
+    hyphen is no term unless the half before is one ("high-risk hygiene" is not "risk
+    hygiene"): bench/briefs/blind's Ghana and hygiene briefs gave "Revenue Water" and "risk
+    hygiene"."""
+    text = ("Terms of reference\nNon- Revenue Water programme: reduce Non- Revenue Water in "
+            "the supply network.\nIdentify high-risk hygiene practices in the project area.")
+    needs = derive_brief_needs(text, MAX_NEEDS, "en", glossary)
+    got = [n.text.casefold() for n in needs]
+    assert "non-revenue water" in got
+    assert not any(n.startswith(("revenue", "risk")) for n in got), got
+    assert all("- " not in n.source for n in needs)  # the source sentence reads as rejoined
