@@ -184,6 +184,11 @@ def main() -> int:
     parser.add_argument("--base", type=Path, required=True, help="checkout of the baseline (A)")
     parser.add_argument("--home", type=Path, required=True,
                         help="an ingested and indexed home (copied for each service)")
+    parser.add_argument("--base-home", type=Path, default=None,
+                        help="A's own home when A cannot open B's (an older schema; default "
+                             "--home)")
+    parser.add_argument("--checkout", type=Path, default=ROOT,
+                        help="checkout of B (default: this one): compare two older commits")
     parser.add_argument("--requests", type=int, default=1200, help="per variant, all rounds")
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=6)
@@ -213,9 +218,9 @@ def main() -> int:
         "utf-8").splitlines() if x.strip()]
     work = Path(tempfile.mkdtemp(prefix="wellspring-ab-"))
     services = [
-        Service("A", args.base.resolve(), args.home, work,
+        Service("A", args.base.resolve(), args.base_home or args.home, work,
                 {"WELLSPRING_TORCH_THREADS": str(args.threads[0]), **extra["a"]}),
-        Service("B", ROOT, args.home, work,
+        Service("B", args.checkout.resolve(), args.home, work,
                 {"WELLSPRING_TORCH_THREADS": str(args.threads[1]), **extra["b"]}),
     ]
     try:
