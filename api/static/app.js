@@ -3,7 +3,8 @@ import {
   ApiError, api, barTable, byId, countryName, el, formatScore, getKey, humanise, languageName,
   memberCard, memberHref, memberMeta, setLoading, showAlert,
 } from "./dom.js";
-import { initAccess } from "./access.js";
+import { initAccess, renderAccess } from "./access.js";
+import { formatDate, initLanguage, language, onLanguageChange, t, term } from "./i18n.js";
 import { initImports } from "./imports.js";
 import { onMapSubmit, showMap } from "./map.js";
 import { initMe, showMe } from "./me.js";
@@ -12,19 +13,18 @@ import { initProjects, showProjects } from "./projects.js";
 const LEVELS = ["core", "active", "occasional", "peripheral", "transactional"];
 const SEARCH_FIELDS = ["q", "country", "organisation", "level", "type", "language", "top"];
 
-// API field name -> [input id, label a person reads]
+// API field name -> input id (the label a person reads is the catalogue's field.<name>)
 const FIELDS = {
-  q: ["q", "Need"], top: ["top", "How many"], country: ["f-country", "Country"],
-  organisation: ["f-organisation", "Organisation"], level: ["f-level", "Level"],
-  type: ["f-type", "Contribution type"], language: ["f-language", "Language"],
-  title: ["p-title", "Project title"], description: ["p-description", "Description"],
-  needs: ["p-needs", "Needs"], size: ["p-size", "Team size"],
-  exclude_members: ["p-ex-members", "Exclude members"],
-  exclude_organisations: ["p-ex-organisations", "Exclude organisations"],
-  exclude_countries: ["p-ex-countries", "Exclude countries"],
+  q: "q", top: "top", country: "f-country", organisation: "f-organisation", level: "f-level",
+  type: "f-type", language: "f-language", title: "p-title", description: "p-description",
+  needs: "p-needs", size: "p-size", exclude_members: "p-ex-members",
+  exclude_organisations: "p-ex-organisations", exclude_countries: "p-ex-countries",
 };
+const fieldLabel = (name) => t(`field.${name}`);
 
-const state = { view: null, lastSearchHash: "#/search", controllers: {}, session: null };
+// the answers on screen, kept so that a change of language redraws them without asking again
+const state = { view: null, lastSearchHash: "#/search", controllers: {}, session: null,
+  search: null, team: null, invitations: null };
 
 // ---- field errors ----------------------------------------------------------------------------
 function clearFieldErrors(form) {
@@ -42,15 +42,16 @@ function showFieldErrors(form, errors) {
   for (const { field, message } of errors) {
     const name = String(field || "").split(".")[0];
     const known = FIELDS[name];
-    const input = known && form.querySelector(`#${known[0]}`);
+    const input = known && form.querySelector(`#${known}`);
     if (!input) continue;
     const note = byId(`${name}-error`);
+    const line = t("form.fieldError", { field: fieldLabel(name), message });
     input.setAttribute("aria-invalid", "true");
     if (note) {
-      note.textContent = `${known[1]}: ${message}`;
+      note.textContent = line;
       note.hidden = false;
     }
-    lines.push(`${known[1]}: ${message}`);
+    lines.push(line);
     first = first || input;
   }
   if (first) first.focus();
@@ -60,13 +61,13 @@ function showFieldErrors(form, errors) {
 function reportError(err, form, alertBox) {
   if (err && err.name === "AbortError") return;
   if (!(err instanceof ApiError)) {
-    showAlert(alertBox, `Something went wrong in the page: ${err}`);
+    showAlert(alertBox, t("error.page", { error: String(err) }));
     return;
   }
   const errors = err.errors.length ? err.errors
     : err.field ? [{ field: err.field, message: err.message }] : [];
   const lines = form && err.status >= 400 && err.status < 500 ? showFieldErrors(form, errors) : [];
-  showAlert(alertBox, lines.length ? `Please correct: ${lines.join("; ")}` : err.message);
+  showAlert(alertBox, lines.length ? t("form.correct", { lines: lines.join("; ") }) : err.message);
 }
 
 function newController(name) {
@@ -83,6 +84,15 @@ function addOption(select, value, label) {
   select.insertBefore(option, after || null);
 }
 
+/** The options' labels in the page's language (after a change of language). */
+function relabelOptions() {
+  const label = { "f-country": countryName, "f-level": (v) => term("level", v),
+    "f-language": languageName, "f-type": humanise };
+  for (const [id, name] of Object.entries(label)) {
+    for (const option of [...byId(id).options].slice(1)) option.textContent = name(option.value);
+  }
+}
+
 function harvestOptions(members) {
   for (const m of members) {
     addOption(byId("f-country"), m.country, countryName(m.country));
@@ -91,17 +101,17 @@ function harvestOptions(members) {
 }
 
 async function loadFilterOptions() {
-  for (const level of LEVELS) addOption(byId("f-level"), level, humanise(level));
+  for (const level of LEVELS) addOption(byId("f-level"), level, term("level", level));
   try {
     const stats = await api("/stats");
     const keys = (value) => (value && typeof value === "object" && !Array.isArray(value)
       ? Object.keys(value) : []);
     for (const c of keys(stats.countries)) addOption(byId("f-country"), c, countryName(c));
-    for (const l of keys(stats.levels)) addOption(byId("f-level"), l, humanise(l));
+    for (const l of keys(stats.levels)) addOption(byId("f-level"), l, term("level", l));
     // the community's vocabulary (defaults + vocabulary.json), then any type in use
     const vocabulary = (stats.vocabulary && stats.vocabulary.contribution_types) || [];
-    for (const t of [...vocabulary, ...keys(stats.contribution_types)]) {
-      addOption(byId("f-type"), t, humanise(t));
+    for (const type of [...vocabulary, ...keys(stats.contribution_types)]) {
+      addOption(byId("f-type"), type, humanise(type));
     }
     for (const lang of keys(stats.languages)) {
       if (lang !== "unknown") addOption(byId("f-language"), lang, languageName(lang));
@@ -138,8 +148,8 @@ function onSearchSubmit(event) {
   clearFieldErrors(form);
   const params = searchParamsFromForm();
   if (!params.get("q")) {
-    showFieldErrors(form, [{ field: "q", message: "type what you are looking for" }]);
-    showAlert(byId("search-error"), "Please correct: Need: type what you are looking for");
+    const lines = showFieldErrors(form, [{ field: "q", message: t("search.needMissing") }]);
+    showAlert(byId("search-error"), t("form.correct", { lines: lines.join("; ") }));
     return;
   }
   const hash = `#/search?${params}`;
@@ -149,7 +159,7 @@ function onSearchSubmit(event) {
 
 function fillSearchForm(params) {
   for (const name of SEARCH_FIELDS) {
-    const input = byId(FIELDS[name][0]);
+    const input = byId(FIELDS[name]);
     const value = params.get(name) || (name === "top" ? "10" : "");
     if (input.tagName === "SELECT") addOption(input, value, value);
     input.value = value;
@@ -165,6 +175,7 @@ async function runSearch(params) {
   showAlert(alertBox, "");
   results.replaceChildren();
   summary.textContent = "";
+  state.search = null;
   setLoading(byId("search-loading"), results, true, byId("search-submit"));
   try {
     // this answer is shown to a person: it counts as exposure (fair_exposure setting)
@@ -172,24 +183,28 @@ async function runSearch(params) {
     request.set("shown", "true");
     const data = await api(`/experts?${request}`, { signal: newController("search") });
     harvestOptions(data.results);
-    const filters = SEARCH_FIELDS.filter((f) => !["q", "top"].includes(f) && params.get(f))
-      .map((f) => `${FIELDS[f][1].toLowerCase()} ${params.get(f)}`);
-    const within = filters.length ? ` (${filters.join(", ")})` : "";
-    if (!data.count) {
-      summary.textContent = `No member matches “${data.need}”${within}.${languageNote(data)}${placeNote(data)}`;
-      results.append(el("li", { class: "empty" },
-        "Nobody matches. Try other words, or remove a filter."));
-    } else {
-      summary.textContent = `${data.count} member${data.count === 1 ? "" : "s"} for`
-        + ` “${data.need}”${within}.${languageNote(data)}${placeNote(data)}`;
-      results.append(...data.results.map((m) => memberCard(m)));
-    }
-    showHint(data.hint);
+    state.search = { data, params };
+    renderSearch(data, params);
   } catch (err) {
     reportError(err, form, alertBox);
   } finally {
     setLoading(byId("search-loading"), results, false, byId("search-submit"));
   }
+}
+
+function renderSearch(data, params) {
+  const results = byId("search-results");
+  const filters = SEARCH_FIELDS.filter((f) => !["q", "top"].includes(f) && params.get(f))
+    .map((f) => t("search.filter", { field: fieldLabel(f).toLocaleLowerCase(language()),
+      value: params.get(f) }));
+  const within = filters.length ? t("search.within", { filters: filters.join(", ") }) : "";
+  const notes = `${languageNote(data)}${placeNote(data)}`;
+  byId("search-summary").textContent = data.count
+    ? t("search.summary", { n: data.count, need: data.need, within }) + notes
+    : t("search.none", { need: data.need, within }) + notes;
+  results.replaceChildren(...(data.count ? data.results.map((m) => memberCard(m))
+    : [el("li", { class: "empty" }, t("search.nobody"))]));
+  showHint(data.hint);
 }
 
 // ---- one member ------------------------------------------------------------------------------
@@ -216,27 +231,29 @@ async function showMember(id) {
       api(`/members/${encodeURIComponent(id)}/similar?top=5`, { signal }).catch((e) => e),
     ]);
     byId("member-title").textContent = m.name;
+    const count = m.contributions ?? m.contributions_count ?? m.contribution_count ?? null;
+    const yesNo = (yes) => t(yes ? "common.yes" : "common.no");
     detail.append(memberMeta(m), detailList([
-      ["Member id", m.member_id],
-      ["Languages", (m.languages || []).map(languageName).join(", ")],
-      ["Topics", (m.topics || []).map(humanise).join(", ")],
-      ["Contributions", m.contributions ?? m.contributions_count ?? m.contribution_count ?? null],
-      ["Open to invitations", m.open_to_invitations ? "yes" : "no"],
+      [t("member.id"), m.member_id],
+      [t("member.languages"), (m.languages || []).map(languageName).join(", ")],
+      [t("member.topics"), (m.topics || []).map(humanise).join(", ")],
+      [t("member.contributions"), typeof count === "number" ? t("common.number", { n: count }) : count],
+      [t("member.open"), yesNo(m.open_to_invitations)],
       // the member's own say (#29), shown to keyed callers only
-      m.busy_until ? ["Busy until", m.busy_until] : null,
-      m.consent ? ["Consent to be suggested", m.consent === "in" ? "yes" : "no"] : null,
-      ["Contact", m.contact || (getKey() ? "not available to this key" : "hidden in the public view")],
+      m.busy_until ? [t("member.busyUntil"), formatDate(m.busy_until)] : null,
+      m.consent ? [t("member.consent"), yesNo(m.consent === "in")] : null,
+      [t("member.contact"), m.contact || t(getKey() ? "member.contactNotForKey" : "member.contactHidden")],
     ]), m.bio ? el("p", { class: "bio" }, m.bio) : null);
     if (sim instanceof Error) {
-      byId("similar-summary").textContent = `Similar members could not be loaded: ${sim.message}`;
+      byId("similar-summary").textContent = t("member.similarFailed", { error: sim.message });
     } else if (!sim.count) {
-      byId("similar-summary").textContent = "No similar members.";
+      byId("similar-summary").textContent = t("member.similarNone");
     } else {
-      byId("similar-summary").textContent = `${sim.count} similar member${sim.count === 1 ? "" : "s"}.`;
+      byId("similar-summary").textContent = t("member.similarCount", { n: sim.count });
       similar.append(...sim.results.map((s) => memberCard(s, { compact: true })));
     }
   } catch (err) {
-    byId("member-title").textContent = "Member not shown";
+    byId("member-title").textContent = t("member.notShown");
     reportError(err, null, alertBox);
   } finally {
     setLoading(byId("member-loading"), detail, false);
@@ -263,6 +280,7 @@ function projectBody(form) {
 }
 
 function renderTeam(data) {
+  state.team = data;
   const names = Object.fromEntries(data.team.map((m) => [m.member_id, m.name]));
   const derived = Object.fromEntries((data.needs || []).map((n) => [n.need, n.derived]));
   const langs = Object.fromEntries((data.needs || []).map((n) => [n.need, n.detected_language]));
@@ -270,34 +288,37 @@ function renderTeam(data) {
   fillDerivedNeeds(data.needs || []);
   const gaps = data.gaps || [];
   const covered = (data.coverage || []).filter((c) => c.covered_by && c.covered_by.length).length;
-  byId("project-summary").textContent = `Team of ${data.count} for “${data.title}”: ${covered} of`
-    + ` ${(data.coverage || []).length} needs covered, ${gaps.length} gap${gaps.length === 1 ? "" : "s"}.`;
+  byId("project-summary").textContent = t("project.summary", { count: data.count, title: data.title,
+    covered, needs: (data.coverage || []).length, gaps: t("project.summaryGaps", { n: gaps.length }) });
   byId("coverage-table").tBodies[0].replaceChildren(...(data.coverage || []).map((c) => {
     const who = c.covered_by || [];
     return el("tr", { class: who.length ? "covered" : "gap", "data-need": c.need },
-      el("th", { scope: "row" }, c.need, derived[c.need] ? el("span", { class: "tag" }, " derived") : null,
+      el("th", { scope: "row" }, c.need, derived[c.need] ? el("span", { class: "tag" }, ` ${t("project.derived")}`) : null,
         langs[c.need] && langs[c.need] !== "en" ? el("span", { class: "tag" }, ` ${languageName(langs[c.need])}`) : null,
-        sources[c.need] ? el("span", { class: "need-source" }, `from: “${sources[c.need]}”`) : null),
+        sources[c.need] ? el("span", { class: "need-source" }, t("project.from", { source: sources[c.need] })) : null),
       el("td", {}, who.length
         ? who.map((id, i) => [i ? ", " : "", el("a", { href: memberHref(id) }, names[id] || id)])
-        : el("strong", { class: "gap-label" }, "Gap: nobody on the team")),
+        : el("strong", { class: "gap-label" }, t("project.gapNobody"))),
       el("td", { class: "num" }, formatScore(c.best_score)));
   }));
   byId("gaps").replaceChildren(gaps.length
     ? el("ul", { class: "gaps" }, gaps.map((g) => el("li", { "data-need": g.need },
-      el("strong", {}, g.need), ": no strong match",
-      g.best_member_id ? [" (closest: ", el("a", { href: memberHref(g.best_member_id) },
-        names[g.best_member_id] || g.best_member_id), `, score ${formatScore(g.best_score)})`] : ".")))
-    : el("p", { class: "ok" }, "No gaps: every need is covered by someone on the team."));
+      el("strong", {}, g.need), t("project.noStrongMatch"),
+      g.best_member_id ? [t("project.closestOpen"), el("a", { href: memberHref(g.best_member_id) },
+        names[g.best_member_id] || g.best_member_id),
+      t("project.closestClose", { score: formatScore(g.best_score) })] : t("project.end"))))
+    : el("p", { class: "ok" }, t("project.noGaps")));
   nameUnknownMembers(byId("gaps"));
   byId("team-results").replaceChildren(...(data.team.length ? data.team.map((m) => memberCard(m,
-    { covers: m.covers })) : [el("li", { class: "empty" }, "Nobody could be suggested.")]));
+    { covers: m.covers })) : [el("li", { class: "empty" }, t("project.nobody"))]));
   byId("team-notes").replaceChildren(...teamNotes(data));
   const spread = data.spread || {};
   const countries = Object.fromEntries(Object.entries(spread.countries || {})
     .map(([code, n]) => [countryName(code), n]));
-  byId("spread").replaceChildren(barTable("Team by country", countries, "bars-countries"),
-    barTable("Team by organisation", spread.organisations || {}, "bars-organisations"));
+  byId("spread").replaceChildren(
+    barTable(t("project.byCountry"), t("field.country"), countries, "bars-countries"),
+    barTable(t("project.byOrganisation"), t("field.organisation"), spread.organisations || {},
+      "bars-organisations"));
   byId("project-result").hidden = false;
 }
 
@@ -308,8 +329,7 @@ function fillDerivedNeeds(needs) {
   const derived = needs.filter((n) => n.derived).map((n) => n.need);
   if (!derived.length || box.value.trim()) return;
   box.value = derived.join("\n");
-  byId("needs-hint").textContent = "Derived from the description: drop, edit or add lines, then"
-    + " ask again to use this list.";
+  byId("needs-hint").textContent = t("project.derivedHint");
 }
 
 /** Links that show a bare member id get the member's name (best effort, one call each). */
@@ -327,22 +347,25 @@ async function nameUnknownMembers(container) {
 /** Why the team is smaller than asked, and who outside it would widen its spread. */
 function teamNotes(data) {
   const notes = [];
-  if (data.shortfall) notes.push(el("p", { class: "shortfall" }, "Smaller than asked: ", data.shortfall.reason));
+  if (data.shortfall) notes.push(el("p", { class: "shortfall" }, `${t("project.shortfall")} `, data.shortfall.reason));
   const alternates = data.alternates || [];
   if (alternates.length) {
-    notes.push(el("h3", {}, "Alternates who widen the spread"),
+    notes.push(el("h3", {}, t("project.alternates")),
       el("ul", { class: "alternates" }, alternates.map((a) => el("li", { "data-member-id": a.member_id },
-        el("a", { href: memberHref(a.member_id) }, a.name), ` (${a.organisation}, ${countryName(a.country)}):`
-        + ` another ${a.widens.join(" and ")}, covers ${a.covers.join("; ")},`
-        + ` ${formatScore(a.score)} (${a.cost > 0 ? formatScore(a.cost) + " below" : "not below"} the team's weakest)`))));
+        el("a", { href: memberHref(a.member_id) }, a.name), t("project.alternate", {
+          organisation: a.organisation, country: countryName(a.country),
+          widens: a.widens.map((w) => term("spread", w)).join(t("project.and")),
+          covers: a.covers.join("; "), score: formatScore(a.score),
+          below: a.cost > 0 ? t("project.below", { cost: formatScore(a.cost) }) : t("project.notBelow"),
+        })))));
   }
   return notes;
 }
 
 function renderInvitations(data) {
-  byId("invitations-summary").textContent = data.count
-    ? `${data.count} member${data.count === 1 ? "" : "s"} outside the core to invite.`
-    : `Nobody to invite: ${data.explanation || "no one open to invitations matches these needs."}`;
+  state.invitations = data;
+  byId("invitations-summary").textContent = data.count ? t("project.invite", { n: data.count })
+    : t("project.inviteNobody", { why: data.explanation || t("project.inviteNobodyWhy") });
   byId("invitations-results").replaceChildren(...data.invitations.map((m) => memberCard(m,
     { covers: m.covers, reasons: m.reasons })));
 }
@@ -355,13 +378,13 @@ async function onProjectSubmit(event) {
   showAlert(alertBox, "");
   const body = projectBody(form);
   const missing = [];
-  if (!body.title) missing.push({ field: "title", message: "give the project a title" });
+  if (!body.title) missing.push({ field: "title", message: t("project.titleMissing") });
   if (!body.description && !body.needs) {
-    missing.push({ field: "description", message: "describe the project or list its needs" });
+    missing.push({ field: "description", message: t("project.descriptionMissing") });
   }
-  if (typeof body.size !== "number") missing.push({ field: "size", message: "enter a whole number" });
+  if (typeof body.size !== "number") missing.push({ field: "size", message: t("project.sizeWhole") });
   if (missing.length) {
-    showAlert(alertBox, `Please correct: ${showFieldErrors(form, missing).join("; ")}`);
+    showAlert(alertBox, t("form.correct", { lines: showFieldErrors(form, missing).join("; ") }));
     return;
   }
   byId("project-result").hidden = true;
@@ -369,6 +392,8 @@ async function onProjectSubmit(event) {
   byId("project-summary").textContent = "";
   byId("invitations-results").replaceChildren();
   byId("invitations-summary").textContent = "";
+  state.team = null;
+  state.invitations = null;
   showAlert(byId("invitations-error"), "");
   const signal = newController("project");
   setLoading(byId("project-loading"), byId("project-result"), true, byId("project-submit"));
@@ -440,7 +465,24 @@ function route() {
   if (changed && document.readyState === "complete") byId(`${view}-title`).focus();
 }
 
-function init() {
+/** A change of language: the access line, the options, and the view on screen redrawn (the
+ * answers of a search or a team from what is kept, the other views asked again). */
+function redrawForLanguage() {
+  renderAccess();
+  relabelOptions();
+  if (state.view === "search") {
+    if (state.search) renderSearch(state.search.data, state.search.params);
+  } else if (state.view === "project") {
+    if (state.team) renderTeam(state.team);
+    if (state.invitations) renderInvitations(state.invitations);
+  } else if (state.view) {
+    route();
+  }
+}
+
+async function init() {
+  await initLanguage();
+  onLanguageChange(redrawForLanguage);
   initAccess(route);
   byId("search-form").addEventListener("submit", onSearchSubmit);
   byId("search-form").addEventListener("reset", () => {
@@ -475,19 +517,16 @@ function placeNote(data) {
   const hints = data.place_hints || [];
   if (!hints.length) return "";
   const parts = hints.map((h) => `${h.place} (${h.countries.join(", ")})`);
-  return ` Members working in ${[...new Set(parts)].join(" · ")} preferred.`;
+  return ` ${t("search.places", { places: [...new Set(parts)].join(" · ") })}`;
 }
 
 /** " Need in French, answered through the multilingual index." (empty for English needs). */
 function languageNote(data) {
-  const names = { fr: "French", es: "Spanish", pt: "Portuguese", ar: "Arabic", de: "German",
-    it: "Italian", nl: "Dutch", ru: "Russian", zh: "Chinese", ja: "Japanese", ko: "Korean",
-    pl: "Polish", th: "Thai", tr: "Turkish" };
   const code = data.detected_language;
   if (!code || code === "en") return "";
-  const route = data.language_route === "english" ? "the English index"
-    : data.language_route === "fused" ? "both indexes" : "the multilingual index";
-  const terms = [...new Set((data.glossary_reading || []).map((t) => t.english))];
-  const reading = terms.length ? ` Read with the glossary as: ${terms.join(" · ")}.` : "";
-  return ` Need in ${names[code] || code}, answered through ${route}.${reading}`;
+  const route = t(data.language_route === "english" ? "search.routeEnglish"
+    : data.language_route === "fused" ? "search.routeFused" : "search.routeMultilingual");
+  const terms = [...new Set((data.glossary_reading || []).map((r) => r.english))];
+  const reading = terms.length ? ` ${t("search.glossary", { terms: terms.join(" · ") })}` : "";
+  return ` ${t("search.language", { language: languageName(code), route })}${reading}`;
 }
