@@ -37,10 +37,12 @@ export function t(key, params = {}) {
     const form = new Intl.PluralRules(current).select(Number(params.n ?? 0));
     text = text[form] ?? text.other;
   }
+  // in a right-to-left sentence, each value keeps its own direction (a French need, an id)
+  const [open, close] = RTL.has(current) ? ["\u2068", "\u2069"] : ["", ""];
   return text.replace(/\{(\w+)\}/g, (whole, name) => {
     if (!(name in params)) return whole;
     const value = params[name];
-    return typeof value === "number" ? formatNumber(value) : String(value);
+    return typeof value === "number" ? formatNumber(value) : `${open}${value}${close}`;
   });
 }
 
