@@ -448,6 +448,7 @@ function route() {
   else if (path === "/map") view = "map";
   else if (path === "/me") view = "me";
   else if (record) view = "projects";
+  const first = state.view === null;  // the page's first view takes no focus: Tab starts at the top
   const changed = showView(view);
   if (view === "member") {
     showMember(decodeURIComponent(member[1]));
@@ -462,7 +463,7 @@ function route() {
     fillSearchForm(params);
     if (params.get("q")) runSearch(params);
   }
-  if (changed && document.readyState === "complete") byId(`${view}-title`).focus();
+  if (changed && !first && document.readyState === "complete") byId(`${view}-title`).focus();
 }
 
 /** A change of language: the access line, the options, and the view on screen redrawn (the
