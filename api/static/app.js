@@ -1,80 +1,25 @@
-// Wellspring page: routes (#/search, #/members/<id>, #/project, #/map), forms and results.
+// Wellspring page: routes (#/search, #/members/<id>, #/project, #/map, ...), who knows X, one
+// member, and the redraw when the language changes.
 import {
-  ApiError, api, barTable, byId, countryName, el, formatScore, getKey, humanise, languageName,
-  memberCard, memberHref, memberMeta, setLoading, showAlert,
+  api, byId, countryName, el, getKey, humanise, languageName, memberCard, memberMeta, setLoading,
+  showAlert,
 } from "./dom.js";
 import { initAccess, renderAccess } from "./access.js";
+import {
+  FIELDS, clearFieldErrors, fieldLabel, newController, reportError, showFieldErrors,
+} from "./forms.js";
 import { formatDate, initLanguage, language, onLanguageChange, t, term } from "./i18n.js";
 import { initImports } from "./imports.js";
 import { onMapSubmit, showMap } from "./map.js";
 import { initMe, showMe } from "./me.js";
 import { initProjects, showProjects } from "./projects.js";
+import { onProjectSubmit, redrawTeam } from "./team.js";
 
 const LEVELS = ["core", "active", "occasional", "peripheral", "transactional"];
 const SEARCH_FIELDS = ["q", "country", "organisation", "level", "type", "language", "top"];
 
-// API field name -> input id (the label a person reads is the catalogue's field.<name>)
-const FIELDS = {
-  q: "q", top: "top", country: "f-country", organisation: "f-organisation", level: "f-level",
-  type: "f-type", language: "f-language", title: "p-title", description: "p-description",
-  needs: "p-needs", size: "p-size", exclude_members: "p-ex-members",
-  exclude_organisations: "p-ex-organisations", exclude_countries: "p-ex-countries",
-};
-const fieldLabel = (name) => t(`field.${name}`);
-
 // the answers on screen, kept so that a change of language redraws them without asking again
-const state = { view: null, lastSearchHash: "#/search", controllers: {}, session: null,
-  search: null, team: null, invitations: null };
-
-// ---- field errors ----------------------------------------------------------------------------
-function clearFieldErrors(form) {
-  for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
-  for (const p of form.querySelectorAll(".field-error")) {
-    p.textContent = "";
-    p.hidden = true;
-  }
-}
-
-/** Mark the named fields invalid; returns "Label: message" lines for the alert. */
-function showFieldErrors(form, errors) {
-  const lines = [];
-  let first = null;
-  for (const { field, message } of errors) {
-    const name = String(field || "").split(".")[0];
-    const known = FIELDS[name];
-    const input = known && form.querySelector(`#${known}`);
-    if (!input) continue;
-    const note = byId(`${name}-error`);
-    const line = t("form.fieldError", { field: fieldLabel(name), message });
-    input.setAttribute("aria-invalid", "true");
-    if (note) {
-      note.textContent = line;
-      note.hidden = false;
-    }
-    lines.push(line);
-    first = first || input;
-  }
-  if (first) first.focus();
-  return lines;
-}
-
-function reportError(err, form, alertBox) {
-  if (err && err.name === "AbortError") return;
-  if (!(err instanceof ApiError)) {
-    showAlert(alertBox, t("error.page", { error: String(err) }));
-    return;
-  }
-  const errors = err.errors.length ? err.errors
-    : err.field ? [{ field: err.field, message: err.message }] : [];
-  const lines = form && err.status >= 400 && err.status < 500 ? showFieldErrors(form, errors) : [];
-  showAlert(alertBox, lines.length ? t("form.correct", { lines: lines.join("; ") }) : err.message);
-}
-
-function newController(name) {
-  if (state.controllers[name]) state.controllers[name].abort();
-  state.controllers[name] = new AbortController();
-  return state.controllers[name].signal;
-}
+const state = { view: null, lastSearchHash: "#/search", session: null, search: null };
 
 // ---- filter options (from /stats, /members, and whatever results show) -----------------------
 function addOption(select, value, label) {
@@ -260,166 +205,6 @@ async function showMember(id) {
   }
 }
 
-// ---- a team for a project --------------------------------------------------------------------
-const splitList = (text, upper) => String(text || "").split(/[,\s]+/).map((s) => s.trim())
-  .filter(Boolean).map((s) => (upper ? s.toUpperCase() : s));
-
-function projectBody(form) {
-  const data = new FormData(form);
-  const needs = String(data.get("needs") || "").split("\n").map((s) => s.trim()).filter(Boolean);
-  const size = String(data.get("size") || "").trim();
-  return {
-    title: String(data.get("title") || "").trim(),
-    description: String(data.get("description") || "").trim(),
-    needs: needs.length ? needs : null,
-    size: /^-?\d+$/.test(size) ? Number(size) : size,
-    exclude_members: splitList(data.get("exclude_members")),
-    exclude_organisations: splitList(data.get("exclude_organisations")),
-    exclude_countries: splitList(data.get("exclude_countries"), true),
-  };
-}
-
-function renderTeam(data) {
-  state.team = data;
-  const names = Object.fromEntries(data.team.map((m) => [m.member_id, m.name]));
-  const derived = Object.fromEntries((data.needs || []).map((n) => [n.need, n.derived]));
-  const langs = Object.fromEntries((data.needs || []).map((n) => [n.need, n.detected_language]));
-  const sources = Object.fromEntries((data.needs || []).map((n) => [n.need, n.source]));
-  fillDerivedNeeds(data.needs || []);
-  const gaps = data.gaps || [];
-  const covered = (data.coverage || []).filter((c) => c.covered_by && c.covered_by.length).length;
-  byId("project-summary").textContent = t("project.summary", { count: data.count, title: data.title,
-    covered, needs: (data.coverage || []).length, gaps: t("project.summaryGaps", { n: gaps.length }) });
-  byId("coverage-table").tBodies[0].replaceChildren(...(data.coverage || []).map((c) => {
-    const who = c.covered_by || [];
-    return el("tr", { class: who.length ? "covered" : "gap", "data-need": c.need },
-      el("th", { scope: "row" }, c.need, derived[c.need] ? el("span", { class: "tag" }, ` ${t("project.derived")}`) : null,
-        langs[c.need] && langs[c.need] !== "en" ? el("span", { class: "tag" }, ` ${languageName(langs[c.need])}`) : null,
-        sources[c.need] ? el("span", { class: "need-source" }, t("project.from", { source: sources[c.need] })) : null),
-      el("td", {}, who.length
-        ? who.map((id, i) => [i ? ", " : "", el("a", { href: memberHref(id) }, names[id] || id)])
-        : el("strong", { class: "gap-label" }, t("project.gapNobody"))),
-      el("td", { class: "num" }, formatScore(c.best_score)));
-  }));
-  byId("gaps").replaceChildren(gaps.length
-    ? el("ul", { class: "gaps" }, gaps.map((g) => el("li", { "data-need": g.need },
-      el("strong", {}, g.need), t("project.noStrongMatch"),
-      g.best_member_id ? [t("project.closestOpen"), el("a", { href: memberHref(g.best_member_id) },
-        names[g.best_member_id] || g.best_member_id),
-      t("project.closestClose", { score: formatScore(g.best_score) })] : t("project.end"))))
-    : el("p", { class: "ok" }, t("project.noGaps")));
-  nameUnknownMembers(byId("gaps"));
-  byId("team-results").replaceChildren(...(data.team.length ? data.team.map((m) => memberCard(m,
-    { covers: m.covers })) : [el("li", { class: "empty" }, t("project.nobody"))]));
-  byId("team-notes").replaceChildren(...teamNotes(data));
-  const spread = data.spread || {};
-  const countries = Object.fromEntries(Object.entries(spread.countries || {})
-    .map(([code, n]) => [countryName(code), n]));
-  byId("spread").replaceChildren(
-    barTable(t("project.byCountry"), t("field.country"), countries, "bars-countries"),
-    barTable(t("project.byOrganisation"), t("field.organisation"), spread.organisations || {},
-      "bars-organisations"));
-  byId("project-result").hidden = false;
-}
-
-/** Derived needs fill the (empty) needs list, so the coordinator can drop, edit or add lines
- * and ask again with the list as explicit needs. */
-function fillDerivedNeeds(needs) {
-  const box = byId("p-needs");
-  const derived = needs.filter((n) => n.derived).map((n) => n.need);
-  if (!derived.length || box.value.trim()) return;
-  box.value = derived.join("\n");
-  byId("needs-hint").textContent = t("project.derivedHint");
-}
-
-/** Links that show a bare member id get the member's name (best effort, one call each). */
-async function nameUnknownMembers(container) {
-  for (const link of container.querySelectorAll("a[href^='#/members/']")) {
-    const id = decodeURIComponent(link.getAttribute("href").slice("#/members/".length));
-    if (link.textContent !== id) continue;
-    try {
-      const member = await api(`/members/${encodeURIComponent(id)}`);
-      if (member && member.name) link.textContent = member.name;
-    } catch { /* the id stays readable */ }
-  }
-}
-
-/** Why the team is smaller than asked, and who outside it would widen its spread. */
-function teamNotes(data) {
-  const notes = [];
-  if (data.shortfall) notes.push(el("p", { class: "shortfall" }, `${t("project.shortfall")} `, data.shortfall.reason));
-  const alternates = data.alternates || [];
-  if (alternates.length) {
-    notes.push(el("h3", {}, t("project.alternates")),
-      el("ul", { class: "alternates" }, alternates.map((a) => el("li", { "data-member-id": a.member_id },
-        el("a", { href: memberHref(a.member_id) }, a.name), t("project.alternate", {
-          organisation: a.organisation, country: countryName(a.country),
-          widens: a.widens.map((w) => term("spread", w)).join(t("project.and")),
-          covers: a.covers.join("; "), score: formatScore(a.score),
-          below: a.cost > 0 ? t("project.below", { cost: formatScore(a.cost) }) : t("project.notBelow"),
-        })))));
-  }
-  return notes;
-}
-
-function renderInvitations(data) {
-  state.invitations = data;
-  byId("invitations-summary").textContent = data.count ? t("project.invite", { n: data.count })
-    : t("project.inviteNobody", { why: data.explanation || t("project.inviteNobodyWhy") });
-  byId("invitations-results").replaceChildren(...data.invitations.map((m) => memberCard(m,
-    { covers: m.covers, reasons: m.reasons })));
-}
-
-async function onProjectSubmit(event) {
-  event.preventDefault();
-  const form = byId("project-form");
-  const alertBox = byId("project-error");
-  clearFieldErrors(form);
-  showAlert(alertBox, "");
-  const body = projectBody(form);
-  const missing = [];
-  if (!body.title) missing.push({ field: "title", message: t("project.titleMissing") });
-  if (!body.description && !body.needs) {
-    missing.push({ field: "description", message: t("project.descriptionMissing") });
-  }
-  if (typeof body.size !== "number") missing.push({ field: "size", message: t("project.sizeWhole") });
-  if (missing.length) {
-    showAlert(alertBox, t("form.correct", { lines: showFieldErrors(form, missing).join("; ") }));
-    return;
-  }
-  byId("project-result").hidden = true;
-  byId("invitations-block").hidden = true;
-  byId("project-summary").textContent = "";
-  byId("invitations-results").replaceChildren();
-  byId("invitations-summary").textContent = "";
-  state.team = null;
-  state.invitations = null;
-  showAlert(byId("invitations-error"), "");
-  const signal = newController("project");
-  setLoading(byId("project-loading"), byId("project-result"), true, byId("project-submit"));
-  setLoading(byId("invitations-loading"), byId("invitations-results"), true);
-  const shown = { ...body, shown: true }; // shown to a person: counts as exposure
-  const invitations = api("/projects/invitations", { method: "POST", body: { ...shown, top: 10 }, signal });
-  invitations.catch(() => {}); // reported below, once the team is known
-  try {
-    renderTeam(await api("/projects/match", { method: "POST", body: shown, signal }));
-  } catch (err) {
-    reportError(err, form, alertBox);
-    setLoading(byId("invitations-loading"), byId("invitations-results"), false);
-    return;
-  } finally {
-    setLoading(byId("project-loading"), byId("project-result"), false, byId("project-submit"));
-  }
-  byId("invitations-block").hidden = false;
-  try {
-    renderInvitations(await invitations);
-  } catch (err) {
-    reportError(err, null, byId("invitations-error"));
-  } finally {
-    setLoading(byId("invitations-loading"), byId("invitations-results"), false);
-  }
-}
-
 // ---- routing ---------------------------------------------------------------------------------
 function showView(name) {
   const changed = state.view !== name;
@@ -474,8 +259,7 @@ function redrawForLanguage() {
   if (state.view === "search") {
     if (state.search) renderSearch(state.search.data, state.search.params);
   } else if (state.view === "project") {
-    if (state.team) renderTeam(state.team);
-    if (state.invitations) renderInvitations(state.invitations);
+    redrawTeam();
   } else if (state.view) {
     route();
   }

@@ -86,7 +86,8 @@ def test_the_page_in_english_french_and_arabic(server: tuple[str, str, str]) -> 
         people = page.locator("#record-people > li[data-member-id]")
         expect(people.first).to_be_visible()
         first = people.first.get_attribute("data-member-id")
-        page.locator(f"#record-people li[data-member-id='{first}'] button[data-status=contacted]").click()
+        person = f"#record-people li[data-member-id='{first}']"
+        page.locator(f"{person} button[data-status=contacted]").click()
         expect(page.locator("#projects-status")).to_contain_text("contacted")
         project = page.evaluate("location.hash")
         _shoot(page, "i18n-en-projects")
@@ -110,18 +111,16 @@ def test_the_page_in_english_french_and_arabic(server: tuple[str, str, str]) -> 
         expect(page.locator("#access-badge")).to_contain_text("Clé utilisée")
         page.goto(f"/{project}")
         expect(page.locator("#record-suggest")).to_have_text("Proposer à nouveau")
-        expect(page.locator(f"#record-people li[data-member-id='{first}'] > p.meta")).to_contain_text(
-            "statut : contacté")
-        expect(page.locator(f"#record-people li[data-member-id='{first}'] summary")).to_have_text(
-            "Historique")
+        expect(page.locator(f"{person} > p.meta")).to_contain_text("statut : contacté")
+        expect(page.locator(f"{person} summary")).to_have_text("Historique")
         _shoot(page, "i18n-fr-projects")
 
         page.select_option("#language-picker", "ar")  # the picker overrides, and is remembered
         expect(page.locator(html)).to_have_attribute("lang", "ar")
         expect(page.locator(html)).to_have_attribute("dir", "rtl")
         expect(page.locator("#record-suggest")).to_have_text("اقتراح من جديد")
-        expect(page.locator(f"#record-people li[data-member-id='{first}'] > p.meta")).to_contain_text(
-            "تم التواصل معه")  # the view redrawn in Arabic, the project as written
+        # the view redrawn in Arabic, the project as written
+        expect(page.locator(f"{person} > p.meta")).to_contain_text("تم التواصل معه")
         expect(page.locator("#record-title")).to_have_text("Assainissement à Dakar")
         _shoot(page, "i18n-ar-projects")
         page.goto("/#/search")
