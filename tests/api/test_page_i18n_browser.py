@@ -91,6 +91,18 @@ def test_the_page_in_english_french_and_arabic(server: tuple[str, str, str]) -> 
         expect(page.locator("#projects-status")).to_contain_text("contacted")
         project = page.evaluate("location.hash")
         _shoot(page, "i18n-en-projects")
+        page.goto("/#/project")  # a team, then the picker: redrawn from the answer on screen
+        page.fill("#p-title", "Leaks")
+        page.fill("#p-needs", "acoustic leak detection\ntariff design")
+        with page.expect_response(lambda r: "/projects/match" in r.url):
+            page.click("#project-submit")
+        expect(page.locator("#project-summary")).to_contain_text("Team of")
+        asked: list[str] = []
+        page.on("request", lambda r: asked.append(r.url) if "/projects/" in r.url else None)
+        page.select_option("#language-picker", "fr")
+        expect(page.locator("#project-summary")).to_contain_text("Équipe de")
+        expect(page.locator("#coverage-table th").first).to_have_text("Besoin")
+        assert not asked, f"a change of language asked again: {asked}"
         page.context.close()
 
         page = open_page(chromium, url, errors, locale="fr-FR")  # the browser speaks French
