@@ -64,7 +64,7 @@ async function showRecord(id) {
     t("projects.owner", { owner: p.owner || "–" }),
     t("projects.spaces", { spaces: p.spaces.length ? p.spaces.join(", ") : t("projects.ownerOnly") }),
   ].join(" · ");
-  byId("record-needs").replaceChildren(...p.needs.map((n) => el("li", {}, n.need,
+  byId("record-needs").replaceChildren(...p.needs.map((n) => el("li", {}, el("bdi", {}, n.need),
     n.language && n.language !== "en" ? el("span", { class: "lang" }, ` (${n.language})`) : null,
     n.source ? el("span", { class: "meta" }, ` — ${t("project.from", { source: n.source })}`) : null)));
   const names = await peopleNames(p.people.map((x) => x.member_id));
