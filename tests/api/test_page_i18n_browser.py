@@ -135,6 +135,11 @@ def test_the_page_in_english_french_and_arabic(server: tuple[str, str, str]) -> 
         expect(page.locator(f"{person} > p.meta")).to_contain_text("تم التواصل معه")
         expect(page.locator("#record-title")).to_have_text("Assainissement à Dakar")
         _shoot(page, "i18n-ar-projects")
+        with page.expect_response(lambda r: "/map" in r.url and "/static/" not in r.url):
+            page.goto("/#/map")
+        expect(page.locator("#map-result")).to_be_visible()
+        expect(page.locator("#map-levels svg")).to_be_visible()  # the charts stay left to right
+        _shoot(page, "i18n-ar-map")
         page.goto("/#/search")
         page.reload()
         expect(page.locator(html)).to_have_attribute("dir", "rtl")  # remembered
