@@ -20,7 +20,11 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-cache",
 }
 MEDIA_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-               ".css": "text/css; charset=utf-8", ".png": "image/png", ".svg": "image/svg+xml"}
+               ".css": "text/css; charset=utf-8", ".png": "image/png", ".svg": "image/svg+xml",
+               ".json": "application/json; charset=utf-8"}
+# The page's interface strings, one catalogue per language (#31): api/static/i18n/<code>.json
+CATALOGUE_DIR = STATIC_DIR / "i18n"
+PAGE_LANGUAGES = ("en", "fr", "es", "pt", "ar")
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,7 +32,7 @@ router = APIRouter(include_in_schema=False)
 def _static_files() -> dict[str, Path]:
     """The files the page may serve, by name: only what lies in api/static, nothing below it."""
     return {p.name: p for p in STATIC_DIR.iterdir()
-            if p.is_file() and p.suffix in MEDIA_TYPES}
+            if p.is_file() and p.suffix in MEDIA_TYPES and p.suffix != ".json"}
 
 
 def _file(path: Path) -> FileResponse:
@@ -53,3 +57,11 @@ def static_file(name: str) -> FileResponse:
     if path is None:
         raise HTTPException(status_code=404, detail=f"no static file {name!r}")
     return _file(path)
+
+
+@router.get("/static/i18n/{language}.json")
+def catalogue(language: str) -> FileResponse:
+    """The page's interface strings in one of its five languages; any other name is a 404."""
+    if language not in PAGE_LANGUAGES:
+        raise HTTPException(status_code=404, detail=f"no catalogue {language!r}")
+    return _file(CATALOGUE_DIR / f"{language}.json")

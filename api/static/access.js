@@ -2,25 +2,22 @@
 // access badge, the key form, "Sign in" (the provider, when one is configured), the signed-in
 // person's name and role, and "Sign out".
 import { api, byId, getKey, setCsrfToken, setKey, showAlert } from "./dom.js";
-
-const ROLE_NAMES = { member: "member", reader: "reader", editor: "coordinator (editor)",
-  admin: "administrator" };
+import { preferLanguages, t, term } from "./i18n.js";
 
 let session = null;  // GET /session (null: not asked yet, or a server without sessions)
 let onChange = () => {};  // what the page redoes when who it speaks as changes
 
-function renderAccess() {
+/** The badge, the key form and the signed-in person, in the page's language. */
+export function renderAccess() {
   const key = getKey();
   const signedIn = session && session.signed_in ? session : null;
   const badge = byId("access-badge");
   badge.className = `badge ${key || signedIn ? "badge-key" : "badge-public"}`;
-  badge.textContent = key
-    ? `Key in use (…${key.slice(-4)}): private evidence and contacts you are allowed to see`
-    : signedIn ? `Signed in: ${signedIn.role === "member"
-      ? "public contributions and your own" : "what your role may see"}`
-      : "Public view: public contributions only, no contact details";
+  badge.textContent = key ? t("access.keyInUse", { end: key.slice(-4) })
+    : signedIn ? t(signedIn.role === "member" ? "access.signedInMember" : "access.signedInRole")
+      : t("access.publicView");
   byId("key-forget").hidden = !key;
-  byId("key-save").textContent = key ? "Change key" : "Use key";
+  byId("key-save").textContent = t(key ? "access.changeKey" : "access.useKey");
   // "Sign in" goes to the provider when one is configured; the key field stays as before
   byId("sign-in").hidden = Boolean(signedIn || key || !(session && session.provider));
   byId("signed-in").hidden = !signedIn;
@@ -28,8 +25,19 @@ function renderAccess() {
   byId("key-form").hidden = Boolean(signedIn);
   byId("signed-in-name").textContent = signedIn ? signedIn.name : "";
   byId("signed-in-role").textContent = signedIn
-    ? (ROLE_NAMES[signedIn.role] || signedIn.role) : "";
+    ? term("role", signedIn.role) : "";
   setCsrfToken(signedIn ? signedIn.csrf_token : "");
+}
+
+/** A member the page speaks as (signed in, or by a member key) chooses its language by their
+ * own (GET /me), unless the picker has; other callers' /me is refused and changes nothing. */
+async function followMemberLanguage() {
+  const signedIn = session && session.signed_in ? session : null;
+  if (!getKey() && !(signedIn && signedIn.role === "member")) return;
+  try {
+    const me = await api("/me");
+    preferLanguages((me.availability && me.availability.languages) || me.member.languages);
+  } catch { /* not a member: the language stays */ }
 }
 
 async function loadSession() {
@@ -39,6 +47,7 @@ async function loadSession() {
     session = null;  // the key field, as before
   }
   renderAccess();
+  followMemberLanguage();
 }
 
 async function onSignOut() {
@@ -66,6 +75,7 @@ function onKeySubmit(event) {
   setKey(key);
   input.value = "";
   renderAccess();
+  followMemberLanguage();
   onChange();
 }
 

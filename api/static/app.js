@@ -1,79 +1,25 @@
-// Wellspring page: routes (#/search, #/members/<id>, #/project, #/map), forms and results.
+// Wellspring page: routes (#/search, #/members/<id>, #/project, #/map, ...), who knows X, one
+// member, and the redraw when the language changes.
 import {
-  ApiError, api, barTable, byId, countryName, el, formatScore, getKey, humanise, languageName,
-  memberCard, memberHref, memberMeta, setLoading, showAlert,
+  api, byId, countryName, el, getKey, humanise, languageName, memberCard, memberMeta, setLoading,
+  showAlert,
 } from "./dom.js";
-import { initAccess } from "./access.js";
+import { initAccess, renderAccess } from "./access.js";
+import {
+  FIELDS, clearFieldErrors, fieldLabel, newController, reportError, showFieldErrors,
+} from "./forms.js";
+import { formatDate, initLanguage, language, onLanguageChange, t, term } from "./i18n.js";
 import { initImports } from "./imports.js";
 import { onMapSubmit, showMap } from "./map.js";
 import { initMe, showMe } from "./me.js";
 import { initProjects, showProjects } from "./projects.js";
+import { onProjectSubmit, redrawTeam } from "./team.js";
 
 const LEVELS = ["core", "active", "occasional", "peripheral", "transactional"];
 const SEARCH_FIELDS = ["q", "country", "organisation", "level", "type", "language", "top"];
 
-// API field name -> [input id, label a person reads]
-const FIELDS = {
-  q: ["q", "Need"], top: ["top", "How many"], country: ["f-country", "Country"],
-  organisation: ["f-organisation", "Organisation"], level: ["f-level", "Level"],
-  type: ["f-type", "Contribution type"], language: ["f-language", "Language"],
-  title: ["p-title", "Project title"], description: ["p-description", "Description"],
-  needs: ["p-needs", "Needs"], size: ["p-size", "Team size"],
-  exclude_members: ["p-ex-members", "Exclude members"],
-  exclude_organisations: ["p-ex-organisations", "Exclude organisations"],
-  exclude_countries: ["p-ex-countries", "Exclude countries"],
-};
-
-const state = { view: null, lastSearchHash: "#/search", controllers: {}, session: null };
-
-// ---- field errors ----------------------------------------------------------------------------
-function clearFieldErrors(form) {
-  for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
-  for (const p of form.querySelectorAll(".field-error")) {
-    p.textContent = "";
-    p.hidden = true;
-  }
-}
-
-/** Mark the named fields invalid; returns "Label: message" lines for the alert. */
-function showFieldErrors(form, errors) {
-  const lines = [];
-  let first = null;
-  for (const { field, message } of errors) {
-    const name = String(field || "").split(".")[0];
-    const known = FIELDS[name];
-    const input = known && form.querySelector(`#${known[0]}`);
-    if (!input) continue;
-    const note = byId(`${name}-error`);
-    input.setAttribute("aria-invalid", "true");
-    if (note) {
-      note.textContent = `${known[1]}: ${message}`;
-      note.hidden = false;
-    }
-    lines.push(`${known[1]}: ${message}`);
-    first = first || input;
-  }
-  if (first) first.focus();
-  return lines;
-}
-
-function reportError(err, form, alertBox) {
-  if (err && err.name === "AbortError") return;
-  if (!(err instanceof ApiError)) {
-    showAlert(alertBox, `Something went wrong in the page: ${err}`);
-    return;
-  }
-  const errors = err.errors.length ? err.errors
-    : err.field ? [{ field: err.field, message: err.message }] : [];
-  const lines = form && err.status >= 400 && err.status < 500 ? showFieldErrors(form, errors) : [];
-  showAlert(alertBox, lines.length ? `Please correct: ${lines.join("; ")}` : err.message);
-}
-
-function newController(name) {
-  if (state.controllers[name]) state.controllers[name].abort();
-  state.controllers[name] = new AbortController();
-  return state.controllers[name].signal;
-}
+// the answers on screen, kept so that a change of language redraws them without asking again
+const state = { view: null, lastSearchHash: "#/search", session: null, search: null };
 
 // ---- filter options (from /stats, /members, and whatever results show) -----------------------
 function addOption(select, value, label) {
@@ -81,6 +27,15 @@ function addOption(select, value, label) {
   const option = el("option", { value }, label || value);
   const after = [...select.options].slice(1).find((o) => o.textContent.localeCompare(option.textContent) > 0);
   select.insertBefore(option, after || null);
+}
+
+/** The options' labels in the page's language (after a change of language). */
+function relabelOptions() {
+  const label = { "f-country": countryName, "f-level": (v) => term("level", v),
+    "f-language": languageName, "f-type": humanise };
+  for (const [id, name] of Object.entries(label)) {
+    for (const option of [...byId(id).options].slice(1)) option.textContent = name(option.value);
+  }
 }
 
 function harvestOptions(members) {
@@ -91,17 +46,17 @@ function harvestOptions(members) {
 }
 
 async function loadFilterOptions() {
-  for (const level of LEVELS) addOption(byId("f-level"), level, humanise(level));
+  for (const level of LEVELS) addOption(byId("f-level"), level, term("level", level));
   try {
     const stats = await api("/stats");
     const keys = (value) => (value && typeof value === "object" && !Array.isArray(value)
       ? Object.keys(value) : []);
     for (const c of keys(stats.countries)) addOption(byId("f-country"), c, countryName(c));
-    for (const l of keys(stats.levels)) addOption(byId("f-level"), l, humanise(l));
+    for (const l of keys(stats.levels)) addOption(byId("f-level"), l, term("level", l));
     // the community's vocabulary (defaults + vocabulary.json), then any type in use
     const vocabulary = (stats.vocabulary && stats.vocabulary.contribution_types) || [];
-    for (const t of [...vocabulary, ...keys(stats.contribution_types)]) {
-      addOption(byId("f-type"), t, humanise(t));
+    for (const type of [...vocabulary, ...keys(stats.contribution_types)]) {
+      addOption(byId("f-type"), type, humanise(type));
     }
     for (const lang of keys(stats.languages)) {
       if (lang !== "unknown") addOption(byId("f-language"), lang, languageName(lang));
@@ -138,8 +93,8 @@ function onSearchSubmit(event) {
   clearFieldErrors(form);
   const params = searchParamsFromForm();
   if (!params.get("q")) {
-    showFieldErrors(form, [{ field: "q", message: "type what you are looking for" }]);
-    showAlert(byId("search-error"), "Please correct: Need: type what you are looking for");
+    const lines = showFieldErrors(form, [{ field: "q", message: t("search.needMissing") }]);
+    showAlert(byId("search-error"), t("form.correct", { lines: lines.join("; ") }));
     return;
   }
   const hash = `#/search?${params}`;
@@ -149,7 +104,7 @@ function onSearchSubmit(event) {
 
 function fillSearchForm(params) {
   for (const name of SEARCH_FIELDS) {
-    const input = byId(FIELDS[name][0]);
+    const input = byId(FIELDS[name]);
     const value = params.get(name) || (name === "top" ? "10" : "");
     if (input.tagName === "SELECT") addOption(input, value, value);
     input.value = value;
@@ -165,6 +120,7 @@ async function runSearch(params) {
   showAlert(alertBox, "");
   results.replaceChildren();
   summary.textContent = "";
+  state.search = null;
   setLoading(byId("search-loading"), results, true, byId("search-submit"));
   try {
     // this answer is shown to a person: it counts as exposure (fair_exposure setting)
@@ -172,24 +128,28 @@ async function runSearch(params) {
     request.set("shown", "true");
     const data = await api(`/experts?${request}`, { signal: newController("search") });
     harvestOptions(data.results);
-    const filters = SEARCH_FIELDS.filter((f) => !["q", "top"].includes(f) && params.get(f))
-      .map((f) => `${FIELDS[f][1].toLowerCase()} ${params.get(f)}`);
-    const within = filters.length ? ` (${filters.join(", ")})` : "";
-    if (!data.count) {
-      summary.textContent = `No member matches “${data.need}”${within}.${languageNote(data)}${placeNote(data)}`;
-      results.append(el("li", { class: "empty" },
-        "Nobody matches. Try other words, or remove a filter."));
-    } else {
-      summary.textContent = `${data.count} member${data.count === 1 ? "" : "s"} for`
-        + ` “${data.need}”${within}.${languageNote(data)}${placeNote(data)}`;
-      results.append(...data.results.map((m) => memberCard(m)));
-    }
-    showHint(data.hint);
+    state.search = { data, params };
+    renderSearch(data, params);
   } catch (err) {
     reportError(err, form, alertBox);
   } finally {
     setLoading(byId("search-loading"), results, false, byId("search-submit"));
   }
+}
+
+function renderSearch(data, params) {
+  const results = byId("search-results");
+  const filters = SEARCH_FIELDS.filter((f) => !["q", "top"].includes(f) && params.get(f))
+    .map((f) => t("search.filter", { field: fieldLabel(f).toLocaleLowerCase(language()),
+      value: params.get(f) }));
+  const within = filters.length ? t("search.within", { filters: filters.join(", ") }) : "";
+  const notes = `${languageNote(data)}${placeNote(data)}`;
+  byId("search-summary").textContent = data.count
+    ? t("search.summary", { n: data.count, need: data.need, within }) + notes
+    : t("search.none", { need: data.need, within }) + notes;
+  results.replaceChildren(...(data.count ? data.results.map((m) => memberCard(m))
+    : [el("li", { class: "empty" }, t("search.nobody"))]));
+  showHint(data.hint);
 }
 
 // ---- one member ------------------------------------------------------------------------------
@@ -216,182 +176,32 @@ async function showMember(id) {
       api(`/members/${encodeURIComponent(id)}/similar?top=5`, { signal }).catch((e) => e),
     ]);
     byId("member-title").textContent = m.name;
+    const count = m.contributions ?? m.contributions_count ?? m.contribution_count ?? null;
+    const yesNo = (yes) => t(yes ? "common.yes" : "common.no");
     detail.append(memberMeta(m), detailList([
-      ["Member id", m.member_id],
-      ["Languages", (m.languages || []).map(languageName).join(", ")],
-      ["Topics", (m.topics || []).map(humanise).join(", ")],
-      ["Contributions", m.contributions ?? m.contributions_count ?? m.contribution_count ?? null],
-      ["Open to invitations", m.open_to_invitations ? "yes" : "no"],
+      [t("member.id"), m.member_id],
+      [t("member.languages"), (m.languages || []).map(languageName).join(", ")],
+      [t("member.topics"), (m.topics || []).map(humanise).join(", ")],
+      [t("member.contributions"), typeof count === "number" ? t("common.number", { n: count }) : count],
+      [t("member.open"), yesNo(m.open_to_invitations)],
       // the member's own say (#29), shown to keyed callers only
-      m.busy_until ? ["Busy until", m.busy_until] : null,
-      m.consent ? ["Consent to be suggested", m.consent === "in" ? "yes" : "no"] : null,
-      ["Contact", m.contact || (getKey() ? "not available to this key" : "hidden in the public view")],
+      m.busy_until ? [t("member.busyUntil"), formatDate(m.busy_until)] : null,
+      m.consent ? [t("member.consent"), yesNo(m.consent === "in")] : null,
+      [t("member.contact"), m.contact || t(getKey() ? "member.contactNotForKey" : "member.contactHidden")],
     ]), m.bio ? el("p", { class: "bio" }, m.bio) : null);
     if (sim instanceof Error) {
-      byId("similar-summary").textContent = `Similar members could not be loaded: ${sim.message}`;
+      byId("similar-summary").textContent = t("member.similarFailed", { error: sim.message });
     } else if (!sim.count) {
-      byId("similar-summary").textContent = "No similar members.";
+      byId("similar-summary").textContent = t("member.similarNone");
     } else {
-      byId("similar-summary").textContent = `${sim.count} similar member${sim.count === 1 ? "" : "s"}.`;
+      byId("similar-summary").textContent = t("member.similarCount", { n: sim.count });
       similar.append(...sim.results.map((s) => memberCard(s, { compact: true })));
     }
   } catch (err) {
-    byId("member-title").textContent = "Member not shown";
+    byId("member-title").textContent = t("member.notShown");
     reportError(err, null, alertBox);
   } finally {
     setLoading(byId("member-loading"), detail, false);
-  }
-}
-
-// ---- a team for a project --------------------------------------------------------------------
-const splitList = (text, upper) => String(text || "").split(/[,\s]+/).map((s) => s.trim())
-  .filter(Boolean).map((s) => (upper ? s.toUpperCase() : s));
-
-function projectBody(form) {
-  const data = new FormData(form);
-  const needs = String(data.get("needs") || "").split("\n").map((s) => s.trim()).filter(Boolean);
-  const size = String(data.get("size") || "").trim();
-  return {
-    title: String(data.get("title") || "").trim(),
-    description: String(data.get("description") || "").trim(),
-    needs: needs.length ? needs : null,
-    size: /^-?\d+$/.test(size) ? Number(size) : size,
-    exclude_members: splitList(data.get("exclude_members")),
-    exclude_organisations: splitList(data.get("exclude_organisations")),
-    exclude_countries: splitList(data.get("exclude_countries"), true),
-  };
-}
-
-function renderTeam(data) {
-  const names = Object.fromEntries(data.team.map((m) => [m.member_id, m.name]));
-  const derived = Object.fromEntries((data.needs || []).map((n) => [n.need, n.derived]));
-  const langs = Object.fromEntries((data.needs || []).map((n) => [n.need, n.detected_language]));
-  const sources = Object.fromEntries((data.needs || []).map((n) => [n.need, n.source]));
-  fillDerivedNeeds(data.needs || []);
-  const gaps = data.gaps || [];
-  const covered = (data.coverage || []).filter((c) => c.covered_by && c.covered_by.length).length;
-  byId("project-summary").textContent = `Team of ${data.count} for “${data.title}”: ${covered} of`
-    + ` ${(data.coverage || []).length} needs covered, ${gaps.length} gap${gaps.length === 1 ? "" : "s"}.`;
-  byId("coverage-table").tBodies[0].replaceChildren(...(data.coverage || []).map((c) => {
-    const who = c.covered_by || [];
-    return el("tr", { class: who.length ? "covered" : "gap", "data-need": c.need },
-      el("th", { scope: "row" }, c.need, derived[c.need] ? el("span", { class: "tag" }, " derived") : null,
-        langs[c.need] && langs[c.need] !== "en" ? el("span", { class: "tag" }, ` ${languageName(langs[c.need])}`) : null,
-        sources[c.need] ? el("span", { class: "need-source" }, `from: “${sources[c.need]}”`) : null),
-      el("td", {}, who.length
-        ? who.map((id, i) => [i ? ", " : "", el("a", { href: memberHref(id) }, names[id] || id)])
-        : el("strong", { class: "gap-label" }, "Gap: nobody on the team")),
-      el("td", { class: "num" }, formatScore(c.best_score)));
-  }));
-  byId("gaps").replaceChildren(gaps.length
-    ? el("ul", { class: "gaps" }, gaps.map((g) => el("li", { "data-need": g.need },
-      el("strong", {}, g.need), ": no strong match",
-      g.best_member_id ? [" (closest: ", el("a", { href: memberHref(g.best_member_id) },
-        names[g.best_member_id] || g.best_member_id), `, score ${formatScore(g.best_score)})`] : ".")))
-    : el("p", { class: "ok" }, "No gaps: every need is covered by someone on the team."));
-  nameUnknownMembers(byId("gaps"));
-  byId("team-results").replaceChildren(...(data.team.length ? data.team.map((m) => memberCard(m,
-    { covers: m.covers })) : [el("li", { class: "empty" }, "Nobody could be suggested.")]));
-  byId("team-notes").replaceChildren(...teamNotes(data));
-  const spread = data.spread || {};
-  const countries = Object.fromEntries(Object.entries(spread.countries || {})
-    .map(([code, n]) => [countryName(code), n]));
-  byId("spread").replaceChildren(barTable("Team by country", countries, "bars-countries"),
-    barTable("Team by organisation", spread.organisations || {}, "bars-organisations"));
-  byId("project-result").hidden = false;
-}
-
-/** Derived needs fill the (empty) needs list, so the coordinator can drop, edit or add lines
- * and ask again with the list as explicit needs. */
-function fillDerivedNeeds(needs) {
-  const box = byId("p-needs");
-  const derived = needs.filter((n) => n.derived).map((n) => n.need);
-  if (!derived.length || box.value.trim()) return;
-  box.value = derived.join("\n");
-  byId("needs-hint").textContent = "Derived from the description: drop, edit or add lines, then"
-    + " ask again to use this list.";
-}
-
-/** Links that show a bare member id get the member's name (best effort, one call each). */
-async function nameUnknownMembers(container) {
-  for (const link of container.querySelectorAll("a[href^='#/members/']")) {
-    const id = decodeURIComponent(link.getAttribute("href").slice("#/members/".length));
-    if (link.textContent !== id) continue;
-    try {
-      const member = await api(`/members/${encodeURIComponent(id)}`);
-      if (member && member.name) link.textContent = member.name;
-    } catch { /* the id stays readable */ }
-  }
-}
-
-/** Why the team is smaller than asked, and who outside it would widen its spread. */
-function teamNotes(data) {
-  const notes = [];
-  if (data.shortfall) notes.push(el("p", { class: "shortfall" }, "Smaller than asked: ", data.shortfall.reason));
-  const alternates = data.alternates || [];
-  if (alternates.length) {
-    notes.push(el("h3", {}, "Alternates who widen the spread"),
-      el("ul", { class: "alternates" }, alternates.map((a) => el("li", { "data-member-id": a.member_id },
-        el("a", { href: memberHref(a.member_id) }, a.name), ` (${a.organisation}, ${countryName(a.country)}):`
-        + ` another ${a.widens.join(" and ")}, covers ${a.covers.join("; ")},`
-        + ` ${formatScore(a.score)} (${a.cost > 0 ? formatScore(a.cost) + " below" : "not below"} the team's weakest)`))));
-  }
-  return notes;
-}
-
-function renderInvitations(data) {
-  byId("invitations-summary").textContent = data.count
-    ? `${data.count} member${data.count === 1 ? "" : "s"} outside the core to invite.`
-    : `Nobody to invite: ${data.explanation || "no one open to invitations matches these needs."}`;
-  byId("invitations-results").replaceChildren(...data.invitations.map((m) => memberCard(m,
-    { covers: m.covers, reasons: m.reasons })));
-}
-
-async function onProjectSubmit(event) {
-  event.preventDefault();
-  const form = byId("project-form");
-  const alertBox = byId("project-error");
-  clearFieldErrors(form);
-  showAlert(alertBox, "");
-  const body = projectBody(form);
-  const missing = [];
-  if (!body.title) missing.push({ field: "title", message: "give the project a title" });
-  if (!body.description && !body.needs) {
-    missing.push({ field: "description", message: "describe the project or list its needs" });
-  }
-  if (typeof body.size !== "number") missing.push({ field: "size", message: "enter a whole number" });
-  if (missing.length) {
-    showAlert(alertBox, `Please correct: ${showFieldErrors(form, missing).join("; ")}`);
-    return;
-  }
-  byId("project-result").hidden = true;
-  byId("invitations-block").hidden = true;
-  byId("project-summary").textContent = "";
-  byId("invitations-results").replaceChildren();
-  byId("invitations-summary").textContent = "";
-  showAlert(byId("invitations-error"), "");
-  const signal = newController("project");
-  setLoading(byId("project-loading"), byId("project-result"), true, byId("project-submit"));
-  setLoading(byId("invitations-loading"), byId("invitations-results"), true);
-  const shown = { ...body, shown: true }; // shown to a person: counts as exposure
-  const invitations = api("/projects/invitations", { method: "POST", body: { ...shown, top: 10 }, signal });
-  invitations.catch(() => {}); // reported below, once the team is known
-  try {
-    renderTeam(await api("/projects/match", { method: "POST", body: shown, signal }));
-  } catch (err) {
-    reportError(err, form, alertBox);
-    setLoading(byId("invitations-loading"), byId("invitations-results"), false);
-    return;
-  } finally {
-    setLoading(byId("project-loading"), byId("project-result"), false, byId("project-submit"));
-  }
-  byId("invitations-block").hidden = false;
-  try {
-    renderInvitations(await invitations);
-  } catch (err) {
-    reportError(err, null, byId("invitations-error"));
-  } finally {
-    setLoading(byId("invitations-loading"), byId("invitations-results"), false);
   }
 }
 
@@ -423,6 +233,7 @@ function route() {
   else if (path === "/map") view = "map";
   else if (path === "/me") view = "me";
   else if (record) view = "projects";
+  const first = state.view === null;  // the page's first view takes no focus: Tab starts at the top
   const changed = showView(view);
   if (view === "member") {
     showMember(decodeURIComponent(member[1]));
@@ -437,10 +248,26 @@ function route() {
     fillSearchForm(params);
     if (params.get("q")) runSearch(params);
   }
-  if (changed && document.readyState === "complete") byId(`${view}-title`).focus();
+  if (changed && !first && document.readyState === "complete") byId(`${view}-title`).focus();
 }
 
-function init() {
+/** A change of language: the access line, the options, and the view on screen redrawn (the
+ * answers of a search or a team from what is kept, the other views asked again). */
+function redrawForLanguage() {
+  renderAccess();
+  relabelOptions();
+  if (state.view === "search") {
+    if (state.search) renderSearch(state.search.data, state.search.params);
+  } else if (state.view === "project") {
+    redrawTeam();
+  } else if (state.view) {
+    route();
+  }
+}
+
+async function init() {
+  await initLanguage();
+  onLanguageChange(redrawForLanguage);
   initAccess(route);
   byId("search-form").addEventListener("submit", onSearchSubmit);
   byId("search-form").addEventListener("reset", () => {
@@ -475,19 +302,16 @@ function placeNote(data) {
   const hints = data.place_hints || [];
   if (!hints.length) return "";
   const parts = hints.map((h) => `${h.place} (${h.countries.join(", ")})`);
-  return ` Members working in ${[...new Set(parts)].join(" · ")} preferred.`;
+  return ` ${t("search.places", { places: [...new Set(parts)].join(" · ") })}`;
 }
 
 /** " Need in French, answered through the multilingual index." (empty for English needs). */
 function languageNote(data) {
-  const names = { fr: "French", es: "Spanish", pt: "Portuguese", ar: "Arabic", de: "German",
-    it: "Italian", nl: "Dutch", ru: "Russian", zh: "Chinese", ja: "Japanese", ko: "Korean",
-    pl: "Polish", th: "Thai", tr: "Turkish" };
   const code = data.detected_language;
   if (!code || code === "en") return "";
-  const route = data.language_route === "english" ? "the English index"
-    : data.language_route === "fused" ? "both indexes" : "the multilingual index";
-  const terms = [...new Set((data.glossary_reading || []).map((t) => t.english))];
-  const reading = terms.length ? ` Read with the glossary as: ${terms.join(" · ")}.` : "";
-  return ` Need in ${names[code] || code}, answered through ${route}.${reading}`;
+  const route = t(data.language_route === "english" ? "search.routeEnglish"
+    : data.language_route === "fused" ? "search.routeFused" : "search.routeMultilingual");
+  const terms = [...new Set((data.glossary_reading || []).map((r) => r.english))];
+  const reading = terms.length ? ` ${t("search.glossary", { terms: terms.join(" · ") })}` : "";
+  return ` ${t("search.language", { language: languageName(code), route })}${reading}`;
 }

@@ -1,4 +1,6 @@
 // Inline SVG charts for the community map: drawn here, nothing loaded from elsewhere.
+import { formatNumber, t } from "./i18n.js";
+
 const NS = "http://www.w3.org/2000/svg";
 
 /** An SVG element; children may be nodes or strings (inserted as text, never as markup). */
@@ -44,7 +46,7 @@ export function heatGrid({ id, title, rows, cols, href, describe, rowHref }) {
   const body = rows.map((r, i) => {
     const y = top + i * cellH;
     const label = svg("a", { href: rowHref(r), class: "grid-row-link" },
-      svg("title", {}, `${r.label}: search for members`),
+      svg("title", {}, t("chart.searchTopic", { topic: r.label })),
       svg("text", { x: labelW - 8, y: y + cellH / 2 + 4, "text-anchor": "end", class: "grid-row" },
         `${r.thin ? "⚠ " : ""}${shorten(r.label, 30)}`));
     const cells = cols.map((c, j) => {
@@ -55,7 +57,7 @@ export function heatGrid({ id, title, rows, cols, href, describe, rowHref }) {
       svg("title", {}, describe(r, c, n)),
       svg("rect", { x: x + 1, y: y + 1, width: cellW - 2, height: cellH - 2, rx: 3, fill: shade(n, max) }),
       svg("text", { x: x + cellW / 2, y: y + cellH / 2 + 4, "text-anchor": "middle",
-        class: n / max > 0.55 ? "grid-num grid-num-dark" : "grid-num" }, n ? String(n) : ""));
+        class: n / max > 0.55 ? "grid-num grid-num-dark" : "grid-num" }, n ? formatNumber(n) : ""));
     });
     return [label, cells];
   });
@@ -74,21 +76,22 @@ export function spreadChart({ id, title, rows, href }) {
   const max = Math.max(1, ...rows.flatMap((r) => [r.countries, r.organisations]));
   const legend = [
     svg("rect", { x: labelW, y: 4, width: 12, height: 10, class: "bar-countries" }),
-    svg("text", { x: labelW + 16, y: 13, class: "grid-col" }, "countries"),
+    svg("text", { x: labelW + 16, y: 13, class: "grid-col" }, t("chart.countries")),
     svg("rect", { x: labelW + 100, y: 4, width: 12, height: 10, class: "bar-organisations" }),
-    svg("text", { x: labelW + 116, y: 13, class: "grid-col" }, "organisations"),
+    svg("text", { x: labelW + 116, y: 13, class: "grid-col" }, t("chart.organisations")),
   ];
   const body = rows.map((r, i) => {
     const y = top + i * rowH;
     const w = (n) => Math.max(2, Math.round((n / max) * barW));
-    const name = `${r.label}: ${r.countries} countries (${r.countryList}), ${r.organisations} organisations`;
+    const name = t("chart.spreadRow", { topic: r.label, countries: t("chart.countryCount", { n: r.countries }),
+      list: r.countryList, organisations: t("chart.organisationCount", { n: r.organisations }) });
     return svg("a", { href: href(r), class: "spread-row", "data-topic": r.id, "aria-label": name },
       svg("title", {}, name),
       svg("text", { x: labelW - 8, y: y + 16, "text-anchor": "end", class: "grid-row" }, shorten(r.label, 30)),
       svg("rect", { x: labelW, y: y + 3, width: w(r.countries), height: 11, class: "bar-countries" }),
-      svg("text", { x: labelW + w(r.countries) + 4, y: y + 12, class: "grid-num" }, String(r.countries)),
+      svg("text", { x: labelW + w(r.countries) + 4, y: y + 12, class: "grid-num" }, formatNumber(r.countries)),
       svg("rect", { x: labelW, y: y + 15, width: w(r.organisations), height: 11, class: "bar-organisations" }),
-      svg("text", { x: labelW + w(r.organisations) + 4, y: y + 25, class: "grid-num" }, String(r.organisations)));
+      svg("text", { x: labelW + w(r.organisations) + 4, y: y + 25, class: "grid-num" }, formatNumber(r.organisations)));
   });
   return svg("svg", { id, class: "chart", viewBox: `0 0 ${width} ${height}`, width, height,
     role: "group", "aria-label": title }, svg("title", {}, title), legend, body);

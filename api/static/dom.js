@@ -1,17 +1,23 @@
 // Wellspring page: DOM building (text nodes only, never HTML strings), the API client, the cards.
 "use strict";
+import { formatDate, formatNumber, formatScore, language, t, term } from "./i18n.js";
+
+export { formatScore };
 
 const KEY_STORAGE = "wellspring.apiKey";
+const displayNames = {};
 
-const regionNames = safeDisplayNames("region");
-const languageNames = safeDisplayNames("language");
-
-function safeDisplayNames(type) {
-  try {
-    return new Intl.DisplayNames(["en"], { type });
-  } catch {
-    return null;
+/** Country and language names in the page's language (Intl.DisplayNames), made once each. */
+function namesOf(type) {
+  const key = `${language()}:${type}`;
+  if (!(key in displayNames)) {
+    try {
+      displayNames[key] = new Intl.DisplayNames([language()], { type });
+    } catch {
+      displayNames[key] = null;
+    }
   }
+  return displayNames[key];
 }
 
 /** Build an element; strings become text nodes, so data is never parsed as HTML. */
@@ -34,6 +40,7 @@ export const byId = (id) => document.getElementById(id);
 export function countryName(code) {
   if (!code) return "";
   try {
+    const regionNames = namesOf("region");
     const name = regionNames && regionNames.of(code);
     return name && name !== code ? `${name} (${code})` : code;
   } catch {
@@ -44,6 +51,7 @@ export function countryName(code) {
 export function languageName(code) {
   if (!code) return "";
   try {
+    const languageNames = namesOf("language");
     const name = languageNames && languageNames.of(code);
     return name && name !== code ? name : code;
   } catch {
@@ -51,9 +59,7 @@ export function languageName(code) {
   }
 }
 
-const capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 export const humanise = (value) => String(value || "").replace(/_/g, " ");
-export const formatScore = (score) => (typeof score === "number" ? score.toFixed(2) : "–");
 export const memberHref = (id) => `#/members/${encodeURIComponent(id)}`;
 
 // ---- API key (kept for the browser tab only) -------------------------------------------------
@@ -81,28 +87,19 @@ export class ApiError extends Error {
 }
 
 function describeFailure(status, data) {
+  // the server's detail is its own words (English); the page's sentence around it is translated
   const detail = data && typeof data.detail === "string" ? data.detail : "";
-  if (status === 401) {
-    return `The API key was not accepted${detail ? `: ${detail}` : "."} Forget the key to use`
-      + " the public view.";
-  }
-  if (status === 403) return `This API key may not do that${detail ? `: ${detail}` : "."}`;
-  if (status === 404 && (!detail || detail === "Not Found")) {
-    return "This server does not offer that (HTTP 404).";
-  }
-  if (status === 413) return "The request is too large. Shorten the text and try again.";
-  if (status === 503) {
-    return `The service is not ready yet${detail ? ` (${detail})` : ""}. Try again in a moment.`;
-  }
-  if (status >= 500) {
-    return `The server had a problem (HTTP ${status}). Try again; if it goes on, tell the`
-      + " administrator.";
-  }
-  return detail || `The request failed (HTTP ${status}).`;
+  const code = String(status);
+  if (status === 401) return t(detail ? "error.keyRefusedDetail" : "error.keyRefused", { detail });
+  if (status === 403) return t(detail ? "error.forbiddenDetail" : "error.forbidden", { detail });
+  if (status === 404 && (!detail || detail === "Not Found")) return t("error.notOffered");
+  if (status === 413) return t("error.tooLarge");
+  if (status === 503) return t(detail ? "error.notReadyDetail" : "error.notReady", { detail });
+  if (status >= 500) return t("error.server", { status: code });
+  return detail || t("error.failed", { status: code });
 }
 
-export const UNREACHABLE = "The Wellspring server cannot be reached. Check that it is running"
-  + " and your connection, then try again.";
+export const unreachable = () => t("error.unreachable");
 
 /** Call the API as JSON (or, with ``form``, a multipart FormData upload) with the tab's key;
  * throws ApiError with a readable message. */
@@ -127,7 +124,7 @@ export async function api(path, { method = "GET", body, form, signal } = {}) {
     });
   } catch (err) {
     if (err && err.name === "AbortError") throw err;
-    throw new ApiError(UNREACHABLE, { status: 0 });
+    throw new ApiError(unreachable(), { status: 0 });
   }
   const text = await response.text();
   let data = null;
@@ -137,7 +134,7 @@ export async function api(path, { method = "GET", body, form, signal } = {}) {
     data = null;
   }
   if (response.status === 502 || response.status === 504) {
-    throw new ApiError(UNREACHABLE, { status: response.status });
+    throw new ApiError(unreachable(), { status: response.status });
   }
   if (!response.ok) {
     const errors = data && Array.isArray(data.errors) ? data.errors : [];
@@ -171,32 +168,26 @@ function labelled(label, value) {
 
 export function memberMeta(m) {
   return el("p", { class: "meta" },
-    labelled("Organisation", m.organisation || m.organisation_id || ""),
-    labelled("Country", countryName(m.country)),
-    labelled("Level", el("span", { class: `level level-${m.level}` }, humanise(m.level))));
+    labelled(t("field.organisation"), m.organisation || m.organisation_id || ""),
+    labelled(t("field.country"), countryName(m.country)),
+    labelled(t("field.level"), el("span", { class: `level level-${m.level}` }, term("level", m.level))));
 }
 
 function evidenceItem(e) {
   const isPrivate = e.space && e.space !== "public";
   return el("li", { class: "evidence-item", "data-contribution-id": e.contribution_id },
-    el("p", { class: "evidence-title" }, e.kind === "profile" ? "From the profile" : e.title),
+    el("p", { class: "evidence-title" }, e.kind === "profile" ? t("card.fromProfile") : e.title),
     el("p", { class: "evidence-meta" },
-      e.kind === "profile" ? chip("profile", "chip-profile") : chip(humanise(e.type), "chip-type"),
-      e.date ? el("time", { datetime: e.date }, e.date) : null,
+      e.kind === "profile" ? chip(t("card.profile"), "chip-profile") : chip(humanise(e.type), "chip-type"),
+      e.date ? el("time", { datetime: e.date }, formatDate(e.date)) : null,
       e.language ? el("span", { class: "lang" }, languageName(e.language)) : null,
-      isPrivate ? chip(`private: ${e.space}`, "chip-private") : null,
-      e.need ? chip(`for: ${e.need}`, "chip-need") : null,
-      el("span", { class: "evidence-score" }, `score ${formatScore(e.score)}`)),
+      isPrivate ? chip(t("card.private", { space: e.space }), "chip-private") : null,
+      e.need ? chip(t("card.forNeed", { need: e.need }), "chip-need") : null,
+      el("span", { class: "evidence-score" }, t("card.score", { score: formatScore(e.score) }))),
     e.snippet ? el("p", { class: "snippet" }, e.snippet) : null);
 }
 
 /** A member card: name (link to their view), organisation, country, level, score, evidence. */
-/** How an invitation reason reads on the page. */
-export const REASON_LABELS = {
-  fills_gap: "Fills a gap", adds_depth: "Adds depth", new_perspective: "New perspective",
-  grow_newcomer: "Grows a newcomer",
-};
-
 export function memberCard(m, { covers, reason, reasons, compact = false } = {}) {
   const headingId = `card-${m.member_id}-${Math.random().toString(36).slice(2, 8)}`;
   const evidence = Array.isArray(m.evidence) ? m.evidence : [];
@@ -206,36 +197,37 @@ export function memberCard(m, { covers, reason, reasons, compact = false } = {})
         el("h3", { id: headingId, class: "card-name" },
           el("a", { href: memberHref(m.member_id) }, m.name)),
         typeof m.score === "number"
-          ? el("span", { class: "score", title: "Match score (higher is better)" },
-            el("span", { class: "visually-hidden" }, "score "), formatScore(m.score))
+          ? el("span", { class: "score", title: t("card.scoreTitle") },
+            el("span", { class: "visually-hidden" }, `${t("card.scoreLabel")} `), formatScore(m.score))
           : null),
       memberMeta(m),
-      m.contact ? el("p", { class: "contact" }, "Contact: ", m.contact) : null,
+      m.contact ? el("p", { class: "contact" }, `${t("card.contact")} `, m.contact) : null,
       m.open_to_invitations === false
-        ? el("p", { class: "note" }, "Not open to invitations") : null,
+        ? el("p", { class: "note" }, t("card.notOpen")) : null,
       covers && covers.length
-        ? el("p", { class: "covers" }, "Covers: ", covers.map((n) => chip(n, "chip-need")))
+        ? el("p", { class: "covers" }, `${t("card.covers")} `, covers.map((n) => chip(n, "chip-need")))
         : null,
       reasons && reasons.length
         ? el("ul", { class: "reasons" }, reasons.map((r) => el("li", { "data-reason": r.type },
-          el("span", { class: "reason-type" }, REASON_LABELS[r.type] || humanise(r.type)), " ",
+          el("span", { class: "reason-type" }, term("reason", r.type)), " ",
           r.detail)))
         : reason ? el("p", { class: "reason" }, reason) : null,
       !compact && m.topics && m.topics.length
-        ? el("p", { class: "topics" }, el("span", { class: "visually-hidden" }, "Topics: "),
+        ? el("p", { class: "topics" }, el("span", { class: "visually-hidden" }, `${t("card.topics")} `),
           m.topics.map((t) => chip(humanise(t))))
         : null,
       !compact && evidence.length
-        ? [el("h4", { class: "evidence-head" }, "Evidence"),
+        ? [el("h4", { class: "evidence-head" }, t("card.evidence")),
           el("ul", { class: "evidence" }, evidence.map(evidenceItem))]
         : null,
       !compact && !evidence.some((e) => e.kind !== "profile") && Array.isArray(m.evidence)
-        ? el("p", { class: "note" }, "Matched on profile only (no contribution evidence).")
+        ? el("p", { class: "note" }, t("card.profileOnly"))
         : null));
 }
 
-/** A bar chart that is also a table: one row per label, count and a proportional bar. */
-export function barTable(caption, counts, className) {
+/** A bar chart that is also a table: one row per label, count and a proportional bar;
+ * ``caption`` names the table, ``heading`` its first column. */
+export function barTable(caption, heading, counts, className) {
   const entries = Object.entries(counts || {}).sort((a, b) => b[1] - a[1]
     || a[0].localeCompare(b[0]));
   const max = Math.max(1, ...entries.map(([, n]) => n));
@@ -245,12 +237,12 @@ export function barTable(caption, counts, className) {
     return el("tr", {},
       el("th", { scope: "row" }, label),
       el("td", { class: "bar-cell" }, el("span", { class: "bar-track" }, bar)),
-      el("td", { class: "count" }, String(n)));
+      el("td", { class: "count" }, formatNumber(n)));
   }));
   return el("table", { class: `bars ${className || ""}` },
     el("caption", {}, caption),
-    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, capitalise(caption.replace(/^Team by /, ""))),
-      el("th", { scope: "col" }, el("span", { class: "visually-hidden" }, "Share")),
-      el("th", { scope: "col" }, "Members"))),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, heading),
+      el("th", { scope: "col" }, el("span", { class: "visually-hidden" }, t("chart.share"))),
+      el("th", { scope: "col" }, t("chart.members")))),
     body);
 }

@@ -1,16 +1,18 @@
 // Wellspring page: the Import view (#/import). Uploads with FormData; the report is built with
 // el() (text nodes only), never as HTML.
 import { ApiError, api, byId, el, getKey, setLoading, showAlert } from "./dom.js";
+import { formatNumber, t, term } from "./i18n.js";
 
+// API field -> [input id, the catalogue's label, the error's id]
 const FIELD_IDS = {
-  file: ["i-file", "Files", "file-error"], format: ["i-format", "Format", "format-error"],
-  map: ["i-map", "Column mapping", "colmap-error"], users: ["i-users", "Forum user map", "users-error"],
-  create_members: ["i-create", "Create unmatched people as", "create_members-error"],
-  country: ["i-country", "Their country", "country_import-error"],
-  member: ["i-member", "Member whose works these are", "import-member-error"],
-  default_space: ["i-default-space", "Space of topics without a category",
-    "import-space-error"],
+  file: ["i-file", "import.files", "file-error"], format: ["i-format", "import.format", "format-error"],
+  map: ["i-map", "import.map", "colmap-error"], users: ["i-users", "import.users", "users-error"],
+  create_members: ["i-create", "import.create", "create_members-error"],
+  country: ["i-country", "import.country", "country_import-error"],
+  member: ["i-member", "import.member", "import-member-error"],
+  default_space: ["i-default-space", "import.space", "import-space-error"],
 };
+const score = (value) => formatNumber(value, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 function clearErrors(form) {
   for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
@@ -26,7 +28,7 @@ function markField(field, message) {
   const [inputId, label, noteId] = known;
   byId(inputId).setAttribute("aria-invalid", "true");
   const note = byId(noteId);
-  note.textContent = `${label}: ${message}`;
+  note.textContent = t("form.fieldError", { field: t(label), message });
   note.hidden = false;
   return true;
 }
@@ -40,16 +42,15 @@ function section(title, items, className) {
 function where(e) {
   const line = e.line !== null && e.line !== undefined ? `:${e.line}` : "";
   const id = e.id ? ` (${e.id})` : "";
-  return `${e.record || e.source || "file"}${line}${id}: ${e.field}: ${e.message}`;
+  return `${e.record || e.source || t("import.file")}${line}${id}: ${e.field}: ${e.message}`;
 }
 
 function renderReport(report) {
-  const verb = report.dry_run ? "Would import" : "Imported";
-  const left = report.state === "partial"
-    ? ` The ${report.invalid} invalid entries were left out.` : "";
-  byId("import-summary").textContent = `${verb} ${report.format}: ${report.inserted} inserted,`
-    + ` ${report.updated} updated, ${report.unchanged} unchanged, ${report.skipped.count}`
-    + ` skipped, ${report.invalid} invalid.${report.dry_run ? " Nothing was written." : left}`;
+  const left = report.state === "partial" ? ` ${t("import.leftOut", { n: report.invalid })}` : "";
+  byId("import-summary").textContent = t(report.dry_run ? "import.wouldImport" : "import.imported", {
+    format: report.format, inserted: report.inserted, updated: report.updated,
+    unchanged: report.unchanged, skipped: report.skipped.count, invalid: report.invalid,
+  }) + (report.dry_run ? ` ${t("import.nothingWritten")}` : left);
   const linked = report.matches.filter((m) => m.outcome === "linked");
   const near = report.matches.filter((m) => m.outcome === "candidate" || m.outcome === "ambiguous");
   const created = report.matches.filter((m) => m.outcome === "created");
@@ -57,26 +58,26 @@ function renderReport(report) {
     Object.entries(outcomes).filter(([, ids]) => ids.length)
       .map(([outcome, ids]) => `${kind} ${outcome}: ${ids.join(", ")}`));
   byId("import-report").replaceChildren(...[
-    section("Records", records, "import-records"),
-    section("Matched people", linked.map((m) => `${m.name} → ${m.candidate_name} (${m.member_id}),`
-      + ` by ${m.method}, score ${m.score.toFixed(1)}`), "import-matches"),
-    section("Close but not linked", near.map((m) => `${m.name}: ${m.candidate_name}`
-      + ` (${m.candidate_id}) scores ${m.score.toFixed(1)} — ${m.outcome.replace("_", " ")}`),
-    "import-near"),
-    section("People with no member", report.unmatched.count
-      ? [`${report.unmatched.count}: ${report.unmatched.first.join(", ")}`] : [], "import-unmatched"),
-    section("Skipped", report.skipped.entries.map((s) =>
+    section(t("import.records"), records, "import-records"),
+    section(t("import.matched"), linked.map((m) => t("import.matchedOne", { name: m.name,
+      candidate: m.candidate_name, id: m.member_id, method: m.method, score: score(m.score) })),
+    "import-matches"),
+    section(t("import.near"), near.map((m) => t("import.nearOne", { name: m.name,
+      candidate: m.candidate_name, id: m.candidate_id, score: score(m.score),
+      outcome: term("importOutcome", m.outcome) })), "import-near"),
+    section(t("import.unmatched"), report.unmatched.count
+      ? [`${formatNumber(report.unmatched.count)}: ${report.unmatched.first.join(", ")}`] : [],
+    "import-unmatched"),
+    section(t("import.skipped"), report.skipped.entries.map((s) =>
       `${s.where}: ${s.title} (${s.reason})`), "import-skipped"),
-    section("Created members (to review)", created.map((m) => `${m.name} → ${m.member_id}`
-      + (m.candidate_id ? `; nearest member ${m.candidate_name} (${m.candidate_id}),`
-        + ` score ${m.score.toFixed(1)}` : "")), "import-created"),
-    section("Organisations among the authors (not people)", report.corporate_authors,
-      "import-corporate"),
-    section("Merged", report.merged, "import-merged"),
-    section("Invalid records", report.errors.map((e) => where({ ...e, record: e.source })),
+    section(t("import.created"), created.map((m) => `${m.name} → ${m.member_id}`
+      + (m.candidate_id ? t("import.nearest", { candidate: m.candidate_name, id: m.candidate_id,
+        score: score(m.score) }) : "")), "import-created"),
+    section(t("import.corporate"), report.corporate_authors, "import-corporate"),
+    section(t("import.merged"), report.merged, "import-merged"),
+    section(t("import.invalid"), report.errors.map((e) => where({ ...e, record: e.source })),
       "import-errors"),
-    section("Rejected because of another record", report.root_causes.map((c) => c.message),
-      "import-causes"),
+    section(t("import.causes"), report.root_causes.map((c) => c.message), "import-causes"),
   ].filter(Boolean));
 }
 
@@ -90,13 +91,13 @@ async function onImportSubmit(event) {
   byId("import-report").replaceChildren();
   const files = [...byId("i-file").files];
   if (!files.length) {
-    markField("file", "choose the exported file(s)");
+    markField("file", t("import.chooseFiles"));
     byId("i-file").focus();
-    showAlert(alertBox, "Please correct: Files: choose the exported file(s)");
+    showAlert(alertBox, t("form.correct", { lines: byId("file-error").textContent }));
     return;
   }
   if (!getKey()) {
-    showAlert(alertBox, "Importing needs an editor or admin API key: paste it above.");
+    showAlert(alertBox, t("import.needsKey"));
     return;
   }
   const data = new FormData();
@@ -120,7 +121,7 @@ async function onImportSubmit(event) {
     renderReport(await api(`/imports/${encodeURIComponent(format)}`, { method: "POST", form: data }));
   } catch (err) {
     if (!(err instanceof ApiError)) {
-      showAlert(alertBox, `Something went wrong in the page: ${err}`);
+      showAlert(alertBox, t("error.page", { error: String(err) }));
       return;
     }
     const errors = err.errors.length ? err.errors : err.field ? [{ field: err.field, message: err.message }] : [];
@@ -129,10 +130,11 @@ async function onImportSubmit(event) {
     const fileErrors = errors.filter((e) => !isOption(e));
     for (const e of errors.filter(isOption)) markField(e.field, e.message);
     showAlert(alertBox, err.status === 422 && fileErrors.length
-      ? `Nothing was imported: ${fileErrors.length} problem${fileErrors.length === 1 ? "" : "s"} in the file.`
+      ? t("import.nothingImported", { n: fileErrors.length })
       : err.message);
     if (fileErrors.length) {
-      byId("import-report").replaceChildren(section("Problems", fileErrors.map(where), "import-errors"));
+      byId("import-report").replaceChildren(section(t("import.problems"), fileErrors.map(where),
+        "import-errors"));
     }
   } finally {
     setLoading(byId("import-loading"), byId("import-report"), false, byId("import-submit"));

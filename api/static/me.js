@@ -2,10 +2,7 @@
 // signed in, or a member key), and their say: confirm or reject inferred topics, add their own,
 // switch contributions off for matching, availability and consent, export, erase.
 import { api, byId, el, humanise, memberMeta, showAlert, setLoading } from "./dom.js";
-
-const STATUS = { inferred: "inferred", confirmed: "confirmed by you", rejected: "rejected by you",
-  pending: "pending: no contribution of yours supports it yet" };
-const POLICY = { opt_out: "suggested unless you say no", opt_in: "only if you say yes" };
+import { formatDate, t, term } from "./i18n.js";
 
 let profile = null;
 
@@ -13,40 +10,40 @@ function say(message) {
   byId("me-status").textContent = message;
 }
 
-function topicCard(t) {
-  const buttons = t.topic_id === null ? [] : [
-    el("button", { type: "button", "data-topic": t.topic_id, "data-status": "confirmed",
-      "aria-pressed": String(t.status === "confirmed") }, "Confirm"),
-    el("button", { type: "button", "data-topic": t.topic_id, "data-status": "rejected",
-      "aria-pressed": String(t.status === "rejected") }, "Reject")];
-  return el("li", { class: `card topic-${t.status}`, "data-topic-id": t.topic_id || "" },
-    el("h3", {}, t.label),
-    el("p", { class: "meta" }, `Status: ${STATUS[t.status] || t.status}`,
-      t.evidence.length ? ` · ${t.evidence.length} contribution${t.evidence.length === 1 ? "" : "s"}` : ""),
-    t.evidence.length ? el("ul", { class: "evidence" },
-      ...t.evidence.slice(0, 5).map((e) => el("li", {}, e.title))) : null,
+function topicCard(topic) {
+  const buttons = topic.topic_id === null ? [] : [
+    el("button", { type: "button", "data-topic": topic.topic_id, "data-status": "confirmed",
+      "aria-pressed": String(topic.status === "confirmed") }, t("me.confirm")),
+    el("button", { type: "button", "data-topic": topic.topic_id, "data-status": "rejected",
+      "aria-pressed": String(topic.status === "rejected") }, t("me.reject"))];
+  const evidence = topic.evidence;
+  return el("li", { class: `card topic-${topic.status}`, "data-topic-id": topic.topic_id || "" },
+    el("h3", {}, topic.label),
+    el("p", { class: "meta" }, t("me.status", { status: term("topicStatus", topic.status) }),
+      evidence.length ? ` · ${t("me.contributionCount", { n: evidence.length })}` : ""),
+    evidence.length ? el("ul", { class: "evidence" },
+      ...evidence.slice(0, 5).map((e) => el("li", {}, e.title))) : null,
     buttons.length ? el("p", { class: "actions" }, ...buttons) : null);
 }
 
 function contributionRow(c) {
   const box = el("input", { type: "checkbox", "data-contribution": c.contribution_id,
-    "aria-label": `Use “${c.title}” for matching` });
+    "aria-label": t("me.useFor", { title: c.title }) });
   box.checked = c.used_for_matching;
   return el("tr", {},
     el("td", {}, c.title), el("td", {}, humanise(c.type)), el("td", {}, c.space),
-    el("td", {}, c.date), el("td", {}, box));
+    el("td", {}, c.date ? el("time", { datetime: c.date }, formatDate(c.date)) : ""), el("td", {}, box));
 }
 
 function render(p) {
   profile = p;
   const m = p.member;
-  byId("me-title").textContent = `My profile: ${m.name}`;
+  byId("me-title").textContent = t("me.titleOf", { name: m.name });
   byId("me-who").replaceChildren(memberMeta({ ...m, organisation: m.organisation_id }));
   byId("me-topics").replaceChildren(...(p.topics.length ? p.topics.map(topicCard)
-    : [el("li", { class: "empty" }, "No topics yet: none of your contributions is in the "
-      + "community map, so Wellspring knows you from your profile only.")]));
+    : [el("li", { class: "empty" }, t("me.noTopics"))]));
   byId("me-contributions").querySelector("tbody").replaceChildren(...p.contributions.map(contributionRow));
-  byId("me-policy").textContent = POLICY[p.consent.policy] || p.consent.policy;
+  byId("me-policy").textContent = term("policy", p.consent.policy);
   for (const radio of document.querySelectorAll("#me-choices input[name=consent]")) {
     radio.checked = radio.value === (p.consent.choice || "");
   }
@@ -54,22 +51,21 @@ function render(p) {
   byId("me-busy").value = p.availability.busy_until || "";
   byId("me-max").value = p.availability.max_invitations_per_month ?? "";
   const x = p.exposure;
-  byId("me-exposure").textContent = `In the last ${x.days} days: named in ${x.suggested} `
-    + `answer${x.suggested === 1 ? "" : "s"}, shown to a person ${x.shown} time${x.shown === 1 ? "" : "s"}, `
-    + `marked contacted ${x.contacted} time${x.contacted === 1 ? "" : "s"}. `
-    + (p.consent.suggested_to_others ? "You may be suggested to others."
-      : "You are not suggested to anyone else.")
-    + topicCounts(p);
+  byId("me-exposure").textContent = [
+    t("me.exposureDays", { n: x.days }), t("me.exposureNamed", { n: x.suggested }),
+    t("me.exposureShown", { n: x.shown }), t("me.exposureContacted", { n: x.contacted }),
+    t(p.consent.suggested_to_others ? "me.suggested" : "me.notSuggested"),
+  ].join(" ") + topicCounts(p);
   byId("me-content").hidden = false;
 }
 
 /** " Named for: leak detection (3), ..." from the exposure's counts by topic. */
 function topicCounts(p) {
-  const labels = Object.fromEntries(p.topics.map((t) => [t.topic_id, t.label]));
+  const labels = Object.fromEntries(p.topics.map((topic) => [topic.topic_id, topic.label]));
   const parts = Object.entries(p.exposure.by_topic || {})
     .sort((a, b) => b[1] - a[1])
-    .map(([id, n]) => `${labels[id] || id} (${n})`);
-  return parts.length ? ` Named for: ${parts.join("; ")}.` : "";
+    .map(([id, n]) => t("me.namedForOne", { topic: labels[id] || id, n }));
+  return parts.length ? ` ${t("me.namedFor", { topics: parts.join("; ") })}` : "";
 }
 
 /** Load the profile; a caller who is not a member is told how to become one. */
@@ -82,10 +78,8 @@ export async function showMe() {
     render(await api("/me"));
   } catch (err) {
     byId("me-content").hidden = true;
-    byId("me-title").textContent = "My profile";
-    showAlert(box, err.status === 401 || err.status === 403
-      ? "My profile is for members: sign in, or use the member key a coordinator gave you."
-      : err.message);
+    byId("me-title").textContent = t("me.title");
+    showAlert(box, err.status === 401 || err.status === 403 ? t("me.forMembers") : err.message);
   } finally {
     setLoading(byId("me-loading"), byId("me-content"), false);
   }
@@ -107,8 +101,7 @@ function onTopicClick(event) {
   if (!button) return;
   const { topic, status } = button.dataset;
   act(() => api(`/me/topics/${encodeURIComponent(topic)}`, { method: "PUT", body: { status } }),
-    status === "rejected" ? "Topic rejected: you are no longer suggested for needs in it."
-      : "Topic confirmed.");
+    t(status === "rejected" ? "me.topicRejected" : "me.topicConfirmed"));
 }
 
 function onContributionChange(event) {
@@ -116,7 +109,7 @@ function onContributionChange(event) {
   if (!box) return;
   act(() => api(`/me/contributions/${encodeURIComponent(box.dataset.contribution)}/matching`,
     { method: "PUT", body: { used: box.checked } }),
-  box.checked ? "The contribution counts for matching again." : "The contribution no longer counts for matching.");
+  t(box.checked ? "me.contributionOn" : "me.contributionOff"));
 }
 
 function onTopicSubmit(event) {
@@ -129,7 +122,7 @@ function onTopicSubmit(event) {
     return;
   }
   input.removeAttribute("aria-invalid");
-  act(() => api("/me/topics", { method: "POST", body: { label } }), `Topic “${label}” added.`)
+  act(() => api("/me/topics", { method: "POST", body: { label } }), t("me.topicAdded", { label }))
     .then(() => { input.value = ""; });
 }
 
@@ -144,7 +137,7 @@ function onChoicesSubmit(event) {
     busy_until: byId("me-busy").value || null,
     max_invitations_per_month: max === "" ? null : Number(max),
   };
-  act(() => api("/me", { method: "PATCH", body }), "Your choices are saved.");
+  act(() => api("/me", { method: "PATCH", body }), t("me.saved"));
 }
 
 async function onExport() {
@@ -156,19 +149,18 @@ async function onExport() {
     document.body.append(link);
     link.click();
     link.remove();
-    say("Your data was downloaded.");
+    say(t("me.downloaded"));
   } catch (err) {
     showAlert(byId("me-error"), err.message);
   }
 }
 
 async function onErase() {
-  if (!window.confirm("Erase your profile and everything Wellspring stores about you? "
-    + "Contributions you wrote alone go too. This cannot be undone.")) return;
+  if (!window.confirm(t("me.eraseConfirm"))) return;
   try {
     await api("/me", { method: "DELETE" });
     byId("me-content").hidden = true;
-    say("You were erased from Wellspring.");
+    say(t("me.erased"));
   } catch (err) {
     showAlert(byId("me-error"), err.message);
   }

@@ -1,7 +1,8 @@
 // Projects as records in the page (issues #30, #31): the list, a new project from a brief, and
 // one project's loop: its needs, its people with their status as buttons, notes and history,
 // "suggest again", the CSV export, and an invitation draft in the invitee's language.
-import { api, byId, el, getKey, humanise, memberHref, showAlert } from "./dom.js";
+import { api, byId, el, getKey, languageName, memberHref, showAlert } from "./dom.js";
+import { formatDate, t, term } from "./i18n.js";
 
 const STATUSES = ["shortlisted", "contacted", "accepted", "declined_busy",
   "declined_not_my_field", "not_relevant", "withdrawn"];
@@ -13,7 +14,7 @@ function say(message) {
 
 function fail(err) {
   showAlert(byId("projects-error"), err.status === 401 || err.status === 403
-    ? "Projects are for coordinators: sign in, or use an editor key." : err.message);
+    ? t("projects.forCoordinators") : err.message);
 }
 
 async function showList() {
@@ -23,29 +24,32 @@ async function showList() {
   byId("projects-list").replaceChildren(...(data.results.length ? data.results.map((p) =>
     el("li", { class: "card" },
       el("h3", {}, el("a", { href: `#/projects/${encodeURIComponent(p.project_id)}` }, p.title)),
-      el("p", { class: "meta" }, `${p.status} · ${p.needs.length} need${p.needs.length === 1 ? "" : "s"}`
-        + ` · updated ${p.updated_at.slice(0, 10)}`)))
-    : [el("li", { class: "empty" }, "No project yet.")]));
+      el("p", { class: "meta" }, [term("projectStatus", p.status),
+        t("projects.needCount", { n: p.needs.length }),
+        t("projects.updated", { date: formatDate(p.updated_at) })].join(" · "))))
+    : [el("li", { class: "empty" }, t("projects.none"))]));
 }
 
 function personCard(p) {
   const buttons = STATUSES.map((s) => el("button", {
     type: "button", "data-member": p.member_id, "data-status": s,
-    "aria-pressed": String(p.status === s) }, humanise(s)));
+    "aria-pressed": String(p.status === s) }, term("status", s)));
   const note = el("input", { id: `note-${p.member_id}`, value: p.note || "", maxlength: "2000",
-    "aria-label": `Note on ${p.member_id}` });
+    "aria-label": t("projects.noteOn", { id: p.member_id }) });
   return el("li", { class: `card person-${p.status}`, "data-member-id": p.member_id },
     el("h4", {}, el("a", { href: memberHref(p.member_id) }, p.name || p.member_id)),
-    el("p", { class: "meta" }, `${humanise(p.role)} · status: ${humanise(p.status)}`,
-      p.covers.length ? ` · covers: ${p.covers.join("; ")}` : ""),
-    el("p", { class: "actions", role: "group", "aria-label": `Status of ${p.member_id}` },
+    el("p", { class: "meta" }, `${term("personRole", p.role)} · `
+      + t("projects.statusIs", { status: term("status", p.status) }),
+      p.covers.length ? ` · ${t("projects.covers", { needs: p.covers.join("; ") })}` : ""),
+    el("p", { class: "actions", role: "group", "aria-label": t("projects.statusOf", { id: p.member_id }) },
       ...buttons),
     el("p", { class: "actions" }, note,
-      el("button", { type: "button", "data-note": p.member_id }, "Save note"),
-      el("button", { type: "button", "data-draft": p.member_id }, "Draft an invitation")),
-    p.history && p.history.length ? el("details", {}, el("summary", {}, "History"),
+      el("button", { type: "button", "data-note": p.member_id }, t("projects.saveNote")),
+      el("button", { type: "button", "data-draft": p.member_id }, t("projects.draft"))),
+    p.history && p.history.length ? el("details", {}, el("summary", {}, t("projects.history")),
       el("ol", {}, ...p.history.map((h) => el("li", {},
-        `${h.at.slice(0, 16).replace("T", " ")} ${humanise(h.status)} (${h.by})`
+        el("time", { datetime: h.at }, formatDate(h.at, { time: true })),
+        ` ${t("projects.historyEntry", { status: term("status", h.status), by: h.by })}`
         + (h.note ? `: ${h.note}` : ""))))) : null);
 }
 
@@ -56,15 +60,17 @@ async function showRecord(id) {
   const p = await api(`/projects/${encodeURIComponent(id)}`);
   current = p;
   byId("record-title").textContent = p.title;
-  byId("record-meta").textContent = `${p.status} · owner ${p.owner || "–"} · spaces `
-    + `${p.spaces.length ? p.spaces.join(", ") : "owner and admins only"}`;
-  byId("record-needs").replaceChildren(...p.needs.map((n) => el("li", {}, n.need,
+  byId("record-meta").textContent = [term("projectStatus", p.status),
+    t("projects.owner", { owner: p.owner || "–" }),
+    t("projects.spaces", { spaces: p.spaces.length ? p.spaces.join(", ") : t("projects.ownerOnly") }),
+  ].join(" · ");
+  byId("record-needs").replaceChildren(...p.needs.map((n) => el("li", {}, el("bdi", {}, n.need),
     n.language && n.language !== "en" ? el("span", { class: "lang" }, ` (${n.language})`) : null,
-    n.source ? el("span", { class: "meta" }, ` — from: “${n.source}”`) : null)));
+    n.source ? el("span", { class: "meta" }, ` — ${t("project.from", { source: n.source })}`) : null)));
   const names = await peopleNames(p.people.map((x) => x.member_id));
   byId("record-people").replaceChildren(...(p.people.length
     ? p.people.map((x) => personCard({ ...x, name: names[x.member_id] }))
-    : [el("li", { class: "empty" }, "Nobody yet: press “Suggest again”.")]));
+    : [el("li", { class: "empty" }, t("projects.nobody"))]));
 }
 
 async function peopleNames(ids) {
@@ -131,7 +137,7 @@ async function onDraft(memberId) {
     byId("draft-mailto").setAttribute("href", d.mailto);
     byId("draft-box").hidden = false;
     byId("draft-body").focus();
-    say(`Invitation draft for ${memberId}, in ${d.language}.`);
+    say(t("projects.drafted", { id: memberId, language: languageName(d.language) }));
   } catch (err) {
     fail(err);
   }
@@ -145,13 +151,14 @@ function onPeopleClick(event) {
     const id = status.dataset.member;
     act(() => api(`/projects/${encodeURIComponent(current.project_id)}/people/${encodeURIComponent(id)}`,
       { method: "PUT", body: { status: status.dataset.status,
-        note: byId(`note-${id}`).value } }), `${id}: ${humanise(status.dataset.status)}.`);
+        note: byId(`note-${id}`).value } }),
+    t("projects.statusSet", { id, status: term("status", status.dataset.status) }));
   } else if (note) {
     const id = note.dataset.note;
     const person = current.people.find((p) => p.member_id === id);
     act(() => api(`/projects/${encodeURIComponent(current.project_id)}/people/${encodeURIComponent(id)}`,
       { method: "PUT", body: { status: person.status, note: byId(`note-${id}`).value } }),
-    `Note on ${id} saved.`);
+    t("projects.noteSaved", { id }));
   } else if (draft) {
     onDraft(draft.dataset.draft);
   }
@@ -162,13 +169,13 @@ async function onExport() {
     const headers = getKey() ? { "X-API-Key": getKey() } : {};
     const response = await fetch(`/projects/${encodeURIComponent(current.project_id)}/export.csv`,
       { headers });
-    if (!response.ok) throw new Error(`The export failed (HTTP ${response.status}).`);
+    if (!response.ok) throw new Error(t("projects.exportFailed", { status: String(response.status) }));
     const link = el("a", { href: URL.createObjectURL(await response.blob()),
       download: `${current.project_id}.csv` });
     document.body.append(link);
     link.click();
     link.remove();
-    say("The project's CSV was downloaded.");
+    say(t("projects.exported"));
   } catch (err) {
     fail(err);
   }
@@ -179,15 +186,15 @@ export function initProjects() {
   byId("record-people").addEventListener("click", onPeopleClick);
   byId("record-suggest").addEventListener("click", () => act(
     () => api(`/projects/${encodeURIComponent(current.project_id)}/suggest`,
-      { method: "POST", body: { shown: true } }), "New suggestions for the project's open needs."));
+      { method: "POST", body: { shown: true } }), t("projects.suggested")));
   byId("record-export").addEventListener("click", onExport);
   byId("draft-copy").addEventListener("click", async () => {
     try {
       await navigator.clipboard.writeText(byId("draft-body").value);
-      say("The draft was copied.");
+      say(t("projects.copied"));
     } catch {
       byId("draft-body").select();
-      say("Select the draft and copy it.");
+      say(t("projects.copyYourself"));
     }
   });
 }

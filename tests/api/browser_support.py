@@ -58,12 +58,15 @@ def launched_chromium() -> Iterator[Any]:
             chromium.close()
 
 
-def open_page(browser: Any, server: str, errors: list[str], width: int = 1280) -> Any:
-    """A fresh browser context (its own sessionStorage) on the page; script errors go to
-    ``errors``."""
+def open_page(browser: Any, server: str, errors: list[str], width: int = 1280,
+              locale: str = "en-US") -> Any:
+    """A fresh browser context (its own sessionStorage and localStorage) on the page, its
+    browser speaking ``locale`` (English unless a test asks: the page follows the browser's
+    language, #31); script errors go to ``errors``."""
     from playwright.sync_api import expect
 
-    context = browser.new_context(viewport={"width": width, "height": 900}, base_url=server)
+    context = browser.new_context(viewport={"width": width, "height": 900}, base_url=server,
+                                  locale=locale)
     context.set_default_timeout(60_000)
     page = context.new_page()
     page.on("pageerror", lambda exc: errors.append(str(exc)))
