@@ -7,6 +7,7 @@ import { formatDate, t, term } from "./i18n.js";
 const STATUSES = ["shortlisted", "contacted", "accepted", "declined_busy",
   "declined_not_my_field", "not_relevant", "withdrawn"];
 let current = null;  // the project on screen
+let missing = { project: null, people: [] };  // who the last "suggest again" left out, and why
 
 function say(message) {
   byId("projects-status").textContent = message;
@@ -71,6 +72,20 @@ async function showRecord(id) {
   byId("record-people").replaceChildren(...(p.people.length
     ? p.people.map((x) => personCard({ ...x, name: names[x.member_id] }))
     : [el("li", { class: "empty" }, t("projects.nobody"))]));
+  showMissing();
+}
+
+function missingLine(m) {
+  const why = t(`missing.${m.reason}`, { status: term("status", m.status),
+    date: m.until ? formatDate(m.until) : "" });
+  return el("li", {}, el("a", { href: memberHref(m.member_id) }, el("bdi", {}, m.name || m.member_id)),
+    ` — ${why}`);
+}
+
+function showMissing() {
+  const people = missing.project === current.project_id ? missing.people : [];
+  byId("record-missing").hidden = people.length === 0;
+  byId("record-missing-list").replaceChildren(...people.map(missingLine));
 }
 
 async function peopleNames(ids) {
@@ -184,9 +199,11 @@ async function onExport() {
 export function initProjects() {
   byId("new-project-form").addEventListener("submit", onCreate);
   byId("record-people").addEventListener("click", onPeopleClick);
-  byId("record-suggest").addEventListener("click", () => act(
-    () => api(`/projects/${encodeURIComponent(current.project_id)}/suggest`,
-      { method: "POST", body: { shown: true } }), t("projects.suggested")));
+  byId("record-suggest").addEventListener("click", () => act(async () => {
+    const answer = await api(`/projects/${encodeURIComponent(current.project_id)}/suggest`,
+      { method: "POST", body: { shown: true } });
+    missing = { project: current.project_id, people: answer.missing || [] };
+  }, t("projects.suggested")));
   byId("record-export").addEventListener("click", onExport);
   byId("draft-copy").addEventListener("click", async () => {
     try {

@@ -1,7 +1,9 @@
 """#30/#31: the coordinator's project loop in the page, in a real headless chromium against a
 real uvicorn process, keyboard only: a project from a French brief, suggestions, one person
-declined as busy and one accepted, "suggest again", an invitation draft in the invitee's
-language, the CSV export. Screenshot in test-artifacts/."""
+declined as busy and one accepted, "suggest again" (the declined person gone from the
+suggestion, with why; the accepted one kept), an invitation draft in the invitee's language,
+the CSV export; a browser speaking English, French and Arabic (the page in that language, Arabic
+right to left). Screenshots in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -41,12 +43,22 @@ def _press(page: Any, selector: str) -> None:
     page.keyboard.press("Enter")
 
 
-def test_a_coordinators_project_loop_in_the_page(server: tuple[str, str], tmp_path: Path
-                                                 ) -> None:
+# the browser's language -> what the page says when the status is set and after "suggest again"
+SAYS = {"en-US": ("en", "ltr", "New suggestions", "declined for this project"),
+        "fr-FR": ("fr", "ltr", "Nouvelles propositions", "a décliné pour ce projet"),
+        "ar": ("ar", "rtl", "اقتراحات جديدة", "اعتذر عن هذا المشروع")}
+
+
+@pytest.mark.parametrize("locale", list(SAYS))
+def test_a_coordinators_project_loop_in_the_page(server: tuple[str, str], tmp_path: Path,
+                                                 locale: str) -> None:
     url, key = server
+    lang, direction, suggested, declined = SAYS[locale]
     errors: list[str] = []
     with launched_chromium() as chromium:
-        page = open_page(chromium, url, errors)
+        page = open_page(chromium, url, errors, locale=locale)
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        expect(page.locator("html")).to_have_attribute("dir", direction)
         page.locator("#api-key").fill(key)
         page.keyboard.press("Enter")
         _press(page, "nav a[data-view=projects]")
@@ -63,15 +75,23 @@ def test_a_coordinators_project_loop_in_the_page(server: tuple[str, str], tmp_pa
         busy = people.nth(0).get_attribute("data-member-id")
         yes = people.nth(1).get_attribute("data-member-id")
         _press(page, f"li[data-member-id='{busy}'] button[data-status=declined_busy]")
-        expect(page.locator("#projects-status")).to_contain_text("declined busy")
+        expect(page.locator(f"li[data-member-id='{busy}'] button[data-status=declined_busy]"
+                            )).to_have_attribute("aria-pressed", "true")
         _press(page, f"li[data-member-id='{yes}'] button[data-status=accepted]")
-        expect(page.locator("#projects-status")).to_contain_text("accepted")
+        expect(page.locator(f"li[data-member-id='{yes}'] button[data-status=accepted]"
+                            )).to_have_attribute("aria-pressed", "true")
+        expect(page.locator("#record-missing")).to_be_hidden()
         _press(page, "#record-suggest")
-        expect(page.locator("#projects-status")).to_contain_text("New suggestions")
-        expect(page.locator(f"li[data-member-id='{busy}'] .meta")).to_contain_text(
-            "status: declined busy")  # not suggested again: its status stands
-        expect(page.locator(f"li[data-member-id='{yes}'] .meta")).to_contain_text(
-            "status: accepted")
+        expect(page.locator("#projects-status")).to_contain_text(suggested)
+        # the declined person is not suggested again, and the page says why; the accepted
+        # one stays
+        gone = page.locator("#record-missing-list li", has=page.locator(
+            f"a[href$='{busy}']"))
+        expect(gone).to_contain_text(declined)
+        expect(page.locator(f"li[data-member-id='{yes}'] button[data-status=accepted]"
+                            )).to_have_attribute("aria-pressed", "true")
+        assert page.locator("#record-missing-list li", has=page.locator(
+            f"a[href$='{yes}']")).count() == 0
         ids = [people.nth(i).get_attribute("data-member-id") for i in range(people.count())]
         french = "m-0004" if "m-0004" in ids else yes
         _press(page, f"li[data-member-id='{french}'] button[data-draft]")
@@ -80,7 +100,8 @@ def test_a_coordinators_project_loop_in_the_page(server: tuple[str, str], tmp_pa
         if french == "m-0004":  # Aminata Diallo writes first in French
             assert body.startswith("Bonjour Aminata Diallo,")
         assert page.locator("#draft-mailto").get_attribute("href").startswith("mailto:")
-        page.screenshot(path=str(screenshot_path("projects-loop")), full_page=True)
+        name = "projects-loop" if lang == "en" else f"projects-loop-{lang}"
+        page.screenshot(path=str(screenshot_path(name)), full_page=True)
         with page.expect_download() as download:
             _press(page, "#record-export")
         saved = tmp_path / "project.csv"
