@@ -29,7 +29,7 @@ from api.sessions import (
     use_link,
 )
 from api.signin import NotBound, Pending, SignInFailed, member_finder
-from api.signin_pages import link_page, message_page
+from api.signin_pages import link_page, message_page, page_language
 from api.state import ServiceState
 from indexing.errors import IndexNotReady, WellspringError
 from indexing.store.sessions import LinkRefused, SessionStore
@@ -86,6 +86,11 @@ def current_session(request: Request, state: StateDep, caller: CallerDep) -> Ses
                       csrf_token=csrf_token(token))
 
 
+def _language(request: Request) -> str:
+    """The sign-in pages' language: the browser's, among the page's five."""
+    return page_language(request.headers.get("accept-language"))
+
+
 @router.get("/signin", response_class=RedirectResponse, status_code=303)
 def sign_in(request: Request, state: StateDep) -> Response:
     """To the provider's sign-in (303), or to the page's key field when none is configured."""
@@ -95,8 +100,7 @@ def sign_in(request: Request, state: StateDep) -> Response:
         url, pending = state.signin.start(_redirect_uri(request, state))
     except (httpx.HTTPError, WellspringError) as exc:
         log.error("the identity provider cannot be reached: %s", exc)
-        return message_page("Sign-in unavailable", "The community's sign-in service cannot be "
-                            "reached just now. Try again in a few minutes.", 503)
+        return message_page("unreachable", _language(request), 503)
     response = RedirectResponse(url, status_code=303)
     secure = secure_cookie(request, state.settings.signin.session_cookie_secure,
                            state.settings.http.trusted_proxies)
@@ -116,7 +120,7 @@ def sign_in_callback(
     """Where the provider sends the browser back: verify, bind to a person, open a session
     (an ``iss`` parameter, RFC 9207, must name the configured provider)."""
     if state.signin is None:
-        return message_page("Sign-in unavailable", "No identity provider is configured.", 404)
+        return message_page("noProvider", _language(request), 404)
     pending = Pending.parse(request.cookies.get(PENDING_COOKIE))
     try:
         if error or not code or not state_param:
@@ -127,17 +131,13 @@ def sign_in_callback(
         identity = state.signin.bind(claims, member_finder(state.community))
     except NotBound:
         failed_sign_in(state, "oidc", "the identity binds to no member or coordinator")
-        return message_page("Not a member of this community", "You signed in with the "
-                            "community's provider, but your account is neither a member's "
-                            "(by e-mail) nor a coordinator's. Ask a coordinator to add your "
-                            "sign-in e-mail to your member record.", 403)
+        return message_page("notMember", _language(request), 403)
     except SignInFailed as exc:
         failed_sign_in(state, "oidc", str(exc))
-        return message_page("Sign-in failed", f"Sign-in failed: {exc}", 400)
+        return message_page("failed", _language(request), 400, str(exc))
     except httpx.HTTPError as exc:
         log.error("the identity provider cannot be reached: %s", exc)
-        return message_page("Sign-in unavailable", "The community's sign-in service cannot be "
-                            "reached just now. Try again in a few minutes.", 503)
+        return message_page("unreachable", _language(request), 503)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(PENDING_COOKIE, path="/signin")
     open_session(request, response, state, identity)
@@ -152,9 +152,9 @@ def sign_out(request: Request, response: Response, state: StateDep, caller: Call
 
 
 @router.get("/signin/link", include_in_schema=False)
-def sign_in_link_page(token: TokenQuery) -> Response:
+def sign_in_link_page(request: Request, token: TokenQuery) -> Response:
     """The one-time link's page: a button that uses it (fetching the link spends nothing)."""
-    return link_page(token)
+    return link_page(token, _language(request))
 
 
 @router.post("/signin/link", include_in_schema=False)
@@ -164,8 +164,7 @@ def use_sign_in_link(request: Request, state: StateDep,
     try:
         identity = use_link(state, token)
     except LinkRefused as exc:
-        return message_page("Sign-in link refused", str(exc) + ". Ask a coordinator for a "
-                            "new one.", 403)
+        return message_page("linkRefused", _language(request), 403, str(exc))
     response = RedirectResponse("/", status_code=303)
     open_session(request, response, state, identity)
     return response
