@@ -3,7 +3,7 @@
     python bench/brief_needs.py            # figures for bench/briefs/real (dev, check, all)
     python bench/brief_needs.py --unjudged # derived needs without a judgement, as JSON lines
     python bench/brief_needs.py --holdout  # the holdout set too (run once, at the end of a round)
-    python bench/brief_needs.py --blind    # bench/briefs/blind too (ten more, labelled blind)
+    python bench/brief_needs.py --blind    # bench/briefs/blind* too (sets labelled blind)
 
 Reads bench/briefs/real/labels.jsonl (the needs a professional names in each brief, written
 before any run) and judgements.jsonl (for each derived need: whether it is expertise a
@@ -39,7 +39,7 @@ from matcher.glossary import Glossary, glossary_file, load_glossary  # noqa: E40
 from matcher.needs import derive_needs, project_needs  # noqa: E402
 
 REAL = ROOT / "bench/briefs/real"
-BLIND = ROOT / "bench/briefs/blind"  # its own labels and judgements, set "blind"
+BLIND = sorted((ROOT / "bench/briefs").glob("blind*"))  # each its own labels and judgements
 PROJECTS = ROOT / "bench/projects"
 
 
@@ -64,9 +64,9 @@ def real_briefs(glossary: Glossary, max_needs: int, holdout: bool = False, blind
     the blind set's only when ``blind`` is."""
     labels = [b for b in _lines(REAL / "labels.jsonl") if holdout or b["set"] != "holdout"]
     judged = {(j["id"], j["need"]): j for j in _lines(REAL / "judgements.jsonl")}
-    if blind:
-        labels += [{**b, "folder": BLIND} for b in _lines(BLIND / "labels.jsonl")]
-        judged |= {(j["id"], j["need"]): j for j in _lines(BLIND / "judgements.jsonl")}
+    for folder in BLIND if blind else []:
+        labels += [{**b, "folder": folder} for b in _lines(folder / "labels.jsonl")]
+        judged |= {(j["id"], j["need"]): j for j in _lines(folder / "judgements.jsonl")}
     per_brief, unjudged = [], []
     for b in labels:
         needs = derived(b, glossary, max_needs)
@@ -91,7 +91,9 @@ def real_briefs(glossary: Glossary, max_needs: int, holdout: bool = False, blind
     return {"per_brief": per_brief, "unjudged": unjudged,
             "figures": {name: _figures([r for r in per_brief if name in ("all", r["set"])])
                         for name in ("dev", "check", *(("holdout",) if holdout else ()),
-                                     *(("blind",) if blind else ()), "all")}}
+                                     *(sorted({b["set"] for b in labels} - {"dev", "check",
+                                                                             "holdout"})),
+                                     "all")}}
 
 
 def _figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -150,7 +152,8 @@ def main() -> None:
     parser.add_argument("--holdout", action="store_true",
                         help="derive the holdout set's briefs too (once, at the end of a round)")
     parser.add_argument("--blind", action="store_true",
-                        help="derive bench/briefs/blind's briefs too (labelled before any run)")
+                        help="derive the briefs of bench/briefs/blind* too (labelled before any "
+                             "run)")
     args = parser.parse_args()
     settings = Settings()
     path = glossary_file(settings.language.glossary)
