@@ -30,13 +30,9 @@ from dataclasses import dataclass
 
 from indexing.schema import ItemKey
 from indexing.store import Store
-from indexing.store.feedback import (
-    FeedbackEntry,
-    FeedbackStore,
-    SuggestedMember,
-    SuggestionKind,
-)
+from indexing.store.feedback import FeedbackEntry, FeedbackStore
 from indexing.store.suggestion_log import SuggestionLog
+from indexing.store.suggestions import SuggestedMember, SuggestionKind
 from indexing.vectors.catalog import MemberInfo
 from matcher.broad import evidence_first
 from matcher.directory import check_types

@@ -43,15 +43,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from indexing.errors import WellspringError
-from indexing.store.feedback import (
-    LEGACY_SCALE,
-    NEGATIVE,
-    POSITIVE,
-    RELEVANCE_SCALE,
-    SUGGESTION_KINDS,
-    FeedbackStore,
-    StoredModel,
-)
+from indexing.store.feedback import NEGATIVE, POSITIVE, FeedbackStore, StoredModel
+from indexing.store.suggestions import LEGACY_SCALE, RELEVANCE_SCALE, SUGGESTION_KINDS
 from matcher.evidence import ExpertMatch
 
 MODEL_NAME = "experts_rerank"

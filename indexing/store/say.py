@@ -25,8 +25,8 @@ from indexing.store.choices import (
     now,
     read_choices,
 )
-from indexing.store.feedback import evidence_of
 from indexing.store.protocol import SqlStore
+from indexing.store.suggestions import evidence_of
 
 # rows about a member that erasure removes (suggestion_members' suggestions stay: other members)
 _PERSONAL_TABLES = ("member_choices", "matching_exclusions", "topic_corrections",

@@ -33,7 +33,8 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from indexing.store.feedback import FeedbackStore, PendingSuggestion, SuggestedMember
+from indexing.store.feedback import FeedbackStore
+from indexing.store.suggestions import PendingSuggestion, SuggestedMember
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY_S = 3600.0

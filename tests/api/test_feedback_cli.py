@@ -10,8 +10,8 @@ import pytest
 from api.cli import main
 from indexing.ingest import ingest_paths
 from indexing.store import SqliteStore
-from indexing.store.feedback import SuggestedMember
 from indexing.store.keys import KeyStore
+from indexing.store.suggestions import SuggestedMember
 from matcher.reranker import FEATURES
 from tests.conftest import TEST_DATA
 

@@ -10,14 +10,9 @@ import pytest
 
 from indexing.ingest import ingest_paths
 from indexing.store import SqliteStore
-from indexing.store.feedback import (
-    LEGACY_SCALE,
-    RELEVANCE_SCALE,
-    FeedbackStore,
-    InvalidFeedback,
-    SuggestedMember,
-)
+from indexing.store.feedback import FeedbackStore, InvalidFeedback
 from indexing.store.migrations import LATEST
+from indexing.store.suggestions import LEGACY_SCALE, RELEVANCE_SCALE, SuggestedMember
 from tests.conftest import TEST_DATA
 
 

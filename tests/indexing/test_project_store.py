@@ -13,7 +13,7 @@ import pytest
 from indexing.backup import backup, restore
 from indexing.ingest import ingest_paths
 from indexing.store import SqliteStore
-from indexing.store.feedback import OUTCOMES, SuggestedMember
+from indexing.store.feedback import OUTCOMES
 from indexing.store.keys import KeyStore
 from indexing.store.projects import (
     PERSON_STATUSES,
@@ -24,6 +24,7 @@ from indexing.store.projects import (
     status_kind,
 )
 from indexing.store.say import SayStore
+from indexing.store.suggestions import SuggestedMember
 from tests.conftest import TEST_DATA, make_settings
 
 

@@ -10,8 +10,9 @@ import pytest
 
 from indexing.ingest import ingest_paths
 from indexing.store import SqliteStore
-from indexing.store.feedback import FeedbackStore, PendingSuggestion, SuggestedMember
+from indexing.store.feedback import FeedbackStore
 from indexing.store.suggestion_log import SuggestionLog
+from indexing.store.suggestions import PendingSuggestion, SuggestedMember
 from tests.conftest import TEST_DATA
 
 MEMBERS = [SuggestedMember("m-0001", (0.7,)), SuggestedMember("m-0009", (0.6,))]
