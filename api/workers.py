@@ -21,15 +21,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from indexing.community import Community
 from indexing.settings import Settings
-
-if TYPE_CHECKING:
-    from api.state import ServiceState
 
 WORKER_HEADER = "X-Wellspring-Worker"
 READY_FOLDER = "ready"
@@ -72,11 +70,21 @@ class WorkerPlace:
             f"{root.name}-worker-{self.index}")})
 
 
+class Served(Protocol):
+    """What the middleware reads of the service state (``api/state.ServiceState``)."""
+
+    @property
+    def community(self) -> Community | None: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+
 class WorkerRequests:
     """Pure ASGI middleware of a worker: apply the feed's pending changes before a request
     (read your writes whichever worker answers), and name the worker in the answer."""
 
-    def __init__(self, app: ASGIApp, state: ServiceState, place: WorkerPlace) -> None:
+    def __init__(self, app: ASGIApp, state: Served, place: WorkerPlace) -> None:
         self.app = app
         self.state = state
         self.header = (WORKER_HEADER.lower().encode("latin-1"), str(place.index).encode())

@@ -237,3 +237,31 @@ def test_metrics_count_both_workers_and_logs_name_them(served: Served) -> None:
              if line.startswith("{")]
     access = [x for x in lines if x.get("logger") == "api.access"]
     assert {x.get("worker") for x in access} == {0, 1}
+
+
+def _cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "WELLSPRING_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=REPO_ROOT, env=env,
+                           capture_output=True, text=True, timeout=120)
+
+
+def test_the_workers_hold_the_home_and_die_with_their_supervisor(served: Served) -> None:
+    """Last in this module: it ends the service."""
+    from indexing.backup import try_service_lock
+
+    backup = served.home.parent / "backup"
+    assert _cli(served.home, "backup", str(backup)).returncode == 0  # safe while serving
+    refused = _cli(served.home, "restore", str(backup))
+    assert refused.returncode == 2 and "service is running" in refused.stderr
+    settings = make_settings(served.home)
+    assert try_service_lock(settings) is None  # a second serve would answer 503 (app.py)
+    pids = served.worker_pids()
+    served.process.send_signal(signal.SIGKILL)  # the supervisor, killed: no clean-up at all
+    served.process.wait()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in pids.values()):
+        assert time.monotonic() < deadline, "the workers outlived their supervisor"
+        time.sleep(0.1)
+    lock = try_service_lock(settings)  # ... and the home is free again
+    assert lock is not None
+    lock.close()
