@@ -199,8 +199,8 @@ def _bind(host: str, port: int) -> socket.socket:
     deadline = time.monotonic() + LOCK_WAIT_S
     while True:
         try:
-            sock: socket.socket = uvicorn.Config("api.app:create_app", host=host,
-                                                 port=port).bind_socket()
+            sock: socket.socket = uvicorn.Config("api.app:create_app", host=host, port=port,
+                                                 log_config=None).bind_socket()
             return sock
         except SystemExit:  # uvicorn logs the error and exits; a dying serve may hold it
             if time.monotonic() >= deadline:
