@@ -34,6 +34,7 @@ pytestmark = pytest.mark.slow
 AUTHOR = "m-0011"
 ME = "m-0004"  # occasional: faecal sludge in Dakar (her own key says what she is busy with)
 FOLLOWING = 6  # requests after each write, on whichever worker the kernel hands them to
+ENOUGH = 60  # requests to wait for both workers to have answered
 
 
 @dataclass
@@ -57,6 +58,16 @@ class Served:
                           headers={"X-API-Key": self.keys[key]})
         self.workers_seen.add(r.headers.get("x-wellspring-worker", "?"))
         return r
+
+    def on_both(self, check: Callable[[], httpx.Response]) -> None:
+        """``check`` (which asserts what its answer shows) at least FOLLOWING times, and until
+        both workers have answered it."""
+        answered: set[str] = set()
+        for n in range(ENOUGH):
+            answered.add(check().headers["x-wellspring-worker"])
+            if n + 1 >= FOLLOWING and answered == {"0", "1"}:
+                return
+        raise AssertionError(f"only worker(s) {answered} answered {ENOUGH} requests")
 
     def worker_pids(self) -> dict[int, int]:
         """Worker index -> pid of its latest start, from the supervisor's log lines."""
@@ -126,21 +137,34 @@ def test_every_write_is_in_the_next_answer_of_either_worker(served: Served) -> N
     for n in range(4):  # records: the member's contributions are read from each index
         r = served.send("POST", "/contributions", "editor", contribution(f"c-w{n}", n))
         assert r.status_code == 201, r.text
-        for _ in range(FOLLOWING):
-            assert served.get(f"/members/{AUTHOR}", "admin").json()["contributions"] == (
-                before + n + 1)
-            assert served.get(f"/contributions/c-w{n}", "admin").status_code == 200
+
+        def counted(n: int = n) -> httpx.Response:
+            r = served.get(f"/members/{AUTHOR}", "admin")
+            assert r.json()["contributions"] == before + n + 1
+            return r
+
+        served.on_both(counted)
     r = served.send("DELETE", "/contributions/c-w0", "editor", None)
     assert r.status_code == 200, r.text
-    for _ in range(FOLLOWING):
-        assert served.get("/contributions/c-w0", "admin").status_code == 404
+
+    def gone() -> httpx.Response:
+        r = served.get("/contributions/c-w0", "admin")
+        assert r.status_code == 404
+        return r
+
+    served.on_both(gone)
 
     for busy in ("2999-01-01", None):  # a member's own say, through /me with her key
         r = served.send("PATCH", "/me", "me", {"busy_until": busy})
         assert r.status_code == 200, r.text
-        for _ in range(FOLLOWING):
-            assert served.get(f"/members/{ME}", "reader").json()["busy_until"] == busy
+
+        def said(busy: str | None = busy) -> httpx.Response:
+            r = served.get(f"/members/{ME}", "reader")
+            assert r.json()["busy_until"] == busy
             assert served.get("/me", "me").json()["availability"]["busy_until"] == busy
+            return r
+
+        served.on_both(said)
 
     project = served.send("POST", "/projects", "editor",
                           {"title": "Intakes", "needs": ["zebra mussel fouling"]}).json()
@@ -151,12 +175,16 @@ def test_every_write_is_in_the_next_answer_of_either_worker(served: Served) -> N
     r = served.send("PUT", f"/projects/{pid}/people/{member}", "editor",
                     {"status": "declined_not_my_field"})
     assert r.status_code == 200, r.text
-    for _ in range(FOLLOWING):  # the status, and what it does to the next answer
+
+    def declined() -> httpx.Response:  # the status, and what it does to the next answer
         people = served.get(f"/projects/{pid}", "editor").json()["people"]
         assert {p["member_id"]: p["status"] for p in people}[member] == "declined_not_my_field"
-        again = served.get("/experts", "editor", q="zebra mussel fouling of intakes", top=5,
-                           project_id=pid).json()["results"]
-        assert member not in [m["member_id"] for m in again]
+        r = served.get("/experts", "editor", q="zebra mussel fouling of intakes", top=5,
+                       project_id=pid)
+        assert member not in [m["member_id"] for m in r.json()["results"]]
+        return r
+
+    served.on_both(declined)
     assert served.workers_seen == {"0", "1"}
 
 
@@ -212,12 +240,15 @@ def test_a_killed_worker_loses_no_acknowledged_write_and_comes_back(served: Serv
     stored = {r[0] for r in db.execute("SELECT id FROM contributions WHERE id LIKE 'c-k%'")}
     db.close()
     assert set(acked) <= stored
-    served.workers_seen.clear()
-    for _ in range(3 * FOLLOWING):
-        count = served.get(f"/members/{AUTHOR}", "admin").json()["contributions"]
-        assert count >= 3 + len(acked)  # c-w1..c-w3 and every acknowledged write
-        assert served.get(f"/contributions/{acked[-1]}", "admin").status_code == 200
-    assert served.workers_seen == {"0", "1"}  # the new worker 1 serves again
+
+    def all_there() -> httpx.Response:  # on both workers: the new worker 1 serves again
+        r = served.get(f"/members/{AUTHOR}", "admin")
+        assert r.json()["contributions"] >= 3 + len(acked)  # c-w1..c-w3 and every ack
+        for cid in acked:
+            assert served.get(f"/contributions/{cid}", "admin").status_code == 200
+        return r
+
+    served.on_both(all_there)
 
 
 def test_metrics_count_both_workers_and_logs_name_them(served: Served) -> None:
