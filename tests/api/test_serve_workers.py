@@ -188,6 +188,23 @@ def test_every_write_is_in_the_next_answer_of_either_worker(served: Served) -> N
     assert served.workers_seen == {"0", "1"}
 
 
+def test_a_text_is_encoded_once_by_the_worker_that_wrote_it(served: Served) -> None:
+    """The other worker takes its vectors from the store (summed over workers: one text)."""
+    encoded = "wellspring_encode_batch_texts_sum"
+    before = _summed(served, encoded, kind="document")
+    count = served.get(f"/members/{AUTHOR}", "admin").json()["contributions"]
+    r = served.send("POST", "/contributions", "editor", contribution("c-once", 7))
+    assert r.status_code == 201, r.text
+
+    def there() -> httpx.Response:  # in each worker's index
+        r = served.get(f"/members/{AUTHOR}", "admin")
+        assert r.json()["contributions"] == count + 1
+        return r
+
+    served.on_both(there)
+    assert _summed(served, encoded, kind="document") == before + 1  # its one chunk
+
+
 def test_feedback_finds_a_suggestion_the_other_worker_answered(served: Served) -> None:
     crossed = 0
     for n in range(20):
@@ -243,7 +260,7 @@ def test_a_killed_worker_loses_no_acknowledged_write_and_comes_back(served: Serv
 
     def all_there() -> httpx.Response:  # on both workers: the new worker 1 serves again
         r = served.get(f"/members/{AUTHOR}", "admin")
-        assert r.json()["contributions"] >= 3 + len(acked)  # c-w1..c-w3 and every ack
+        assert r.json()["contributions"] >= 4 + len(acked)  # c-w1..3, c-once, every ack
         for cid in acked:
             assert served.get(f"/contributions/{cid}", "admin").status_code == 200
         return r
@@ -251,19 +268,20 @@ def test_a_killed_worker_loses_no_acknowledged_write_and_comes_back(served: Serv
     served.on_both(all_there)
 
 
-def test_metrics_count_both_workers_and_logs_name_them(served: Served) -> None:
-    def stats_count() -> float:
-        text = served.get("/metrics").text
-        return sum(s.value for f in text_string_to_metric_families(text) for s in f.samples
-                   if s.name == "wellspring_http_request_duration_seconds_count"
-                   and s.labels.get("route") == "/stats")
+def _summed(served: Served, name: str, **labels: str) -> float:
+    text = served.get("/metrics").text
+    return sum(s.value for f in text_string_to_metric_families(text) for s in f.samples
+               if s.name == name and labels.items() <= s.labels.items())
 
-    before = stats_count()
+
+def test_metrics_count_both_workers_and_logs_name_them(served: Served) -> None:
+    before = _summed(served, "wellspring_http_request_duration_seconds_count", route="/stats")
     served.workers_seen.clear()
     for _ in range(12):
         assert served.get("/stats", "reader").status_code == 200
     assert served.workers_seen == {"0", "1"}
-    assert stats_count() == before + 12
+    assert _summed(served, "wellspring_http_request_duration_seconds_count",
+                   route="/stats") == before + 12
     lines = [json.loads(line) for line in served.log.read_text().splitlines()
              if line.startswith("{")]
     access = [x for x in lines if x.get("logger") == "api.access"]
