@@ -44,6 +44,7 @@ from api.sessions import CSRF_HEADER
 from api.settings import ServiceSettings, get_service_settings
 from api.signin import SignIn
 from api.state import ServiceState
+from api.workers import WorkerPlace, WorkerRequests
 from indexing.backup import try_service_lock
 from indexing.community import Community
 from indexing.encoders.base import Encoder
@@ -123,11 +124,13 @@ def public_reason(exc: WellspringError) -> str:
 
 
 def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
-               multilingual_encoder: Encoder | None = None) -> FastAPI:
+               multilingual_encoder: Encoder | None = None, worker: WorkerPlace | None = None
+               ) -> FastAPI:
     """Build the app; ``encoder`` and ``multilingual_encoder`` let tests share loaded models
-    (an injected ``encoder`` alone serves without the multilingual index)."""
+    (an injected ``encoder`` alone serves without the multilingual index); ``worker``: this
+    process is one of several ``serve`` workers on one home (``api/supervisor.py``)."""
     settings = ServiceSettings.of(settings) if settings is not None else get_service_settings()
-    state = ServiceState(settings=settings)
+    state = ServiceState(settings=settings, worker=worker)
     # the provider's documents are fetched at the first sign-in: a provider that is down does
     # not keep the service from starting (API keys and sign-in links still work)
     state.signin = SignIn(settings.signin) if settings.signin.oidc_configured else None
@@ -138,12 +141,13 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # one process owns an index folder (and, on SQLite, the store); replicas on one
-        # PostgreSQL store each have their own home (docs/DEPLOYMENT.md)
-        lock = try_service_lock(settings)
+        # PostgreSQL store each have their own home (docs/DEPLOYMENT.md); the workers of one
+        # `serve` share the lock their supervisor took (api/supervisor.py)
+        lock = try_service_lock(settings) if worker is None else None
         state.searches = anyio.CapacityLimiter(
             settings.http.search_concurrency or os.cpu_count() or 2)
         try:
-            if lock is None:
+            if lock is None and worker is None:
                 log.error("another Wellspring process serves %s; run one service process per "
                           "home (replicas: one home each on a PostgreSQL store, "
                           "docs/DEPLOYMENT.md)", settings.storage.index_path)
@@ -158,8 +162,8 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
             state.not_ready_detail = str(exc)
             log.error("not ready: %s", exc)
         else:
-            if settings.storage.uses_postgres:  # other replicas' writes arrive through the feed
-                community.start_following()
+            if settings.storage.uses_postgres or worker is not None:
+                community.start_following()  # other processes' writes arrive through the feed
             state.community = community
             state.matcher = matcher
             state.mapper = mapper
@@ -171,6 +175,8 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
             # accepts its first connection (uvicorn serves once this lifespan has started)
             state.warm_up_seconds = await run_in_threadpool(warm_up, state.answers, mapper)
             state.not_ready_reason = None
+            if worker is not None:  # ready once every worker is (routes/health.py)
+                worker.mark_ready()
         state.keys = await run_in_threadpool(_open_keys, settings, state.community)
         if state.keys is not None:
             state.limiter = FailureLimiter(state.keys, settings.http.auth_failure_limit,
@@ -180,6 +186,8 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
         try:
             yield
         finally:
+            if worker is not None:
+                worker.mark_gone()
             if saver is not None:
                 saver.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -210,6 +218,8 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
         app.add_middleware(CORSMiddleware, allow_origins=settings.http.cors_origins,
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=[API_KEY_HEADER, CSRF_HEADER, "Content-Type"])
+    if worker is not None:  # catch up with the feed before a request; name the worker
+        app.add_middleware(WorkerRequests, state=state, place=worker)
     app.add_middleware(Observe, metrics=http_metrics)  # outermost: sees every answer, 413 too
     app.include_router(health.router)
     if state.metrics is not None:

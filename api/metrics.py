@@ -6,12 +6,18 @@ in progress, the process (CPU, memory, open files) and, read on each scrape thro
 public interfaces, readiness, index size, store counts and the change-feed position. The
 encoder's passes are process-wide and live in ``indexing/metrics.py``; ``render`` serves both.
 Docs: docs/MONITORING.md.
+
+Several ``serve`` workers (issue #33): prometheus_client's multiprocess mode, in the folder
+``PROMETHEUS_MULTIPROC_DIR`` the supervisor creates and removes (``api/supervisor.py``). Latency,
+requests in progress and the encoder's passes are then summed over every worker, live or
+restarted; the process and service gauges are the answering worker's.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -25,6 +31,7 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from api.auth import API_KEY_HEADER, CallerDep, Forbidden, Unauthorized, get_state
@@ -96,17 +103,28 @@ class HttpMetrics:
             "template, method and status class", ["route", "method", "status"],
             buckets=LATENCY_BUCKETS, registry=self.registry)
         self.in_progress = Gauge("wellspring_http_requests_in_progress",
-                                 "Requests being answered now", registry=self.registry)
-        ProcessCollector(registry=self.registry)
-        PlatformCollector(registry=self.registry)
-        self.registry.register(ServiceCollector(state))
+                                 "Requests being answered now", registry=self.registry,
+                                 multiprocess_mode="livesum")
+        self.multiprocess = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+        # the answering process's own gauges: beside the others, or apart when every
+        # worker's counted values are read from the multiprocess folder
+        own = CollectorRegistry(auto_describe=True) if self.multiprocess else self.registry
+        self.own = own
+        ProcessCollector(registry=own)
+        PlatformCollector(registry=own)
+        own.register(ServiceCollector(state))
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         method = method if method in METHODS else "other"
         self.latency.labels(route, method, f"{status // 100}xx").observe(seconds)
 
     def render(self) -> bytes:
-        """The text exposition of this app's metrics and the process-wide encoder metrics."""
+        """The text exposition of this app's metrics and the process-wide encoder metrics
+        (with several workers: every worker's counted values, and this worker's gauges)."""
+        if self.multiprocess:
+            summed = CollectorRegistry()
+            MultiProcessCollector(summed, self.multiprocess)
+            return generate_latest(summed) + generate_latest(self.own)
         return generate_latest(self.registry) + generate_latest(core_metrics.REGISTRY)
 
 

@@ -11,6 +11,7 @@ import anyio
 from api.limiter import FailureLimiter
 from api.settings import ServiceSettings
 from api.signin import SignIn
+from api.workers import WorkerPlace
 from indexing.community import Community
 from indexing.store.keys import KeyStore
 from indexing.store.sessions import SessionStore
@@ -46,3 +47,4 @@ class ServiceState:
     # setting search_concurrency: searches share these worker-thread slots (made at start-up)
     searches: anyio.CapacityLimiter | None = None
     warm_up_seconds: float | None = None  # the start-up's warm-up (api/app.py), before ready
+    worker: WorkerPlace | None = None  # one of several `serve` workers (issue #33)

@@ -17,6 +17,10 @@ new text: ``matcher/query_vectors.SentenceVectors``).
 ``HOME`` is a folder made by ``wellspring ingest data/`` + ``wellspring index`` (copied, never
 changed). Prints JSON: per variant requests/s, /experts and write latencies, errors, and
 acknowledged writes missing from the store afterwards.
+
+Workers (issue #33), one checkout against itself: ``--base . --a-args "--workers 1" --b-args
+"--workers 2" --probe``: each write is then a probe (bench/visibility.py: the time until every
+worker shows it, and stale reads), and the memory of each worker is reported.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import asyncio
 import json
 import os
 import random
+import shlex
 import shutil
 import signal
 import sqlite3
@@ -42,7 +47,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.load_test import drive as drive_plan  # noqa: E402
-from bench.load_test import free_port, percentiles, rss_mib  # noqa: E402
+from bench.load_test import free_port, percentiles  # noqa: E402
+from bench.visibility import POOL, Visibility, process_rss_mib, workers_of  # noqa: E402
 
 TEMPLATES = {
     "en": ["who knows about {a}", "experience with {a} in {place}", "{a} for a small utility",
@@ -85,21 +91,24 @@ def distinct_needs(n: int, seed: int) -> list[str]:
 
 
 def plan(needs: list[str], write_every: int, seed: int, members: list[dict[str, Any]],
-         tag: str) -> list[tuple[str, dict[str, Any]]]:
+         tag: str, probe: bool = False) -> list[tuple[str, dict[str, Any]]]:
     """One request per need (a fifth filtered by country); every ``write_every``-th request is
-    instead a batch write of 5 new contributions (ids tagged by variant and round)."""
+    instead a batch write of 5 new contributions (ids tagged by variant and round); ``probe``:
+    the 5 by one author of the probe pool (bench/visibility.py)."""
     rng = random.Random(seed)
     countries = sorted({m["country"] for m in members})
     authors = [m["id"] for m in members]
+    pool = authors[:POOL]
     terms = glossary_terms("en")
     out: list[tuple[str, dict[str, Any]]] = []
     for i, need in enumerate(needs):
         if write_every and i % write_every == write_every - 1:
+            author = rng.choice(pool) if probe else None
             records = [{"id": f"ab-{tag}-{i}-{j}", "type": rng.choice(TYPES),
                         "title": f"Field note {i}.{j} on {rng.choice(terms)}",
                         "text": f"Notes from a visit: {rng.choice(terms)} and "
                                 f"{rng.choice(terms)} in {rng.choice(PLACES)}.",
-                        "date": "2024-06-01", "authors": [rng.choice(authors)]}
+                        "date": "2024-06-01", "authors": [author or rng.choice(authors)]}
                        for j in range(5)]
             out.append(("write", {"mode": "create", "records": records}))
             continue
@@ -111,9 +120,11 @@ def plan(needs: list[str], write_every: int, seed: int, members: list[dict[str, 
 
 
 async def drive(base: str, key: str, requests: list[tuple[str, dict[str, Any]]],
-                concurrency: int, sink: dict[str, Any]) -> float:
+                concurrency: int, sink: dict[str, Any], probe: Visibility | None = None
+                ) -> float:
     """One round through bench/load_test.py's driver, its figures added to ``sink``."""
-    latencies, errors, acked, elapsed = await drive_plan(base, key, requests, concurrency)
+    latencies, errors, acked, elapsed = await drive_plan(
+        base, key, requests, concurrency, probe.after_write if probe is not None else None)
     for kind, values in latencies.items():
         sink[kind].extend(values)
     for kind, n in errors.items():
@@ -125,8 +136,8 @@ async def drive(base: str, key: str, requests: list[tuple[str, dict[str, Any]]],
 class Service:
     """One ``wellspring serve`` from a checkout, on a copy of the home."""
 
-    def __init__(self, name: str, root: Path, home: Path, work: Path, env: dict[str, str]
-                 ) -> None:
+    def __init__(self, name: str, root: Path, home: Path, work: Path, env: dict[str, str],
+                 serve_args: list[str]) -> None:
         self.name, self.root, self.home = name, root, work / name
         shutil.copytree(home, self.home, ignore=shutil.ignore_patterns("*.service-lock"))
         self.env = dict(os.environ, WELLSPRING_HOME=str(self.home), HF_HUB_OFFLINE="1",
@@ -138,8 +149,10 @@ class Service:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = (work / f"{name}.log").open("w")
         self.proc: subprocess.Popen[bytes] | None = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(self.port)], cwd=root,
-            env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(self.port), *serve_args],
+            cwd=root, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.serve_args = serve_args
+        self.probe: Visibility | None = None
         self.sink: dict[str, Any] = {"experts": [], "write": [], "errors": {}, "acked": []}
         self.seconds = 0.0
         self.requests = 0
@@ -171,12 +184,13 @@ class Service:
         return [i for i in self.sink["acked"] if i not in stored]
 
 
-def summary(s: Service, lost: list[str], rss: float) -> dict[str, Any]:
-    return {"requests": s.requests, "seconds": round(s.seconds, 1),
+def summary(s: Service, lost: list[str], rss: dict[str, float]) -> dict[str, Any]:
+    return {"serve_args": s.serve_args, "requests": s.requests, "seconds": round(s.seconds, 1),
             "requests_per_s": round(s.requests / s.seconds, 1) if s.seconds else None,
             "experts": percentiles(s.sink["experts"]), "writes": percentiles(s.sink["write"]),
             "errors": sum(s.sink["errors"].values()), "errors_by_kind": s.sink["errors"],
-            "acknowledged_writes_lost": len(lost), "rss_mib_after": rss}
+            "acknowledged_writes_lost": len(lost), "rss_mib_after": rss,
+            "write_to_visible_on_every_worker": s.probe.summary() if s.probe else None}
 
 
 def main() -> int:
@@ -205,6 +219,11 @@ def main() -> int:
                              "checkout with --base .")
     parser.add_argument("--b-env", action="append", default=[], metavar="KEY=VALUE",
                         help="a setting for B only (repeatable)")
+    parser.add_argument("--a-args", default="", help="arguments of A's `wellspring serve`, "
+                        "e.g. \"--workers 1\"")
+    parser.add_argument("--b-args", default="", help="arguments of B's `wellspring serve`")
+    parser.add_argument("--probe", action="store_true", help="measure each write's time to "
+                        "be visible on every worker (bench/visibility.py)")
     args = parser.parse_args()
     extra = {}
     for side in ("a", "b"):
@@ -219,13 +238,18 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="wellspring-ab-"))
     services = [
         Service("A", args.base.resolve(), args.base_home or args.home, work,
-                {"WELLSPRING_TORCH_THREADS": str(args.threads[0]), **extra["a"]}),
+                {"WELLSPRING_TORCH_THREADS": str(args.threads[0]), **extra["a"]},
+                shlex.split(args.a_args)),
         Service("B", args.checkout.resolve(), args.home, work,
-                {"WELLSPRING_TORCH_THREADS": str(args.threads[1]), **extra["b"]}),
+                {"WELLSPRING_TORCH_THREADS": str(args.threads[1]), **extra["b"]},
+                shlex.split(args.b_args)),
     ]
     try:
         for s in services:
             s.wait_ready()
+            if args.probe:
+                s.probe = Visibility(s.base, s.key, workers_of(s.base))
+                s.probe.start([m["id"] for m in members[:POOL]])
         per_round = args.requests // args.rounds
         needs = distinct_needs(per_round * args.rounds + 60, args.seed)
         for s in services:  # warm-up: first requests load lazy parts (detector, FAISS pages)
@@ -237,12 +261,12 @@ def main() -> int:
             for s in order:
                 # the same needs for A and B in a round, none repeated in another round
                 requests = plan(needs[r * per_round : (r + 1) * per_round], args.write_every,
-                                args.seed + r, members, f"{s.name}{r}")
+                                args.seed + r, members, f"{s.name}{r}", args.probe)
                 s.seconds += asyncio.run(drive(s.base, s.key, requests, args.concurrency,
-                                               s.sink))
+                                               s.sink, s.probe))
                 s.requests += len(requests)
             loads.append(round(os.getloadavg()[0], 2))
-        rss = {s.name: rss_mib(s.proc.pid) if s.proc else float("nan") for s in services}
+        rss = {s.name: process_rss_mib(s.proc.pid) if s.proc else {} for s in services}
         out = {s.name: summary(s, s.stop(), rss[s.name]) for s in services}
         a, b = out["A"]["requests_per_s"], out["B"]["requests_per_s"]
         result = {

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -132,9 +133,12 @@ def plan_requests(n: int, write_share: float, seed: int, members: list[dict[str,
     return out
 
 
-async def drive(base: str, key: str, plan: list[tuple[str, dict[str, Any]]], concurrency: int
+async def drive(base: str, key: str, plan: list[tuple[str, dict[str, Any]]], concurrency: int,
+                on_write: Callable[[dict[str, Any]], Awaitable[None]] | None = None
                 ) -> tuple[dict[str, list[float]], dict[str, int], list[list[str]], float]:
-    """Send every planned request with at most ``concurrency`` in flight."""
+    """Send every planned request with at most ``concurrency`` in flight; ``on_write``, when
+    given, runs beside the load after each acknowledged write (bench/visibility.py)."""
+    followers: list[asyncio.Task[None]] = []
     latencies: dict[str, list[float]] = {"experts": [], "write": []}
     errors: dict[str, int] = {}
     acked: list[list[str]] = []
@@ -162,11 +166,15 @@ async def drive(base: str, key: str, plan: list[tuple[str, dict[str, Any]]], con
                 errors[f"{kind} {r.status_code}"] = errors.get(f"{kind} {r.status_code}", 0) + 1
             elif kind == "write":
                 acked.append([rec["id"] for rec in payload["records"]])
+                if on_write is not None:
+                    followers.append(asyncio.create_task(on_write(payload)))
 
     started = time.perf_counter()
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))
-    return latencies, errors, acked, time.perf_counter() - started
+    elapsed = time.perf_counter() - started  # the load's own time, without the last probes
+    await asyncio.gather(*followers)
+    return latencies, errors, acked, elapsed
 
 
 def percentiles(values: list[float]) -> dict[str, float]:

@@ -88,6 +88,8 @@ class Community:
         feed (SQLite, one process), and then the gauges are absent."""
         if self.follower is None:
             return None
+        from indexing.metrics import FeedPosition  # prometheus_client: only where it is read
+
         status = self.follower.status()
         return FeedPosition(status.applied_sequence, status.lag_seconds)
 
@@ -278,14 +280,29 @@ class Community:
 
     def start_following(self) -> ChangeFollower:
         """Follow the store's change feed from the sequence the open sync included: LISTEN on
-        PostgreSQL (plus the poll), polling only on SQLite (where one process owns the store,
-        so the feed only ever holds this process's own writes)."""
+        PostgreSQL (plus the poll), polling only on SQLite (the workers of one ``serve``,
+        issue #33: each also catches up before a request, ``follow_now``)."""
         url = self.settings.storage.database_url if self.settings.storage.uses_postgres else None
         follower = ChangeFollower(self.store, self.follow, self.index.feed_sequence, url,
                                   self.settings.index.feed_poll_seconds)
         follower.start()
         self.follower = follower
         return follower
+
+    @property
+    def following(self) -> bool:
+        """Whether this process follows the change feed (replicas, serve workers)."""
+        return self.follower is not None
+
+    def feed_pending(self) -> bool:
+        """Whether the feed holds changes this process has not applied (one indexed read)."""
+        return self.follower is not None and self.follower.pending()
+
+    def follow_now(self) -> int:
+        """Apply every change committed so far that this process has not applied (another
+        serve worker's writes, issue #33); returns how many. Called before a request, so a
+        write acknowledged by any process is in this process's next answer."""
+        return self.follower.catch_up() if self.follower is not None else 0
 
     def feed_status(self) -> dict[str, object] | None:
         """Applied and latest sequence and lag, when this process follows the feed."""

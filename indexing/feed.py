@@ -93,6 +93,10 @@ class ChangeFollower:
                 self.last_applied_at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
                 applied += len(changes)
 
+    def pending(self) -> bool:
+        """Whether a change after the applied sequence is committed (one indexed read)."""
+        return self.store.change_sequence() > self.applied
+
     def status(self) -> FeedStatus:
         latest = self.store.change_sequence()
         lag = 0.0

@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -64,6 +65,7 @@ from matcher.similar import SimilarMember, similar_members
 from matcher.teams import NeedEvidence, TeamResult, suggest_team
 
 LEXICAL_HITS = 200
+SUGGESTION_SETTLE_S = 2.0  # feedback waits this long for another process's suggestion
 
 
 @dataclass(frozen=True)
@@ -351,7 +353,18 @@ class Feedback:
         if asker is not None:
             self.check_project(project_id, asker)
         self.log.flush()
+        if suggestion_id and self.matcher.community.following:  # other processes answer too
+            self._await_suggestion(suggestion_id)
         return self.store.add_feedback(key_id, member_id, outcome, suggestion_id, project_id)
+
+    def _await_suggestion(self, suggestion_id: str) -> None:
+        """A suggestion another process answered (a ``serve`` worker, a replica) reaches the
+        store within its group commit (``suggestion_flush_ms``): feedback naming one not stored
+        yet waits for it, a bounded while (an id never answered is refused after it)."""
+        deadline = time.monotonic() + max(SUGGESTION_SETTLE_S, 10 * self.log.interval)
+        while (self.store.suggestion(suggestion_id) is None
+               and time.monotonic() < deadline):
+            time.sleep(0.02)
 
     def entries(self, limit: int = 100, offset: int = 0, member_id: str | None = None,
                 project_id: str | None = None) -> tuple[int, list[FeedbackEntry]]:

@@ -79,6 +79,10 @@ def register(sub: Any) -> None:
     p = sub.add_parser("serve", help="run the HTTP service (and the web page)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="serving processes sharing the port and the home (default: one per "
+                        "core on SQLite, one on PostgreSQL); each follows the change feed, so "
+                        "a write through any is visible through all (docs/DEPLOYMENT.md)")
     p.set_defaults(func=cmd_serve)
 
 
@@ -235,12 +239,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
-    import uvicorn
     from pydantic import ValidationError
 
-    from api.app import create_app
     from api.logs import configure_logging
     from api.settings import ServiceSettings
+    from api.supervisor import default_workers, serve_single, serve_workers
 
     try:
         settings = ServiceSettings.of(load_settings())
@@ -250,10 +253,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
                        f"{first['msg']}") from exc
     configure_logging(settings.http.log_format, logging.getLogger().level)
     # uvicorn's records go through the same handler; the access lines are api/observe.py's
-    # the app reads X-Forwarded-For itself, from WELLSPRING_TRUSTED_PROXIES only (api/clients.py)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
-                log_config=None, access_log=False, proxy_headers=False)
-    return 0
+    workers = default_workers(settings) if args.workers is None else args.workers
+    if workers < 1:
+        raise CliError("--workers: at least 1")
+    if workers == 1:
+        return serve_single(settings, args.host, args.port)
+    return serve_workers(settings, args.host, args.port, workers)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

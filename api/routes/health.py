@@ -24,7 +24,8 @@ def live() -> dict[str, str]:
 def ready(state: Annotated[ServiceState, Depends(get_state)], caller: CallerDep
           ) -> JSONResponse:
     """Ready when the model and a consistent index are loaded and warmed up (the first
-    answer is as fast as the tenth). Not ready: the kind of failure
+    answer is as fast as the tenth); with several workers (`serve --workers`), when every one
+    is. Not ready: the kind of failure
     for anyone, and the start-up error itself (`detail`) for an admin key."""
     if state.community is None:
         body = {"status": "not-ready", "reason": state.not_ready_reason}
@@ -32,8 +33,13 @@ def ready(state: Annotated[ServiceState, Depends(get_state)], caller: CallerDep
         if is_admin and state.not_ready_detail:  # the caller as every route resolves it
             body["detail"] = state.not_ready_detail
         return JSONResponse(body, status_code=503)
+    worker = state.worker
+    if worker is not None and worker.ready_count() < worker.count:  # one service, not N
+        return JSONResponse({"status": "not-ready", "reason": f"{worker.ready_count()} of "
+                             f"{worker.count} workers ready"}, status_code=503)
     index = state.community.index
     return JSONResponse({
+        "worker": None if worker is None else {"index": worker.index, "count": worker.count},
         "status": "ready", "vectors": index.count(), "factory": index.factory,
         "model": state.community.encoder.name, "generation": index.generation,
         "recovered_from": state.community.recovered_from,
