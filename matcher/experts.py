@@ -175,10 +175,6 @@ class Matcher:
         need = vectors.multilingual(text) if multilingual else vectors.english(text)
         return with_profile_evidence(matches, bios, need, encode)
 
-    def scale_terms(self) -> list[str]:
-        """The English glossary terms the relevance scale's multilingual line is fitted on."""
-        return self._scale.terms
-
     def relevance_scale(self, snap: Snapshot, vectors: QueryVectors) -> ScaleMap | None:
         """The multilingual → English relevance line for this snapshot (``relevance.py``)."""
         return self._scale.scale(self, snap, vectors)

@@ -27,8 +27,11 @@ Without a glossary (no terms to fit the line) the last case keeps the route's ow
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -58,9 +61,9 @@ class Ranker(Protocol):
 
     def check_need(self, need: str) -> str: ...
 
-    def scale_terms(self) -> list[str]: ...
-
     def relevance_scale(self, snap: Snapshot, vectors: QueryVectors) -> ScaleMap | None: ...
+
+    def snapshot(self) -> AbstractContextManager[Snapshot]: ...
 
     def rank(self, snap: Snapshot, need: str, vector: npt.NDArray[np.float32], reach: Reach,
              index: IndexName = "english", places: PlaceReading | None = None
@@ -69,8 +72,10 @@ class Ranker(Protocol):
 CANDIDATES = 50  # members ranked for relevance (more only when a shown member lies beyond)
 CALIBRATION_TOP = 10  # members whose scores set a cross-lingual need's scale
 REFIT_SHARE = 0.01  # the line is fitted again when the public items change by more than this
+REFIT_INTERVAL_S = 30.0  # and at most once per this many seconds (in the background)
 SCALE_TERMS = 80  # glossary terms (English) the multilingual → English line is fitted on
 Vector = npt.NDArray[np.float32]
+log = logging.getLogger(__name__)
 
 
 ANCHORS_FILE = Path(__file__).parent / "data" / "scale_anchors.txt"
@@ -148,9 +153,17 @@ def lowered_to(ranked: Sequence[RankedMember], level: float | None,
 
 
 class ScaleCache:
-    """The community's ``ScaleMap``, fitted once per (English, multilingual) index version on
-    the glossary's English terms; their vectors are encoded once per process (``prepare``,
-    called before a request takes the read locks)."""
+    """The community's ``ScaleMap``, fitted on the glossary's English terms at the first request
+    that needs it; their vectors are encoded once per process (``prepare``, called before a
+    request takes the read locks).
+
+    Fitted again when the public items have changed by more than ``REFIT_SHARE`` since (a write
+    of a few records moves the line by far less than its own error), **in the background**: a
+    fit ranks every term twice (~0.6 s on the sample), which the request that found the line
+    stale, and every request waiting behind it, would otherwise pay (issue #33: under ~5 %
+    writes the fits took ~8 % of a worker's time). The kept line serves until the new one is
+    in; at most one fit runs at a time, at most one per ``REFIT_INTERVAL_S``, each term ranked
+    under its own short snapshot so that no write waits for the whole fit."""
 
     def __init__(self, terms: Sequence[str], anchors: Sequence[str] = ()) -> None:
         step = max(1, len(terms) // SCALE_TERMS)
@@ -159,8 +172,9 @@ class ScaleCache:
         self.terms = fitted_on + sorted(self.anchors) if len(fitted_on) >= 3 else fitted_on
         self._vectors: tuple[Vector, Vector] | None = None
         # the kept line: the index versions it serves, the line, the public items it was fitted
-        # over (read and written under ``_fitting`` only)
-        self._kept: tuple[tuple[int, int], ScaleMap | None, int] | None = None
+        # over, when its fit started (read and written under ``_fitting`` only)
+        self._kept: _Kept | None = None
+        self._refitting: threading.Thread | None = None
         self._lock = threading.Lock()  # the terms' vectors
         self._fitting = threading.Lock()
 
@@ -184,47 +198,85 @@ class ScaleCache:
             return self._vectors
 
     def scale(self, matcher: Ranker, snap: Snapshot, vectors: QueryVectors) -> ScaleMap | None:
-        """The fitted line for this snapshot's indexes (None without a multilingual index or
-        enough glossary terms).
-
-        Fitted at the first request, and again when the public items have changed by more
-        than ``REFIT_SHARE`` since (a write of a few records moves the line by far less than
-        its own error; a fit ranks every term twice, ~0.6 s on the sample, which every write
-        would otherwise cost). One fit at a time: the requests that find the line stale wait
-        for it instead of each making their own."""
+        """The line for this snapshot's indexes (None without a multilingual index or enough
+        glossary terms): fitted here the first time, kept (and refitted aside) after."""
         ml = snap.multilingual
         if ml is None:
             return None
         key = (snap.english.version, ml.version)
         with self._fitting:
-            if self._kept is not None and self._kept[0] == key:
-                return self._kept[1]
+            kept = self._kept
+            if kept is not None and kept.key == key:
+                return kept.line
             size = snap.english.count_allowed(SearchFilters(), Access.public())
-            fitted: ScaleMap | None
-            if (self._kept is not None and self._kept[1] is not None
-                    and abs(size - self._kept[2]) <= REFIT_SHARE * self._kept[2]):
-                _, fitted, size = self._kept
-            else:
-                probes = self.prepare(vectors)
-                fitted = None if probes is None else _fit(matcher, snap, *probes,
-                                                          self.is_anchor)
-            self._kept = (key, fitted, size)  # one version kept: older snapshots refit if asked
+            if kept is not None and kept.line is not None:
+                if (abs(size - kept.size) > REFIT_SHARE * kept.size
+                        and time.monotonic() - kept.started >= REFIT_INTERVAL_S
+                        and (self._refitting is None or not self._refitting.is_alive())):
+                    self._refitting = threading.Thread(
+                        target=self._refit, args=(matcher, size), name="relevance-refit",
+                        daemon=True)
+                    self._refitting.start()
+                self._kept = _Kept(key, kept.line, kept.size, kept.started)
+                return kept.line
+            started = time.monotonic()
+            probes = self.prepare(vectors)
+            fitted = None if probes is None else _fit(
+                lambda term, en, ml_v: _levels(matcher, snap, term, en, ml_v), self.terms,
+                probes, self.is_anchor)
+            self._kept = _Kept(key, fitted, size, started)  # one version kept
             return fitted
 
+    def _refit(self, matcher: Ranker, size: int) -> None:
+        """Fit the line again, each term under its own snapshot, and keep it."""
+        started = time.monotonic()
+        probes = self._vectors
+        if probes is None:
+            return
 
-def _fit(matcher: Ranker, snap: Snapshot, english: Vector, multilingual: Vector,
-         anchor: Callable[[str], bool]) -> ScaleMap | None:
+        def levels(term: str, en: Vector, ml_v: Vector) -> tuple[float | None, float | None]:
+            with matcher.snapshot() as snap:
+                return _levels(matcher, snap, term, en, ml_v)
+
+        try:
+            fitted = _fit(levels, self.terms, probes, self.is_anchor)
+        except Exception:  # the kept line stays; the next stale request tries again
+            log.exception("the relevance line could not be fitted again")
+            return
+        if fitted is None:
+            return
+        with self._fitting:  # served from the next request on, whatever version it reads
+            self._kept = _Kept((-1, -1), fitted, size, started)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    key: tuple[int, int]
+    line: ScaleMap | None
+    size: int
+    started: float
+
+
+def _levels(matcher: Ranker, snap: Snapshot, term: str, english: Vector, multilingual: Vector
+            ) -> tuple[float | None, float | None]:
+    """A term's (multilingual, English) top-k means, over what the public sees."""
+    reach = Reach.of(None, None, CALIBRATION_TOP)
+    return (top_mean(matcher.rank(snap, term, multilingual, reach, index="multilingual")),
+            top_mean(matcher.rank(snap, term, english, reach)))
+
+
+def _fit(levels: Callable[[str, Vector, Vector], tuple[float | None, float | None]],
+         terms: Sequence[str], vectors: tuple[Vector, Vector], anchor: Callable[[str], bool]
+         ) -> ScaleMap | None:
     """Least-squares line through (multilingual top-k mean, English top-k mean) of the terms,
     over what the public sees (a calibration never depends on the caller); the anchors'
     mean sets the map below the terms' range (``ScaleMap``)."""
-    reach = Reach.of(None, None, CALIBRATION_TOP)
     xs: list[float] = []
     ys: list[float] = []
     anchor_xs: list[float] = []
     anchor_ys: list[float] = []
-    for term, en_v, ml_v in zip(matcher.scale_terms(), english, multilingual, strict=True):
-        x = top_mean(matcher.rank(snap, term, ml_v, reach, index="multilingual"))
-        y = top_mean(matcher.rank(snap, term, en_v, reach))
+    for term, en_v, ml_v in zip(terms, *vectors, strict=True):
+        x, y = levels(term, en_v, ml_v)
         if x is not None and y is not None:
             (anchor_xs if anchor(term) else xs).append(x)
             (anchor_ys if anchor(term) else ys).append(y)
