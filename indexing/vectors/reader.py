@@ -237,31 +237,37 @@ class IndexReader:
 
     def _member_table(self, filters: SearchFilters, access: Access) -> _MemberTable:
         """Per member code: passes the filters, count of contributions ``access`` may see,
-        rank in id order; cached per filters, access and index version like the masks (one
-        pass over the members)."""
-        def compute() -> _MemberTable:
-            ids = list(self._items.member_ids)
+        rank in id order; cached per index version like the masks, the counts and ranks per
+        access (one pass over the contributions), the filter per filters (one pass over the
+        members): the filters vary by request far more than the access does."""
+        def filtered() -> npt.NDArray[np.bool_]:
             members = self._catalog.members
+            return np.fromiter(((m := members.get(mid)) is not None and filters.member_passes(m)
+                                for mid in self._items.member_ids), bool,
+                               len(self._items.member_ids))
+
+        def counted() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64],
+                               npt.NDArray[np.object_]]:
+            ids = list(self._items.member_ids)
             contributions = self._catalog.member_contributions
             metas = self._catalog.contributions
-            ok = np.fromiter(((m := members.get(mid)) is not None and filters.member_passes(m)
-                              for mid in ids), bool, len(ids))
 
             def visible(mid: str) -> int:
                 own = contributions.get(mid, ())
-                if access.all_spaces:
+                if view.all_spaces:
                     return len(own)
                 return sum(1 for cid in own if (meta := metas.get(cid)) is not None
-                           and access.may_see(meta.space))
+                           and view.may_see(meta.space))
 
             counts = np.fromiter((visible(mid) for mid in ids), np.int64, len(ids))
             rank = np.empty(len(ids), np.int64)
             rank[np.argsort(np.asarray(ids, dtype=object), kind="stable")] = np.arange(len(ids))
-            return _MemberTable(ok, counts, rank, np.asarray(ids, dtype=object))
+            return counts, rank, np.asarray(ids, dtype=object)
 
-        found = self._memo(("members", self.version, filters, access), compute)
-        assert isinstance(found, _MemberTable)
-        return found
+        view = access.search_view()
+        ok = self._memo(("member-filter", self.version, filters), filtered)
+        counts, rank, ids = self._memo(("member-counts", self.version, view), counted)
+        return _MemberTable(ok, counts, rank, ids)
 
     def documents(self, scores: npt.NDArray[np.float32], ids: npt.NDArray[np.int64]
                   ) -> dict[ItemKey, Hit]:
