@@ -140,9 +140,11 @@ class Service:
                  serve_args: list[str]) -> None:
         self.name, self.root, self.home = name, root, work / name
         shutil.copytree(home, self.home, ignore=shutil.ignore_patterns("*.service-lock"))
+        env = dict(env)  # a PYTHONPATH of --a-env/--b-env goes before the checkout
+        path = os.pathsep.join(p for p in (env.pop("PYTHONPATH", ""), str(root)) if p)
         self.env = dict(os.environ, WELLSPRING_HOME=str(self.home), HF_HUB_OFFLINE="1",
                         TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
-                        PYTHONPATH=str(root), **env)
+                        PYTHONPATH=path, **env)
         self.key = self.cli("keys", "create", "--role", "editor", "--name", "ab"
                             ).stdout.splitlines()[0].strip()
         self.port = free_port()
