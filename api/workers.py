@@ -62,7 +62,13 @@ class WorkerPlace:
 
     def settings_of(self, settings: Settings) -> Settings:
         """The worker's settings: worker 0 keeps the home's index folder (what ``backup`` and
-        ``wellspring index`` read), worker i > 0 has ``<index folder>-worker-<i>`` beside it."""
+        ``wellspring index`` read), worker i > 0 has ``<index folder>-worker-<i>`` beside it;
+        the model's threads, when left to the runtime (0), are the cores shared out among the
+        workers (N workers each with a thread per core ran 1.11x slower at concurrency 50 on
+        two cores, docs/BENCHMARKS.md)."""
+        if settings.encoding.torch_threads == 0 and self.count > 1:
+            threads = max(1, (os.cpu_count() or 1) // self.count)
+            settings = settings.with_(encoding={"torch_threads": threads})
         if self.index == 0:
             return settings
         root = settings.storage.index_path

@@ -7,7 +7,10 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 from pathlib import Path
+
+import pytest
 
 from api.logs import configure_logging
 from api.settings import ServiceSettings
@@ -38,6 +41,18 @@ def test_each_worker_has_its_own_index_folder(tmp_path: Path) -> None:
     assert folders[1:] == [tmp_path / "index-worker-1", tmp_path / "index-worker-2"]
     assert WorkerPlace(1, 3, tmp_path).settings_of(settings).storage.database_path == (
         settings.storage.database_path)  # one store
+
+
+def test_the_cores_are_shared_out_among_the_workers_threads(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    auto = make_settings(tmp_path).with_(encoding={"torch_threads": 0})
+    threads = [WorkerPlace(i, n, tmp_path).settings_of(auto).encoding.torch_threads
+               for n, i in ((1, 0), (2, 0), (2, 1), (3, 2), (16, 5))]
+    assert threads == [0, 4, 4, 2, 1]  # one worker keeps the runtime's default
+    chosen = auto.with_(encoding={"torch_threads": 3})
+    assert WorkerPlace(1, 2, tmp_path).settings_of(chosen).encoding.torch_threads == 3
 
 
 def test_log_lines_name_their_worker() -> None:
