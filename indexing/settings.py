@@ -83,7 +83,8 @@ class EncodingSettings(BaseSettings):
     chunk_overlap: int = Field(32, ge=0, le=500, description="Words shared by consecutive "
                                "windows of a long text (in the index manifest)")
     torch_threads: int = Field(0, ge=0, le=256, description="intra-op threads for the model "
-                               "(torch or ONNX Runtime); 0 = the runtime's default "
+                               "(torch or ONNX Runtime); 0 = the runtime's default, "
+                               "or the cores shared out among `serve --workers` "
                                "(docs/BENCHMARKS.md: 1 on a busy host)")
     encoder_runtime: EncoderRuntime = Field(
         "onnx", description="onnx | torch: the English model's runtime; onnx falls back to "
