@@ -32,7 +32,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -210,14 +210,16 @@ class ScaleCache:
                 return kept.line
             size = snap.english.count_allowed(SearchFilters(), Access.public())
             if kept is not None and kept.line is not None:
-                if (abs(size - kept.size) > REFIT_SHARE * kept.size
-                        and time.monotonic() - kept.started >= REFIT_INTERVAL_S
+                if abs(size - kept.size) <= REFIT_SHARE * kept.size:
+                    self._kept = replace(kept, key=key)  # close enough: this version's line
+                elif (time.monotonic() - kept.started >= REFIT_INTERVAL_S
                         and (self._refitting is None or not self._refitting.is_alive())):
                     self._refitting = threading.Thread(
                         target=self._refit, args=(matcher, size), name="relevance-refit",
                         daemon=True)
                     self._refitting.start()
-                self._kept = _Kept(key, kept.line, kept.size, kept.started)
+                # a refit due but not started yet (too soon, or one under way) keeps the key
+                # stale, so that a later request starts it even if no write comes after
                 return kept.line
             started = time.monotonic()
             probes = self.prepare(vectors)

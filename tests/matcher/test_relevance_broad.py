@@ -147,15 +147,17 @@ def test_an_unrelated_need_reads_low_in_every_language(ml_matcher: Matcher) -> N
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("share", [0.0, 0.5])
+@pytest.mark.parametrize(("share", "deferred"), [(0.0, False), (0.5, False), (0.0, True)])
 def test_the_line_is_fitted_again_only_when_the_community_changed_enough(
         tmp_path: Path, real_encoder: Encoder, real_multilingual_encoder: Encoder,
-        monkeypatch: pytest.MonkeyPatch, share: float) -> None:
+        monkeypatch: pytest.MonkeyPatch, share: float, deferred: bool) -> None:
     """A write moves the index version; the line is fitted again only when the public items
     changed by more than REFIT_SHARE (one write here: ~2 % of the test community), in the
-    background: the kept line serves until the new one is in."""
+    background: the kept line serves until the new one is in. ``deferred``: the write comes
+    sooner than REFIT_INTERVAL_S after the fit, and no write follows: a later request still
+    starts the refit."""
     monkeypatch.setattr(relevance, "REFIT_SHARE", share)
-    monkeypatch.setattr(relevance, "REFIT_INTERVAL_S", 0.0)
+    monkeypatch.setattr(relevance, "REFIT_INTERVAL_S", 3600.0 if deferred else 0.0)
     settings = Settings(storage={"home": tmp_path}, language={"language_routing": "route"})
     store = SqliteStore(settings.storage.database_path)
     assert not ingest_paths(store, [TEST_DATA]).errors
@@ -176,6 +178,9 @@ def test_the_line_is_fitted_again_only_when_the_community_changed_enough(
         text="Drip lines for smallholder farms.", date=dt.date(2024, 1, 1))])
     after = line()
     assert after is before  # the kept line answers the request that found it stale
+    if deferred:
+        assert line() is before  # too soon: no refit started
+        monkeypatch.setattr(relevance, "REFIT_INTERVAL_S", 0.0)  # time has passed; no write
     deadline = time.monotonic() + 60
     while share == 0 and after is before and time.monotonic() < deadline:
         time.sleep(0.05)  # the refit runs aside
