@@ -49,7 +49,6 @@ from functools import lru_cache
 from importlib.resources import files
 
 from matcher.glossary import FoundTerm, Glossary
-from matcher.lemmas import known, lemma, verb_form
 from matcher.need_derivation import (
     SentenceCut,
     cut_sentence,
@@ -59,19 +58,19 @@ from matcher.need_derivation import (
     split_sentences,
 )
 from matcher.need_rules import LANGUAGES, NAME_JOINERS, ORGANISATION_HEADS
+from matcher.term_forms import is_term, qualifier_only
 
 LIST_ITEM_WORDS = 6
 ASKED_MAX_WORDS = 8  # an asked need longer than this is a clause: its glossary terms count
 SHORT_DESCRIPTION_CHARS = 400
 BROAD_MIN_MENTIONS = 2
 OPENING_WEIGHT = 2  # a mention in the first line (the title of most terms of reference)
-LONG_STEM = 8
 # a concept named in the title or in a sentence about the consultant or the terms of reference
 # counts twice among the mentions that make a broad concept (a field, a hazard) the brief's own
 WORK_ROLES = frozenset({"consultant", "expert", "adviser", "terms of reference"})
 # a prose sentence of this many comma-separated items is a catalogue (an organisation's fields of
 # work, its donors' programmes): its terms count only when another sentence names them too
-CATALOGUE_ITEMS = 6  # a one-word match this long on the term's own letters is a form of it
+CATALOGUE_ITEMS = 6
 # what may stand between two glossary terms of one need: white space and small words
 _JOINER = re.compile(r"(?: |-|'|\b(?:de|du|des|d|la|l|en|of|the|del|los|las|el|do|da"
                      r"|dos|das|no|na))*")
@@ -81,10 +80,6 @@ _BULLET_LINE = re.compile(r"^[-*•–] ")
 # a word broken at its hyphen where a page wrapped ("Non- Revenue Water"): one word again
 _BROKEN_HYPHEN = re.compile(r"(?<=[^\W\d_])- (?=[^\W\d_])")
 _WORD = re.compile(r"[^\W\d_]{3,}")
-_ARABIC = re.compile(r"[\u0600-\u06ff]")
-# conjunctions (folded, en/fr/es/pt): inside a match they join two things, not one term
-_LETTERS = re.compile(r"[^\W\d_]+")
-_CONJUNCTIONS = frozenset({"and", "or", "et", "ou", "y", "o", "e", "u"})
 
 
 @dataclass(frozen=True)
@@ -129,9 +124,9 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
     short = len(text) <= SHORT_DESCRIPTION_CHARS
     spotting = _spotting_language(text, language, glossary)
     mentions = Counter(t.concept for t in _terms(text, spotting, glossary)
-                       if _plain(t, text[t.start:t.end], spotting))
+                       if is_term(t, text[t.start:t.end], spotting))
     found = [frozenset(t.concept for t in _terms(s, spotting, glossary)
-                       if _plain(t, s[t.start:t.end], spotting)) for s, _, _ in sentences]
+                       if is_term(t, s[t.start:t.end], spotting)) for s, _, _ in sentences]
     roles = _roles(glossary)
     for concepts, (_, line_number, _) in zip(found, sentences, strict=True):
         if (line_number == 0 and len(lines) > 1) or concepts & roles:
@@ -208,15 +203,20 @@ def _expertise_spans(sentence: str, language: str, glossary: Glossary,
     counts only when it is among the ``repeated`` ones."""
     broad, generic, context = _not_expertise(glossary)
     runs: list[list[FoundTerm]] = []
+    loose: set[int] = set()  # offsets of adjectives and verbs of a term's family
     for term in _terms(sentence, language, glossary):
-        if not _plain(term, sentence[term.start:term.end], language):
+        written = sentence[term.start:term.end]
+        if not is_term(term, written, language):
             continue
+        if qualifier_only(term, written, language):
+            loose.add(term.start)
         if runs and _joined(sentence[runs[-1][-1].end:term.start]):
             runs[-1].append(term)
         else:
             runs.append([term])
     names = _organisation_names(sentence)
-    runs = [r for r in runs if not any(a <= r[0].start and r[-1].end <= b for a, b in names)]
+    runs = [r for r in runs if not any(a <= r[0].start and r[-1].end <= b for a, b in names)
+            and not all(t.start in loose for t in r)]
     out = []
     for run in runs:
         while run and run[0].concept in context:
@@ -270,54 +270,6 @@ def _terms(sentence: str, language: str, glossary: Glossary) -> list[FoundTerm]:
              and not any(a < t.end and t.start < b for a, b in taken)
              and (sentence[t.start - 1:t.start] != "-" or t.start - 1 in ends)]
     return sorted([*whole, *extra], key=lambda t: t.start)
-
-
-def _plain(term: FoundTerm, written: str, language: str) -> bool:
-    """Whether a match means the term. A one-word match: an acronym as written ("EHA", "AEP"),
-    or the concept's first term itself, a form of it by the dictionary ("latrines",
-    "inundaciones"; matcher.lemmas) or sharing its first ``LONG_STEM`` letters
-    ("decentralized": decentralisation); not a synonym that is an everyday word ("well"), nor a
-    word that only shares a stem ("integration" is not "integrity", "costed" is not "cost",
-    "pompées" is not "pompe", "ações" is not "aço"). A longer match: unless a verb form stands
-    for one of the term's nouns ("se abastece de agua" is not "abastecimiento de agua") or a
-    conjunction joins two things the term names as one ("latrines ou de fosses")."""
-    if " " in written or "-" in written:
-        return _plain_phrase(term.term, written, language)
-    if written.isupper() and len(written) >= 2:
-        return True
-    if not term.primary:
-        return False
-    a, b = fold(written), fold(term.term)
-    if _ARABIC.search(a):  # matched on light stems (ال, و, ب, ...): the stem is the word
-        return True
-    shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
-                  min(len(a), len(b)))
-    if a == b or shared >= LONG_STEM:
-        return True
-    if known(written, language):  # the dictionary's lemma decides
-        return lemma(written, language) == lemma(term.term, language)
-    return bool(_singulars(a) & _singulars(b))
-
-
-def _plain_phrase(term: str, written: str, language: str) -> bool:
-    """A match of several words: no verb form for a noun, no conjunction the term lacks."""
-    words = _LETTERS.findall(fold(written))
-    term_words = set(_LETTERS.findall(fold(term)))
-    if any(w in _CONJUNCTIONS and w not in term_words for w in words):
-        return False
-    term_lemmas = {lemma(w, language) for w in term_words}
-    return not any(w not in term_words and not _singulars(w) & term_words
-                   and verb_form(w, language) and lemma(w, language) not in term_lemmas
-                   for w in words if len(w) >= 3)
-
-
-def _singulars(word: str) -> set[str]:
-    """The word and what it is the plural of, in en/fr/es/pt ("latrines", "inundaciones")."""
-    out = {word}
-    for plural, singular in (("ies", "y"), ("oes", "ao"), ("es", ""), ("s", ""), ("x", "")):
-        if word.endswith(plural) and len(word) > len(plural) + 2:
-            out.add(word[: -len(plural)] + singular)
-    return out
 
 
 def _joined(gap: str) -> bool:

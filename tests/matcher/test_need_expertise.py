@@ -203,6 +203,26 @@ def test_a_word_that_only_shares_a_term_s_stem_is_not_that_term(
     assert not_a_need not in _needs(text, language, glossary)
 
 
+@pytest.mark.parametrize(("text", "language", "alone", "within"), [
+    ("Gestión de lodos fecales. El proyecto permitirá facilitar la documentación.", "es",
+     "facilitar", None),
+    ("Hygiene promotion in schools. Local conditions facilitate the spread of disease.", "en",
+     "facilitate", None),
+    ("MEDICIÓN DE AGUA EN TREINTA (30) SECTORES HIDRÁULICOS. Rehabilitación de bocatomas.", "es",
+     "hidráulicos", None),
+    ("The programme promotes sustainable WASH in rural districts. Latrine construction.", "en",
+     "sustainable", "sustainable wash"),
+])
+def test_an_adjective_or_verb_of_a_term_s_family_only_qualifies_a_need(
+        glossary: Glossary, text: str, language: str, alone: str, within: str | None) -> None:
+    """Issue #36: a word sharing a term's stem that the dictionary reads as another word (an
+    adjective, a verb) is no need by itself, and still qualifies the term next to it."""
+    needs = _needs(text, language, glossary)
+    assert alone not in needs
+    if within is not None:
+        assert within in needs
+
+
 def test_a_plural_of_a_term_is_still_that_term(glossary: Glossary) -> None:
     needs = _needs("La mise en place de latrines étanches. Les inundaciones.", "fr", glossary)
     assert "latrines" in needs
