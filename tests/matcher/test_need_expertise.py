@@ -223,6 +223,21 @@ def test_an_adjective_or_verb_of_a_term_s_family_only_qualifies_a_need(
         assert within in needs
 
 
+@pytest.mark.parametrize(("text", "language", "context", "need"), [
+    ("Le taux d’accès à l’assainissement amélioré reste faible. Le consultant étudiera le "
+     "marketing de l’assainissement.", "fr", "taux d’accès", "marketing de l’assainissement"),
+    ("As comunidades ficam na bacia hidrográfica do rio Paraguaçu. Construção de banheiros "
+     "secos.", "pt", "bacia hidrográfica do rio", "construção de banheiros secos"),
+])
+def test_a_statistic_or_the_basin_where_the_work_is_is_context(
+        glossary: Glossary, text: str, language: str, context: str, need: str) -> None:
+    """Issue #36: an access rate is the background's figure and a basin is where the work is;
+    neither is expertise, and the expertise beside them still comes out."""
+    needs = _needs(text, language, glossary)
+    assert context not in needs and "bacia hidrográfica" not in needs
+    assert need in needs
+
+
 def test_a_plural_of_a_term_is_still_that_term(glossary: Glossary) -> None:
     needs = _needs("La mise en place de latrines étanches. Les inundaciones.", "fr", glossary)
     assert "latrines" in needs
