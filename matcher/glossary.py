@@ -166,7 +166,8 @@ class Glossary:
     def __init__(self, concepts: Iterable[dict[str, list[str]]]) -> None:
         self._analyzers: dict[str, _Analyzer] = {}
         self._terms: dict[str, dict[tuple[str, ...], str]] = {}
-        self._concepts: dict[str, dict[tuple[str, ...], tuple[int, str, bool]]] = {}  # en too
+        # stems -> every (concept, term, first term?) with them, in glossary order; en too
+        self._concepts: dict[str, dict[tuple[str, ...], list[tuple[int, str, bool]]]] = {}
         self.size = 0
         self.english: list[str] = []  # each concept's first English term, by concept index
         for number, concept in enumerate(concepts):
@@ -181,7 +182,7 @@ class Glossary:
                 for k, term in enumerate(terms):
                     stems = tuple(t.stem for t in analyzer.tokens(term))
                     if stems and len(stems) <= MAX_TERM_TOKENS:
-                        by_stems.setdefault(stems, (number, term, k == 0))
+                        by_stems.setdefault(stems, []).append((number, term, k == 0))
             for language, terms in concept.items():
                 if language == "en" or language not in STEMMERS:
                     continue
@@ -212,11 +213,12 @@ class Glossary:
         i = 0
         while i < len(tokens):
             for n in range(min(MAX_TERM_TOKENS, len(tokens) - i), 0, -1):
-                entry = table.get(tuple(t.stem for t in tokens[i:i + n]))
-                if entry is not None:
-                    number, term, primary = entry
-                    found.append(FoundTerm(tokens[i].start, tokens[i + n - 1].end, number,
-                                           self.english[number], term, primary))
+                entries = table.get(tuple(t.stem for t in tokens[i:i + n]))
+                if entries is not None:
+                    start, end = tokens[i].start, tokens[i + n - 1].end
+                    number, term, primary = _closest(entries, text[start:end])
+                    found.append(FoundTerm(start, end, number, self.english[number], term,
+                                           primary))
                     i += n
                     break
             else:
@@ -250,6 +252,14 @@ class Glossary:
         if covered == 0:
             return None
         return Gloss(tuple(found), covered / len(tokens))
+
+
+def _closest(entries: list[tuple[int, str, bool]], written: str) -> tuple[int, str, bool]:
+    """Of the terms sharing a match's stems, the one written as in the text ("costing" is the
+    concept costing, not cost; "research" is research, not researcher), else the first."""
+    folded = written.casefold()
+    number = next((e[0] for e in entries if e[1].casefold() == folded), entries[0][0])
+    return next(e for e in entries if e[0] == number)  # the concept's own first entry
 
 
 def parse_glossary(lines: Iterable[str], source: str = "glossary") -> Glossary:

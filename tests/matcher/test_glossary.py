@@ -108,3 +108,18 @@ def test_the_shipped_water_glossary_parses_and_covers_the_four_languages() -> No
     gloss = glossary.gloss("Qui peut aider sur les pertes d'eau et la détection des fuites ?",
                            "fr")
     assert gloss is not None and "leak detection" in gloss.text
+
+
+def test_a_word_two_concepts_share_the_stems_of_is_the_one_written() -> None:
+    """Issue #36: "costing" and "cost" have one stem; the text's word decides which concept it
+    names, and the concept's first term stays its first (a variant written is the concept)."""
+    glossary = parse_glossary([
+        json.dumps({"en": ["cost"], "fr": ["coût"]}),
+        json.dumps({"en": ["costing", "cost estimation"], "fr": ["chiffrage"]}),
+        json.dumps({"en": ["flood", "floods"], "es": ["inundación", "inundaciones"]}),
+    ])
+    found = glossary.find_terms("Costing of plans; the cost of works", "en")
+    assert [(f.english, f.term, f.primary) for f in found] == [
+        ("costing", "costing", True), ("cost", "cost", True)]
+    assert [(f.english, f.primary) for f in glossary.find_terms("inundaciones", "es")] == [
+        ("flood", True)]
