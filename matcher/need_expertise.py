@@ -75,6 +75,10 @@ CATALOGUE_ITEMS = 6
 _JOINER = re.compile(r"(?: |-|'|\b(?:de|du|des|d|la|l|en|of|the|del|los|las|el|do|da"
                      r"|dos|das|no|na))*")
 _NAME_WORD = re.compile(r"[^\W\d_][\w-]*")
+# what may stand between a term and the proper name that makes it a place ("de Funil")
+_BEFORE_NAME = re.compile(r"(?:\s+(?:de|do|da|dos|das|del|du|des|of|the|de la|de los))?\s+")
+_SMALL_CAPITALS = frozenset({"de", "do", "da", "del", "du", "des", "of", "the", "la", "el",
+                             "los", "las", "le", "les", "et", "and", "e", "y", "en", "in", "em"})
 _LIST_COMMA = re.compile("[,،]")
 _BULLET_LINE = re.compile(r"^[-*•–] ")
 # a word broken at its hyphen where a page wrapped ("Non- Revenue Water"): one word again
@@ -217,6 +221,7 @@ def _expertise_spans(sentence: str, language: str, glossary: Glossary,
     names = _organisation_names(sentence)
     runs = [r for r in runs if not any(a <= r[0].start and r[-1].end <= b for a, b in names)
             and not all(t.start in loose for t in r)]
+    features = _features(glossary)
     out = []
     for run in runs:
         while run and run[0].concept in context:
@@ -225,9 +230,19 @@ def _expertise_spans(sentence: str, language: str, glossary: Glossary,
             run = run[:-1]
         concepts = frozenset(t.concept for t in run) - context
         specific = concepts - generic - broad
+        if specific and specific <= features and _named_after(sentence, run[-1].end):
+            continue  # a named place: "Reservatório de Funil", "sub-bacia do Rio Paraíba"
         if specific or len(concepts) >= 2 or concepts & repeated - generic:
             out.append((run[0].start, run[-1].end, concepts))
     return out
+
+
+def _named_after(sentence: str, end: int) -> bool:
+    """Whether a proper name follows ``end``, "of" or its likes between: "de Santa Cecília",
+    "do Rio", " Paraíba" (a capitalised word that is not a small word)."""
+    gap = _BEFORE_NAME.match(sentence, end)
+    word = _NAME_WORD.match(sentence, gap.end()) if gap else None
+    return word is not None and word[0][0].isupper() and fold(word[0]) not in _SMALL_CAPITALS
 
 
 def _organisation_names(sentence: str) -> list[tuple[int, int]]:
@@ -313,14 +328,20 @@ def _roles(glossary: Glossary) -> frozenset[int]:
 def _not_expertise(glossary: Glossary
                    ) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
     """The glossary's broad, generic and context concepts (matcher/data/not_expertise.txt)."""
-    return _stop_concepts(tuple(glossary.english))
+    return _stop_concepts(tuple(glossary.english))[:3]  # type: ignore[return-value]
+
+
+def _features(glossary: Glossary) -> frozenset[int]:
+    """The glossary's features of a landscape or a system that a proper name makes a place
+    ("Barragem de Santa Cecília", "sub-bacia do Rio Paraíba"): not_expertise.txt [feature]."""
+    return _stop_concepts(tuple(glossary.english))[3]
 
 
 @lru_cache(maxsize=4)
-def _stop_concepts(english: tuple[str, ...]
-                   ) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+def _stop_concepts(english: tuple[str, ...]) -> tuple[frozenset[int], ...]:
     path = files("matcher").joinpath("data", "not_expertise.txt")
-    sections: dict[str, set[str]] = {"[broad]": set(), "[generic]": set(), "[context]": set()}
+    names = ("[broad]", "[generic]", "[context]", "[feature]")
+    sections: dict[str, set[str]] = {k: set() for k in names}
     current = sections["[generic]"]
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
@@ -329,6 +350,4 @@ def _stop_concepts(english: tuple[str, ...]
         elif line and not line.startswith("#"):
             current.add(line)
     by_name = {t: i for i, t in reversed(list(enumerate(english)))}
-    broad, generic, context = (frozenset(by_name[t] for t in sections[k] if t in by_name)
-                               for k in ("[broad]", "[generic]", "[context]"))
-    return broad, generic, context
+    return tuple(frozenset(by_name[t] for t in sections[k] if t in by_name) for k in names)

@@ -238,6 +238,18 @@ def test_a_statistic_or_the_basin_where_the_work_is_is_context(
     assert need in needs
 
 
+def test_a_feature_with_a_proper_name_is_a_place(glossary: Glossary) -> None:
+    """Issue #36: a reservoir, a dam or a sub-basin followed by its name is where the samples
+    are taken, not expertise; the same features unnamed, and the work, still are needs."""
+    text = ("A rede de amostragem de qualidade da água inclui um ponto na saída do Reservatório "
+            "de Funil e outro na Barragem de Santa Cecília, na sub-bacia do Rio Piraí. "
+            "Projeto de barragem e reservatório para irrigação.")
+    derived = derive_brief_needs(text, MAX_NEEDS, "pt", glossary)
+    first = [n.text for n in derived if n.source.startswith("A rede")]
+    assert first == ["rede de amostragem de qualidade da água"]
+    assert {"barragem", "reservatório"} <= {n.text for n in derived if n.source.startswith("Proj")}
+
+
 def test_a_plural_of_a_term_is_still_that_term(glossary: Glossary) -> None:
     needs = _needs("La mise en place de latrines étanches. Les inundaciones.", "fr", glossary)
     assert "latrines" in needs
