@@ -84,6 +84,9 @@ _BULLET_LINE = re.compile(r"^[-*•–] ")
 # a word broken at its hyphen where a page wrapped ("Non- Revenue Water"): one word again
 _BROKEN_HYPHEN = re.compile(r"(?<=[^\W\d_])- (?=[^\W\d_])")
 _WORD = re.compile(r"[^\W\d_]{3,}")
+# a line a page wrapped mid-sentence (a PDF's text): no stop, comma or colon at its end, and
+# the next line goes on in lower case ("modelo de pronóstico de\ncrecidas"): one line again
+_WRAPPED = re.compile(r"(?<=[^\W_]|[,;(])\n(?=[a-zà-öø-ÿ])")
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ class _Candidate:
 def derive_brief_needs(description: str, max_needs: int, language: str | None,
                        glossary: Glossary | None) -> list[DerivedNeed]:
     """The needs of a description with their source sentences (module doc)."""
-    text = _BROKEN_HYPHEN.sub("-", normalise_space(description))
+    text = _WRAPPED.sub(" ", _BROKEN_HYPHEN.sub("-", normalise_space(description)))
     if not text:
         return []
     lines = text.split("\n")

@@ -250,6 +250,21 @@ def test_a_feature_with_a_proper_name_is_a_place(glossary: Glossary) -> None:
     assert {"barragem", "reservatório"} <= {n.text for n in derived if n.source.startswith("Proj")}
 
 
+def test_a_line_a_page_wrapped_mid_sentence_is_read_whole(glossary: Glossary) -> None:
+    """Issue #36: text pasted from a PDF breaks sentences at the page's line ends; a line that
+    goes on in lower case is the same sentence ("pronóstico de\ncrecidas")."""
+    text = ("Objetivos\nGenerar modelos retroactivos de sucesos antiguos y modelo de pronóstico de"
+            "\ncrecidas.\nDeterminar la disponibilidad hídrica de las quebradas.")
+    needs = _needs(text, "es", glossary)
+    assert any("pronóstico de crecidas" in n for n in needs)
+
+
+def test_a_climate_zone_is_where_the_work_is(glossary: Glossary) -> None:
+    needs = _needs("Execução de projetos no semiárido: construção de cisternas de placas.",
+                   "pt", glossary)
+    assert "semiárido" not in needs and "construção de cisternas de placas" in needs
+
+
 def test_a_plural_of_a_term_is_still_that_term(glossary: Glossary) -> None:
     needs = _needs("La mise en place de latrines étanches. Les inundaciones.", "fr", glossary)
     assert "latrines" in needs
