@@ -277,9 +277,12 @@ ORGANISATION_HEADS: frozenset[str] = frozenset({
     "direction", "ministere", "service", "agence", "institut", "cellule",
     "direccion", "ministerio", "secretaria", "agencia", "departamento", "unidad", "servicio",
     "instituto", "diretoria", "unidade", "superintendencia",
+    # councils, committees and conventions: a named one is an institution, not its subject
+    "committee", "council", "convention", "comite", "conseil", "consejo", "conselho",
+    "convencao", "convencion", "convenio", "convencao-quadro",
 })
 # small words that may stand between the capitalised words of one name
 NAME_JOINERS: frozenset[str] = frozenset({
     "of", "and", "for", "the", "on", "de", "des", "du", "la", "le", "les", "l", "d", "et",
-    "pour", "del", "y", "e", "para", "do", "da", "dos", "das", "em",
+    "pour", "del", "y", "e", "para", "do", "da", "dos", "das", "em", "sobre", "sur",
 })

@@ -265,6 +265,15 @@ def test_a_climate_zone_is_where_the_work_is(glossary: Glossary) -> None:
     assert "semiárido" not in needs and "construção de cisternas de placas" in needs
 
 
+def test_a_named_committee_or_convention_is_an_institution(glossary: Glossary) -> None:
+    """Issue #36: "Comitê da Bacia", "Convenção ... sobre Mudanças Climáticas" name
+    institutions; their glossary terms are not the work's needs."""
+    text = ("O estudo atende a uma solicitação do Comitê da Bacia, desde 2007. Alinhado à "
+            "Convenção das Nações Unidas sobre Mudanças Climáticas. Construção de cisternas.")
+    needs = _needs(text, "pt", glossary)
+    assert needs == ["construção de cisternas"], needs
+
+
 def test_a_plural_of_a_term_is_still_that_term(glossary: Glossary) -> None:
     needs = _needs("La mise en place de latrines étanches. Les inundaciones.", "fr", glossary)
     assert "latrines" in needs
