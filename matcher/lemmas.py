@@ -48,3 +48,14 @@ def verb_form(word: str, language: str) -> bool:
         return False
     base = lemma(word, language)
     return base != fold(word.lower()) and base.endswith(endings)
+
+
+def infinitive(word: str, language: str) -> bool:
+    """An infinitive in fr, es or pt: a known word that is its own lemma and ends like one
+    ("renforcer", "fortalecer"). A noun ending so ("réservoir") counts too: ask it only of a
+    word that differs from the term's."""
+    endings = _INFINITIVE.get(language)
+    low = word.lower()
+    if not endings or not known(low, language):
+        return False
+    return lemma(low, language) == fold(low) and fold(low).endswith(endings)

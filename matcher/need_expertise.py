@@ -76,7 +76,8 @@ _JOINER = re.compile(r"(?: |-|'|\b(?:de|du|des|d|la|l|en|of|the|del|los|las|el|d
                      r"|dos|das|no|na))*")
 _NAME_WORD = re.compile(r"[^\W\d_][\w-]*")
 # what may stand between a term and the proper name that makes it a place ("de Funil")
-_BEFORE_NAME = re.compile(r"(?:\s+(?:de|do|da|dos|das|del|du|des|of|the|de la|de los))?\s+")
+_BEFORE_NAME = re.compile(r"(?:\s+(?:de|do|da|dos|das|del|du|des|of|the|de la|de los))?\s+",
+                          re.IGNORECASE)
 _SMALL_CAPITALS = frozenset({"de", "do", "da", "del", "du", "des", "of", "the", "la", "el",
                              "los", "las", "le", "les", "et", "and", "e", "y", "en", "in", "em"})
 _LIST_COMMA = re.compile("[,،]")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from matcher.glossary import FoundTerm
-from matcher.lemmas import known, lemma, verb_form
+from matcher.lemmas import infinitive, known, lemma, verb_form
 from matcher.need_derivation import fold
 
 LONG_STEM = 8  # a one-word match this long on the term's own letters is a form of it
@@ -66,14 +66,17 @@ def _acronym(written: str) -> bool:
 
 
 def _term_phrase(term: str, written: str, language: str) -> bool:
-    """A match of several words: no verb form for a noun, no conjunction the term lacks."""
+    """A match of several words: no verb form (an infinitive included: "renforcer les
+    capacités" is not "renforcement des capacités") for a noun, no conjunction the term
+    lacks."""
     words = _LETTERS.findall(fold(written))
     term_words = set(_LETTERS.findall(fold(term)))
     if any(w in _CONJUNCTIONS and w not in term_words for w in words):
         return False
     term_lemmas = {lemma(w, language) for w in term_words}
     return not any(w not in term_words and not _singulars(w) & term_words
-                   and verb_form(w, language) and lemma(w, language) not in term_lemmas
+                   and (verb_form(w, language) or infinitive(w, language))
+                   and lemma(w, language) not in term_lemmas
                    for w in words if len(w) >= 3)
 
 

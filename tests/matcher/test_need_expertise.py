@@ -274,6 +274,30 @@ def test_a_named_committee_or_convention_is_an_institution(glossary: Glossary) -
     assert needs == ["construção de cisternas"], needs
 
 
+@pytest.mark.parametrize(("text", "language", "not_a_need"), [
+    ("L'objectif du projet est de renforcer les capacités de préparation des institutions. "
+     "Étude et modélisation hydrologique du bassin versant.", "fr", "renforcer les capacités"),
+    ("La consultoría es para la Comisión Binacional, que se reunió en 2019 y en 2021 en dos "
+     "ciudades, con delegaciones de ambos países, varias veces al año y con muchos invitados "
+     "de otras instituciones, en reuniones largas y abiertas al público de la región; sus "
+     "actas se publican en la página de la cancillería de cada país y en la prensa local, "
+     "con fotografías y listas de asistentes de cada sesión desde el primer encuentro. "
+     "Se busca apoyo en gobernanza del agua en cuencas transfronterizas.", "es",
+     "comisión binacional"),
+    ("PLANOS DE SEGURANÇA DAS BARRAGENS ARMANDO RIBEIRO E POÇO DA CRUZ. Elaboração do plano "
+     "de segurança de barragens.", "pt", "poço"),
+    ("Evaluation of solar schemes in refugee camps and host communities. Solar pumping.",
+     "en", "refugee camps"),
+])
+def test_a_verb_an_institution_a_named_well_or_a_setting_is_no_need(
+        glossary: Glossary, text: str, language: str, not_a_need: str) -> None:
+    """Issue #36 (blind set 5): an infinitive standing for the term's noun, a commission's
+    name, a well named as a dam's place, a refugee camp as the setting; the work still is."""
+    needs = _needs(text, language, glossary)
+    assert not_a_need not in needs
+    assert needs, text
+
+
 def test_a_plural_of_a_term_is_still_that_term(glossary: Glossary) -> None:
     needs = _needs("La mise en place de latrines étanches. Les inundaciones.", "fr", glossary)
     assert "latrines" in needs
