@@ -75,8 +75,9 @@ def _term_phrase(term: str, written: str, language: str) -> bool:
         return False
     term_lemmas = {lemma(w, language) for w in term_words}
     return not any(w not in term_words and not _singulars(w) & term_words
-                   and (verb_form(w, language) or infinitive(w, language))
-                   and lemma(w, language) not in term_lemmas
+                   and (infinitive(w, language)  # "garantir" for garantia: a dictionary
+                        # may give the noun the verb's lemma
+                        or (verb_form(w, language) and lemma(w, language) not in term_lemmas))
                    for w in words if len(w) >= 3)
 
 
