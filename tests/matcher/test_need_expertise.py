@@ -159,6 +159,19 @@ def test_a_small_glossary_decides_what_counts_as_expertise() -> None:
     assert derived[0].source.startswith("Le projet de la ville de Lyon")
 
 
+def test_an_infinitive_is_never_a_term_s_noun() -> None:
+    """Issue #36: simplemma gives "garantia" the lemma "garantir", so the lemma alone would
+    read "garantir qualidade" as the term "garantia da qualidade"; the infinitive is a verb."""
+    tiny = parse_glossary([
+        json.dumps({"en": ["quality assurance"], "pt": ["garantia da qualidade"]}),
+        json.dumps({"en": ["water quality"], "pt": ["qualidade da água"]}),
+    ])
+    text = ("O principal objetivo é garantir qualidade no abastecimento, com garantia da "
+            "qualidade dos laboratórios.")
+    assert [n.text for n in derive_brief_needs(text, MAX_NEEDS, "pt", tiny)] == [
+        "garantia da qualidade"]
+
+
 def test_explicit_needs_have_no_source(glossary: Glossary) -> None:
     text = _brief("fr-gado-boues")
     explicit = project_needs(text, ["leak detection"], MAX_NEEDS, 500, "fr", glossary)
