@@ -81,6 +81,11 @@ _BEFORE_NAME = re.compile(r"(?:\s+(?:de|do|da|dos|das|del|du|des|of|the|de la|de
 _SMALL_CAPITALS = frozenset({"de", "do", "da", "del", "du", "des", "of", "the", "la", "el",
                              "los", "las", "le", "les", "et", "and", "e", "y", "en", "in", "em"})
 _LIST_COMMA = re.compile("[,،]")
+# an organisation speaking of itself ("Our vision is...", "We support...", "Nous intervenons
+# ..."): its mission, like a catalogue of its fields, names the work only where another
+# sentence does too
+_SELF_DESCRIPTION = re.compile(
+    r"\W*(?:we|our|nous|notre|nos|nuestr[oa]s?|nosotros|noss[oa]s?|nós)\b", re.IGNORECASE)
 _BULLET_LINE = re.compile(r"^[-*•–] ")
 # a word broken at its hyphen where a page wrapped ("Non- Revenue Water"): one word again
 _BROKEN_HYPHEN = re.compile(r"(?<=[^\W\d_])- (?=[^\W\d_])")
@@ -161,12 +166,13 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
                     candidates.append(_Candidate(" ".join(need.split()), sentence, at, concepts,
                                                  asked=True, mentions=weight))
             continue
-        catalogue = (len(_LIST_COMMA.split(sentence)) >= CATALOGUE_ITEMS
-                     and not any(in_sentences[c] >= 2 for c in found[i] - broad - generic))
+        catalogue = _SELF_DESCRIPTION.match(sentence) is not None or (
+            len(_LIST_COMMA.split(sentence)) >= CATALOGUE_ITEMS
+            and not any(in_sentences[c] >= 2 for c in found[i] - broad - generic))
         for k, (start, end, concepts) in enumerate(
                 _expertise_spans(sentence, spotting, glossary, repeated)):
             if catalogue and not any(in_sentences[c] >= 2 for c in concepts & found[i]):
-                continue  # an organisation's fields, named once ("microfinance, peacebuilding")
+                continue  # an organisation's fields or mission, named once
             candidates.append(_Candidate(sentence[start:end], sentence, i * 1000 + k, concepts,
                                          mentions=weight))
     for c in candidates:

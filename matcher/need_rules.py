@@ -279,7 +279,8 @@ ORGANISATION_HEADS: frozenset[str] = frozenset({
     "instituto", "diretoria", "unidade", "superintendencia",
     # councils, committees and conventions: a named one is an institution, not its subject
     "committee", "council", "convention", "comite", "conseil", "consejo", "conselho",
-    "convencao", "convencion", "convenio", "convencao-quadro", "comision", "comissao",
+    "convencao", "convencion", "convenio", "convencao-quadro", "comision", "comissao", "unite",
+    "cabinet",
 })
 # small words that may stand between the capitalised words of one name
 NAME_JOINERS: frozenset[str] = frozenset({

@@ -311,6 +311,20 @@ def test_a_verb_an_institution_a_named_well_or_a_setting_is_no_need(
     assert needs, text
 
 
+def test_an_organisation_s_mission_and_its_units_are_not_the_work(glossary: Glossary) -> None:
+    """Issue #36 (blind set 6): "Our vision is ... improved sanitation" is the organisation's
+    mission, and "UNITÉ DE GESTION DU PROJET" a unit's name; the work's own needs remain."""
+    text = ("Our vision is of a world where everyone has access to improved sanitation and "
+            "climate-resilient services. The consultant will design rooftop rainwater "
+            "harvesting and groundwater recharge.")
+    needs = _needs(text, "en", glossary)
+    assert "improved sanitation" not in needs
+    assert {"rainwater harvesting", "groundwater recharge"} <= set(needs), needs
+    needs = _needs("CABINET DU PREMIER MINISTRE\nUNITÉ DE GESTION DU PROJET\nÉtudes "
+                   "d'impact environnemental et social des travaux.", "fr", glossary)
+    assert not [n for n in needs if "gestion" in n or n == "cabinet"], needs
+
+
 def test_a_plural_of_a_term_is_still_that_term(glossary: Glossary) -> None:
     needs = _needs("La mise en place de latrines étanches. Les inundaciones.", "fr", glossary)
     assert "latrines" in needs
