@@ -120,8 +120,8 @@ class MemberSay:
 
     def profile(self, member_id: str) -> MyProfile:
         member = self.member(member_id)
-        self._promote_supported(member)
-        member = self.member(member_id)
+        if self._promote_supported(member):
+            member = self.member(member_id)  # its topics were just written
         own = self._contributions(member_id)
         model, public = self._model()
         corrections = self.say.corrections(member_id)
@@ -213,24 +213,27 @@ class MemberSay:
         self.keys.audit(me.key_id, "topic", "member", [member_id], {"status": topic.status})
         return topic
 
-    def _promote_supported(self, member: Member) -> None:
+    def _promote_supported(self, member: Member) -> bool:
         """Own topics a counted contribution now supports: confirmed, and added to the
-        profile's topics (a record write: the profile is encoded again)."""
+        profile's topics (a record write: the profile is encoded again). Whether the member's
+        record was written."""
         pending = [c for c in self.say.corrections(member.id)
                    if c.topic_id is None and c.status == "pending"]
         if not pending:
-            return
+            return False
         supported = _supported(self.matcher, member.id, pending)
         if not supported:
-            return
+            return False
         for c in supported:
             self.say.set_own_status(c.correction_id, "confirmed")
         added = [c.label for c in supported if c.label not in member.topics][
             : max(0, 50 - len(member.topics))]
-        if added:
-            fresh = member.model_copy(update={"topics": [*member.topics, *added]})
-            self.matcher.community.write([Member.model_validate(fresh.model_dump())],
-                                         mode="replace")
+        if not added:
+            return False
+        fresh = member.model_copy(update={"topics": [*member.topics, *added]})
+        self.matcher.community.write([Member.model_validate(fresh.model_dump())],
+                                     mode="replace")
+        return True
 
     def _commit(self, write: Callable[[], object], members: set[str],
                 contributions: Sequence[str] = ()) -> bool:
