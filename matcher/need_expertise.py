@@ -166,13 +166,17 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
                     candidates.append(_Candidate(" ".join(need.split()), sentence, at, concepts,
                                                  asked=True, mentions=weight))
             continue
-        catalogue = _SELF_DESCRIPTION.match(sentence) is not None or (
+        mission = _SELF_DESCRIPTION.match(sentence) is not None
+        catalogue = mission or (
             len(_LIST_COMMA.split(sentence)) >= CATALOGUE_ITEMS
             and not any(in_sentences[c] >= 2 for c in found[i] - broad - generic))
         for k, (start, end, concepts) in enumerate(
                 _expertise_spans(sentence, spotting, glossary, repeated)):
-            if catalogue and not any(in_sentences[c] >= 2 for c in concepts & found[i]):
-                continue  # an organisation's fields or mission, named once
+            # an organisation's fields or mission, named once; in a mission, a field the whole
+            # brief names (WASH, drinking water) is the organisation's, not the work's
+            named = concepts & found[i] - (broad | generic if mission else frozenset())
+            if catalogue and not any(in_sentences[c] >= 2 for c in named):
+                continue
             candidates.append(_Candidate(sentence[start:end], sentence, i * 1000 + k, concepts,
                                          mentions=weight))
     for c in candidates:
