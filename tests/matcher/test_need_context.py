@@ -7,21 +7,14 @@ import json
 
 import pytest
 
-from matcher.glossary import Glossary, glossary_file, load_glossary, parse_glossary
+from matcher.glossary import Glossary, parse_glossary
 from matcher.need_expertise import derive_brief_needs
-
-MAX_NEEDS = 12
+from tests.matcher.need_support import MAX_NEEDS, needs_of, shipped_glossary
 
 
 @pytest.fixture(scope="module")
 def glossary() -> Glossary:
-    path = glossary_file("")
-    assert path is not None
-    return load_glossary(path)
-
-
-def _needs(text: str, language: str | None, glossary: Glossary) -> list[str]:
-    return [n.text.casefold() for n in derive_brief_needs(text, MAX_NEEDS, language, glossary)]
+    return shipped_glossary()
 
 
 def test_an_infinitive_is_never_a_term_s_noun() -> None:
@@ -51,7 +44,7 @@ def test_an_adjective_or_verb_of_a_term_s_family_only_qualifies_a_need(
         glossary: Glossary, text: str, language: str, alone: str, within: str | None) -> None:
     """Issue #36: a word sharing a term's stem that the dictionary reads as another word (an
     adjective, a verb) is no need by itself, and still qualifies the term next to it."""
-    needs = _needs(text, language, glossary)
+    needs = needs_of(text, language, glossary)
     assert alone not in needs
     if within is not None:
         assert within in needs
@@ -67,7 +60,7 @@ def test_a_statistic_or_the_basin_where_the_work_is_is_context(
         glossary: Glossary, text: str, language: str, context: str, need: str) -> None:
     """Issue #36: an access rate is the background's figure and a basin is where the work is;
     neither is expertise, and the expertise beside them still comes out."""
-    needs = _needs(text, language, glossary)
+    needs = needs_of(text, language, glossary)
     assert context not in needs and "bacia hidrográfica" not in needs
     assert need in needs
 
@@ -89,12 +82,12 @@ def test_a_line_a_page_wrapped_mid_sentence_is_read_whole(glossary: Glossary) ->
     goes on in lower case is the same sentence ("pronóstico de\ncrecidas")."""
     text = ("Objetivos\nGenerar modelos retroactivos de sucesos antiguos y modelo de pronóstico de"
             "\ncrecidas.\nDeterminar la disponibilidad hídrica de las quebradas.")
-    needs = _needs(text, "es", glossary)
+    needs = needs_of(text, "es", glossary)
     assert any("pronóstico de crecidas" in n for n in needs)
 
 
 def test_a_climate_zone_is_where_the_work_is(glossary: Glossary) -> None:
-    needs = _needs("Execução de projetos no semiárido: construção de cisternas de placas.",
+    needs = needs_of("Execução de projetos no semiárido: construção de cisternas de placas.",
                    "pt", glossary)
     assert "semiárido" not in needs and "construção de cisternas de placas" in needs
 
@@ -104,7 +97,7 @@ def test_a_named_committee_or_convention_is_an_institution(glossary: Glossary) -
     institutions; their glossary terms are not the work's needs."""
     text = ("O estudo atende a uma solicitação do Comitê da Bacia, desde 2007. Alinhado à "
             "Convenção das Nações Unidas sobre Mudanças Climáticas. Construção de cisternas.")
-    needs = _needs(text, "pt", glossary)
+    needs = needs_of(text, "pt", glossary)
     assert needs == ["construção de cisternas"], needs
 
 
@@ -127,7 +120,7 @@ def test_a_verb_an_institution_a_named_well_or_a_setting_is_no_need(
         glossary: Glossary, text: str, language: str, not_a_need: str) -> None:
     """Issue #36 (blind set 5): an infinitive standing for the term's noun, a commission's
     name, a well named as a dam's place, a refugee camp as the setting; the work still is."""
-    needs = _needs(text, language, glossary)
+    needs = needs_of(text, language, glossary)
     assert not_a_need not in needs
     assert needs, text
 
@@ -138,13 +131,13 @@ def test_an_organisation_s_mission_and_its_units_are_not_the_work(glossary: Glos
     text = ("Our vision is of a world where everyone has access to improved sanitation and "
             "climate-resilient services. The consultant will design rooftop rainwater "
             "harvesting and groundwater recharge.")
-    needs = _needs(text, "en", glossary)
+    needs = needs_of(text, "en", glossary)
     assert "improved sanitation" not in needs
     assert {"rainwater harvesting", "groundwater recharge"} <= set(needs), needs
     # a field the whole brief names is, in the organisation's mission, the organisation's
     text = ("We support local authorities to design sustainable WASH programmes. The WASH "
             "consultant will design rooftop rainwater harvesting for WASH in schools.")
-    assert not [n for n in _needs(text, "en", glossary) if "sustainable" in n]
-    needs = _needs("CABINET DU PREMIER MINISTRE\nUNITÉ DE GESTION DU PROJET\nÉtudes "
+    assert not [n for n in needs_of(text, "en", glossary) if "sustainable" in n]
+    needs = needs_of("CABINET DU PREMIER MINISTRE\nUNITÉ DE GESTION DU PROJET\nÉtudes "
                    "d'impact environnemental et social des travaux.", "fr", glossary)
     assert not [n for n in needs if "gestion" in n or n == "cabinet"], needs

@@ -19,25 +19,19 @@ from matcher.glossary import Glossary, glossary_file, load_glossary, parse_gloss
 from matcher.need_derivation import derive_needs, normalise_space, split_sentences
 from matcher.need_expertise import derive_brief_needs
 from matcher.needs import project_needs
+from tests.matcher.need_support import MAX_NEEDS, needs_of, shipped_glossary
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT / "bench/briefs/real"
-MAX_NEEDS = 12
 
 
 @pytest.fixture(scope="module")
 def glossary() -> Glossary:
-    path = glossary_file("")
-    assert path is not None
-    return load_glossary(path)
+    return shipped_glossary()
 
 
 def _brief(name: str) -> str:
     return (REAL / f"{name}.txt").read_text(encoding="utf-8")
-
-
-def _needs(text: str, language: str | None, glossary: Glossary) -> list[str]:
-    return [n.text.casefold() for n in derive_brief_needs(text, MAX_NEEDS, language, glossary)]
 
 
 # organisations, places, dates and procedure of the issue's briefs: never in a need
@@ -48,7 +42,7 @@ CONTEXT = re.compile(r"solidarit|\bSI\b|ECHO|garoua|gado|cameroun|centrafric|201
 
 def test_the_camp_study_gives_sludge_latrines_and_the_water_network(glossary: Glossary
                                                                     ) -> None:
-    needs = _needs(_brief("fr-gado-boues"), "fr", glossary)
+    needs = needs_of(_brief("fr-gado-boues"), "fr", glossary)
     assert "gestion des boues de vidange" in needs
     assert any("latrines" in n for n in needs)
     assert any("réseau aep" in n for n in needs)
@@ -59,7 +53,7 @@ def test_the_camp_study_gives_sludge_latrines_and_the_water_network(glossary: Gl
 
 def test_the_kanel_call_gives_inter_municipal_sanitation_not_the_partners(glossary: Glossary
                                                                          ) -> None:
-    needs = _needs(_brief("fr-kanel-intercommunalite"), "fr", glossary)
+    needs = needs_of(_brief("fr-kanel-intercommunalite"), "fr", glossary)
     assert "intercommunalité" in needs and "plan directeur d'assainissement" in needs
     assert "gestion de l'assainissement" in needs
     assert not [n for n in needs if CONTEXT.search(n)], needs
@@ -68,7 +62,7 @@ def test_the_kanel_call_gives_inter_municipal_sanitation_not_the_partners(glossa
 def test_the_costea_reuse_terms_of_reference_give_reuse_sludge_and_iwrm(glossary: Glossary
                                                                        ) -> None:
     """The third brief the issue names: wastewater reuse in agriculture, not its procedure."""
-    needs = _needs(_brief("fr-costea-reuse"), "fr", glossary)
+    needs = needs_of(_brief("fr-costea-reuse"), "fr", glossary)
     assert "réutilisation des eaux usées en agriculture" in needs
     assert "gestion des boues" in needs
     assert "gestion intégrée des ressources en eau" in needs
@@ -99,7 +93,7 @@ def test_near_duplicates_are_one_need(glossary: Glossary) -> None:
             "Les latrines d'urgence du camp sont pleines et l'entretien des latrines manque. "
             "Le projet a besoin d'une étude sur la gestion des boues de vidange et les boues "
             "de vidange des latrines.")
-    needs = _needs(text, "fr", glossary)
+    needs = needs_of(text, "fr", glossary)
     assert sum("latrines" in n for n in needs) == 1, needs
 
 
@@ -114,7 +108,7 @@ def test_the_most_mentioned_expertise_is_kept_within_the_limit(glossary: Glossar
 def test_a_request_still_gives_what_it_asks_for(glossary: Glossary) -> None:
     text = ("The district lies on the coast and its utility was created in 1994. "
             "We need experts in stakeholder facilitation and in water diplomacy.")
-    needs = _needs(text, "en", glossary)
+    needs = needs_of(text, "en", glossary)
     assert needs == ["stakeholder facilitation", "water diplomacy"]
 
 
@@ -200,11 +194,11 @@ def test_a_word_that_only_shares_a_term_s_stem_is_not_that_term(
     """Issue #36: a verb form ("pompées", "abastece") or another noun with the same stem
     ("Ações" and aço, steel) is not the glossary term; nor is a coordination the term names as
     one thing ("latrines ou de fosses" and "latrine à fosse")."""
-    assert not_a_need not in _needs(text, language, glossary)
+    assert not_a_need not in needs_of(text, language, glossary)
 
 
 def test_a_plural_of_a_term_is_still_that_term(glossary: Glossary) -> None:
-    needs = _needs("La mise en place de latrines étanches. Les inundaciones.", "fr", glossary)
+    needs = needs_of("La mise en place de latrines étanches. Les inundaciones.", "fr", glossary)
     assert "latrines" in needs
 
 
@@ -217,7 +211,7 @@ CATALOGUE = ("Faecal sludge management for the district. The consultant will des
 def test_an_organisation_s_catalogue_of_fields_gives_no_need(glossary: Glossary) -> None:
     """Issue #36: a sentence listing an organisation's other programmes, none of which the
     brief names again, is context."""
-    needs = _needs(CATALOGUE, "en", glossary)
+    needs = needs_of(CATALOGUE, "en", glossary)
     assert any("faecal sludge" in n for n in needs)
     assert not {"microfinance", "emergency response", "food security"} & set(needs), needs
 
@@ -226,7 +220,7 @@ def test_a_list_of_the_work_s_own_components_is_kept(glossary: Glossary) -> None
     text = ("The consultant will assess handwashing stations in schools. The assignment covers "
             "water supply systems, sanitation facilities, handwashing stations, waste "
             "management systems, and menstrual hygiene spaces.")
-    needs = _needs(text, "en", glossary)
+    needs = needs_of(text, "en", glossary)
     assert "menstrual hygiene" in " ".join(needs) and "water supply systems" in needs
 
 
@@ -250,7 +244,7 @@ BACKGROUND = {
 ])
 def test_a_hazard_or_disease_named_once_in_the_background_is_not_a_need(
         glossary: Glossary, text: str, language: str, hazard: str) -> None:
-    assert hazard not in _needs(text, language, glossary)
+    assert hazard not in needs_of(text, language, glossary)
 
 
 def test_a_hazard_the_work_is_about_is_a_need(glossary: Glossary) -> None:
@@ -260,7 +254,7 @@ def test_a_hazard_the_work_is_about_is_a_need(glossary: Glossary) -> None:
             "caminos de tierra que se cortan en la temporada de lluvias, y una población que "
             "vive de la ganadería y de la agricultura familiar. La alcaldía dispone de una "
             "oficina técnica con tres personas y de un presupuesto anual limitado.")
-    assert "sequía" in _needs(text, "es", glossary)
+    assert "sequía" in needs_of(text, "es", glossary)
 
 
 @pytest.mark.parametrize(("text", "language", "name_part"), [
@@ -275,7 +269,7 @@ def test_the_name_of_an_organisation_s_unit_is_not_a_need(
         glossary: Glossary, text: str, language: str, name_part: str) -> None:
     """A run of capitalised words headed by "Directorate", "Direction", "Ministerio" ... is a
     name: its glossary terms are not needs; the work's own terms still are."""
-    needs = _needs(text, language, glossary)
+    needs = needs_of(text, language, glossary)
     assert not [n for n in needs if name_part in n], needs
     assert any("forages" in n or "borehole" in n for n in needs), needs
 
