@@ -47,6 +47,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
+from typing import NamedTuple
 
 from matcher.glossary import FoundTerm, Glossary
 from matcher.need_derivation import (
@@ -147,7 +148,7 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
             mentions.update(concepts)
     repeated = frozenset(c for c, n in mentions.items() if n >= BROAD_MIN_MENTIONS)
     in_sentences = Counter(c for concepts in found for c in concepts)
-    broad, generic, _ = _not_expertise(glossary)
+    broad, generic, _, _ = _not_expertise(glossary)
     candidates: list[_Candidate] = []
     for i, ((sentence, line_number, bullet), cut) in enumerate(zip(sentences, cuts,
                                                                   strict=True)):
@@ -219,7 +220,7 @@ def _expertise_spans(sentence: str, language: str, glossary: Glossary,
     """Runs of adjacent glossary terms in a sentence that name some expertise, without the
     context terms at their ends, and the expertise concepts of each; a broad concept alone
     counts only when it is among the ``repeated`` ones."""
-    broad, generic, context = _not_expertise(glossary)
+    broad, generic, context, features = _not_expertise(glossary)
     runs: list[list[FoundTerm]] = []
     loose: set[int] = set()  # offsets of adjectives and verbs of a term's family
     for term in _terms(sentence, language, glossary):
@@ -235,7 +236,6 @@ def _expertise_spans(sentence: str, language: str, glossary: Glossary,
     names = _organisation_names(sentence)
     runs = [r for r in runs if not any(a <= r[0].start and r[-1].end <= b for a, b in names)
             and not all(t.start in loose for t in r)]
-    features = _features(glossary)
     out = []
     for run in runs:
         while run and run[0].concept in context:
@@ -339,20 +339,23 @@ def _roles(glossary: Glossary) -> frozenset[int]:
     return frozenset(i for i, name in enumerate(glossary.english) if name in WORK_ROLES)
 
 
-def _not_expertise(glossary: Glossary
-                   ) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
-    """The glossary's broad, generic and context concepts (matcher/data/not_expertise.txt)."""
-    return _stop_concepts(tuple(glossary.english))[:3]  # type: ignore[return-value]
+class _Stops(NamedTuple):
+    """The glossary's concepts that carry no expertise alone (matcher/data/not_expertise.txt),
+    by section, and the features a proper name makes a place."""
+
+    broad: frozenset[int]
+    generic: frozenset[int]
+    context: frozenset[int]
+    features: frozenset[int]
 
 
-def _features(glossary: Glossary) -> frozenset[int]:
-    """The glossary's features of a landscape or a system that a proper name makes a place
-    ("Barragem de Santa Cecília", "sub-bacia do Rio Paraíba"): not_expertise.txt [feature]."""
-    return _stop_concepts(tuple(glossary.english))[3]
+def _not_expertise(glossary: Glossary) -> _Stops:
+    """The glossary's broad, generic, context and feature concepts (not_expertise.txt)."""
+    return _stop_concepts(tuple(glossary.english))
 
 
 @lru_cache(maxsize=4)
-def _stop_concepts(english: tuple[str, ...]) -> tuple[frozenset[int], ...]:
+def _stop_concepts(english: tuple[str, ...]) -> _Stops:
     path = files("matcher").joinpath("data", "not_expertise.txt")
     names = ("[broad]", "[generic]", "[context]", "[feature]")
     sections: dict[str, set[str]] = {k: set() for k in names}
@@ -364,4 +367,4 @@ def _stop_concepts(english: tuple[str, ...]) -> tuple[frozenset[int], ...]:
         elif line and not line.startswith("#"):
             current.add(line)
     by_name = {t: i for i, t in reversed(list(enumerate(english)))}
-    return tuple(frozenset(by_name[t] for t in sections[k] if t in by_name) for k in names)
+    return _Stops(*(frozenset(by_name[t] for t in sections[k] if t in by_name) for k in names))
