@@ -43,19 +43,23 @@ def verb_form(word: str, language: str) -> bool:
     its own lemma, and its lemma is an infinitive ("pompées" → pomper, "abastece" → abastecer).
     A noun whose lemma ends like an infinitive ("réservoirs" → réservoir) counts too, so a
     caller asks this only of a word that differs from the term it matched."""
-    endings = _INFINITIVE.get(language)
-    if not endings or not known(word, language):
-        return False
-    base = lemma(word, language)
-    return base != fold(word.lower()) and base.endswith(endings)
+    found = _verb_lemma(word, language)
+    return found is not None and found[1] != found[0]
 
 
 def infinitive(word: str, language: str) -> bool:
     """An infinitive in fr, es or pt: a known word that is its own lemma and ends like one
     ("renforcer", "fortalecer"). A noun ending so ("réservoir") counts too: ask it only of a
     word that differs from the term's."""
+    found = _verb_lemma(word, language)
+    return found is not None and found[1] == found[0]
+
+
+def _verb_lemma(word: str, language: str) -> tuple[str, str] | None:
+    """(the word folded, its lemma) when the dictionary knows the word and its lemma ends like
+    an infinitive of the language; None otherwise (and in en and ar)."""
     endings = _INFINITIVE.get(language)
-    low = word.lower()
-    if not endings or not known(low, language):
-        return False
-    return lemma(low, language) == fold(low) and fold(low).endswith(endings)
+    if not endings or not known(word, language):
+        return None
+    base = lemma(word, language)
+    return (fold(word.lower()), base) if base.endswith(endings) else None
