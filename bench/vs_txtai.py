@@ -25,7 +25,7 @@ from typing import Any
 
 from bench.index_build import prepared_corpus
 from bench.synthetic import NEEDS, append_report, percentiles
-from indexing.community import Community
+from indexing.community import Community, load_encoder
 from matcher.experts import Matcher
 
 
@@ -59,20 +59,37 @@ def run(n: int, n_queries: int, torch_threads: int) -> dict[str, Any]:
         txtai_build, ws_build = sum(tx_times) / 2, sum(ws_times) / 2
 
         matcher = Matcher.configured(community)
+        # the same index, needs on the int8 copy (setting query_precision=int8), when there is one
+        int8_settings = settings.model_copy(update={"encoding": settings.encoding.model_copy(
+            update={"query_precision": "int8"})})
+        int8_encoder = load_encoder(int8_settings)
+        int8 = None
+        if "int8" in str(getattr(int8_encoder, "runtime", "")):
+            int8 = Matcher.configured(Community.open(int8_settings, encoder=int8_encoder,
+                                                     store=store)[0])
         needs = [f"{NEEDS[i % len(NEEDS)]} (case {i})" for i in range(n_queries)]
         for need in needs[:5]:
             txtai.search(need, 10)
             matcher.find_experts(need, top=10)
-        ws_ms, tx_ms = [], []
-        for need in needs:
+            if int8 is not None:
+                int8.find_experts(need, top=10)
+        ws_ms, tx_ms, int8_ms = [], [], []
+        for need in needs:  # alternating, so drifting load hits all three alike
             t0 = time.perf_counter()
             txtai.search(need, 10)
             tx_ms.append((time.perf_counter() - t0) * 1000)
             t0 = time.perf_counter()
             matcher.find_experts(need, top=10)
             ws_ms.append((time.perf_counter() - t0) * 1000)
+            if int8 is not None:
+                t0 = time.perf_counter()
+                int8.find_experts(need, top=10)
+                int8_ms.append((time.perf_counter() - t0) * 1000)
         ws_q, tx_q = percentiles(ws_ms), percentiles(tx_ms)
+        int8_q = percentiles(int8_ms) if int8_ms else None
         return {
+            "int8_query_ms": int8_q,
+            "query_speedup_p50_int8": round(tx_q["p50"] / int8_q["p50"], 3) if int8_q else None,
             "contributions": n, "texts": len(docs), "wellspring_texts": ws_texts,
             "encoded_by_wellspring": stats.encoded_texts, "torch_threads": torch_threads,
             "wellspring_runtime": str(getattr(encoder, "runtime", "torch")),
@@ -113,6 +130,11 @@ def main() -> None:
             f"{wq['p50']} / {wq['p95']} (find_experts: search + aggregation + evidence) | "
             f"{r['query_speedup_p50']} |"
         )
+        if r["int8_query_ms"]:
+            iq = r["int8_query_ms"]
+            table += (f"\n| query p50 / p95 ms, needs on the int8 copy (`query_precision=int8`, "
+                      f"same index) | {tq['p50']} / {tq['p95']} | {iq['p50']} / {iq['p95']} | "
+                      f"{r['query_speedup_p50_int8']} |")
         append_report("bench/vs_txtai.py", "python -m bench.vs_txtai "
                       + shlex.join(sys.argv[1:]), table)
 

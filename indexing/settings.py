@@ -21,6 +21,7 @@ IndexKind = Literal["auto", "flat", "ivf"]
 LanguageRouting = Literal["off", "route", "fuse"]
 # onnx: ONNX Runtime over the export verified at setup (torch, with a logged reason, without one)
 EncoderRuntime = Literal["onnx", "torch"]
+QueryPrecision = Literal["fp32", "int8"]
 PlacePreference = Literal["boost", "off"]
 MetricsSwitch = Literal["on", "off"]
 # auto: a ranking model fitted by `wellspring learn` re-ranks "who knows X"; off: never
@@ -89,6 +90,10 @@ class EncodingSettings(BaseSettings):
     encoder_runtime: EncoderRuntime = Field(
         "onnx", description="onnx | torch: the English model's runtime; onnx falls back to "
         "torch (logged) when `wellspring export-onnx` has not left a verified export")
+    query_precision: QueryPrecision = Field(
+        "fp32", description="fp32 | int8: the graph needs are encoded on (ONNX only); int8 is "
+        "the export's quantised copy, about twice as fast per need, documents stay fp32 "
+        "(docs/BENCHMARKS.md, issue #33)")
     onnx_dir: Path | None = Field(None, description="The ONNX export's folder; default "
                                   "<venv>/share/wellspring/onnx/<model digest>")
     encode_batch_wait_ms: float = Field(

@@ -11,6 +11,8 @@ runtime falls back to torch (``onnx_runtime.load_minilm``).
 Then, on this machine, torch and ONNX Runtime are timed on documents (bulk) and on single needs,
 and each use gets the faster (``runtimes.json``, read by ``onnx_runtime.load_minilm``).
 
+Last, an int8 copy for needs is made and checked against the export (``onnx_int8.py``).
+
 Run by ``wellspring export-onnx`` (which ``scripts/setup.sh`` calls): seconds, once per model.
 """
 
@@ -34,8 +36,10 @@ from indexing.encoders.onnx_files import (
     ExportReport,
     RuntimeChoice,
     read_choice,
+    read_int8_report,
     read_report,
 )
+from indexing.encoders.onnx_int8 import quantise_for_queries
 from indexing.encoders.onnx_runtime import OnnxMiniLM
 from indexing.encoders.sentence_transformer import model_files_digest
 
@@ -76,6 +80,9 @@ def export_onnx(model_path: str | Path, folder: Path, force: bool = False,
 
             model = SentenceTransformer(str(path), device="cpu")
             measure_runtimes(model, path, folder, digest, threads).write(folder)
+        int8 = read_int8_report(folder)
+        if int8 is None or int8.model_digest != digest:
+            quantise_for_queries(path, folder, digest, VERIFY_SAMPLE, threads)
         return found
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import onnxruntime as ort
@@ -113,6 +120,7 @@ def export_onnx(model_path: str | Path, folder: Path, force: bool = False,
                 extra.unlink()
         if report.passed:
             measure_runtimes(model, path, tmp, digest, threads).write(tmp)
+            quantise_for_queries(path, tmp, digest, VERIFY_SAMPLE, threads)
         if folder.exists():
             shutil.rmtree(folder)
         os.rename(tmp, folder)

@@ -22,6 +22,9 @@ MODEL_FILE = "model.onnx"
 REPORT_FILE = "export.json"
 # beside export.json, not in it: a report written by an older Wellspring stays readable
 CHOICE_FILE = "runtimes.json"
+# the int8 copy for queries (``onnx_int8.py``) and its report
+INT8_FILE = "model.int8.onnx"
+INT8_REPORT_FILE = "int8.json"
 
 Runtime = Literal["onnx", "torch"]
 T = TypeVar("T")
@@ -60,6 +63,19 @@ class RuntimeChoice:
         (folder / CHOICE_FILE).write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class Int8Report:
+    """What ``int8.json`` holds: whether the int8 copy may answer needs, and the figures."""
+
+    passed: bool
+    reason: str
+    model_digest: str
+    median_cosine: float
+    min_cosine: float
+    fp32_query_ms: float
+    int8_query_ms: float
+
+
 def default_onnx_dir(model_path: str | Path) -> Path:
     """Where the export of a model folder lives: beside the environment's packages
     (``<venv>/share/wellspring/onnx/<model digest>``), so every checkout using that
@@ -88,3 +104,8 @@ def read_report(folder: Path) -> ExportReport | None:
 def read_choice(folder: Path) -> RuntimeChoice | None:
     """The runtimes measured at set-up, None when not measured (or unreadable)."""
     return _read(folder / CHOICE_FILE, RuntimeChoice)
+
+
+def read_int8_report(folder: Path) -> Int8Report | None:
+    """The int8 copy's report, None when there is none (or it cannot be read)."""
+    return _read(folder / INT8_REPORT_FILE, Int8Report)

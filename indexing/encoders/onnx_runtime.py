@@ -20,6 +20,7 @@ import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,9 +28,11 @@ import numpy as np
 
 from indexing.encoders.base import Encoder, Vectors, normalise
 from indexing.encoders.onnx_files import (
+    INT8_FILE,
     MODEL_FILE,
     onnx_folder,
     read_choice,
+    read_int8_report,
     read_report,
 )
 from indexing.encoders.sentence_transformer import (
@@ -75,12 +78,15 @@ class OnnxMiniLM:
     run on one session with ``threads`` intra-op threads (lowest latency for one need);
     documents in bulk run their passes in parallel, one per worker thread, on a session with
     one intra-op thread each (``workers``, default: the cores), so no core idles and no
-    thread waits on another's barrier. A single pass of documents (a write) runs like a query.
+    thread waits on another's barrier. A single pass of documents (a write) runs like a query,
+    on the documents' graph. ``query_file``, when given, is the graph needs run on (the int8
+    copy, ``onnx_int8.py``); documents always run on the export itself.
     """
 
     def __init__(self, model_path: Path, onnx_dir: Path, threads: int = 0,
                  batch_size: int = 32, workers: int = 0,
-                 max_batch_tokens: int = MAX_BATCH_TOKENS) -> None:
+                 max_batch_tokens: int = MAX_BATCH_TOKENS,
+                 query_file: Path | None = None) -> None:
         from tokenizers import Tokenizer
 
         config = json.loads((model_path / "sentence_bert_config.json").read_text())
@@ -92,11 +98,14 @@ class OnnxMiniLM:
         self._file = onnx_dir / MODEL_FILE
         if not self._file.exists():
             raise FileNotFoundError(f"no {MODEL_FILE} in {onnx_dir}")
+        self._query_file = query_file or self._file
+        if not self._query_file.exists():
+            raise FileNotFoundError(f"no {self._query_file}")
         self.threads = threads
         self.workers = max(1, workers or threads or os.cpu_count() or 1)
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
-        self._sessions: dict[int, Any] = {}  # intra-op threads -> session
+        self._sessions: dict[tuple[Path, int], Any] = {}  # (graph, intra-op threads) -> session
         self._inputs: frozenset[str] = frozenset()  # the graph's input names (every session's)
         self._sessions_lock = threading.Lock()
         # mean pooling (the export refuses anything else): the vector is the hidden state's size
@@ -104,10 +113,12 @@ class OnnxMiniLM:
         self.dimension = int(hidden) if hidden else int(
             self._session(self.threads).get_outputs()[0].shape[-1])
 
-    def _session(self, threads: int) -> Any:
-        """The session with this many intra-op threads (0: the runtime's default), made once."""
+    def _session(self, threads: int, queries: bool = False) -> Any:
+        """The session of the documents' graph (or the needs' when ``queries``) with this many
+        intra-op threads (0: the runtime's default), made once."""
+        graph = self._query_file if queries else self._file
         with self._sessions_lock:
-            session = self._sessions.get(threads)
+            session = self._sessions.get((graph, threads))
             if session is None:
                 import onnxruntime as ort
 
@@ -118,15 +129,16 @@ class OnnxMiniLM:
                     options.intra_op_num_threads = threads
                 # spinning threads fight every other process on a shared 2-core host
                 options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-                session = ort.InferenceSession(str(self._file), options,
+                session = ort.InferenceSession(str(graph), options,
                                                providers=["CPUExecutionProvider"])
                 self._inputs = frozenset(i.name for i in session.get_inputs())
-                self._sessions[threads] = session
+                self._sessions[(graph, threads)] = session
             return session
 
     def warm(self) -> None:
-        """Make both sessions and run each once (the service does this before it is ready)."""
+        """Make the sessions and run each once (the service does this before it is ready)."""
         self.encode(["water"])
+        self.encode(["water supply"], documents=True)
         self.encode(["water supply"] * 2, documents=True, parallel=True)
 
     def _run(self, session: Any, encodings: list[Any]) -> Any:
@@ -162,7 +174,7 @@ class OnnxMiniLM:
                 for part, vectors in zip(batches, done, strict=True):
                     out[part] = vectors
             return out
-        session = self._session(self.threads)
+        session = self._session(self.threads, queries=not documents)
         for part in batches:
             out[part] = self._run(session, [encodings[i] for i in part])
         return out
@@ -175,9 +187,11 @@ class OnnxEncoder:
     runtime = "onnx"
 
     def __init__(self, model_path: str, onnx_dir: Path, batch_size: int = 32,
-                 threads: int = 0) -> None:
+                 threads: int = 0, query_file: Path | None = None) -> None:
         path = Path(model_path)
-        self._model = OnnxMiniLM(path, onnx_dir, threads, batch_size)
+        self._model = OnnxMiniLM(path, onnx_dir, threads, batch_size, query_file=query_file)
+        if query_file is not None:
+            self.runtime = "onnx (needs: int8)"
         self._lock = threading.Lock()
         self.path = path
         self.name = model_name(path)
@@ -186,6 +200,7 @@ class OnnxEncoder:
         self._digest = model_files_digest(path)
 
     def fingerprint(self) -> dict[str, object]:
+        # the documents' vectors are fp32's whatever graph answers needs: one fingerprint
         return minilm_fingerprint(self.name, self._digest, self.dimension, self.max_seq_length)
 
     def _encode(self, texts: Sequence[str], documents: bool) -> Vectors:
@@ -271,11 +286,15 @@ def load_minilm(settings: Settings) -> Encoder:
             choice = read_choice(folder)
             if choice is not None and choice.model_digest != model_files_digest(Path(model_path)):
                 choice = None
+            query_file = _int8_queries(settings, folder, model_path)
             try:
-                onnx = OnnxEncoder(model_path, folder, settings.encoding.batch_size, threads)
+                onnx = OnnxEncoder(model_path, folder, settings.encoding.batch_size, threads,
+                                   query_file)
             except Exception as exc:  # a broken file or runtime: torch still works
                 reason = f"ONNX Runtime could not load {folder}: {type(exc).__name__}: {exc}"
             else:
+                if query_file is not None and choice is not None:  # int8 needs: on ONNX
+                    choice = replace(choice, queries="onnx")
                 if choice is None or (choice.documents == "onnx" and choice.queries == "onnx"):
                     return onnx
                 torch_encoder = _torch_encoder(model_path, settings.encoding.batch_size, threads)
@@ -288,6 +307,25 @@ def load_minilm(settings: Settings) -> Encoder:
                 return SplitEncoder(queries=torch_encoder, documents=onnx)
         log.warning("encoder runtime: torch (fallback): %s", reason)
     return _torch_encoder(model_path, settings.encoding.batch_size, threads)
+
+
+def _int8_queries(settings: Settings, folder: Path, model_path: str) -> Path | None:
+    """The int8 graph needs run on when ``query_precision`` is int8 and ``export-onnx`` left a
+    verified copy of this model; None (fp32, the reason logged when int8 was asked) otherwise."""
+    if settings.encoding.query_precision != "int8":
+        return None
+    report = read_int8_report(folder)
+    if report is not None and not report.passed:
+        reason = f"the int8 copy was refused at export time: {report.reason}"
+    elif report is None or not (folder / INT8_FILE).exists():
+        reason = f"no int8 copy in {folder} (run `wellspring export-onnx`)"
+    elif report.model_digest != model_files_digest(Path(model_path)):
+        reason = f"the int8 copy in {folder} is of another model (run `wellspring export-onnx`)"
+    else:
+        log.info("needs encoded on the int8 copy: %s", report.reason)
+        return folder / INT8_FILE
+    log.warning("needs encoded in fp32 (query_precision=int8 asked): %s", reason)
+    return None
 
 
 def _torch_encoder(model_path: str, batch_size: int, threads: int) -> Encoder:

@@ -15,12 +15,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexing.encoders import onnx_export
+from indexing.encoders import onnx_export, onnx_int8
 from indexing.encoders.base import Encoder
 from indexing.encoders.onnx_export import VERIFY_SAMPLE, export_onnx
-from indexing.encoders.onnx_files import RuntimeChoice, default_onnx_dir, read_choice
+from indexing.encoders.onnx_files import (
+    INT8_FILE,
+    RuntimeChoice,
+    default_onnx_dir,
+    read_choice,
+    read_int8_report,
+)
 from indexing.encoders.onnx_runtime import OnnxEncoder, SplitEncoder, load_minilm, token_batches
-from indexing.encoders.sentence_transformer import SentenceTransformerEncoder
+from indexing.encoders.sentence_transformer import (
+    SentenceTransformerEncoder,
+    model_files_digest,
+)
 from indexing.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -148,3 +157,51 @@ def test_the_runtimes_are_measured_at_export_and_followed(onnx_export_dir: Path,
     RuntimeChoice(**{**asdict(choice), "documents": "onnx", "queries": "onnx"}).write(folder)
     assert isinstance(load_minilm(Settings(storage={"home": tmp_path},
                                            encoding={"onnx_dir": folder})), OnnxEncoder)
+
+
+def test_needs_can_run_on_the_checked_int8_copy_and_documents_never_do(
+        onnx_export_dir: Path, model_path: str, tmp_path: Path) -> None:
+    """`export-onnx` leaves an int8 copy checked against fp32; with `query_precision=int8`
+    needs are encoded on it, documents (a lone write included) on fp32, one fingerprint."""
+    report = read_int8_report(onnx_export_dir)
+    assert report is not None and report.passed, report
+    assert report.median_cosine >= onnx_int8.MIN_MEDIAN_COSINE
+    fp32 = load_minilm(Settings(storage={"home": tmp_path},
+                                encoding={"onnx_dir": onnx_export_dir, "torch_threads": 1}))
+    int8 = load_minilm(Settings(storage={"home": tmp_path},
+                                encoding={"onnx_dir": onnx_export_dir, "torch_threads": 1,
+                                          "query_precision": "int8"}))
+    assert isinstance(int8, OnnxEncoder) and "int8" in int8.runtime
+    assert int8.fingerprint() == fp32.fingerprint()  # the index serves either precision
+    needs = fp32.encode_queries(TEXTS), int8.encode_queries(TEXTS)
+    cosines = np.sum(needs[0] * needs[1], axis=1)
+    assert float(cosines.min()) >= 0.98 and float(cosines.max()) < 0.99999  # int8, close
+    for texts in (TEXTS[:1], TEXTS):  # one pass (a write) and several
+        same = np.sum(fp32.encode_documents(texts) * int8.encode_documents(texts), axis=1)
+        assert float(same.min()) >= 0.99999
+
+
+def test_a_refused_or_missing_int8_copy_leaves_needs_in_fp32(
+        onnx_export_dir: Path, model_path: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(onnx_export_dir, folder)
+    (folder / INT8_FILE).unlink()
+    settings = Settings(storage={"home": tmp_path},
+                        encoding={"onnx_dir": folder, "query_precision": "int8"})
+    with caplog.at_level(logging.WARNING):
+        encoder = load_minilm(settings)
+    assert isinstance(encoder, OnnxEncoder) and encoder.runtime == "onnx"
+    assert "fp32" in caplog.text and "no int8 copy" in caplog.text
+    monkeypatch.setattr(onnx_int8, "MIN_MEDIAN_COSINE", 1.5)  # no copy can pass this
+    refused = onnx_int8.quantise_for_queries(Path(model_path), folder,
+                                             model_files_digest(Path(model_path)),
+                                             VERIFY_SAMPLE, threads=1)
+    assert not refused.passed and "refused" in refused.reason
+    assert not (folder / INT8_FILE).exists() and read_int8_report(folder) == refused
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        encoder = load_minilm(settings)
+    assert isinstance(encoder, OnnxEncoder) and encoder.runtime == "onnx"
+    assert "refused at export time" in caplog.text
+
