@@ -134,6 +134,11 @@ class _Token:
     end: int
 
 
+def _word_part(raw: str) -> bool:
+    """A word that may be half of a compound: letters, three or more ("se ve" is no word)."""
+    return len(raw) >= 3 and raw.isalpha()
+
+
 class _Analyzer:
     """Tokens -> comparable stems for one language (the same for glossary terms and needs)."""
 
@@ -147,6 +152,10 @@ class _Analyzer:
     def _norm(self, token: str) -> str:
         return _arabic(token) if self.language == "ar" else token.lower()
 
+    def stem(self, word: str) -> str:
+        norm = self._norm(word)
+        return _fold(self._stemmer.stemWord(norm) if self._stemmer else norm)
+
     def tokens(self, text: str) -> list[_Token]:
         """The content words of ``text``: where they are and their comparable stems."""
         out = []
@@ -157,6 +166,26 @@ class _Analyzer:
                 continue
             stem = _fold(self._stemmer.stemWord(norm) if self._stemmer else norm)
             out.append(_Token(raw, stem, match.start(), match.end()))
+        return out
+
+    def joined(self, text: str, tokens: list[_Token], words: frozenset[str]) -> list[_Token]:
+        """``tokens`` with two words a space apart read as one where, written together, they
+        are one of ``words`` (the terms' stems): "ground water" is groundwater."""
+        out: list[_Token] = []
+        i = 0
+        while i < len(tokens):
+            first = tokens[i]
+            second = tokens[i + 1] if i + 1 < len(tokens) else None
+            if (second is not None and text[first.end:second.start] == " "
+                    and _word_part(first.raw) and _word_part(second.raw)):
+                stem = self.stem(first.raw + second.raw)
+                if stem in words:
+                    out.append(_Token(text[first.start:second.end], stem, first.start,
+                                      second.end))
+                    i += 2
+                    continue
+            out.append(first)
+            i += 1
         return out
 
 
@@ -170,6 +199,7 @@ class Glossary:
         self._concepts: dict[str, dict[tuple[str, ...], list[tuple[int, str, bool]]]] = {}
         self.size = 0
         self.english: list[str] = []  # each concept's first English term, by concept index
+        self._words: dict[str, frozenset[str]] = {}  # every stem of the terms, by language
         for number, concept in enumerate(concepts):
             self.size += 1
             english = concept["en"][0]
@@ -193,6 +223,9 @@ class Glossary:
                     if stems and len(stems) <= MAX_TERM_TOKENS:
                         table.setdefault(stems, english)  # the first concept keeps a term
 
+        for language, by_stems in self._concepts.items():
+            self._words[language] = frozenset(stem for k in by_stems for stem in k)
+
     @property
     def languages(self) -> list[str]:
         return sorted(self._terms)
@@ -204,11 +237,13 @@ class Glossary:
 
     def find_terms(self, text: str, language: str) -> list[FoundTerm]:
         """The glossary terms of ``language`` (English included) in ``text``, longest first,
-        left to right, without overlaps; one pass over the text's words."""
+        left to right, without overlaps; one pass over the text's words, a term's word written
+        as two ("ground water", "waste water") read as written together."""
         table = self._concepts.get(language)
         if not table:
             return []
-        tokens = self._analyzer(language).tokens(text)
+        analyzer = self._analyzer(language)
+        tokens = analyzer.joined(text, analyzer.tokens(text), self._words[language])
         found: list[FoundTerm] = []
         i = 0
         while i < len(tokens):

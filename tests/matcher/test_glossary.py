@@ -123,3 +123,21 @@ def test_a_word_two_concepts_share_the_stems_of_is_the_one_written() -> None:
         ("costing", "costing", True), ("cost", "cost", True)]
     assert [(f.english, f.primary) for f in glossary.find_terms("inundaciones", "es")] == [
         ("flood", True)]
+
+
+def test_a_term_word_written_as_two_words_is_read_as_one() -> None:
+    """Issue #36: "Ground Water Recharge" (a Nepali call's title) is groundwater recharge and
+    "Pre inversión" a pre-investment study; two short or unrelated words stay two ("se ve" is
+    not SEV, the vertical electrical sounding; "the ground is wet, water" joins nothing)."""
+    glossary = parse_glossary([
+        json.dumps({"en": ["groundwater recharge"], "es": ["recarga de acuíferos"]}),
+        json.dumps({"en": ["groundwater"], "es": ["agua subterránea"]}),
+        json.dumps({"en": ["pre-investment study"], "es": ["estudio de preinversión"]}),
+        json.dumps({"en": ["vertical electrical sounding", "VES"], "es": ["SEV"]}),
+    ])
+    found = glossary.find_terms("Consultancy - Ground Water Recharge", "en")
+    assert [(f.english, f.start, f.end) for f in found] == [("groundwater recharge", 14, 35)]
+    assert [f.english for f in glossary.find_terms("Estudio de Pre inversión", "es")] == [
+        "pre-investment study"]
+    assert glossary.find_terms("por el cual se ve necesario", "es") == []
+    assert glossary.find_terms("the ground is wet, water everywhere", "en") == []

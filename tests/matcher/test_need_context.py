@@ -77,6 +77,16 @@ def test_a_feature_with_a_proper_name_is_a_place(glossary: Glossary) -> None:
     assert {"barragem", "reservatório"} <= {n.text for n in derived if n.source.startswith("Proj")}
 
 
+def test_a_sub_basin_is_where_the_work_is_like_a_basin(glossary: Glossary) -> None:
+    """Issue #36: "sub-cuenca" (read as one word since two-word compounds are joined) is the
+    setting of the objective, as a basin or a catchment is; its management is a need."""
+    text = ("El Convenio tiene como objetivo mejorar la calidad de vida de los habitantes de la "
+            "sub-cuenca del río. Se requiere experiencia en manejo de cuencas.")
+    needs = needs_of(text, "es", glossary)
+    assert not any("cuenca" in n.lower() and "manejo" not in n.lower() for n in needs), needs
+    assert any("manejo de cuencas" in n.lower() for n in needs), needs
+
+
 def test_a_line_a_page_wrapped_mid_sentence_is_read_whole(glossary: Glossary) -> None:
     """Issue #36: text pasted from a PDF breaks sentences at the page's line ends; a line that
     goes on in lower case is the same sentence ("pronóstico de\ncrecidas")."""
