@@ -87,6 +87,16 @@ def test_a_sub_basin_is_where_the_work_is_like_a_basin(glossary: Glossary) -> No
     assert any("manejo de cuencas" in n.lower() for n in needs), needs
 
 
+def test_climate_change_and_public_health_are_the_backdrop(glossary: Glossary) -> None:
+    """Issue #36: named once, climate change and public health are why the work is done (as a
+    drought or a disease is); their adaptation or engineering is the need."""
+    text = ("Climate change threatens the public health of the island's communities. The "
+            "consultant will assess climate change adaptation options for rural water supply.")
+    needs = [n.lower() for n in needs_of(text, "en", glossary)]
+    assert "climate change" not in needs and "public health" not in needs, needs
+    assert "climate change adaptation" in needs, needs
+
+
 def test_a_line_a_page_wrapped_mid_sentence_is_read_whole(glossary: Glossary) -> None:
     """Issue #36: text pasted from a PDF breaks sentences at the page's line ends; a line that
     goes on in lower case is the same sentence ("pronóstico de\ncrecidas")."""
