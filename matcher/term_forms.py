@@ -27,7 +27,8 @@ def is_term(term: FoundTerm, written: str, language: str) -> bool:
     "inundaciones"; matcher.lemmas) or sharing its first ``LONG_STEM`` letters
     ("decentralized": decentralisation); not a synonym that is an everyday word ("well"), nor a
     word that only shares a stem ("integration" is not "integrity", "costed" is not "cost",
-    "pompées" is not "pompe", "ações" is not "aço"). A longer match: unless a verb form stands
+    "pompées" is not "pompe", "ações" is not "aço"), nor one the term's letters spell but its
+    accents do not ("generó", a verb, is not "género"). A longer match: unless a verb form stands
     for one of the term's nouns ("se abastece de agua" is not "abastecimiento de agua") or a
     conjunction joins two things the term names as one ("latrines ou de fosses")."""
     if " " in written or "-" in written:
@@ -41,7 +42,7 @@ def is_term(term: FoundTerm, written: str, language: str) -> bool:
         return True
     shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
                   min(len(a), len(b)))
-    if a == b or shared >= LONG_STEM:
+    if written.casefold() == term.term.casefold() or shared >= LONG_STEM:
         return True
     if known(written, language):  # the dictionary's lemma decides
         return lemma(written, language) == lemma(term.term, language)
@@ -56,7 +57,7 @@ def qualifier_only(term: FoundTerm, written: str, language: str) -> bool:
     if " " in written or "-" in written or _acronym(written) or not known(written, language):
         return False
     return lemma(written, language) != lemma(term.term, language) and \
-        fold(written) != fold(term.term)
+        written.casefold() != term.term.casefold()
 
 
 def _acronym(written: str) -> bool:

@@ -65,6 +65,18 @@ def test_a_statistic_or_the_basin_where_the_work_is_is_context(
     assert need in needs
 
 
+def test_a_verb_the_term_s_letters_spell_is_not_the_term() -> None:
+    """Issue #36 (blind7): "generó" folds to the letters of "género" (gender); its accent
+    makes it a verb, never the term; "género" written is."""
+    tiny = parse_glossary([json.dumps({"en": ["gender"], "es": ["género"]}),
+                           json.dumps({"en": ["irrigation"], "es": ["riego"]})])
+    text = "La sequía de 2014 generó pérdidas. Se requiere experiencia en riego."
+    assert [n.text for n in derive_brief_needs(text, MAX_NEEDS, "es", tiny)] == ["riego"]
+    text = "La sequía de 2014 generó pérdidas. Se requiere un enfoque de género."
+    assert [n.text for n in derive_brief_needs(text, MAX_NEEDS, "es", tiny)] == [
+        "enfoque de género"]
+
+
 def test_a_feature_with_a_proper_name_is_a_place(glossary: Glossary) -> None:
     """Issue #36: a reservoir, a dam or a sub-basin followed by its name is where the samples
     are taken, not expertise; the same features unnamed, and the work, still are needs."""
