@@ -62,7 +62,7 @@ def cmd_export_onnx(args: argparse.Namespace) -> int:
     import logging
 
     from indexing.encoders.onnx_export import export_onnx
-    from indexing.encoders.onnx_files import onnx_folder
+    from indexing.encoders.onnx_files import onnx_folder, read_int8_report
 
     for noisy in ("onnxscript", "onnx_ir", "torch.onnx", "torch._dynamo", "torch.export"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
@@ -74,6 +74,9 @@ def cmd_export_onnx(args: argparse.Namespace) -> int:
         print(f"ONNX export refused, the service will use torch: {report.reason}")
         return 1
     print(f"ONNX export in {folder}: {report.reason} ({report.seconds:.1f}s)")
+    int8 = read_int8_report(folder)
+    if int8 is not None:  # used for needs only with WELLSPRING_QUERY_PRECISION=int8
+        print(f"int8 copy for needs: {int8.reason}")
     return 0
 
 
