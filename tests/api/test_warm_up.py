@@ -72,10 +72,11 @@ def test_the_service_is_warm_before_it_is_ready(community_home: Path, real_encod
 
 
 def test_onnx_sessions_are_made_by_the_warm_up(tmp_path: Path) -> None:
-    """On ONNX Runtime, both sessions (queries; documents, one thread per worker) exist and
-    have run once after ``warm()``."""
+    """On ONNX Runtime, every session (queries; a lone document; documents, one thread per
+    worker) exists and has run once after ``warm()``; with needs on the int8 copy, its
+    session too, documents staying on the export."""
     from indexing.encoders.onnx_export import export_onnx
-    from indexing.encoders.onnx_files import default_onnx_dir
+    from indexing.encoders.onnx_files import INT8_FILE, MODEL_FILE, default_onnx_dir
     from indexing.encoders.onnx_runtime import OnnxEncoder
     from indexing.settings import Settings
 
@@ -85,4 +86,9 @@ def test_onnx_sessions_are_made_by_the_warm_up(tmp_path: Path) -> None:
     encoder = OnnxEncoder(model_path, folder, threads=2)
     assert encoder._model._sessions == {}  # made on first use only (an index build: one)
     encoder.warm()
-    assert set(encoder._model._sessions) == {2, 1}
+    assert {(graph.name, threads) for graph, threads in encoder._model._sessions} == {
+        (MODEL_FILE, 2), (MODEL_FILE, 1)}
+    int8 = OnnxEncoder(model_path, folder, threads=2, query_file=folder / INT8_FILE)
+    int8.warm()
+    assert {(graph.name, threads) for graph, threads in int8._model._sessions} == {
+        (INT8_FILE, 2), (MODEL_FILE, 2), (MODEL_FILE, 1)}
