@@ -26,11 +26,12 @@ import gettext
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from indexing.countries import COUNTRY_CODES
 
@@ -118,8 +119,7 @@ class Gazetteer:
             if key and key not in self.places:
                 self.places[key] = place
                 self.spelling[key] = name
-        alternatives = sorted(self.places, key=len, reverse=True)
-        body = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in alternatives)
+        body = _trie_pattern(self.places)
         self.pattern = re.compile(rf"(?<!\w)(?:[وفبلك]{{1,2}}(?=ال))?({body})(?!\w)",
                                   re.IGNORECASE)
 
@@ -148,6 +148,29 @@ class Gazetteer:
                 place = Place("Georgia (US state)", "state", ("US",))
             out.append(PlaceMention(written, start, place))
         return out
+
+
+def _trie_pattern(keys: Iterable[str]) -> str:
+    """One alternation of ``keys`` factored by common prefixes (a space matching any run of
+    white space). The regex engine then follows one branch per letter instead of trying five
+    thousand names at every position; each optional tail is greedy, so the longest name that
+    ends at a word boundary wins, as with the names tried longest first."""
+    trie: dict[str, Any] = {}
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a name ends here
+
+    def branch(node: dict[str, Any]) -> str:
+        parts = [(r"\s+" if ch == " " else re.escape(ch)) + branch(sub)
+                 for ch, sub in sorted(node.items()) if ch]
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(trie)
 
 
 def _capitalised(written: str, spelling: str) -> bool:
