@@ -37,7 +37,13 @@ from matcher.filters import Access
 from matcher.languages import NeedLanguage
 from matcher.needs import Need, ProjectRequest, need_evidence
 from matcher.reach import Reach
-from matcher.teams import NeedEvidence, brief_needs, plan_team, relevance_table
+from matcher.teams import (
+    NeedEvidence,
+    brief_needs,
+    plan_team,
+    relevance_table,
+    with_profile_lines,
+)
 
 CORE_LEVELS = ("core", "active")
 INVITEE_LEVELS = ("occasional", "peripheral", "transactional")
@@ -196,6 +202,7 @@ def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Acces
         ) for score, mid, reasons, idx in found)
         explanation = None if invitations else _why_nobody(table, catalog, texts,
                                                            s.teams.invite_fit_floor)
+    invitations = tuple(with_profile_lines(matcher, invitations, plan))
     return InvitationResult(req.title, needs, plan.languages,
                             tuple(round(b, 4) for b in core_best), plan.team_ids,
                             invitations, explanation)

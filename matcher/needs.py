@@ -8,20 +8,23 @@ teams and invitations and the per-need rankings they are computed from.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from indexing.settings import TeamSettings
+from indexing.vectors.catalog import MemberInfo
 from indexing.vectors.reader import CatalogView
 from matcher.errors import InvalidRequest
-from matcher.experts import Evidence, Matcher, RankedMember, Snapshot
+from matcher.experts import Evidence, ExpertMatch, Matcher, RankedMember, Snapshot
 from matcher.filters import Access, SearchFilters
 from matcher.glossary import Glossary
+from matcher.languages import NeedLanguage
 from matcher.need_derivation import dedupe, derive_needs  # noqa: F401 (re-exported)
 from matcher.need_expertise import derive_brief_needs
+from matcher.query_vectors import QueryVectors
 from matcher.reach import Reach
 from matcher.text_checks import check_countries, check_printable
 
@@ -147,6 +150,24 @@ def need_evidence(matcher: Matcher, snap: Snapshot, scores: NeedScores,
         ranked = [scores.ranked[i][m] for m in mids if m in scores.ranked[i]]
         for match in matcher.explain(snap, ranked):
             out[(match.member.id, i)] = match.evidence
+    return out
+
+
+def profile_lines(matcher: Matcher, pairs: Iterable[tuple[MemberInfo, int]],
+                  needs: Sequence[Need], languages: Sequence[NeedLanguage],
+                  vectors: QueryVectors) -> dict[tuple[str, int], tuple[Evidence, ...]]:
+    """For members covering a need with no contribution to show for it (their coverage comes
+    from their profile), the sentence of their bio closest to the need, as who knows X shows
+    it. Call it after the read locks are released: it may encode bio sentences."""
+    by_need: dict[int, list[MemberInfo]] = {}
+    for info, i in pairs:
+        by_need.setdefault(i, []).append(info)
+    out: dict[tuple[str, int], tuple[Evidence, ...]] = {}
+    for i, members in by_need.items():
+        bare = [ExpertMatch(info, 0.0, (), None) for info in members]
+        for match in matcher.profile_evidence(needs[i].text, languages[i], bare, vectors):
+            if match.evidence:
+                out[(match.member.id, i)] = match.evidence
     return out
 
 

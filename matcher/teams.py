@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import Field, dataclass, replace
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from indexing.settings import TeamSettings
 from indexing.vectors.catalog import MemberInfo
@@ -27,7 +28,14 @@ from matcher.experts import Evidence, Matcher, Snapshot
 from matcher.exposure import cap_team
 from matcher.filters import Access
 from matcher.languages import NeedLanguage
-from matcher.needs import Need, NeedScores, ProjectRequest, need_evidence, project_needs
+from matcher.needs import (
+    Need,
+    NeedScores,
+    ProjectRequest,
+    need_evidence,
+    profile_lines,
+    project_needs,
+)
 from matcher.reach import Reach
 from matcher.team_spread import Alternate, Shortfall, explain_shortfall, find_alternates
 from matcher.teams_core import Pick, TeamLimits, select_team
@@ -37,6 +45,20 @@ from matcher.teams_core import Pick, TeamLimits, select_team
 class NeedEvidence:
     need: str
     evidence: Evidence
+
+
+class _Covers(Protocol):
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]  # dataclasses.replace works on it
+
+    @property
+    def member(self) -> MemberInfo: ...
+    @property
+    def covers(self) -> tuple[str, ...]: ...
+    @property
+    def evidence(self) -> tuple[NeedEvidence, ...]: ...
+
+
+Covering = TypeVar("Covering", bound=_Covers)  # a TeamMember or an Invitation
 
 
 @dataclass(frozen=True)
@@ -152,7 +174,23 @@ def suggest_team(matcher: Matcher, request: ProjectRequest, access: Access,
     brief = brief_needs(matcher, request)
     with matcher.snapshot() as snap:
         plan = plan_team(matcher, snap, request, access, brief, capped)
-        return assemble_team(matcher, snap, plan)
+        result = assemble_team(matcher, snap, plan)
+    return replace(result, team=tuple(with_profile_lines(matcher, result.team, plan)))
+
+
+def with_profile_lines(matcher: Matcher, members: Sequence[Covering], plan: PlannedTeam
+                       ) -> list[Covering]:
+    """Team members or invitees, each with the line of their profile that covers a need they
+    have no contribution to show for (``profile_lines``): nobody is offered without a why."""
+    texts = [n.text for n in plan.needs]
+    bare = [(m.member, texts.index(need)) for m in members for need in m.covers
+            if need not in {e.need for e in m.evidence}]
+    if not bare:
+        return list(members)
+    lines = profile_lines(matcher, bare, plan.needs, plan.languages, plan.vectors)
+    return [replace(m, evidence=m.evidence + tuple(
+        NeedEvidence(need, e) for need in m.covers
+        for e in lines.get((m.member.id, texts.index(need)), ()))) for m in members]
 
 
 def assemble_team(matcher: Matcher, snap: Snapshot, plan: PlannedTeam) -> TeamResult:

@@ -86,7 +86,7 @@ def evidence_list(items: tuple[NeedEvidence, ...]) -> list[dict[str, Any]]:
     return [{"need": x.need, "contribution_id": x.evidence.contribution_id,
              "title": x.evidence.title, "type": x.evidence.type, "date": x.evidence.date,
              "language": x.evidence.language, "score": x.evidence.score,
-             "snippet": x.evidence.snippet} for x in items]
+             "snippet": x.evidence.snippet, "kind": x.evidence.kind} for x in items]
 
 
 def cmd_team(args: argparse.Namespace) -> int:
@@ -123,7 +123,9 @@ def cmd_team(args: argparse.Namespace) -> int:
         print(f"{rank:2}. {t.score:.3f}  {m.name} — {m.organisation_name}, {m.country} "
               f"[{m.level}]  ({m.id})\n      covers: {'; '.join(t.covers)}")
         for e in t.evidence[:3]:
-            print(f"      {e.evidence.score:.3f} {e.evidence.type:<18} {e.evidence.title}")
+            shown = (f"“{e.evidence.snippet}”" if e.evidence.kind == "profile"
+                     else e.evidence.title)
+            print(f"      {e.evidence.score:.3f} {e.evidence.type:<18} {shown}")
     for g in result.gaps:
         print(f"gap: '{g.need}' (best in the community {g.best_score:.3f}"
               f"{', ' + g.best_member_id if g.best_member_id else ''})")

@@ -104,8 +104,11 @@ def test_occasional_experts_for_the_project_with_reasons(matcher: Matcher) -> No
     assert all(i.reasons for i in result.invitations)
     assert by_id["m-0004"].evidence and all(e.need in by_id["m-0004"].covers
                                             for e in by_id["m-0004"].evidence)
-    # m-0011 has no contributions: invited on their profile alone, so no evidence
-    assert by_id["m-0011"].evidence == ()
+    # m-0011 has no contributions: invited on their profile alone, whose line is the evidence
+    lines = by_id["m-0011"].evidence
+    assert lines and {e.evidence.kind for e in lines} == {"profile"}
+    assert {e.need for e in lines} == set(by_id["m-0011"].covers)
+    assert any("arsenic" in e.evidence.snippet for e in lines)
     # leaks: core has it
     assert result.core_best[0] >= matcher.settings.teams.team_coverage_threshold
     assert result.explanation is None and result.team

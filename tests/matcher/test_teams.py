@@ -111,6 +111,19 @@ def test_leaks_desalination_law_team_and_a_gap(matcher: Matcher) -> None:
     assert sum(result.countries.values()) == 3 and len(result.countries) == 3
 
 
+def test_a_member_covering_a_need_by_their_profile_shows_its_line(matcher: Matcher) -> None:
+    """Nobody is offered without a why: m-0011 has no contributions, and covers arsenic by
+    their bio; the team shows the bio's sentence as the evidence, as who knows X does."""
+    result = suggest_team(matcher, ProjectRequest(
+        "Arsenic", needs=("arsenic and fluoride in tube wells",)), FULL)
+    by_id = {t.member.id: t for t in result.team}
+    assert "m-0011" in by_id, [t.member.id for t in result.team]
+    lines = by_id["m-0011"].evidence
+    assert [e.evidence.kind for e in lines] == ["profile"]
+    assert "arsenic" in lines[0].evidence.snippet and lines[0].need in by_id["m-0011"].covers
+    assert all(t.evidence for t in result.team)
+
+
 def test_exclusions_are_respected(matcher: Matcher) -> None:
     result = suggest_team(matcher, ProjectRequest(
         "p", needs=NEEDS[:3], exclude_members=frozenset({"m-0003"}),
