@@ -306,6 +306,9 @@ def load_minilm(settings: Settings) -> Encoder:
                     return SplitEncoder(queries=onnx, documents=torch_encoder)
                 return SplitEncoder(queries=torch_encoder, documents=onnx)
         log.warning("encoder runtime: torch (fallback): %s", reason)
+    if settings.encoding.query_precision == "int8":
+        log.warning("needs encoded in fp32 (query_precision=int8 asked): the int8 copy runs on "
+                    "ONNX Runtime only, and the encoder runs on torch")
     return _torch_encoder(model_path, settings.encoding.batch_size, threads)
 
 

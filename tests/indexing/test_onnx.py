@@ -205,3 +205,12 @@ def test_a_refused_or_missing_int8_copy_leaves_needs_in_fp32(
     assert isinstance(encoder, OnnxEncoder) and encoder.runtime == "onnx"
     assert "refused at export time" in caplog.text
 
+
+
+def test_int8_needs_on_torch_say_they_are_fp32(tmp_path: Path,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        encoder = load_minilm(Settings(storage={"home": tmp_path}, encoding={
+            "encoder_runtime": "torch", "query_precision": "int8"}))
+    assert isinstance(encoder, SentenceTransformerEncoder)
+    assert "needs encoded in fp32" in caplog.text and "ONNX Runtime only" in caplog.text
