@@ -30,6 +30,8 @@ from indexing.encoders.base import Encoder, Vectors, normalise
 from indexing.encoders.onnx_files import (
     INT8_FILE,
     MODEL_FILE,
+    ExportReport,
+    Int8Report,
     onnx_folder,
     read_choice,
     read_int8_report,
@@ -260,15 +262,17 @@ def warm_encoder(encoder: Encoder) -> None:
     encoder.encode_documents(["water supply"])
 
 
-def _unusable_export(folder: Path, model_path: str) -> str | None:
-    """Why the export in ``folder`` cannot serve this model, None when it can."""
-    report = read_report(folder)
+def _unusable(what: str, report: ExportReport | Int8Report | None, file: Path,
+              model_path: str) -> str | None:
+    """Why ``file`` (``what``: the ONNX export, or its int8 copy), with the report
+    ``export-onnx`` left beside it, cannot serve this model; None when it can."""
+    folder = file.parent
     if report is not None and not report.passed:
-        return f"the ONNX export was refused at export time: {report.reason}"
-    if report is None or not (folder / MODEL_FILE).exists():
-        return f"no ONNX export in {folder} (run `wellspring export-onnx`)"
+        return f"the {what} was refused at export time: {report.reason}"
+    if report is None or not file.exists():
+        return f"no {what} in {folder} (run `wellspring export-onnx`)"
     if report.model_digest != model_files_digest(Path(model_path)):
-        return f"the ONNX export in {folder} is of another model (run `wellspring export-onnx`)"
+        return f"the {what} in {folder} is of another model (run `wellspring export-onnx`)"
     return None
 
 
@@ -281,7 +285,7 @@ def load_minilm(settings: Settings) -> Encoder:
     threads = settings.encoding.torch_threads
     if settings.encoding.encoder_runtime == "onnx":
         folder = onnx_folder(settings)
-        reason = _unusable_export(folder, model_path)
+        reason = _unusable("ONNX export", read_report(folder), folder / MODEL_FILE, model_path)
         if reason is None:
             choice = read_choice(folder)
             if choice is not None and choice.model_digest != model_files_digest(Path(model_path)):
@@ -318,13 +322,8 @@ def _int8_queries(settings: Settings, folder: Path, model_path: str) -> Path | N
     if settings.encoding.query_precision != "int8":
         return None
     report = read_int8_report(folder)
-    if report is not None and not report.passed:
-        reason = f"the int8 copy was refused at export time: {report.reason}"
-    elif report is None or not (folder / INT8_FILE).exists():
-        reason = f"no int8 copy in {folder} (run `wellspring export-onnx`)"
-    elif report.model_digest != model_files_digest(Path(model_path)):
-        reason = f"the int8 copy in {folder} is of another model (run `wellspring export-onnx`)"
-    else:
+    reason = _unusable("int8 copy", report, folder / INT8_FILE, model_path)
+    if reason is None and report is not None:
         log.info("needs encoded on the int8 copy: %s", report.reason)
         return folder / INT8_FILE
     log.warning("needs encoded in fp32 (query_precision=int8 asked): %s", reason)
