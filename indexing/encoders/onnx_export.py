@@ -18,13 +18,11 @@ Run by ``wellspring export-onnx`` (which ``scripts/setup.sh`` calls): seconds, o
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
 import tempfile
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +30,6 @@ import numpy as np
 
 from indexing.encoders.onnx_files import (
     MODEL_FILE,
-    REPORT_FILE,
     ExportReport,
     RuntimeChoice,
     read_choice,
@@ -113,7 +110,7 @@ def export_onnx(model_path: str | Path, folder: Path, force: bool = False,
             seconds=round(time.perf_counter() - started, 2), torch_version=torch.__version__,
             onnxruntime_version=ort.__version__,
         )
-        (tmp / REPORT_FILE).write_text(json.dumps(asdict(report), indent=2), encoding="utf-8")
+        report.write(tmp)
         if not report.passed:
             (tmp / MODEL_FILE).unlink(missing_ok=True)
             for extra in tmp.glob("*.data"):

@@ -7,6 +7,7 @@ Its own module so that the exporter and the runtime both depend on it and not on
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -43,6 +44,9 @@ class ExportReport:
     torch_version: str
     onnxruntime_version: str
 
+    def write(self, folder: Path) -> None:
+        _write(folder / REPORT_FILE, self)
+
 
 @dataclass(frozen=True)
 class RuntimeChoice:
@@ -60,7 +64,7 @@ class RuntimeChoice:
     measured_at: str
 
     def write(self, folder: Path) -> None:
-        (folder / CHOICE_FILE).write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        _write(folder / CHOICE_FILE, self)
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,9 @@ class Int8Report:
     min_cosine: float
     fp32_query_ms: float
     int8_query_ms: float
+
+    def write(self, folder: Path) -> None:
+        _write(folder / INT8_REPORT_FILE, self)
 
 
 def default_onnx_dir(model_path: str | Path) -> Path:
@@ -94,6 +101,13 @@ def _read(path: Path, kind: Callable[..., T]) -> T | None:
         return kind(**json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
         return None
+
+
+def _write(path: Path, record: ExportReport | RuntimeChoice | Int8Report) -> None:
+    """A record as JSON, written aside and renamed: a reader never sees half of it."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(asdict(record), indent=2), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def read_report(folder: Path) -> ExportReport | None:

@@ -15,17 +15,15 @@ written aside and renamed; read by ``onnx_runtime.load_minilm``.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import tempfile
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
-from indexing.encoders.onnx_files import INT8_FILE, INT8_REPORT_FILE, MODEL_FILE, Int8Report
+from indexing.encoders.onnx_files import INT8_FILE, MODEL_FILE, Int8Report
 from indexing.encoders.onnx_runtime import OnnxMiniLM
 
 log = logging.getLogger(__name__)
@@ -72,7 +70,7 @@ def quantise_for_queries(model_path: Path, folder: Path, digest: str,
             os.replace(tmp, folder / INT8_FILE)
         else:
             (folder / INT8_FILE).unlink(missing_ok=True)
-        _write(folder, report)
+        report.write(folder)
     finally:
         tmp.unlink(missing_ok=True)
     (log.info if report.passed else log.warning)("int8 queries: %s", report.reason)
@@ -90,8 +88,3 @@ def _query_ms(model: OnnxMiniLM, texts: list[str]) -> float:
         best = min(best, time.perf_counter() - started)
     return 1000 * best / len(texts)
 
-
-def _write(folder: Path, report: Int8Report) -> None:
-    tmp = folder / f".{INT8_REPORT_FILE}.tmp"
-    tmp.write_text(json.dumps(asdict(report), indent=2), encoding="utf-8")
-    os.replace(tmp, folder / INT8_REPORT_FILE)

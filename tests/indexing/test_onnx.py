@@ -20,6 +20,7 @@ from indexing.encoders.base import Encoder
 from indexing.encoders.onnx_export import VERIFY_SAMPLE, export_onnx
 from indexing.encoders.onnx_files import (
     INT8_FILE,
+    REPORT_FILE,
     RuntimeChoice,
     default_onnx_dir,
     read_choice,
@@ -101,7 +102,7 @@ def test_a_refused_export_falls_back_to_torch(onnx_export_dir: Path, model_path:
     report = export_onnx(model_path, folder)
     assert not report.passed and "min cosine" in report.reason
     assert not (folder / onnx_export.MODEL_FILE).exists()
-    assert json.loads((folder / onnx_export.REPORT_FILE).read_text())["passed"] is False
+    assert json.loads((folder / REPORT_FILE).read_text())["passed"] is False
     with caplog.at_level(logging.WARNING):
         encoder = load_minilm(Settings(storage={"home": tmp_path}, encoding={"onnx_dir": folder}))
     assert isinstance(encoder, SentenceTransformerEncoder)
@@ -112,9 +113,9 @@ def test_an_export_of_another_model_is_not_used(onnx_export_dir: Path, tmp_path:
                                                 caplog: pytest.LogCaptureFixture) -> None:
     folder = tmp_path / "other"
     shutil.copytree(onnx_export_dir, folder)
-    report = json.loads((folder / onnx_export.REPORT_FILE).read_text())
+    report = json.loads((folder / REPORT_FILE).read_text())
     report["model_digest"] = "0" * 16
-    (folder / onnx_export.REPORT_FILE).write_text(json.dumps(report))
+    (folder / REPORT_FILE).write_text(json.dumps(report))
     with caplog.at_level(logging.WARNING):
         encoder = load_minilm(Settings(storage={"home": tmp_path}, encoding={"onnx_dir": folder}))
     assert isinstance(encoder, SentenceTransformerEncoder)
