@@ -152,8 +152,7 @@ class _Analyzer:
     def _norm(self, token: str) -> str:
         return _arabic(token) if self.language == "ar" else token.lower()
 
-    def stem(self, word: str) -> str:
-        norm = self._norm(word)
+    def _stem(self, norm: str) -> str:
         return _fold(self._stemmer.stemWord(norm) if self._stemmer else norm)
 
     def tokens(self, text: str) -> list[_Token]:
@@ -164,8 +163,7 @@ class _Analyzer:
             norm = self._norm(raw)
             if not norm or norm in self._stop:
                 continue
-            stem = _fold(self._stemmer.stemWord(norm) if self._stemmer else norm)
-            out.append(_Token(raw, stem, match.start(), match.end()))
+            out.append(_Token(raw, self._stem(norm), match.start(), match.end()))
         return out
 
     def joined(self, text: str, tokens: list[_Token], words: frozenset[str]) -> list[_Token]:
@@ -178,7 +176,7 @@ class _Analyzer:
             second = tokens[i + 1] if i + 1 < len(tokens) else None
             if (second is not None and text[first.end:second.start] == " "
                     and _word_part(first.raw) and _word_part(second.raw)):
-                stem = self.stem(first.raw + second.raw)
+                stem = self._stem(self._norm(first.raw + second.raw))
                 if stem in words:
                     out.append(_Token(text[first.start:second.end], stem, first.start,
                                       second.end))

@@ -140,7 +140,8 @@ class OnnxMiniLM:
     def warm(self) -> None:
         """Make the sessions and run each once (the service does this before it is ready)."""
         self.encode(["water"])
-        self.encode(["water supply"], documents=True)
+        if self._query_file != self._file:  # a lone document runs on the documents' graph
+            self.encode(["water supply"], documents=True)
         self.encode(["water supply"] * 2, documents=True, parallel=True)
 
     def _run(self, session: Any, encodings: list[Any]) -> Any:
