@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -66,7 +67,7 @@ TYPES = ["publication", "forum_post", "project_report"]
 
 def glossary_terms(lang: str) -> list[str]:
     """The water glossary's terms in one language (matcher/data/glossary.jsonl)."""
-    terms = []
+    terms: list[str] = []
     for line in (ROOT / "matcher" / "data" / "glossary.jsonl").read_text("utf-8").splitlines():
         if line.strip():
             entry = json.loads(line)
@@ -74,14 +75,19 @@ def glossary_terms(lang: str) -> list[str]:
     return terms
 
 
-def distinct_needs(n: int, seed: int) -> list[str]:
-    """``n`` distinct needs, 60 % English, 20 % French, 20 % Spanish."""
+MIX = {"en": 0.6, "fr": 0.2, "es": 0.2}
+
+
+def distinct_needs(n: int, seed: int, mix: dict[str, float] | None = None) -> list[str]:
+    """``n`` distinct needs, by default 60 % English, 20 % French, 20 % Spanish (``mix``:
+    other shares of these languages)."""
+    mix = mix or MIX
     rng = random.Random(seed)
-    terms = {lang: glossary_terms(lang) for lang in TEMPLATES}
+    terms = {lang: glossary_terms(lang) for lang in mix}
     needs: set[str] = set()
     out: list[str] = []
     while len(out) < n:
-        lang = rng.choices(["en", "fr", "es"], [0.6, 0.2, 0.2])[0]
+        lang = rng.choices(list(mix), list(mix.values()))[0]
         a, b = rng.sample(terms[lang], 2)
         need = rng.choice(TEMPLATES[lang]).format(a=a, b=b, place=rng.choice(PLACES))
         if need not in needs:
@@ -158,6 +164,7 @@ class Service:
         self.sink: dict[str, Any] = {"experts": [], "write": [], "errors": {}, "acked": []}
         self.seconds = 0.0
         self.requests = 0
+        self.cpu = {"service": 0.0, "generator": 0.0}  # CPU seconds spent in this one's rounds
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=self.root,
@@ -186,8 +193,33 @@ class Service:
         return [i for i in self.sink["acked"] if i not in stored]
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU of a serve and of its live child processes (/proc, clock ticks)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def own(p: int) -> float:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+
+    total = own(pid)
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for child in children.read_text().split() if children.exists() else []:
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # a worker gone
+            total += own(int(child))
+    return total
+
+
+def cpu_per_request(s: Service) -> dict[str, float] | None:
+    """Milliseconds of CPU a request cost the service and the load generator (this process,
+    the probe included), over this service's rounds: where the host's cores went."""
+    if not s.requests:
+        return None
+    return {f"{k}_ms": round(v * 1000 / s.requests, 2) for k, v in s.cpu.items()}
+
+
 def summary(s: Service, lost: list[str], rss: dict[str, float]) -> dict[str, Any]:
     return {"serve_args": s.serve_args, "requests": s.requests, "seconds": round(s.seconds, 1),
+            "cpu_per_request": cpu_per_request(s),
             "requests_per_s": round(s.requests / s.seconds, 1) if s.seconds else None,
             "experts": percentiles(s.sink["experts"]), "writes": percentiles(s.sink["write"]),
             "errors": sum(s.sink["errors"].values()), "errors_by_kind": s.sink["errors"],
@@ -264,8 +296,12 @@ def main() -> int:
                 # the same needs for A and B in a round, none repeated in another round
                 requests = plan(needs[r * per_round : (r + 1) * per_round], args.write_every,
                                 args.seed + r, members, f"{s.name}{r}", args.probe)
+                assert s.proc is not None
+                cpu_service, cpu_self = tree_cpu_seconds(s.proc.pid), time.process_time()
                 s.seconds += asyncio.run(drive(s.base, s.key, requests, args.concurrency,
                                                s.sink, s.probe))
+                s.cpu["service"] += tree_cpu_seconds(s.proc.pid) - cpu_service
+                s.cpu["generator"] += time.process_time() - cpu_self
                 s.requests += len(requests)
             loads.append(round(os.getloadavg()[0], 2))
         rss = {s.name: process_rss_mib(s.proc.pid) if s.proc else {} for s in services}

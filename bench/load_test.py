@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +134,7 @@ def plan_requests(n: int, write_share: float, seed: int, members: list[dict[str,
 
 
 async def drive(base: str, key: str, plan: list[tuple[str, dict[str, Any]]], concurrency: int,
-                on_write: Callable[[dict[str, Any]], Awaitable[None]] | None = None
+                on_write: Callable[[dict[str, Any]], Coroutine[Any, Any, None]] | None = None
                 ) -> tuple[dict[str, list[float]], dict[str, int], list[list[str]], float]:
     """Send every planned request with at most ``concurrency`` in flight; ``on_write``, when
     given, runs beside the load after each acknowledged write (bench/visibility.py)."""

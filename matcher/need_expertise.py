@@ -148,7 +148,7 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
             mentions.update(concepts)
     repeated = frozenset(c for c, n in mentions.items() if n >= BROAD_MIN_MENTIONS)
     in_sentences = Counter(c for concepts in found for c in concepts)
-    broad, generic, _, _ = _not_expertise(glossary)
+    broad, generic, _, _ = not_expertise(glossary)
     candidates: list[_Candidate] = []
     for i, ((sentence, line_number, bullet), cut) in enumerate(zip(sentences, cuts,
                                                                   strict=True)):
@@ -220,7 +220,7 @@ def _expertise_spans(sentence: str, language: str, glossary: Glossary,
     """Runs of adjacent glossary terms in a sentence that name some expertise, without the
     context terms at their ends, and the expertise concepts of each; a broad concept alone
     counts only when it is among the ``repeated`` ones."""
-    broad, generic, context, features = _not_expertise(glossary)
+    broad, generic, context, features = not_expertise(glossary)
     runs: list[list[FoundTerm]] = []
     loose: set[int] = set()  # offsets of adjectives and verbs of a term's family
     for term in _terms(sentence, language, glossary):
@@ -339,7 +339,7 @@ def _roles(glossary: Glossary) -> frozenset[int]:
     return frozenset(i for i, name in enumerate(glossary.english) if name in WORK_ROLES)
 
 
-class _Stops(NamedTuple):
+class Stops(NamedTuple):
     """The glossary's concepts that carry no expertise alone (matcher/data/not_expertise.txt),
     by section, and the features a proper name makes a place."""
 
@@ -349,13 +349,13 @@ class _Stops(NamedTuple):
     features: frozenset[int]
 
 
-def _not_expertise(glossary: Glossary) -> _Stops:
+def not_expertise(glossary: Glossary) -> Stops:
     """The glossary's broad, generic, context and feature concepts (not_expertise.txt)."""
     return _stop_concepts(tuple(glossary.english))
 
 
 @lru_cache(maxsize=4)
-def _stop_concepts(english: tuple[str, ...]) -> _Stops:
+def _stop_concepts(english: tuple[str, ...]) -> Stops:
     path = files("matcher").joinpath("data", "not_expertise.txt")
     names = ("[broad]", "[generic]", "[context]", "[feature]")
     sections: dict[str, set[str]] = {k: set() for k in names}
@@ -367,4 +367,4 @@ def _stop_concepts(english: tuple[str, ...]) -> _Stops:
         elif line and not line.startswith("#"):
             current.add(line)
     by_name = {t: i for i, t in reversed(list(enumerate(english)))}
-    return _Stops(*(frozenset(by_name[t] for t in sections[k] if t in by_name) for k in names))
+    return Stops(*(frozenset(by_name[t] for t in sections[k] if t in by_name) for k in names))
