@@ -182,7 +182,7 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
                                          mentions=weight))
     for c in candidates:
         c.specific = c.concepts - broad - generic
-    return _selected(_merged(candidates), max_needs)
+    return _selected(_merged(candidates, generic), max_needs)
 
 
 def _a_list(sentence: str, bullet: bool, whole: bool) -> bool:
@@ -306,12 +306,15 @@ def _joined(gap: str) -> bool:
     return _JOINER.fullmatch(folded) is not None and len(folded) <= 12
 
 
-def _merged(candidates: list[_Candidate]) -> list[_Candidate]:
+def _merged(candidates: list[_Candidate], generic: frozenset[int]) -> list[_Candidate]:
     """Candidates naming the same concepts (or concepts within another's) made one: the asked
-    one, else the more specific; its mentions add up."""
+    one, else the more specific; its mentions add up. A candidate of generic words only
+    ("medición de agua": measurement, water) is one with any that holds all its words
+    ("medición de agua en canales")."""
     kept: list[_Candidate] = []
     for c in sorted(candidates, key=lambda c: (not c.asked, -len(c.concepts), c.position)):
-        home = next((k for k in kept if c.core and c.core <= k.core), None)
+        home = next((k for k in kept if c.core and (c.core <= k.core or (
+            c.concepts <= generic and c.concepts <= k.concepts))), None)
         if home is None:
             kept.append(c)
             continue

@@ -141,3 +141,22 @@ def test_a_term_word_written_as_two_words_is_read_as_one() -> None:
         "pre-investment study"]
     assert glossary.find_terms("por el cual se ve necesario", "es") == []
     assert glossary.find_terms("the ground is wet, water everywhere", "en") == []
+
+
+@pytest.mark.parametrize(("language", "need", "english"), [
+    ("es", "medición de niveles de aguas", "measurement water level"),
+    ("es", "revestimiento de canales, compuertas automatizadas y medición", None),
+    ("pt", "micromedição e faturamento", "metering billing"),
+    ("ar", "محطات قياس منسوب الأنهار", None),
+])
+def test_measuring_is_not_metering(language: str, need: str, english: str | None) -> None:
+    """A bare "medición" (measuring a level, a flow, an impact) read as customer metering sent
+    needs about water levels to meter bench tests; metering is its own words (micromedición)."""
+    path = Path(__file__).resolve().parents[2] / "matcher" / "data" / "glossary.jsonl"
+    gloss = load_glossary(path).gloss(need, language)
+    assert gloss is not None
+    assert "metering" not in gloss.english_terms or "micro" in need
+    if english is not None:
+        assert gloss.text == english
+    else:
+        assert "measurement" in gloss.english_terms

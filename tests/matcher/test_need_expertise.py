@@ -287,3 +287,13 @@ def test_a_word_broken_at_its_hyphen_is_one_word_and_a_compound_gives_no_half(
     assert "non-revenue water" in got
     assert not any(n.startswith(("revenue", "risk")) for n in got), got
     assert all("- " not in n.source for n in needs)  # the source sentence reads as rejoined
+
+
+def test_generic_words_within_a_fuller_need_are_that_need(glossary: Glossary) -> None:
+    """A run of generic concepts only ("medición de agua": measurement, water) is one need with
+    a candidate that holds all of them ("medición de agua en canales"), not a second need."""
+    text = ("Servicio de consultoría para la medición de agua en canales de riego. "
+            "El consultor diseñará estructuras para la medición de agua y capacitará a los "
+            "usuarios del sistema de riego.")
+    needs = needs_of(text, "es", glossary)
+    assert sum(n.casefold().startswith("medición de agua") for n in needs) == 1, needs
