@@ -134,7 +134,8 @@ def cmd_team(args: argparse.Namespace) -> int:
     for a in result.alternates:
         m = a.member
         print(f"alternate: {m.name} — {m.organisation_name}, {m.country} ({m.id}), "
-              f"{a.score:.3f}, widens {' and '.join(a.widens)}, cost {a.cost:+.3f}")
+              f"{a.score:.3f}: another {' and '.join(a.widens)}, covers "
+              f"{'; '.join(covered_needs(a, result.needs))}, {weakest(a.cost)}")
     return 0
 
 
@@ -171,6 +172,12 @@ def cmd_invite(args: argparse.Namespace) -> int:
         for r in i.reasons:
             print(f"      [{r.type}] {r.detail}")
     return 0
+
+
+def weakest(cost: float) -> str:
+    """An alternate's relevance against the team's weakest member, as the page says it."""
+    return (f"{cost:.3f} below the team's weakest" if cost > 0
+            else f"{abs(cost):.3f} above the team's weakest")
 
 
 def needs_list(needs: tuple[Need, ...], languages: tuple[NeedLanguage, ...]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
+from api.commands.teams import weakest
 from indexing.store import SqliteStore
 from indexing.store.keys import KeyStore
 from tests.conftest import make_settings
@@ -59,3 +60,13 @@ def test_the_project_commands(community_home: Path, monkeypatch: pytest.MonkeyPa
     assert "editor" in capsys.readouterr().err
     assert main(["project", "show", "p-unknown"]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+
+def test_an_alternate_is_printed_above_or_below_the_team_s_weakest() -> None:
+    """As the page says it ("0.050 below the team's weakest"); it printed a signed "cost
+    -0.090" before, which read as a loss for an alternate more relevant than the team's weakest
+    member (the test community is too small to offer alternates; the sample's are in GUIDE)."""
+    assert weakest(0.05) == "0.050 below the team's weakest"
+    assert weakest(-0.09) == "0.090 above the team's weakest"
+    assert weakest(0.0) == "0.000 above the team's weakest"
