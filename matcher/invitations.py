@@ -10,7 +10,7 @@ and is invited when at least one reason holds (every threshold is a setting tied
 * ``fills_gap``: the best core or active member on the need is under the coverage threshold
   (``team_coverage_threshold``) — the core cannot cover it;
 * ``adds_depth``: the core covers the need, and the candidate is within ``invite_depth_margin``
-  of the core's best — a second strong voice from outside;
+  of the core's best, or above it — a second strong voice from outside;
 * ``new_perspective``: the candidate brings an organisation kind, a country or a language that
   the team suggested for the same request lacks;
 * ``grow_newcomer``: a peripheral member with at most ``invite_newcomer_max_contributions``
@@ -50,13 +50,24 @@ INVITEE_LEVELS = ("occasional", "peripheral", "transactional")
 ReasonType = Literal["fills_gap", "adds_depth", "new_perspective", "grow_newcomer"]
 REASON_TYPES: tuple[ReasonType, ...] = ("fills_gap", "adds_depth", "new_perspective",
                                         "grow_newcomer")
+BRINGS = {"organisation_kind": "an organisation kind", "country": "a country",
+          "language": "a language"}
 
 
 @dataclass(frozen=True)
 class Reason:
+    """Why a member is worth inviting for one need: ``detail`` in English (API, CLI) and the
+    figures it states, so that the page says it in the reader's language."""
+
     need: str
     type: ReasonType
     detail: str
+    score: float  # the member's relevance on the need
+    core_best: float | None = None  # fills_gap, adds_depth: the core's best on the need
+    limit: float | None = None  # fills_gap: the coverage threshold; adds_depth: the margin
+    brings: tuple[tuple[str, str], ...] = ()  # new_perspective: (organisation_kind | country
+    # | language, value) the team lacks
+    contributions: int | None = None  # grow_newcomer: the member's contributions
 
 
 @dataclass(frozen=True)
@@ -129,29 +140,33 @@ def invitation_reasons(candidate: Candidate, needs: Sequence[str], core_best: Se
         if core < rules.coverage_threshold:
             out.append(Reason(need, "fills_gap", (
                 f"core and active members reach only {core:.2f} on '{need}' (coverage "
-                f"threshold {rules.coverage_threshold:.2f}); {member.name} reaches {mine:.2f}.")))
+                f"threshold {rules.coverage_threshold:.2f}); {member.name} reaches {mine:.2f}."),
+                mine, core, rules.coverage_threshold))
         elif mine >= core - rules.depth_margin:
+            where = (f"above the core's best ({core:.2f})" if mine > core else
+                     f"within {rules.depth_margin:.2f} of the core's best ({core:.2f})")
             out.append(Reason(need, "adds_depth", (
-                f"{member.name} reaches {mine:.2f} on '{need}', within "
-                f"{rules.depth_margin:.2f} of the core's best ({core:.2f}): a second strong "
-                "voice from outside the core.")))
+                f"{member.name} reaches {mine:.2f} on '{need}', {where}: a second strong "
+                "voice from outside the core."), mine, core, rules.depth_margin))
     best = above[0]
-    brings = []
+    brings: list[tuple[str, str]] = []
     if org_kind is not None and org_kind not in rules.team_kinds:
-        brings.append(f"an organisation kind ({org_kind.replace('_', ' ')})")
+        brings.append(("organisation_kind", org_kind))
     if member.country not in rules.team_countries:
-        brings.append(f"a country ({member.country})")
+        brings.append(("country", member.country))
     new_langs = [x for x in member.languages if x not in rules.team_languages]
     if new_langs:
-        brings.append(f"a language ({new_langs[0]})")
+        brings.append(("language", new_langs[0]))
     if brings:
+        said = ", ".join(f"{BRINGS[kind]} ({value.replace('_', ' ')})" for kind, value in brings)
         out.append(Reason(needs[best], "new_perspective", (
-            f"{member.name} fits '{needs[best]}' ({fits[best]:.2f}) and brings "
-            f"{', '.join(brings)} that the suggested team lacks.")))
+            f"{member.name} fits '{needs[best]}' ({fits[best]:.2f}) and brings {said} that "
+            "the suggested team lacks."), fits[best], brings=tuple(brings)))
     if member.level == "peripheral" and n_contributions <= rules.newcomer_max:
         out.append(Reason(needs[best], "grow_newcomer", (
             f"{member.name} is a newcomer ({n_contributions} contribution(s)) whose work fits "
-            f"'{needs[best]}' ({fits[best]:.2f}): inviting them grows participation.")))
+            f"'{needs[best]}' ({fits[best]:.2f}): inviting them grows participation."),
+            fits[best], contributions=n_contributions))
     return out
 
 

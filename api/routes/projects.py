@@ -140,7 +140,16 @@ class TeamResponse(BaseModel):
 class ReasonOut(BaseModel):
     need: str
     type: str = Field(description="fills_gap, adds_depth, new_perspective or grow_newcomer")
-    detail: str
+    detail: str = Field(description="the reason in English, with its figures")
+    score: float = Field(description="the member's relevance on the need")
+    core_best: float | None = Field(description="fills_gap, adds_depth: the best relevance of "
+                                                "a core or active member on the need")
+    limit: float | None = Field(description="fills_gap: the coverage threshold; adds_depth: "
+                                            "the depth margin")
+    brings: dict[str, str] = Field(description="new_perspective: what the member brings that "
+                                               "the team lacks, by kind (organisation_kind, "
+                                               "country, language)")
+    contributions: int | None = Field(description="grow_newcomer: the member's contributions")
 
 
 class InvitationOut(MemberSummary):
@@ -224,7 +233,8 @@ def project_invitations(feedback: FeedbackDep, caller: CallerDep, settings: Sett
     result = answer.result
     invitations = [InvitationOut(**member_summary_fields(i.member, access), score=i.score,
                                  covers=list(i.covers),
-                                 reasons=[ReasonOut(**r.__dict__) for r in i.reasons],
+                                 reasons=[ReasonOut(**{**r.__dict__, "brings": dict(r.brings)})
+                                          for r in i.reasons],
                                  reason=i.reason, evidence=_evidence(i.evidence))
                    for i in result.invitations]
     return InvitationsResponse(needs=_needs(result.needs, result.languages),

@@ -187,6 +187,32 @@ function evidenceItem(e) {
     e.snippet ? el("p", { class: "snippet" }, e.snippet) : null);
 }
 
+/** An invitation's reason in the page's language, from the figures it states (the API's
+ * `detail` is English); a reason of an older answer without them shows its detail. */
+export function reasonText(r, name) {
+  if (typeof r.score !== "number") return r.detail;
+  const base = { name, need: r.need, score: formatScore(r.score) };
+  if (r.type === "fills_gap") {
+    return t("reasonText.fills_gap", { ...base, core: formatScore(r.core_best),
+      threshold: formatScore(r.limit) });
+  }
+  if (r.type === "adds_depth") {
+    return t(r.score > r.core_best ? "reasonText.adds_depth_above" : "reasonText.adds_depth",
+      { ...base, core: formatScore(r.core_best), margin: formatScore(r.limit) });
+  }
+  if (r.type === "new_perspective") {
+    const said = Object.entries(r.brings || {}).map(([kind, value]) => t(`reasonBrings.${kind}`,
+      { value: kind === "country" ? countryName(value)
+        : kind === "language" ? languageName(value) : term("orgKind", value) }));
+    const list = new Intl.ListFormat([language()], { style: "long", type: "conjunction" });
+    return t("reasonText.new_perspective", { ...base, brings: list.format(said) });
+  }
+  if (r.type === "grow_newcomer") {
+    return t("reasonText.grow_newcomer", { ...base, n: r.contributions });
+  }
+  return r.detail;
+}
+
 /** A member card: name (link to their view), organisation, country, level, score, evidence. */
 export function memberCard(m, { covers, reason, reasons, compact = false } = {}) {
   const headingId = `card-${m.member_id}-${Math.random().toString(36).slice(2, 8)}`;
@@ -210,7 +236,7 @@ export function memberCard(m, { covers, reason, reasons, compact = false } = {})
       reasons && reasons.length
         ? el("ul", { class: "reasons" }, reasons.map((r) => el("li", { "data-reason": r.type },
           el("span", { class: "reason-type" }, term("reason", r.type)), " ",
-          r.detail)))
+          reasonText(r, m.name))))
         : reason ? el("p", { class: "reason" }, reason) : null,
       !compact && m.topics && m.topics.length
         ? el("p", { class: "topics" }, el("span", { class: "visually-hidden" }, `${t("card.topics")} `),

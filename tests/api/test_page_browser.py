@@ -261,6 +261,13 @@ def test_invitations_show_their_reasons_and_a_short_team_says_why(page: Any) -> 
     expect(fsm.locator(".reasons li[data-reason]").first).to_be_visible()
     expect(fsm.locator(".reason-type").first).to_have_text(re.compile(
         r"Fills a gap|Adds depth|New perspective|Grows a newcomer"))
+    reason = fsm.locator(".reasons li[data-reason]").first
+    expect(reason).to_contain_text(re.compile(r"reaches|fits|newcomer"))
+    # in French the reason's sentence is French too (it stayed in the API's English before)
+    page.select_option("#language-picker", "fr")
+    expect(reason).to_contain_text(re.compile(r"atteint|correspond à|nouveau venu"))
+    expect(reason).not_to_contain_text(re.compile(r"reaches|fits|newcomer|core's best"))
+    page.select_option("#language-picker", "en")
     team = card_ids(page, "#team-results")
     if len(team) < 6:  # nobody else adds coverage: the page says so
         expect(page.locator("#team-notes .shortfall")).to_contain_text("Smaller than asked")

@@ -90,7 +90,16 @@ def test_invitations_contract(api: Api) -> None:
     assert "m-0004" in ids and not {"m-0010", "m-0012"} & set(ids)
     for i in body["invitations"]:
         assert set(i) == SUMMARY | {"score", "covers", "reasons", "reason", "evidence"}
-        assert i["reasons"] and all(set(r) == {"need", "type", "detail"} for r in i["reasons"])
+        assert i["reasons"] and all(set(r) == {"need", "type", "detail", "score", "core_best",
+                                               "limit", "brings", "contributions"}
+                                    for r in i["reasons"])
+        for r in i["reasons"]:  # the figures the detail states, for the page's languages
+            assert f"{r['score']:.2f}" in r["detail"]
+            if r["type"] in ("fills_gap", "adds_depth"):
+                assert f"{r['core_best']:.2f}" in r["detail"]
+            if r["type"] == "new_perspective":
+                assert r["brings"] and all(v.replace("_", " ") in r["detail"]
+                                           for v in r["brings"].values())
         assert i["open_to_invitations"] and i["level"] in ("occasional", "peripheral",
                                                            "transactional")
         assert i["covers"] and i["covers"][0] in i["reason"]

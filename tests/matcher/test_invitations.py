@@ -61,7 +61,12 @@ def test_adds_depth_within_the_margin_of_a_core_that_covers_the_need() -> None:
     far = reasons_of(member("occ", "occasional"), {0: 0.60}, NEEDS, [0.7, 0.3], RULES,
                              "utility", 10)
     assert types(near) == ["adds_depth"]
+    assert "within 0.05 of the core's best (0.70)" in near[0].detail
     assert far == []  # the core covers it better by more than the margin; nothing new
+    above = reasons_of(member("occ", "occasional"), {0: 0.81}, NEEDS, [0.7, 0.3], RULES,
+                       "utility", 10)
+    assert types(above) == ["adds_depth"]  # it said "within 0.05" of a best it exceeds
+    assert "reaches 0.81 on 'leak detection', above the core's best (0.70)" in above[0].detail
 
 
 def test_new_perspective_names_what_the_team_lacks() -> None:
