@@ -72,6 +72,15 @@ class PlaceHintOut(BaseModel):
     countries: list[str] = Field(description="ISO 3166-1 alpha-2 codes the place implies")
 
 
+class HintOut(BaseModel):
+    kind: Literal["far", "broad"] = Field(description="far: nobody comes close to the need; "
+                                          "broad: most members match it about as well")
+    best: float | None = Field(description="far: the best relevance")
+    share: float | None = Field(description="broad: the share of the members reached that "
+                                            "match about as well as the best")
+    example: str | None = Field(description="broad: a contribution the answer shows")
+
+
 class ExpertsResponse(BaseModel):
     need: str
     detected_language: str | None = Field(None, description="ISO 639-1, detected")
@@ -91,7 +100,10 @@ class ExpertsResponse(BaseModel):
     learned_ranking: bool = Field(False, description="The order was learned from feedback "
                                   "(`wellspring learn`); scores stay the relevance")
     hint: str | None = Field(None, description="Advice when the need is so broad that most "
-                             "members match it about as well (null otherwise)")
+                             "members match it about as well, or when nobody comes close to it "
+                             "(null otherwise)")
+    hint_facts: HintOut | None = Field(None, description="The figures the hint states, from "
+                                       "which the page says it in the reader's language")
 
     model_config = {
         "json_schema_extra": {

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
-from typing import Protocol, TypeVar
+from dataclasses import dataclass, replace
+from typing import Literal, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -83,18 +83,38 @@ def breadth(relevance: Sequence[RankedMember], margin: float = BROAD_MARGIN) -> 
     return float(np.count_nonzero(scores >= scores.max() - margin)) / len(scores)
 
 
-def broad_hint(share: float, matches: Sequence[ExpertMatch]) -> str | None:
+@dataclass(frozen=True)
+class Hint:
+    """Advice on a need: ``far`` (nobody comes close: ``best``, the best relevance) or
+    ``broad`` (``share`` of the members reached match about as well as the best; ``example``,
+    a contribution the answer shows). ``text`` says it in English; the page says it from the
+    figures in its own language."""
+
+    kind: Literal["far", "broad"]
+    best: float | None = None
+    share: float | None = None
+    example: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self.kind == "far":
+            return FAR_HINT.format(best=self.best)
+        example = f' (as in "{self.example}")' if self.example else ""
+        return BROAD_HINT.format(share=self.share, example=example)
+
+
+def broad_hint(share: float, matches: Sequence[ExpertMatch]) -> Hint | None:
     """The hint of a need nobody comes close to (the best relevance under ``FAR_BELOW``), or of
     a broad need (None when it is specific enough); a broad need's example is the title of the
     first contribution the answer shows."""
     best = max((m.score for m in matches), default=None)
     if best is not None and best < FAR_BELOW:
-        return FAR_HINT.format(best=best)
+        return Hint("far", best=best)
     if share < BROAD_SHARE:
         return None
     title = next((e.title for m in matches for e in m.evidence if e.kind == "contribution"),
                  None)
-    return BROAD_HINT.format(share=share, example=f' (as in "{title}")' if title else "")
+    return Hint("broad", share=share, example=title)
 
 
 def sentences(text: str) -> list[str]:

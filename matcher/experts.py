@@ -27,6 +27,7 @@ from matcher.aggregation import DocScore, RankedMember
 from matcher.analysis import CrossLingualSettings, analyse_need, cross_lingual_vector
 from matcher.broad import (
     EXTRA_CANDIDATES,
+    Hint,
     breadth,
     broad_hint,
     evidence_first,
@@ -59,7 +60,7 @@ class ExpertResult(Sequence[ExpertMatch]):
     matches: list[ExpertMatch]
     language: NeedLanguage
     places: PlaceReading = NO_PLACE
-    hint: str | None = None  # a broad need's advice (``broad.py``)
+    hint: Hint | None = None  # a broad or far need's advice (``broad.py``)
 
     @overload
     def __getitem__(self, index: int) -> ExpertMatch: ...

@@ -93,7 +93,37 @@ class InvitationResult:
     core_best: tuple[float, ...]  # per need: best relevance among core and active members
     team: tuple[str, ...]  # the team suggested for the same request (member ids)
     invitations: tuple[Invitation, ...]
-    explanation: str | None  # why nobody is invited, when nobody is
+    explanation: str | None  # why nobody is invited, when nobody is (``nobody.text``)
+    nobody: Nobody | None = None  # the same, with its figures
+
+
+@dataclass(frozen=True)
+class Nobody:
+    """Why nobody is invited: ``none_open`` (nobody outside the core is open to invitations
+    for the request), ``below_floor`` (the best fit is under the fit ``floor``) or
+    ``core_better`` (fits reach the floor, but the core covers those needs better and the team
+    already brings what they would); ``member_id``, ``name``, ``score`` and ``need``: the best
+    fit outside the core."""
+
+    kind: Literal["none_open", "below_floor", "core_better"]
+    floor: float
+    member_id: str | None = None
+    name: str | None = None
+    score: float | None = None
+    need: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self.kind == "none_open":
+            return "no member outside the core is open to invitations for this request"
+        if self.kind == "below_floor":
+            return (f"nobody outside the core reaches the fit floor {self.floor:.2f} on any "
+                    f"need; the best is {self.name} ({self.member_id}) at {self.score:.2f} on "
+                    f"'{self.need}'")
+        return (f"members outside the core reach the fit floor (best: {self.name} at "
+                f"{self.score:.2f} on '{self.need}'), but the core covers every such need "
+                "better by more than the depth margin and the suggested team already has their "
+                "organisation kinds, countries and languages")
 
 
 @dataclass(frozen=True)
@@ -215,12 +245,12 @@ def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Acces
                            for e in evidence.get((mid, i), ())),
             fits=tuple(round(table[mid].get(i, 0.0), 4) for i in range(len(texts))),
         ) for score, mid, reasons, idx in found)
-        explanation = None if invitations else _why_nobody(table, catalog, texts,
-                                                           s.teams.invite_fit_floor)
+        nobody = None if invitations else _why_nobody(table, catalog, texts,
+                                                      s.teams.invite_fit_floor)
     invitations = tuple(with_profile_lines(matcher, invitations, plan))
     return InvitationResult(req.title, needs, plan.languages,
                             tuple(round(b, 4) for b in core_best), plan.team_ids,
-                            invitations, explanation)
+                            invitations, nobody.text if nobody else None, nobody)
 
 
 def invite_rules(catalog: CatalogView, team: Sequence[str], s: TeamSettings) -> InviteRules:
@@ -237,18 +267,12 @@ def invite_rules(catalog: CatalogView, team: Sequence[str], s: TeamSettings) -> 
 
 
 def _why_nobody(table: Mapping[str, Mapping[int, float]], catalog: CatalogView,
-                needs: Sequence[str], floor: float) -> str:
+                needs: Sequence[str], floor: float) -> Nobody:
     outer = [(sc, mid, i) for mid, row in table.items()
              if (m := catalog.members.get(mid)) is not None and may_invite(m)
              for i, sc in row.items()]
     if not outer:
-        return "no member outside the core is open to invitations for this request"
+        return Nobody("none_open", floor)
     score, mid, i = max(outer)
-    name = catalog.members[mid].name
-    if score < floor:
-        return (f"nobody outside the core reaches the fit floor {floor:.2f} on any need; the "
-                f"best is {name} ({mid}) at {score:.2f} on '{needs[i]}'")
-    return (f"members outside the core reach the fit floor (best: {name} at {score:.2f} on "
-            f"'{needs[i]}'), but the core covers every such need better by more than the depth "
-            "margin and the suggested team already has their organisation kinds, countries "
-            "and languages")
+    return Nobody("below_floor" if score < floor else "core_better", floor, mid,
+                  catalog.members[mid].name, round(score, 4), needs[i])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from indexing.vectors.catalog import MemberInfo
 from matcher.teams_core import MIN_GAIN, Pick, TeamLimits, coverage_gain
@@ -22,9 +23,13 @@ class Shortfall:
 
     asked: int
     chosen: int
-    reason: str
+    reason: str  # in English; the fields below are its figures, for the page's languages
     next_member_id: str | None
     next_gain: float
+    kind: Literal["held_back", "nobody_adds"] = "nobody_adds"  # a cap holds the next back, or
+    # nobody else adds coverage above the threshold
+    cap: str | None = None  # held_back: max_per_organisation or max_per_country
+    threshold: float = 0.0  # nobody_adds: the coverage threshold
 
 
 @dataclass(frozen=True)
@@ -69,13 +74,14 @@ def explain_shortfall(relevance: Mapping[str, Mapping[int, float]],
     if blocked is not None:
         reason = (f"{n} of {size} chosen: the next member who would add coverage ({blocked[1]}, "
                   f"+{blocked[0]:.2f}) is held back by {blocked[2]}")
-        return Shortfall(size, n, reason, blocked[1], round(blocked[0], 4))
+        return Shortfall(size, n, reason, blocked[1], round(blocked[0], 4), "held_back",
+                         blocked[2], threshold)
     reason = (f"{n} member(s) cover every need as far as the community can above the coverage "
               f"threshold {threshold:.2f}; nobody else adds coverage")
     if best is not None:
         reason += f" (the next candidate, {best[1]}, would add {best[0]:+.2f})"
     return Shortfall(size, n, reason, best[1] if best else None,
-                     round(best[0], 4) if best else 0.0)
+                     round(best[0], 4) if best else 0.0, "nobody_adds", None, threshold)
 
 
 def coverage_state(relevance: Mapping[str, Mapping[int, float]], picks: Sequence[Pick],

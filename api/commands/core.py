@@ -193,11 +193,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         print_json([match_to_dict(m) for m in matches])
         print(f"({note})", file=sys.stderr)
         if found.hint:
-            print(f"(hint: {found.hint})", file=sys.stderr)
+            print(f"(hint: {found.hint.text})", file=sys.stderr)
         return 0
     print(f"({note})")
     if found.hint:
-        print(f"(hint: {found.hint})")
+        print(f"(hint: {found.hint.text})")
     if not matches:
         print("no members match")
     for rank, m in enumerate(matches, start=1):

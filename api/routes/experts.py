@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import CallerDep
 from api.deps import FeedbackDep, SearchesDep, SettingsDep
-from api.schemas import ExpertsResponse, GlossTermOut, PlaceHintOut, expert_out
+from api.schemas import ExpertsResponse, GlossTermOut, HintOut, PlaceHintOut, expert_out
 from indexing.schema import Level, WrittenDate
 from matcher.feedback import ExpertsAnswer
 from matcher.requests import ExpertsForm, ExpertsRequest
@@ -88,4 +88,6 @@ def experts_response(need: str, answer: ExpertsAnswer, request: ExpertsRequest
                            glossary_reading=reading, place_hints=hints, count=len(results),
                            results=results, suggestion_id=answer.suggestion_id,
                            project_id=request.tracking.project_id,
-                           learned_ranking=answer.learned, hint=answer.result.hint)
+                           learned_ranking=answer.learned,
+                           hint=found.hint.text if found.hint else None,
+                           hint_facts=HintOut(**found.hint.__dict__) if found.hint else None)

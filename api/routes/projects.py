@@ -5,7 +5,7 @@ Plain ``def`` routes: FastAPI runs them in its thread pool, so encoding never bl
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
@@ -111,9 +111,14 @@ class SpreadOut(BaseModel):
 class ShortfallOut(BaseModel):
     asked: int
     chosen: int
-    reason: str
+    reason: str = Field(description="why, in English, with the figures below")
     next_member_id: str | None
     next_gain: float
+    kind: Literal["held_back", "nobody_adds"] = Field(
+        description="held_back: the next member who would add coverage is held back by a cap; "
+                    "nobody_adds: nobody else adds coverage above the threshold")
+    cap: str | None = Field(description="held_back: max_per_organisation or max_per_country")
+    threshold: float = Field(description="the coverage threshold")
 
 
 class AlternateOut(MemberSummary):
@@ -160,12 +165,26 @@ class InvitationOut(MemberSummary):
     evidence: list[NeedEvidenceOut]
 
 
+class NobodyOut(BaseModel):
+    kind: Literal["none_open", "below_floor", "core_better"] = Field(
+        description="none_open: nobody outside the core is open to invitations; below_floor: "
+                    "the best fit is under the fit floor; core_better: the core covers those "
+                    "needs better and the team already brings what they would")
+    floor: float = Field(description="the fit floor")
+    member_id: str | None = Field(description="the best fit outside the core")
+    name: str | None
+    score: float | None
+    need: str | None
+
+
 class InvitationsResponse(BaseModel):
     needs: list[NeedOut]
     team: list[str] = Field(description="the team suggested for the same request (member ids)")
     count: int
     invitations: list[InvitationOut]
     explanation: str | None = Field(description="why nobody is invited, when nobody is")
+    nobody: NobodyOut | None = Field(description="the explanation's figures, for the page's "
+                                                 "languages")
     suggestion_id: str | None = Field(None, description="Names these invitations in "
                                                         "POST /feedback")
     project_id: str | None = None
@@ -240,6 +259,8 @@ def project_invitations(feedback: FeedbackDep, caller: CallerDep, settings: Sett
     return InvitationsResponse(needs=_needs(result.needs, result.languages),
                                team=list(result.team), count=len(invitations),
                                invitations=invitations, explanation=result.explanation,
+                               nobody=NobodyOut(**result.nobody.__dict__) if result.nobody
+                               else None,
                                suggestion_id=answer.suggestion_id, project_id=body.project_id)
 
 

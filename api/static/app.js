@@ -8,7 +8,9 @@ import { initAccess, renderAccess } from "./access.js";
 import {
   FIELDS, clearFieldErrors, fieldLabel, newController, reportError, showFieldErrors,
 } from "./forms.js";
-import { formatDate, initLanguage, language, onLanguageChange, t, term } from "./i18n.js";
+import {
+  formatDate, formatNumber, formatScore, initLanguage, language, onLanguageChange, t, term,
+} from "./i18n.js";
 import { initImports } from "./imports.js";
 import { onMapSubmit, showMap } from "./map.js";
 import { initMe, showMe } from "./me.js";
@@ -149,7 +151,7 @@ function renderSearch(data, params) {
     : t("search.none", { need: data.need, within }) + notes;
   results.replaceChildren(...(data.count ? data.results.map((m) => memberCard(m))
     : [el("li", { class: "empty" }, t("search.nobody"))]));
-  showHint(data.hint);
+  showHint(hintText(data));
 }
 
 // ---- one member ------------------------------------------------------------------------------
@@ -291,6 +293,17 @@ async function init() {
 init();
 
 /** A broad need's advice under the summary (hidden when the answer carries none). */
+/** A far or broad need's advice in the page's language, from the figures the answer gives
+ * (`hint_facts`; the English `hint` of an answer without them). */
+function hintText(data) {
+  const facts = data.hint_facts;
+  if (!facts) return data.hint || "";
+  if (facts.kind === "far") return t("hint.far", { best: formatScore(facts.best) });
+  const share = formatNumber(facts.share, { style: "percent", maximumFractionDigits: 0 });
+  return facts.example ? t("hint.broadExample", { share, example: facts.example })
+    : t("hint.broad", { share });
+}
+
 function showHint(text) {
   const hint = byId("search-hint");
   hint.textContent = text || "";

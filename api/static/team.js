@@ -96,7 +96,7 @@ async function nameUnknownMembers(container) {
 /** Why the team is smaller than asked, and who outside it would widen its spread. */
 function teamNotes(data) {
   const notes = [];
-  if (data.shortfall) notes.push(el("p", { class: "shortfall" }, `${t("project.shortfall")} `, data.shortfall.reason));
+  if (data.shortfall) notes.push(el("p", { class: "shortfall" }, `${t("project.shortfall")} `, shortfallText(data.shortfall)));
   const alternates = data.alternates || [];
   if (alternates.length) {
     notes.push(el("h3", {}, t("project.alternates")),
@@ -111,10 +111,34 @@ function teamNotes(data) {
   return notes;
 }
 
+/** Why the team is smaller than asked, in the page's language, from the answer's figures. */
+function shortfallText(s) {
+  if (s.kind === "held_back") {
+    return t("shortfall.held_back", { chosen: s.chosen, asked: s.asked, member: s.next_member_id,
+      gain: formatScore(s.next_gain), cap: term("cap", s.cap) });
+  }
+  if (s.kind === "nobody_adds") {
+    const text = t("shortfall.nobody_adds", { n: s.chosen, threshold: formatScore(s.threshold) });
+    return s.next_member_id
+      ? `${text} ${t("shortfall.next", { member: s.next_member_id, gain: formatScore(s.next_gain) })}`
+      : text;
+  }
+  return s.reason;
+}
+
+/** Why nobody is invited, in the page's language, from the answer's figures. */
+function nobodyText(data) {
+  const n = data.nobody;
+  if (!n) return data.explanation || t("project.inviteNobodyWhy");
+  if (n.kind === "none_open") return t("nobody.none_open");
+  return t(`nobody.${n.kind}`, { floor: formatScore(n.floor), name: n.name, member: n.member_id,
+    score: formatScore(n.score), need: n.need });
+}
+
 function renderInvitations(data) {
   onScreen.invitations = data;
   byId("invitations-summary").textContent = data.count ? t("project.invite", { n: data.count })
-    : t("project.inviteNobody", { why: data.explanation || t("project.inviteNobodyWhy") });
+    : t("project.inviteNobody", { why: nobodyText(data) });
   byId("invitations-results").replaceChildren(...data.invitations.map((m) => memberCard(m,
     { covers: m.covers, reasons: m.reasons })));
 }

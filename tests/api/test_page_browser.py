@@ -152,6 +152,10 @@ def test_a_broad_need_shows_its_hint_and_a_specific_one_none(page: Any) -> None:
     wait_for_results(page)
     expect(page.locator("#search-hint")).to_be_visible()
     expect(page.locator("#search-hint")).to_contain_text("broad")
+    page.select_option("#language-picker", "fr")  # the hint in French, from its figures
+    expect(page.locator("#search-hint")).to_contain_text("Ce besoin est large")
+    expect(page.locator("#search-hint")).not_to_contain_text("broad")
+    page.select_option("#language-picker", "en")
     search(page, "faecal sludge treatment")
     wait_for_results(page)
     expect(page.locator("#search-hint")).to_be_hidden()
@@ -263,15 +267,36 @@ def test_invitations_show_their_reasons_and_a_short_team_says_why(page: Any) -> 
         r"Fills a gap|Adds depth|New perspective|Grows a newcomer"))
     reason = fsm.locator(".reasons li[data-reason]").first
     expect(reason).to_contain_text(re.compile(r"reaches|fits|newcomer"))
-    # in French the reason's sentence is French too (it stayed in the API's English before)
+    team = card_ids(page, "#team-results")
+    short = page.locator("#team-notes .shortfall")
+    if len(team) < 6:  # nobody else adds coverage: the page says so
+        expect(short).to_contain_text("Smaller than asked")
+        expect(short).to_contain_text(re.compile(r"chosen|nobody else adds coverage"))
+    # in French the sentences are French too (they stayed in the API's English before)
     page.select_option("#language-picker", "fr")
     expect(reason).to_contain_text(re.compile(r"atteint|correspond à|nouveau venu"))
     expect(reason).not_to_contain_text(re.compile(r"reaches|fits|newcomer|core's best"))
+    if len(team) < 6:
+        expect(short).to_contain_text(re.compile(r"choisis|personne d'autre"))
+        expect(short).not_to_contain_text(re.compile(r"chosen|nobody|member"))
     page.select_option("#language-picker", "en")
-    team = card_ids(page, "#team-results")
-    if len(team) < 6:  # nobody else adds coverage: the page says so
-        expect(page.locator("#team-notes .shortfall")).to_contain_text("Smaller than asked")
     page.screenshot(path=screenshot_path("project-invitations"), full_page=True)
+
+
+def test_nobody_to_invite_says_why_in_the_page_s_language(page: Any) -> None:
+    page.click("nav a[data-view='project']")
+    page.fill("#p-title", "Space")
+    page.fill("#p-description", "")
+    page.fill("#p-needs", "orbital mechanics of geostationary satellites")
+    page.click("#project-submit")
+    expect(page.locator("#project-result")).to_be_visible()
+    expect(page.locator("#invitations-loading")).to_be_hidden()
+    summary = page.locator("#invitations-summary")
+    expect(summary).to_contain_text("Nobody to invite: nobody outside the core reaches")
+    page.select_option("#language-picker", "fr")
+    expect(summary).to_contain_text("Personne à inviter : personne hors du noyau n'atteint")
+    expect(summary).not_to_contain_text("reaches")
+    page.select_option("#language-picker", "en")
 
 
 def test_derived_needs_show_their_sentence_and_fill_the_needs_list(page: Any) -> None:

@@ -83,9 +83,10 @@ def test_invitations_contract(api: Api) -> None:
                   "drought contingency planning", "drip irrigation scheduling"]})
     assert r.status_code == 200, r.text
     body = r.json()
-    assert set(body) == {"needs", "team", "count", "invitations", "explanation",
+    assert set(body) == {"needs", "team", "count", "invitations", "explanation", "nobody",
                          "suggestion_id", "project_id"}
     assert body["count"] == len(body["invitations"]) and body["explanation"] is None
+    assert body["nobody"] is None
     ids = [i["member_id"] for i in body["invitations"]]
     assert "m-0004" in ids and not {"m-0010", "m-0012"} & set(ids)
     for i in body["invitations"]:

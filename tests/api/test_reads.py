@@ -157,8 +157,13 @@ def test_a_bad_glossary_keeps_the_service_not_ready_with_its_reason_for_admins(
 def test_experts_water_is_broad_with_contribution_evidence_first(api: Api) -> None:
     broad = api.client.get("/experts", params={"q": "water", "top": 3}).json()
     assert broad["hint"]  # issue #27: a need too broad to single anyone out says so
+    facts = broad["hint_facts"]  # and its figures, from which the page says it
+    assert facts["kind"] == "broad" and f"{facts['share']:.0%}" in broad["hint"]
     kinds = [{e["kind"] for e in r["evidence"]} for r in broad["results"]]
     assert "contribution" in kinds[0]
     assert all(0.0 <= r["score"] <= 1.0 for r in broad["results"])
     specific = api.client.get("/experts", params={"q": "acoustic leak detection"}).json()
-    assert specific["hint"] is None
+    assert specific["hint"] is None and specific["hint_facts"] is None
+    cake = api.client.get("/experts", params={"q": "a recipe for chocolate cake"}).json()
+    assert cake["hint_facts"]["kind"] == "far"
+    assert f"{cake['hint_facts']['best']:.2f}" in cake["hint"]

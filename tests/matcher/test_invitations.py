@@ -142,6 +142,10 @@ def test_an_empty_answer_says_why(matcher: Matcher) -> None:
         "Space", needs=("orbital mechanics of geostationary satellites",)), FULL)
     assert result.invitations == ()
     assert result.explanation is not None and "fit floor" in result.explanation
+    nobody = result.nobody  # the same, with its figures, for the page's languages
+    assert nobody is not None and nobody.text == result.explanation
+    assert nobody.kind == "below_floor" and nobody.score is not None
+    assert nobody.score < nobody.floor and nobody.member_id and nobody.need
 
 
 def test_opted_out_and_hidden_never_invited(matcher: Matcher) -> None:

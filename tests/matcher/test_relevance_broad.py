@@ -51,15 +51,18 @@ def test_breadth_and_hint() -> None:
     steep = [RankedMember(f"m{i}", 0.80 - i * 0.05, ()) for i in range(20)]
     assert breadth(flat) == 1.0 and breadth(steep) < 0.25
     assert broad_hint(breadth(steep), []) is None
-    assert "broad" in (broad_hint(breadth(flat), []) or "")
+    flat_hint = broad_hint(breadth(flat), [])
+    assert flat_hint is not None and flat_hint.kind == "broad" and "broad" in flat_hint.text
 
 
 def test_a_need_nobody_comes_close_to_says_so_instead_of_broad() -> None:
     far = [_match(f"m{i}", 0.10 - i * 0.001, True) for i in range(5)]
-    hint = broad_hint(1.0, far) or ""
-    assert "Nobody in the community comes close" in hint and "0.10" in hint
+    far_hint = broad_hint(1.0, far)
+    assert far_hint is not None and far_hint.kind == "far" and far_hint.best == 0.10
+    assert "Nobody in the community comes close" in far_hint.text and "0.10" in far_hint.text
     near = [_match(f"m{i}", 0.36 - i * 0.001, True) for i in range(5)]
-    assert "broad" in (broad_hint(1.0, near) or "")
+    near_hint = broad_hint(1.0, near)
+    assert near_hint is not None and "broad" in near_hint.text
 
 
 def test_scale_helpers() -> None:
@@ -74,7 +77,7 @@ def test_scale_helpers() -> None:
 
 def test_water_is_broad_and_answered_with_evidence_first(matcher: Matcher) -> None:
     found = matcher.find_experts("water", top=5)
-    assert found.hint and "broad" in found.hint
+    assert found.hint and "broad" in found.hint.text
     backed = [m.has_contribution for m in found]
     assert backed == sorted(backed, reverse=True)  # members with contributions first
     assert all(0.0 <= m.score <= 1.0 for m in found)

@@ -181,6 +181,7 @@ def test_a_short_team_says_why_and_what_the_next_candidate_would_add() -> None:
     short = explain_shortfall(rel, MEMBERS, picks, TeamLimits(2, 4, T, 0.1, 2, 2))
     assert short is not None and (short.asked, short.chosen) == (4, 2)
     assert "nobody else adds coverage" in short.reason and short.next_gain == 0.0
+    assert short.kind == "nobody_adds" and short.cap is None and short.threshold == T
     assert explain_shortfall(rel, MEMBERS, picks, TeamLimits(2, 2, T, 0.1, 2, 2)) is None
 
 
@@ -190,6 +191,7 @@ def test_a_shortfall_held_back_by_a_cap_names_the_cap() -> None:
     short = explain_shortfall(rel, MEMBERS, picks, TeamLimits(2, 2, T, 0.1, 1, 5))
     assert short is not None and short.next_member_id == "b"
     assert "max_per_organisation" in short.reason
+    assert short.kind == "held_back" and short.cap == "max_per_organisation"  # for the page
 
 
 def test_alternates_widen_the_spread_within_the_cost_cap() -> None:
