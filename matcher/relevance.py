@@ -113,8 +113,10 @@ class ScaleMap:
 
 
 def top_mean(ranked: Sequence[RankedMember], k: int = CALIBRATION_TOP) -> float | None:
-    scores = [r.score for r in ranked[:k]]
-    return sum(scores) / len(scores) if scores else None
+    """The mean of the ``k`` best member scores, read from the ranking's scores (reading its
+    members would build each with all its documents)."""
+    scores = member_scores(ranked)[:k]
+    return float(scores.mean()) if len(scores) else None
 
 
 def shifted(ranked: Sequence[RankedMember], shift: float) -> ArrayRanking:
