@@ -156,10 +156,12 @@ def cmd_invite(args: argparse.Namespace) -> int:
             "count": len(result.invitations),
             "invitations": [{**member_fields(i.member), "score": i.score,
                              "covers": list(i.covers),
-                             "reasons": [r.__dict__ for r in i.reasons], "reason": i.reason,
+                             "reasons": [{**r.__dict__, "brings": dict(r.brings)}
+                                         for r in i.reasons], "reason": i.reason,
                              "evidence": evidence_list(i.evidence)}
                             for i in result.invitations],
             "explanation": result.explanation,
+            "nobody": result.nobody.__dict__ if result.nobody else None,
         })
         return 0
     print_needs(result.needs, result.languages)
