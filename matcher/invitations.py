@@ -167,18 +167,20 @@ def invitation_reasons(candidate: Candidate, needs: Sequence[str], core_best: Se
     out: list[Reason] = []
     for i in above:
         need, mine, core = needs[i], fits[i], core_best[i]
+        shown, shown_core = round(mine, 4), round(core, 4)  # the figures the answer states
         if core < rules.coverage_threshold:
             out.append(Reason(need, "fills_gap", (
-                f"core and active members reach only {core:.2f} on '{need}' (coverage "
-                f"threshold {rules.coverage_threshold:.2f}); {member.name} reaches {mine:.2f}."),
-                mine, core, rules.coverage_threshold))
+                f"core and active members reach only {shown_core:.2f} on '{need}' (coverage "
+                f"threshold {rules.coverage_threshold:.2f}); {member.name} reaches "
+                f"{shown:.2f}."), shown, shown_core, rules.coverage_threshold))
         elif mine >= core - rules.depth_margin:
-            where = (f"above the core's best ({core:.2f})" if mine > core else
-                     f"within {rules.depth_margin:.2f} of the core's best ({core:.2f})")
+            where = (f"above the core's best ({shown_core:.2f})" if shown > shown_core else
+                     f"within {rules.depth_margin:.2f} of the core's best ({shown_core:.2f})")
             out.append(Reason(need, "adds_depth", (
-                f"{member.name} reaches {mine:.2f} on '{need}', {where}: a second strong "
-                "voice from outside the core."), mine, core, rules.depth_margin))
+                f"{member.name} reaches {shown:.2f} on '{need}', {where}: a second strong "
+                "voice from outside the core."), shown, shown_core, rules.depth_margin))
     best = above[0]
+    fit = round(fits[best], 4)
     brings: list[tuple[str, str]] = []
     if org_kind is not None and org_kind not in rules.team_kinds:
         brings.append(("organisation_kind", org_kind))
@@ -190,13 +192,13 @@ def invitation_reasons(candidate: Candidate, needs: Sequence[str], core_best: Se
     if brings:
         said = ", ".join(f"{BRINGS[kind]} ({value.replace('_', ' ')})" for kind, value in brings)
         out.append(Reason(needs[best], "new_perspective", (
-            f"{member.name} fits '{needs[best]}' ({fits[best]:.2f}) and brings {said} that "
-            "the suggested team lacks."), fits[best], brings=tuple(brings)))
+            f"{member.name} fits '{needs[best]}' ({fit:.2f}) and brings {said} that "
+            "the suggested team lacks."), fit, brings=tuple(brings)))
     if member.level == "peripheral" and n_contributions <= rules.newcomer_max:
         out.append(Reason(needs[best], "grow_newcomer", (
             f"{member.name} is a newcomer ({n_contributions} contribution(s)) whose work fits "
-            f"'{needs[best]}' ({fits[best]:.2f}): inviting them grows participation."),
-            fits[best], contributions=n_contributions))
+            f"'{needs[best]}' ({fit:.2f}): inviting them grows participation."),
+            fit, contributions=n_contributions))
     return out
 
 
