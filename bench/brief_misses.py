@@ -32,9 +32,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.brief_needs import REAL, real_briefs  # noqa: E402
+from bench.brief_needs import REAL, real_briefs, shipped_glossary  # noqa: E402
 from indexing.settings import Settings  # noqa: E402
-from matcher.glossary import glossary_file, load_glossary  # noqa: E402
 from matcher.need_expertise import not_expertise  # noqa: E402
 
 CLASSES = ("no_concept", "only_broad_or_generic", "specific_not_in_brief",
@@ -55,10 +54,7 @@ def main() -> None:
                         help="only these sets (default: every set, holdout and blind included)")
     args = parser.parse_args()
     settings = Settings()
-    path = glossary_file(settings.language.glossary)
-    if path is None:
-        raise SystemExit("the bench needs the glossary (setting glossary is off)")
-    glossary = load_glossary(path)
+    glossary = shipped_glossary(settings)
     stops = not_expertise(glossary)
     unspecific = stops.broad | stops.generic | stops.context
     real = real_briefs(glossary, settings.teams.team_max_needs, holdout=True, blind=True)

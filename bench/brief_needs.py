@@ -145,6 +145,14 @@ def short_briefs(glossary: Glossary, max_needs: int) -> dict[str, Any]:
     return out
 
 
+def shipped_glossary(settings: Settings) -> Glossary:
+    """The glossary the settings name (the benches of briefs need one)."""
+    path = glossary_file(settings.language.glossary)
+    if path is None:
+        raise SystemExit("the bench needs the glossary (setting glossary is off)")
+    return load_glossary(path)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--unjudged", action="store_true",
@@ -156,10 +164,7 @@ def main() -> None:
                              "run)")
     args = parser.parse_args()
     settings = Settings()
-    path = glossary_file(settings.language.glossary)
-    if path is None:
-        raise SystemExit("the bench needs the glossary (setting glossary is off)")
-    glossary = load_glossary(path)
+    glossary = shipped_glossary(settings)
     real = real_briefs(glossary, settings.teams.team_max_needs, args.holdout, args.blind)
     if args.unjudged:
         for row in real["unjudged"]:

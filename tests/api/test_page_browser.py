@@ -208,6 +208,19 @@ def test_the_page_marks_what_it_shows_as_shown(page: Any) -> None:
     expect(page.locator("#project-result")).to_be_visible()
 
 
+def suggest(page: Any, title: str, description: str = "", needs: str = "",
+            size: str | None = None) -> None:
+    """Ask the Project team view for a team (and its invitations) and wait for the answer."""
+    page.click("nav a[data-view='project']")
+    page.fill("#p-title", title)
+    page.fill("#p-description", description)
+    page.fill("#p-needs", needs)
+    if size is not None:
+        page.fill("#p-size", size)
+    page.click("#project-submit")
+    expect(page.locator("#project-result")).to_be_visible()
+
+
 def test_unknown_member_says_so(page: Any) -> None:
     page.goto("/#/members/m-9999")
     expect(page.locator("#member-error")).to_be_visible()
@@ -252,13 +265,8 @@ def test_project_match_shows_team_coverage_gaps_spread_and_invitations(page: Any
 
 
 def test_invitations_show_their_reasons_and_a_short_team_says_why(page: Any) -> None:
-    page.click("nav a[data-view='project']")
-    page.fill("#p-title", "Peri-urban WASH")
-    page.fill("#p-description", "We need faecal sludge management and flood early warning.")
-    page.fill("#p-needs", "")
-    page.fill("#p-size", "6")
-    page.click("#project-submit")
-    expect(page.locator("#project-result")).to_be_visible()
+    suggest(page, "Peri-urban WASH", "We need faecal sludge management and flood early warning.",
+            size="6")
     expect(page.locator("#invitations-loading")).to_be_hidden()
     fsm = page.locator("#invitations-results li[data-member-id='m-0004']")
     expect(fsm).to_be_visible()
@@ -284,12 +292,7 @@ def test_invitations_show_their_reasons_and_a_short_team_says_why(page: Any) -> 
 
 
 def test_nobody_to_invite_says_why_in_the_page_s_language(page: Any) -> None:
-    page.click("nav a[data-view='project']")
-    page.fill("#p-title", "Space")
-    page.fill("#p-description", "")
-    page.fill("#p-needs", "orbital mechanics of geostationary satellites")
-    page.click("#project-submit")
-    expect(page.locator("#project-result")).to_be_visible()
+    suggest(page, "Space", needs="orbital mechanics of geostationary satellites")
     expect(page.locator("#invitations-loading")).to_be_hidden()
     summary = page.locator("#invitations-summary")
     expect(summary).to_contain_text("Nobody to invite: nobody outside the core reaches")
@@ -304,12 +307,7 @@ def test_derived_needs_show_their_sentence_and_fill_the_needs_list(page: Any) ->
     the needs list, where the coordinator drops, edits or adds lines and asks again."""
     text = (Path(__file__).resolve().parents[2] / "bench/briefs/real/fr-gado-boues.txt"
             ).read_text(encoding="utf-8")
-    page.click("nav a[data-view='project']")
-    page.fill("#p-title", "Boues de vidange au camp de Gado")
-    page.fill("#p-description", text)
-    page.fill("#p-needs", "")
-    page.click("#project-submit")
-    expect(page.locator("#project-result")).to_be_visible()
+    suggest(page, "Boues de vidange au camp de Gado", text)
     row = page.locator("#coverage-table tr[data-need='gestion des boues de vidange']")
     expect(row.locator(".need-source")).to_contain_text("GESTION DES BOUES DE VIDANGE")
     needs = page.input_value("#p-needs").splitlines()
