@@ -304,6 +304,11 @@ class Community:
         write acknowledged by any process is in this process's next answer."""
         return self.follower.catch_up() if self.follower is not None else 0
 
+    def encoder_runtime(self) -> str:
+        """How the English model runs: torch, onnx, queries and documents on each, and whether
+        needs run on the int8 copy (``query_precision``), as the encoder reports it."""
+        return str(getattr(self.encoder, "runtime", "unknown"))
+
     def feed_status(self) -> dict[str, object] | None:
         """Applied and latest sequence and lag, when this process follows the feed."""
         if self.follower is None:

@@ -42,6 +42,7 @@ def ready(state: Annotated[ServiceState, Depends(get_state)], caller: CallerDep
         "worker": None if worker is None else {"index": worker.index, "count": worker.count},
         "status": "ready", "vectors": index.count(), "factory": index.factory,
         "model": state.community.encoder.name, "generation": index.generation,
+        "runtime": state.community.encoder_runtime(),  # torch or onnx; needs on int8 or not
         "recovered_from": state.community.recovered_from,
         "feed": state.community.feed_status(),  # replicas: applied sequence and lag
         "startup_sync": {"encoded_texts": state.community.startup.encoded_texts,

@@ -92,3 +92,25 @@ def test_onnx_sessions_are_made_by_the_warm_up(tmp_path: Path) -> None:
     int8.warm()
     assert {(graph.name, threads) for graph, threads in int8._model._sessions} == {
         (INT8_FILE, 2), (MODEL_FILE, 2), (MODEL_FILE, 1)}
+
+
+def test_ready_says_how_the_model_runs(community_home: Path, real_encoder: Encoder) -> None:
+    """/health/ready names the runtime and whether needs run on the int8 copy (the start-up
+    log said it; an operator checking a setting had no other way)."""
+    from indexing.encoders.onnx_export import export_onnx
+    from indexing.encoders.onnx_files import INT8_FILE, default_onnx_dir
+    from indexing.encoders.onnx_runtime import OnnxEncoder
+    from indexing.settings import Settings
+
+    model_path = Settings().encoding.resolved_model_path()
+    folder = default_onnx_dir(model_path)
+    assert export_onnx(model_path, folder).passed
+    keys = make_keys(make_settings(community_home))
+    int8 = OnnxEncoder(model_path, folder, query_file=folder / INT8_FILE)
+    for encoder, runtime in ((int8, "onnx (needs: int8)"),
+                             (real_encoder, str(getattr(real_encoder, "runtime", "unknown")))):
+        client, _ = open_api(community_home, encoder, keys)
+        with client:
+            ready = client.get("/health/ready")
+            assert ready.status_code == 200 and ready.json()["runtime"] == runtime
+    assert runtime in ("torch", "onnx") or runtime.startswith("queries: ")
