@@ -184,7 +184,7 @@ def evaluate(home: Path) -> dict[str, Any]:
     derivation = derivation_agreement(translated)
     return {
         "briefs": len(briefs), "translated": len(translated), "open_s": round(open_s, 1),
-        "settings": {k: getattr(s, k) for k in (
+        "settings": {k: getattr(s.teams, k) for k in (
             "invite_fit_floor", "invite_depth_margin", "invite_newcomer_max_contributions",
             "team_coverage_threshold", "team_diversity_weight", "team_alternate_max_cost")},
         "invitations": {
