@@ -56,11 +56,13 @@ function renderReport(report) {
   const created = report.matches.filter((m) => m.outcome === "created");
   const records = Object.entries(report.records || {}).flatMap(([kind, outcomes]) =>
     Object.entries(outcomes).filter(([, ids]) => ids.length)
-      .map(([outcome, ids]) => `${kind} ${outcome}: ${ids.join(", ")}`));
+      .map(([outcome, ids]) => t("import.recordLine", { kind: term("importKind", kind),
+        outcome: term("importRecord", outcome), ids: ids.join(", ") })));
   byId("import-report").replaceChildren(...[
     section(t("import.records"), records, "import-records"),
     section(t("import.matched"), linked.map((m) => t("import.matchedOne", { name: m.name,
-      candidate: m.candidate_name, id: m.member_id, method: m.method, score: score(m.score) })),
+      candidate: m.candidate_name, id: m.member_id, method: term("importMethod", m.method),
+      score: score(m.score) })),
     "import-matches"),
     section(t("import.near"), near.map((m) => t("import.nearOne", { name: m.name,
       candidate: m.candidate_name, id: m.candidate_id, score: score(m.score),
@@ -69,7 +71,8 @@ function renderReport(report) {
       ? [`${formatNumber(report.unmatched.count)}: ${report.unmatched.first.join(", ")}`] : [],
     "import-unmatched"),
     section(t("import.skipped"), report.skipped.entries.map((s) =>
-      `${s.where}: ${s.title} (${s.reason})`), "import-skipped"),
+      `${s.where}: ${s.title} (${s.code ? term("importSkip", s.code) : s.reason})`),
+    "import-skipped"),
     section(t("import.created"), created.map((m) => `${m.name} → ${m.member_id}`
       + (m.candidate_id ? t("import.nearest", { candidate: m.candidate_name, id: m.candidate_id,
         score: score(m.score) }) : "")), "import-created"),

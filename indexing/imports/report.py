@@ -21,7 +21,8 @@ class Skipped:
 
     where: str
     title: str
-    reason: str
+    reason: str  # in English
+    code: str = ""  # the same for the page: no_member_author | no_person | organisations_only
 
 
 @dataclass
@@ -104,8 +105,8 @@ class ImportReport:
             "unmatched": {"count": len(unmatched),
                           "first": [m.person.label for m in unmatched[:FIRST_FEW]]},
             "skipped": {"count": len(self.skipped),
-                        "entries": [{"where": s.where, "title": s.title, "reason": s.reason}
-                                    for s in self.skipped]},
+                        "entries": [{"where": s.where, "title": s.title, "reason": s.reason,
+                                     "code": s.code} for s in self.skipped]},
             "created_members": self.created_members,
             "merged": self.merged,
             "corporate_authors": self.corporate,

@@ -22,6 +22,10 @@ from indexing.store import Store
 IMPORTED_ORGANISATION = Organisation(id="org-imported", name="Imported, to review",
                                      kind="other")
 
+SKIP_REASONS = {"no_member_author": "no author is a member",
+                "no_person": "no person among the authors",
+                "organisations_only": "no person among the authors (organisations only)"}
+
 
 class WorkRecords:
     """Matching and merging of a batch's works into contribution (and created member)
@@ -108,10 +112,9 @@ class WorkRecords:
             self.merged.append(result.merged_into)
         if not result.contribution.authors and result.contribution.id not in first:
             self.dedup.forget(result.contribution.id)
-            reason = "no author is a member" if work.people else \
-                "no person among the authors" + (" (organisations only)" if work.corporate
-                                                 else "")
-            self.skipped.append(Skipped(work.where, work.title, reason))
+            code = ("no_member_author" if work.people else
+                    "organisations_only" if work.corporate else "no_person")
+            self.skipped.append(Skipped(work.where, work.title, SKIP_REASONS[code], code))
             return
         first.setdefault(result.contribution.id, work)
 

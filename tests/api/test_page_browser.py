@@ -472,6 +472,7 @@ def test_import_a_file_and_read_the_report(page: Any,
     with page.expect_response(lambda r: "/imports/bibtex" in r.url):
         page.click("#import-submit")
     expect(page.locator("#import-summary")).to_contain_text("Imported bibtex: 3 inserted")
+    expect(page.locator(".import-records")).to_contain_text("contributions inserted: ")
     page.screenshot(path=screenshot_path("import"), full_page=True)
     page.set_input_files("#i-file", str(imports / "broken.bib"))
     with page.expect_response(lambda r: "/imports/bibtex" in r.url):

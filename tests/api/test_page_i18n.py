@@ -30,10 +30,12 @@ SAME_AS_ENGLISH = {
            "import.fmtBibtex", "import.fmtRis", "personRole.expert", "personRole.invitation",
            "member.contributions", "map.contributions", "me.contributionCount", "me.colDate",
            "map.colExpertise", "field.organisation", "chart.organisations",
-           "chart.organisationCount", "card.score", "card.scoreLabel", "project.closestClose"},
-    "es": {"import.fmtBibtex", "import.fmtRis", "common.no"},
-    "pt": {"import.fmtBibtex", "import.fmtRis"},
-    "ar": set(),
+           "chart.organisationCount", "card.score", "card.scoreLabel", "project.closestClose",
+           "importKind.contributions", "importKind.organisations", "importMethod.orcid"},
+    "es": {"import.fmtBibtex", "import.fmtRis", "common.no",
+           "importMethod.orcid"},
+    "pt": {"import.fmtBibtex", "import.fmtRis", "importMethod.orcid"},
+    "ar": {"importMethod.orcid"},
 }
 # Text in index.html that is no interface string: the product's name.
 NOT_INTERFACE_TEXT = {"Wellspring", "Wellspring ·", "(Discourse)"}

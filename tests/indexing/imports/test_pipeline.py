@@ -66,6 +66,7 @@ def test_unknown_people_are_reported_and_their_works_skipped(store: Store) -> No
     before = store.counts()
     report = _import(store, "openalex", IMPORTS / "openalex")
     assert [s.reason for s in report.skipped] == ["no author is a member"]
+    assert [s.code for s in report.skipped] == ["no_member_author"]  # the page says it
     assert report.skipped[0].title == "Groundwater governance in the Mekong delta"
     (near,) = report.by_outcome("candidate")
     assert near.person.name == "Grace Wanjiku" and near.candidate_id == "m-0001"
