@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Literal
 
 from indexing.vectors.catalog import MemberInfo
@@ -19,17 +19,34 @@ from matcher.teams_core import MIN_GAIN, Pick, TeamLimits, coverage_gain
 @dataclass(frozen=True)
 class Shortfall:
     """The team is smaller than asked: how many were asked, how many cover everything they
-    can, why nobody else was added, and what the next candidate would have added."""
+    can, why nobody else was added (``kind``: a ``cap`` holds the next member back, or nobody
+    else adds coverage above the ``threshold``), and what the next candidate would have added.
+    ``reason`` says it in English from these figures; the page says it in its own language."""
 
     asked: int
     chosen: int
-    reason: str  # in English; the fields below are its figures, for the page's languages
     next_member_id: str | None
     next_gain: float
-    kind: Literal["held_back", "nobody_adds"] = "nobody_adds"  # a cap holds the next back, or
-    # nobody else adds coverage above the threshold
-    cap: str | None = None  # held_back: max_per_organisation or max_per_country
-    threshold: float = 0.0  # nobody_adds: the coverage threshold
+    kind: Literal["held_back", "nobody_adds"]
+    cap: str | None  # held_back: max_per_organisation or max_per_country
+    threshold: float  # the coverage threshold
+
+    @property
+    def reason(self) -> str:
+        if self.kind == "held_back":
+            return (f"{self.chosen} of {self.asked} chosen: the next member who would add "
+                    f"coverage ({self.next_member_id}, +{self.next_gain:.2f}) is held back by "
+                    f"{self.cap}")
+        reason = (f"{self.chosen} member(s) cover every need as far as the community can above "
+                  f"the coverage threshold {self.threshold:.2f}; nobody else adds coverage")
+        if self.next_member_id is not None:
+            reason += (f" (the next candidate, {self.next_member_id}, would add "
+                       f"{self.next_gain:+.2f})")
+        return reason
+
+    def as_dict(self) -> dict[str, object]:
+        """The figures and the English reason (the API's and the CLI's shortfall)."""
+        return {**asdict(self), "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -72,16 +89,10 @@ def explain_shortfall(relevance: Mapping[str, Mapping[int, float]],
             best = (gain, mid)
     n = len(picks)
     if blocked is not None:
-        reason = (f"{n} of {size} chosen: the next member who would add coverage ({blocked[1]}, "
-                  f"+{blocked[0]:.2f}) is held back by {blocked[2]}")
-        return Shortfall(size, n, reason, blocked[1], round(blocked[0], 4), "held_back",
-                         blocked[2], threshold)
-    reason = (f"{n} member(s) cover every need as far as the community can above the coverage "
-              f"threshold {threshold:.2f}; nobody else adds coverage")
-    if best is not None:
-        reason += f" (the next candidate, {best[1]}, would add {best[0]:+.2f})"
-    return Shortfall(size, n, reason, best[1] if best else None,
-                     round(best[0], 4) if best else 0.0, "nobody_adds", None, threshold)
+        return Shortfall(size, n, blocked[1], round(blocked[0], 4), "held_back", blocked[2],
+                         threshold)
+    return Shortfall(size, n, best[1] if best else None, round(best[0], 4) if best else 0.0,
+                     "nobody_adds", None, threshold)
 
 
 def coverage_state(relevance: Mapping[str, Mapping[int, float]], picks: Sequence[Pick],

@@ -110,7 +110,7 @@ def cmd_team(args: argparse.Namespace) -> int:
             "gaps": [{"need": g.need, "best_score": g.best_score,
                       "best_member_id": g.best_member_id} for g in result.gaps],
             "spread": {"organisations": result.organisations, "countries": result.countries},
-            "shortfall": result.shortfall.__dict__ if result.shortfall else None,
+            "shortfall": result.shortfall.as_dict() if result.shortfall else None,
             "alternates": [{**member_fields(a.member), "score": a.score,
                             "covers": list(covered_needs(a, result.needs)), "cost": a.cost,
                             "widens": list(a.widens)} for a in result.alternates],

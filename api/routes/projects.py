@@ -235,7 +235,7 @@ def match_project(feedback: FeedbackDep, caller: CallerDep, settings: SettingsDe
                               best_score=c.best_score) for c in result.coverage],
         gaps=[GapOut(**g.__dict__) for g in result.gaps],
         spread=SpreadOut(organisations=result.organisations, countries=result.countries),
-        shortfall=ShortfallOut(**result.shortfall.__dict__) if result.shortfall else None,
+        shortfall=ShortfallOut(**result.shortfall.as_dict()) if result.shortfall else None,
         alternates=alternates, count=len(team), suggestion_id=answer.suggestion_id,
         project_id=body.project_id,
     )
