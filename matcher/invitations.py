@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Literal
 
 from indexing.settings import TeamSettings
@@ -68,6 +68,10 @@ class Reason:
     brings: tuple[tuple[str, str], ...] = ()  # new_perspective: (organisation_kind | country
     # | language, value) the team lacks
     contributions: int | None = None  # grow_newcomer: the member's contributions
+
+    def as_dict(self) -> dict[str, object]:
+        """The reason and its figures (the API's and the CLI's), ``brings`` by kind."""
+        return {**asdict(self), "brings": dict(self.brings)}
 
 
 @dataclass(frozen=True)

@@ -156,8 +156,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
             "count": len(result.invitations),
             "invitations": [{**member_fields(i.member), "score": i.score,
                              "covers": list(i.covers),
-                             "reasons": [{**r.__dict__, "brings": dict(r.brings)}
-                                         for r in i.reasons], "reason": i.reason,
+                             "reasons": [r.as_dict() for r in i.reasons], "reason": i.reason,
                              "evidence": evidence_list(i.evidence)}
                             for i in result.invitations],
             "explanation": result.explanation,

@@ -252,8 +252,7 @@ def project_invitations(feedback: FeedbackDep, caller: CallerDep, settings: Sett
     result = answer.result
     invitations = [InvitationOut(**member_summary_fields(i.member, access), score=i.score,
                                  covers=list(i.covers),
-                                 reasons=[ReasonOut(**{**r.__dict__, "brings": dict(r.brings)})
-                                          for r in i.reasons],
+                                 reasons=[ReasonOut(**r.as_dict()) for r in i.reasons],
                                  reason=i.reason, evidence=_evidence(i.evidence))
                    for i in result.invitations]
     return InvitationsResponse(needs=_needs(result.needs, result.languages),

@@ -292,7 +292,6 @@ async function init() {
 
 init();
 
-/** A broad need's advice under the summary (hidden when the answer carries none). */
 /** A far or broad need's advice in the page's language, from the figures the answer gives
  * (`hint_facts`; the English `hint` of an answer without them). */
 function hintText(data) {
@@ -304,6 +303,7 @@ function hintText(data) {
     : t("hint.broad", { share });
 }
 
+/** A broad need's advice under the summary (hidden when the answer carries none). */
 function showHint(text) {
   const hint = byId("search-hint");
   hint.textContent = text || "";
