@@ -34,9 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.brief_needs import REAL, real_briefs, shipped_glossary  # noqa: E402
 from indexing.settings import Settings  # noqa: E402
-from matcher.glossary import Glossary  # noqa: E402
-from matcher.need_expertise import not_expertise  # noqa: E402
-from matcher.term_forms import is_term  # noqa: E402
+from matcher.need_expertise import named_concepts, not_expertise  # noqa: E402
 
 CLASSES = ("no_concept", "only_broad_or_generic", "specific_not_in_brief",
            "specific_in_a_derived_need", "specific_in_brief_not_derived")
@@ -48,13 +46,6 @@ def _prefixes(text: str) -> set[str]:
     folded = "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
                      if not unicodedata.combining(c))
     return {w[:5] for w in WORD.findall(folded) if not w.isdigit()}
-
-
-def concepts_in(glossary: Glossary, text: str, language: str) -> set[int]:
-    """The glossary concepts a text names, each match a form of its term (as the derivation
-    reads them: "integrada" is not "integridade")."""
-    return {f.concept for f in glossary.find_terms(text, language)
-            if is_term(f, text[f.start:f.end], language)}
 
 
 def main() -> None:
@@ -74,12 +65,12 @@ def main() -> None:
             continue
         folder = folders.get(brief["set"], REAL)
         text = next(folder.glob(f"{brief['id']}.*")).read_text(encoding="utf-8")
-        in_brief = concepts_in(glossary, text, brief["language"])
+        in_brief = set(named_concepts(text, brief["language"], glossary))
         words = _prefixes(text)
         in_needs = {c for need in brief["needs"]
-                    for c in concepts_in(glossary, need, brief["language"])}
+                    for c in named_concepts(need, brief["language"], glossary)}
         for label in brief["missed"]:
-            concepts = concepts_in(glossary, label, brief["language"])
+            concepts = set(named_concepts(label, brief["language"], glossary))
             specific = concepts - unspecific
             label_words = _prefixes(label)
             kind = ("no_concept" if not concepts else

@@ -137,10 +137,8 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
         return _by_rules(text, sentences, cuts, max_needs)
     short = len(text) <= SHORT_DESCRIPTION_CHARS
     spotting = _spotting_language(text, language, glossary)
-    mentions = Counter(t.concept for t in _terms(text, spotting, glossary)
-                       if is_term(t, text[t.start:t.end], spotting))
-    found = [frozenset(t.concept for t in _terms(s, spotting, glossary)
-                       if is_term(t, s[t.start:t.end], spotting)) for s, _, _ in sentences]
+    mentions = Counter(named_concepts(text, spotting, glossary))
+    found = [frozenset(named_concepts(s, spotting, glossary)) for s, _, _ in sentences]
     roles = _roles(glossary)
     for concepts, (_, line_number, _) in zip(found, sentences, strict=True):
         if (line_number == 0 and len(lines) > 1) or concepts & roles:
@@ -183,6 +181,14 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
     for c in candidates:
         c.specific = c.concepts - broad - generic
     return _selected(_merged(candidates, generic), max_needs)
+
+
+def named_concepts(text: str, language: str, glossary: Glossary) -> list[int]:
+    """The glossary concepts a text names, once per mention, as the derivation reads them:
+    each match a form of its term (``is_term``), a hyphenated word also by its parts
+    (``_terms``)."""
+    return [t.concept for t in _terms(text, language, glossary)
+            if is_term(t, text[t.start:t.end], language)]
 
 
 def _a_list(sentence: str, bullet: bool, whole: bool) -> bool:
