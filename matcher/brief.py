@@ -76,7 +76,10 @@ def rank_brief_needs(matcher: Matcher, snap: Snapshot, needs: Sequence[Need],
         multilingual.append(text)
         if lang.gloss is not None:
             english.append(lang.gloss.text)
-    vectors.prefetch(english, multilingual)
+    if multilingual:  # their relevance reads the line, whose terms encode with them
+        matcher.prefetch_with_scale(vectors, english, multilingual)
+    else:
+        vectors.prefetch(english, multilingual)
     ranked = tuple(
         {r.member_id: r for r in need_relevance(matcher, snap, n.text, lang, vectors, reach)}
         for n, lang in zip(needs, languages, strict=True))

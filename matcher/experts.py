@@ -33,7 +33,7 @@ from matcher.broad import (
     evidence_first,
     with_profile_evidence,
 )
-from matcher.errors import InvalidRequest
+from matcher.errors import InvalidRequest, top_out_of_range
 from matcher.evidence import Evidence, ExpertMatch, attach, candidates, explain
 from matcher.glossary import Glossary, glossary_file, load_glossary
 from matcher.languages import NeedLanguage
@@ -116,10 +116,11 @@ class Matcher:
         """The need, stripped; InvalidRequest naming field ``q`` if empty or too long."""
         text = check_printable("q", need).strip()
         if not text:
-            raise InvalidRequest("q", "the need is empty")
+            raise InvalidRequest("q", "the need is empty", "empty")
         if len(text) > self.settings.matching.max_query_chars:
-            raise InvalidRequest("q", "the need is longer than "
-                                      f"{self.settings.matching.max_query_chars} characters")
+            limit = self.settings.matching.max_query_chars
+            raise InvalidRequest("q", f"the need is longer than {limit} characters", "longer_than",
+                                 {"limit": limit})
         return text
 
     def encode_need(self, need: str) -> npt.NDArray[np.float32]:
@@ -132,7 +133,7 @@ class Matcher:
         the need's language and route, and the places it names (preferred unless ``places``
         is False or the setting is off)."""
         if not 1 <= top <= self.settings.matching.max_top:
-            raise InvalidRequest("top", f"must be between 1 and {self.settings.matching.max_top}")
+            raise top_out_of_range(self.settings.matching.max_top)
         check_countries("country", (filters or SearchFilters()).countries)
         text = self.check_need(need)
         language = self.need_language(text)
@@ -205,10 +206,8 @@ class Matcher:
         if ml_index is None:
             vectors.prefetch([text], [])
         elif language.route == "multilingual":
-            terms = self._scale.pending()  # once per process: the relevance line's terms
-            vectors.prefetch(([language.gloss.text] if language.gloss else []) + terms,
-                             [text, *terms])
-            self._scale.prepare(vectors)
+            self.prefetch_with_scale(vectors, [language.gloss.text] if language.gloss else [],
+                                     [text])
         elif language.route == "english":
             with self.community.index.reader() as reader:
                 fused = bool(self.other_writers(reader))
@@ -216,6 +215,14 @@ class Matcher:
         else:
             vectors.prefetch([text], [text])
         return vectors
+
+    def prefetch_with_scale(self, vectors: QueryVectors, english: Sequence[str],
+                            multilingual: Sequence[str]) -> None:
+        """Encode a request's texts that a multilingual need's relevance reads, with the
+        relevance line's terms the first time (once per process), one pass per encoder."""
+        terms = self._scale.pending()
+        vectors.prefetch([*english, *terms], [*multilingual, *terms])
+        self._scale.prepare(vectors)
 
     def other_writers(self, english: IndexReader) -> frozenset[str]:
         """The members with non-English evidence whose multilingual ranking an English need's
