@@ -69,11 +69,14 @@ def error_body(message: str, field: str | None = None,
 def _domain_handler(request: Request, exc: Exception) -> JSONResponse:
     status = next(code for kind, code in STATUS if isinstance(exc, kind))
     field = getattr(exc, "field", None)
-    errors = None
+    errors: list[dict[str, object]] | None = None
     if isinstance(exc, ValidationFailed):
         errors = [{"field": e.field, "message": e.message, "record": e.source,
                    "id": e.record_id, "line": e.line} for e in exc.errors]
         field = exc.errors[0].field if exc.errors else None
+    elif isinstance(exc, InvalidRequest):  # what is wrong, also as a code a client translates
+        errors = [{"field": exc.field, "message": exc.reason, "code": exc.code,
+                   "params": exc.params}]
     headers = getattr(exc, "headers", None)
     return JSONResponse(error_body(str(exc), field, errors), status_code=status,
                         headers=headers if isinstance(headers, dict) else None)
@@ -89,10 +92,19 @@ def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
             # a body whose shape a field decides (POST /admin/keys: role): name that field
             tag = str((err.get("ctx") or {}).get("discriminator", "")).strip("'")
             field = ".".join(x for x in (field, tag) if x)
-        errors.append({"field": field or "body", "message": str(err.get("msg", "invalid"))})
+        errors.append({"field": field or "body", "message": str(err.get("msg", "invalid")),
+                       "code": str(err.get("type", "invalid")),
+                       "params": _plain(err.get("ctx") or {})})
     head = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:3])
     return JSONResponse(error_body(f"invalid request: {head}", str(errors[0]["field"])
                                    if errors else None, errors), status_code=422)
+
+
+def _plain(ctx: Mapping[str, object]) -> dict[str, object]:
+    """A validation error's context as JSON a client can fill a sentence with (limits, the
+    expected values); an exception a validator raised is its message."""
+    return {k: v if isinstance(v, int | float | str) and not isinstance(v, bool) else str(v)
+            for k, v in ctx.items()}
 
 
 def _http_handler(request: Request, exc: Exception) -> JSONResponse:

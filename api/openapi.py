@@ -59,7 +59,9 @@ class ErrorBody(BaseModel):
     detail: str = Field(description="What is wrong, in words")
     field: str | None = Field(None, description="The field, parameter or header at fault")
     errors: list[dict[str, Any]] | None = Field(
-        None, description="Each problem: field and message (records also: record, id, line)")
+        None, description="Each problem: field and message (records also: record, id, line); "
+        "an invalid request also `code` and `params`, what is wrong for a client to say in its "
+        "own words (a code of the core's, or of pydantic's validation errors, with their figures)")
 
 
 def _routes(app: FastAPI) -> list[Any]:

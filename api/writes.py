@@ -28,7 +28,8 @@ def check_path_id(path_id: str, record: Record) -> None:
     """PUT /{kind}/{id}: the body's id must be the path's id."""
     if record.id != path_id:
         raise InvalidRequest("id", f"the body's id '{record.id}' differs from the path's id "
-                                   f"'{path_id}'")
+                                   f"'{path_id}'", "id_mismatch",
+                             {"body": record.id, "path": path_id})
 
 
 def _changed_fields(community: Community, record: Record) -> list[str]:

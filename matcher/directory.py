@@ -74,7 +74,7 @@ def check_types(community: Community, types: Sequence[str]) -> None:
     for t in types:
         problem = vocabulary.problem("contribution_types", t)
         if problem:
-            raise InvalidRequest("type", problem)
+            raise InvalidRequest("type", problem, "unknown", {"value": t})
 
 
 def community_stats(community: Community, access: Access) -> dict[str, object]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from matcher.errors import InvalidRequest
+from matcher.errors import one_of
 
 DRAFT_LANGUAGES = ("en", "fr", "es", "pt", "ar")
 REASON_KEYS = ("fills_gap", "adds_depth", "new_perspective", "grow_newcomer", "fits")
@@ -68,7 +68,7 @@ def draft_language(asked: str | None, member_languages: Sequence[str]) -> str:
     if asked is not None:
         code = asked.strip().lower()
         if code not in DRAFT_LANGUAGES:
-            raise InvalidRequest("language", f"one of {', '.join(DRAFT_LANGUAGES)}")
+            raise one_of("language", DRAFT_LANGUAGES)
         return code
     return next((x.lower() for x in member_languages if x.lower() in DRAFT_LANGUAGES), "en")
 

@@ -31,7 +31,7 @@ from indexing.settings import TeamSettings
 from indexing.vectors.catalog import MemberInfo
 from indexing.vectors.reader import CatalogView
 from matcher.brief import CANDIDATES_PER_NEED, rank_brief_needs
-from matcher.errors import InvalidRequest
+from matcher.errors import top_out_of_range
 from matcher.experts import Matcher
 from matcher.filters import Access
 from matcher.languages import NeedLanguage
@@ -213,7 +213,7 @@ def suggest_invitations(matcher: Matcher, request: ProjectRequest, access: Acces
     ``capped`` (fair exposure, busy cool-down) come after every other invitee."""
     s = matcher.settings
     if not 1 <= top <= s.matching.max_top:
-        raise InvalidRequest("top", f"must be between 1 and {s.matching.max_top}")
+        raise top_out_of_range(s.matching.max_top)
     brief = brief_needs(matcher, request)  # text work, before the snapshot's read locks
     with matcher.snapshot() as snap:
         plan = plan_team(matcher, snap, request, access, brief, capped)

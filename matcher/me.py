@@ -32,7 +32,7 @@ from indexing.store.protocol import SqlStore
 from indexing.store.records import WriteResult
 from indexing.store.say import SayStore
 from indexing.store.topics import StoredTopics
-from matcher.errors import InvalidRequest
+from matcher.errors import InvalidRequest, one_of
 from matcher.experts import Matcher
 from matcher.filters import Access
 from matcher.knowledge_map import KnowledgeMapper, Topic
@@ -185,7 +185,7 @@ class MemberSay:
         """Confirm or reject one of the member's inferred topics (NotFound for any other)."""
         member_id = me.member_id
         if status not in ("confirmed", "rejected"):
-            raise InvalidRequest("status", "must be confirmed or rejected")
+            raise one_of("status", ("confirmed", "rejected"))
         profile = self.profile(member_id)
         topic = next((t for t in profile.topics if t.topic_id == topic_id), None)
         model = self.store.topic_model()
@@ -202,10 +202,12 @@ class MemberSay:
         member_id = me.member_id
         text = " ".join(label.split())
         if not text or len(text) > 100:
-            raise InvalidRequest("label", "a topic is 1 to 100 characters")
+            raise InvalidRequest("label", "a topic is 1 to 100 characters", "length_between",
+                                 {"low": 1, "high": 100})
         if sum(1 for c in self.say.corrections(member_id) if c.topic_id is None) >= \
                 MAX_OWN_TOPICS:
-            raise InvalidRequest("label", f"at most {MAX_OWN_TOPICS} topics of your own")
+            raise InvalidRequest("label", f"at most {MAX_OWN_TOPICS} topics of your own",
+                                 "too_many", {"limit": MAX_OWN_TOPICS})
         self.member(member_id)
         added = self.say.add_topic(member_id, text)
         topics = self.profile(member_id).topics

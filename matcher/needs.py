@@ -17,7 +17,7 @@ import numpy.typing as npt
 from indexing.settings import TeamSettings
 from indexing.vectors.catalog import MemberInfo
 from indexing.vectors.reader import CatalogView
-from matcher.errors import InvalidRequest
+from matcher.errors import InvalidRequest, between
 from matcher.experts import Evidence, ExpertMatch, Matcher, RankedMember, Snapshot
 from matcher.filters import Access, SearchFilters
 from matcher.glossary import Glossary
@@ -62,17 +62,19 @@ class ProjectRequest:
         self.check_title()
         size = settings.team_size if self.size is None else self.size
         if not 1 <= size <= settings.max_team_size:
-            raise InvalidRequest("size", f"must be between 1 and {settings.max_team_size}")
+            raise between("size", 1, settings.max_team_size)
         for name, cap in (("max_per_organisation", self.max_per_organisation),
                           ("max_per_country", self.max_per_country)):
             if cap is not None and not 1 <= cap <= settings.max_team_size:
-                raise InvalidRequest(name, f"must be between 1 and {settings.max_team_size}")
+                raise between(name, 1, settings.max_team_size)
         for mid in sorted(self.exclude_members):  # a hidden member is as unknown as any
             if (member := catalog.members.get(mid)) is None or member.hidden:
-                raise InvalidRequest("exclude_members", f"unknown member '{mid}'")
+                raise InvalidRequest("exclude_members", f"unknown member '{mid}'", "unknown",
+                                     {"value": mid})
         for oid in sorted(self.exclude_organisations):
             if oid not in catalog.organisations:
-                raise InvalidRequest("exclude_organisations", f"unknown organisation '{oid}'")
+                raise InvalidRequest("exclude_organisations", f"unknown organisation '{oid}'",
+                                     "unknown", {"value": oid})
         countries = frozenset(c.strip().upper() for c in self.exclude_countries)
         check_countries("exclude_countries", sorted(countries))
         return ProjectRequest(
@@ -88,7 +90,7 @@ class ProjectRequest:
         """InvalidRequest naming ``title`` when it is empty, or the first of title,
         description and needs that is not printable text (checked before needs are derived)."""
         if not self.title or not check_printable("title", self.title).strip():
-            raise InvalidRequest("title", "is empty")
+            raise InvalidRequest("title", "is empty", "empty")
         check_printable("description", self.description, words=False)
         for text in self.needs or ():
             check_printable("needs", text)
@@ -187,17 +189,19 @@ def project_needs(description: str, needs: list[str] | tuple[str, ...] | None,
     if needs:
         cleaned = dedupe(" ".join(n.split()) for n in needs)
         if not cleaned:
-            raise InvalidRequest("needs", "every need is empty")
+            raise InvalidRequest("needs", "every need is empty", "empty")
         if len(cleaned) > max_needs:
-            raise InvalidRequest("needs", f"at most {max_needs} needs")
+            raise InvalidRequest("needs", f"at most {max_needs} needs", "too_many",
+                                 {"limit": max_needs})
         for text in cleaned:
             if len(text) > max_chars:
-                raise InvalidRequest("needs", f"a need is longer than {max_chars} characters")
+                raise InvalidRequest("needs", f"a need is longer than {max_chars} characters",
+                                     "longer_than", {"limit": max_chars})
         return [Need(text, derived=False) for text in cleaned]
     if not description or not description.strip():
-        raise InvalidRequest("description", "is empty and no needs are given")
+        raise InvalidRequest("description", "is empty and no needs are given", "no_needs")
     derived = derive_brief_needs(description, max_needs, language, glossary)
     if not derived:  # a long text naming no expertise: never offer context as a need
         raise InvalidRequest("description", "names no expertise the community's vocabulary "
-                             "knows; list the needs")
+                             "knows; list the needs", "no_expertise")
     return [Need(d.text[:max_chars], derived=True, source=d.source) for d in derived]

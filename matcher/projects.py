@@ -46,7 +46,7 @@ from indexing.store.projects import (
 from indexing.store.protocol import SqlStore
 from indexing.vectors.catalog import MemberInfo
 from matcher.drafts import Draft
-from matcher.errors import InvalidRequest, KeyRequired
+from matcher.errors import InvalidRequest, KeyRequired, one_of
 from matcher.feedback import Feedback
 from matcher.needs import ProjectRequest
 from matcher.project_drafts import DraftAsk, project_draft
@@ -151,7 +151,7 @@ class Projects:
         """A new open project owned by the asker, its needs derived or given."""
         owner = _owner(asker)
         if not form.title:
-            raise InvalidRequest("title", "is empty")
+            raise InvalidRequest("title", "is empty", "empty")
         spaces = self._spaces(form.spaces or (), asker)
         at = now()
         draft = Project(new_project_id(), form.title.strip(), form.description or "", (),
@@ -175,7 +175,7 @@ class Projects:
         """(total, page) of the projects the asker may see, newest first."""
         _owner(asker)
         if status is not None and status not in PROJECT_STATUSES:
-            raise InvalidRequest("status", f"one of {', '.join(PROJECT_STATUSES)}")
+            raise one_of("status", PROJECT_STATUSES)
         spaces = None if asker.access.all_spaces else asker.access.spaces
         return self.records.visible(asker.key_id, spaces, status, limit, offset)
 
@@ -189,7 +189,7 @@ class Projects:
         changed = project
         if form.title is not None:
             if not form.title.strip():
-                raise InvalidRequest("title", "is empty")
+                raise InvalidRequest("title", "is empty", "empty")
             changed = dataclasses.replace(changed, title=form.title.strip())
         if form.description is not None:
             changed = dataclasses.replace(changed, description=form.description)
@@ -205,7 +205,7 @@ class Projects:
             changed = dataclasses.replace(changed, spaces=self._spaces(form.spaces, asker))
         if form.status is not None:
             if form.status not in PROJECT_STATUSES:
-                raise InvalidRequest("status", f"one of {', '.join(PROJECT_STATUSES)}")
+                raise one_of("status", PROJECT_STATUSES)
             changed = dataclasses.replace(changed, status=form.status)
         if form.needs is not None or form.description is not None:
             given = form.needs if form.needs is not None else tuple(
@@ -275,9 +275,10 @@ class Projects:
         """A person's status and note; an outcome status is stored as feedback too."""
         self.get(project_id, asker)
         if form.status not in PERSON_STATUSES:
-            raise InvalidRequest("status", f"one of {', '.join(PERSON_STATUSES)}")
+            raise one_of("status", PERSON_STATUSES)
         if len(form.note) > MAX_NOTE_CHARS:
-            raise InvalidRequest("note", f"at most {MAX_NOTE_CHARS} characters")
+            raise InvalidRequest("note", f"at most {MAX_NOTE_CHARS} characters", "longer_than",
+                                 {"limit": MAX_NOTE_CHARS})
         check_printable("note", form.note, words=False)
         with self.answers.matcher.snapshot() as snap:
             if form.member_id not in snap.catalog.members:
@@ -327,9 +328,11 @@ class Projects:
     def _spaces(self, spaces: Sequence[str], asker: Asker) -> tuple[str, ...]:
         cleaned = tuple(sorted({s.strip() for s in spaces}))
         if len(cleaned) > MAX_SPACES:
-            raise InvalidRequest("spaces", f"at most {MAX_SPACES}")
+            raise InvalidRequest("spaces", f"at most {MAX_SPACES}", "too_many",
+                                 {"limit": MAX_SPACES})
         if "public" in cleaned or "" in cleaned:
-            raise InvalidRequest("spaces", "a project is never public: name private spaces")
+            raise InvalidRequest("spaces", "a project is never public: name private spaces",
+                                 "never_public")
         access = asker.access
         if not access.all_spaces and not set(cleaned) <= access.spaces:
             raise SpaceDenied("a project may only be shared with spaces the caller holds",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from indexing.schema import Level
 from indexing.settings import Settings
 from indexing.store.keys import ApiKey
-from matcher.errors import InvalidRequest, KeyRequired
+from matcher.errors import InvalidRequest, KeyRequired, one_of, top_out_of_range
 from matcher.filters import Access, SearchFilters
 from matcher.needs import ProjectRequest
 
@@ -116,11 +116,12 @@ class ExpertsRequest:
         checked against the settings the core reads (InvalidRequest names it); the need and
         the countries are checked where every ranking checks them (``Matcher.find_experts``)."""
         if not 1 <= form.top <= settings.matching.max_top:
-            raise InvalidRequest("top", f"must be between 1 and {settings.matching.max_top}")
+            raise top_out_of_range(settings.matching.max_top)
         countries = tuple(c.strip().upper() for c in form.country)  # checked by the matcher
         for level in form.level:
             if level not in LEVELS:
-                raise InvalidRequest("level", f"'{level}' is not one of {', '.join(LEVELS)}")
+                raise InvalidRequest("level", f"'{level}' is not one of {', '.join(LEVELS)}",
+                                     "one_of", {"allowed": list(LEVELS)})
         _choice("places", form.places, ("boost", "off"))
         _choice("exposure", form.exposure, ("off", "cap"))
         filters = SearchFilters(
@@ -159,7 +160,7 @@ class InvitationsRequest:
     def of(cls, project: ProjectRequest, asker: Asker, settings: Settings, top: int = 10,
            project_id: str | None = None, shown: bool = False) -> InvitationsRequest:
         if not 1 <= top <= settings.matching.max_top:
-            raise InvalidRequest("top", f"must be between 1 and {settings.matching.max_top}")
+            raise top_out_of_range(settings.matching.max_top)
         return cls(project, asker, Tracking.of(asker, settings, project_id, shown), top)
 
 
@@ -174,4 +175,4 @@ class SimilarRequest:
 
 def _choice(field: str, value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise InvalidRequest(field, f"must be one of {', '.join(allowed)}")
+        raise one_of(field, allowed)

@@ -24,7 +24,7 @@ from indexing.errors import NotFound
 from indexing.schema import ItemKey, contribution_key, member_key
 from indexing.vectors.catalog import MemberInfo
 from indexing.vectors.reader import IndexReader
-from matcher.errors import InvalidRequest
+from matcher.errors import top_out_of_range
 from matcher.experts import Matcher
 from matcher.filters import Access, SearchFilters
 from matcher.reach import Reach
@@ -42,7 +42,7 @@ def similar_members(matcher: Matcher, member_id: str, access: Access, top: int =
     """Peers of ``member_id`` by their contributions, best first (NotFound for unknown ids)."""
     s = matcher.settings
     if not 1 <= top <= s.matching.max_top:
-        raise InvalidRequest("top", f"must be between 1 and {s.matching.max_top}")
+        raise top_out_of_range(s.matching.max_top)
     with matcher.snapshot() as snap:
         catalog = snap.catalog
         member = catalog.members.get(member_id)

@@ -32,9 +32,10 @@ def check_printable(field: str, text: str, words: bool = True) -> str:
     """``text`` when it is printable (and, with ``words``, holds a letter or a digit);
     InvalidRequest naming ``field`` otherwise."""
     if _CONTROL.search(text):
-        raise InvalidRequest(field, "contains control characters; send printable text")
+        raise InvalidRequest(field, "contains control characters; send printable text",
+                             "control_characters")
     if words and text.strip() and not any(ch.isalnum() for ch in text):
-        raise InvalidRequest(field, "has no letter or digit")
+        raise InvalidRequest(field, "has no letter or digit", "no_letter")
     return text
 
 
@@ -43,4 +44,5 @@ def check_countries(field: str, codes: Iterable[str]) -> None:
     for the first that is not (an unknown code filtered to nothing before)."""
     for code in codes:
         if code not in COUNTRY_CODES:
-            raise InvalidRequest(field, f"'{code}' is not an ISO 3166-1 alpha-2 country code")
+            raise InvalidRequest(field, f"'{code}' is not an ISO 3166-1 alpha-2 country code",
+                                 "not_country", {"value": code})

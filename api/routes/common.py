@@ -19,4 +19,6 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
 
 def check_batch(settings: Settings, size: int) -> None:
     if size > settings.matching.max_batch:
-        raise InvalidRequest("records", f"at most {settings.matching.max_batch} records per batch")
+        limit = settings.matching.max_batch
+        raise InvalidRequest("records", f"at most {limit} records per batch", "too_many",
+                             {"limit": limit})

@@ -1,6 +1,6 @@
 // Wellspring page: DOM building (text nodes only, never HTML strings), the API client, the cards.
 "use strict";
-import { formatDate, formatNumber, formatScore, language, t, term } from "./i18n.js";
+import { formatDate, formatNumber, formatScore, hasString, language, t, term } from "./i18n.js";
 
 export { formatScore };
 
@@ -86,9 +86,37 @@ export class ApiError extends Error {
   }
 }
 
+/** One problem of an error body in the page's language: the sentence its ``code`` names in the
+ * catalogue (error.code.<code>, filled with its ``params``: a list of values joined as "a, b or
+ * c"), else the server's own words (English). */
+export function problemText(e) {
+  const key = `error.code.${e.code}`;
+  if (!e.code || !hasString(key)) return String(e.message ?? "");
+  const either = new Intl.ListFormat([language()], { style: "long", type: "disjunction" });
+  // numbers as figures (a year is no "2,018"); the first one chooses a plural form
+  const params = Object.fromEntries(Object.entries(e.params || {}).map(([k, v]) => [k,
+    Array.isArray(v) ? either.format(v.map(String))
+      : typeof v === "number" ? formatNumber(v, { useGrouping: false }) : v]));
+  const first = Object.values(e.params || {}).find((v) => typeof v === "number");
+  return t(key, { n: first ?? 0, ...params });
+}
+
+/** "Field: problem" for each problem of an error body, in the page's language. */
+export function problemLines(errors) {
+  return errors.map((e) => {
+    const name = String(e.field || "").split(".")[0];
+    const label = hasString(`field.${name}`) ? t(`field.${name}`) : String(e.field || "");
+    return t("form.fieldError", { field: label, message: problemText(e) });
+  });
+}
+
 function describeFailure(status, data) {
   // the server's detail is its own words (English); the page's sentence around it is translated
   const detail = data && typeof data.detail === "string" ? data.detail : "";
+  const errors = data && Array.isArray(data.errors) ? data.errors : [];
+  if (status === 422 && errors.length && errors.every((e) => e && e.code)) {
+    return problemLines(errors.slice(0, 3)).join("; "); // each said by its code
+  }
   const code = String(status);
   if (status === 401) return t(detail ? "error.keyRefusedDetail" : "error.keyRefused", { detail });
   if (status === 403) return t(detail ? "error.forbiddenDetail" : "error.forbidden", { detail });

@@ -1,6 +1,6 @@
 // Wellspring page: the search and team forms' fields, their errors next to each field and in
 // the alert, in the page's language; one abortable request per form.
-import { ApiError, byId, showAlert } from "./dom.js";
+import { ApiError, byId, problemText, showAlert } from "./dom.js";
 import { t } from "./i18n.js";
 
 // API field name -> input id (the label a person reads is the catalogue's field.<name>)
@@ -25,13 +25,13 @@ export function clearFieldErrors(form) {
 export function showFieldErrors(form, errors) {
   const lines = [];
   let first = null;
-  for (const { field, message } of errors) {
-    const name = String(field || "").split(".")[0];
+  for (const e of errors) {
+    const name = String(e.field || "").split(".")[0];
     const known = FIELDS[name];
     const input = known && form.querySelector(`#${known}`);
     if (!input) continue;
     const note = byId(`${name}-error`);
-    const line = t("form.fieldError", { field: fieldLabel(name), message });
+    const line = t("form.fieldError", { field: fieldLabel(name), message: problemText(e) });
     input.setAttribute("aria-invalid", "true");
     if (note) {
       note.textContent = line;

@@ -46,6 +46,9 @@ export function t(key, params = {}) {
   });
 }
 
+/** Whether the catalogues hold ``key`` (English holds every key). */
+export const hasString = (key) => key in english;
+
 /** A term of the interface's vocabulary (a level, a status, a role): ``group.value`` from the
  * catalogue, else the value as written with its underscores as spaces. */
 export function term(group, value) {

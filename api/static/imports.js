@@ -1,6 +1,6 @@
 // Wellspring page: the Import view (#/import). Uploads with FormData; the report is built with
 // el() (text nodes only), never as HTML.
-import { ApiError, api, byId, el, getKey, setLoading, showAlert } from "./dom.js";
+import { ApiError, api, byId, el, getKey, problemText, setLoading, showAlert } from "./dom.js";
 import { formatNumber, t, term } from "./i18n.js";
 
 // API field -> [input id, the catalogue's label, the error's id]
@@ -131,7 +131,7 @@ async function onImportSubmit(event) {
     const isOption = (e) => ["options", "request", undefined, null].includes(e.record)
       && FIELD_IDS[String(e.field || "").split(".")[0]];
     const fileErrors = errors.filter((e) => !isOption(e));
-    for (const e of errors.filter(isOption)) markField(e.field, e.message);
+    for (const e of errors.filter(isOption)) markField(e.field, problemText(e));
     showAlert(alertBox, err.status === 422 && fileErrors.length
       ? t("import.nothingImported", { n: fileErrors.length })
       : err.message);

@@ -2,7 +2,7 @@
 // the knowledge is thin, how it moves, and the charter's scope against the knowledge held.
 import { heatGrid, spreadChart } from "./charts.js";
 import {
-  ApiError, api, byId, countryName, el, memberHref, setLoading, showAlert,
+  ApiError, api, byId, countryName, el, memberHref, problemText, setLoading, showAlert,
 } from "./dom.js";
 import { formatDate, t, term } from "./i18n.js";
 
@@ -69,7 +69,8 @@ export async function showMap(params) {
     renderMap(await api(`/map${query.size ? `?${query}` : ""}`, { signal: controller.signal }));
   } catch (err) {
     if (err && err.name === "AbortError") return;
-    const named = err instanceof ApiError && err.status < 500 && showYearError(err.field, err.message);
+    const named = err instanceof ApiError && err.status < 500
+      && showYearError(err.field, err.errors.length ? problemText(err.errors[0]) : err.message);
     showAlert(alertBox, named ? t("form.correct", { lines: byId(`${err.field}-error`).textContent })
       : String(err.message || err));
   } finally {

@@ -279,9 +279,11 @@ def check_years(from_year: int | None, to_year: int | None) -> None:
     """InvalidRequest naming the field of a year outside 1900..2100 or a reversed range."""
     for name, year in (("from_year", from_year), ("to_year", to_year)):
         if year is not None and not YEARS[0] <= year <= YEARS[1]:
-            raise InvalidRequest(name, f"must be between {YEARS[0]} and {YEARS[1]}")
+            raise InvalidRequest(name, f"must be between {YEARS[0]} and {YEARS[1]}", "between",
+                                 {"low": YEARS[0], "high": YEARS[1]})
     if from_year is not None and to_year is not None and to_year < from_year:
-        raise InvalidRequest("to_year", f"{to_year} is before from_year {from_year}")
+        raise InvalidRequest("to_year", f"{to_year} is before from_year {from_year}",
+                             "year_order", {"from_year": from_year, "to_year": to_year})
 
 
 def visible_spaces(reader: IndexReader, access: Access) -> tuple[str, ...]:

@@ -178,3 +178,45 @@ def test_a_member_sees_the_page_in_their_own_language(server: tuple[str, str, st
         expect(page.locator("#me-title")).to_contain_text("My profile")
         page.context.close()
     assert not errors, f"the page raised JavaScript errors: {errors}"
+
+
+def test_a_refusal_reads_in_the_pages_language(server: tuple[str, str, str]) -> None:
+    """What the service refuses (a brief naming no expertise, a country code it does not know)
+    is said in the page's language on the field at fault, from the error's code: not the
+    service's English, and the field named once."""
+    url, _, _ = server
+    errors: list[str] = []
+    with launched_chromium() as chromium:
+        for locale, said, english in (
+                ("fr-FR", "ne nomme aucune expertise", "names no expertise"),
+                ("ar", "لا يذكر أي خبرة", "names no expertise")):
+            page = open_page(chromium, url, errors, locale=locale)
+            page.goto("/#/project")
+            page.fill("#p-title", "Mission")
+            page.fill("#p-description", (
+                "The ministry and the municipality signed an agreement in March 2021 in "
+                "Niamey. The mission will last three months and reports to the director of "
+                "the programme. Applications are due on 4 May; the contract follows the "
+                "donor's rules."))
+            with page.expect_response(lambda r: "/projects/match" in r.url):
+                page.click("#project-submit")
+            note = page.locator("#description-error")
+            expect(note).to_be_visible()
+            expect(note).to_contain_text(said)
+            expect(page.locator("#project-error")).to_contain_text(said)
+            text = note.inner_text()
+            assert english not in text and "description:" not in text.lower(), text
+            expect(page.locator("#p-description")).to_have_attribute("aria-invalid", "true")
+            page.context.close()
+
+        page = open_page(chromium, url, errors, locale="es-ES")
+        page.goto("/#/project")
+        page.fill("#p-title", "Fugas")
+        page.fill("#p-needs", "detección de fugas")
+        page.fill("#p-ex-countries", "XX")
+        with page.expect_response(lambda r: "/projects/match" in r.url):
+            page.click("#project-submit")
+        expect(page.locator("#project-error")).to_contain_text(
+            "«XX» no es un código de país de dos letras")
+        page.context.close()
+    assert not errors, errors

@@ -1,0 +1,86 @@
+"""Errors a client can say in its own words: every invalid request names its field, what is
+wrong in English (``message``), and the same as a ``code`` with its figures (``params``), for the
+core's checks and for the request's validation alike; the page's catalogues hold a sentence for
+each code the core can give."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+from api.routes import page
+from matcher.errors import CODES
+from tests.api.conftest import Api
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTEXT_ONLY = ("The ministry and the municipality signed an agreement in March 2021 in Niamey. "
+                "The mission will last three months and reports to the director of the "
+                "programme. Applications are due on 4 May; the contract follows the donor's "
+                "rules.")
+
+
+def _problem(body: dict[str, object]) -> dict[str, object]:
+    errors = body["errors"]
+    assert isinstance(errors, list) and len(errors) == 1, body
+    problem = errors[0]
+    assert isinstance(problem, dict)
+    return problem
+
+
+def test_a_core_check_gives_its_code_and_figures(api: Api) -> None:
+    r = api.client.post("/projects/match", json={"title": "t", "description": CONTEXT_ONLY})
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["field"] == "description"
+    assert _problem(body) == {
+        "field": "description", "code": "no_expertise", "params": {},
+        "message": "names no expertise the community's vocabulary knows; list the needs"}
+
+    r = api.client.get("/experts", params={"q": "leaks", "top": 10_000})
+    problem = _problem(r.json())
+    assert r.status_code == 422 and problem["code"] == "between"
+    assert problem["params"] == {"low": 1, "high": api.settings.matching.max_top}
+    assert problem["message"] == f"must be between 1 and {api.settings.matching.max_top}"
+
+    r = api.client.post("/projects/match", json={"title": "t", "needs": ["leaks"],
+                                                 "exclude_countries": ["XX"]})
+    problem = _problem(r.json())
+    assert r.status_code == 422 and problem["code"] == "not_country"
+    assert problem["params"] == {"value": "XX"} and problem["field"] == "exclude_countries"
+
+
+def test_a_validation_error_gives_pydantics_code_and_figures(api: Api) -> None:
+    r = api.client.get("/experts", params={"q": "leaks", "top": 0})
+    assert r.status_code == 422, r.text
+    problem = _problem(r.json())
+    assert problem["field"] == "top" and problem["code"] == "greater_than_equal"
+    assert problem["params"] == {"ge": 1}
+
+    r = api.client.get("/experts", params={"q": "leaks", "places": "never"})
+    problem = _problem(r.json())
+    assert problem["code"] == "literal_error" and "boost" in str(problem["params"]["expected"])
+
+
+def _raised_codes(tree: ast.AST) -> list[tuple[int, object]]:
+    """(line, code) of every ``InvalidRequest(...)`` call: its third argument or ``code=``."""
+    found: list[tuple[int, object]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "InvalidRequest":
+            given = node.args[2] if len(node.args) > 2 else next(
+                (k.value for k in node.keywords if k.arg == "code"), None)
+            found.append((node.lineno, given.value if isinstance(given, ast.Constant) else given))
+    return found
+
+
+def test_every_raise_names_a_known_code_and_the_page_can_say_each() -> None:
+    """A typo in a rarely taken branch would be a 500 (InvalidRequest refuses unknown codes)."""
+    seen = 0
+    for package in ("matcher", "api", "indexing"):
+        for path in (ROOT / package).rglob("*.py"):
+            for line, code in _raised_codes(ast.parse(path.read_text(encoding="utf-8"))):
+                assert code in CODES, f"{path}:{line}: {code!r}"
+                seen += 1
+    assert seen >= 20
+    english = json.loads((Path(page.STATIC_DIR) / "i18n" / "en.json").read_text("utf-8"))
+    assert not {f"error.code.{c}" for c in CODES} - set(english)
