@@ -257,6 +257,8 @@ def _drop_waw(text: str, rules: _Rules) -> str:
     word = fold(text.split(maxsplit=1)[0])
     if word == "و":
         return text[1:].lstrip()
+    if word[1:] in rules.stopwords:  # "وفي", "ومن", "وعلى": "and" written onto a small word
+        return text[1:]
     return text[1:] if len(word) >= 4 and word not in ARABIC_WAW_WORDS else text
 
 

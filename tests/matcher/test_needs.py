@@ -225,6 +225,17 @@ def test_arabic_words_that_begin_with_waw_are_not_and() -> None:
     assert derive_needs("وزارة المياه والري", 10, "ar") == ["وزارة المياه والري"]
 
 
+def test_arabic_and_written_onto_a_small_word_opens_no_need() -> None:
+    """"وفي" is "and in", "ومن يعرف" "and who knows": the need is what follows."""
+    assert derive_needs("نبحث عن خبراء في إدارة الحمأة البرازية ومعالجة مياه الصرف الصحي في "
+                        "المناطق الريفية، وفي الكشف عن التسربات في شبكات توزيع المياه.",
+                        10, "ar") == ["إدارة الحمأة البرازية",
+                                      "معالجة مياه الصرف الصحي في المناطق الريفية",
+                                      "الكشف عن التسربات في شبكات توزيع المياه"]
+    assert derive_needs("نحتاج إلى خبرة في تحلية المياه، ومن يعرف إدارة المياه الجوفية",
+                        10, "ar") == ["تحلية المياه", "إدارة المياه الجوفية"]
+
+
 def test_language_restricts_the_rule_set() -> None:
     # "y" joins two needs in Spanish only; the English rules leave it alone
     text = "modelación hidráulica de redes y telemetría de caudales"
