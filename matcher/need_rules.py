@@ -156,7 +156,7 @@ RULES: dict[str, LanguageRules] = {
             r"(?:procuramos|buscamos|queremos|estamos (?:a procura|em busca) de"
             r"|estamos procurando|estamos buscando)(?: (?:tambem|ainda))?",
             r"(?:o|este) (?:projeto|projecto|programa) (?:tambem )?(?:precisa de|requer"
-            r"|necessita de|procura)",
+            r"|necessita de|procura|busca)",
         ),
         people=(
             r"(?:(?:um|uma|uns|umas|dois|tres) )?(?:especialistas?|peritos?|consultor(?:es|as?)?"
