@@ -25,6 +25,7 @@ from indexing.errors import (
     SpaceDenied,
     ValidationFailed,
     WellspringError,
+    plain_context,
 )
 from indexing.store.feedback import InvalidFeedback
 from indexing.store.keys import InvalidKeyRequest
@@ -72,7 +73,8 @@ def _domain_handler(request: Request, exc: Exception) -> JSONResponse:
     errors: list[dict[str, object]] | None = None
     if isinstance(exc, ValidationFailed):
         errors = [{"field": e.field, "message": e.message, "record": e.source,
-                   "id": e.record_id, "line": e.line} for e in exc.errors]
+                   "id": e.record_id, "line": e.line}
+                  | ({"code": e.code, "params": e.params} if e.code else {}) for e in exc.errors]
         field = exc.errors[0].field if exc.errors else None
     elif isinstance(exc, InvalidRequest):  # what is wrong, also as a code a client translates
         errors = [{"field": exc.field, "message": exc.reason, "code": exc.code,
@@ -94,17 +96,10 @@ def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
             field = ".".join(x for x in (field, tag) if x)
         errors.append({"field": field or "body", "message": str(err.get("msg", "invalid")),
                        "code": str(err.get("type", "invalid")),
-                       "params": _plain(err.get("ctx") or {})})
+                       "params": plain_context(err.get("ctx") or {})})
     head = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:3])
     return JSONResponse(error_body(f"invalid request: {head}", str(errors[0]["field"])
                                    if errors else None, errors), status_code=422)
-
-
-def _plain(ctx: Mapping[str, object]) -> dict[str, object]:
-    """A validation error's context as JSON a client can fill a sentence with (limits, the
-    expected values); an exception a validator raised is its message."""
-    return {k: v if isinstance(v, int | float | str) and not isinstance(v, bool) else str(v)
-            for k, v in ctx.items()}
 
 
 def _http_handler(request: Request, exc: Exception) -> JSONResponse:

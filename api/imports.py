@@ -9,6 +9,7 @@ space the caller chose."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import tempfile
@@ -61,8 +62,7 @@ def _changes(store: Store, report: ImportReport) -> WriteResult:
 def _uploaded(errors: list[RecordError], folder: Path) -> list[RecordError]:
     """Errors that name the uploaded file as the client named it, not the server's folder."""
     prefix = f"{folder}/"
-    return [RecordError(e.source.replace(prefix, ""), e.line, e.record_id, e.field, e.message)
-            for e in errors]
+    return [dataclasses.replace(e, source=e.source.replace(prefix, "")) for e in errors]
 
 
 def rejections(report: ImportReport) -> list[RecordError]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -9,15 +11,27 @@ class WellspringError(Exception):
     """Base class of every domain error."""
 
 
+def plain_context(ctx: Mapping[str, object]) -> dict[str, object]:
+    """A validation error's context (pydantic's ``ctx``) as JSON a client can fill a sentence
+    with: numbers and strings as they are (limits, the expected values), anything else (an
+    exception a validator raised) as its words."""
+    return {k: v if isinstance(v, int | float | str) and not isinstance(v, bool) else str(v)
+            for k, v in ctx.items()}
+
+
 @dataclass(frozen=True)
 class RecordError:
-    """One bad record: where it is and what is wrong with it."""
+    """One bad record: where it is and what is wrong with it (``message``, in English; for a
+    field's validation also as pydantic's ``code`` and its figures, for a client to translate)."""
 
     source: str
     line: int | None
     record_id: str | None
     field: str
     message: str
+    code: str | None = None
+    params: dict[str, object] = dataclasses.field(default_factory=dict, hash=False,
+                                                  compare=False)  # (its name is a field's)
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line is not None else self.source

@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
-from indexing.errors import RecordError
+from indexing.errors import RecordError, plain_context
 from indexing.plan import WritePlan, plan_writes
 from indexing.schema import Contribution, Member, Organisation
 from indexing.store import Store, WriteResult
@@ -110,7 +110,8 @@ def validation_errors(exc: ValidationError, source: str, line: int | None, rid: 
     out = []
     for err in exc.errors():
         loc = ".".join(str(x) for x in err["loc"]) or "record"
-        out.append(RecordError(source, line, rid, loc, err["msg"]))
+        out.append(RecordError(source, line, rid, loc, err["msg"], err["type"],
+                               plain_context(err.get("ctx") or {})))
     return out
 
 

@@ -42,7 +42,10 @@ function section(title, items, className) {
 function where(e) {
   const line = e.line !== null && e.line !== undefined ? `:${e.line}` : "";
   const id = e.id ? ` (${e.id})` : "";
-  return `${e.record || e.source || t("import.file")}${line}${id}: ${e.field}: ${e.message}`;
+  // a problem said from its code names the spreadsheet's column apart (the English says it)
+  const column = e.code && e.params && e.params.column
+    ? ` (${t("import.column", { column: e.params.column })})` : "";
+  return `${e.record || e.source || t("import.file")}${line}${id}: ${e.field}${column}: ${problemText(e)}`;
 }
 
 function renderReport(report) {

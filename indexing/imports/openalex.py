@@ -94,7 +94,7 @@ def _work(batch: SourceBatch, file: Path, n: int, work: object) -> None:
     problems = [("id", not wid), ("title", not title), ("publication_date", date is None)]
     for name, missing in problems:
         if missing:
-            batch.errors.append(RecordError(entry, None, wid or None, name, "missing"))
+            batch.errors.append(RecordError(entry, None, wid or None, name, "missing", "missing"))
     if not wid or not title or date is None:
         return
     ids: dict[str, Any] = work["ids"] if isinstance(work.get("ids"), dict) else {}

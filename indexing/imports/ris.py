@@ -89,7 +89,7 @@ def _work(batch: SourceBatch, file: Path, line: int, n: int, rec: dict[str, Any]
         parse_iso_date(rec.get("publication_year"))
     for name, missing in (("TI", not title), ("PY", date is None)):
         if missing:
-            batch.errors.append(RecordError(str(file), line, rid, name, "missing"))
+            batch.errors.append(RecordError(str(file), line, rid, name, "missing", "missing"))
     if not title or date is None:
         return
     doi = clean_doi(rec.get("doi"))

@@ -90,14 +90,17 @@ class RowConverter:
         except ValidationError as exc:
             for e in validation_errors(exc, source, line, rid):
                 column = columns.get(e.field.split(".")[0])
-                message = e.message
+                message, code = e.message, e.code
                 if e.field == "country" and values.get("country"):
-                    message = (f"'{values['country']}' is not a country name or code (ISO "
-                               "3166-1, or a name in English, French, Spanish, Portuguese or "
-                               "Arabic)")
+                    message, code = (f"'{values['country']}' is not a country name or code "
+                                     "(ISO 3166-1, or a name in English, French, Spanish, "
+                                     "Portuguese or Arabic)"), "not_country_name"
+                params: dict[str, object] = ({"value": values["country"]} if code != e.code
+                                             else e.params)
                 errors.append(RecordError(e.source, e.line, e.record_id, e.field,
                                           f"{message} (column '{column}')" if column else
-                                          message))
+                                          message, code,
+                                          params | ({"column": column} if column else {})))
         seen = self._seen.setdefault(source, {})
         if record is not None and rid in seen:
             errors.append(RecordError(source, line, rid, "id",

@@ -114,6 +114,22 @@ def test_bad_file_is_422_naming_it_and_changes_nothing(fake: Fake) -> None:
     assert r.status_code == 200 and r.json()["inserted"] == 1
 
 
+def test_a_records_problem_carries_a_code_a_client_can_translate(fake: Fake) -> None:
+    """A field that fails validation says what is wrong as pydantic's code and figures too
+    (with the spreadsheet's column), beside the English message the CLI prints."""
+    r = fake.post("csv", [IMPORTS / "csv-broken" / "members.csv"], kind="members")
+    assert r.status_code == 422, r.text
+    level = next(e for e in r.json()["errors"] if e["field"] == "level")
+    assert level["code"] == "enum" and level["line"] == 3 and level["record"] == "members.csv"
+    assert "'lurker'" not in str(level["params"]) and "'peripheral'" in level["params"]["expected"]
+    assert level["params"]["column"] == "Level"
+    assert level["message"].endswith("(column 'Level')")
+    country = next(e for e in r.json()["errors"] if e["field"] == "country")
+    assert country["code"] == "not_country_name" and country["params"] == {
+        "value": "Atlantis", "column": "Country"}
+    assert "'Atlantis' is not a country" in country["message"]
+
+
 @pytest.mark.parametrize(("fmt", "content", "field"), [
     ("xlsx", b"not a workbook", "file"), ("orcid", b"\xff\xfe\x00garbage", "file"),
     ("openalex", b'{"results": 3}', "results"), ("csv", b"", "file"),

@@ -19,6 +19,7 @@ from tests.api.browser_support import (
     screenshot_path,
     served_with_key,
 )
+from tests.conftest import TEST_DATA
 
 expect = browser_expect()
 
@@ -183,8 +184,8 @@ def test_a_member_sees_the_page_in_their_own_language(server: tuple[str, str, st
 def test_a_refusal_reads_in_the_pages_language(server: tuple[str, str, str]) -> None:
     """What the service refuses (a brief naming no expertise, a country code it does not know)
     is said in the page's language on the field at fault, from the error's code: not the
-    service's English, and the field named once."""
-    url, _, _ = server
+    service's English, and the field named once; so is a problem of an imported record."""
+    url, key, _ = server
     errors: list[str] = []
     with launched_chromium() as chromium:
         for locale, said, english in (
@@ -218,5 +219,21 @@ def test_a_refusal_reads_in_the_pages_language(server: tuple[str, str, str]) -> 
             page.click("#project-submit")
         expect(page.locator("#project-error")).to_contain_text(
             "«XX» no es un código de país de dos letras")
+        page.context.close()
+
+        page = open_page(chromium, url, errors, locale="fr-FR")  # a record's problem, too
+        _use_key(page, key)
+        page.goto("/#/import")
+        page.select_option("#i-format", "csv")
+        page.set_input_files("#i-file", str(TEST_DATA / "imports" / "csv-broken" / "members.csv"))
+        with page.expect_response(lambda r: "/imports/csv" in r.url):
+            page.click("#import-submit")
+        problems = page.locator(".import-errors")
+        expect(problems).to_contain_text(
+            "members.csv:3 (m-mariam-traore): level (colonne « Level »): doit être l'une de ces "
+            "valeurs : 'core'")
+        expect(problems).to_contain_text("« Atlantis » n'est ni un nom ni un code de pays")
+        assert "Input should be" not in problems.inner_text()
+        assert "is not a country" not in problems.inner_text()
         page.context.close()
     assert not errors, errors
