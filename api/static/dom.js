@@ -117,6 +117,7 @@ function describeFailure(status, data) {
   if (status === 422 && errors.length && errors.every((e) => e && e.code)) {
     return problemLines(errors.slice(0, 3)).join("; "); // each said by its code
   }
+  if (status === 404 && errors.length && errors[0].code) return problemText(errors[0]);
   const code = String(status);
   if (status === 401) return t(detail ? "error.keyRefusedDetail" : "error.keyRefused", { detail });
   if (status === 403) return t(detail ? "error.forbiddenDetail" : "error.forbidden", { detail });

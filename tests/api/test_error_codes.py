@@ -62,6 +62,14 @@ def test_a_validation_error_gives_pydantics_code_and_figures(api: Api) -> None:
     assert problem["code"] == "literal_error" and "boost" in str(problem["params"]["expected"])
 
 
+def test_an_unknown_id_gives_its_code_and_the_id(api: Api) -> None:
+    r = api.client.get("/members/m-9999")
+    assert r.status_code == 404, r.text
+    problem = _problem(r.json())
+    assert problem["code"] == "not_found"
+    assert problem["params"] == {"kind": "member", "value": "m-9999"}
+
+
 def _raised_codes(tree: ast.AST) -> list[tuple[int, object]]:
     """(line, code) of every ``InvalidRequest(...)`` call: its third argument or ``code=``."""
     found: list[tuple[int, object]] = []

@@ -221,6 +221,11 @@ def test_a_refusal_reads_in_the_pages_language(server: tuple[str, str, str]) -> 
             "«XX» no es un código de país de dos letras")
         page.context.close()
 
+        page = open_page(chromium, url, errors, locale="fr-FR")  # an unknown id
+        page.goto("/#/members/m-9999")
+        expect(page.locator("#member-error")).to_contain_text("« m-9999 » est introuvable")
+        page.context.close()
+
         page = open_page(chromium, url, errors, locale="fr-FR")  # a record's problem, too
         _use_key(page, key)
         page.goto("/#/import")
