@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -14,9 +15,13 @@ class WellspringError(Exception):
 def plain_context(ctx: Mapping[str, object]) -> dict[str, object]:
     """A validation error's context (pydantic's ``ctx``) as JSON a client can fill a sentence
     with: numbers and strings as they are (limits, the expected values), anything else (an
-    exception a validator raised) as its words."""
-    return {k: v if isinstance(v, int | float | str) and not isinstance(v, bool) else str(v)
-            for k, v in ctx.items()}
+    exception a validator raised, a bound that is no finite number) as its words."""
+    def plain(v: object) -> object:
+        if isinstance(v, bool) or not isinstance(v, int | float | str):
+            return str(v)
+        return v if not isinstance(v, float) or math.isfinite(v) else str(v)
+
+    return {k: plain(v) for k, v in ctx.items()}
 
 
 @dataclass(frozen=True)

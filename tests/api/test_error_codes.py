@@ -92,3 +92,15 @@ def test_every_raise_names_a_known_code_and_the_page_can_say_each() -> None:
     assert seen >= 20
     english = json.loads((Path(page.STATIC_DIR) / "i18n" / "en.json").read_text("utf-8"))
     assert not {f"error.code.{c}" for c in CODES} - set(english)
+
+
+def test_a_validation_context_is_plain_json() -> None:
+    """What pydantic puts in a context becomes JSON the response can always hold (an infinite
+    bound or an exception as words, never a value json.dumps refuses)."""
+    from indexing.errors import plain_context
+
+    ctx = {"ge": 1, "le": float("inf"), "strict": True, "error": ValueError("no"), "x": 0.5,
+           "expected": "'a' or 'b'"}
+    assert plain_context(ctx) == {"ge": 1, "le": "inf", "strict": "True", "error": "no",
+                                  "x": 0.5, "expected": "'a' or 'b'"}
+    json.dumps(plain_context(ctx), allow_nan=False)
