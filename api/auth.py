@@ -41,17 +41,27 @@ api_key_header = APIKeyHeader(
 
 
 class Unauthorized(WellspringError):
-    """No key, or a key that is unknown, malformed or revoked."""
+    """No key, or a key that is unknown, malformed or revoked; ``code`` and ``params`` say
+    which for a client to translate (``key_refused``, ``key_needed {role}``, ``members_only``;
+    None where no client but an operator's asks)."""
 
     field = "X-API-Key"
     headers = {"WWW-Authenticate": "ApiKey"}  # noqa: RUF012
 
+    def __init__(self, message: str, code: str | None = None,
+                 params: dict[str, object] | None = None) -> None:
+        self.code, self.params = code, params or {}
+        super().__init__(message)
+
 
 class Forbidden(WellspringError):
-    """A valid key whose role (or spaces) does not allow this."""
+    """A valid key whose role (or spaces) does not allow this (``code``: ``role_needed {role,
+    has}``, ``space_not_held {space}``, ``members_only``)."""
 
-    def __init__(self, message: str, field: str = "X-API-Key") -> None:
+    def __init__(self, message: str, field: str = "X-API-Key", code: str | None = None,
+                 params: dict[str, object] | None = None) -> None:
         self.field = field
+        self.code, self.params = code, params or {}
         super().__init__(message)
 
 
@@ -171,7 +181,7 @@ def _verified_key(request: Request, state: ServiceState, presented: str) -> ApiK
             return key
         limiter.failed(client, check.key_id)
     log.warning("refused an invalid API key from %s", client)  # never the key itself
-    raise Unauthorized("invalid or revoked API key")
+    raise Unauthorized("invalid or revoked API key", "key_refused")
 
 
 CallerDep = Annotated[Caller, Depends(authenticate)]
@@ -183,10 +193,11 @@ def require(role: Role) -> Callable[[Caller], Awaitable[Caller]]:
     async def dependency(caller: CallerDep) -> Caller:  # a check: no thread hop
         if caller.key is None:
             raise Unauthorized(f"this route needs an API key with role '{role}' "
-                               f"(header {API_KEY_HEADER})")
+                               f"(header {API_KEY_HEADER})", "key_needed", {"role": role})
         if not caller.key.has_role(role):
             raise Forbidden(f"this route needs role '{role}'; the caller (key or session) has role "
-                            f"'{caller.key.role}'")
+                            f"'{caller.key.role}'", code="role_needed",
+                            params={"role": role, "has": caller.key.role})
         return caller
 
     dependency.__name__ = f"require_{role}"

@@ -82,7 +82,8 @@ def import_files(community: Community, keys: KeyStore, caller: Caller, fmt: str,
     def check(records: list[BaseModel]) -> None:
         for r in records:
             if isinstance(r, Contribution) and not caller.access.may_see(r.space):
-                raise Forbidden(f"the key does not hold space '{r.space}'", field="space")
+                raise Forbidden(f"the key does not hold space '{r.space}'", field="space",
+                                code="space_not_held", params={"space": r.space})
 
     with tempfile.TemporaryDirectory(prefix="wellspring-import-") as tmp:
         folder = Path(tmp)

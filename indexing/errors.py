@@ -68,10 +68,13 @@ class ImportTooLarge(WellspringError):
 class NotFound(WellspringError):
     """An id that the store does not hold."""
 
+    code = "not_found"  # with params kind and value, for a client to translate
+
     def __init__(self, kind: str, record_id: str, field: str = "id") -> None:
         self.kind = kind
         self.record_id = record_id
         self.field = field
+        self.params = {"kind": kind, "value": record_id}
         super().__init__(f"{kind} '{record_id}' not found")
 
 

@@ -37,10 +37,11 @@ def member_caller(caller: CallerDep) -> Caller:
     """The caller, who must be a member (their key or their session)."""
     if caller.key is None:
         raise Unauthorized("these routes are a member's own: sign in, or send a member key "
-                           "(header X-API-Key)")
+                           "(header X-API-Key)", "members_only")
     if caller.key.member_id is None:
         raise Forbidden("these routes are a member's own; this key or session is not a "
-                        "member's (a coordinator sees members through /members)")
+                        "member's (a coordinator sees members through /members)",
+                        code="members_only")
     return caller
 
 

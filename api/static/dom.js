@@ -119,8 +119,9 @@ function describeFailure(status, data) {
   }
   if (status === 404 && errors.length && errors[0].code) return problemText(errors[0]);
   const code = String(status);
-  if (status === 401) return t(detail ? "error.keyRefusedDetail" : "error.keyRefused", { detail });
-  if (status === 403) return t(detail ? "error.forbiddenDetail" : "error.forbidden", { detail });
+  const why = errors.length && errors[0].code ? problemText(errors[0]) : detail; // 401, 403
+  if (status === 401) return t(why ? "error.keyRefusedDetail" : "error.keyRefused", { detail: why });
+  if (status === 403) return t(why ? "error.forbiddenDetail" : "error.forbidden", { detail: why });
   if (status === 404 && (!detail || detail === "Not Found")) return t("error.notOffered");
   if (status === 413) return t("error.tooLarge");
   if (status === 503) return t(detail ? "error.notReadyDetail" : "error.notReady", { detail });

@@ -70,6 +70,23 @@ def test_an_unknown_id_gives_its_code_and_the_id(api: Api) -> None:
     assert problem["params"] == {"kind": "member", "value": "m-9999"}
 
 
+def test_a_refused_key_or_role_says_why_as_a_code(api: Api) -> None:
+    r = api.client.get("/experts", params={"q": "leaks"}, headers={"X-API-Key": "ws_nope"})
+    assert r.status_code == 401, r.text
+    assert _problem(r.json())["code"] == "key_refused"
+    r = api.client.post("/contributions/batch", json={"records": []})
+    assert r.status_code == 401, r.text
+    problem = _problem(r.json())
+    assert problem["code"] == "key_needed" and problem["params"] == {"role": "editor"}
+    r = api.client.post("/contributions/batch", json={"records": []}, headers=api.h(api.reader))
+    assert r.status_code == 403, r.text
+    problem = _problem(r.json())
+    assert problem["code"] == "role_needed"
+    assert problem["params"] == {"role": "editor", "has": "reader"}
+    r = api.client.get("/me", headers=api.h(api.editor))
+    assert r.status_code == 403 and _problem(r.json())["code"] == "members_only"
+
+
 def _raised_codes(tree: ast.AST) -> list[tuple[int, object]]:
     """(line, code) of every ``InvalidRequest(...)`` call: its third argument or ``code=``."""
     found: list[tuple[int, object]] = []

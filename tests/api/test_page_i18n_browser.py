@@ -185,7 +185,7 @@ def test_a_refusal_reads_in_the_pages_language(server: tuple[str, str, str]) -> 
     """What the service refuses (a brief naming no expertise, a country code it does not know)
     is said in the page's language on the field at fault, from the error's code: not the
     service's English, and the field named once; so is a problem of an imported record."""
-    url, key, _ = server
+    url, key, member_key = server
     errors: list[str] = []
     with launched_chromium() as chromium:
         for locale, said, english in (
@@ -219,6 +219,18 @@ def test_a_refusal_reads_in_the_pages_language(server: tuple[str, str, str]) -> 
             page.click("#project-submit")
         expect(page.locator("#project-error")).to_contain_text(
             "«XX» no es un código de país de dos letras")
+        page.context.close()
+
+        page = open_page(chromium, url, errors, locale="fr-FR")  # a role the key lacks
+        _use_key(page, member_key)
+        page.goto("/#/import")
+        page.select_option("#i-format", "csv")
+        page.set_input_files("#i-file", str(TEST_DATA / "imports" / "csv-broken" / "members.csv"))
+        with page.expect_response(lambda r: "/imports/csv" in r.url):
+            page.click("#import-submit")
+        expect(page.locator("#import-error")).to_contain_text(
+            "ne permet pas cette action : il faut le rôle « editor », et la clé a le rôle "
+            "« member »")
         page.context.close()
 
         page = open_page(chromium, url, errors, locale="fr-FR")  # an unknown id
