@@ -145,7 +145,7 @@ function renderSearch(data, params) {
     .map((f) => t("search.filter", { field: fieldLabel(f).toLocaleLowerCase(language()),
       value: params.get(f) }));
   const within = filters.length ? t("search.within", { filters: filters.join(", ") }) : "";
-  const notes = `${languageNote(data)}${placeNote(data)}`;
+  const notes = `${languageNote(data)}${placeNote(data)}${orderNote(data)}`;
   byId("search-summary").textContent = data.count
     ? t("search.summary", { n: data.count, need: data.need, within }) + notes
     : t("search.none", { need: data.need, within }) + notes;
@@ -316,6 +316,13 @@ function placeNote(data) {
   if (!hints.length) return "";
   const parts = hints.map((h) => `${h.place} (${h.countries.join(", ")})`);
   return ` ${t("search.places", { places: [...new Set(parts)].join(" · ") })}`;
+}
+
+/** A note when a shown score stands above the one before it: the order is the ranking's, the
+ * score each member's relevance (docs/QUALITY.md, "Scores against the order"). */
+function orderNote(data) {
+  const shown = (data.results || []).map((m) => Math.round(m.score * 100));
+  return shown.some((s, i) => i > 0 && s > shown[i - 1]) ? ` ${t("search.orderNote")}` : "";
 }
 
 /** " Need in French, answered through the multilingual index." (empty for English needs). */

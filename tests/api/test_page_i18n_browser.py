@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -253,4 +254,28 @@ def test_a_refusal_reads_in_the_pages_language(server: tuple[str, str, str]) -> 
         assert "Input should be" not in problems.inner_text()
         assert "is not a country" not in problems.inner_text()
         page.context.close()
+    assert not errors, errors
+
+
+def test_scores_out_of_order_are_explained(server: tuple[str, str, str]) -> None:
+    """The list is in the ranking's order and each score is the relevance (docs/QUALITY.md,
+    "Scores against the order"): when a shown score stands above the one before it, the summary
+    says why, in the page's language; when none does, it says nothing."""
+    url, _, _ = server
+    errors: list[str] = []
+    noted = []
+    with launched_chromium() as chromium:
+        page = open_page(chromium, url, errors, locale="fr-FR")
+        for need in ("gestion des boues de vidange et latrines", "détection des fuites",
+                     LEAKS, "water tariff design", "managed aquifer recharge"):
+            _search(page, need)
+            shown = [float(x.split()[-1].replace(",", ".")) for x in  # "score 0,52"
+                     page.locator("#search-results .score").all_inner_texts()]
+            out_of_order = any(b > a for a, b in pairwise(shown))
+            said = "chaque score est la pertinence propre" in page.locator(
+                "#search-summary").inner_text()
+            assert said == out_of_order, (need, shown)
+            noted.append(said)
+        page.context.close()
+    assert any(noted) and not all(noted), noted  # both cases seen
     assert not errors, errors
