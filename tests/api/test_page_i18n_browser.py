@@ -59,6 +59,16 @@ def _use_key(page: Any, key: str) -> None:
     expect(page.locator("#key-forget")).to_be_visible()
 
 
+def _import_broken_csv(page: Any, key: str) -> None:
+    """Import, with this key, the test data's spreadsheet of a bad country and a bad level."""
+    _use_key(page, key)
+    page.goto("/#/import")
+    page.select_option("#i-format", "csv")
+    page.set_input_files("#i-file", str(TEST_DATA / "imports" / "csv-broken" / "members.csv"))
+    with page.expect_response(lambda r: "/imports/csv" in r.url):
+        page.click("#import-submit")
+
+
 def _shoot(page: Any, name: str) -> None:
     """The whole page, and what the first screen shows (``name``-viewport)."""
     page.screenshot(path=screenshot_path(name), full_page=True)
@@ -223,12 +233,7 @@ def test_a_refusal_reads_in_the_pages_language(server: tuple[str, str, str]) -> 
         page.context.close()
 
         page = open_page(chromium, url, errors, locale="fr-FR")  # a role the key lacks
-        _use_key(page, member_key)
-        page.goto("/#/import")
-        page.select_option("#i-format", "csv")
-        page.set_input_files("#i-file", str(TEST_DATA / "imports" / "csv-broken" / "members.csv"))
-        with page.expect_response(lambda r: "/imports/csv" in r.url):
-            page.click("#import-submit")
+        _import_broken_csv(page, member_key)
         expect(page.locator("#import-error")).to_contain_text(
             "ne permet pas cette action : il faut le rôle « editor », et la clé a le rôle "
             "« member »")
@@ -240,12 +245,7 @@ def test_a_refusal_reads_in_the_pages_language(server: tuple[str, str, str]) -> 
         page.context.close()
 
         page = open_page(chromium, url, errors, locale="fr-FR")  # a record's problem, too
-        _use_key(page, key)
-        page.goto("/#/import")
-        page.select_option("#i-format", "csv")
-        page.set_input_files("#i-file", str(TEST_DATA / "imports" / "csv-broken" / "members.csv"))
-        with page.expect_response(lambda r: "/imports/csv" in r.url):
-            page.click("#import-submit")
+        _import_broken_csv(page, key)
         problems = page.locator(".import-errors")
         expect(problems).to_contain_text(
             "members.csv:3 (m-mariam-traore): level (colonne « Level »): doit être l'une de ces "
