@@ -37,12 +37,16 @@ export function t(key, params = {}) {
     const form = new Intl.PluralRules(current).select(Number(params.n ?? 0));
     text = text[form] ?? text.other;
   }
-  // in a right-to-left sentence, each value keeps its own direction (a French need, an id)
-  const [open, close] = RTL.has(current) ? ["\u2068", "\u2069"] : ["", ""];
+  // in a right-to-left sentence, each value keeps its own direction (a French need, an id); a
+  // value that is itself a sentence of the page (it holds isolates: "field: problem") is right
+  // to left, which its first strong letter, hidden inside its own isolates, would not tell
+  const rtl = RTL.has(current);
   return text.replace(/\{(\w+)\}/g, (whole, name) => {
     if (!(name in params)) return whole;
     const value = params[name];
-    return typeof value === "number" ? formatNumber(value) : `${open}${value}${close}`;
+    if (typeof value === "number") return formatNumber(value);
+    if (!rtl) return String(value);
+    return `${String(value).includes("\u2068") ? "\u2067" : "\u2068"}${value}\u2069`;
   });
 }
 

@@ -219,6 +219,10 @@ def test_a_refusal_reads_in_the_pages_language(server: tuple[str, str, str]) -> 
             text = note.inner_text()
             assert english not in text and "description:" not in text.lower(), text
             expect(page.locator("#p-description")).to_have_attribute("aria-invalid", "true")
+            if locale == "ar":  # "field: problem" inside the alert's sentence reads right to
+                # left (a right-to-left isolate; a first-strong one fell back to left to right)
+                assert "\u2067" in (page.locator("#project-error").text_content() or "")
+            _shoot(page, f"i18n-{locale[:2]}-refusal")
             page.context.close()
 
         page = open_page(chromium, url, errors, locale="es-ES")
