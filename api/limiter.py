@@ -17,8 +17,11 @@ class TooManyAttempts(WellspringError):
 
     field = "X-API-Key"
 
+    code = "too_many_attempts"  # with params seconds, for a client to translate
+
     def __init__(self, retry_after: int) -> None:
         self.headers = {"Retry-After": str(retry_after)}
+        self.params = {"seconds": retry_after}
         super().__init__(f"too many failed key checks; retry in {retry_after} s")
 
 

@@ -79,10 +79,13 @@ class NotFound(WellspringError):
 
 
 class Conflict(WellspringError):
-    """A create whose id already exists, or a delete that would orphan other records."""
+    """A create whose id already exists, or a delete that would orphan other records (``code``
+    and ``params`` where a client is to say it in its own words: ``project_closed {value}``)."""
 
-    def __init__(self, message: str, field: str = "id") -> None:
+    def __init__(self, message: str, field: str = "id", code: str | None = None,
+                 params: dict[str, object] | None = None) -> None:
         self.field = field
+        self.code, self.params = code, params or {}
         super().__init__(message)
 
 

@@ -221,7 +221,8 @@ class Projects:
         """A team and invitations for the project as it stands (see the module's text)."""
         project = self.get(project_id, asker)
         if project.status != "open":
-            raise Conflict(f"project '{project_id}' is closed", field="status")
+            raise Conflict(f"project '{project_id}' is closed", field="status",
+                           code="project_closed", params={"value": project_id})
         people = {p.member_id: p for p in self.records.people(project_id, history=False)}
         kept = [p for p in people.values() if p.status == "accepted"]
         covered = {c for p in kept for c in p.covers}

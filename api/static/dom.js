@@ -117,7 +117,10 @@ function describeFailure(status, data) {
   if (status === 422 && errors.length && errors.every((e) => e && e.code)) {
     return problemLines(errors.slice(0, 3)).join("; "); // each said by its code
   }
-  if (status === 404 && errors.length && errors[0].code) return problemText(errors[0]);
+  if ([404, 409, 429].includes(status) && errors.length && errors[0].code) {
+    const said = problemText(errors[0]); // an unknown id, a closed project, too many wrong keys
+    return said.charAt(0).toLocaleUpperCase(language()) + said.slice(1); // a sentence alone
+  }
   const code = String(status);
   const why = errors.length && errors[0].code ? problemText(errors[0]) : detail; // 401, 403
   if (status === 401) return t(why ? "error.keyRefusedDetail" : "error.keyRefused", { detail: why });

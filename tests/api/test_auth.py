@@ -118,6 +118,9 @@ def test_wrong_secrets_are_limited_per_key_id_and_client(api: Api,
     assert kdf[0] == 3
     r = api.client.get("/stats", headers=bad)
     assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+    said = r.json()["errors"][0]  # the same wait, as a code a client says in its own words
+    assert said["code"] == "too_many_attempts"
+    assert said["params"] == {"seconds": int(r.headers["retry-after"])}
     for _ in range(20):  # past the limit a wrong secret costs no KDF
         assert api.client.get("/stats", headers=bad).status_code == 429
     assert kdf[0] == 3

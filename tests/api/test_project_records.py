@@ -154,7 +154,11 @@ def test_a_coordinators_loop_over_http(community_home: Path, real_encoder: Encod
 
         r = client.patch(f"/projects/{pid}", json={"status": "closed"}, headers=coordinator)
         assert r.status_code == 200 and r.json()["status"] == "closed"
-        assert client.post(f"/projects/{pid}/suggest", headers=coordinator).status_code == 409
+        r = client.post(f"/projects/{pid}/suggest", headers=coordinator)
+        assert r.status_code == 409
+        assert r.json()["errors"][0] == {"field": "status", "code": "project_closed",
+                                         "params": {"value": pid},
+                                         "message": f"project '{pid}' is closed"}
         audit = client.get("/admin/audit", headers=h(keys["admin"])).json()["results"]
         assert {a["kind"] for a in audit} >= {"project", "project_person"}
         assert HYPERLINK not in json.dumps(audit)  # notes never reach the audit log
