@@ -7,22 +7,32 @@ merge, every member created and every near miss."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from indexing.errors import RecordError
 from indexing.imports.matching import PersonMatch
 from indexing.ingest import IngestReport
 
 FIRST_FEW = 5
+SkipCode = Literal["no_member_author", "no_person", "organisations_only"]
+SKIP_REASONS: dict[SkipCode, str] = {
+    "no_member_author": "no author is a member",
+    "no_person": "no person among the authors",
+    "organisations_only": "no person among the authors (organisations only)"}
 
 
 @dataclass(frozen=True)
 class Skipped:
-    """A work that does not become a contribution, and why."""
+    """A work that does not become a contribution, and why: ``code`` for the page, ``reason``
+    the same in English."""
 
     where: str
     title: str
-    reason: str  # in English
-    code: str = ""  # the same for the page: no_member_author | no_person | organisations_only
+    code: SkipCode
+
+    @property
+    def reason(self) -> str:
+        return SKIP_REASONS[self.code]
 
 
 @dataclass

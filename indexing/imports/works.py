@@ -14,17 +14,13 @@ from indexing.imports.dedup import Deduplicator
 from indexing.imports.matching import MemberMatcher, PersonMatch
 from indexing.imports.model import ImportOptions, Person, Work, readable_id
 from indexing.imports.names import name_tokens
-from indexing.imports.report import Skipped
+from indexing.imports.report import SkipCode, Skipped
 from indexing.ingest import ParsedFile, validation_errors
 from indexing.schema import Contribution, Level, Member, Organisation
 from indexing.store import Store
 
 IMPORTED_ORGANISATION = Organisation(id="org-imported", name="Imported, to review",
                                      kind="other")
-
-SKIP_REASONS = {"no_member_author": "no author is a member",
-                "no_person": "no person among the authors",
-                "organisations_only": "no person among the authors (organisations only)"}
 
 
 class WorkRecords:
@@ -112,9 +108,9 @@ class WorkRecords:
             self.merged.append(result.merged_into)
         if not result.contribution.authors and result.contribution.id not in first:
             self.dedup.forget(result.contribution.id)
-            code = ("no_member_author" if work.people else
-                    "organisations_only" if work.corporate else "no_person")
-            self.skipped.append(Skipped(work.where, work.title, SKIP_REASONS[code], code))
+            code: SkipCode = ("no_member_author" if work.people else
+                              "organisations_only" if work.corporate else "no_person")
+            self.skipped.append(Skipped(work.where, work.title, code))
             return
         first.setdefault(result.contribution.id, work)
 
