@@ -79,9 +79,9 @@ def _domain_handler(request: Request, exc: Exception) -> JSONResponse:
     elif isinstance(exc, InvalidRequest):  # what is wrong, also as a code a client translates
         errors = [{"field": exc.field, "message": exc.reason, "code": exc.code,
                    "params": exc.params}]
-    elif (code := getattr(exc, "code", None)) is not None:  # a 404, 401 or 403 that says why
-        errors = [{"field": field, "message": str(exc), "code": code,
-                   "params": getattr(exc, "params", {})}]
+    elif isinstance(exc, WellspringError) and exc.code is not None:  # a 401, 403, 404, 409
+        errors = [{"field": field, "message": str(exc), "code": exc.code,  # or 429 saying why
+                   "params": dict(exc.params)}]
     headers = getattr(exc, "headers", None)
     return JSONResponse(error_body(str(exc), field, errors), status_code=status,
                         headers=headers if isinstance(headers, dict) else None)

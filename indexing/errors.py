@@ -6,10 +6,16 @@ import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 
 class WellspringError(Exception):
-    """Base class of every domain error."""
+    """Base class of every domain error. Where an error sets ``code`` (with its figures in
+    ``params``), it says what is wrong for a client to put in its own words (the page's
+    catalogues hold ``error.code.<code>``); the message stays the English one."""
+
+    code: str | None = None
+    params: Mapping[str, object] = MappingProxyType({})
 
 
 def plain_context(ctx: Mapping[str, object]) -> dict[str, object]:
