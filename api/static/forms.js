@@ -1,6 +1,6 @@
 // Wellspring page: the search and team forms' fields, their errors next to each field and in
 // the alert, in the page's language; one abortable request per form.
-import { ApiError, byId, problemText, showAlert } from "./dom.js";
+import { ApiError, byId, problemLines, showAlert } from "./dom.js";
 import { t } from "./i18n.js";
 
 // API field name -> input id (the label a person reads is the catalogue's field.<name>)
@@ -31,7 +31,7 @@ export function showFieldErrors(form, errors) {
     const input = known && form.querySelector(`#${known}`);
     if (!input) continue;
     const note = byId(`${name}-error`);
-    const line = t("form.fieldError", { field: fieldLabel(name), message: problemText(e) });
+    const [line] = problemLines([e]); // "Label: problem", as the alert says it
     input.setAttribute("aria-invalid", "true");
     if (note) {
       note.textContent = line;
