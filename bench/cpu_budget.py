@@ -4,13 +4,15 @@
 
 Throughput on a host is bounded by its cores divided by the CPU one request costs. This bench
 measures that cost, not the latency: ``wellspring serve`` from this checkout on a copy of
-``HOME`` (as bench/load_ab.py), driven at concurrency 50 with distinct needs (load_ab's
-generator) in four mixes: the load_ab plan (60 % English, 40 % French/Spanish, a write of 5
-contributions every 20 requests), the same without writes, English needs only, French and
-Spanish only. For each: requests/s, the service's CPU per request (user + system of the serve
-and its workers, /proc) and the load generator's (this process). Then the answer alone, in
-this process, no HTTP: ``Matcher.find_experts`` on 200 English and 200 French/Spanish needs
-one after another, with the model on one thread and on the default threads.
+``HOME`` (as bench/load_ab.py), driven with distinct needs (load_ab's generator) in six mixes,
+at concurrency 50 unless said: the load_ab plan (60 % English, 40 % French/Spanish, a write of
+5 contributions every 20 requests), the same without writes, English needs only, French and
+Spanish only, English needs one at a time (concurrency 1: no contention), and the framework
+alone (GET /health/live: every middleware, no answer). For each: requests/s, the service's
+CPU per request (user + system of the serve and its workers, /proc) and the load generator's
+(this process). Then the answer alone, in this process, no HTTP: ``Matcher.find_experts`` on
+200 English and 200 French/Spanish needs one after another, with the model on one thread and
+on the default threads.
 
 Prints JSON; the figures are quoted in docs/BENCHMARKS.md.
 """
@@ -30,6 +32,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -44,19 +48,42 @@ def served(service: Service, members: list[dict[str, Any]], requests: int, seed:
     """The four mixes against one service: requests/s and CPU per request."""
     assert service.proc is not None
     out: dict[str, Any] = {}
-    mixes = [("plan_with_writes", 20, None), ("plan_without_writes", 0, None),
-             ("english_only", 0, "english"), ("french_spanish_only", 0, "other")]
-    for n, (name, write_every, kind) in enumerate(mixes):
+    mixes = [("plan_with_writes", 20, None, 50), ("plan_without_writes", 0, None, 50),
+             ("english_only", 0, "english", 50), ("french_spanish_only", 0, "other", 50),
+             ("english_one_at_a_time", 0, "english", 1), ("framework_only", 0, None, 50)]
+    for n, (name, write_every, kind, concurrency) in enumerate(mixes):
         needs = distinct_needs(requests, seed + n, KINDS[kind] if kind else None)
         reqs = plan(needs, write_every, seed + n, members, f"cpu{n}")
         cpu, mine = tree_cpu_seconds(service.proc.pid), time.process_time()
-        _, errors, _, elapsed = asyncio.run(drive(service.base, service.key, reqs, 50))
+        if name == "framework_only":
+            errors, elapsed = asyncio.run(_live(service.base, len(reqs), concurrency))
+        else:
+            _, by_kind, _, elapsed = asyncio.run(drive(service.base, service.key, reqs,
+                                                       concurrency))
+            errors = sum(by_kind.values())
         cpu, mine = tree_cpu_seconds(service.proc.pid) - cpu, time.process_time() - mine
-        out[name] = {"requests": len(reqs), "requests_per_s": round(len(reqs) / elapsed, 1),
+        out[name] = {"requests": len(reqs), "concurrency": concurrency,
+                     "requests_per_s": round(len(reqs) / elapsed, 1),
                      "service_cpu_ms": round(cpu * 1000 / len(reqs), 1),
-                     "generator_cpu_ms": round(mine * 1000 / len(reqs), 1),
-                     "errors": sum(errors.values())}
+                     "generator_cpu_ms": round(mine * 1000 / len(reqs), 1), "errors": errors}
     return out
+
+
+async def _live(base: str, requests: int, concurrency: int) -> tuple[int, float]:
+    """``requests`` GET /health/live at ``concurrency``: the errors and the seconds taken."""
+    left, errors = [requests], [0]
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    async def one(client: httpx.AsyncClient) -> None:
+        while left[0] > 0:
+            left[0] -= 1
+            if (await client.get("/health/live")).status_code != 200:
+                errors[0] += 1
+
+    started = time.perf_counter()
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+        await asyncio.gather(*(one(client) for _ in range(concurrency)))
+    return errors[0], time.perf_counter() - started
 
 
 def in_process(home: Path, threads: str, count: int, seed: int) -> dict[str, Any]:
