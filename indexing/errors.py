@@ -30,6 +30,29 @@ def plain_context(ctx: Mapping[str, object]) -> dict[str, object]:
     return {k: plain(v) for k, v in ctx.items()}
 
 
+# The codes of what an import file or its options get wrong beyond a field's validation (which
+# carries pydantic's own type), each with the names of its figures; the page's catalogues say
+# each (error.code.<code>). RecordError takes any code: tests/indexing/test_import_codes.py
+# checks that every one the import readers write is listed here and has a sentence.
+IMPORT_CODES: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "not_utf8": ("byte",),  # the file's line is the error's own
+    "bad_json": (),
+    "unreadable_entry": (),  # a BibTeX entry the parser gives up on
+    "outside_record": ("opener",),  # RIS text before a record's "TY  - "
+    "not_closed": ("closer",),  # a RIS record without its "ER  - "
+    "unexpected_shape": ("expected",),  # JSON or rows that are not the export named
+    "no_orcid_id": (),
+    "empty_table": (),
+    "unreadable_workbook": (),
+    "cannot_read_as": ("format",),  # what a reader's library refused, the file named
+    "not_column_field": ("pair",),  # a column map's line without "column=field"
+    "not_a_field": ("column", "field", "allowed"),  # a column mapped to no field of the kind
+    "country_needed": (),  # members created from an import need a country
+    "not_space_name": ("value",),
+    "unknown_category": ("value",),  # a Discourse topic's category no categories.json names
+})
+
+
 @dataclass(frozen=True)
 class RecordError:
     """One bad record: where it is and what is wrong with it (``message``, in English; for a

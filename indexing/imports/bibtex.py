@@ -121,7 +121,8 @@ def read(path: Path, options: ImportOptions) -> SourceBatch:
             why = str(getattr(error, "abort_reason", "") or error or "").strip()
             batch.errors.append(RecordError(
                 str(file), (block.start_line or 0) + 1, key.group(1) if key else None, "entry",
-                f"entry cannot be parsed: {why}" if why else "entry cannot be parsed"))
+                f"entry cannot be parsed: {why}" if why else "entry cannot be parsed",
+                "unreadable_entry"))
         seen: dict[str, list[Work]] = {}
         for entry in sorted(entries, key=lambda e: e.start_line or 0):
             work = _work(batch, file, entry)

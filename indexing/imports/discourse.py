@@ -28,6 +28,10 @@ from indexing.imports.model import (
 from indexing.schema import PUBLIC_SPACE
 
 REGULAR_POST = 1  # post_type: 1 regular, 2 moderator action, 3 small action, 4 whisper
+# the shapes a refusal names, as written in any language
+_EXPORT = "categories.json, /t/{id}.json"
+_USERS_JSON = '{"username": "member id"}'
+_USERS_CSV = "username,member_id"
 
 
 def read_username_map(text: str, source: str = "users") -> dict[str, str]:
@@ -38,10 +42,11 @@ def read_username_map(text: str, source: str = "users") -> dict[str, str]:
             data = json.loads(stripped)
         except json.JSONDecodeError as exc:
             raise ValidationFailed([RecordError(source, exc.lineno, None, "users",
-                                                f"bad JSON: {exc.msg}")]) from exc
+                                                f"bad JSON: {exc.msg}", "bad_json")]) from exc
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
             raise ValidationFailed([RecordError(source, None, None, "users",
-                                                "expected {\"username\": \"member id\"}")])
+                                                f"expected {_USERS_JSON}", "unexpected_shape",
+                                                {"expected": _USERS_JSON})])
         return dict(data)
     out: dict[str, str] = {}
     for number, row in enumerate(csv.reader(io.StringIO(stripped)), start=1):
@@ -49,7 +54,8 @@ def read_username_map(text: str, source: str = "users") -> dict[str, str]:
             continue
         if len(row) < 2 or not row[0].strip() or not row[1].strip():
             raise ValidationFailed([RecordError(source, number, None, "users",
-                                                "expected 'username,member_id'")])
+                                                f"expected '{_USERS_CSV}'", "unexpected_shape",
+                                                {"expected": _USERS_CSV})])
         out[row[0].strip()] = row[1].strip()
     return out
 
@@ -93,7 +99,8 @@ def read(path: Path, options: ImportOptions) -> SourceBatch:
             topics.append((file, data))
         elif data is not None:
             batch.errors.append(RecordError(str(file), None, None, "file", "neither a "
-                                            "categories.json nor a topic (/t/{id}.json)"))
+                                            "categories.json nor a topic (/t/{id}.json)",
+                                            "unexpected_shape", {"expected": _EXPORT}))
     for file, topic in topics:
         _topic(batch, file, topic, categories, options.default_space)
     return batch
@@ -108,12 +115,14 @@ def _topic(batch: SourceBatch, file: Path, topic: dict[str, Any],
         batch.errors.append(RecordError(str(file), None, str(tid), "category_id",
                                         f"category {topic.get('category_id')!r} is not in "
                                         "a categories.json (needed to keep private ones "
-                                        "private); upload it, or choose a default space"))
+                                        "private); upload it, or choose a default space",
+                                        "unknown_category",
+                                        {"value": str(topic.get("category_id"))}))
         return
     space = _space(category) if category is not None else str(default_space)
     if not title or not isinstance(tid, int):
         batch.errors.append(RecordError(str(file), None, str(tid), "title" if isinstance(
-            tid, int) else "id", "missing"))
+            tid, int) else "id", "missing", "missing"))
         return
     stream = topic["post_stream"] if isinstance(topic["post_stream"], dict) else {}
     for n, post in enumerate(stream.get("posts") or []):
@@ -128,7 +137,7 @@ def _topic(batch: SourceBatch, file: Path, topic: dict[str, Any],
                               ("id", not isinstance(post.get("id"), int))):
             if missing:
                 batch.errors.append(RecordError(entry, None, str(post.get("id")), name,
-                                                "missing"))
+                                                "missing", "missing"))
         if not username or date is None or not isinstance(post.get("id"), int) or not text:
             continue
         number = post.get("post_number", n + 1)

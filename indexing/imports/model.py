@@ -127,8 +127,10 @@ def decode_text(raw: bytes, source: str, errors: list[RecordError],
                 notes.append(f"{Path(source).name}: not UTF-8, read as {best.encoding}")
             return str(best).replace("\r\n", "\n")
         line = raw.count(b"\n", 0, exc.start) + 1
-        errors.append(RecordError(source, line, None, "file", f"byte 0x{raw[exc.start]:02x} at "
-                                  f"line {line} is not UTF-8 and no other encoding fits"))
+        byte = f"0x{raw[exc.start]:02x}"
+        errors.append(RecordError(source, line, None, "file", f"byte {byte} at line {line} is "
+                                  "not UTF-8 and no other encoding fits", "not_utf8",
+                                  {"byte": byte}))
         return None
     return text.replace("\r\n", "\n")
 
@@ -147,7 +149,8 @@ def read_json(path: Path, errors: list[RecordError]) -> object | None:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        errors.append(RecordError(str(path), exc.lineno, None, "file", f"bad JSON: {exc.msg}"))
+        errors.append(RecordError(str(path), exc.lineno, None, "file", f"bad JSON: {exc.msg}",
+                                  "bad_json"))
     return None
 
 

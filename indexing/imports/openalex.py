@@ -25,6 +25,9 @@ from indexing.imports.model import (
 from indexing.imports.people import is_corporate
 from indexing.imports.types import contribution_type
 
+# the shapes a refusal names, as written in any language
+_PAGE = '{"results": [...]}'
+_WORK = '{"id": ..., "title": ...}'
 
 def abstract_text(inverted: object) -> str:
     """The abstract from OpenAlex's inverted index (word -> positions)."""
@@ -75,7 +78,8 @@ def read(path: Path, options: ImportOptions) -> SourceBatch:
             [data] if isinstance(data, dict) else None
         if not isinstance(results, list):
             batch.errors.append(RecordError(str(file), None, None, "results",
-                                            "expected a works page {\"results\": [...]}"))
+                                            "expected a works page {\"results\": [...]}",
+                                            "unexpected_shape", {"expected": _PAGE}))
             continue
         for n, work in enumerate(results):
             _work(batch, file, n, work)
@@ -85,7 +89,8 @@ def read(path: Path, options: ImportOptions) -> SourceBatch:
 def _work(batch: SourceBatch, file: Path, n: int, work: object) -> None:
     entry = f"{file}: results[{n}]"
     if not isinstance(work, dict):
-        batch.errors.append(RecordError(entry, None, None, "record", "expected a work object"))
+        batch.errors.append(RecordError(entry, None, None, "record", "expected a work object",
+                                        "unexpected_shape", {"expected": _WORK}))
         return
     wid = str(work.get("id") or "").rsplit("/", 1)[-1]
     title = first_text(work.get("title"), work.get("display_name"))

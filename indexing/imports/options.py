@@ -19,8 +19,10 @@ _LEVEL = TypeAdapter(Level)
 _SPACE = TypeAdapter(SpaceName)
 
 
-def _refuse(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed([RecordError("options", None, None, field, message)])
+def _refuse(field: str, message: str, code: str, params: dict[str, object] | None = None
+            ) -> ValidationFailed:
+    return ValidationFailed([RecordError("options", None, None, field, message, code,
+                                         params or {})])
 
 
 @dataclass(frozen=True)
@@ -52,32 +54,37 @@ def make_options(settings: Settings, form: ImportForm) -> ImportOptions:
     column_map = parse_column_map(f.map_text.splitlines(), "map_file")
     column_map.update(parse_column_map(list(f.map_pairs)))
     if records not in (None, "", "members", "organisations"):
-        raise _refuse("records", f"'{records}' is neither 'members' nor 'organisations'")
+        raise _refuse("records", f"'{records}' is neither 'members' nor 'organisations'",
+                      "one_of", {"allowed": ["members", "organisations"]})
     level = None
     if create_members:
         try:
             level = _LEVEL.validate_python(create_members.strip().lower())
         except ValidationError as exc:
             raise _refuse("create_members", f"'{create_members}' is not a level: "
-                          f"{', '.join(x.value for x in Level)}") from exc
+                          f"{', '.join(x.value for x in Level)}", "one_of",
+                          {"allowed": [x.value for x in Level]}) from exc
     code = None
     if country:
         code = country_code(country)
         if code is None:
-            raise _refuse("country", f"'{country}' is not a country name or code")
+            raise _refuse("country", f"'{country}' is not a country name or code",
+                          "not_country_name", {"value": country})
     if level is not None and code is None:
         raise _refuse("country", "create_members needs a country (ISO code or name) for the "
-                      "members it creates when the source gives none")
+                      "members it creates when the source gives none", "country_needed")
     space = None
     if default_space:
         try:
             space = _SPACE.validate_python(default_space.strip())
         except ValidationError as exc:
             raise _refuse("default_space", f"'{default_space}' is not a space name (lower-case "
-                          "letters, digits, - and _)") from exc
+                          "letters, digits, - and _)", "not_space_name",
+                          {"value": default_space}) from exc
     threshold = settings.imports.import_name_threshold if name_threshold is None else name_threshold
     if not 50 <= threshold <= 100:
-        raise _refuse("name_threshold", "between 50 and 100")
+        raise _refuse("name_threshold", "between 50 and 100", "between",
+                      {"low": 50, "high": 100})
     usernames = read_username_map(users_text, "users") if users_text.strip() else {}
     return ImportOptions(
         dry_run=dry_run, skip_invalid=skip_invalid, create_members=level, create_country=code,

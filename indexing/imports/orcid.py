@@ -82,7 +82,8 @@ def read(path: Path, options: ImportOptions) -> SourceBatch:
             continue
         if not isinstance(data, dict):
             batch.errors.append(RecordError(str(file), None, None, "file",
-                                            "expected an ORCID record or works object"))
+                                            "expected an ORCID record or works object",
+                                            "unexpected_shape", {"expected": "/record, /works"}))
             continue
         holder = _holder(data)
         summaries = _summaries(data)
@@ -92,7 +93,7 @@ def read(path: Path, options: ImportOptions) -> SourceBatch:
         if holder is None:
             batch.errors.append(RecordError(str(file), None, None, "orcid-identifier",
                                             "no ORCID iD in the file (orcid-identifier.path or "
-                                            "path)"))
+                                            "path)", "no_orcid_id"))
             continue
         if options.member:
             holder = Person(name=holder.name, orcid=holder.orcid, member_id=options.member)
@@ -113,7 +114,7 @@ def _work(batch: SourceBatch, file: Path, n: int, summary: dict[str, Any], holde
     for name, missing in (("title.title", not title), ("publication-date", published is None)):
         if missing:
             batch.errors.append(RecordError(f"{file}: work {n}", None, put_code, name,
-                                            "missing"))
+                                            "missing", "missing"))
     if not title or published is None:
         return
     batch.works.append(Work(

@@ -51,7 +51,8 @@ def read_source(fmt: str, path: Path, options: ImportOptions) -> SourceBatch:
     readers = _readers()
     if fmt not in readers:
         raise ValidationFailed([RecordError(str(path), None, None, "format", f"unknown format "
-                                            f"'{fmt}'; one of {', '.join(FORMATS)}")])
+                                            f"'{fmt}'; one of {', '.join(FORMATS)}", "one_of",
+                                            {"allowed": list(FORMATS)})])
     try:
         return readers[fmt](path, options)
     except (ImportTooLarge, ValidationFailed, FileNotFoundError):
@@ -60,7 +61,8 @@ def read_source(fmt: str, path: Path, options: ImportOptions) -> SourceBatch:
             UnicodeError) as exc:
         # a reader meeting input its library does not understand: the file's fault, named
         raise ValidationFailed([RecordError(str(path), None, None, "file",
-                                            f"cannot be read as {fmt}: {exc}")]) from exc
+                                            f"cannot be read as {fmt}: {exc}", "cannot_read_as",
+                                            {"format": fmt})]) from exc
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,8 @@ def import_batch(store: Store, fmt: str, path: Path, options: ImportOptions,
     access = access or Access()
     if options.member is not None and not store.existing_ids("members", [options.member]):
         raise ValidationFailed([RecordError("options", None, options.member, "member",
-                                            f"no member '{options.member}'")])
+                                            f"no member '{options.member}'", "not_found",
+                                            {"kind": "member", "value": options.member})])
     vocabulary = options.vocabulary.extended(folder_vocabulary([path]))
     works = WorkRecords(store, fmt, path, options, access.visible)
     contributions, created = works.records(batch.works)

@@ -70,11 +70,13 @@ def read(path: Path, options: ImportOptions) -> SourceBatch:
             if not lines[0].startswith("TY  -"):
                 batch.errors.append(RecordError(str(file), line, None, "TY",
                                                 "text outside a record (a record starts with "
-                                                "'TY  - ')"))
+                                                "'TY  - ')", "outside_record",
+                                                {"opener": "TY  - "}))
                 continue
             if not closed:
                 batch.errors.append(RecordError(str(file), line, None, "ER",
-                                                "record not closed by 'ER  - '"))
+                                                "record not closed by 'ER  - '", "not_closed",
+                                                {"closer": "ER  - "}))
                 continue
             records = rispy.loads("\n".join(lines) + "\n")
             if records:

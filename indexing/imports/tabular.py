@@ -49,7 +49,8 @@ def parse_column_map(pairs: list[str], source: str = "--map") -> dict[str, str]:
         column, sep, fieldname = pair.partition("=")
         if not sep or not column.strip() or not fieldname.strip():
             raise ValidationFailed([RecordError(source, None, None, "map",
-                                                f"'{pair}' is not column=field")])
+                                                f"'{pair}' is not column=field",
+                                                "not_column_field", {"pair": pair.strip()})])
         out[column.strip()] = fieldname.strip()
     return out
 
@@ -77,7 +78,8 @@ def _field(column: str, options: ImportOptions) -> str | None:
 def _check_map(options: ImportOptions, kind: RecordKind, header: list[str], source: str) -> None:
     fields = set(MEMBER_FIELDS if kind == "members" else ORGANISATION_FIELDS) | {"organisation"}
     errors = [RecordError(source, 1, None, "map", f"column '{c}' is mapped to '{f}', which is "
-                          f"not a field of {kind}: {', '.join(sorted(fields))}")
+                          f"not a field of {kind}: {', '.join(sorted(fields))}", "not_a_field",
+                          {"column": c, "field": f, "allowed": sorted(fields)})
               for c, f in options.column_map.items() if c in header and f not in fields]
     if errors:
         raise ValidationFailed(errors)
@@ -100,7 +102,7 @@ def _rows(path: Path, converter: RowConverter, options: ImportOptions,
           table: list[tuple[int, list[str]]]) -> ParsedFile | None:
     if not table:
         return ParsedFile(path=path, kind="members", errors=[
-            RecordError(str(path), None, None, "file", "empty: no header row")])
+            RecordError(str(path), None, None, "file", "empty: no header row", "empty_table")])
     header = [h.strip() for h in table[0][1]]
     kind = _kind(path, header, options)
     _check_map(options, kind, header, str(path))
@@ -177,13 +179,15 @@ def read_xlsx(path: Path, options: ImportOptions) -> SourceBatch:
         try:
             check_workbook(file, options.max_uncompressed_bytes)
         except ValueError as exc:
-            batch.errors.append(RecordError(str(file), None, None, "file", str(exc)))
+            batch.errors.append(RecordError(str(file), None, None, "file", str(exc),
+                                            "unreadable_workbook"))
             continue
         try:
             book = openpyxl.load_workbook(file, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a damaged file
             batch.errors.append(RecordError(str(file), None, None, "file",
-                                            f"not a readable .xlsx workbook: {exc}"))
+                                            f"not a readable .xlsx workbook: {exc}",
+                                            "unreadable_workbook"))
             continue
         try:
             rows: list[tuple[int, list[str]]] = []

@@ -130,18 +130,22 @@ def test_a_records_problem_carries_a_code_a_client_can_translate(fake: Fake) -> 
     assert "'Atlantis' is not a country" in country["message"]
 
 
-@pytest.mark.parametrize(("fmt", "content", "field"), [
-    ("xlsx", b"not a workbook", "file"), ("orcid", b"\xff\xfe\x00garbage", "file"),
-    ("openalex", b'{"results": 3}', "results"), ("csv", b"", "file"),
+@pytest.mark.parametrize(("fmt", "content", "field", "code"), [
+    ("xlsx", b"not a workbook", "file", "unreadable_workbook"),
+    ("orcid", b"\xff\xfe\x00garbage", "file", "bad_json"),
+    ("openalex", b'{"results": 3}', "results", "unexpected_shape"),
+    ("csv", b"", "file", "empty_table"),
 ])
 def test_garbage_is_a_4xx_never_a_500(fake: Fake, tmp_path: Path, fmt: str, content: bytes,
-                                      field: str) -> None:
+                                      field: str, code: str) -> None:
+    """Refused whole, naming the field, with a code the page says in its language."""
     path = tmp_path / f"upload.{'json' if fmt in ('orcid', 'openalex') else fmt}"
     path.write_bytes(content)
     before = fake.counts()
     r = fake.post(fmt, [path])
     assert r.status_code == 422, r.text
     assert r.json()["field"] == field
+    assert r.json()["errors"][0]["code"] == code, r.json()
     assert fake.counts() == before
 
 

@@ -257,6 +257,21 @@ def test_a_refusal_reads_in_the_pages_language(server: tuple[str, str, str]) -> 
         expect(problems).to_contain_text("« Atlantis » n'est ni un nom ni un code de pays")
         assert "Input should be" not in problems.inner_text()
         assert "is not a country" not in problems.inner_text()
+        # a file that is no export at all, and an option typed wrong (their own codes)
+        page.select_option("#i-format", "ris")
+        page.set_input_files("#i-file", str(TEST_DATA / "imports" / "ris" / "broken.ris"))
+        with page.expect_response(lambda r: "/imports/ris" in r.url):
+            page.click("#import-submit")
+        expect(problems).to_contain_text("ER: la notice n'est pas fermée par « ER  - »")
+        expect(problems).to_contain_text("texte hors d'une notice")
+        assert "not closed" not in problems.inner_text()
+        page.select_option("#i-create", "occasional")
+        page.fill("#i-country", "Atlantide")
+        with page.expect_response(lambda r: "/imports/ris" in r.url):
+            page.click("#import-submit")
+        expect(page.locator("#country_import-error")).to_contain_text(
+            "« Atlantide » n'est ni un nom ni un code de pays")
+        _shoot(page, "i18n-fr-import-refusal")
         page.context.close()
     assert not errors, errors
 
