@@ -70,6 +70,21 @@ def test_a_broken_file_of_each_format_gives_its_code(tmp_path: Path) -> None:
     assert "ris" in unknown.params["allowed"]  # type: ignore[operator]
 
 
+def test_real_exports_cut_short_give_the_codes_of_their_format(tmp_path: Path) -> None:
+    """A download that stopped half-way (the real exports of tests/data/imports/real, cut
+    before their end) is said by its format's code, at the record it cut."""
+    real = BROKEN / "real"
+    ris = (real / "scopus-woodpeckers.ris").read_bytes()
+    cut = _write(tmp_path, "cut.ris", ris[: ris.rindex(b"ER  -")])
+    assert _one(_errors("ris", cut), "not_closed").params == {"closer": "ER  - "}
+    bib = (real / "zotero-earthcube.bib").read_bytes()
+    cut = _write(tmp_path, "cut.bib", bib[: bib.rindex(b"}", 0, len(bib) - 2)])
+    assert _one(_errors("bibtex", cut), "unreadable_entry")
+    page_json = (real / "openalex-shm-page.json").read_bytes()
+    cut = _write(tmp_path, "cut.json", page_json[: len(page_json) // 2])
+    assert _one(_errors("openalex", cut), "bad_json").line
+
+
 @pytest.mark.parametrize(("form", "field", "code", "params"), [
     (ImportForm(records="people"), "records", "one_of",
      {"allowed": ["members", "organisations"]}),
