@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 from api.routes import page
@@ -109,6 +110,35 @@ def test_every_raise_names_a_known_code_and_the_page_can_say_each() -> None:
     assert seen >= 20
     english = json.loads((Path(page.STATIC_DIR) / "i18n" / "en.json").read_text("utf-8"))
     assert not {f"error.code.{c}" for c in CODES} - set(english)
+
+
+# the codes of the other errors a page may be answered with (401, 403, 404, 409, 429, an
+# imported record's country): set where each error is raised, not checked by a constructor
+OTHER_CODES = {"not_found", "key_refused", "key_needed", "role_needed", "space_not_held",
+               "members_only", "too_many_attempts", "project_closed", "not_country_name"}
+
+
+def test_every_code_a_client_may_receive_has_a_sentence() -> None:
+    """Each code the source sets (``code="..."`` or ``code = "..."``, the core's CODES and the
+    imports' IMPORT_CODES) is one the page can say: a new one without a sentence fails here
+    (the catalogue tests then ask it of every language, with the same figures)."""
+    from indexing.errors import IMPORT_CODES
+
+    known = set(CODES) | set(IMPORT_CODES) | OTHER_CODES
+    literal = re.compile(r"\bcode\s*=\s*\"([a-z_]+)\"")
+    seen = set()
+    for package in ("matcher", "api", "indexing"):
+        for path in (ROOT / package).rglob("*.py"):
+            for code in literal.findall(path.read_text(encoding="utf-8")):
+                assert code in known, f"{path}: {code!r}"
+                seen.add(code)
+    assert {"not_found", "too_many_attempts", "project_closed", "role_needed"} <= seen
+    for code in OTHER_CODES:  # each is still set somewhere (a stale entry is caught too)
+        assert any(f'"{code}"' in p.read_text(encoding="utf-8")
+                   for package in ("matcher", "api", "indexing")
+                   for p in (ROOT / package).rglob("*.py")), code
+    english = json.loads((Path(page.STATIC_DIR) / "i18n" / "en.json").read_text("utf-8"))
+    assert not {f"error.code.{c}" for c in known} - set(english)
 
 
 def test_a_validation_context_is_plain_json() -> None:
