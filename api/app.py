@@ -43,7 +43,7 @@ from api.routes import (
 from api.sessions import CSRF_HEADER
 from api.settings import ServiceSettings, get_service_settings
 from api.signin import SignIn
-from api.state import ServiceState
+from api.state import NOT_READY, ServiceState
 from api.workers import WorkerPlace, WorkerRequests
 from indexing.backup import try_service_lock
 from indexing.community import Community
@@ -108,19 +108,20 @@ def warm_up(answers: Feedback, mapper: KnowledgeMapper) -> float:
     return seconds
 
 
-ANOTHER_PROCESS = "another Wellspring process serves this home (one service process per home)"
+ANOTHER_PROCESS = NOT_READY["another_process"]
 
 
 def public_reason(exc: WellspringError) -> str:
-    """Why the service is not ready, in words anyone may read: the kind of failure, never the
-    error's text (paths, database host and user); that goes to the log and to admin keys."""
+    """Why the service is not ready, as a code of ``NOT_READY`` (words anyone may read): the
+    kind of failure, never the error's text (paths, database host and user); that goes to the
+    log and to admin keys."""
     if isinstance(exc, IndexNotReady) and str(exc) == ANOTHER_PROCESS:
-        return ANOTHER_PROCESS
+        return "another_process"
     if isinstance(exc, IndexMismatch):
-        return "the index was built with other settings: rebuild it (`wellspring index`)"
+        return "index_mismatch"
     if isinstance(exc, IndexCorrupt | StoreCorrupt):
-        return "the store or the index is damaged: restore or rebuild it"
-    return "start-up failed; the service log (or /health/ready with an admin key) says why"
+        return "damaged"
+    return "failed"
 
 
 def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
@@ -158,7 +159,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
             matcher = Matcher.configured(community)  # reads the glossary: a bad one is named here
             mapper = KnowledgeMapper.configured(matcher)  # and the map's charter and taxonomy
         except WellspringError as exc:
-            state.not_ready_reason = public_reason(exc)
+            state.not_ready_code = public_reason(exc)
             state.not_ready_detail = str(exc)
             log.error("not ready: %s", exc)
         else:
@@ -174,7 +175,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
             # ready means warm: what the routes build on first use is built before the server
             # accepts its first connection (uvicorn serves once this lifespan has started)
             state.warm_up_seconds = await run_in_threadpool(warm_up, state.answers, mapper)
-            state.not_ready_reason = None
+            state.not_ready_code = None
             if worker is not None:  # ready once every worker is (routes/health.py)
                 worker.mark_ready()
         state.keys = await run_in_threadpool(_open_keys, settings, state.community)

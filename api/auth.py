@@ -23,7 +23,7 @@ from api.clients import client_address
 from api.limiter import FailureLimiter
 from api.sessions import check_csrf, session_key, session_token
 from api.state import ServiceState
-from indexing.errors import IndexNotReady, WellspringError
+from indexing.errors import WellspringError
 from indexing.store.keys import ApiKey, KeyStore, Role
 from indexing.store.sessions import Session
 from matcher.filters import Access
@@ -97,13 +97,13 @@ async def get_state(request: Request) -> ServiceState:
 def get_keys(state: Annotated[ServiceState, Depends(get_state)]) -> KeyStore:
     """The key store the service built at start-up (``api/app.py``'s lifespan)."""
     if state.keys is None:
-        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
+        raise state.not_ready()
     return state.keys
 
 
 def get_limiter(state: Annotated[ServiceState, Depends(get_state)]) -> FailureLimiter:
     if state.limiter is None:
-        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
+        raise state.not_ready()
     return state.limiter
 
 

@@ -15,7 +15,6 @@ from fastapi import Depends
 from api.auth import CallerDep, get_state
 from api.state import ServiceState
 from indexing.community import Community
-from indexing.errors import IndexNotReady
 from indexing.settings import Settings
 from matcher.experts import Matcher
 from matcher.feedback import Feedback
@@ -40,13 +39,13 @@ async def get_matcher(state: Annotated[ServiceState, Depends(get_state)]) -> Mat
 
 def _matcher(state: ServiceState) -> Matcher:
     if state.matcher is None:
-        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
+        raise state.not_ready()
     return state.matcher
 
 
 async def get_mapper(state: Annotated[ServiceState, Depends(get_state)]) -> KnowledgeMapper:
     if state.mapper is None:
-        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
+        raise state.not_ready()
     return state.mapper
 
 
@@ -58,7 +57,7 @@ def get_community_now(state: ServiceState) -> Community:
     """The community, or 503 while the service is not ready (for routes that need it only
     for some requests)."""
     if state.community is None:
-        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
+        raise state.not_ready()
     return state.community
 
 
@@ -66,21 +65,21 @@ async def get_feedback(state: Annotated[ServiceState, Depends(get_state)]) -> Fe
     """The answers service (suggestions, feedback, the learned ranking, exposure), built once
     at start-up over the service's matcher."""
     if state.answers is None:
-        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
+        raise state.not_ready()
     return state.answers
 
 
 async def get_say(state: Annotated[ServiceState, Depends(get_state)]) -> MemberSay:
     """Members' own view and corrections (issue #29), built once at start-up."""
     if state.say is None:
-        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
+        raise state.not_ready()
     return state.say
 
 
 async def get_projects(state: Annotated[ServiceState, Depends(get_state)]) -> Projects:
     """Projects as records (issue #30), built once at start-up over the answers service."""
     if state.projects is None:
-        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
+        raise state.not_ready()
     return state.projects
 
 

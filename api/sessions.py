@@ -24,7 +24,7 @@ from fastapi import Request, Response
 from api.clients import came_over_https
 from api.settings import CookieSecure, ServiceSettings
 from api.state import ServiceState
-from indexing.errors import IndexNotReady, NotFound, WellspringError
+from indexing.errors import NotFound, WellspringError
 from indexing.store.keys import ApiKey, KeyStore, Role
 from indexing.store.sessions import Identity, LinkRefused, Session, SessionStore
 
@@ -159,5 +159,5 @@ def use_link(state: ServiceState, token: str) -> Identity:
 
 def _stores(state: ServiceState) -> tuple[SessionStore, KeyStore]:
     if state.sessions is None or state.keys is None:
-        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
+        raise state.not_ready()
     return state.sessions, state.keys

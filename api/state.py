@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Protocol
 
 import anyio
@@ -13,6 +15,7 @@ from api.settings import ServiceSettings
 from api.signin import SignIn
 from api.workers import WorkerPlace
 from indexing.community import Community
+from indexing.errors import IndexNotReady
 from indexing.store.keys import KeyStore
 from indexing.store.sessions import SessionStore
 from matcher.experts import Matcher
@@ -28,13 +31,25 @@ class MetricsText(Protocol):
     def render(self) -> bytes: ...
 
 
+# why the service is not ready, as a code (the page says it in its language: notReady.<code>)
+# and in words anyone may read (no path, host or user: those go to the log and admin keys)
+NOT_READY: Mapping[str, str] = MappingProxyType({
+    "starting": "starting",
+    "another_process": "another Wellspring process serves this home (one service process per "
+                       "home)",
+    "index_mismatch": "the index was built with other settings: rebuild it (`wellspring index`)",
+    "damaged": "the store or the index is damaged: restore or rebuild it",
+    "failed": "start-up failed; the service log (or /health/ready with an admin key) says why",
+})
+
+
 @dataclass
 class ServiceState:
     settings: ServiceSettings
     community: Community | None = None
     matcher: Matcher | None = None
     mapper: KnowledgeMapper | None = None  # the knowledge map (its cache lives here)
-    not_ready_reason: str | None = "starting"  # what anyone may read (no path, host or user)
+    not_ready_code: str | None = "starting"  # a key of NOT_READY; None once ready
     not_ready_detail: str | None = None  # the start-up error itself: the log and admin keys
     metrics: MetricsText | None = None  # setting metrics=on (api/metrics.py)
     keys: KeyStore | None = None  # keys and the audit log, beside the records
@@ -48,3 +63,15 @@ class ServiceState:
     searches: anyio.CapacityLimiter | None = None
     warm_up_seconds: float | None = None  # the start-up's warm-up (api/app.py), before ready
     worker: WorkerPlace | None = None  # one of several `serve` workers (issue #33)
+
+    @property
+    def not_ready_reason(self) -> str | None:
+        """Why the service is not ready, in words anyone may read (None once ready)."""
+        return None if self.not_ready_code is None else NOT_READY[self.not_ready_code]
+
+    def not_ready(self) -> IndexNotReady:
+        """The 503 a route answers while the service is not ready: the reason in words and as
+        a code (``not_ready {reason}``) for a client to say in its own."""
+        error = IndexNotReady(f"the service is not ready: {self.not_ready_reason}")
+        error.code, error.params = "not_ready", {"reason": self.not_ready_code or "starting"}
+        return error

@@ -31,7 +31,7 @@ from api.sessions import (
 from api.signin import NotBound, Pending, SignInFailed, member_finder
 from api.signin_pages import link_page, message_page, page_language
 from api.state import ServiceState
-from indexing.errors import IndexNotReady, WellspringError
+from indexing.errors import WellspringError
 from indexing.store.sessions import LinkRefused, SessionStore
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class SignInLinkOut(BaseModel):
 
 def _sessions(state: ServiceState) -> SessionStore:
     if state.sessions is None:
-        raise IndexNotReady(f"the service is not ready: {state.not_ready_reason}")
+        raise state.not_ready()
     return state.sessions
 
 

@@ -127,7 +127,12 @@ function describeFailure(status, data) {
   if (status === 403) return t(why ? "error.forbiddenDetail" : "error.forbidden", { detail: why });
   if (status === 404 && (!detail || detail === "Not Found")) return t("error.notOffered");
   if (status === 413) return t("error.tooLarge");
-  if (status === 503) return t(detail ? "error.notReadyDetail" : "error.notReady", { detail });
+  if (status === 503) { // why, in the page's words when the service says it as a code
+    const reason = errors.length && errors[0].code === "not_ready" && errors[0].params
+      ? `notReady.${errors[0].params.reason}` : "";
+    const why = reason && hasString(reason) ? t(reason) : detail;
+    return t(why ? "error.notReadyDetail" : "error.notReady", { detail: why });
+  }
   if (status >= 500) return t("error.server", { status: code });
   return detail || t("error.failed", { status: code });
 }

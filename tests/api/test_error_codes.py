@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from api.routes import page
+from api.state import NOT_READY
 from matcher.errors import CODES
 from tests.api.conftest import Api
 
@@ -139,6 +140,8 @@ def test_every_code_a_client_may_receive_has_a_sentence() -> None:
                    for p in (ROOT / package).rglob("*.py")), code
     english = json.loads((Path(page.STATIC_DIR) / "i18n" / "en.json").read_text("utf-8"))
     assert not {f"error.code.{c}" for c in known} - set(english)
+    # a 503's reason (``not_ready {reason}``) is said by its own sentences
+    assert not {f"notReady.{r}" for r in NOT_READY} - set(english)
 
 
 def test_a_validation_context_is_plain_json() -> None:

@@ -298,3 +298,29 @@ def test_scores_out_of_order_are_explained(server: tuple[str, str, str]) -> None
         page.context.close()
     assert any(noted) and not all(noted), noted  # both cases seen
     assert not errors, errors
+
+
+def test_a_service_not_ready_says_why_in_the_pages_language(
+        _built_home: Path, tmp_path: Path) -> None:
+    """A service that could not start (here: a damaged glossary) answers 503 with its reason
+    as a code: the French page says it in French, not the service's English words."""
+    import shutil
+
+    from tests.api.uvicorn_support import uvicorn_server
+
+    home = tmp_path / "home"
+    shutil.copytree(_built_home, home)
+    bad = tmp_path / "glossary.jsonl"
+    bad.write_text("{not json\n", encoding="utf-8")
+    errors: list[str] = []
+    with uvicorn_server(home, tmp_path / "uvicorn.log", {"WELLSPRING_GLOSSARY": str(bad)},
+                        live=True) as url, launched_chromium() as chromium:
+        page = open_page(chromium, url, errors, locale="fr-FR")
+        page.fill("#q", "fuites")
+        with page.expect_response(lambda r: "/experts?" in r.url):
+            page.click("#search-submit")
+        alert = page.locator("#search-error")
+        expect(alert).to_contain_text("Le service n'est pas encore prêt (le démarrage a échoué")
+        assert "start-up failed" not in alert.inner_text()
+        page.context.close()
+    assert not [e for e in errors if "503" not in e], errors

@@ -152,6 +152,9 @@ def test_a_bad_glossary_keeps_the_service_not_ready_with_its_reason_for_admins(
         assert "detail" not in reader.json()
         search = client.get("/experts", params={"q": "fuites"})
         assert search.status_code == 503 and str(tmp_path) not in search.text
+        # and as a code, which the page says in its language (notReady.failed)
+        assert search.json()["errors"][0]["code"] == "not_ready"
+        assert search.json()["errors"][0]["params"] == {"reason": "failed"}
 
 
 def test_experts_water_is_broad_with_contribution_evidence_first(api: Api) -> None:

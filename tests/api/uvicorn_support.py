@@ -35,20 +35,24 @@ def stop_process(process: subprocess.Popen[bytes], grace_s: float) -> None:
         process.wait()
 
 
-def _ready(url: str) -> bool:
+def _ready(url: str, live: bool = False) -> bool:
+    """Whether the server says it is ready (``live``: that it answers at all)."""
     try:
-        with urllib.request.urlopen(f"{url}/health/ready", timeout=5) as response:
-            return bool(json.load(response).get("status") == "ready")
+        with urllib.request.urlopen(f"{url}/health/{'live' if live else 'ready'}",
+                                    timeout=5) as response:
+            return bool(json.load(response).get("status") == ("live" if live else "ready"))
     except (OSError, urllib.error.URLError, ValueError):
         return False
 
 
 @contextmanager
 def uvicorn_server(home: Path, log_path: Path, settings: dict[str, str] | None = None,
-                   cli: bool = False, port: int | None = None) -> Iterator[str]:
+                   cli: bool = False, port: int | None = None, live: bool = False
+                   ) -> Iterator[str]:
     """``python -m uvicorn api.app:create_app --factory`` (or, with ``cli``, ``wellspring
     serve``) over ``home`` (with these extra ``WELLSPRING_*`` variables); yields its base URL
-    once /health/ready says ready, and stops the process afterwards."""
+    once /health/ready says ready (``live``: once it answers, ready or not), and stops the
+    process afterwards."""
     port = port or free_port()
     env = {**os.environ, "WELLSPRING_HOME": str(home), "HF_HUB_OFFLINE": "1",
            "TRANSFORMERS_OFFLINE": "1", "PYTHONUNBUFFERED": "1", **(settings or {})}
@@ -63,7 +67,7 @@ def uvicorn_server(home: Path, log_path: Path, settings: dict[str, str] | None =
                                    stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + SERVER_START_LIMIT_S
-            while not _ready(url):
+            while not _ready(url, live):
                 if process.poll() is not None or time.monotonic() > deadline:
                     tail = log_path.read_text(errors="replace")[-3000:]
                     raise RuntimeError(f"the server did not become ready:\n{tail}")
