@@ -487,4 +487,5 @@ def test_import_a_file_and_read_the_report(page: Any,
     page.fill("#i-member", "m-nobody")
     with page.expect_response(lambda r: "/imports/orcid" in r.url):
         page.click("#import-submit")
-    expect(page.locator("#import-member-error")).to_contain_text("no member 'm-nobody'")
+    expect(page.locator("#import-member-error")).to_contain_text(
+        "“m-nobody” was not found")

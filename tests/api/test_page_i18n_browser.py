@@ -46,10 +46,15 @@ def server(_built_home: Path, tmp_path_factory: pytest.TempPathFactory
         yield url, key, member_key
 
 
+def _submit(page: Any, button: str, path: str) -> None:
+    """Click ``button`` and wait for the answer of the request to ``path``."""
+    with page.expect_response(lambda r: path in r.url):
+        page.click(button)
+
+
 def _search(page: Any, need: str) -> None:
     page.fill("#q", need)
-    with page.expect_response(lambda r: "/experts?" in r.url):
-        page.click("#search-submit")
+    _submit(page, "#search-submit", "/experts?")
     expect(page.locator("#search-results > li.card").first).to_be_visible()
 
 
@@ -65,8 +70,7 @@ def _import_broken_csv(page: Any, key: str) -> None:
     page.goto("/#/import")
     page.select_option("#i-format", "csv")
     page.set_input_files("#i-file", str(TEST_DATA / "imports" / "csv-broken" / "members.csv"))
-    with page.expect_response(lambda r: "/imports/csv" in r.url):
-        page.click("#import-submit")
+    _submit(page, "#import-submit", "/imports/csv")
 
 
 def _shoot(page: Any, name: str) -> None:
@@ -106,8 +110,7 @@ def test_the_page_in_english_french_and_arabic(server: tuple[str, str, str]) -> 
         page.goto("/#/project")  # a team, then the picker: redrawn from the answer on screen
         page.fill("#p-title", "Leaks")
         page.fill("#p-needs", "acoustic leak detection\ntariff design")
-        with page.expect_response(lambda r: "/projects/match" in r.url):
-            page.click("#project-submit")
+        _submit(page, "#project-submit", "/projects/match")
         expect(page.locator("#project-summary")).to_contain_text("Team of")
         asked: list[str] = []
         page.on("request", lambda r: asked.append(r.url) if "/projects/" in r.url else None)
@@ -210,8 +213,7 @@ def test_a_refusal_reads_in_the_pages_language(server: tuple[str, str, str]) -> 
                 "Niamey. The mission will last three months and reports to the director of "
                 "the programme. Applications are due on 4 May; the contract follows the "
                 "donor's rules."))
-            with page.expect_response(lambda r: "/projects/match" in r.url):
-                page.click("#project-submit")
+            _submit(page, "#project-submit", "/projects/match")
             note = page.locator("#description-error")
             expect(note).to_be_visible()
             expect(note).to_contain_text(said)
@@ -230,8 +232,7 @@ def test_a_refusal_reads_in_the_pages_language(server: tuple[str, str, str]) -> 
         page.fill("#p-title", "Fugas")
         page.fill("#p-needs", "detección de fugas")
         page.fill("#p-ex-countries", "XX")
-        with page.expect_response(lambda r: "/projects/match" in r.url):
-            page.click("#project-submit")
+        _submit(page, "#project-submit", "/projects/match")
         expect(page.locator("#project-error")).to_contain_text(
             "«XX» no es un código de país de dos letras")
         page.context.close()
@@ -260,15 +261,13 @@ def test_a_refusal_reads_in_the_pages_language(server: tuple[str, str, str]) -> 
         # a file that is no export at all, and an option typed wrong (their own codes)
         page.select_option("#i-format", "ris")
         page.set_input_files("#i-file", str(TEST_DATA / "imports" / "ris" / "broken.ris"))
-        with page.expect_response(lambda r: "/imports/ris" in r.url):
-            page.click("#import-submit")
+        _submit(page, "#import-submit", "/imports/ris")
         expect(problems).to_contain_text("ER: la notice n'est pas fermée par « ER  - »")
         expect(problems).to_contain_text("texte hors d'une notice")
         assert "not closed" not in problems.inner_text()
         page.select_option("#i-create", "occasional")
         page.fill("#i-country", "Atlantide")
-        with page.expect_response(lambda r: "/imports/ris" in r.url):
-            page.click("#import-submit")
+        _submit(page, "#import-submit", "/imports/ris")
         expect(page.locator("#country_import-error")).to_contain_text(
             "« Atlantide » n'est ni un nom ni un code de pays")
         _shoot(page, "i18n-fr-import-refusal")
@@ -317,8 +316,7 @@ def test_a_service_not_ready_says_why_in_the_pages_language(
                         live=True) as url, launched_chromium() as chromium:
         page = open_page(chromium, url, errors, locale="fr-FR")
         page.fill("#q", "fuites")
-        with page.expect_response(lambda r: "/experts?" in r.url):
-            page.click("#search-submit")
+        _submit(page, "#search-submit", "/experts?")
         alert = page.locator("#search-error")
         expect(alert).to_contain_text("Le service n'est pas encore prêt (le démarrage a échoué")
         assert "start-up failed" not in alert.inner_text()
