@@ -48,11 +48,6 @@ class Unauthorized(WellspringError):
     field = "X-API-Key"
     headers = {"WWW-Authenticate": "ApiKey"}  # noqa: RUF012
 
-    def __init__(self, message: str, code: str | None = None,
-                 params: dict[str, object] | None = None) -> None:
-        self.code, self.params = code, params or {}
-        super().__init__(message)
-
 
 class Forbidden(WellspringError):
     """A valid key whose role (or spaces) does not allow this (``code``: ``role_needed {role,
@@ -61,8 +56,7 @@ class Forbidden(WellspringError):
     def __init__(self, message: str, field: str = "X-API-Key", code: str | None = None,
                  params: dict[str, object] | None = None) -> None:
         self.field = field
-        self.code, self.params = code, params or {}
-        super().__init__(message)
+        super().__init__(message, code, params)
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ class TooManyAttempts(WellspringError):
 
     def __init__(self, retry_after: int) -> None:
         self.headers = {"Retry-After": str(retry_after)}
-        self.params = {"seconds": retry_after}
-        super().__init__(f"too many failed key checks; retry in {retry_after} s")
+        super().__init__(f"too many failed key checks; retry in {retry_after} s",
+                         params={"seconds": retry_after})
 
 
 class FailureLimiter:

@@ -72,6 +72,5 @@ class ServiceState:
     def not_ready(self) -> IndexNotReady:
         """The 503 a route answers while the service is not ready: the reason in words and as
         a code (``not_ready {reason}``) for a client to say in its own."""
-        error = IndexNotReady(f"the service is not ready: {self.not_ready_reason}")
-        error.code, error.params = "not_ready", {"reason": self.not_ready_code or "starting"}
-        return error
+        return IndexNotReady(f"the service is not ready: {self.not_ready_reason}", "not_ready",
+                             {"reason": self.not_ready_code or "starting"})

@@ -17,6 +17,14 @@ class WellspringError(Exception):
     code: str | None = None
     params: Mapping[str, object] = MappingProxyType({})
 
+    def __init__(self, message: str = "", code: str | None = None,
+                 params: Mapping[str, object] | None = None) -> None:
+        if code is not None:  # else the class's own (unset on the base)
+            self.code = code
+        if params is not None:
+            self.params = dict(params)
+        super().__init__(message)
+
 
 def plain_context(ctx: Mapping[str, object]) -> dict[str, object]:
     """A validation error's context (pydantic's ``ctx``) as JSON a client can fill a sentence
@@ -103,8 +111,8 @@ class NotFound(WellspringError):
         self.kind = kind
         self.record_id = record_id
         self.field = field
-        self.params = {"kind": kind, "value": record_id}
-        super().__init__(f"{kind} '{record_id}' not found")
+        super().__init__(f"{kind} '{record_id}' not found",
+                         params={"kind": kind, "value": record_id})
 
 
 class Conflict(WellspringError):
@@ -114,8 +122,7 @@ class Conflict(WellspringError):
     def __init__(self, message: str, field: str = "id", code: str | None = None,
                  params: dict[str, object] | None = None) -> None:
         self.field = field
-        self.code, self.params = code, params or {}
-        super().__init__(message)
+        super().__init__(message, code, params)
 
 
 class SpaceDenied(WellspringError):

@@ -38,9 +38,7 @@ class InvalidRequest(WellspringError):
             raise ValueError(f"unknown error code {code!r}")
         self.field = field
         self.reason = message
-        self.code = code
-        self.params = dict(params or {})
-        super().__init__(f"{field}: {message}")
+        super().__init__(f"{field}: {message}", code, params or {})
 
 
 class KeyRequired(WellspringError):
