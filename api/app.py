@@ -43,7 +43,7 @@ from api.routes import (
 from api.sessions import CSRF_HEADER
 from api.settings import ServiceSettings, get_service_settings
 from api.signin import SignIn
-from api.state import NOT_READY, ServiceState
+from api.state import ServiceState, not_ready_error
 from api.workers import WorkerPlace, WorkerRequests
 from indexing.backup import try_service_lock
 from indexing.community import Community
@@ -51,7 +51,6 @@ from indexing.encoders.base import Encoder
 from indexing.errors import (
     IndexCorrupt,
     IndexMismatch,
-    IndexNotReady,
     StoreCorrupt,
     WellspringError,
 )
@@ -108,15 +107,12 @@ def warm_up(answers: Feedback, mapper: KnowledgeMapper) -> float:
     return seconds
 
 
-ANOTHER_PROCESS = NOT_READY["another_process"]
-
-
 def public_reason(exc: WellspringError) -> str:
     """Why the service is not ready, as a code of ``NOT_READY`` (words anyone may read): the
     kind of failure, never the error's text (paths, database host and user); that goes to the
     log and to admin keys."""
-    if isinstance(exc, IndexNotReady) and str(exc) == ANOTHER_PROCESS:
-        return "another_process"
+    if exc.code == "not_ready":  # a reason said as such (another process holds the home)
+        return str(exc.params["reason"])
     if isinstance(exc, IndexMismatch):
         return "index_mismatch"
     if isinstance(exc, IndexCorrupt | StoreCorrupt):
@@ -152,7 +148,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
                 log.error("another Wellspring process serves %s; run one service process per "
                           "home (replicas: one home each on a PostgreSQL store, "
                           "docs/DEPLOYMENT.md)", settings.storage.index_path)
-                raise IndexNotReady(ANOTHER_PROCESS)
+                raise not_ready_error("another_process")
             community, _ = await run_in_threadpool(
                 functools.partial(Community.open, settings, encoder,
                                   multilingual_encoder=multilingual_encoder))

@@ -43,6 +43,13 @@ NOT_READY: Mapping[str, str] = MappingProxyType({
 })
 
 
+def not_ready_error(code: str) -> IndexNotReady:
+    """The 503 of a service not ready for this reason (a key of ``NOT_READY``): in words, and as
+    a code (``not_ready {reason}``) for a client to say in its own."""
+    return IndexNotReady(f"the service is not ready: {NOT_READY[code]}", "not_ready",
+                         {"reason": code})
+
+
 @dataclass
 class ServiceState:
     settings: ServiceSettings
@@ -70,7 +77,5 @@ class ServiceState:
         return None if self.not_ready_code is None else NOT_READY[self.not_ready_code]
 
     def not_ready(self) -> IndexNotReady:
-        """The 503 a route answers while the service is not ready: the reason in words and as
-        a code (``not_ready {reason}``) for a client to say in its own."""
-        return IndexNotReady(f"the service is not ready: {self.not_ready_reason}", "not_ready",
-                             {"reason": self.not_ready_code or "starting"})
+        """The 503 a route answers while the service is not ready (``not_ready_error``)."""
+        return not_ready_error(self.not_ready_code or "starting")
