@@ -5,7 +5,6 @@ each code the core can give."""
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from pathlib import Path
@@ -14,6 +13,7 @@ from api.routes import page
 from api.state import NOT_READY
 from matcher.errors import CODES
 from tests.api.conftest import Api
+from tests.code_scan import coded_calls, literal
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTEXT_ONLY = ("The ministry and the municipality signed an agreement in March 2021 in Niamey. "
@@ -89,25 +89,12 @@ def test_a_refused_key_or_role_says_why_as_a_code(api: Api) -> None:
     assert r.status_code == 403 and _problem(r.json())["code"] == "members_only"
 
 
-def _raised_codes(tree: ast.AST) -> list[tuple[int, object]]:
-    """(line, code) of every ``InvalidRequest(...)`` call: its third argument or ``code=``."""
-    found: list[tuple[int, object]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "InvalidRequest":
-            given = node.args[2] if len(node.args) > 2 else next(
-                (k.value for k in node.keywords if k.arg == "code"), None)
-            found.append((node.lineno, given.value if isinstance(given, ast.Constant) else given))
-    return found
-
-
 def test_every_raise_names_a_known_code_and_the_page_can_say_each() -> None:
     """A typo in a rarely taken branch would be a 500 (InvalidRequest refuses unknown codes)."""
     seen = 0
-    for package in ("matcher", "api", "indexing"):
-        for path in (ROOT / package).rglob("*.py"):
-            for line, code in _raised_codes(ast.parse(path.read_text(encoding="utf-8"))):
-                assert code in CODES, f"{path}:{line}: {code!r}"
-                seen += 1
+    for path, line, code, _ in coded_calls({"InvalidRequest": 2}, ("matcher", "api", "indexing")):
+        assert literal(code) in CODES, f"{path}:{line}: {literal(code)!r}"
+        seen += 1
     assert seen >= 20
     english = json.loads((Path(page.STATIC_DIR) / "i18n" / "en.json").read_text("utf-8"))
     assert not {f"error.code.{c}" for c in CODES} - set(english)

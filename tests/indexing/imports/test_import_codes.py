@@ -17,6 +17,7 @@ from indexing.errors import IMPORT_CODES, RecordError, ValidationFailed
 from indexing.imports.options import ImportForm, make_options
 from indexing.imports.pipeline import read_source
 from indexing.settings import Settings
+from tests.code_scan import coded_calls, literal
 
 ROOT = Path(__file__).resolve().parents[3]
 BROKEN = ROOT / "tests" / "data" / "imports"
@@ -110,23 +111,13 @@ def test_an_options_refusal_gives_its_code(form: ImportForm, field: str, code: s
 
 
 def _written_codes() -> list[tuple[Path, int, str, set[str] | None]]:
-    """Each ``RecordError(...)`` in indexing/ with a literal code: (file, line, code, the
-    names of a literal params dict)."""
-    found = []
-    for path in (ROOT / "indexing").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in ("RecordError", "_refuse")):
-                continue
-            at = 5 if node.func.id == "RecordError" else 2
-            args: dict[int | str | None, ast.expr] = dict(enumerate(node.args))
-            args |= {k.arg: k.value for k in node.keywords}
-            code, params = args.get(at, args.get("code")), args.get(at + 1, args.get("params"))
-            if isinstance(code, ast.Constant) and isinstance(code.value, str):
-                names = None if not isinstance(params, ast.Dict) else {
-                    k.value for k in params.keys if isinstance(k, ast.Constant)}
-                found.append((path, node.lineno, code.value, names))
-    return found
+    """Each ``RecordError(...)`` (and options' ``_refuse(...)``) in indexing/ with a literal
+    code: (file, line, code, the names of a literal params dict)."""
+    return [(path, line, str(literal(code)), None if not isinstance(params, ast.Dict) else {
+                str(literal(k)) for k in params.keys if isinstance(k, ast.Constant)})
+            for path, line, code, params in coded_calls({"RecordError": 5, "_refuse": 2},
+                                                        ("indexing",))
+            if isinstance(literal(code), str)]
 
 
 def test_every_code_the_readers_write_is_listed_with_its_figures() -> None:
