@@ -15,7 +15,8 @@ however worded, a little broader or narrower (``agreement.jsonl``).
 Figures, pooled over briefs, for each ordered pair (X found by Y): *recall* = items of X that
 some item of Y names / items of X, read two ways: *any* (an item of Y may name several of X) and
 *one-to-one* (a maximum matching, as a derived need matched one label in the earlier rounds);
-and each list's *precision* = items the rater accepts / items.
+and each list's *precision* = items the rater accepts / items. *Consensus*: the first labeller's
+items the second names too, and the share of them the derivation names.
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ def _matching(edges: dict[int, set[int]]) -> int:
 def figures(sets: tuple[str, ...] = SETS) -> dict[str, Any]:
     tally: dict[str, list[int]] = {}
     accepted = {k: [0, 0] for k in ("A", "B", "D")}
+    consensus = [0, 0]  # A's items that B names too, and of them those D names
     briefs = 0
     for name in sets:
         folder = ROOT / "bench/briefs" / name
@@ -131,10 +133,17 @@ def figures(sets: tuple[str, ...] = SETS) -> dict[str, Any]:
                     row[0] += sum(bool(e) for e in edges.values())
                     row[1] += _matching(edges)
                     row[2] += len(kx)
+            both = [f"{names(bid)['A']}{i + 1}" for i in range(len(b["A"]))]
+            both = [k for k in both if any(o[0] == names(bid)["B"] for (s, o) in same if s == k)]
+            found = [k for k in both if any(o[0] == names(bid)["D"] for (s, o) in same if s == k)]
+            consensus[0] += len(found)
+            consensus[1] += len(both)
     return {
         "briefs": briefs,
         "precision": {k: round(a / n, 3) if n else None for k, (a, n) in accepted.items()},
         "items": {k: n for k, (a, n) in accepted.items()},
+        "consensus": {"items": consensus[1], "found by D":
+                      round(consensus[0] / consensus[1], 3) if consensus[1] else None},
         "recall": {k: {"any": round(a / n, 3), "one_to_one": round(m / n, 3), "of": n}
                    for k, (a, m, n) in tally.items() if n},
     }
