@@ -96,6 +96,8 @@ class NeedOut(BaseModel):
     language: str | None
     derived: bool
     source: str | None
+    part_of: str | None = Field(None, description="Not read in the description: a usual part "
+                                "of the work its source sentence names (that work, in English)")
 
 
 class ProjectOut(BaseModel):
@@ -194,8 +196,8 @@ def suggestion_out(project_id: str, s: ProjectSuggestion, access: Access
 def project_out(p: Project) -> ProjectOut:
     return ProjectOut(
         project_id=p.project_id, title=p.title, description=p.description,
-        needs=[NeedOut(need=n.text, language=n.language, derived=n.derived, source=n.source)
-               for n in p.needs],
+        needs=[NeedOut(need=n.text, language=n.language, derived=n.derived, source=n.source,
+                       part_of=n.part_of) for n in p.needs],
         size=p.size, exclude_members=list(p.exclusions.members),
         exclude_organisations=list(p.exclusions.organisations),
         exclude_countries=list(p.exclusions.countries), owner=p.owner, spaces=list(p.spaces),

@@ -36,6 +36,12 @@ are more than ``max_needs`` (asked needs first, then by mentions, a mention in t
 the title of most terms of reference, counting twice), and they are returned in the order of
 the text, each with the sentence it came from.
 
+After the needs read, a long description gets up to ``PARTS_MAX`` needs it does not spell out:
+the usual parts of the work its title or a sentence about the consultant names ("Plan de
+sécurité des barrages": inspection and surveillance, instrumentation, an emergency action plan;
+matcher.need_parts), those whose concepts no need read already names, each with that sentence
+as its source and ``part_of`` set, so the page says it was inferred, not read.
+
 Without a glossary every sentence is cut by the rules, as before. A long description that names
 no expertise gives no need (matcher.needs.project_needs then names the description).
 """
@@ -58,6 +64,7 @@ from matcher.need_derivation import (
     normalise_space,
     split_sentences,
 )
+from matcher.need_parts import parts_of
 from matcher.need_rules import LANGUAGES, NAME_JOINERS, ORGANISATION_HEADS
 from matcher.term_forms import is_term, qualifier_only
 
@@ -65,6 +72,7 @@ LIST_ITEM_WORDS = 6
 ASKED_MAX_WORDS = 8  # an asked need longer than this is a clause: its glossary terms count
 SHORT_DESCRIPTION_CHARS = 400
 BROAD_MIN_MENTIONS = 2
+PARTS_MAX = 3  # usual parts of the title's work added after the needs read (matcher.need_parts)
 OPENING_WEIGHT = 2  # a mention in the first line (the title of most terms of reference)
 # a concept named in the title or in a sentence about the consultant or the terms of reference
 # counts twice among the mentions that make a broad concept (a field, a hazard) the brief's own
@@ -102,6 +110,7 @@ class DerivedNeed:
 
     text: str
     source: str
+    part_of: str | None = None  # inferred: a usual part of the work the title names (English)
 
 
 @dataclass
@@ -180,7 +189,23 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
                                          mentions=weight))
     for c in candidates:
         c.specific = c.concepts - broad - generic
-    return _selected(_merged(candidates, generic), max_needs)
+    needs = _selected(_merged(candidates, generic), max_needs)
+    read = [DerivedNeed(c.text, c.source) for c in needs]
+    if short or len(lines) < 2:
+        return read
+    # the work the brief names: its title, and the sentences about the consultant or the terms
+    # of reference; the usual parts of that work its needs do not name come after them
+    work = [(s, f) for (s, n, _), f in zip(sentences, found, strict=True) if n == 0 or f & roles]
+    stops = not_expertise(glossary)
+    kinds = [c for sentence, _ in work for c in named_concepts(sentence, spotting, glossary)
+             if c not in stops.broad | stops.generic | stops.context]
+    covered = frozenset().union(*(c.concepts for c in needs))
+    parts = parts_of(dict.fromkeys(kinds), spotting, glossary,
+                     lambda t: frozenset(named_concepts(t, spotting, glossary)), covered,
+                     min(PARTS_MAX, max_needs - len(read)))
+    sources = {c: next(s for s, f in work if c in f) for _, c in parts}
+    return read + [DerivedNeed(text, sources[c], part_of=glossary.english[c])
+                   for text, c in parts]
 
 
 def named_concepts(text: str, language: str, glossary: Glossary) -> list[int]:
@@ -336,10 +361,9 @@ def _merged(candidates: list[_Candidate], generic: frozenset[int]) -> list[_Cand
     return kept
 
 
-def _selected(candidates: list[_Candidate], max_needs: int) -> list[DerivedNeed]:
+def _selected(candidates: list[_Candidate], max_needs: int) -> list[_Candidate]:
     ranked = sorted(candidates, key=lambda c: (not c.asked, -c.mentions, c.position))
-    kept = sorted(ranked[:max_needs], key=lambda c: c.position)
-    return [DerivedNeed(c.text, c.source) for c in kept]
+    return sorted(ranked[:max_needs], key=lambda c: c.position)
 
 
 def _roles(glossary: Glossary) -> frozenset[int]:

@@ -32,11 +32,13 @@ from matcher.text_checks import check_countries, check_printable
 @dataclass(frozen=True)
 class Need:
     """One thing the project needs; ``derived`` when it was taken from the description, then
-    with the sentence it came from (``source``)."""
+    with the sentence it came from (``source``); ``part_of`` when it was not read there but is
+    a usual part of the work that sentence names (matcher.need_parts; the work's English name)."""
 
     text: str
     derived: bool
     source: str | None = None
+    part_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -204,4 +206,5 @@ def project_needs(description: str, needs: list[str] | tuple[str, ...] | None,
     if not derived:  # a long text naming no expertise: never offer context as a need
         raise InvalidRequest("description", "names no expertise the community's vocabulary "
                              "knows; list the needs", "no_expertise")
-    return [Need(d.text[:max_chars], derived=True, source=d.source) for d in derived]
+    return [Need(d.text[:max_chars], derived=True, source=d.source, part_of=d.part_of)
+            for d in derived]

@@ -367,7 +367,7 @@ class Projects:
         request = ProjectRequest(title=project.title, description=project.description,
                                  needs=tuple(given) if given else None)
         needs, languages = brief_needs(self.answers.matcher, request)
-        out = tuple(ProjectNeed(n.text, lang.code, n.derived, n.source)
+        out = tuple(ProjectNeed(n.text, lang.code, n.derived, n.source, n.part_of)
                     for n, lang in zip(needs, languages, strict=True))
         self._request(dataclasses.replace(project, needs=out), strict=True)  # size, exclusions
         return out

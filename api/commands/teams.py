@@ -183,14 +183,21 @@ def weakest(cost: float) -> str:
 
 def needs_list(needs: tuple[Need, ...], languages: tuple[NeedLanguage, ...]
                ) -> list[dict[str, Any]]:
-    return [{"need": n.text, "derived": n.derived, "detected_language": lang.code,
-             "language_route": lang.route} for n, lang in zip(needs, languages, strict=True)]
+    return [{"need": n.text, "derived": n.derived, "part_of": n.part_of,
+             "detected_language": lang.code, "language_route": lang.route}
+            for n, lang in zip(needs, languages, strict=True)]
 
 
 def print_needs(needs: tuple[Need, ...], languages: tuple[NeedLanguage, ...]) -> None:
     print("needs:" + "".join(
-        f"\n  - {n.text}{' (derived)' if n.derived else ''} [{lang.code or 'unknown'}]"
+        f"\n  - {n.text}{_how(n)} [{lang.code or 'unknown'}]"
         for n, lang in zip(needs, languages, strict=True)))
+
+
+def _how(need: Need) -> str:
+    if need.part_of:
+        return f" (usual part of {need.part_of})"
+    return " (derived)" if need.derived else ""
 
 
 def cmd_similar(args: argparse.Namespace) -> int:

@@ -76,6 +76,8 @@ class NeedOut(BaseModel):
     derived: bool
     source: str | None = Field(None, description="the sentence of the description a derived "
                                "need came from")
+    part_of: str | None = Field(None, description="a derived need not read in the description: "
+                                "a usual part of the work its source names (in English)")
     detected_language: str | None = Field(
         description="ISO 639-1; the brief's for derived and short needs")
     language_route: str = Field(description="english, multilingual or fused")
@@ -201,7 +203,7 @@ class SimilarResponse(BaseModel):
 
 
 def _needs(needs: tuple[Need, ...], languages: tuple[NeedLanguage, ...]) -> list[NeedOut]:
-    return [NeedOut(need=n.text, derived=n.derived, source=n.source,
+    return [NeedOut(need=n.text, derived=n.derived, source=n.source, part_of=n.part_of,
                     detected_language=lang.code, language_route=lang.route)
             for n, lang in zip(needs, languages, strict=True)]
 

@@ -67,7 +67,8 @@ async function showRecord(id) {
   ].join(" · ");
   byId("record-needs").replaceChildren(...p.needs.map((n) => el("li", {}, el("bdi", {}, n.need),
     n.language && n.language !== "en" ? el("span", { class: "lang" }, ` (${n.language})`) : null,
-    n.source ? el("span", { class: "meta" }, ` — ${t("project.from", { source: n.source })}`) : null)));
+    n.source ? el("span", { class: "meta" },
+      ` — ${t(n.part_of ? "project.partOf" : "project.from", { source: n.source })}`) : null)));
   const names = await peopleNames(p.people.map((x) => x.member_id));
   byId("record-people").replaceChildren(...(p.people.length
     ? p.people.map((x) => personCard({ ...x, name: names[x.member_id] }))

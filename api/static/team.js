@@ -34,6 +34,7 @@ function renderTeam(data) {
   const derived = Object.fromEntries((data.needs || []).map((n) => [n.need, n.derived]));
   const langs = Object.fromEntries((data.needs || []).map((n) => [n.need, n.detected_language]));
   const sources = Object.fromEntries((data.needs || []).map((n) => [n.need, n.source]));
+  const parts = Object.fromEntries((data.needs || []).map((n) => [n.need, Boolean(n.part_of)]));
   fillDerivedNeeds(data.needs || []);
   const gaps = data.gaps || [];
   const covered = (data.coverage || []).filter((c) => c.covered_by && c.covered_by.length).length;
@@ -44,7 +45,8 @@ function renderTeam(data) {
     return el("tr", { class: who.length ? "covered" : "gap", "data-need": c.need },
       el("th", { scope: "row" }, c.need, derived[c.need] ? el("span", { class: "tag" }, ` ${t("project.derived")}`) : null,
         langs[c.need] && langs[c.need] !== "en" ? el("span", { class: "tag" }, ` ${languageName(langs[c.need])}`) : null,
-        sources[c.need] ? el("span", { class: "need-source" }, t("project.from", { source: sources[c.need] })) : null),
+        sources[c.need] ? el("span", { class: "need-source" },
+          t(parts[c.need] ? "project.partOf" : "project.from", { source: sources[c.need] })) : null),
       el("td", {}, who.length
         ? who.map((id, i) => [i ? ", " : "", el("a", { href: memberHref(id) }, names[id] || id)])
         : el("strong", { class: "gap-label" }, t("project.gapNobody"))),

@@ -88,6 +88,7 @@ class ProjectNeed:
     language: str | None
     derived: bool = False
     source: str | None = None
+    part_of: str | None = None  # a usual part of the work its source names (not read there)
 
 
 @dataclass(frozen=True)
@@ -152,8 +153,8 @@ def _project(r: Any) -> Project:
     ex = json.loads(r["exclusions"])
     return Project(
         str(r["project_id"]), str(r["title"]), str(r["description"]),
-        tuple(ProjectNeed(n["text"], n.get("language"), bool(n.get("derived")), n.get("source"))
-              for n in json.loads(r["needs"])),
+        tuple(ProjectNeed(n["text"], n.get("language"), bool(n.get("derived")), n.get("source"),
+                          n.get("part_of")) for n in json.loads(r["needs"])),
         None if r["size"] is None else int(r["size"]),
         Exclusions(tuple(ex.get("members", ())), tuple(ex.get("organisations", ())),
                    tuple(ex.get("countries", ()))),
@@ -162,8 +163,8 @@ def _project(r: Any) -> Project:
 
 
 def _row(p: Project) -> tuple[object, ...]:
-    needs = [{"text": n.text, "language": n.language, "derived": n.derived, "source": n.source}
-             for n in p.needs]
+    needs = [{"text": n.text, "language": n.language, "derived": n.derived, "source": n.source,
+              "part_of": n.part_of} for n in p.needs]
     ex = {"members": list(p.exclusions.members), "organisations": list(p.exclusions.organisations),
           "countries": list(p.exclusions.countries)}
     return (p.project_id, p.title, p.description, json.dumps(needs), p.size, json.dumps(ex),

@@ -1,0 +1,73 @@
+"""The usual parts of the work a brief's title names: expertise a professional infers (#36).
+
+Terms of reference often stop at the work's name ("Plan de sécurité des barrages", "Sewer master
+plan") and a background; a professional knows what such work comprises (a dam safety plan:
+inspection and instrumentation, an emergency action plan). matcher/data/concept_parts.jsonl
+records, for glossary concepts that name a kind of work or a subject, its usual parts in
+en/fr/es/pt/ar, most essential first, with the references they come from. A long description
+whose title (its first line, when more lines follow) names such a concept gets those parts its
+own needs do not already name, after them, each with the title as its source and the concept
+it is a part of.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+from matcher.glossary import Glossary
+
+
+@dataclass(frozen=True)
+class Part:
+    """One usual part of a concept's work, in each language."""
+
+    texts: dict[str, str]
+
+    def text(self, language: str) -> str:
+        return self.texts.get(language) or self.texts["en"]
+
+
+def usual_parts(glossary: Glossary) -> dict[int, list[Part]]:
+    """Each glossary concept's usual parts (concepts the glossary lacks are left out)."""
+    return _parts(tuple(glossary.english))
+
+
+@lru_cache(maxsize=4)
+def _parts(english: tuple[str, ...]) -> dict[int, list[Part]]:
+    path = files("matcher").joinpath("data", "concept_parts.jsonl")
+    by_name = {t: i for i, t in reversed(list(enumerate(english)))}
+    out: dict[int, list[Part]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        concept = by_name.get(row["concept"])
+        if concept is not None:
+            out[concept] = [Part(dict(p)) for p in row["parts"]]
+    return out
+
+
+def parts_of(title_concepts: Iterable[int], language: str, glossary: Glossary,
+             named: Callable[[str], frozenset[int]], covered: frozenset[int],
+             limit: int) -> list[tuple[str, int]]:
+    """Up to ``limit`` parts (text in ``language``, the concept they are a part of) of the
+    title's concepts, in the title's order, leaving out a part whose concepts (``named``) the
+    derived needs already name (``covered``) and repeats."""
+    table = usual_parts(glossary)
+    out: list[tuple[str, int]] = []
+    seen: set[str] = set()
+    for concept in title_concepts:
+        for part in table.get(concept, []):
+            text = part.text(language)
+            concepts = named(text)
+            if len(out) >= limit:
+                return out
+            if text.casefold() in seen or (concepts and concepts <= covered):
+                continue
+            seen.add(text.casefold())
+            out.append((text, concept))
+    return out
