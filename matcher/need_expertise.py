@@ -131,8 +131,9 @@ class _Candidate:
 
 
 def derive_brief_needs(description: str, max_needs: int, language: str | None,
-                       glossary: Glossary | None) -> list[DerivedNeed]:
-    """The needs of a description with their source sentences (module doc)."""
+                       glossary: Glossary | None, title: str = "") -> list[DerivedNeed]:
+    """The needs of a description with their source sentences (module doc); ``title``, the
+    project's own, names its work as the description's first line does."""
     text = _WRAPPED.sub(" ", _BROKEN_HYPHEN.sub("-", normalise_space(description)))
     if not text:
         return []
@@ -191,11 +192,13 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
         c.specific = c.concepts - broad - generic
     needs = _selected(_merged(candidates, generic), max_needs)
     read = [DerivedNeed(c.text, c.source) for c in needs]
-    if short or len(lines) < 2:
+    if short or (len(lines) < 2 and not title.strip()):  # no title: no work named
         return read
     # the work the brief names: its title, and the sentences about the consultant or the terms
     # of reference; the usual parts of that work its needs do not name come after them
-    work = [(s, f) for (s, n, _), f in zip(sentences, found, strict=True) if n == 0 or f & roles]
+    work = [(title, frozenset(named_concepts(title, spotting, glossary)))] if title.strip() else []
+    work += [(s, f) for (s, n, _), f in zip(sentences, found, strict=True)
+             if (n == 0 and len(lines) > 1) or f & roles]
     stops = not_expertise(glossary)
     kinds = [c for sentence, _ in work for c in named_concepts(sentence, spotting, glossary)
              if c not in stops.broad | stops.generic | stops.context]

@@ -177,13 +177,14 @@ def profile_lines(matcher: Matcher, pairs: Iterable[tuple[MemberInfo, int]],
 
 def project_needs(description: str, needs: list[str] | tuple[str, ...] | None,
                   max_needs: int, max_chars: int, language: str | None = None,
-                  glossary: Glossary | None = None) -> list[Need]:
+                  glossary: Glossary | None = None, title: str = "") -> list[Need]:
     """The needs of a project: the explicit list when given, else derived from the description.
 
     ``language`` is the brief's language (detected by the caller on title and description),
     which chooses the derivation rules; None tries the rules of every language. ``glossary``
     is the community's vocabulary, which tells expertise from context in long descriptions
-    (matcher.need_expertise; None: the rules alone).
+    (matcher.need_expertise; None: the rules alone). ``title``, the project's, names its work
+    (a long description also gets that work's usual parts, matcher.need_parts).
 
     Raises InvalidRequest naming ``needs`` or ``description`` when neither yields a need (a
     long description that names no expertise yields none).
@@ -202,7 +203,7 @@ def project_needs(description: str, needs: list[str] | tuple[str, ...] | None,
         return [Need(text, derived=False) for text in cleaned]
     if not description or not description.strip():
         raise InvalidRequest("description", "is empty and no needs are given", "no_needs")
-    derived = derive_brief_needs(description, max_needs, language, glossary)
+    derived = derive_brief_needs(description, max_needs, language, glossary, title)
     if not derived:  # a long text naming no expertise: never offer context as a need
         raise InvalidRequest("description", "names no expertise the community's vocabulary "
                              "knows; list the needs", "no_expertise")

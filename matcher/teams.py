@@ -136,7 +136,7 @@ def brief_needs(matcher: Matcher, request: ProjectRequest) -> BriefNeeds:
     request.check_title()
     brief = brief_language(request.title, request.description)
     needs = project_needs(request.description, request.needs, s.teams.team_max_needs,
-                          s.matching.max_query_chars, brief.code, matcher.glossary)
+                          s.matching.max_query_chars, brief.code, matcher.glossary, request.title)
     return needs, need_languages(matcher, needs, brief)
 
 

@@ -321,6 +321,20 @@ def test_derived_needs_show_their_sentence_and_fill_the_needs_list(page: Any) ->
     expect(page.locator("#coverage-table tr[data-need=\"chloration de l'eau\"]")).to_be_visible()
 
 
+def test_needs_inferred_from_the_work_say_so(page: Any) -> None:
+    """Issue #36: a need not read in the brief but usual in the work its title names says it
+    was inferred, and from which words; needs read keep their sentence."""
+    text = (Path(__file__).resolve().parents[2] / "bench/briefs/real/"
+            "pt-jundiai-plano-seguranca-agua.txt").read_text(encoding="utf-8")
+    suggest(page, "Plano de Segurança da Água de Jundiaí", text)
+    row = page.locator("#coverage-table tr[data-need='inspeção sanitária']")
+    expect(row.locator(".need-source")).to_have_text(
+        "usually part of the work named in: “Plano de Segurança da Água de Jundiaí”")
+    read = page.locator("#coverage-table tr[data-need='gestão dos riscos'] .need-source")
+    expect(read).to_contain_text("from: “")
+    assert "inspeção sanitária" in page.input_value("#p-needs").splitlines()
+
+
 def test_invalid_input_is_named_next_to_its_field(page: Any) -> None:
     page.click("#search-submit")  # empty need: refused by the page
     expect(page.locator("#q")).to_have_attribute("aria-invalid", "true")

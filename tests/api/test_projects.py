@@ -26,7 +26,7 @@ def test_match_contract(api: Api) -> None:
     assert set(body) == {"title", "needs", "team", "coverage", "gaps", "spread", "shortfall",
                          "alternates", "count", "suggestion_id", "project_id"}
     assert body["suggestion_id"] is None and body["project_id"] is None  # the public's
-    assert body["needs"] == [{"need": n, "derived": False, "source": None,
+    assert body["needs"] == [{"need": n, "derived": False, "source": None, "part_of": None,
                               "detected_language": "en", "language_route": "english"}
                              for n in NEEDS]
     assert {t["member_id"] for t in body["team"]} == {"m-0001", "m-0003", "m-0006"}
@@ -180,16 +180,21 @@ def test_terms_of_reference_give_expertise_needs_with_their_sentences(api: Api) 
     """Issue #36: a pasted call for consultants gives the expertise it asks for, each need with
     the sentence it was read in; organisations, places and dates are never needs."""
     text = (ROOT / "bench/briefs/real/fr-gado-boues.txt").read_text(encoding="utf-8")
-    r = api.client.post("/projects/match", json={
-        "title": "Étude de faisabilité d'une filière de boues de vidange", "description": text})
+    title = "Étude de faisabilité d'une filière de boues de vidange"
+    r = api.client.post("/projects/match", json={"title": title, "description": text})
     assert r.status_code == 200, r.text
     body = r.json()
     needs = [n["need"] for n in body["needs"]]
     assert "gestion des boues de vidange" in [n.casefold() for n in needs]
+    read = [n for n in body["needs"] if n["part_of"] is None]
     assert all(n["derived"] and n["source"] and n["need"].casefold() in n["source"].casefold()
-               for n in body["needs"])
+               for n in read)
     flat = " ".join(text.split())
-    assert all(n["source"] in flat for n in body["needs"])
+    assert all(n["source"] in flat for n in read)
+    # the rest are usual parts of the work the project's title names, said to be so
+    inferred = [n for n in body["needs"] if n["part_of"] is not None]
+    assert inferred and all(n["derived"] and n["source"] == title for n in inferred)
+    assert {n["part_of"] for n in inferred} <= {"feasibility study", "faecal sludge management"}
     context = ("Solidarités", "Garoua", "Cameroun", "2014", "ECHO", "Dans le cadre", "hôtes")
     assert not [n for n in needs if any(c.casefold() in n.casefold() for c in context)]
     assert {c["need"] for c in body["coverage"]} == set(needs)
