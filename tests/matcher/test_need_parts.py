@@ -40,7 +40,7 @@ def test_every_entry_is_a_glossary_concept_with_parts_in_five_languages(
         glossary: Glossary) -> None:
     rows = [json.loads(x) for x in files("matcher").joinpath("data", "concept_parts.jsonl")
             .read_text(encoding="utf-8").splitlines() if x.strip()]
-    assert len(rows) >= 50
+    assert len(rows) >= 100
     assert len(usual_parts(glossary)) == len(rows)  # every entry names a glossary concept
     for row in rows:
         assert row["sources"], row["concept"]
