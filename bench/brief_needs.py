@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from indexing.settings import Settings  # noqa: E402
 from matcher.brief import brief_language  # noqa: E402
+from matcher.errors import InvalidRequest  # noqa: E402
 from matcher.glossary import Glossary, glossary_file, load_glossary  # noqa: E402
 from matcher.needs import derive_needs, project_needs  # noqa: E402
 
@@ -54,7 +55,10 @@ def derived(brief: dict[str, Any], glossary: Glossary, max_needs: int) -> list[t
     text = (brief.get("folder", REAL) / brief["file"]).read_text(encoding="utf-8")
     title = text.strip().splitlines()[0]
     language = brief_language(title, text).code
-    needs = project_needs(text, None, max_needs, 500, language, glossary)
+    try:
+        needs = project_needs(text, None, max_needs, 500, language, glossary)
+    except InvalidRequest:  # names no expertise the glossary knows: the coordinator lists them
+        return []
     return [(n.text, n.source or "") for n in needs]
 
 
