@@ -30,26 +30,21 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.brief_needs import REAL, _lines, real_briefs, shipped_glossary  # noqa: E402
+from bench.brief_misses import read_briefs  # noqa: E402
+from bench.brief_needs import REAL, _lines  # noqa: E402
 from indexing.encoders.use_m3 import UniversalSentenceEncoder  # noqa: E402
-from indexing.settings import Settings  # noqa: E402
-from matcher.need_expertise import named_concepts, not_expertise  # noqa: E402
+from matcher.need_expertise import named_concepts  # noqa: E402
 
 GLOSSARY = ROOT / "matcher/data/glossary.jsonl"
 TOP = (1, 2, 3, 5)
 
 
-def _briefs() -> tuple[list[dict[str, Any]], set[int]]:
-    settings = Settings()
-    glossary = shipped_glossary(settings)
-    stops = not_expertise(glossary)
-    unspecific = stops.broad | stops.generic | stops.context
-    real = real_briefs(glossary, settings.teams.team_max_needs, holdout=True, blind=True)
+def _briefs() -> tuple[list[dict[str, Any]], frozenset[int]]:
+    glossary, unspecific, briefs = read_briefs()
     folders = {p.name: p for p in (ROOT / "bench/briefs").glob("blind*")}
     rows = []
-    for b in real["per_brief"]:
+    for b, text in briefs:
         folder = folders.get(b["set"], REAL)
-        text = next(folder.glob(f"{b['id']}.*")).read_text(encoding="utf-8")
         lang = b["language"]
         labels = [n for f in ("labels.jsonl", "labels_second.jsonl")
                   for x in _lines(folder / f) if x["id"] == b["id"] for n in x["needs"]]

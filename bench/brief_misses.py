@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.brief_needs import REAL, real_briefs, shipped_glossary  # noqa: E402
 from indexing.settings import Settings  # noqa: E402
+from matcher.glossary import Glossary  # noqa: E402
 from matcher.need_expertise import named_concepts, not_expertise  # noqa: E402
 
 CLASSES = ("no_concept", "only_broad_or_generic", "specific_not_in_brief",
@@ -48,23 +49,30 @@ def _prefixes(text: str) -> set[str]:
     return {w[:5] for w in WORD.findall(folded) if not w.isdigit()}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sets", nargs="*", default=None,
-                        help="only these sets (default: every set, holdout and blind included)")
-    args = parser.parse_args()
+def read_briefs() -> tuple[Glossary, frozenset[int], list[tuple[dict[str, Any], str]]]:
+    """The shipped glossary, its concepts that are not specific (broad, generic, context), and
+    every labelled brief as bench/brief_needs.py derives it, with its text."""
     settings = Settings()
     glossary = shipped_glossary(settings)
     stops = not_expertise(glossary)
     unspecific = stops.broad | stops.generic | stops.context
     real = real_briefs(glossary, settings.teams.team_max_needs, holdout=True, blind=True)
     folders = {p.name: p for p in (ROOT / "bench/briefs").glob("blind*")}
+    return glossary, unspecific, [
+        (b, next(folders.get(b["set"], REAL).glob(f"{b['id']}.*")).read_text(encoding="utf-8"))
+        for b in real["per_brief"]]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sets", nargs="*", default=None,
+                        help="only these sets (default: every set, holdout and blind included)")
+    args = parser.parse_args()
+    glossary, unspecific, briefs = read_briefs()
     rows: list[dict[str, Any]] = []
-    for brief in real["per_brief"]:
+    for brief, text in briefs:
         if args.sets and brief["set"] not in args.sets:
             continue
-        folder = folders.get(brief["set"], REAL)
-        text = next(folder.glob(f"{brief['id']}.*")).read_text(encoding="utf-8")
         in_brief = set(named_concepts(text, brief["language"], glossary))
         words = _prefixes(text)
         in_needs = {c for need in brief["needs"]
