@@ -78,11 +78,13 @@ def parts_of(title_concepts: Iterable[int], language: str, glossary: Glossary,
     seen: set[str] = set()
     for concept in concepts_in_order:
         for part in table.get(concept, []):
-            text = part.text(language)
-            concepts = named(text)
             if len(out) >= limit:
                 return out
-            if text.casefold() in seen or (concepts and concepts <= covered):
+            text = part.text(language)
+            if text.casefold() in seen:
+                continue
+            concepts = named(text)
+            if concepts and concepts <= covered:  # the brief's own needs name it already
                 continue
             seen.add(text.casefold())
             out.append((text, concept))
