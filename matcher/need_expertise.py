@@ -99,6 +99,7 @@ _BULLET_LINE = re.compile(r"^[-*•–] ")
 # a word broken at its hyphen where a page wrapped ("Non- Revenue Water"): one word again
 _BROKEN_HYPHEN = re.compile(r"(?<=[^\W\d_])- (?=[^\W\d_])")
 _WORD = re.compile(r"[^\W\d_]{3,}")
+_ARABIC_CLITIC = re.compile("[وفبك](?=ال)")  # and, so, with, like: joined to the article
 # a line a page wrapped mid-sentence (a PDF's text): no stop, comma or colon at its end, and
 # the next line goes on in lower case ("modelo de pronóstico de\ncrecidas"): one line again
 _WRAPPED = re.compile(r"(?<=[^\W_]|[,;(])\n(?=[a-zà-öø-ÿ])")
@@ -281,7 +282,10 @@ def _expertise_spans(sentence: str, language: str, glossary: Glossary,
         if specific and specific <= features and _named_after(sentence, run[-1].end):
             continue  # a named place: "Reservatório de Funil", "sub-bacia do Rio Paraíba"
         if specific or len(concepts) >= 2 or concepts & repeated - generic:
-            out.append((run[0].start, run[-1].end, concepts))
+            start = run[0].start
+            if language == "ar" and _ARABIC_CLITIC.match(sentence, start):
+                start += 1  # "والمختبر" (and the laboratory) is the need "المختبر"
+            out.append((start, run[-1].end, concepts))
     return out
 
 

@@ -173,3 +173,14 @@ def test_an_organisation_s_mission_and_its_units_are_not_the_work(glossary: Glos
     needs = needs_of("CABINET DU PREMIER MINISTRE\nUNITÉ DE GESTION DU PROJET\nÉtudes "
                    "d'impact environnemental et social des travaux.", "fr", glossary)
     assert not [n for n in needs if "gestion" in n or n == "cabinet"], needs
+
+
+def test_an_arabic_need_is_written_without_the_conjunction_joined_to_it() -> None:
+    """Arabic joins "and", "so", "with" and "like" to the word ("والمختبر", and the
+    laboratory): the need is the word with its article, "المختبر"."""
+    glossary = shipped_glossary()
+    text = ("تدريب العاملين في المحطة والمختبر على إدارة المخاطر. "
+            + "يهدف المشروع إلى تحسين جودة المياه في شبكة التوزيع بالمدينة. " * 4)
+    needs = [n.text for n in derive_brief_needs(text, MAX_NEEDS, "ar", glossary)]
+    assert "المختبر" in needs
+    assert not [n for n in needs if n.startswith(("وال", "بال", "فال", "كال"))], needs
