@@ -149,15 +149,17 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
     short = len(text) <= SHORT_DESCRIPTION_CHARS
     spotting = _spotting_language(text, language, glossary)
     mentions = Counter(named_concepts(text, spotting, glossary))
-    found = [frozenset(named_concepts(s, spotting, glossary)) for s, _, _ in sentences]
+    in_order = [named_concepts(s, spotting, glossary) for s, _, _ in sentences]
+    found = [frozenset(n) for n in in_order]
     roles = _roles(glossary)
-    for concepts, (_, line_number, _) in zip(found, sentences, strict=True):
-        if (line_number == 0 and len(lines) > 1) or concepts & roles:
-            # the title, or a sentence about the consultant: what the work is for
-            mentions.update(concepts)
+    # the title, or a sentence about the consultant or the terms of reference: what the work is
+    work = [i for i, (sentence, concepts) in enumerate(zip(sentences, found, strict=True))
+            if (sentence[1] == 0 and len(lines) > 1) or concepts & roles]
+    for i in work:
+        mentions.update(found[i])
     repeated = frozenset(c for c, n in mentions.items() if n >= BROAD_MIN_MENTIONS)
     in_sentences = Counter(c for concepts in found for c in concepts)
-    broad, generic, _, _ = not_expertise(glossary)
+    broad, generic, context, _ = not_expertise(glossary)
     candidates: list[_Candidate] = []
     for i, ((sentence, line_number, bullet), cut) in enumerate(zip(sentences, cuts,
                                                                   strict=True)):
@@ -195,19 +197,15 @@ def derive_brief_needs(description: str, max_needs: int, language: str | None,
     read = [DerivedNeed(c.text, c.source) for c in needs]
     if short or (len(lines) < 2 and not title.strip()):  # no title: no work named
         return read
-    # the work the brief names: its title, and the sentences about the consultant or the terms
-    # of reference; the usual parts of that work its needs do not name come after them
-    work = [(title, frozenset(named_concepts(title, spotting, glossary)))] if title.strip() else []
-    work += [(s, f) for (s, n, _), f in zip(sentences, found, strict=True)
-             if (n == 0 and len(lines) > 1) or f & roles]
-    stops = not_expertise(glossary)
-    kinds = [c for sentence, _ in work for c in named_concepts(sentence, spotting, glossary)
-             if c not in stops.broad | stops.generic | stops.context]
+    # the usual parts of the work it names (the project's title too) its needs do not name
+    naming = [(title, named_concepts(title, spotting, glossary))] if title.strip() else []
+    naming += [(sentences[i][0], in_order[i]) for i in work]
+    kinds = [c for _, concepts in naming for c in concepts if c not in broad | generic | context]
     covered = frozenset().union(*(c.concepts for c in needs))
     parts = parts_of(dict.fromkeys(kinds), spotting, glossary,
                      lambda t: frozenset(named_concepts(t, spotting, glossary)), covered,
                      min(PARTS_MAX, max_needs - len(read)))
-    sources = {c: next(s for s, f in work if c in f) for _, c in parts}
+    sources = {c: next(s for s, concepts in naming if c in concepts) for _, c in parts}
     return read + [DerivedNeed(text, sources[c], part_of=glossary.english[c])
                    for text, c in parts]
 
