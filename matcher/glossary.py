@@ -295,6 +295,16 @@ def _closest(entries: list[tuple[int, str, bool]], written: str) -> tuple[int, s
     return next(e for e in entries if e[0] == number)  # the concept's own first entry
 
 
+def by_english_name(english: Iterable[str]) -> dict[str, int]:
+    """Each concept's number by its first English term (``Glossary.english``); where two
+    concepts share a name, the first. The data files that name concepts (not_expertise.txt,
+    concept_parts.jsonl) name them so."""
+    out: dict[str, int] = {}
+    for number, name in enumerate(english):
+        out.setdefault(name, number)
+    return out
+
+
 def parse_glossary(lines: Iterable[str], source: str = "glossary") -> Glossary:
     """A glossary from JSON lines; GlossaryError naming the line and field on bad input."""
     concepts = []

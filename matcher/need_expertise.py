@@ -55,7 +55,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import NamedTuple
 
-from matcher.glossary import FoundTerm, Glossary
+from matcher.glossary import FoundTerm, Glossary, by_english_name
 from matcher.need_derivation import (
     SentenceCut,
     cut_sentence,
@@ -404,5 +404,5 @@ def _stop_concepts(english: tuple[str, ...]) -> Stops:
             current = sections[line]
         elif line and not line.startswith("#"):
             current.add(line)
-    by_name = {t: i for i, t in reversed(list(enumerate(english)))}
+    by_name = by_english_name(english)
     return Stops(*(frozenset(by_name[t] for t in sections[k] if t in by_name) for k in names))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from matcher.glossary import Glossary
+from matcher.glossary import Glossary, by_english_name
 
 METHOD = "method"  # a study of whatever subject it is about: feasibility, baseline, KAP survey
 
@@ -49,7 +49,7 @@ def methods(glossary: Glossary) -> frozenset[int]:
 @lru_cache(maxsize=4)
 def _parts(english: tuple[str, ...]) -> tuple[dict[int, list[Part]], frozenset[int]]:
     path = files("matcher").joinpath("data", "concept_parts.jsonl")
-    by_name = {t: i for i, t in reversed(list(enumerate(english)))}
+    by_name = by_english_name(english)
     out: dict[int, list[Part]] = {}
     kinds: set[int] = set()
     for line in path.read_text(encoding="utf-8").splitlines():
