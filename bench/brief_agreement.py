@@ -111,12 +111,15 @@ def figures(sets: tuple[str, ...] = SETS) -> dict[str, Any]:
             if bid not in rated:
                 continue
             briefs += 1
-            back = {v: k for k, v in names(bid).items()}  # P -> A ...
+            mapping = names(bid)  # A -> P ...
+            back = {v: k for k, v in mapping.items()}
+            keys = {k: [f"{mapping[k]}{i + 1}" for i in range(len(b[k]))] for k in mapping}
             items = rated[bid]["items"]
-            same: set[tuple[str, str]] = set()
+            same: dict[str, set[str]] = {}  # each item's matches in the other lists, both ways
             for key, judged in items.items():
                 for other in judged.get("same_as", []):
-                    same |= {(key, other), (other, key)}
+                    same.setdefault(key, set()).add(other)
+                    same.setdefault(other, set()).add(key)
             for key, judged in items.items():
                 lst = back[key[0]]
                 accepted[lst][0] += bool(judged["expertise"])
@@ -125,17 +128,15 @@ def figures(sets: tuple[str, ...] = SETS) -> dict[str, Any]:
                 for y in ("A", "B", "D"):
                     if x == y:
                         continue
-                    kx = [f"{names(bid)[x]}{i + 1}" for i in range(len(b[x]))]
-                    ky = {f"{names(bid)[y]}{i + 1}": i for i in range(len(b[y]))}
-                    edges = {i: {ky[o] for (s, o) in same if s == k and o in ky}
-                             for i, k in enumerate(kx)}
+                    ky = {k: i for i, k in enumerate(keys[y])}
+                    edges = {i: {ky[o] for o in same.get(k, ()) if o in ky}
+                             for i, k in enumerate(keys[x])}
                     row = tally.setdefault(f"{x} found by {y}", [0, 0, 0])
                     row[0] += sum(bool(e) for e in edges.values())
                     row[1] += _matching(edges)
-                    row[2] += len(kx)
-            both = [f"{names(bid)['A']}{i + 1}" for i in range(len(b["A"]))]
-            both = [k for k in both if any(o[0] == names(bid)["B"] for (s, o) in same if s == k)]
-            found = [k for k in both if any(o[0] == names(bid)["D"] for (s, o) in same if s == k)]
+                    row[2] += len(keys[x])
+            both = [k for k in keys["A"] if same.get(k, set()) & set(keys["B"])]
+            found = [k for k in both if same.get(k, set()) & set(keys["D"])]
             consensus[0] += len(found)
             consensus[1] += len(both)
     return {
